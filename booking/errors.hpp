@@ -1,0 +1,94 @@
+#pragma once
+// Expected failures are values: an AppError carries a stable code; to_http() is the one place
+// that decides the HTTP status and the public code string for each.
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+namespace sh::booking {
+
+enum class Errc {
+    bad_request,          // 400 malformed HTTP or parameters
+    bad_json,             // 400 body is not JSON
+    validation,           // 422 a field is wrong (details name it)
+    unauthorized,         // 401 no or dead token
+    invalid_code,         // 401 WeChat login code rejected
+    forbidden,            // 403 can see, cannot change
+    not_found,            // 404 cannot see (or does not exist)
+    method_not_allowed,   // 405
+    conflict,             // 409 generic state conflict
+    payload_too_large,    // 413
+    headers_too_large,    // 431
+    too_many_requests,    // 429
+    internal,             // 500 never with detail
+    busy,                 // 503 no database connection free in time
+    db_unavailable,       // 503 MySQL cannot be reached
+    redis_unavailable,    // 503 feature needs Redis and Redis is down
+    wechat_unavailable,   // 503 WeChat could not be reached or is busy
+    shutting_down,        // 503 server is draining
+    too_many_connections  // 503 connection cap reached
+};
+
+struct HttpError {
+    int status;
+    std::string_view code;
+    std::string_view message;  // default human message
+};
+
+HttpError to_http(Errc e);
+
+struct AppError {
+    Errc code;
+    std::string message;  // empty: the default message of to_http(code)
+    nlohmann::json details = nullptr;
+
+    // The JSON error envelope {"error":{"code","message","details"?}}.
+    std::string body() const;
+    int status() const { return to_http(code).status; }
+};
+
+inline AppError make_error(Errc code, std::string message = {},
+                           nlohmann::json details = nullptr) {
+    return AppError{code, std::move(message), std::move(details)};
+}
+
+// Result of a domain call: the value or an expected failure.
+template <class T>
+class Result {
+public:
+    Result(T value) : v_(std::move(value)) {}
+    Result(AppError error) : v_(std::move(error)) {}
+
+    bool ok() const { return v_.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T& value() { return std::get<0>(v_); }
+    const T& value() const { return std::get<0>(v_); }
+    const AppError& error() const { return std::get<1>(v_); }
+
+private:
+    std::variant<T, AppError> v_;
+};
+
+}  // namespace sh::booking
+
+namespace sh::booking {
+
+// An expected failure raised below a layer that cannot return a Result (the storage pools,
+// Redis); the request boundary turns it into its AppError like any other.
+class AppException : public std::runtime_error {
+public:
+    explicit AppException(AppError e)
+        : std::runtime_error(std::string(to_http(e.code).code)), error_(std::move(e)) {}
+    explicit AppException(Errc code, std::string message = {})
+        : AppException(make_error(code, std::move(message))) {}
+    const AppError& error() const { return error_; }
+
+private:
+    AppError error_;
+};
+
+}  // namespace sh::booking

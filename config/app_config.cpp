@@ -1,0 +1,216 @@
+#include "config/app_config.hpp"
+
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace sh::config {
+namespace {
+
+using nlohmann::json;
+
+// Reads the members of one JSON object into struct fields, naming the field on any error
+// and rejecting unknown keys (a typo in a config must not be silently ignored).
+class Section {
+public:
+    Section(const json& root, std::string name) : name_(std::move(name)) {
+        if (!root.contains(name_)) return;
+        node_ = &root.at(name_);
+        if (!node_->is_object()) throw ConfigError(name_, "expected an object");
+    }
+
+    void str(const char* key, std::string& out) {
+        if (const json* v = take(key)) {
+            if (!v->is_string()) throw ConfigError(path(key), "expected a string");
+            out = v->get<std::string>();
+        }
+    }
+    template <class Int>
+    void integer(const char* key, Int& out, long long min, long long max) {
+        if (const json* v = take(key)) {
+            if (!v->is_number_integer()) throw ConfigError(path(key), "expected an integer");
+            auto n = v->get<long long>();
+            if (n < min || n > max)
+                throw ConfigError(path(key), "must be between " + std::to_string(min) + " and " +
+                                                 std::to_string(max));
+            out = static_cast<Int>(n);
+        }
+    }
+    void boolean(const char* key, bool& out) {
+        if (const json* v = take(key)) {
+            if (!v->is_boolean()) throw ConfigError(path(key), "expected true or false");
+            out = v->get<bool>();
+        }
+    }
+    void strings(const char* key, std::vector<std::string>& out) {
+        if (const json* v = take(key)) {
+            if (!v->is_array()) throw ConfigError(path(key), "expected an array of strings");
+            out.clear();
+            for (const auto& e : *v) {
+                if (!e.is_string()) throw ConfigError(path(key), "expected an array of strings");
+                out.push_back(e.get<std::string>());
+            }
+        }
+    }
+    void finish() const {
+        if (!node_) return;
+        for (const auto& [key, value] : node_->items())
+            if (!seen_.count(key)) throw ConfigError(path(key.c_str()), "unknown field");
+    }
+
+private:
+    const json* take(const char* key) {
+        seen_.insert(key);
+        if (!node_ || !node_->contains(key)) return nullptr;
+        return &node_->at(key);
+    }
+    std::string path(const char* key) const { return name_ + "." + key; }
+
+    std::string name_;
+    const json* node_ = nullptr;
+    std::set<std::string> seen_;
+};
+
+void override_str(const EnvLookup& env, const char* var, std::string& out) {
+    if (auto v = env(var)) out = *v;
+}
+
+void override_port(const EnvLookup& env, const char* var, const char* field, std::uint16_t& out) {
+    auto v = env(var);
+    if (!v) return;
+    char* end = nullptr;
+    long n = std::strtol(v->c_str(), &end, 10);
+    if (v->empty() || *end != '\0' || n < 1 || n > 65535)
+        throw ConfigError(field, std::string("environment ") + var + " must be a port 1..65535");
+    out = static_cast<std::uint16_t>(n);
+}
+
+void validate_url(const std::string& url) {
+    bool https = url.rfind("https://", 0) == 0;
+    bool loopback_http = url.rfind("http://127.0.0.1", 0) == 0 || url.rfind("http://localhost", 0) == 0;
+    if (!https && !loopback_http)
+        throw ConfigError("wechat.base_url",
+                          "must be https:// (plain http:// only for 127.0.0.1/localhost)");
+}
+
+}  // namespace
+
+AppConfig parse(const std::string& json_text, const EnvLookup& env) {
+    json root = json::object();
+    if (json_text.find_first_not_of(" \t\r\n") != std::string::npos) {
+        try {
+            root = json::parse(json_text);
+        } catch (const json::parse_error& e) {
+            throw ConfigError("(file)", std::string("not valid JSON: ") + e.what());
+        }
+    }
+    if (!root.is_object()) throw ConfigError("(file)", "expected a JSON object");
+    for (const auto& [key, value] : root.items())
+        if (key != "http" && key != "mysql" && key != "redis" && key != "wechat")
+            throw ConfigError(key, "unknown section");
+
+    AppConfig c;
+    constexpr long long int_max = std::numeric_limits<int>::max();
+    {
+        Section s(root, "http");
+        auto& h = c.http;
+        s.str("address", h.address);
+        s.integer("port", h.port, 1, 65535);
+        s.integer("io_threads", h.io_threads, 1, 256);
+        s.integer("body_limit", h.body_limit, 1024, 64LL * 1024 * 1024);
+        s.integer("header_limit", h.header_limit, 1024, 1024 * 1024);
+        s.integer("read_timeout_ms", h.read_timeout_ms, 100, int_max);
+        s.integer("idle_timeout_ms", h.idle_timeout_ms, 100, int_max);
+        s.integer("max_connections", h.max_connections, 1, 1'000'000);
+        s.integer("shutdown_grace_ms", h.shutdown_grace_ms, 0, int_max);
+        s.boolean("access_log", h.access_log);
+        s.strings("trusted_proxies", h.trusted_proxies);
+        s.finish();
+    }
+    {
+        Section s(root, "mysql");
+        auto& m = c.mysql;
+        s.str("host", m.host);
+        s.integer("port", m.port, 1, 65535);
+        s.str("user", m.user);
+        s.str("password", m.password);
+        s.str("database", m.database);
+        s.integer("pool_size", m.pool_size, 1, 512);
+        s.integer("acquire_timeout_ms", m.acquire_timeout_ms, 1, 60'000);
+        s.integer("connect_timeout_s", m.connect_timeout_s, 1, 60);
+        s.integer("read_timeout_s", m.read_timeout_s, 1, 3600);
+        s.integer("write_timeout_s", m.write_timeout_s, 1, 3600);
+        s.integer("lock_wait_timeout_s", m.lock_wait_timeout_s, 1, 3600);
+        s.integer("tx_retries", m.tx_retries, 0, 20);
+        s.finish();
+    }
+    {
+        Section s(root, "redis");
+        auto& r = c.redis;
+        s.str("host", r.host);
+        s.integer("port", r.port, 1, 65535);
+        s.str("password", r.password);
+        s.integer("pool_size", r.pool_size, 1, 512);
+        s.integer("command_timeout_ms", r.command_timeout_ms, 1, 60'000);
+        s.integer("connect_timeout_ms", r.connect_timeout_ms, 1, 60'000);
+        s.integer("retry_interval_ms", r.retry_interval_ms, 1, 60'000);
+        s.str("key_prefix", r.key_prefix);
+        s.finish();
+    }
+    {
+        Section s(root, "wechat");
+        auto& w = c.wechat;
+        s.str("base_url", w.base_url);
+        s.str("appid", w.appid);
+        s.str("secret", w.secret);
+        s.integer("timeout_ms", w.timeout_ms, 1, 60'000);
+        s.finish();
+    }
+
+    // Secrets and addresses come from the environment in deployments.
+    override_str(env, "SH_HTTP_ADDRESS", c.http.address);
+    override_port(env, "SH_HTTP_PORT", "http.port", c.http.port);
+    override_str(env, "SH_MYSQL_HOST", c.mysql.host);
+    override_port(env, "SH_MYSQL_PORT", "mysql.port", c.mysql.port);
+    override_str(env, "SH_MYSQL_USER", c.mysql.user);
+    override_str(env, "SH_MYSQL_PASSWORD", c.mysql.password);
+    override_str(env, "SH_MYSQL_DATABASE", c.mysql.database);
+    override_str(env, "SH_REDIS_HOST", c.redis.host);
+    override_port(env, "SH_REDIS_PORT", "redis.port", c.redis.port);
+    override_str(env, "SH_REDIS_PASSWORD", c.redis.password);
+    override_str(env, "SH_WECHAT_BASE_URL", c.wechat.base_url);
+    override_str(env, "SH_WECHAT_APPID", c.wechat.appid);
+    override_str(env, "SH_WECHAT_SECRET", c.wechat.secret);
+
+    if (c.http.address.empty()) throw ConfigError("http.address", "must not be empty");
+    if (c.mysql.host.empty()) throw ConfigError("mysql.host", "must not be empty");
+    if (c.mysql.database.empty()) throw ConfigError("mysql.database", "must not be empty");
+    for (char ch : c.mysql.database)
+        if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'))
+            throw ConfigError("mysql.database", "only letters, digits and _ are allowed");
+    if (c.redis.host.empty()) throw ConfigError("redis.host", "must not be empty");
+    validate_url(c.wechat.base_url);
+    return c;
+}
+
+EnvLookup process_env() {
+    return [](const std::string& name) -> std::optional<std::string> {
+        if (const char* v = std::getenv(name.c_str())) return std::string(v);
+        return std::nullopt;
+    };
+}
+
+AppConfig load(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw ConfigError("--config", "cannot read " + path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse(ss.str(), process_env());
+}
+
+}  // namespace sh::config

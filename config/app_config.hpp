@@ -1,0 +1,89 @@
+#pragma once
+// The whole configuration of a Shared Hall process: plain structs, loaded in one place.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace sh::config {
+
+struct HttpConfig {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8080;
+    int io_threads = 2;
+    std::size_t body_limit = 16 * 1024;   // bytes; larger bodies get 413
+    std::size_t header_limit = 8 * 1024;  // bytes; larger header blocks get 431
+    int read_timeout_ms = 10'000;         // a whole request must arrive within this
+    int idle_timeout_ms = 60'000;         // keep-alive connection with no request is closed
+    int max_connections = 10'000;         // beyond this a new connection gets 503 and is closed
+    int shutdown_grace_ms = 10'000;       // in-flight requests get this long after SIGTERM
+    bool access_log = true;
+    std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
+};
+
+struct MysqlConfig {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 3306;
+    std::string user = "sharedhall";
+    std::string password;
+    std::string database = "sharedhall";
+    int pool_size = 8;
+    int acquire_timeout_ms = 500;  // wait for a free connection, then 503 busy
+    int connect_timeout_s = 2;
+    int read_timeout_s = 10;
+    int write_timeout_s = 10;
+    int lock_wait_timeout_s = 5;
+    int tx_retries = 3;  // deadlocks and lock-wait timeouts are retried this many times
+};
+
+struct RedisConfig {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 6379;
+    std::string password;
+    int pool_size = 4;
+    int command_timeout_ms = 100;
+    int connect_timeout_ms = 100;
+    int retry_interval_ms = 500;  // while Redis is down, commands fail fast for this long
+    std::string key_prefix = "sh:";
+};
+
+struct WechatConfig {
+    std::string base_url = "https://api.weixin.qq.com";
+    std::string appid;
+    std::string secret;
+    int timeout_ms = 5'000;
+};
+
+struct AppConfig {
+    HttpConfig http;
+    MysqlConfig mysql;
+    RedisConfig redis;
+    WechatConfig wechat;
+};
+
+// A configuration that cannot be right; field() names it ("http.port").
+class ConfigError : public std::runtime_error {
+public:
+    ConfigError(std::string field, const std::string& why)
+        : std::runtime_error(field + ": " + why), field_(std::move(field)) {}
+    const std::string& field() const { return field_; }
+
+private:
+    std::string field_;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// Parses JSON text (may be empty: defaults only), then applies environment overrides
+// (SH_MYSQL_PASSWORD, SH_WECHAT_SECRET, ... see docs/configuration.md). Throws ConfigError.
+AppConfig parse(const std::string& json_text, const EnvLookup& env);
+
+// Reads the file (throws ConfigError naming "--config" if unreadable) and parses it with
+// the process environment.
+AppConfig load(const std::string& path);
+
+EnvLookup process_env();
+
+}  // namespace sh::config

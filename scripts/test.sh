@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test: installs deps, builds (ccache), starts MariaDB + Redis on test ports,
+# runs ctest (labels unit, component, integration), always stops the services.
+#   SH_TEST_LABELS="unit"  scripts/test.sh     # one tier only
+#   SH_BUILD_DIR=build-asan SH_SANITIZE=ON scripts/test.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+bash scripts/install-deps.sh
+
+BUILD_DIR="${SH_BUILD_DIR:-$ROOT/build}"
+JOBS="$(nproc)"
+cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSH_SANITIZE="${SH_SANITIZE:-OFF}" >/dev/null
+cmake --build "$BUILD_DIR" -j "$JOBS"
+
+# Test services: their own ports and data folder, so a dev server can run beside them.
+export SH_RUN_DIR="$ROOT/.run/test"
+export SH_MYSQL_PORT="${SH_TEST_MYSQL_PORT:-33307}"
+export SH_REDIS_PORT="${SH_TEST_REDIS_PORT:-36380}"
+export SH_MYSQL_USER=sharedhall
+export SH_MYSQL_PASSWORD=sharedhall-test
+export SH_SOURCE_DIR="$ROOT"
+export SH_BINARY="$BUILD_DIR/server/sharedhall"
+
+if [ "${SH_TEST_LABELS:-}" != "unit" ]; then
+    trap 'bash "$ROOT/scripts/services.sh" stop' EXIT
+    bash scripts/services.sh start
+fi
+
+ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900 \
+    -L "${SH_TEST_LABELS:-unit|component|integration}"

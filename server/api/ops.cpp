@@ -1,0 +1,98 @@
+#include "server/api/ops.hpp"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include "server/workers/await.hpp"
+
+namespace sh::api {
+
+using http::Method;
+using http::Params;
+using http::Request;
+using http::Response;
+
+namespace {
+
+// "ok", "down" (unreachable) or "busy" (every connection taken for longer than the wait).
+awaitable<std::string> probe_mysql(mysql::Database& db) {
+    std::string state = "ok";
+    try {
+        co_await workers::run_on(
+            db.pool(), db.guard([](mysql::Conn& c) {
+                std::unique_ptr<sql::ResultSet> rs(c.prepare("SELECT 1").executeQuery());
+            }),
+            db.acquire_timeout());
+    } catch (const booking::AppException& e) {
+        state = e.error().code == booking::Errc::busy ? "busy" : "down";
+    }
+    co_return state;
+}
+
+awaitable<bool> probe_redis(redis::Client& redis) {
+    bool ok = false;
+    try {
+        auto reply = co_await workers::run_on(
+            redis.pool(), redis.guard([](redis::Conn& c) { return c.command({"PING"}); }),
+            redis.acquire_timeout());
+        ok = !reply.is_error();
+    } catch (const booking::AppException&) {
+    }
+    co_return ok;
+}
+
+template <class Stats>
+void append_pool(std::string& out, const char* pool, const Stats& s) {
+    std::string p = std::string("{pool=\"") + pool + "\"";
+    out += "sh_pool_connections" + p + ",state=\"in_use\"} " + std::to_string(s.in_use) + "\n";
+    out += "sh_pool_connections" + p + ",state=\"idle\"} " + std::to_string(s.size - s.in_use) + "\n";
+    out += "sh_pool_waiting" + p + "} " + std::to_string(s.waiting) + "\n";
+    out += "sh_pool_acquire_timeouts_total" + p + "} " + std::to_string(s.timeouts) + "\n";
+}
+
+}  // namespace
+
+void add_ops_routes(http::Router& router, Services& svc) {
+    router.add(Method::get, "/healthz", [](Request&, const Params&) -> awaitable<Response> {
+        static const nlohmann::json body = {{"status", "ok"}};
+        co_return Response::json(200, body);
+    });
+
+    router.add(Method::get, "/readyz", [&svc](Request&, const Params&) -> awaitable<Response> {
+        // Not ready only when MySQL is unreachable: without Redis the service still books.
+        std::string db = co_await probe_mysql(svc.db);
+        bool redis_ok = co_await probe_redis(svc.redis);
+        bool ready = db != "down";
+        nlohmann::json body = {{"status", ready ? "ready" : "unavailable"},
+                               {"mysql", db},
+                               {"redis", redis_ok ? "ok" : "degraded"}};
+        co_return Response::json(ready ? 200 : 503, body);
+    });
+
+    router.add(Method::get, "/metrics", [&svc](Request&, const Params&) -> awaitable<Response> {
+        co_return Response::text(200, svc.metrics.render(), "text/plain; version=0.0.4");
+    });
+}
+
+void register_metric_sources(Services& svc) {
+    svc.metrics.add_source([&svc](std::string& out) {
+        out += "# TYPE sh_pool_connections gauge\n# TYPE sh_pool_waiting gauge\n"
+               "# TYPE sh_pool_acquire_timeouts_total counter\n";
+        append_pool(out, "mysql", svc.db.pool().stats());
+        append_pool(out, "redis", svc.redis.pool().stats());
+        out += "# TYPE sh_mysql_tx_commits_total counter\nsh_mysql_tx_commits_total " +
+               std::to_string(svc.db.tx_stats().commits.load()) + "\n";
+        out += "# TYPE sh_mysql_tx_retries_total counter\nsh_mysql_tx_retries_total " +
+               std::to_string(svc.db.tx_stats().retries.load()) + "\n";
+        out += "# TYPE sh_redis_errors_total counter\nsh_redis_errors_total " +
+               std::to_string(svc.redis.errors()) + "\n";
+    });
+}
+
+http::Router make_router(Services& svc) {
+    http::Router router;
+    add_ops_routes(router, svc);
+    return router;
+}
+
+}  // namespace sh::api

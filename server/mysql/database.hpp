@@ -1,0 +1,140 @@
+#pragma once
+// MySQL access: one blocking Connector/C++ connection per pool thread. No Asio or Beast here;
+// coroutines await these through server/workers/await.hpp (see db_await.hpp).
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "booking/errors.hpp"
+#include "config/app_config.hpp"
+#include "server/workers/worker_pool.hpp"
+
+namespace sql {
+class Connection;
+class Driver;
+class PreparedStatement;
+class SQLException;
+}  // namespace sql
+
+namespace sh::mysql {
+
+// True for the client errors that mean the connection is gone (server restarted, network).
+bool is_connection_lost(const sql::SQLException& e);
+// Deadlock (1213) or lock-wait timeout (1205): the transaction may simply be run again.
+bool is_retryable(const sql::SQLException& e);
+
+// One connection, owned by one worker thread. Connects lazily, is checked before use after
+// being idle, and is replaced (never silently reconnected: OPT_RECONNECT would drop the
+// session's time zone, isolation and prepared statements) when it breaks.
+class Conn {
+public:
+    Conn(sql::Driver* driver, const config::MysqlConfig& cfg);
+    ~Conn();
+    Conn(const Conn&) = delete;
+    Conn& operator=(const Conn&) = delete;
+
+    // Prepared statements are cached per connection for its lifetime.
+    sql::PreparedStatement& prepare(const std::string& sql);
+    // Runs a statement without parameters (session settings, transaction control, DDL).
+    void execute(const std::string& sql);
+    sql::Connection& raw();
+
+    // Called by the pool around each job.
+    void ensure_ready();
+    void discard() noexcept;
+    bool connected() const { return conn_ != nullptr; }
+
+private:
+    void connect();
+
+    sql::Driver* driver_;
+    const config::MysqlConfig& cfg_;
+    std::unique_ptr<sql::Connection> conn_;
+    std::map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+    std::chrono::steady_clock::time_point last_used_{};
+};
+
+enum class Isolation { read_committed, repeatable_read, serializable };
+
+struct TxStats {
+    std::atomic<std::uint64_t> commits{0};
+    std::atomic<std::uint64_t> retries{0};
+};
+
+class Database {
+public:
+    // `driver` comes from get_driver_instance(), called once in main (it is not thread-safe).
+    Database(sql::Driver* driver, config::MysqlConfig cfg);
+    ~Database();
+
+    workers::WorkerPool<Conn>& pool() { return pool_; }
+    std::chrono::milliseconds acquire_timeout() const {
+        return std::chrono::milliseconds(cfg_.acquire_timeout_ms);
+    }
+    const config::MysqlConfig& config() const { return cfg_; }
+    TxStats& tx_stats() { return tx_stats_; }
+
+    // Wraps a job: ready the connection first; a lost connection is discarded and reported as
+    // db_unavailable (503), its job not retried (a lost COMMIT has an unknown outcome).
+    template <class F>
+    auto guard(F f) {
+        return [f = std::move(f)](Conn& c) mutable -> decltype(f(c)) {
+            c.ensure_ready();
+            try {
+                return f(c);
+            } catch (const std::exception& e) {
+                rethrow_translated(c, e);
+                throw;
+            }
+        };
+    }
+
+    // Runs f inside a transaction at the given isolation, retrying deadlocks and lock-wait
+    // timeouts up to tx_retries times with a short randomised backoff. f may run more than
+    // once: it must not have effects outside the transaction.
+    template <class F>
+    auto transact(Conn& c, Isolation iso, F&& f) -> decltype(f(c)) {
+        for (int attempt = 0;; ++attempt) {
+            begin(c, iso);
+            try {
+                if constexpr (std::is_void_v<decltype(f(c))>) {
+                    f(c);
+                    commit(c);
+                    return;
+                } else {
+                    auto r = f(c);
+                    commit(c);
+                    return r;
+                }
+            } catch (const std::exception& e) {
+                rollback_quietly(c);
+                if (!should_retry(e, attempt)) throw;
+            }
+        }
+    }
+
+    // Current schema version and the migrations this build knows.
+    static int latest_schema_version();
+
+private:
+    static void rethrow_translated(Conn& c, const std::exception& e);
+    void begin(Conn& c, Isolation iso);
+    void commit(Conn& c);
+    static void rollback_quietly(Conn& c) noexcept;
+    bool should_retry(const std::exception& e, int attempt);
+
+    config::MysqlConfig cfg_;
+    TxStats tx_stats_;
+    workers::WorkerPool<Conn> pool_;
+};
+
+// Applies every migration newer than the schema_version table says; returns how many ran.
+// Serialised across processes with GET_LOCK, so two instances starting at once are safe.
+int migrate(Conn& c);
+int schema_version(Conn& c);
+
+}  // namespace sh::mysql

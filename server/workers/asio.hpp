@@ -1,0 +1,19 @@
+#pragma once
+// The one project header that includes Asio's coroutine support. Boost 1.74's awaitable.hpp
+// uses std::exchange without including <utility>, which g++ 12 does not pull in for it.
+#include <utility>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace sh {
+namespace asio = boost::asio;
+template <class T>
+using awaitable = boost::asio::awaitable<T>;
+}  // namespace sh

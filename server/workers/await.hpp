@@ -1,0 +1,104 @@
+#pragma once
+// Awaiting a blocking job on a WorkerPool from a coroutine: the job runs on a worker thread,
+// the coroutine resumes on its own executor with the value or the exception. If no worker takes
+// the job within `acquire_timeout`, the job is withdrawn and the caller gets `busy` (503) at once
+// instead of queueing without bound.
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <type_traits>
+
+#include "booking/errors.hpp"
+#include "server/workers/asio.hpp"
+#include "server/workers/worker_pool.hpp"
+
+namespace sh::workers {
+
+namespace detail {
+
+template <class Resource, class T, class F, class Handler>
+class AsioJob final : public Job<Resource>,
+                      public std::enable_shared_from_this<AsioJob<Resource, T, F, Handler>> {
+public:
+    AsioJob(F f, Handler h, asio::any_io_executor ex)
+        : f_(std::move(f)),
+          handler_(std::move(h)),
+          // Keeps the caller's io_context running while the job is out.
+          ex_(asio::prefer(ex, asio::execution::outstanding_work.tracked)),
+          timer_(ex) {}
+
+    void start_timer(std::chrono::milliseconds timeout, WorkerPool<Resource>& pool) {
+        timer_.expires_after(timeout);
+        timer_.async_wait([self = this->shared_from_this(), &pool](boost::system::error_code ec) {
+            if (ec) return;  // cancelled: the job finished first
+            if (!self->try_cancel()) return;  // a worker has it: it will complete
+            pool.count_timeout();
+            self->complete(std::make_exception_ptr(
+                                booking::AppException(booking::Errc::busy)),
+                            std::nullopt);
+        });
+    }
+
+    void execute(Resource& r) noexcept override {
+        try {
+            complete(nullptr, std::optional<T>(f_(r)));
+        } catch (...) {
+            complete(std::current_exception(), std::nullopt);
+        }
+    }
+    void abandon() noexcept override {
+        complete(std::make_exception_ptr(booking::AppException(booking::Errc::shutting_down)),
+                 std::nullopt);
+    }
+
+private:
+    void complete(std::exception_ptr ep, std::optional<T> value) {
+        // Runs the handler on the caller's executor; the timer is touched only there.
+        asio::post(ex_, [self = this->shared_from_this(), ep, v = std::move(value)]() mutable {
+            self->timer_.cancel();
+            std::move(self->handler_)(ep, std::move(v));
+        });
+    }
+
+    F f_;
+    Handler handler_;
+    asio::any_io_executor ex_;
+    asio::steady_timer timer_;
+};
+
+template <class T, class Resource, class F>
+awaitable<std::optional<T>> submit(WorkerPool<Resource>& pool, F f,
+                                   std::chrono::milliseconds acquire_timeout) {
+    auto ex = co_await asio::this_coro::executor;
+    auto init = [&pool, &f, acquire_timeout, ex](auto handler) {
+        using H = decltype(handler);
+        auto job = std::make_shared<AsioJob<Resource, T, F, H>>(std::move(f), std::move(handler), ex);
+        job->start_timer(acquire_timeout, pool);
+        pool.submit(job);
+    };
+    std::optional<T> r = co_await asio::async_initiate<decltype(asio::use_awaitable),
+                                                       void(std::exception_ptr, std::optional<T>)>(
+        init, asio::use_awaitable);
+    co_return r;
+}
+
+}  // namespace detail
+
+// co_await run_on(pool, [&](Resource& r) { ...blocking... }, 500ms) -> the lambda's result.
+template <class Resource, class F>
+auto run_on(WorkerPool<Resource>& pool, F f, std::chrono::milliseconds acquire_timeout)
+    -> awaitable<std::invoke_result_t<F&, Resource&>> {
+    using R = std::invoke_result_t<F&, Resource&>;
+    if constexpr (std::is_void_v<R>) {
+        auto wrapped = [f = std::move(f)](Resource& r) mutable {
+            f(r);
+            return true;
+        };
+        co_await detail::submit<bool>(pool, std::move(wrapped), acquire_timeout);
+    } else {
+        std::optional<R> r = co_await detail::submit<R>(pool, std::move(f), acquire_timeout);
+        co_return std::move(*r);
+    }
+}
+
+}  // namespace sh::workers
