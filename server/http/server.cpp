@@ -113,6 +113,7 @@ struct Server::Impl {
     Metrics& metrics;
     tcp::acceptor acceptor;
     std::unordered_set<std::string> trusted;
+    std::uint16_t port = 0;
     std::atomic<bool> draining{false};
     std::atomic<int> active{0};
     std::mutex mu;
@@ -132,10 +133,11 @@ void Server::start() {
     a.set_option(asio::socket_base::reuse_address(true));
     a.bind(ep);
     a.listen(asio::socket_base::max_listen_connections);
+    impl_->port = a.local_endpoint().port();
     asio::co_spawn(impl_->ioc, impl_->run_listener(), asio::detached);
 }
 
-std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t Server::port() const { return impl_->port; }
 
 awaitable<void> Server::Impl::run_listener() {
     for (;;) {

@@ -53,8 +53,11 @@ public:
 
 private:
     void complete(std::exception_ptr ep, std::optional<T> value) {
-        // Runs the handler on the caller's executor; the timer is touched only there.
-        asio::post(ex_, [self = this->shared_from_this(), ep, v = std::move(value)]() mutable {
+        // Called exactly once (the timer and a worker never both win). Runs the handler on the
+        // caller's executor, where alone the timer is touched; the job stops counting as
+        // outstanding work at once, even if it sits in the queue until a worker drops it.
+        auto ex = std::move(ex_);
+        asio::post(ex, [self = this->shared_from_this(), ep, v = std::move(value)]() mutable {
             self->timer_.cancel();
             std::move(self->handler_)(ep, std::move(v));
         });

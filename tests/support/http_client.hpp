@@ -1,0 +1,54 @@
+#pragma once
+// A small blocking HTTP/1.1 client over POSIX sockets, for tests: it lets a test send exactly
+// the bytes it wants (malformed, trickled, oversized) and see what the server does.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace sh::test {
+
+struct HttpResult {
+    int status = 0;
+    std::map<std::string, std::string> headers;  // names in lower case
+    std::string body;
+    std::string header(const std::string& name) const {
+        auto it = headers.find(name);
+        return it == headers.end() ? std::string{} : it->second;
+    }
+};
+
+class Connection {
+public:
+    // Connects to 127.0.0.1:port; throws std::runtime_error if it cannot.
+    explicit Connection(std::uint16_t port);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // Sends raw bytes; false if the peer is gone.
+    bool send(const std::string& bytes);
+    // Reads one response; nullopt on timeout or when the connection closed first.
+    std::optional<HttpResult> read_response(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    // True when the server closes the connection within the timeout.
+    bool wait_closed(std::chrono::milliseconds timeout);
+
+private:
+    bool fill(std::chrono::steady_clock::time_point deadline);
+    int fd_ = -1;
+    std::string buffer_;
+};
+
+std::string make_request(const std::string& method, const std::string& target,
+                         const std::string& body = "", const std::string& extra_headers = "");
+
+// One request on a fresh connection.
+std::optional<HttpResult> request(std::uint16_t port, const std::string& method,
+                                  const std::string& target, const std::string& body = "",
+                                  const std::string& extra_headers = "");
+
+// True if a TCP connection to 127.0.0.1:port is accepted.
+bool can_connect(std::uint16_t port);
+
+}  // namespace sh::test

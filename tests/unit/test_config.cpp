@@ -1,0 +1,93 @@
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "config/app_config.hpp"
+
+using sh::config::ConfigError;
+using sh::config::parse;
+
+namespace {
+sh::config::EnvLookup env(std::map<std::string, std::string> vars = {}) {
+    return [vars](const std::string& k) -> std::optional<std::string> {
+        auto it = vars.find(k);
+        if (it == vars.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+std::string error_field(const std::string& json, std::map<std::string, std::string> vars = {}) {
+    try {
+        parse(json, env(vars));
+    } catch (const ConfigError& e) {
+        return e.field();
+    }
+    return "(no error)";
+}
+}  // namespace
+
+TEST_CASE("an empty config gives the documented defaults") {
+    auto c = parse("", env());
+    CHECK(c.http.port == 8080);
+    CHECK(c.http.body_limit == 16 * 1024);
+    CHECK(c.http.access_log);
+    CHECK(c.mysql.pool_size == 8);
+    CHECK(c.redis.command_timeout_ms == 100);
+    CHECK(c.wechat.base_url == "https://api.weixin.qq.com");
+}
+
+TEST_CASE("values from the file are read") {
+    auto c = parse(R"({"http":{"port":9000,"io_threads":4,"trusted_proxies":["10.0.0.1"]},
+                       "mysql":{"database":"hall","acquire_timeout_ms":50},
+                       "redis":{"port":7000}})",
+                   env());
+    CHECK(c.http.port == 9000);
+    CHECK(c.http.io_threads == 4);
+    CHECK(c.http.trusted_proxies == std::vector<std::string>{"10.0.0.1"});
+    CHECK(c.mysql.database == "hall");
+    CHECK(c.mysql.acquire_timeout_ms == 50);
+    CHECK(c.redis.port == 7000);
+}
+
+TEST_CASE("environment overrides secrets and addresses") {
+    auto c = parse(R"({"mysql":{"password":"from-file"}})",
+                   env({{"SH_MYSQL_PASSWORD", "from-env"},
+                        {"SH_HTTP_PORT", "8181"},
+                        {"SH_WECHAT_SECRET", "s3cret"},
+                        {"SH_REDIS_HOST", "10.1.1.1"}}));
+    CHECK(c.mysql.password == "from-env");
+    CHECK(c.http.port == 8181);
+    CHECK(c.wechat.secret == "s3cret");
+    CHECK(c.redis.host == "10.1.1.1");
+}
+
+TEST_CASE("a bad config names the field that is wrong") {
+    CHECK(error_field(R"({"http":{"port":"8080"}})") == "http.port");
+    CHECK(error_field(R"({"http":{"port":70000}})") == "http.port");
+    CHECK(error_field(R"({"http":{"io_threads":0}})") == "http.io_threads");
+    CHECK(error_field(R"({"http":{"access_log":"yes"}})") == "http.access_log");
+    CHECK(error_field(R"({"http":{"trusted_proxies":[1]}})") == "http.trusted_proxies");
+    CHECK(error_field(R"({"mysql":{"pool_size":-1}})") == "mysql.pool_size");
+    CHECK(error_field(R"({"mysql":{"database":"x; DROP"}})") == "mysql.database");
+    CHECK(error_field(R"({"mysql":{"pasword":"typo"}})") == "mysql.pasword");
+    CHECK(error_field(R"({"redis":3})") == "redis");
+    CHECK(error_field(R"({"unknown":{}})") == "unknown");
+    CHECK(error_field(R"({"wechat":{"base_url":"http://example.com"}})") == "wechat.base_url");
+    CHECK(error_field("{not json") == "(file)");
+    CHECK(error_field("[]") == "(file)");
+    CHECK(error_field("", {{"SH_HTTP_PORT", "eighty"}}) == "http.port");
+}
+
+TEST_CASE("plain http is accepted for WeChat only on loopback (the fake)") {
+    CHECK(parse(R"({"wechat":{"base_url":"http://127.0.0.1:8081"}})", env()).wechat.base_url ==
+          "http://127.0.0.1:8081");
+}
+
+TEST_CASE("load() of a missing file names --config") {
+    try {
+        sh::config::load("/nonexistent/config.json");
+        FAIL("expected an error");
+    } catch (const ConfigError& e) {
+        CHECK(e.field() == "--config");
+    }
+}
