@@ -1,5 +1,7 @@
 #include "server/http/access_log.hpp"
 
+#include <atomic>
+#include <charconv>
 #include <chrono>
 #include <ctime>
 
@@ -27,7 +29,38 @@ void append_json_escaped(std::string& out, std::string_view s) {
     }
 }
 
-AccessLog::AccessLog(bool enabled, std::FILE* out) : enabled_(enabled), out_(out) {
+namespace {
+std::atomic<std::uint64_t> next_log_id{1};
+
+// "2026-11-26T13:20:14.909Z", reformatting the seconds only when they change.
+void append_timestamp(std::string& out) {
+    using namespace std::chrono;
+    thread_local std::time_t cached_second = -1;
+    thread_local char cached[32];
+    auto now = system_clock::now();
+    std::time_t t = system_clock::to_time_t(now);
+    if (t != cached_second) {
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+        cached_second = t;
+    }
+    auto ms = static_cast<int>(duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000);
+    out += cached;
+    char frac[6] = {'.', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
+                    static_cast<char>('0' + ms % 10), 'Z', '\0'};
+    out += frac;
+}
+
+void append_number(std::string& out, std::uint64_t v) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, end);
+}
+}  // namespace
+
+AccessLog::AccessLog(bool enabled, std::FILE* out)
+    : enabled_(enabled), out_(out), id_(next_log_id.fetch_add(1)) {
     if (enabled_) writer_ = std::thread([this] { run(); });
 }
 
@@ -41,24 +74,22 @@ AccessLog::~AccessLog() {
     writer_.join();
 }
 
+AccessLog::Shard& AccessLog::local_shard() {
+    thread_local std::vector<std::pair<std::uint64_t, Shard*>> mine;
+    for (auto& [id, shard] : mine)
+        if (id == id_) return *shard;
+    std::lock_guard lock(mu_);
+    shards_.push_back(std::make_unique<Shard>());
+    mine.emplace_back(id_, shards_.back().get());
+    return *shards_.back();
+}
+
 void AccessLog::write(const AccessEntry& e) {
     if (!enabled_) return;
-    using namespace std::chrono;
-    auto now = system_clock::now();
-    std::time_t t = system_clock::to_time_t(now);
-    auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char ts[40];
-    std::size_t n = std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::snprintf(ts + n, sizeof ts - n, ".%03dZ", static_cast<int>(ms));
-    char latency[32];
-    std::snprintf(latency, sizeof latency, "%.3f", e.latency_ms);
-
-    std::string line;
-    line.reserve(256);
+    thread_local std::string line;
+    line.clear();
     line += R"({"ts":")";
-    line += ts;
+    append_timestamp(line);
     line += R"(","method":")";
     line += e.method;
     line += R"(","route":")";
@@ -66,52 +97,57 @@ void AccessLog::write(const AccessEntry& e) {
     line += R"(","path":")";
     append_json_escaped(line, e.path);
     line += R"(","status":)";
-    line += std::to_string(e.status);
+    append_number(line, static_cast<std::uint64_t>(e.status));
     line += R"(,"latency_ms":)";
-    line += latency;
+    auto micros = static_cast<std::uint64_t>(e.latency_ms * 1000.0 + 0.5);
+    append_number(line, micros / 1000);
+    char frac[5] = {'.', static_cast<char>('0' + micros / 100 % 10),
+                    static_cast<char>('0' + micros / 10 % 10), static_cast<char>('0' + micros % 10), '\0'};
+    line += frac;
     line += R"(,"bytes":)";
-    line += std::to_string(e.bytes_out);
+    append_number(line, e.bytes_out);
     line += R"(,"request_id":")";
     append_json_escaped(line, e.request_id);
     line += R"(","client":")";
     append_json_escaped(line, e.client_ip);
     line += "\"}\n";
 
-    bool wake = false;
-    {
-        std::lock_guard lock(mu_);
-        buffer_ += line;
-        wake = buffer_.size() > 64 * 1024;
+    Shard& shard = local_shard();
+    std::lock_guard lock(shard.mu);
+    shard.buffer += line;
+}
+
+std::string AccessLog::collect() {
+    std::string out;
+    std::lock_guard lock(mu_);
+    for (auto& shard : shards_) {
+        std::lock_guard l(shard->mu);
+        if (out.empty()) out.swap(shard->buffer);
+        else {
+            out += shard->buffer;
+            shard->buffer.clear();
+        }
     }
-    if (wake) cv_.notify_one();
+    return out;
 }
 
 void AccessLog::flush() {
     if (!enabled_) return;
-    std::string out;
-    {
-        std::lock_guard lock(mu_);
-        out.swap(buffer_);
-    }
+    std::string out = collect();
     if (!out.empty()) std::fwrite(out.data(), 1, out.size(), out_);
     std::fflush(out_);
 }
 
 void AccessLog::run() {
-    std::unique_lock lock(mu_);
     for (;;) {
-        cv_.wait_for(lock, std::chrono::milliseconds(100),
-                     [&] { return stopping_ || buffer_.size() > 64 * 1024; });
-        std::string out;
-        out.swap(buffer_);
-        bool stop = stopping_;
-        lock.unlock();
-        if (!out.empty()) {
-            std::fwrite(out.data(), 1, out.size(), out_);
-            std::fflush(out_);
+        bool stop;
+        {
+            std::unique_lock lock(mu_);
+            cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
+            stop = stopping_;
         }
+        flush();
         if (stop) return;
-        lock.lock();
     }
 }
 

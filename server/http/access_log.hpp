@@ -1,13 +1,16 @@
 #pragma once
-// One JSON line per request. Lines are appended to an in-memory buffer under a short lock and
-// written by a background thread every 100 ms (or when the buffer fills), so a request never
-// waits on the disk.
+// One JSON line per request. Each I/O thread appends to its own buffer (an uncontended lock);
+// a background thread collects and writes them every 100 ms, so a request never waits on the
+// disk and I/O threads never queue behind each other.
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 namespace sh::http {
 
@@ -34,13 +37,20 @@ public:
     void flush();  // writes what is buffered now
 
 private:
+    struct Shard {
+        std::mutex mu;
+        std::string buffer;
+    };
+    Shard& local_shard();
+    std::string collect();
     void run();
 
     bool enabled_;
     std::FILE* out_;
-    std::mutex mu_;
+    std::uint64_t id_;  // tells this log's thread-local shards from those of an earlier one
+    std::mutex mu_;     // guards shards_, stopping_, and serialises writes to out_
     std::condition_variable cv_;
-    std::string buffer_;
+    std::vector<std::unique_ptr<Shard>> shards_;
     bool stopping_ = false;
     std::thread writer_;
 };

@@ -1,15 +1,17 @@
 #pragma once
 // Prometheus metrics: requests by route, method and status, a latency histogram per route,
-// and gauges that other parts (pools, Redis) contribute through sources.
+// and gauges that other parts (pools, Redis) contribute through sources. Each I/O thread counts
+// into its own shard (an uncontended lock, no allocation once a series exists); /metrics sums
+// the shards.
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 namespace sh::http {
@@ -18,7 +20,9 @@ class Metrics {
 public:
     static constexpr std::array<double, 12> buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                        0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+    Metrics();
 
+    // `method` and `route` must outlive the Metrics (route patterns and literals do).
     void observe(std::string_view method, std::string_view route, int status, double seconds);
 
     // A source appends complete Prometheus lines (with # TYPE) when /metrics is rendered.
@@ -30,14 +34,33 @@ public:
     std::string render() const;
 
 private:
-    struct RouteStats {
-        std::array<std::uint64_t, buckets.size() + 1> counts{};  // last: +Inf
-        double sum = 0;
-        std::uint64_t count = 0;
+    struct Key {
+        const char* method;
+        const char* route;
+        std::size_t route_len;
+        int status;
+        bool operator==(const Key&) const = default;
     };
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const {
+            return std::hash<const void*>()(k.route) * 31 + std::hash<const void*>()(k.method) * 7 +
+                   static_cast<std::size_t>(k.status);
+        }
+    };
+    struct Series {
+        std::uint64_t count = 0;
+        double sum = 0;
+        std::array<std::uint64_t, buckets.size() + 1> counts{};  // last: +Inf
+    };
+    struct Shard {
+        std::mutex mu;
+        std::unordered_map<Key, Series, KeyHash> series;
+    };
+    Shard& local_shard();
+
+    std::uint64_t id_;
     mutable std::mutex mu_;
-    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
-    std::map<std::string, RouteStats> latency_;
+    std::vector<std::unique_ptr<Shard>> shards_;
     std::vector<std::function<void(std::string&)>> sources_;
 };
 

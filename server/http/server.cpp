@@ -245,9 +245,21 @@ awaitable<void> Server::Impl::run_session(tcp::socket socket) {
         bhttp::request_parser<bhttp::string_body> parser;
         parser.body_limit(cfg.body_limit);
         parser.header_limit(static_cast<std::uint32_t>(cfg.header_limit));
-        // The whole request must arrive within read_timeout: a client trickling bytes is cut.
-        stream.expires_after(std::chrono::milliseconds(cfg.read_timeout_ms));
-        co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        parser.eager(true);
+        // Most requests arrive whole in one segment: parse what is buffered first, and only go
+        // back to the socket (one async_read, one more trip through the scheduler) for the rest.
+        while (!parser.is_done()) {
+            std::size_t used = parser.put(buffer.data(), ec);
+            buffer.consume(used);
+            if (ec || used == 0 || buffer.size() == 0) break;
+        }
+        if (ec == bhttp::error::need_more) ec = {};
+        if (!ec && !parser.is_done()) {
+            // The whole request must arrive within read_timeout: a client trickling bytes is cut.
+            stream.expires_after(std::chrono::milliseconds(cfg.read_timeout_ms));
+            co_await bhttp::async_read(stream, buffer, parser,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+        }
 
         Request req;
         req.client_ip = peer;
