@@ -1,0 +1,62 @@
+#include "booking/accounts.hpp"
+
+namespace sh::booking {
+
+nlohmann::json principal_json(const Principal& p) {
+    nlohmann::json j = {{"role", role_name(p.role)}};
+    j["building_ids"] = p.building_ids;  // empty unless manager
+    j["street_id"] = p.street_id ? nlohmann::json(*p.street_id) : nlohmann::json(nullptr);
+    return j;
+}
+
+nlohmann::json user_json(const User& u) {
+    nlohmann::json j = {{"id", u.id}, {"name", u.name}, {"org", u.org}};
+    j["phone"] = u.phone ? nlohmann::json(*u.phone) : nlohmann::json(nullptr);
+    auto p = principal_json(u.principal);
+    j["role"] = p["role"];
+    j["building_ids"] = p["building_ids"];
+    j["street_id"] = p["street_id"];
+    return j;
+}
+
+User sign_in(UserStore& users, SessionStore& sessions, const std::string& openid,
+             const std::optional<std::string>& unionid, const std::string& token_hash,
+             TimePoint expires_at) {
+    UserId id = users.upsert_by_openid(openid, unionid);
+    sessions.create_session(token_hash, id, expires_at);
+    auto user = users.find_user(id);
+    if (!user) throw std::logic_error("user vanished inside its own transaction");
+    return *user;
+}
+
+Result<User> change_role(UserStore& users, const Principal& actor, UserId target,
+                         const RoleRequest& req) {
+    if (!users.lock_user(target)) return make_error(Errc::not_found, "No such user.");
+    auto before = users.find_user(target);
+    if (!before) return make_error(Errc::not_found, "No such user.");
+
+    auto existing = users.existing_buildings(req.building_ids);
+    bool street_ok = req.street_id && users.street_exists(*req.street_id);
+    if (auto e = validate_role_request(req, existing, street_ok)) return *e;
+
+    std::set<BuildingId> actor_street_buildings;
+    if (actor.role == Role::street_admin && actor.street_id)
+        actor_street_buildings = users.buildings_of_street(*actor.street_id);
+    if (auto e = authorize_role_change(actor, before->principal, req, actor_street_buildings)) return *e;
+
+    users.set_role(target, req);
+    auto after = users.find_user(target);
+    users.audit(actor.user_id, "set_role", "user", target, principal_json(before->principal),
+                principal_json(after->principal));
+    return *after;
+}
+
+Result<User> update_profile(UserStore& users, UserId self, const std::optional<std::string>& name,
+                            const std::optional<std::string>& org) {
+    if (auto e = validate_profile(name, org)) return *e;
+    if (!users.lock_user(self)) return make_error(Errc::not_found, "No such user.");
+    users.update_profile(self, name, org);
+    return *users.find_user(self);
+}
+
+}  // namespace sh::booking

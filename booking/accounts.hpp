@@ -1,0 +1,72 @@
+#pragma once
+// Accounts, sessions and roles: the storage interfaces they need and the use cases on top.
+// Use cases are plain blocking functions: the caller runs them inside one MySQL transaction
+// on a pool thread.
+#include <optional>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "booking/clock.hpp"
+#include "booking/errors.hpp"
+#include "booking/identity.hpp"
+
+namespace sh::booking {
+
+class UserStore {
+public:
+    virtual ~UserStore() = default;
+    // Creates the user on first login (role member); keeps a unionid once known.
+    virtual UserId upsert_by_openid(const std::string& openid,
+                                    const std::optional<std::string>& unionid) = 0;
+    virtual std::optional<User> find_user(UserId id) = 0;
+    // Takes the user's row lock (FOR UPDATE): every change to one user is serialised on it.
+    virtual bool lock_user(UserId id) = 0;
+    virtual void update_profile(UserId id, const std::optional<std::string>& name,
+                                const std::optional<std::string>& org) = 0;
+    virtual void set_phone(UserId id, const std::string& phone) = 0;
+    virtual void set_role(UserId id, const RoleRequest& role) = 0;
+
+    virtual std::set<BuildingId> existing_buildings(const std::set<BuildingId>& ids) = 0;
+    virtual bool street_exists(StreetId id) = 0;
+    virtual std::set<BuildingId> buildings_of_street(StreetId id) = 0;
+
+    virtual void audit(UserId actor, const std::string& action, const std::string& object_type,
+                       std::uint64_t object_id, const nlohmann::json& before,
+                       const nlohmann::json& after) = 0;
+};
+
+struct SessionRecord {
+    UserId user_id;
+    TimePoint expires_at;
+};
+
+class SessionStore {
+public:
+    virtual ~SessionStore() = default;
+    virtual void create_session(const std::string& token_hash, UserId user, TimePoint expires_at) = 0;
+    // A session that exists, is not revoked and has not expired at `now`.
+    virtual std::optional<SessionRecord> find_live_session(const std::string& token_hash,
+                                                           TimePoint now) = 0;
+    virtual bool revoke_session(const std::string& token_hash) = 0;
+};
+
+nlohmann::json principal_json(const Principal& p);
+nlohmann::json user_json(const User& u);
+
+// Login after WeChat vouched for `openid`: the user (created on first login) and a new session.
+User sign_in(UserStore& users, SessionStore& sessions, const std::string& openid,
+             const std::optional<std::string>& unionid, const std::string& token_hash,
+             TimePoint expires_at);
+
+// PUT /users/{id}/role. not_found for an unknown user; validation for a malformed request;
+// forbidden when the actor may not make this change. Audited.
+Result<User> change_role(UserStore& users, const Principal& actor, UserId target,
+                         const RoleRequest& req);
+
+// PATCH /me.
+Result<User> update_profile(UserStore& users, UserId self, const std::optional<std::string>& name,
+                            const std::optional<std::string>& org);
+
+}  // namespace sh::booking

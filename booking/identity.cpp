@@ -1,0 +1,119 @@
+#include "booking/identity.hpp"
+
+#include <algorithm>
+
+namespace sh::booking {
+
+std::string_view role_name(Role r) {
+    switch (r) {
+        case Role::member: return "member";
+        case Role::manager: return "manager";
+        case Role::street_admin: return "street_admin";
+        case Role::district_admin: return "district_admin";
+    }
+    return "member";
+}
+
+std::optional<Role> parse_role(std::string_view s) {
+    for (Role r : {Role::member, Role::manager, Role::street_admin, Role::district_admin})
+        if (role_name(r) == s) return r;
+    return std::nullopt;
+}
+
+namespace {
+AppError field_error(const std::string& field, const std::string& message) {
+    return make_error(Errc::validation, message, {{"field", field}});
+}
+}  // namespace
+
+std::optional<AppError> validate_role_request(const RoleRequest& req,
+                                              const std::set<BuildingId>& existing_buildings,
+                                              bool street_exists) {
+    switch (req.role) {
+        case Role::manager:
+            if (req.building_ids.empty())
+                return field_error("building_ids", "a manager needs at least one building");
+            for (auto b : req.building_ids)
+                if (!existing_buildings.count(b))
+                    return make_error(Errc::validation, "no such building",
+                                      {{"field", "building_ids"}, {"building_id", b}});
+            if (req.street_id) return field_error("street_id", "only a street_admin has a street");
+            return std::nullopt;
+        case Role::street_admin:
+            if (!req.street_id) return field_error("street_id", "a street_admin needs a street");
+            if (!street_exists) return field_error("street_id", "no such street");
+            if (!req.building_ids.empty())
+                return field_error("building_ids", "only a manager has buildings");
+            return std::nullopt;
+        case Role::member:
+        case Role::district_admin:
+            if (!req.building_ids.empty())
+                return field_error("building_ids", "only a manager has buildings");
+            if (req.street_id) return field_error("street_id", "only a street_admin has a street");
+            return std::nullopt;
+    }
+    return field_error("role", "unknown role");
+}
+
+std::optional<AppError> authorize_role_change(const Principal& actor, const Principal& target,
+                                              const RoleRequest& req,
+                                              const std::set<BuildingId>& street_buildings_of_actor) {
+    if (actor.role == Role::district_admin) return std::nullopt;
+    if (actor.role != Role::street_admin || !actor.street_id)
+        return make_error(Errc::forbidden, "Only administrators may change roles.");
+
+    auto in_street = [&](const std::set<BuildingId>& bs) {
+        return std::all_of(bs.begin(), bs.end(),
+                           [&](BuildingId b) { return street_buildings_of_actor.count(b) > 0; });
+    };
+    // The target as it is: a member, or a manager of buildings of this street only.
+    bool target_ok = target.role == Role::member ||
+                     (target.role == Role::manager && in_street(target.building_ids));
+    if (target.role == Role::street_admin || target.role == Role::district_admin)
+        return make_error(Errc::forbidden, "A street administrator cannot change an administrator.");
+    if (!target_ok)
+        return make_error(Errc::forbidden, "This user manages buildings of another street.");
+    // The target as it will be.
+    if (req.role == Role::member) return std::nullopt;
+    if (req.role == Role::manager && in_street(req.building_ids)) return std::nullopt;
+    if (req.role == Role::manager)
+        return make_error(Errc::forbidden, "These buildings are not in your street.");
+    return make_error(Errc::forbidden, "A street administrator can only make managers.");
+}
+
+std::optional<std::size_t> utf8_length(std::string_view s) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        if (len == 0 || i + len > s.size()) return std::nullopt;
+        for (std::size_t k = 1; k < len; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return std::nullopt;
+        i += len;
+        ++n;
+    }
+    return n;
+}
+
+std::optional<AppError> validate_profile(const std::optional<std::string>& name,
+                                         const std::optional<std::string>& org) {
+    auto check = [](const std::string& field, const std::string& v, std::size_t max,
+                    bool required) -> std::optional<AppError> {
+        auto len = utf8_length(v);
+        if (!len) return field_error(field, "must be valid UTF-8 text");
+        if (required && v.find_first_not_of(" \t") == std::string::npos)
+            return field_error(field, "must not be empty");
+        if (*len > max)
+            return field_error(field, "must be at most " + std::to_string(max) + " characters");
+        for (unsigned char c : v)
+            if (c < 0x20) return field_error(field, "must not contain control characters");
+        return std::nullopt;
+    };
+    if (name)
+        if (auto e = check("name", *name, 50, true)) return e;
+    if (org)
+        if (auto e = check("org", *org, 100, false)) return e;
+    return std::nullopt;
+}
+
+}  // namespace sh::booking

@@ -1,0 +1,74 @@
+#pragma once
+// Who is asking and what they may do. Pure: every authorization decision about users and roles
+// is made here, deny by default, with the object in hand.
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "booking/errors.hpp"
+
+namespace sh::booking {
+
+using UserId = std::uint64_t;
+using BuildingId = std::uint64_t;
+using StreetId = std::uint64_t;
+
+enum class Role { member, manager, street_admin, district_admin };
+
+std::string_view role_name(Role r);
+std::optional<Role> parse_role(std::string_view s);
+
+// The signed-in user with their powers. Every user books as a member; a role adds powers
+// within its scope.
+struct Principal {
+    UserId user_id = 0;
+    Role role = Role::member;
+    std::optional<StreetId> street_id;  // street_admin: its street
+    std::set<BuildingId> building_ids;  // manager: the buildings it manages
+};
+
+struct User {
+    UserId id = 0;
+    std::string openid;
+    std::string name;
+    std::string org;  // party branch (党支部)
+    std::optional<std::string> phone;
+    Principal principal;
+};
+
+// A building and the street it belongs to: enough to decide a scope question.
+struct BuildingScope {
+    BuildingId id;
+    StreetId street_id;
+};
+
+struct RoleRequest {
+    Role role = Role::member;
+    std::set<BuildingId> building_ids;  // for manager
+    std::optional<StreetId> street_id;  // for street_admin
+};
+
+// Checks that a role request is well-formed against the buildings it names (already looked up;
+// a missing building is `validation`). Does not decide who may grant it.
+std::optional<AppError> validate_role_request(const RoleRequest& req,
+                                              const std::set<BuildingId>& existing_buildings,
+                                              bool street_exists);
+
+// May `actor` change `target`'s role from what it is to `req`? `buildings` maps every building
+// named by either side to its street. district_admin: anything. street_admin: only make or
+// unmake managers of its own street's buildings, never touch an admin. Everyone else: no.
+std::optional<AppError> authorize_role_change(const Principal& actor, const Principal& target,
+                                              const RoleRequest& req,
+                                              const std::set<BuildingId>& street_buildings_of_actor);
+
+// Profile fields: trimmed, non-empty name ≤ 50 characters, org ≤ 100 (counted in characters,
+// not bytes). Returns the error naming the field.
+std::optional<AppError> validate_profile(const std::optional<std::string>& name,
+                                         const std::optional<std::string>& org);
+
+// Number of Unicode code points in valid UTF-8; nullopt if the bytes are not valid UTF-8.
+std::optional<std::size_t> utf8_length(std::string_view s);
+
+}  // namespace sh::booking
