@@ -31,6 +31,9 @@ User sign_in(UserStore& users, SessionStore& sessions, const std::string& openid
 
 Result<User> change_role(UserStore& users, const Principal& actor, UserId target,
                          const RoleRequest& req) {
+    // Members and managers may not grant anything: say so before looking anything up.
+    if (actor.role != Role::district_admin && actor.role != Role::street_admin)
+        return make_error(Errc::forbidden, "Only administrators may change roles.");
     if (!users.lock_user(target)) return make_error(Errc::not_found, "No such user.");
     auto before = users.find_user(target);
     if (!before) return make_error(Errc::not_found, "No such user.");

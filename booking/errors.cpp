@@ -17,8 +17,11 @@ HttpError to_http(Errc e) {
         case Errc::payload_too_large: return {413, "payload_too_large", "The body is too large."};
         case Errc::headers_too_large:
             return {431, "headers_too_large", "The request headers are too large."};
-        case Errc::too_many_requests:
-            return {429, "too_many_requests", "Too many requests; retry later."};
+        case Errc::rate_limited: return {429, "rate_limited", "Too many requests; retry later."};
+        case Errc::login_blocked:
+            return {403, "login_blocked", "WeChat does not allow this account to sign in."};
+        case Errc::invalid_phone_code:
+            return {422, "invalid_phone_code", "The phone number code is invalid or used."};
         case Errc::internal: return {500, "internal", "Something went wrong on our side."};
         case Errc::busy: return {503, "busy", "The service is busy; retry shortly."};
         case Errc::db_unavailable:

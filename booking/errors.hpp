@@ -23,7 +23,9 @@ enum class Errc {
     conflict,             // 409 generic state conflict
     payload_too_large,    // 413
     headers_too_large,    // 431
-    too_many_requests,    // 429
+    rate_limited,         // 429 (with Retry-After)
+    login_blocked,        // 403 WeChat flags the user as high-risk
+    invalid_phone_code,   // 422 the phone-number code is invalid or used
     internal,             // 500 never with detail
     busy,                 // 503 no database connection free in time
     db_unavailable,       // 503 MySQL cannot be reached

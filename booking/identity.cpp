@@ -105,8 +105,9 @@ std::optional<AppError> validate_profile(const std::optional<std::string>& name,
             return field_error(field, "must not be empty");
         if (*len > max)
             return field_error(field, "must be at most " + std::to_string(max) + " characters");
-        for (unsigned char c : v)
-            if (c < 0x20) return field_error(field, "must not contain control characters");
+        for (char ch : v)
+            if (static_cast<unsigned char>(ch) < 0x20)
+                return field_error(field, "must not contain control characters");
         return std::nullopt;
     };
     if (name)

@@ -111,7 +111,8 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
     }
     if (!root.is_object()) throw ConfigError("(file)", "expected a JSON object");
     for (const auto& [key, value] : root.items())
-        if (key != "http" && key != "mysql" && key != "redis" && key != "wechat")
+        if (key != "http" && key != "mysql" && key != "redis" && key != "wechat" && key != "auth" &&
+            key != "rate_limit")
             throw ConfigError(key, "unknown section");
 
     AppConfig c;
@@ -169,6 +170,21 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.str("appid", w.appid);
         s.str("secret", w.secret);
         s.integer("timeout_ms", w.timeout_ms, 1, 60'000);
+        s.finish();
+    }
+
+    {
+        Section s(root, "auth");
+        s.integer("token_ttl_s", c.auth.token_ttl_s, 1, 365LL * 24 * 3600);
+        s.integer("cache_ttl_s", c.auth.cache_ttl_s, 0, 30);  // DESIGN: at most 30 s
+        s.finish();
+    }
+    {
+        Section s(root, "rate_limit");
+        auto& r = c.rate_limit;
+        s.integer("login_per_ip_per_minute", r.login_per_ip_per_minute, 0, 1'000'000);
+        s.integer("login_per_openid_per_minute", r.login_per_openid_per_minute, 0, 1'000'000);
+        s.integer("user_per_minute", r.user_per_minute, 0, 1'000'000);
         s.finish();
     }
 

@@ -56,11 +56,25 @@ struct WechatConfig {
     int timeout_ms = 5'000;
 };
 
+struct AuthConfig {
+    int token_ttl_s = 7 * 24 * 3600;  // a login lasts a week; the phone logs in again on 401
+    int cache_ttl_s = 30;             // token -> user and roles are cached at most this long
+};
+
+// Requests per minute; 0 switches a limit off.
+struct RateLimitConfig {
+    int login_per_ip_per_minute = 60;
+    int login_per_openid_per_minute = 10;
+    int user_per_minute = 600;
+};
+
 struct AppConfig {
     HttpConfig http;
     MysqlConfig mysql;
     RedisConfig redis;
     WechatConfig wechat;
+    AuthConfig auth;
+    RateLimitConfig rate_limit;
 };
 
 // A configuration that cannot be right; field() names it ("http.port").

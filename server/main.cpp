@@ -2,6 +2,7 @@
 // references down, and shuts down in reverse (signal -> stop accepting -> drain -> close pools).
 #include <csignal>
 #include <future>
+#include <sstream>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -13,8 +14,13 @@
 #include <boost/asio/signal_set.hpp>
 #include <mysql_driver.h>
 
+#include <map>
+
+#include "booking/accounts.hpp"
 #include "config/app_config.hpp"
-#include "server/api/ops.hpp"
+#include "server/api/services.hpp"
+#include "server/mysql/user_store.hpp"
+#include "wechat/fake_server.hpp"
 #include "server/http/server.hpp"
 #include "server/mysql/database.hpp"
 #include "server/redis/redis_client.hpp"
@@ -30,59 +36,105 @@ constexpr int exit_config = 2;
 void usage() {
     std::cerr << "usage: sharedhall <command> [--config FILE]\n"
                  "commands:\n"
-                 "  serve     run the HTTP API\n"
-                 "  migrate   apply database migrations\n"
-                 "  version   print the schema version this build expects\n"
+                 "  serve                      run the HTTP API\n"
+                 "  migrate                    apply database migrations\n"
+                 "  grant-role --openid OPENID --role member|manager|street_admin|district_admin\n"
+                 "             [--street-id N] [--building-ids N,N]   (creates the user if needed)\n"
+                 "  fake-wechat --port N       run the fake WeChat server (development and tests)\n"
+                 "  version                    print the schema version this build expects\n"
                  "Environment overrides: SH_HTTP_ADDRESS SH_HTTP_PORT SH_MYSQL_HOST SH_MYSQL_PORT\n"
                  "  SH_MYSQL_USER SH_MYSQL_PASSWORD SH_MYSQL_DATABASE SH_REDIS_HOST SH_REDIS_PORT\n"
                  "  SH_REDIS_PASSWORD SH_WECHAT_BASE_URL SH_WECHAT_APPID SH_WECHAT_SECRET\n";
 }
 
-int run_migrate(const config::AppConfig& cfg) {
+// Runs one blocking job on a fresh connection, outside any event loop (command-line tools).
+template <class F>
+int run_db_job(const config::AppConfig& cfg, F f) {
     mysql::Database db(sql::mysql::get_mysql_driver_instance(), cfg.mysql);
     std::promise<int> result;
     struct Job final : workers::Job<mysql::Conn> {
         std::promise<int>& p;
-        explicit Job(std::promise<int>& pr) : p(pr) {}
+        F& fn;
+        Job(std::promise<int>& pr, F& f_) : p(pr), fn(f_) {}
         void execute(mysql::Conn& c) noexcept override {
             try {
                 c.ensure_ready();
-                int n = mysql::migrate(c);
-                std::cout << "migrate: applied " << n << ", schema version " << mysql::schema_version(c)
-                          << "\n";
-                p.set_value(0);
+                p.set_value(fn(c));
+            } catch (const booking::AppException& e) {
+                std::cerr << "failed: " << e.error().body() << "\n";
+                p.set_value(1);
             } catch (const std::exception& e) {
-                std::cerr << "migrate: failed: " << e.what() << "\n";
+                std::cerr << "failed: " << e.what() << "\n";
                 p.set_value(1);
             }
         }
         void abandon() noexcept override { p.set_value(1); }
     };
-    db.pool().submit(std::make_shared<Job>(result));
+    db.pool().submit(std::make_shared<Job>(result, f));
     return result.get_future().get();
 }
 
-int run_serve(const config::AppConfig& cfg) {
-    // get_driver_instance() is not thread-safe: once, here, before any pool thread uses it.
-    sql::Driver* driver = sql::mysql::get_mysql_driver_instance();
-    mysql::Database db(driver, cfg.mysql);
-    redis::Client redis(cfg.redis);
-    http::Metrics metrics;
-    http::AccessLog access_log(cfg.http.access_log);
-    api::Services services{db, redis, metrics};
-    api::register_metric_sources(services);
-    http::Router router = api::make_router(services);
+int run_migrate(const config::AppConfig& cfg) {
+    return run_db_job(cfg, [](mysql::Conn& c) {
+        int n = mysql::migrate(c);
+        std::cout << "migrate: applied " << n << ", schema version " << mysql::schema_version(c) << "\n";
+        return 0;
+    });
+}
 
-    asio::io_context ioc(cfg.http.io_threads);
-    http::Server server(ioc, cfg.http, router, access_log, metrics);
+// The first district admin (and any later fix-up by an operator with database access).
+int run_grant_role(const config::AppConfig& cfg, std::map<std::string, std::string>& opts) {
+    auto role = booking::parse_role(opts["--role"]);
+    if (opts["--openid"].empty() || !role) {
+        usage();
+        return exit_config;
+    }
+    booking::RoleRequest req;
+    req.role = *role;
+    try {
+        if (!opts["--street-id"].empty()) req.street_id = std::stoull(opts["--street-id"]);
+        std::stringstream ids(opts["--building-ids"]);
+        for (std::string id; std::getline(ids, id, ',');)
+            if (!id.empty()) req.building_ids.insert(std::stoull(id));
+    } catch (const std::exception&) {
+        std::cerr << "grant-role: --street-id and --building-ids take numbers\n";
+        return exit_config;
+    }
+    return run_db_job(cfg, [&](mysql::Conn& c) {
+        mysql::MysqlUserStore store(c);
+        c.execute("START TRANSACTION");
+        booking::UserId id = store.upsert_by_openid(opts["--openid"], std::nullopt);
+        auto existing = store.existing_buildings(req.building_ids);
+        bool street_ok = req.street_id && store.street_exists(*req.street_id);
+        if (auto e = booking::validate_role_request(req, existing, street_ok)) {
+            c.execute("ROLLBACK");
+            std::cerr << "grant-role: " << e->body() << "\n";
+            return exit_config;
+        }
+        auto before = store.find_user(id);
+        store.set_role(id, req);
+        auto after = store.find_user(id);
+        store.audit(0, "grant_role_cli", "user", id, booking::principal_json(before->principal),
+                    booking::principal_json(after->principal));
+        c.execute("COMMIT");
+        std::cout << booking::user_json(*after).dump() << "\n";
+        return 0;
+    });
+}
+
+// Runs an HTTP server with `router` until SIGINT/SIGTERM, then drains it.
+int serve_router(const config::HttpConfig& http_cfg, const http::Router& router, http::Metrics& metrics,
+                 http::AccessLog& access_log) {
+    asio::io_context ioc(http_cfg.io_threads);
+    http::Server server(ioc, http_cfg, router, access_log, metrics);
     try {
         server.start();
     } catch (const std::exception& e) {
-        log::error("main", "cannot listen on " + cfg.http.address + ":" +
-                               std::to_string(cfg.http.port) + ": " + e.what());
+        log::error("main", "cannot listen on " + http_cfg.address + ":" + std::to_string(http_cfg.port) +
+                               ": " + e.what());
         return 1;
     }
-    log::info("main", "listening on http://" + cfg.http.address + ":" + std::to_string(server.port()));
+    log::info("main", "listening on http://" + http_cfg.address + ":" + std::to_string(server.port()));
 
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
@@ -91,19 +143,56 @@ int run_serve(const config::AppConfig& cfg) {
         asio::co_spawn(
             ioc,
             [&]() -> awaitable<void> {
-                co_await server.drain(std::chrono::milliseconds(cfg.http.shutdown_grace_ms));
+                co_await server.drain(std::chrono::milliseconds(http_cfg.shutdown_grace_ms));
                 ioc.stop();
             },
             asio::detached);
     });
 
     std::vector<std::thread> threads;
-    for (int i = 1; i < cfg.http.io_threads; ++i) threads.emplace_back([&] { ioc.run(); });
+    for (int i = 1; i < http_cfg.io_threads; ++i) threads.emplace_back([&] { ioc.run(); });
     ioc.run();
     for (auto& t : threads) t.join();
     access_log.flush();
     log::info("main", "stopped");
-    return 0;  // pools close in reverse order of construction
+    return 0;
+}
+
+int run_fake_wechat(const config::AppConfig& cfg, std::map<std::string, std::string>& opts) {
+    config::HttpConfig http_cfg;
+    http_cfg.address = "127.0.0.1";
+    http_cfg.io_threads = 1;
+    http_cfg.body_limit = 64 * 1024;
+    try {
+        http_cfg.port = static_cast<std::uint16_t>(std::stoi(opts["--port"]));
+    } catch (const std::exception&) {
+        std::cerr << "fake-wechat: --port N is required\n";
+        return exit_config;
+    }
+    wechat::FakeWechat fake(cfg.wechat.appid, cfg.wechat.secret);
+    http::Router router = fake.router();
+    http::Metrics metrics;
+    http::AccessLog access_log(false);
+    return serve_router(http_cfg, router, metrics, access_log);
+}
+
+int run_serve(const config::AppConfig& cfg) {
+    // get_driver_instance() is not thread-safe: once, here, before any pool thread uses it.
+    sql::Driver* driver = sql::mysql::get_mysql_driver_instance();
+    booking::SystemClock clock;
+    mysql::Database db(driver, cfg.mysql);
+    redis::Client redis(cfg.redis);
+    wechat::Client wx(cfg.wechat);
+    api::AccessTokenProvider wx_token(wx, redis);
+    api::RateLimiter limiter(redis);
+    api::AuthService auth(cfg, clock, db, redis, wx, limiter);
+    http::Metrics metrics;
+    http::AccessLog access_log(cfg.http.access_log);
+    api::Services services{cfg, clock, db, redis, metrics, wx, wx_token, limiter, auth};
+    api::register_metric_sources(services);
+    http::Router router = api::make_router(services);
+    return serve_router(cfg.http, router, metrics, access_log);
+    // then, in reverse order: the access log flushes, the pools close
 }
 
 }  // namespace
@@ -116,9 +205,12 @@ int main(int argc, char** argv) {
     }
     std::string command = args[0];
     std::optional<std::string> config_path;
+    std::map<std::string, std::string> opts;
     for (std::size_t i = 1; i < args.size(); ++i) {
-        if (args[i] == "--config" && i + 1 < args.size()) {
-            config_path = args[++i];
+        if (args[i].rfind("--", 0) == 0 && i + 1 < args.size()) {
+            if (args[i] == "--config") config_path = args[i + 1];
+            else opts[args[i]] = args[i + 1];
+            ++i;
         } else {
             std::cerr << "unknown argument: " << args[i] << "\n";
             usage();
@@ -139,6 +231,8 @@ int main(int argc, char** argv) {
 
     if (command == "serve") return run_serve(cfg);
     if (command == "migrate") return run_migrate(cfg);
+    if (command == "grant-role") return run_grant_role(cfg, opts);
+    if (command == "fake-wechat") return run_fake_wechat(cfg, opts);
     if (command == "version") {
         std::cout << "schema " << mysql::Database::latest_schema_version() << "\n";
         return 0;

@@ -217,8 +217,8 @@ awaitable<std::optional<RawReply>> Client::exchange(const char* method, const st
 }
 
 template <class T, class Parse>
-awaitable<WxResult<T>> Client::call_json(const char* method, const std::string& target,
-                                         const std::string& body, Parse parse) {
+awaitable<WxResult<T>> Client::call_json(const char* method, std::string target, std::string body,
+                                         Parse parse) {
     std::string why;
     auto reply = co_await exchange(method, target, body, why);
     WxResult<T> result = WxError{WxErrc::transport, 0, why};

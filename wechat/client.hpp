@@ -117,9 +117,10 @@ public:
                                                 const std::string& body, std::string& why);
 
 private:
+    // Parameters by value: callers return this coroutine without awaiting it themselves.
     template <class T, class Parse>
-    awaitable<WxResult<T>> call_json(const char* method, const std::string& target,
-                                     const std::string& body, Parse parse);
+    awaitable<WxResult<T>> call_json(const char* method, std::string target, std::string body,
+                                     Parse parse);
 
     struct Impl;
     config::WechatConfig cfg_;

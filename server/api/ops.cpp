@@ -1,4 +1,4 @@
-#include "server/api/ops.hpp"
+#include "server/api/handlers.hpp"
 
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -52,12 +52,14 @@ void append_pool(std::string& out, const char* pool, const Stats& s) {
 
 }  // namespace
 
-void add_ops_routes(http::Router& router, Services& svc) {
-    router.add(Method::get, "/healthz", [](Request&, const Params&) -> awaitable<Response> {
+http::Handler healthz(Services&) {
+    return [](Request&, const Params&) -> awaitable<Response> {
         co_return Response::text(200, R"({"status":"ok"})", "application/json");
-    });
+    };
+}
 
-    router.add(Method::get, "/readyz", [&svc](Request&, const Params&) -> awaitable<Response> {
+http::Handler readyz(Services& svc) {
+    return [&svc](Request&, const Params&) -> awaitable<Response> {
         // Not ready only when MySQL is unreachable: without Redis the service still books.
         std::string db = co_await probe_mysql(svc.db);
         bool redis_ok = co_await probe_redis(svc.redis);
@@ -66,11 +68,13 @@ void add_ops_routes(http::Router& router, Services& svc) {
                                {"mysql", db},
                                {"redis", redis_ok ? "ok" : "degraded"}};
         co_return Response::json(ready ? 200 : 503, body);
-    });
+    };
+}
 
-    router.add(Method::get, "/metrics", [&svc](Request&, const Params&) -> awaitable<Response> {
+http::Handler metrics(Services& svc) {
+    return [&svc](Request&, const Params&) -> awaitable<Response> {
         co_return Response::text(200, svc.metrics.render(), "text/plain; version=0.0.4");
-    });
+    };
 }
 
 void register_metric_sources(Services& svc) {
@@ -86,12 +90,6 @@ void register_metric_sources(Services& svc) {
         out += "# TYPE sh_redis_errors_total counter\nsh_redis_errors_total " +
                std::to_string(svc.redis.errors()) + "\n";
     });
-}
-
-http::Router make_router(Services& svc) {
-    http::Router router;
-    add_ops_routes(router, svc);
-    return router;
 }
 
 }  // namespace sh::api

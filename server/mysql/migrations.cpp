@@ -22,7 +22,7 @@ struct Migration {
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1,
-         "district structure and users",
+         "district structure, users, roles, sessions, audit log",
          {
              R"(CREATE TABLE IF NOT EXISTS streets (
                   id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -46,8 +46,42 @@ const std::vector<Migration>& migrations() {
                   name VARCHAR(50) NOT NULL DEFAULT '',
                   org VARCHAR(100) NOT NULL DEFAULT '',
                   phone VARCHAR(20) NULL,
+                  role ENUM('member','manager','street_admin','district_admin') NOT NULL DEFAULT 'member',
+                  street_id BIGINT UNSIGNED NULL,
                   created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-                  UNIQUE KEY uq_users_openid (openid)
+                  updated_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+                  UNIQUE KEY uq_users_openid (openid),
+                  CONSTRAINT fk_users_street FOREIGN KEY (street_id) REFERENCES streets (id)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
+             R"(CREATE TABLE IF NOT EXISTS manager_buildings (
+                  user_id BIGINT UNSIGNED NOT NULL,
+                  building_id BIGINT UNSIGNED NOT NULL,
+                  PRIMARY KEY (user_id, building_id),
+                  KEY ix_manager_buildings_building (building_id),
+                  CONSTRAINT fk_mb_user FOREIGN KEY (user_id) REFERENCES users (id),
+                  CONSTRAINT fk_mb_building FOREIGN KEY (building_id) REFERENCES buildings (id)
+                ) ENGINE=InnoDB)",
+             // Only the SHA-256 of a token is stored: a leaked table does not sign anyone in.
+             R"(CREATE TABLE IF NOT EXISTS sessions (
+                  token_hash CHAR(64) NOT NULL PRIMARY KEY,
+                  user_id BIGINT UNSIGNED NOT NULL,
+                  created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                  expires_at DATETIME NOT NULL,
+                  revoked_at DATETIME NULL,
+                  KEY ix_sessions_user (user_id),
+                  KEY ix_sessions_expiry (expires_at),
+                  CONSTRAINT fk_sessions_user FOREIGN KEY (user_id) REFERENCES users (id)
+                ) ENGINE=InnoDB)",
+             R"(CREATE TABLE IF NOT EXISTS audit_log (
+                  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                  actor_id BIGINT UNSIGNED NULL,
+                  action VARCHAR(64) NOT NULL,
+                  object_type VARCHAR(32) NOT NULL,
+                  object_id BIGINT UNSIGNED NOT NULL,
+                  before_json TEXT NULL,
+                  after_json TEXT NULL,
+                  created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                  KEY ix_audit_object (object_type, object_id)
                 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
          }},
     };

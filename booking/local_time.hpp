@@ -1,0 +1,19 @@
+#pragma once
+// Shanghai local time (UTC+8, no DST) for storage and the API.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "booking/clock.hpp"
+
+namespace sh::booking {
+
+constexpr int utc_offset_seconds = 8 * 3600;
+
+// "2026-11-26 21:05:00": the form MySQL DATETIME columns hold (sessions run at +08:00).
+std::string to_sql_datetime(TimePoint t);
+std::optional<TimePoint> from_sql_datetime(std::string_view s);
+// "2026-11-26T21:05:00+08:00"
+std::string to_iso(TimePoint t);
+
+}  // namespace sh::booking

@@ -1,0 +1,44 @@
+#include "server/api/input.hpp"
+
+#include <charconv>
+
+namespace sh::api {
+
+using booking::AppException;
+using booking::Errc;
+
+booking::AppException field_error(const std::string& field, const std::string& message) {
+    return AppException(booking::make_error(Errc::validation, field + ": " + message, {{"field", field}}));
+}
+
+nlohmann::json object_body(const http::Request& req) {
+    auto j = req.json_body();
+    if (!j.is_object()) throw AppException(booking::make_error(Errc::validation, "The body must be a JSON object."));
+    return j;
+}
+
+std::optional<std::string> optional_string(const nlohmann::json& j, const char* field,
+                                           std::size_t max_bytes) {
+    auto it = j.find(field);
+    if (it == j.end() || it->is_null()) return std::nullopt;
+    if (!it->is_string()) throw field_error(field, "must be a string");
+    auto s = it->get<std::string>();
+    if (s.size() > max_bytes) throw field_error(field, "is too long");
+    return s;
+}
+
+std::string required_string(const nlohmann::json& j, const char* field, std::size_t max_bytes) {
+    auto s = optional_string(j, field, max_bytes);
+    if (!s || s->empty()) throw field_error(field, "is required");
+    return *s;
+}
+
+std::uint64_t path_id(const std::string& text) {
+    std::uint64_t v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size() || v == 0)
+        throw AppException(Errc::not_found);
+    return v;
+}
+
+}  // namespace sh::api

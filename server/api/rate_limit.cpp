@@ -1,0 +1,53 @@
+#include "server/api/rate_limit.hpp"
+
+#include "server/workers/await.hpp"
+
+namespace sh::api {
+
+namespace {
+// INCR the window's counter, start its expiry on the first hit; return count and ms left.
+const redis::Script count_hit(R"lua(
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {n, ttl}
+)lua");
+}  // namespace
+
+awaitable<std::optional<int>> RateLimiter::hit(const std::string& key, int limit,
+                                               std::chrono::seconds window) {
+    std::optional<int> retry_after;
+    if (limit <= 0) co_return retry_after;
+    std::string k = redis_.key("rl:" + key);
+    std::string window_ms = std::to_string(window.count() * 1000);
+    bool counted = false;
+    try {
+        auto reply = co_await workers::run_on(
+            redis_.pool(),
+            redis_.guard([&](redis::Conn& c) { return c.eval(count_hit, {k}, {window_ms}); }),
+            redis_.acquire_timeout());
+        if (reply.type == redis::Reply::Type::array && reply.elements.size() == 2) {
+            counted = true;
+            if (reply.elements[0].integer > limit)
+                retry_after = static_cast<int>((reply.elements[1].integer + 999) / 1000);
+        }
+    } catch (const booking::AppException&) {
+        // Redis unavailable: count here instead.
+    }
+    if (!counted) retry_after = hit_locally(key, limit, window);
+    co_return retry_after;
+}
+
+std::optional<int> RateLimiter::hit_locally(const std::string& key, int limit,
+                                            std::chrono::seconds window) {
+    auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mu_);
+    if (local_.size() > 100'000) local_.clear();  // bounded memory under a flood of keys
+    auto& w = local_[key];
+    if (now >= w.ends) w = Window{now + window, 0};
+    if (++w.count <= limit) return std::nullopt;
+    return static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(w.ends - now).count()) + 1;
+}
+
+}  // namespace sh::api

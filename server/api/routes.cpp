@@ -1,0 +1,24 @@
+// The routing table of the service: every route, in one place.
+#include "server/api/handlers.hpp"
+
+namespace sh::api {
+
+http::Router make_router(Services& svc) {
+    using M = http::Method;
+    return http::Router({
+        // operations
+        {M::get, "/healthz", healthz(svc)},
+        {M::get, "/readyz", readyz(svc)},
+        {M::get, "/metrics", metrics(svc)},
+        // sign-in and the signed-in user
+        {M::post, "/api/v1/auth/login", login(svc)},
+        {M::post, "/api/v1/auth/logout", logout(svc)},
+        {M::get, "/api/v1/me", get_me(svc)},
+        {M::patch, "/api/v1/me", patch_me(svc)},
+        {M::post, "/api/v1/me/phone", post_phone(svc)},
+        // roles
+        {M::put, "/api/v1/users/{id}/role", put_role(svc)},
+    });
+}
+
+}  // namespace sh::api

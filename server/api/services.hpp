@@ -1,0 +1,45 @@
+#pragma once
+// Everything a handler may use, built once by main (the composition root) and passed down.
+#include "booking/clock.hpp"
+#include "config/app_config.hpp"
+#include "server/api/auth.hpp"
+#include "server/api/rate_limit.hpp"
+#include "server/api/wechat_token.hpp"
+#include "server/http/metrics.hpp"
+#include "server/http/router.hpp"
+#include "server/mysql/database.hpp"
+#include "server/redis/redis_client.hpp"
+#include "wechat/client.hpp"
+
+namespace sh::api {
+
+struct Services {
+    const config::AppConfig& cfg;
+    const booking::Clock& clock;
+    mysql::Database& db;
+    redis::Client& redis;
+    http::Metrics& metrics;
+    wechat::Client& wx;
+    AccessTokenProvider& wx_token;
+    RateLimiter& limiter;
+    AuthService& auth;
+};
+
+// The full routing table of the service: one place lists every route (routes.cpp).
+http::Router make_router(Services& services);
+
+// Adds the pools' and Redis' gauges to the metrics output.
+void register_metric_sources(Services& services);
+
+// Runs a blocking job on the MySQL pool: co_await db_run(svc, [&](mysql::Conn& c) { ... }).
+template <class F>
+auto db_run(Services& svc, F f);
+
+}  // namespace sh::api
+
+#include "server/workers/await.hpp"
+
+template <class F>
+auto sh::api::db_run(Services& svc, F f) {
+    return workers::run_on(svc.db.pool(), svc.db.guard(std::move(f)), svc.db.acquire_timeout());
+}

@@ -1,0 +1,185 @@
+#include "server/mysql/user_store.hpp"
+
+#include <memory>
+
+#include <cppconn/datatype.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include "booking/local_time.hpp"
+
+namespace sh::mysql {
+
+using namespace booking;
+using Rs = std::unique_ptr<sql::ResultSet>;
+
+UserId MysqlUserStore::upsert_by_openid(const std::string& openid,
+                                        const std::optional<std::string>& unionid) {
+    auto& ins = c_.prepare(
+        "INSERT INTO users (openid, unionid) VALUES (?, ?) "
+        "ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), unionid), id = LAST_INSERT_ID(id)");
+    ins.setString(1, openid);
+    if (unionid) ins.setString(2, *unionid);
+    else ins.setNull(2, sql::DataType::VARCHAR);
+    ins.executeUpdate();
+    Rs rs(c_.prepare("SELECT LAST_INSERT_ID()").executeQuery());
+    rs->next();
+    return rs->getUInt64(1);
+}
+
+std::optional<UserId> MysqlUserStore::find_by_openid(const std::string& openid) {
+    auto& q = c_.prepare("SELECT id FROM users WHERE openid = ?");
+    q.setString(1, openid);
+    Rs rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return rs->getUInt64(1);
+}
+
+std::optional<Principal> MysqlUserStore::load_principal(UserId id) {
+    auto& q = c_.prepare("SELECT role, street_id FROM users WHERE id = ?");
+    q.setUInt64(1, id);
+    Rs rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    Principal p;
+    p.user_id = id;
+    p.role = parse_role(std::string(rs->getString(1))).value_or(Role::member);
+    if (!rs->isNull(2)) p.street_id = rs->getUInt64(2);
+    if (p.role == Role::manager) {
+        auto& b = c_.prepare("SELECT building_id FROM manager_buildings WHERE user_id = ?");
+        b.setUInt64(1, id);
+        Rs brs(b.executeQuery());
+        while (brs->next()) p.building_ids.insert(brs->getUInt64(1));
+    }
+    return p;
+}
+
+std::optional<User> MysqlUserStore::find_user(UserId id) {
+    auto& q = c_.prepare("SELECT openid, name, org, phone FROM users WHERE id = ?");
+    q.setUInt64(1, id);
+    Rs rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    User u;
+    u.id = id;
+    u.openid = rs->getString(1);
+    u.name = rs->getString(2);
+    u.org = rs->getString(3);
+    if (!rs->isNull(4)) u.phone = std::string(rs->getString(4));
+    rs.reset();
+    u.principal = *load_principal(id);
+    return u;
+}
+
+bool MysqlUserStore::lock_user(UserId id) {
+    // The user's row is the lock for everything about that user (quotas, roles, profile).
+    auto& q = c_.prepare("SELECT id FROM users WHERE id = ? FOR UPDATE");
+    q.setUInt64(1, id);
+    Rs rs(q.executeQuery());
+    return rs->next();
+}
+
+void MysqlUserStore::update_profile(UserId id, const std::optional<std::string>& name,
+                                    const std::optional<std::string>& org) {
+    auto& q = c_.prepare("UPDATE users SET name = COALESCE(?, name), org = COALESCE(?, org) WHERE id = ?");
+    if (name) q.setString(1, *name);
+    else q.setNull(1, sql::DataType::VARCHAR);
+    if (org) q.setString(2, *org);
+    else q.setNull(2, sql::DataType::VARCHAR);
+    q.setUInt64(3, id);
+    q.executeUpdate();
+}
+
+void MysqlUserStore::set_phone(UserId id, const std::string& phone) {
+    auto& q = c_.prepare("UPDATE users SET phone = ? WHERE id = ?");
+    q.setString(1, phone);
+    q.setUInt64(2, id);
+    q.executeUpdate();
+}
+
+void MysqlUserStore::set_role(UserId id, const RoleRequest& role) {
+    auto& u = c_.prepare("UPDATE users SET role = ?, street_id = ? WHERE id = ?");
+    u.setString(1, std::string(role_name(role.role)));
+    if (role.street_id) u.setUInt64(2, *role.street_id);
+    else u.setNull(2, sql::DataType::BIGINT);
+    u.setUInt64(3, id);
+    u.executeUpdate();
+    auto& del = c_.prepare("DELETE FROM manager_buildings WHERE user_id = ?");
+    del.setUInt64(1, id);
+    del.executeUpdate();
+    auto& ins = c_.prepare("INSERT INTO manager_buildings (user_id, building_id) VALUES (?, ?)");
+    for (auto b : role.building_ids) {
+        ins.setUInt64(1, id);
+        ins.setUInt64(2, b);
+        ins.executeUpdate();
+    }
+}
+
+std::set<BuildingId> MysqlUserStore::existing_buildings(const std::set<BuildingId>& ids) {
+    std::set<BuildingId> out;
+    auto& q = c_.prepare("SELECT id FROM buildings WHERE id = ?");
+    for (auto id : ids) {
+        q.setUInt64(1, id);
+        Rs rs(q.executeQuery());
+        if (rs->next()) out.insert(id);
+    }
+    return out;
+}
+
+bool MysqlUserStore::street_exists(StreetId id) {
+    auto& q = c_.prepare("SELECT id FROM streets WHERE id = ?");
+    q.setUInt64(1, id);
+    Rs rs(q.executeQuery());
+    return rs->next();
+}
+
+std::set<BuildingId> MysqlUserStore::buildings_of_street(StreetId id) {
+    auto& q = c_.prepare("SELECT id FROM buildings WHERE street_id = ?");
+    q.setUInt64(1, id);
+    Rs rs(q.executeQuery());
+    std::set<BuildingId> out;
+    while (rs->next()) out.insert(rs->getUInt64(1));
+    return out;
+}
+
+void MysqlUserStore::audit(UserId actor, const std::string& action, const std::string& object_type,
+                           std::uint64_t object_id, const nlohmann::json& before,
+                           const nlohmann::json& after) {
+    auto& q = c_.prepare(
+        "INSERT INTO audit_log (actor_id, action, object_type, object_id, before_json, after_json) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
+    q.setUInt64(1, actor);
+    q.setString(2, action);
+    q.setString(3, object_type);
+    q.setUInt64(4, object_id);
+    q.setString(5, before.dump());
+    q.setString(6, after.dump());
+    q.executeUpdate();
+}
+
+void MysqlUserStore::create_session(const std::string& token_hash, UserId user, TimePoint expires_at) {
+    auto& q = c_.prepare("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)");
+    q.setString(1, token_hash);
+    q.setUInt64(2, user);
+    q.setString(3, to_sql_datetime(expires_at));
+    q.executeUpdate();
+}
+
+std::optional<SessionRecord> MysqlUserStore::find_live_session(const std::string& token_hash,
+                                                               TimePoint now) {
+    auto& q = c_.prepare(
+        "SELECT user_id, DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i:%s') FROM sessions "
+        "WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?");
+    q.setString(1, token_hash);
+    q.setString(2, to_sql_datetime(now));
+    Rs rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    auto expires = from_sql_datetime(std::string(rs->getString(2)));
+    return SessionRecord{rs->getUInt64(1), expires.value_or(now)};
+}
+
+bool MysqlUserStore::revoke_session(const std::string& token_hash) {
+    auto& q = c_.prepare("UPDATE sessions SET revoked_at = NOW() WHERE token_hash = ? AND revoked_at IS NULL");
+    q.setString(1, token_hash);
+    return q.executeUpdate() > 0;
+}
+
+}  // namespace sh::mysql
