@@ -77,8 +77,8 @@ std::string make_png(int width, int height, const std::vector<unsigned char>& gr
         pos += n;
     } while (pos < raw.size());
     std::uint32_t a = 1, b = 0;
-    for (unsigned char c : raw) {
-        a = (a + c) % 65521;
+    for (char ch : raw) {
+        a = (a + static_cast<unsigned char>(ch)) % 65521;
         b = (b + a) % 65521;
     }
     put32(z, (b << 16) | a);

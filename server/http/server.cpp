@@ -107,7 +107,7 @@ struct Server::Impl {
     }
 
     asio::io_context& ioc;
-    const config::HttpConfig& cfg;
+    const config::HttpConfig cfg;  // a copy: the caller's may be a temporary
     const Router& router;
     AccessLog& log;
     Metrics& metrics;

@@ -1,0 +1,148 @@
+// The account use cases against an in-memory store.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "booking/accounts.hpp"
+
+using namespace sh::booking;
+
+namespace {
+
+class MemoryStore final : public UserStore, public SessionStore {
+public:
+    std::map<UserId, User> users;
+    std::map<BuildingId, StreetId> buildings = {{1, 1}, {2, 1}, {3, 2}};
+    std::set<StreetId> streets = {1, 2};
+    std::vector<std::string> audits;
+    std::map<std::string, std::pair<SessionRecord, bool>> sessions;  // hash -> (record, revoked)
+    UserId next = 1;
+
+    UserId upsert_by_openid(const std::string& openid, const std::optional<std::string>&) override {
+        for (auto& [id, u] : users)
+            if (u.openid == openid) return id;
+        User u;
+        u.id = next++;
+        u.openid = openid;
+        u.principal.user_id = u.id;
+        users[u.id] = u;
+        return u.id;
+    }
+    std::optional<User> find_user(UserId id) override {
+        auto it = users.find(id);
+        if (it == users.end()) return std::nullopt;
+        return it->second;
+    }
+    bool lock_user(UserId id) override { return users.count(id) > 0; }
+    void update_profile(UserId id, const std::optional<std::string>& name,
+                        const std::optional<std::string>& org) override {
+        if (name) users[id].name = *name;
+        if (org) users[id].org = *org;
+    }
+    void set_phone(UserId id, const std::string& phone) override { users[id].phone = phone; }
+    void set_role(UserId id, const RoleRequest& r) override {
+        users[id].principal = Principal{id, r.role, r.street_id, r.building_ids};
+    }
+    std::set<BuildingId> existing_buildings(const std::set<BuildingId>& ids) override {
+        std::set<BuildingId> out;
+        for (auto b : ids)
+            if (buildings.count(b)) out.insert(b);
+        return out;
+    }
+    bool street_exists(StreetId id) override { return streets.count(id) > 0; }
+    std::set<BuildingId> buildings_of_street(StreetId id) override {
+        std::set<BuildingId> out;
+        for (auto [b, s] : buildings)
+            if (s == id) out.insert(b);
+        return out;
+    }
+    void audit(UserId actor, const std::string& action, const std::string&, std::uint64_t object_id,
+               const nlohmann::json& before, const nlohmann::json& after) override {
+        audits.push_back(std::to_string(actor) + " " + action + " " + std::to_string(object_id) + " " +
+                         before.dump() + " -> " + after.dump());
+    }
+    void create_session(const std::string& hash, UserId user, TimePoint expires) override {
+        sessions[hash] = {SessionRecord{user, expires}, false};
+    }
+    std::optional<SessionRecord> find_live_session(const std::string& hash, TimePoint now) override {
+        auto it = sessions.find(hash);
+        if (it == sessions.end() || it->second.second || it->second.first.expires_at <= now) return std::nullopt;
+        return it->second.first;
+    }
+    bool revoke_session(const std::string& hash) override {
+        auto it = sessions.find(hash);
+        if (it == sessions.end() || it->second.second) return false;
+        it->second.second = true;
+        return true;
+    }
+};
+
+Principal as(MemoryStore& s, UserId id) { return s.users[id].principal; }
+
+}  // namespace
+
+TEST_CASE("first sign-in creates the user as a member; the second finds the same user") {
+    MemoryStore s;
+    auto now = TimePoint(std::chrono::seconds(1'800'000'000));
+    User a = sign_in(s, s, "openid-a", std::nullopt, "h1", now + std::chrono::hours(1));
+    User again = sign_in(s, s, "openid-a", std::nullopt, "h2", now + std::chrono::hours(1));
+    CHECK(a.id == again.id);
+    CHECK(a.principal.role == Role::member);
+    CHECK(s.find_live_session("h1", now));
+    CHECK(s.find_live_session("h2", now));
+    CHECK_FALSE(s.find_live_session("h1", now + std::chrono::hours(2)));
+}
+
+TEST_CASE("a role change is applied and audited with before and after") {
+    MemoryStore s;
+    auto admin = s.upsert_by_openid("admin", std::nullopt);
+    s.set_role(admin, RoleRequest{Role::district_admin, {}, std::nullopt});
+    auto x = s.upsert_by_openid("x", std::nullopt);
+    auto r = change_role(s, as(s, admin), x, RoleRequest{Role::manager, {1, 2}, std::nullopt});
+    REQUIRE(r.ok());
+    CHECK(r.value().principal.role == Role::manager);
+    CHECK(r.value().principal.building_ids == std::set<BuildingId>{1, 2});
+    REQUIRE(s.audits.size() == 1);
+    CHECK(s.audits[0].find("set_role") != std::string::npos);
+    CHECK(s.audits[0].find("\"member\"") != std::string::npos);
+    CHECK(s.audits[0].find("\"manager\"") != std::string::npos);
+}
+
+TEST_CASE("changing the role of an unknown user is not_found; a member is refused before any lookup") {
+    MemoryStore s;
+    auto admin = s.upsert_by_openid("admin", std::nullopt);
+    s.set_role(admin, RoleRequest{Role::district_admin, {}, std::nullopt});
+    auto r = change_role(s, as(s, admin), 999, RoleRequest{Role::member, {}, std::nullopt});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == Errc::not_found);
+
+    auto m = s.upsert_by_openid("m", std::nullopt);
+    auto refused = change_role(s, as(s, m), 999, RoleRequest{Role::manager, {77}, std::nullopt});
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == Errc::forbidden);
+    CHECK(s.audits.empty());
+}
+
+TEST_CASE("a street admin's refused change leaves the user as it was") {
+    MemoryStore s;
+    auto sa = s.upsert_by_openid("sa", std::nullopt);
+    s.set_role(sa, RoleRequest{Role::street_admin, {}, 1});
+    auto x = s.upsert_by_openid("x", std::nullopt);
+    auto r = change_role(s, as(s, sa), x, RoleRequest{Role::manager, {3}, std::nullopt});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == Errc::forbidden);
+    CHECK(s.users[x].principal.role == Role::member);
+    CHECK(s.audits.empty());
+}
+
+TEST_CASE("a profile update validates before it writes") {
+    MemoryStore s;
+    auto u = s.upsert_by_openid("u", std::nullopt);
+    auto bad = update_profile(s, u, std::string(""), std::nullopt);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().details["field"] == "name");
+    auto ok = update_profile(s, u, std::string("李四"), std::string("石门二路党支部"));
+    REQUIRE(ok.ok());
+    CHECK(ok.value().name == "李四");
+    CHECK(ok.value().org == "石门二路党支部");
+}
