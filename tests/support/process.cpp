@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -25,6 +26,12 @@ pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>
             ::dup2(fd, 2);
             ::close(fd);
         }
+        // The child sees only the SH_* settings the test gives it: the test runner's own
+        // (scripts/test.sh exports the shared services' ports) must not override its config.
+        std::vector<std::string> inherited;
+        for (char** e = environ; *e; ++e)
+            if (std::strncmp(*e, "SH_", 3) == 0) inherited.emplace_back(*e, std::strcspn(*e, "="));
+        for (const auto& name : inherited) ::unsetenv(name.c_str());
         for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));

@@ -1,0 +1,119 @@
+#include "tests/support/stack.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <stdexcept>
+
+#include <cppconn/statement.h>
+#include <mysql_driver.h>
+
+#include "server/mysql/database.hpp"
+
+namespace sh::test {
+
+using nlohmann::json;
+
+Stack::Stack(OwnServices& services, std::uint16_t base_port, json extra)
+    : services_(services), db_(services.mysql()), base_port_(base_port),
+      fake_port_(base_port), extra_(std::move(extra)) {
+    std::string cfg = write_config(fake_port_);
+    fake_ = std::make_unique<Process>(
+        std::vector<std::string>{SH_BINARY, "fake-wechat", "--port", std::to_string(fake_port_), "--config", cfg},
+        std::vector<std::string>{}, std::string(SH_TEST_RUN_DIR) + "/fake-" + std::to_string(fake_port_) + ".log");
+    if (!eventually([&] { return can_connect(fake_port_); }, 10000))
+        throw std::runtime_error("fake WeChat did not start");
+    start_server();
+}
+
+Stack::~Stack() {
+    servers_.clear();
+    fake_.reset();
+}
+
+std::string Stack::write_config(std::uint16_t port) {
+    auto m = db_.config();
+    auto r = services_.redis();
+    json c = {{"http", {{"port", port}, {"io_threads", 2}}},
+              {"mysql", {{"port", m.port}, {"user", m.user}, {"password", m.password}, {"database", m.database}}},
+              {"redis", {{"port", r.port}, {"key_prefix", "sh:" + m.database + ":"}}},
+              {"wechat", {{"base_url", "http://127.0.0.1:" + std::to_string(fake_port_)},
+                          {"appid", "wxe2etestappid"},
+                          {"secret", e2e_secret},
+                          {"timeout_ms", 800}}}};
+    c.merge_patch(extra_);
+    std::string path = std::string(SH_TEST_RUN_DIR) + "/e2e-" + std::to_string(port) + ".json";
+    std::system(("mkdir -p '" + std::string(SH_TEST_RUN_DIR) + "'").c_str());
+    std::ofstream(path) << c.dump(2);
+    return path;
+}
+
+std::uint16_t Stack::start_server() {
+    auto port = static_cast<std::uint16_t>(base_port_ + 1 + servers_.size());
+    std::string cfg = write_config(port);
+    servers_.push_back(std::make_unique<Process>(
+        std::vector<std::string>{SH_BINARY, "serve", "--config", cfg}, std::vector<std::string>{},
+        std::string(SH_TEST_RUN_DIR) + "/server-" + std::to_string(port) + ".log"));
+    if (!eventually([&] { return can_connect(port); }, 10000))
+        throw std::runtime_error("sharedhall did not start on " + std::to_string(port) + ":\n" +
+                                 servers_.back()->log());
+    ports_.push_back(port);
+    return port;
+}
+
+ApiResult Stack::call(std::uint16_t port, const std::string& method, const std::string& path,
+                      const json& body, const std::string& token) {
+    std::string headers = token.empty() ? "" : "Authorization: Bearer " + token + "\r\n";
+    auto r = request(port, method, path, body.is_null() ? "" : body.dump(), headers);
+    if (!r) throw std::runtime_error("no response to " + method + " " + path);
+    responses_ += r->body + "\n";
+    ApiResult out;
+    out.status = r->status;
+    out.raw = r->body;
+    out.retry_after = r->header("retry-after");
+    out.body = json::parse(r->body, nullptr, false);
+    return out;
+}
+
+std::pair<std::string, std::uint64_t> Stack::login(const std::string& code) {
+    auto r = call(port(), "POST", "/api/v1/auth/login", json{{"code", code}});
+    if (r.status != 200) throw std::runtime_error("login failed: " + r.raw);
+    return {r.body["token"].get<std::string>(), r.body["user"]["id"].get<std::uint64_t>()};
+}
+
+void Stack::inject(const std::string& endpoint, long long errcode, int delay_ms, int times) {
+    json j = {{"endpoint", endpoint}, {"errcode", errcode}, {"delay_ms", delay_ms}, {"times", times}};
+    auto r = request(fake_port_, "POST", "/fake/inject", j.dump());
+    if (!r || r->status != 200) throw std::runtime_error("inject failed");
+}
+
+json Stack::fake_stats() {
+    auto r = request(fake_port_, "GET", "/fake/stats");
+    return r ? json::parse(r->body) : json();
+}
+
+int Stack::grant_role(const std::string& openid, const std::string& role, const std::string& extra_args) {
+    std::string out;
+    std::vector<std::string> argv = {SH_BINARY, "grant-role", "--config", write_config(0 + 1),
+                                     "--openid", openid, "--role", role};
+    if (!extra_args.empty()) {
+        auto space = extra_args.find(' ');
+        argv.push_back(extra_args.substr(0, space));
+        argv.push_back(extra_args.substr(space + 1));
+    }
+    return run_command(argv, {}, out);
+}
+
+void Stack::sql(const std::string& statement) {
+    mysql::Conn c(sql::mysql::get_mysql_driver_instance(), db_.config());
+    c.ensure_ready();
+    c.execute(statement);
+}
+
+std::string Stack::server_logs() const {
+    std::string all;
+    for (const auto& s : servers_) all += s->log();
+    return all;
+}
+
+}  // namespace sh::test

@@ -1,0 +1,68 @@
+#pragma once
+// An end-to-end stack for tests: private MariaDB + Redis, a migrated database, the fake WeChat
+// process and one or more `sharedhall serve` processes, all on loopback.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/services.hpp"
+
+namespace sh::test {
+
+constexpr const char* e2e_secret = "E2E-APPSECRET-7f3a9c";
+
+struct ApiResult {
+    int status = 0;
+    nlohmann::json body;
+    std::string raw;
+    std::string retry_after;
+};
+
+class Stack {
+public:
+    // `extra` is merged into every server's config (e.g. {"auth":{"cache_ttl_s":2}}).
+    Stack(OwnServices& services, std::uint16_t base_port, nlohmann::json extra = nlohmann::json::object());
+    ~Stack();
+
+    // Starts one more server process; returns its port.
+    std::uint16_t start_server();
+    std::uint16_t port(std::size_t i = 0) const { return ports_.at(i); }
+    std::uint16_t fake_port() const { return fake_port_; }
+
+    ApiResult call(std::uint16_t port, const std::string& method, const std::string& path,
+                   const nlohmann::json& body = nullptr, const std::string& token = "");
+    // Logs in with a WeChat code on server 0: {token, user id}.
+    std::pair<std::string, std::uint64_t> login(const std::string& code);
+    // POST /fake/inject on the fake WeChat.
+    void inject(const std::string& endpoint, long long errcode, int delay_ms = 0, int times = 1);
+    nlohmann::json fake_stats();
+    // Runs `sharedhall grant-role` against this stack's database.
+    int grant_role(const std::string& openid, const std::string& role, const std::string& extra_args = "");
+    // Runs SQL as the application user on this stack's database.
+    void sql(const std::string& statement);
+
+    // Everything every server wrote, and every response body seen.
+    std::string server_logs() const;
+    const std::string& responses() const { return responses_; }
+    const config::MysqlConfig& mysql() const { return db_.config(); }
+
+private:
+    std::string write_config(std::uint16_t port);
+
+    OwnServices& services_;
+    TempDatabase db_;
+    std::uint16_t base_port_, fake_port_;
+    nlohmann::json extra_;
+    std::unique_ptr<Process> fake_;
+    std::vector<std::unique_ptr<Process>> servers_;
+    std::vector<std::uint16_t> ports_;
+    std::string responses_;
+};
+
+}  // namespace sh::test
