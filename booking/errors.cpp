@@ -14,6 +14,8 @@ HttpError to_http(Errc e) {
         case Errc::method_not_allowed:
             return {405, "method_not_allowed", "This method is not allowed here."};
         case Errc::conflict: return {409, "conflict", "The request conflicts with current state."};
+        case Errc::conflicts_with_bookings:
+            return {409, "conflicts_with_bookings", "Bookings are in the way."};
         case Errc::payload_too_large: return {413, "payload_too_large", "The body is too large."};
         case Errc::headers_too_large:
             return {431, "headers_too_large", "The request headers are too large."};

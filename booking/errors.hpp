@@ -21,6 +21,7 @@ enum class Errc {
     not_found,            // 404 cannot see (or does not exist)
     method_not_allowed,   // 405
     conflict,             // 409 generic state conflict
+    conflicts_with_bookings,  // 409 a closure has bookings in its way (ids in details)
     payload_too_large,    // 413
     headers_too_large,    // 431
     rate_limited,         // 429 (with Retry-After)

@@ -81,6 +81,21 @@ std::optional<AppError> authorize_role_change(const Principal& actor, const Prin
     return make_error(Errc::forbidden, "A street administrator can only make managers.");
 }
 
+bool can_manage_building(const Principal& p, BuildingId building, StreetId street_of_building) {
+    switch (p.role) {
+        case Role::district_admin: return true;
+        case Role::street_admin: return p.street_id && *p.street_id == street_of_building;
+        case Role::manager: return p.building_ids.count(building) > 0;
+        case Role::member: return false;
+    }
+    return false;
+}
+
+bool can_manage_street(const Principal& p, StreetId street) {
+    if (p.role == Role::district_admin) return true;
+    return p.role == Role::street_admin && p.street_id && *p.street_id == street;
+}
+
 std::optional<std::size_t> utf8_length(std::string_view s) {
     std::size_t n = 0;
     for (std::size_t i = 0; i < s.size();) {

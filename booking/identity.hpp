@@ -63,6 +63,12 @@ std::optional<AppError> authorize_role_change(const Principal& actor, const Prin
                                               const RoleRequest& req,
                                               const std::set<BuildingId>& street_buildings_of_actor);
 
+// May the principal manage this building's halls (publish, edit, close, approve)? The building's
+// managers, the street admin of its street, and district admins.
+bool can_manage_building(const Principal& p, BuildingId building, StreetId street_of_building);
+// May the principal create buildings in this street? Its street admin and district admins.
+bool can_manage_street(const Principal& p, StreetId street);
+
 // Profile fields: trimmed, non-empty name ≤ 50 characters, org ≤ 100 (counted in characters,
 // not bytes). Returns the error naming the field.
 std::optional<AppError> validate_profile(const std::optional<std::string>& name,

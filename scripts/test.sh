@@ -10,6 +10,8 @@ cd "$ROOT"
 bash scripts/install-deps.sh
 
 BUILD_DIR="${SH_BUILD_DIR:-$ROOT/build}"
+# ccache: paths relative to the checkout, so a fresh clone elsewhere (CI) hits the same cache.
+export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
 JOBS="$(nproc)"
 cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSH_SANITIZE="${SH_SANITIZE:-OFF}" >/dev/null
 cmake --build "$BUILD_DIR" -j "$JOBS"

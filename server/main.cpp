@@ -18,7 +18,9 @@
 
 #include "booking/accounts.hpp"
 #include "config/app_config.hpp"
+#include "server/api/availability.hpp"
 #include "server/api/services.hpp"
+#include "server/mysql/demo_seed.hpp"
 #include "server/mysql/user_store.hpp"
 #include "wechat/fake_server.hpp"
 #include "server/http/server.hpp"
@@ -38,6 +40,7 @@ void usage() {
                  "commands:\n"
                  "  serve                      run the HTTP API\n"
                  "  migrate                    apply database migrations\n"
+                 "  seed-demo                  create the Jing'an demo district (once)\n"
                  "  grant-role --openid OPENID --role member|manager|street_admin|district_admin\n"
                  "             [--street-id N] [--building-ids N,N]   (creates the user if needed)\n"
                  "  fake-wechat --port N       run the fake WeChat server (development and tests)\n"
@@ -188,7 +191,8 @@ int run_serve(const config::AppConfig& cfg) {
     api::AuthService auth(cfg, clock, db, redis, wx, limiter);
     http::Metrics metrics;
     http::AccessLog access_log(cfg.http.access_log);
-    api::Services services{cfg, clock, db, redis, metrics, wx, wx_token, limiter, auth};
+    api::AvailabilityService availability(db, redis, clock);
+    api::Services services{cfg, clock, db, redis, metrics, wx, wx_token, limiter, auth, availability};
     api::register_metric_sources(services);
     http::Router router = api::make_router(services);
     return serve_router(cfg.http, router, metrics, access_log);
@@ -232,6 +236,12 @@ int main(int argc, char** argv) {
     if (command == "serve") return run_serve(cfg);
     if (command == "migrate") return run_migrate(cfg);
     if (command == "grant-role") return run_grant_role(cfg, opts);
+    if (command == "seed-demo")
+        return run_db_job(cfg, [](mysql::Conn& c) {
+            int n = mysql::seed_demo(c);
+            std::cout << "seed-demo: " << (n ? std::to_string(n) + " halls created" : "already seeded") << "\n";
+            return 0;
+        });
     if (command == "fake-wechat") return run_fake_wechat(cfg, opts);
     if (command == "version") {
         std::cout << "schema " << mysql::Database::latest_schema_version() << "\n";

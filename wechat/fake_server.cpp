@@ -135,8 +135,10 @@ http::Router FakeWechat::router() {
             if (!used_codes_.insert(code).second) co_return wx_error(40163, "code been used");
         }
         // Deterministic, so that tests can look for it where it must never appear.
-        json body = {{"openid", "openid-" + code}, {"session_key", "sk-" + code + "-SESSIONKEY"}};
-        if (code.rfind("union-", 0) == 0) body["unionid"] = "unionid-" + code;
+        // "alice:2" is a second code of the same WeChat user "alice" (a code works once).
+        std::string who = code.substr(0, code.find(':'));
+        json body = {{"openid", "openid-" + who}, {"session_key", "sk-" + code + "-SESSIONKEY"}};
+        if (who.rfind("union-", 0) == 0) body["unionid"] = "unionid-" + who;
         co_return wx(body);  // a success carries no errcode, as WeChat's often does
     });
 

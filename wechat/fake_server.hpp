@@ -2,8 +2,9 @@
 // The fake WeChat server for development and tests: a real HTTP server (our own http::Server)
 // answering the WeChat API paths the client uses, with switchable failures.
 //
-//  jscode2session: code C -> openid "openid-C"; codes starting with "invalid" -> 40029; a code
-//    used twice -> 40163; codes starting with "union-" also get a unionid.
+//  jscode2session: code C -> openid "openid-C"; "C:n" is another code of the same user C;
+//    codes starting with "invalid" -> 40029; a code used twice -> 40163; codes starting with
+//    "union-" also get a unionid.
 //  stable_token: "fake-token-N"; force_refresh makes a new N (the old one answers 40001).
 //  subscribe/send: records what it was sent (GET /fake/sent reads it back).
 //  getuserphonenumber: code "phone-<digits>" -> that number (+86); others -> 40029.

@@ -16,18 +16,9 @@ using nlohmann::json;
 
 namespace {
 
-// Runs a use case returning Result<T> in one READ COMMITTED transaction. An expected failure
-// rolls the transaction back and is thrown as AppException (the boundary answers it).
 template <class UseCase>
 auto in_transaction(Services& svc, UseCase use_case) {
-    return db_run(svc, [&svc, use_case](mysql::Conn& c) mutable {
-        return svc.db.transact(c, mysql::Isolation::read_committed, [&](mysql::Conn& tx) {
-            mysql::MysqlUserStore store(tx);
-            auto r = use_case(store);
-            if (!r.ok()) throw AppException(r.error());
-            return std::move(r.value());
-        });
-    });
+    return api::in_transaction<mysql::MysqlUserStore>(svc, std::move(use_case));
 }
 
 booking::RoleRequest parse_role_request(const json& body) {

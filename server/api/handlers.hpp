@@ -18,4 +18,17 @@ http::Handler patch_me(Services& svc);
 http::Handler post_phone(Services& svc);
 http::Handler put_role(Services& svc);
 
+// venues.cpp
+http::Handler list_streets(Services& svc);
+http::Handler list_buildings(Services& svc);
+http::Handler create_building(Services& svc);
+http::Handler search_venues(Services& svc);
+http::Handler create_venue(Services& svc);
+http::Handler get_venue(Services& svc);
+http::Handler patch_venue(Services& svc);
+http::Handler list_closures(Services& svc);
+http::Handler create_closure(Services& svc);
+http::Handler delete_closure(Services& svc);
+http::Handler get_availability(Services& svc);
+
 }  // namespace sh::api

@@ -18,6 +18,18 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/me/phone", post_phone(svc)},
         // roles
         {M::put, "/api/v1/users/{id}/role", put_role(svc)},
+        // the district, its buildings and halls
+        {M::get, "/api/v1/streets", list_streets(svc)},
+        {M::get, "/api/v1/buildings", list_buildings(svc)},
+        {M::post, "/api/v1/buildings", create_building(svc)},
+        {M::get, "/api/v1/venues", search_venues(svc)},
+        {M::post, "/api/v1/venues", create_venue(svc)},
+        {M::get, "/api/v1/venues/{id}", get_venue(svc)},
+        {M::patch, "/api/v1/venues/{id}", patch_venue(svc)},
+        {M::get, "/api/v1/venues/{id}/closures", list_closures(svc)},
+        {M::post, "/api/v1/venues/{id}/closures", create_closure(svc)},
+        {M::del, "/api/v1/venues/{id}/closures/{closure_id}", delete_closure(svc)},
+        {M::get, "/api/v1/venues/{id}/availability", get_availability(svc)},
     });
 }
 

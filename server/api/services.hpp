@@ -13,6 +13,8 @@
 
 namespace sh::api {
 
+class AvailabilityService;
+
 struct Services {
     const config::AppConfig& cfg;
     const booking::Clock& clock;
@@ -23,6 +25,7 @@ struct Services {
     AccessTokenProvider& wx_token;
     RateLimiter& limiter;
     AuthService& auth;
+    AvailabilityService& availability;
 };
 
 // The full routing table of the service: one place lists every route (routes.cpp).
@@ -43,3 +46,22 @@ template <class F>
 auto sh::api::db_run(Services& svc, F f) {
     return workers::run_on(svc.db.pool(), svc.db.guard(std::move(f)), svc.db.acquire_timeout());
 }
+
+namespace sh::api {
+
+// Runs a use case returning Result<T> against Store (built on the connection) in one READ
+// COMMITTED transaction. An expected failure rolls the transaction back and is thrown as
+// AppException, which the request boundary answers.
+template <class Store, class UseCase>
+auto in_transaction(Services& svc, UseCase use_case) {
+    return db_run(svc, [&svc, use_case](mysql::Conn& c) mutable {
+        return svc.db.transact(c, mysql::Isolation::read_committed, [&](mysql::Conn& tx) {
+            Store store(tx);
+            auto r = use_case(store);
+            if (!r.ok()) throw booking::AppException(r.error());
+            return std::move(r.value());
+        });
+    });
+}
+
+}  // namespace sh::api

@@ -84,6 +84,89 @@ const std::vector<Migration>& migrations() {
                   KEY ix_audit_object (object_type, object_id)
                 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
          }},
+        {2,
+         "halls, opening hours, closures, bookings and their quanta",
+         {
+             R"(CREATE TABLE IF NOT EXISTS venues (
+                  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                  building_id BIGINT UNSIGNED NOT NULL,
+                  name VARCHAR(100) NOT NULL,
+                  capacity INT NOT NULL,
+                  description TEXT NOT NULL,
+                  photos TEXT NOT NULL,
+                  floor VARCHAR(50) NOT NULL DEFAULT '',
+                  requires_approval TINYINT(1) NOT NULL DEFAULT 0,
+                  slot_minutes SMALLINT NOT NULL,
+                  horizon_days SMALLINT NOT NULL,
+                  release_minute SMALLINT NOT NULL,
+                  min_minutes SMALLINT NOT NULL,
+                  max_minutes SMALLINT NOT NULL,
+                  cancel_deadline_minutes INT NOT NULL,
+                  checkin_before_minutes SMALLINT NOT NULL,
+                  checkin_after_minutes SMALLINT NOT NULL,
+                  created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                  updated_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+                  KEY ix_venues_building (building_id),
+                  KEY ix_venues_capacity (capacity),
+                  CONSTRAINT fk_venues_building FOREIGN KEY (building_id) REFERENCES buildings (id)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
+             R"(CREATE TABLE IF NOT EXISTS venue_hours (
+                  venue_id BIGINT UNSIGNED NOT NULL,
+                  weekday TINYINT NOT NULL,
+                  open_minute SMALLINT NOT NULL,
+                  close_minute SMALLINT NOT NULL,
+                  PRIMARY KEY (venue_id, weekday, open_minute),
+                  CONSTRAINT fk_hours_venue FOREIGN KEY (venue_id) REFERENCES venues (id)
+                ) ENGINE=InnoDB)",
+             R"(CREATE TABLE IF NOT EXISTS venue_facilities (
+                  venue_id BIGINT UNSIGNED NOT NULL,
+                  facility VARCHAR(32) NOT NULL,
+                  PRIMARY KEY (venue_id, facility),
+                  KEY ix_facility (facility),
+                  CONSTRAINT fk_facilities_venue FOREIGN KEY (venue_id) REFERENCES venues (id)
+                ) ENGINE=InnoDB)",
+             R"(CREATE TABLE IF NOT EXISTS closures (
+                  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                  venue_id BIGINT UNSIGNED NOT NULL,
+                  starts_at DATETIME NOT NULL,
+                  ends_at DATETIME NOT NULL,
+                  reason VARCHAR(200) NOT NULL,
+                  created_by BIGINT UNSIGNED NOT NULL,
+                  created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                  KEY ix_closures_venue (venue_id, starts_at),
+                  CONSTRAINT fk_closures_venue FOREIGN KEY (venue_id) REFERENCES venues (id)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
+             R"(CREATE TABLE IF NOT EXISTS bookings (
+                  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                  venue_id BIGINT UNSIGNED NOT NULL,
+                  user_id BIGINT UNSIGNED NOT NULL,
+                  starts_at DATETIME NOT NULL,
+                  ends_at DATETIME NOT NULL,
+                  status ENUM('pending','confirmed','checked_in','completed','cancelled','rejected','expired','no_show') NOT NULL,
+                  purpose VARCHAR(200) NOT NULL,
+                  attendees INT NOT NULL,
+                  org VARCHAR(100) NOT NULL DEFAULT '',
+                  cancel_reason VARCHAR(200) NULL,
+                  cancelled_by BIGINT UNSIGNED NULL,
+                  created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                  updated_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+                  KEY ix_bookings_venue (venue_id, starts_at),
+                  KEY ix_bookings_user (user_id, starts_at),
+                  KEY ix_bookings_status (status, starts_at),
+                  CONSTRAINT fk_bookings_venue FOREIGN KEY (venue_id) REFERENCES venues (id),
+                  CONSTRAINT fk_bookings_user FOREIGN KEY (user_id) REFERENCES users (id)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
+             // The guard against double booking: one row per 15-minute quantum a booking owns.
+             // A second owner of any quantum fails on this primary key.
+             R"(CREATE TABLE IF NOT EXISTS booking_quanta (
+                  venue_id BIGINT UNSIGNED NOT NULL,
+                  slot_start DATETIME NOT NULL,
+                  booking_id BIGINT UNSIGNED NOT NULL,
+                  PRIMARY KEY (venue_id, slot_start),
+                  KEY ix_quanta_booking (booking_id),
+                  CONSTRAINT fk_quanta_booking FOREIGN KEY (booking_id) REFERENCES bookings (id)
+                ) ENGINE=InnoDB)",
+         }},
     };
     return all;
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Redis through hiredis, one blocking connection per pool thread (measured simpler than an
-// event-loop adapter and fast enough on loopback; see docs/performance.md). Every command is
+// Redis through hiredis, one blocking connection per pool thread: the same worker pool and
+// bounded wait as MySQL, chosen for simplicity over an event-loop adapter (hiredis 0.14 has no
+// timers; late replies would need care). Not yet measured against such an adapter. Every command is
 // bounded by a socket timeout; a connection that timed out is thrown away, so a reply that
 // arrives late can never be read as the answer to a later command. While Redis is down,
 // commands fail at once for retry_interval_ms, then one connect is tried again.

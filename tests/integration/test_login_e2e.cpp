@@ -46,9 +46,13 @@ TEST_CASE("a member signs in with a WeChat code and sees themself; a used or bad
     CHECK(s.call(s.port(), "GET", "/api/v1/me").status == 401);
     CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, "not-a-token").status == 401);
 
-    // The same WeChat user signing in again (a new code) is the same account.
-    auto again = s.call(s.port(), "POST", "/api/v1/auth/login", json{{"code", "alice"}});
-    CHECK(again.status == 401);
+    // The same WeChat user signing in again with a new code is the same account, and both
+    // logins stay valid side by side (two phones).
+    auto again = s.call(s.port(), "POST", "/api/v1/auth/login", json{{"code", "alice:2"}});
+    REQUIRE(again.status == 200);
+    CHECK(again.body["user"]["id"] == r.body["user"]["id"]);
+    CHECK(again.body["token"] != r.body["token"]);
+    CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, token).status == 200);
 }
 
 TEST_CASE("WeChat trouble at sign-in: busy is retried once, then 503; 45011 is 429; 40226 is 403; a timeout is 503") {

@@ -1,0 +1,67 @@
+#pragma once
+// Halls (venues) and the rules they are booked by. Pure.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "booking/calendar.hpp"
+#include "booking/errors.hpp"
+#include "booking/identity.hpp"
+
+namespace sh::booking {
+
+using VenueId = std::uint64_t;
+
+constexpr int quantum_minutes = 15;  // the unit the MySQL guard works in
+
+struct HoursRange {
+    int weekday;  // 1 = Monday ... 7 = Sunday
+    int open;     // minutes since midnight
+    int close;    // minutes since midnight, up to 1440 (24:00)
+    auto operator<=>(const HoursRange&) const = default;
+};
+
+struct VenueRules {
+    bool requires_approval = false;
+    int slot_minutes = 60;             // a multiple of 15
+    int horizon_days = 14;             // how far ahead a day can be booked
+    int release_minute = 8 * 60;       // the time of day a new day opens for booking
+    int min_minutes = 60;
+    int max_minutes = 240;
+    int cancel_deadline_minutes = 120; // members cancel up to this long before the start
+    int checkin_before_minutes = 15;   // check-in window around the start
+    int checkin_after_minutes = 15;
+    std::vector<HoursRange> weekly_hours;
+};
+
+struct Venue {
+    VenueId id = 0;
+    BuildingId building_id = 0;
+    StreetId street_id = 0;  // of the building (read-only)
+    std::string name;
+    int capacity = 0;
+    std::vector<std::string> facilities;
+    std::string description;
+    std::vector<std::string> photos;
+    std::string floor;
+    VenueRules rules;
+};
+
+// The facilities a hall may list (the app shows icons for these).
+const std::vector<std::string>& known_facilities();
+
+// Everything that cannot be right, as 422 validation naming the field.
+std::optional<AppError> validate_venue(const Venue& v);
+
+// The opening ranges of a date's weekday, in order.
+std::vector<HoursRange> hours_on(const VenueRules& rules, Date d);
+
+nlohmann::json venue_json(const Venue& v);
+nlohmann::json hours_json(const std::vector<HoursRange>& hours);
+// Reads the fields present in `j` into `v` (a PATCH applies only what it names).
+// Throws nothing: type errors come back as the AppError naming the field.
+std::optional<AppError> apply_venue_json(const nlohmann::json& j, Venue& v);
+
+}  // namespace sh::booking

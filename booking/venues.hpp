@@ -1,0 +1,82 @@
+#pragma once
+// Streets, buildings, halls and closures: the storage they need and the use cases on top.
+// Use cases are blocking; the caller runs each in one MySQL transaction.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "booking/availability.hpp"
+#include "booking/errors.hpp"
+#include "booking/identity.hpp"
+#include "booking/venue.hpp"
+
+namespace sh::booking {
+
+using BookingId = std::uint64_t;
+using ClosureId = std::uint64_t;
+
+struct Street {
+    StreetId id;
+    std::string name;
+};
+
+struct Building {
+    BuildingId id = 0;
+    StreetId street_id = 0;
+    std::string name;
+    std::string address;
+};
+
+struct Closure {
+    ClosureId id = 0;
+    VenueId venue_id = 0;
+    TimePoint from, to;
+    std::string reason;
+};
+
+enum class Lock { none, shared, exclusive };
+
+class VenueStore {
+public:
+    virtual ~VenueStore() = default;
+    virtual std::optional<StreetId> street_of_building(BuildingId id) = 0;
+    virtual bool street_exists(StreetId id) = 0;
+    virtual BuildingId insert_building(const Building& b) = 0;
+    virtual VenueId insert_venue(const Venue& v) = 0;
+    virtual void update_venue(const Venue& v) = 0;
+    // The hall row is the lock between bookings (shared) and rule changes or closures
+    // (exclusive): neither commits blind to the other.
+    virtual std::optional<Venue> find_venue(VenueId id, Lock lock) = 0;
+    // Bookings owning a quantum in [from, to).
+    virtual std::vector<BookingId> bookings_between(VenueId id, TimePoint from, TimePoint to) = 0;
+    virtual void cancel_bookings(const std::vector<BookingId>& ids, UserId by, const std::string& reason) = 0;
+    virtual ClosureId insert_closure(const Closure& c, UserId by) = 0;
+    virtual std::optional<Closure> find_closure(ClosureId id) = 0;
+    virtual void delete_closure(ClosureId id) = 0;
+    virtual void audit(UserId actor, const std::string& action, const std::string& object_type,
+                       std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) = 0;
+};
+
+Result<Building> create_building(VenueStore& s, const Principal& actor, Building b);
+Result<Venue> create_venue(VenueStore& s, const Principal& actor, Venue v);
+// A PATCH: only the fields in `patch`. Takes the hall row exclusively.
+Result<Venue> update_venue(VenueStore& s, const Principal& actor, VenueId id, const nlohmann::json& patch);
+
+struct ClosureRequest {
+    std::string from, to;  // local "YYYY-MM-DDTHH:MM"
+    std::string reason;
+    bool cancel_conflicting = false;
+};
+struct ClosureOutcome {
+    Closure closure;
+    std::vector<BookingId> cancelled;
+};
+// 409 conflicts_with_bookings (ids in details) unless cancel_conflicting, which cancels them in
+// the same transaction.
+Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueId venue, const ClosureRequest& req);
+Result<Closure> remove_closure(VenueStore& s, const Principal& actor, VenueId venue, ClosureId id);
+
+nlohmann::json closure_json(const Closure& c);
+nlohmann::json building_json(const Building& b);
+
+}  // namespace sh::booking

@@ -1,0 +1,118 @@
+#include "server/api/availability.hpp"
+
+#include <random>
+
+#include "server/mysql/venue_store.hpp"
+
+namespace sh::api {
+
+using booking::AppException;
+
+namespace {
+
+constexpr int day_ttl_ms = 60'000;  // DESIGN: at most 60 s
+
+// {version, cached day or nil}; creates a random version when there is none.
+const redis::Script read_day(R"lua(
+local v = redis.call('GET', KEYS[1])
+if not v then
+  redis.call('SET', KEYS[1], ARGV[1], 'NX')
+  v = redis.call('GET', KEYS[1])
+end
+return {v, redis.call('GET', KEYS[2])}
+)lua");
+
+// Stores a rebuilt day only if the hall's version is still the one read before the rebuild.
+const redis::Script store_day(R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[2], ARGV[1] .. '|' .. ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0
+)lua");
+
+// An integer (INCR must work on it) far from any count a hall could reach.
+std::string random_version() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return std::to_string(rng() >> 12);
+}
+
+}  // namespace
+
+std::string AvailabilityService::version_key(const redis::Client& r, booking::VenueId v) {
+    return r.key("{hall:" + std::to_string(v) + "}:ver");
+}
+
+std::string AvailabilityService::day_key(const redis::Client& r, booking::VenueId v, booking::Date d) {
+    return r.key("{hall:" + std::to_string(v) + "}:day:" + booking::format_date(d));
+}
+
+awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(booking::VenueId venue,
+                                                                           booking::Date date) {
+    auto& redis = redis_;
+    std::vector<std::string> keys = {version_key(redis, venue), day_key(redis, venue, date)};
+    std::optional<std::string> version;
+    std::optional<Day> out;
+
+    try {
+        std::string fresh = random_version();
+        auto reply = co_await workers::run_on(
+            redis.pool(), redis.guard([&](redis::Conn& c) { return c.eval(read_day, keys, {fresh}); }),
+            redis.acquire_timeout());
+        if (reply.type == redis::Reply::Type::array && reply.elements.size() == 2 &&
+            reply.elements[0].type == redis::Reply::Type::string) {
+            version = reply.elements[0].str;
+            const auto& cached = reply.elements[1];
+            if (cached.type == redis::Reply::Type::string && cached.str.size() > version->size() &&
+                cached.str.compare(0, version->size() + 1, *version + "|") == 0) {
+                auto j = nlohmann::json::parse(cached.str.substr(version->size() + 1), nullptr, false);
+                if (j.is_object() && j.contains("slots") && j.contains("slot_minutes")) {
+                    if (auto slots = booking::slots_from_json(j["slots"]))
+                        out = Day{j["slot_minutes"].get<int>(), std::move(*slots), true};
+                }
+            }
+        }
+    } catch (const AppException&) {
+        // Redis unavailable: MySQL alone.
+    }
+
+    if (!out) {
+        auto inputs = co_await workers::run_on(
+            db_.pool(), db_.guard([&](mysql::Conn& c) { return mysql::MysqlVenueStore(c).day_inputs(venue, date); }),
+            db_.acquire_timeout());
+        if (!inputs) co_return std::nullopt;
+        Day d{inputs->venue.rules.slot_minutes,
+              booking::base_slots(inputs->venue.rules, date, inputs->closures, inputs->booked), false};
+        if (version) {
+            nlohmann::json payload = {{"slot_minutes", d.slot_minutes}, {"slots", booking::slots_json(d.slots)}};
+            std::string body = payload.dump();
+            std::string ttl = std::to_string(day_ttl_ms);
+            try {
+                co_await workers::run_on(
+                    redis.pool(),
+                    redis.guard([&](redis::Conn& c) { return c.eval(store_day, keys, {*version, body, ttl}); }),
+                    redis.acquire_timeout());
+            } catch (const AppException&) {
+            }
+        }
+        out = std::move(d);
+    }
+
+    std::set<int> held;
+    if (version && held_quanta) held = co_await held_quanta(venue, date);
+    booking::overlay(out->slots, date, clock_.now(), held);
+    co_return out;
+}
+
+awaitable<void> AvailabilityService::invalidate(booking::VenueId venue) {
+    std::string key = version_key(redis_, venue);
+    try {
+        co_await workers::run_on(
+            redis_.pool(), redis_.guard([&](redis::Conn& c) { return c.command({"INCR", key}); }),
+            redis_.acquire_timeout());
+    } catch (const AppException&) {
+        // Bounded by the day entries' TTL.
+    }
+}
+
+}  // namespace sh::api

@@ -1,0 +1,48 @@
+#pragma once
+// The availability of a hall on a day, served from a per-hall-per-day Redis cache.
+//  - Keys of one hall share the hash tag {hall:ID}, so a Redis Cluster keeps them on one shard.
+//  - {hall:ID}:ver is the hall's version, bumped after every committed change that can alter its
+//    availability (bookings, cancellations, closures, rules). A missing version is created at
+//    random, so a lost key can never make old entries look current.
+//  - {hall:ID}:day:DATE holds "VERSION|base slots" for 60 s. It is used only when its version is
+//    the current one, and a rebuild stores its result only if the version did not move while it
+//    read MySQL: a healthy Redis never serves a state older than the last committed change; a
+//    bump that failed (Redis down at that moment) is bounded by the TTL.
+//  - "past" and "held" are applied per request; with Redis down everything comes from MySQL and
+//    "held" is not shown.
+#include <functional>
+#include <set>
+
+#include "booking/availability.hpp"
+#include "server/api/services.hpp"
+
+namespace sh::api {
+
+class AvailabilityService {
+public:
+    AvailabilityService(mysql::Database& db, redis::Client& redis, const booking::Clock& clock)
+        : db_(db), redis_(redis), clock_(clock) {}
+
+    struct Day {
+        int slot_minutes = 0;
+        std::vector<booking::DaySlot> slots;  // with past and held applied
+        bool cached = false;
+    };
+    // nullopt: no such hall.
+    awaitable<std::optional<Day>> day(booking::VenueId venue, booking::Date date);
+    // After a commit that changed the hall's bookings, closures or rules.
+    awaitable<void> invalidate(booking::VenueId venue);
+
+    // Held quanta of a hall on a day (set by the holds feature); none by default.
+    std::function<awaitable<std::set<int>>(booking::VenueId, booking::Date)> held_quanta;
+
+    static std::string version_key(const redis::Client& r, booking::VenueId v);
+    static std::string day_key(const redis::Client& r, booking::VenueId v, booking::Date d);
+
+private:
+    mysql::Database& db_;
+    redis::Client& redis_;
+    const booking::Clock& clock_;
+};
+
+}  // namespace sh::api

@@ -1,0 +1,61 @@
+#pragma once
+// Streets, buildings, halls and closures in MySQL (booking::VenueStore), plus the reads the
+// handlers and the availability computation need.
+#include "booking/venues.hpp"
+#include "server/mysql/database.hpp"
+
+namespace sh::mysql {
+
+struct VenueQuery {
+    std::optional<booking::StreetId> street_id;
+    std::optional<booking::BuildingId> building_id;
+    std::optional<int> min_capacity;
+    std::optional<std::string> facility;
+};
+
+// What the availability of one hall on one day is computed from.
+struct DayInputs {
+    booking::Venue venue;
+    std::vector<booking::ClosureSpan> closures;
+    std::set<int> booked;  // start minutes of booked quanta that day
+};
+
+class MysqlVenueStore final : public booking::VenueStore {
+public:
+    explicit MysqlVenueStore(Conn& c) : c_(c) {}
+
+    std::optional<booking::StreetId> street_of_building(booking::BuildingId id) override;
+    bool street_exists(booking::StreetId id) override;
+    booking::BuildingId insert_building(const booking::Building& b) override;
+    booking::VenueId insert_venue(const booking::Venue& v) override;
+    void update_venue(const booking::Venue& v) override;
+    std::optional<booking::Venue> find_venue(booking::VenueId id, booking::Lock lock) override;
+    std::vector<booking::BookingId> bookings_between(booking::VenueId id, booking::TimePoint from,
+                                                     booking::TimePoint to) override;
+    void cancel_bookings(const std::vector<booking::BookingId>& ids, booking::UserId by,
+                         const std::string& reason) override;
+    booking::ClosureId insert_closure(const booking::Closure& c, booking::UserId by) override;
+    std::optional<booking::Closure> find_closure(booking::ClosureId id) override;
+    void delete_closure(booking::ClosureId id) override;
+    void audit(booking::UserId actor, const std::string& action, const std::string& object_type,
+               std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) override;
+
+    std::vector<booking::Street> streets();
+    std::vector<booking::Building> buildings(std::optional<booking::StreetId> street);
+    // Halls matching the filters, smallest fitting first when a capacity is asked for.
+    std::vector<booking::Venue> search(const VenueQuery& q);
+    std::vector<booking::Closure> closures(booking::VenueId id);
+    std::optional<DayInputs> day_inputs(booking::VenueId id, booking::Date d);
+
+private:
+    void write_children(const booking::Venue& v);
+    std::vector<booking::Venue> load(const std::string& where_sql, const std::vector<std::string>& params,
+                                     booking::Lock lock);
+    Conn& c_;
+};
+
+// The same audit row for every store.
+void insert_audit(Conn& c, booking::UserId actor, const std::string& action, const std::string& object_type,
+                  std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after);
+
+}  // namespace sh::mysql
