@@ -1,0 +1,347 @@
+// Halls end to end: publishing, scope, closures, availability (cached and not) and search,
+// against real sharedhall processes, MariaDB and Redis.
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include <mysql_driver.h>
+
+#include "booking/availability.hpp"
+#include "server/mysql/venue_store.hpp"
+#include "tests/support/stack.hpp"
+
+using namespace sh;
+using nlohmann::json;
+using test::Stack;
+
+namespace {
+
+test::OwnServices& own() {
+    static test::OwnServices s("venues-e2e", 33414, 36414);
+    return s;
+}
+
+std::string error_code(const test::ApiResult& r) {
+    return r.body.is_object() && r.body.contains("error") ? r.body["error"]["code"].get<std::string>() : "";
+}
+
+// A future Monday (weekday hours apply) a few days out.
+booking::Date next_monday() {
+    auto today = booking::to_local(std::chrono::system_clock::now()).date;
+    auto d = booking::add_days(today, 2);
+    while (booking::weekday(d) != 1) d = booking::add_days(d, 1);
+    return d;
+}
+
+json hall(std::uint64_t building, const std::string& name, int capacity, std::vector<std::string> facilities = {}) {
+    return {{"building_id", building},
+            {"name", name},
+            {"capacity", capacity},
+            {"facilities", facilities},
+            {"slot_minutes", 30},
+            {"min_minutes", 30},
+            {"max_minutes", 120},
+            {"weekly_hours",
+             {{{"weekday", 1}, {"open", "09:00"}, {"close", "12:00"}},
+              {{"weekday", 1}, {"open", "13:30"}, {"close", "21:00"}},
+              {{"weekday", 2}, {"open", "09:00"}, {"close", "17:00"}}}}};
+}
+
+// Street 1 (江宁路) has building 1; street 2 (石门二路) has building 2.
+struct District {
+    explicit District(Stack& s) : stack(s) {
+        s.sql("INSERT INTO streets (id, name) VALUES (1, '江宁路街道'), (2, '石门二路街道')");
+        s.sql("INSERT INTO buildings (id, street_id, name) VALUES (1, 1, '新城大厦'), (2, 2, '越洋国际广场')");
+        admin = s.login("district").first;
+        REQUIRE(s.grant_role("openid-district", "district_admin") == 0);
+        auto [m1, m1_id] = s.login("mgr1");
+        auto [m2, m2_id] = s.login("mgr2");
+        auto [st, st_id] = s.login("street1");
+        REQUIRE(set_role(m1_id, {{"role", "manager"}, {"building_ids", {1}}}) == 200);
+        REQUIRE(set_role(m2_id, {{"role", "manager"}, {"building_ids", {2}}}) == 200);
+        REQUIRE(set_role(st_id, {{"role", "street_admin"}, {"street_id", 1}}) == 200);
+        manager1 = m1;
+        manager2 = m2;
+        street_admin1 = st;
+        member = s.login("member").first;
+    }
+    int set_role(std::uint64_t user, const json& body) {
+        return stack.call(stack.port(), "PUT", "/api/v1/users/" + std::to_string(user) + "/role", body, admin).status;
+    }
+    Stack& stack;
+    std::string admin, manager1, manager2, street_admin1, member;
+};
+
+std::vector<std::string> states_of(const json& availability) {
+    std::vector<std::string> out;
+    for (const auto& s : availability["slots"]) out.push_back(s["start"].get<std::string>() + " " + s["state"].get<std::string>());
+    return out;
+}
+
+// The day as computed from scratch: straight from MySQL, with the pure rules.
+std::vector<std::string> from_scratch(Stack& s, std::uint64_t venue, booking::Date d) {
+    mysql::Conn c(sql::mysql::get_mysql_driver_instance(), s.mysql());
+    c.ensure_ready();
+    auto in = mysql::MysqlVenueStore(c).day_inputs(venue, d);
+    REQUIRE(in);
+    auto slots = booking::base_slots(in->venue.rules, d, in->closures, in->booked);
+    booking::overlay(slots, d, std::chrono::system_clock::now(), {});
+    std::vector<std::string> out;
+    for (const auto& x : slots)
+        out.push_back(booking::format_hhmm(x.start) + " " + std::string(booking::slot_state_name(x.state)));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a manager publishes a hall, a member sees its free slots, a closure shows as closed") {
+    Stack s(own(), 18520);
+    District d(s);
+    auto created = s.call(s.port(), "POST", "/api/v1/venues", hall(1, "党员之家", 40, {"projector"}), d.manager1);
+    REQUIRE(created.status == 201);
+    auto id = created.body["id"].get<std::uint64_t>();
+    CHECK(created.body["street_id"] == 1);
+
+    auto day = next_monday();
+    std::string path = "/api/v1/venues/" + std::to_string(id) + "/availability?date=" + booking::format_date(day);
+    auto a = s.call(s.port(), "GET", path, nullptr, d.member);
+    REQUIRE(a.status == 200);
+    CHECK(a.body["slot_minutes"] == 30);
+    REQUIRE(a.body["slots"].size() == 6 + 15);
+    CHECK(a.body["slots"][0] == json{{"start", "09:00"}, {"end", "09:30"}, {"state", "free"}});
+
+    auto closure = s.call(s.port(), "POST", "/api/v1/venues/" + std::to_string(id) + "/closures",
+                          json{{"from", booking::format_date(day) + "T09:40"},
+                               {"to", booking::format_date(day) + "T10:15"},
+                               {"reason", "设备检修"}},
+                          d.manager1);
+    REQUIRE(closure.status == 201);
+    auto after = s.call(s.port(), "GET", path, nullptr, d.member);
+    CHECK(after.body["slots"][0]["state"] == "free");
+    CHECK(after.body["slots"][1]["state"] == "closed");
+    CHECK(after.body["slots"][2]["state"] == "closed");
+    CHECK(after.body["slots"][3]["state"] == "free");
+
+    // Removing the closure frees the slots again.
+    auto cid = closure.body["id"].get<std::uint64_t>();
+    CHECK(s.call(s.port(), "DELETE", "/api/v1/venues/" + std::to_string(id) + "/closures/" + std::to_string(cid),
+                 nullptr, d.manager1).status == 200);
+    CHECK(s.call(s.port(), "GET", path, nullptr, d.member).body["slots"][1]["state"] == "free");
+
+    CHECK(s.call(s.port(), "GET", "/api/v1/venues/999/availability?date=" + booking::format_date(day), nullptr,
+                 d.member).status == 404);
+    CHECK(error_code(s.call(s.port(), "GET", "/api/v1/venues/" + std::to_string(id) + "/availability?date=2026-02-30",
+                            nullptr, d.member)) == "validation");
+    CHECK(s.call(s.port(), "GET", path).status == 401);
+}
+
+TEST_CASE("scope: a manager edits only its building's halls, a street admin only its street's") {
+    Stack s(own(), 18530);
+    District d(s);
+    auto h1 = s.call(s.port(), "POST", "/api/v1/venues", hall(1, "共享会议室A", 12), d.manager1).body["id"].get<std::uint64_t>();
+    auto h2 = s.call(s.port(), "POST", "/api/v1/venues", hall(2, "报告厅", 150), d.manager2).body["id"].get<std::uint64_t>();
+    auto patch = [&](const std::string& who, std::uint64_t h) {
+        return s.call(s.port(), "PATCH", "/api/v1/venues/" + std::to_string(h), json{{"capacity", 20}}, who).status;
+    };
+    CHECK(patch(d.manager1, h1) == 200);
+    CHECK(patch(d.manager1, h2) == 403);
+    CHECK(patch(d.manager2, h1) == 403);
+    CHECK(patch(d.street_admin1, h1) == 200);
+    CHECK(patch(d.street_admin1, h2) == 403);
+    CHECK(patch(d.member, h1) == 403);
+    CHECK(patch(d.admin, h2) == 200);
+    CHECK(patch(d.admin, 9999) == 404);
+
+    CHECK(s.call(s.port(), "POST", "/api/v1/venues", hall(2, "x", 5), d.manager1).status == 403);
+    CHECK(s.call(s.port(), "POST", "/api/v1/venues", hall(2, "x", 5), d.street_admin1).status == 403);
+    CHECK(s.call(s.port(), "POST", "/api/v1/venues", hall(1, "x", 5), d.member).status == 403);
+    auto no_building = s.call(s.port(), "POST", "/api/v1/venues", hall(77, "x", 5), d.admin);
+    CHECK(no_building.status == 422);
+    CHECK(no_building.body["error"]["details"]["field"] == "building_id");
+
+    auto day = booking::format_date(next_monday());
+    auto close = [&](const std::string& who, std::uint64_t h) {
+        return s.call(s.port(), "POST", "/api/v1/venues/" + std::to_string(h) + "/closures",
+                      json{{"from", day + "T09:00"}, {"to", day + "T10:00"}, {"reason", "活动"}}, who).status;
+    };
+    CHECK(close(d.manager2, h1) == 403);
+    CHECK(close(d.street_admin1, h2) == 403);
+    CHECK(close(d.street_admin1, h1) == 201);
+
+    auto building = [&](const std::string& who, int street) {
+        return s.call(s.port(), "POST", "/api/v1/buildings", json{{"street_id", street}, {"name", "新楼" + who.substr(0, 4)}},
+                      who).status;
+    };
+    CHECK(building(d.street_admin1, 1) == 201);
+    CHECK(building(d.street_admin1, 2) == 403);
+    CHECK(building(d.manager1, 1) == 403);
+    CHECK(building(d.admin, 2) == 201);
+    CHECK(s.call(s.port(), "GET", "/api/v1/buildings?street_id=1", nullptr, d.member).body["items"].size() == 2);
+    CHECK(s.call(s.port(), "GET", "/api/v1/streets", nullptr, d.member).body["items"].size() == 2);
+}
+
+TEST_CASE("rules that cannot be right are refused with 422 naming the field") {
+    Stack s(own(), 18540);
+    District d(s);
+    auto post = [&](json body) { return s.call(s.port(), "POST", "/api/v1/venues", body, d.manager1); };
+    auto h = hall(1, "会议室", 10);
+    h["weekly_hours"] = {{{"weekday", 1}, {"open", "12:00"}, {"close", "09:00"}}};
+    CHECK(post(h).body["error"]["details"]["field"] == "weekly_hours");
+    h["weekly_hours"] = {{{"weekday", 1}, {"open", "09:00"}, {"close", "12:00"}}, {{"weekday", 1}, {"open", "11:00"}, {"close", "13:00"}}};
+    CHECK(post(h).body["error"]["details"]["field"] == "weekly_hours");
+    h = hall(1, "会议室", 10);
+    h["slot_minutes"] = 40;
+    CHECK(post(h).body["error"]["details"]["field"] == "slot_minutes");
+    h = hall(1, "会议室", 10);
+    h["capacity"] = -3;
+    CHECK(post(h).status == 422);
+    CHECK(post(json{{"name", 5}}).body["error"]["details"]["field"] == "name");
+    CHECK(s.call(s.port(), "POST", "/api/v1/venues", "not an object", d.manager1).status == 422);
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/venues/1/closures", json{{"from", "tomorrow"}, {"to", "x"}, {"reason", "r"}},
+                            d.manager1)) == "validation");
+}
+
+TEST_CASE("closures in the way of bookings: 409 with their ids, or cancelled with cancel_conflicting") {
+    Stack s(own(), 18550);
+    District d(s);
+    auto id = s.call(s.port(), "POST", "/api/v1/venues", hall(1, "党群服务站活动室", 30), d.manager1).body["id"].get<std::uint64_t>();
+    auto day = booking::format_date(next_monday());
+    auto [u, uid] = s.login("booker");
+    // A booking written as the booking path writes it: the row and its quanta.
+    s.sql("INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, attendees) VALUES (501, " +
+          std::to_string(id) + ", " + std::to_string(uid) + ", '" + day + " 10:00:00', '" + day +
+          " 10:30:00', 'confirmed', '组织生活会', 10)");
+    s.sql("INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES (" + std::to_string(id) + ", '" + day +
+          " 10:00:00', 501), (" + std::to_string(id) + ", '" + day + " 10:15:00', 501)");
+    std::string path = "/api/v1/venues/" + std::to_string(id) + "/closures";
+    json body = {{"from", day + "T09:00"}, {"to", day + "T12:00"}, {"reason", "消防检查"}};
+    auto refused = s.call(s.port(), "POST", path, body, d.manager1);
+    CHECK(refused.status == 409);
+    CHECK(error_code(refused) == "conflicts_with_bookings");
+    CHECK(refused.body["error"]["details"]["booking_ids"] == json::array({501}));
+    CHECK(s.call(s.port(), "GET", path, nullptr, d.member).body["items"].empty());
+
+    body["cancel_conflicting"] = true;
+    auto done = s.call(s.port(), "POST", path, body, d.manager1);
+    REQUIRE(done.status == 201);
+    CHECK(done.body["cancelled_booking_ids"] == json::array({501}));
+    auto avail = s.call(s.port(), "GET", "/api/v1/venues/" + std::to_string(id) + "/availability?date=" + day, nullptr, d.member);
+    CHECK(avail.body["slots"][2] == json{{"start", "10:00"}, {"end", "10:30"}, {"state", "closed"}});
+    CHECK(from_scratch(s, id, booking::parse_date(day).value())[2] == "10:00 closed");
+}
+
+TEST_CASE("availability equals a from-scratch MySQL computation after random changes, with Redis up and stopped") {
+    Stack s(own(), 18560);
+    District d(s);
+    std::vector<std::uint64_t> halls;
+    for (int i = 0; i < 2; ++i)
+        halls.push_back(s.call(s.port(), "POST", "/api/v1/venues", hall(1, "会议室" + std::to_string(i), 20), d.manager1)
+                            .body["id"].get<std::uint64_t>());
+    auto monday = next_monday();
+    std::vector<booking::Date> days = {monday, booking::add_days(monday, 1)};
+    std::mt19937 rng(20261126);
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> closures;  // hall, closure
+
+    auto check_all = [&](const char* phase) {
+        for (auto h : halls)
+            for (auto day : days) {
+                CAPTURE(phase);
+                CAPTURE(h);
+                auto r = s.call(s.port(), "GET",
+                                "/api/v1/venues/" + std::to_string(h) + "/availability?date=" + booking::format_date(day),
+                                nullptr, d.member);
+                REQUIRE(r.status == 200);
+                CHECK(states_of(r.body) == from_scratch(s, h, day));
+            }
+    };
+    auto random_step = [&] {
+        auto h = halls[rng() % halls.size()];
+        auto day = booking::format_date(days[rng() % days.size()]);
+        switch (rng() % 4) {
+            case 0:
+            case 1: {  // a closure of 15 minutes to three hours somewhere in the day
+                int start = 8 * 60 + static_cast<int>(rng() % 48) * 15;
+                int len = 15 * (1 + static_cast<int>(rng() % 12));
+                auto r = s.call(s.port(), "POST", "/api/v1/venues/" + std::to_string(h) + "/closures",
+                                json{{"from", day + "T" + booking::format_hhmm(start)},
+                                     {"to", day + "T" + booking::format_hhmm(std::min(start + len, 23 * 60 + 45))},
+                                     {"reason", "随机"}},
+                                d.manager1);
+                REQUIRE(r.status == 201);
+                closures.emplace_back(h, r.body["id"].get<std::uint64_t>());
+                break;
+            }
+            case 2:
+                if (!closures.empty()) {
+                    auto i = rng() % closures.size();
+                    auto [ch, cid] = closures[i];
+                    REQUIRE(s.call(s.port(), "DELETE",
+                                   "/api/v1/venues/" + std::to_string(ch) + "/closures/" + std::to_string(cid), nullptr,
+                                   d.manager1).status == 200);
+                    closures.erase(closures.begin() + static_cast<long>(i));
+                }
+                break;
+            case 3: {  // a rules change: slot length and opening hours
+                bool hour_slots = rng() % 2;
+                json patch = {{"slot_minutes", hour_slots ? 60 : 30},
+                              {"min_minutes", hour_slots ? 60 : 30},
+                              {"max_minutes", 120},
+                              {"weekly_hours",
+                               {{{"weekday", 1}, {"open", "08:00"}, {"close", hour_slots ? "12:00" : "11:30"}},
+                                {{"weekday", 2}, {"open", "13:00"}, {"close", "24:00"}}}}};
+                REQUIRE(s.call(s.port(), "PATCH", "/api/v1/venues/" + std::to_string(h), patch, d.manager1).status == 200);
+                break;
+            }
+        }
+    };
+
+    for (int i = 0; i < 30; ++i) {
+        random_step();
+        check_all("redis up");
+    }
+    own().stop("redis");
+    for (int i = 0; i < 10; ++i) {
+        random_step();
+        check_all("redis stopped");
+    }
+    own().start("redis");
+    for (int i = 0; i < 10; ++i) {
+        random_step();
+        check_all("redis back");
+    }
+}
+
+TEST_CASE("search filters by street, building, capacity, facility and a free slot in a time window") {
+    Stack s(own(), 18570);
+    District d(s);
+    auto make = [&](const std::string& who, std::uint64_t b, const std::string& name, int cap, std::vector<std::string> f) {
+        return s.call(s.port(), "POST", "/api/v1/venues", hall(b, name, cap, f), who).body["id"].get<std::uint64_t>();
+    };
+    auto small = make(d.manager1, 1, "洽谈室", 8, {"whiteboard"});
+    auto mid = make(d.manager1, 1, "党员之家", 40, {"projector", "microphone"});
+    auto big = make(d.manager2, 2, "报告厅", 150, {"projector", "stage"});
+    auto ids = [&](const std::string& query) {
+        auto r = s.call(s.port(), "GET", "/api/v1/venues" + query, nullptr, d.member);
+        REQUIRE(r.status == 200);
+        std::vector<std::uint64_t> out;
+        for (const auto& i : r.body["items"]) out.push_back(i["id"]);
+        CHECK(r.body["total"] == out.size());
+        return out;
+    };
+    CHECK(ids("") == std::vector<std::uint64_t>{mid, small, big});  // street, building, name
+    CHECK(ids("?street_id=2") == std::vector<std::uint64_t>{big});
+    CHECK(ids("?building_id=1&min_capacity=10") == std::vector<std::uint64_t>{mid});
+    CHECK(ids("?min_capacity=30") == std::vector<std::uint64_t>{mid, big});  // smallest that fits first
+    CHECK(ids("?facility=projector") == std::vector<std::uint64_t>{mid, big});
+    CHECK(ids("?facility=stage&min_capacity=200").empty());
+
+    auto day = booking::format_date(next_monday());
+    // Close the middle hall all morning: it has no free slot 09:00–12:00 any more.
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/venues/" + std::to_string(mid) + "/closures",
+                   json{{"from", day + "T08:00"}, {"to", day + "T12:00"}, {"reason", "培训"}}, d.manager1).status == 201);
+    CHECK(ids("?date=" + day + "&from=09:00&to=12:00") == std::vector<std::uint64_t>{small, big});
+    CHECK(ids("?date=" + day + "&from=14:00&to=15:00") == std::vector<std::uint64_t>{mid, small, big});
+    CHECK(ids("?date=" + day + "&from=21:00&to=23:00").empty());  // everyone closes at 21:00
+    CHECK(error_code(s.call(s.port(), "GET", "/api/v1/venues?from=09:00", nullptr, d.member)) == "validation");
+    CHECK(error_code(s.call(s.port(), "GET", "/api/v1/venues?min_capacity=lots", nullptr, d.member)) == "validation");
+}
