@@ -1,5 +1,7 @@
 #include "booking/availability.hpp"
 
+#include <charconv>
+
 namespace sh::booking {
 
 std::string_view slot_state_name(SlotState s) {
@@ -71,6 +73,74 @@ std::optional<std::vector<DaySlot>> slots_from_json(const nlohmann::json& j) {
         out.push_back(DaySlot{*start, *end, *state});
     }
     return out;
+}
+
+namespace {
+char state_char(SlotState s) { return slot_state_name(s)[0]; }  // f h b c p: distinct
+
+std::optional<SlotState> state_of(char c) {
+    for (auto st : {SlotState::free, SlotState::held, SlotState::booked, SlotState::closed, SlotState::past})
+        if (state_char(st) == c) return st;
+    return std::nullopt;
+}
+
+void append_hhmm(std::string& out, int m) {
+    char buf[5] = {static_cast<char>('0' + m / 600), static_cast<char>('0' + m / 60 % 10), ':',
+                   static_cast<char>('0' + m % 60 / 10), static_cast<char>('0' + m % 10)};
+    out.append(buf, 5);
+}
+}  // namespace
+
+std::string encode_slots(const std::vector<DaySlot>& slots) {
+    std::string out;
+    out.reserve(slots.size() * 12);
+    for (const auto& s : slots) {
+        if (!out.empty()) out.push_back(';');
+        out += std::to_string(s.start);
+        out.push_back(',');
+        out += std::to_string(s.end);
+        out.push_back(',');
+        out.push_back(state_char(s.state));
+    }
+    return out;
+}
+
+std::optional<std::vector<DaySlot>> decode_slots(std::string_view s) {
+    std::vector<DaySlot> out;
+    const char* p = s.data();
+    const char* end = s.data() + s.size();
+    while (p < end) {
+        DaySlot slot{};
+        auto r1 = std::from_chars(p, end, slot.start);
+        if (r1.ec != std::errc() || r1.ptr >= end || *r1.ptr != ',') return std::nullopt;
+        auto r2 = std::from_chars(r1.ptr + 1, end, slot.end);
+        if (r2.ec != std::errc() || r2.ptr + 1 >= end || *r2.ptr != ',') return std::nullopt;
+        auto st = state_of(r2.ptr[1]);
+        if (!st || slot.start < 0 || slot.end > 1440 || slot.end <= slot.start) return std::nullopt;
+        slot.state = *st;
+        out.push_back(slot);
+        p = r2.ptr + 2;
+        if (p < end) {
+            if (*p != ';') return std::nullopt;
+            ++p;
+        }
+    }
+    return out;
+}
+
+void append_slots_json(std::string& out, const std::vector<DaySlot>& slots) {
+    out.push_back('[');
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        if (i) out.push_back(',');
+        out += "{\"end\":\"";
+        append_hhmm(out, slots[i].end);
+        out += "\",\"start\":\"";
+        append_hhmm(out, slots[i].start);
+        out += "\",\"state\":\"";
+        out += slot_state_name(slots[i].state);
+        out += "\"}";
+    }
+    out.push_back(']');
 }
 
 }  // namespace sh::booking

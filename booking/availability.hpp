@@ -40,4 +40,11 @@ void overlay(std::vector<DaySlot>& slots, Date d, TimePoint now, const std::set<
 nlohmann::json slots_json(const std::vector<DaySlot>& slots);
 std::optional<std::vector<DaySlot>> slots_from_json(const nlohmann::json& j);
 
+// The compact form the cache holds: "start,end,s;start,end,s;..." (minutes; s = f|b|c|h|p).
+std::string encode_slots(const std::vector<DaySlot>& slots);
+std::optional<std::vector<DaySlot>> decode_slots(std::string_view s);
+// Appends the slots as the API's JSON array, without building a JSON tree (the hot path of
+// availability). Same output as slots_json(...).dump().
+void append_slots_json(std::string& out, const std::vector<DaySlot>& slots);
+
 }  // namespace sh::booking

@@ -161,6 +161,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("connect_timeout_ms", r.connect_timeout_ms, 1, 60'000);
         s.integer("retry_interval_ms", r.retry_interval_ms, 1, 60'000);
         s.str("key_prefix", r.key_prefix);
+        s.integer("availability_ttl_ms", r.availability_ttl_ms, 0, 60'000);  // DESIGN: at most 60 s
         s.finish();
     }
     {

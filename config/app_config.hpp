@@ -47,6 +47,7 @@ struct RedisConfig {
     int connect_timeout_ms = 100;
     int retry_interval_ms = 500;  // while Redis is down, commands fail fast for this long
     std::string key_prefix = "sh:";
+    int availability_ttl_ms = 60'000;  // per-hall-per-day cache; 0 turns the cache off
 };
 
 struct WechatConfig {

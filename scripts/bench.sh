@@ -1,27 +1,34 @@
 #!/usr/bin/env bash
 # Benchmarks with the production configuration (access log on, durable commits, the default
 # pools). Sends traffic only to 127.0.0.1 and stops by itself.
-#   scripts/bench.sh            # all benchmarks
+#   scripts/bench.sh                         # every benchmark
+#   BENCH=healthz scripts/bench.sh           # one of: healthz availability
 #   ROUNDS=5 DURATION=10 scripts/bench.sh
 # Figures go to stdout and to .run/bench/results.md; docs/performance.md records them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-ROUNDS="${ROUNDS:-3}"
-DURATION="${DURATION:-8}"
+ROUNDS="${ROUNDS:-5}"
+DURATION="${DURATION:-6}"
 CONNS="${CONNS:-64}"
+BENCH="${BENCH:-all}"
 APP_PORT=18080
 HELLO_PORT=18081
+FAKE_PORT=18082
+COLD_PORT=18083
 
 bash scripts/install-deps.sh
 BUILD_DIR="${SH_BUILD_DIR:-$ROOT/build}"
+export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
 cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)" --target sharedhall sh_hello
 
 export SH_RUN_DIR="$ROOT/.run/bench"
-export SH_MYSQL_PORT=33308 SH_REDIS_PORT=36381 SH_MYSQL_PASSWORD=sharedhall-bench
+export SH_MYSQL_PORT=33308 SH_REDIS_PORT=36381 SH_MYSQL_PASSWORD=sharedhall-bench SH_WECHAT_SECRET=bench-secret
 mkdir -p "$SH_RUN_DIR"
+RESULTS="$SH_RUN_DIR/results.md"
+: >"$RESULTS"
 PIDS=()
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -30,73 +37,108 @@ cleanup() {
 }
 trap cleanup EXIT
 bash scripts/services.sh start
+mariadb -h127.0.0.1 -P"$SH_MYSQL_PORT" -usharedhall -p"$SH_MYSQL_PASSWORD" -e \
+    "DROP DATABASE IF EXISTS sharedhall; CREATE DATABASE sharedhall CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+redis-cli -p "$SH_REDIS_PORT" FLUSHALL >/dev/null
 
-export SH_HTTP_PORT=$APP_PORT SH_MYSQL_DATABASE=sharedhall
 BIN="$BUILD_DIR/server/sharedhall"
 CONFIG="$ROOT/config/bench.json"
 "$BIN" migrate --config "$CONFIG" >/dev/null
+"$BIN" seed-demo --config "$CONFIG" >/dev/null
+"$BIN" fake-wechat --port $FAKE_PORT --config "$CONFIG" >"$SH_RUN_DIR/fake.log" 2>&1 &
+PIDS+=($!)
 # Production: access log on, written to a file as a deployment's log collector would read it.
-"$BIN" serve --config "$CONFIG" >"$SH_RUN_DIR/access.log" 2>"$SH_RUN_DIR/server.log" &
-PIDS+=($!)
+SH_HTTP_PORT=$APP_PORT "$BIN" serve --config "$CONFIG" >"$SH_RUN_DIR/access.log" 2>"$SH_RUN_DIR/server.log" &
+APP_PID=$!
+PIDS+=($APP_PID)
 "$BUILD_DIR/tests/sh_hello" $HELLO_PORT 2 &
-PIDS+=($!)
-for port in $APP_PORT $HELLO_PORT; do
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-done
+HELLO_PID=$!
+PIDS+=($HELLO_PID)
+wait_port() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; return 1; }
+wait_port $APP_PORT; wait_port $HELLO_PORT; wait_port $FAKE_PORT
 
-APP_PID=${PIDS[0]}
-HELLO_PID=${PIDS[1]}
 TICK=$(getconf CLK_TCK)
-
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
-# measure URL PID -> "req/s cpu_us_per_request"; the server's own CPU time per request is far
-# less sensitive to other tenants of a shared machine than throughput is.
-measure() {
-    local before after out reqs rps
-    before=$(cpu_ticks "$2")
-    out="$(wrk -t2 -c"$CONNS" -d"${DURATION}s" "$1")"
-    after=$(cpu_ticks "$2")
-    if echo "$out" | grep -q "Non-2xx\|Socket errors"; then echo "$out" >&2; fi
-    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-    reqs=$(echo "$out" | awk '/requests in/ {print $1}')
-    awk -v r="$rps" -v n="$reqs" -v d="$((after - before))" -v t="$TICK" \
-        'BEGIN {printf "%s %.2f\n", r, d * 1e6 / t / n}'
-}
-
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# Warm-up (connection set-up, page faults, CPU frequency) is not measured.
-wrk -t2 -c"$CONNS" -d2s "http://127.0.0.1:$HELLO_PORT/healthz" >/dev/null
-wrk -t2 -c"$CONNS" -d2s "http://127.0.0.1:$APP_PORT/healthz" >/dev/null
+# measure PID URL [wrk args...] -> "req/s cpu_us_per_request non2xx p99"; the server's own CPU
+# time per request is far less sensitive to other tenants of a shared machine than throughput.
+measure() {
+    local pid=$1 url=$2; shift 2
+    local before after out reqs rps non2xx p99
+    before=$(cpu_ticks "$pid")
+    out="$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" "$url")"
+    after=$(cpu_ticks "$pid")
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    reqs=$(echo "$out" | awk '/requests in/ {print $1}')
+    non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    awk -v r="$rps" -v n="$reqs" -v d="$((after - before))" -v t="$TICK" -v e="${non2xx:-0}" -v p="$p99" \
+        'BEGIN {printf "%s %.2f %s %s\n", r, d * 1e6 / t / n, e, p}'
+}
 
-echo "healthz: $ROUNDS interleaved rounds of ${DURATION}s, $CONNS connections, wrk -t2"
-hello=(); app=(); ratios=(); hcpu=(); acpu=()
-for r in $(seq "$ROUNDS"); do
-    read -r h hc <<<"$(measure "http://127.0.0.1:$HELLO_PORT/healthz" "$HELLO_PID")"
-    read -r a ac <<<"$(measure "http://127.0.0.1:$APP_PORT/healthz" "$APP_PID")"
-    hello+=("$h"); app+=("$a"); hcpu+=("$hc"); acpu+=("$ac")
-    ratios+=("$(awk -v a="$a" -v h="$h" 'BEGIN {printf "%.3f", a / h}')")
-    echo "  round $r: bare $h req/s (${hc} us cpu/req), sharedhall $a req/s (${ac} us cpu/req)"
-done
-H=$(printf '%s\n' "${hello[@]}" | median)
-A=$(printf '%s\n' "${app[@]}" | median)
-R=$(printf '%s\n' "${ratios[@]}" | median)
-HC=$(printf '%s\n' "${hcpu[@]}" | median)
-AC=$(printf '%s\n' "${acpu[@]}" | median)
-CPU_RATIO=$(awk -v a="$AC" -v h="$HC" 'BEGIN {printf "%.2f", h / a}')
-LINES=$(wc -l <"$SH_RUN_DIR/access.log")
+# compare NAME BASE_PID BASE_URL APP_PID APP_URL [wrk args for the app]: interleaved rounds.
+compare() {
+    local name=$1 bpid=$2 burl=$3 apid=$4 aurl=$5; shift 5
+    wrk -t2 -c"$CONNS" -d2s "$burl" >/dev/null
+    wrk -t2 -c"$CONNS" -d2s "$@" "$aurl" >/dev/null
+    local base=() app=() ratios=() bcpu=() acpu=() errors=0 p99s=()
+    for r in $(seq "$ROUNDS"); do
+        read -r b bc _ _ <<<"$(measure "$bpid" "$burl")"
+        read -r a ac e p <<<"$(measure "$apid" "$aurl" "$@")"
+        base+=("$b"); app+=("$a"); bcpu+=("$bc"); acpu+=("$ac"); p99s+=("$p"); errors=$((errors + ${e:-0}))
+        ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.3f", a / b}')")
+        echo "  $name round $r: base $b req/s (${bc} us cpu/req), app $a req/s (${ac} us cpu/req, p99 $p)" >&2
+    done
+    local B A R BC AC
+    B=$(printf '%s\n' "${base[@]}" | median); A=$(printf '%s\n' "${app[@]}" | median)
+    R=$(printf '%s\n' "${ratios[@]}" | median)
+    BC=$(printf '%s\n' "${bcpu[@]}" | median); AC=$(printf '%s\n' "${acpu[@]}" | median)
+    echo "| $name | $A | $B | **$R** | ${AC} µs / ${BC} µs | ${p99s[*]} | $errors |"
+}
 
+HEADER="| measured (app vs base) | app median req/s | base median req/s | ratio (median of paired rounds) | CPU per request app / base | app p99 per round | non-2xx |
+|---|---|---|---|---|---|---|"
 {
-    echo "## GET /healthz — $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), wrk -t2 -c$CONNS, $ROUNDS x ${DURATION}s interleaved"
+    echo "## $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), wrk -t2 -c$CONNS, $ROUNDS interleaved rounds of ${DURATION}s"
     echo
-    echo "| server | median req/s | median server CPU per request | rounds (req/s) |"
-    echo "|---|---|---|---|"
-    echo "| bare Beast coroutine server (sh_hello) | $H | ${HC} µs | ${hello[*]} |"
-    echo "| sharedhall (router, request id, metrics, access log on) | $A | ${AC} µs | ${app[*]} |"
-    echo
-    echo "Throughput ratio sharedhall / bare, median of the per-round ratios: **$R** (goal ≥ 0.9);"
-    echo "per-round ratios: ${ratios[*]}."
-    echo "CPU-cost ratio (bare CPU per request / sharedhall CPU per request): **$CPU_RATIO**."
-    echo "Access log lines written during the run: $LINES."
-} | tee "$SH_RUN_DIR/results.md"
+    echo "$HEADER"
+} | tee -a "$RESULTS"
+
+if [ "$BENCH" = all ] || [ "$BENCH" = healthz ]; then
+    compare "GET /healthz: sharedhall vs bare Beast" "$HELLO_PID" "http://127.0.0.1:$HELLO_PORT/healthz" \
+        "$APP_PID" "http://127.0.0.1:$APP_PORT/healthz" | tee -a "$RESULTS"
+fi
+
+if [ "$BENCH" = all ] || [ "$BENCH" = availability ]; then
+    # A hall with a 48-slot day: 15-minute slots, 09:00–21:00 every day.
+    mariadb -h127.0.0.1 -P"$SH_MYSQL_PORT" -usharedhall -p"$SH_MYSQL_PASSWORD" sharedhall -e "
+        INSERT INTO venues (building_id, name, capacity, description, photos, slot_minutes, horizon_days, release_minute,
+                            min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, checkin_after_minutes)
+        VALUES (1, '基准测试厅', 50, '', '[]', 15, 14, 480, 15, 240, 120, 15, 15);
+        INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute)
+        SELECT LAST_INSERT_ID(), d.n, 540, 1260 FROM (SELECT 1 n UNION SELECT 2 UNION SELECT 3 UNION SELECT 4
+               UNION SELECT 5 UNION SELECT 6 UNION SELECT 7) d;"
+    HALL=$(mariadb -N -h127.0.0.1 -P"$SH_MYSQL_PORT" -usharedhall -p"$SH_MYSQL_PASSWORD" sharedhall -e "SELECT MAX(id) FROM venues")
+    DAY=$(date -d "+3 day" +%Y-%m-%d)
+    TOKEN=$(curl -s -X POST "http://127.0.0.1:$APP_PORT/api/v1/auth/login" -d '{"code":"bench"}' |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    SLOTS=$(curl -s "http://127.0.0.1:$APP_PORT/api/v1/venues/$HALL/availability?date=$DAY" -H "Authorization: Bearer $TOKEN" |
+        python3 -c 'import json,sys; print(len(json.load(sys.stdin)["slots"]))')
+    [ "$SLOTS" = 48 ] || { echo "bench hall has $SLOTS slots, expected 48" >&2; exit 1; }
+    # Cold: a second instance with the availability cache off rebuilds every request from MySQL.
+    SH_HTTP_PORT=$COLD_PORT "$BIN" serve --config "$ROOT/config/bench-cold.json" >"$SH_RUN_DIR/access-cold.log" 2>"$SH_RUN_DIR/server-cold.log" &
+    COLD_PID=$!
+    PIDS+=($COLD_PID)
+    wait_port $COLD_PORT
+    AUTH=(-H "Authorization: Bearer $TOKEN")
+    compare "availability of a 48-slot day, warm cache, signed in, vs bare /healthz" "$HELLO_PID" \
+        "http://127.0.0.1:$HELLO_PORT/healthz" "$APP_PID" \
+        "http://127.0.0.1:$APP_PORT/api/v1/venues/$HALL/availability?date=$DAY" "${AUTH[@]}" | tee -a "$RESULTS"
+    compare "availability of a 48-slot day, cold (rebuilt from MySQL every request), vs bare /healthz" "$HELLO_PID" \
+        "http://127.0.0.1:$HELLO_PORT/healthz" "$COLD_PID" \
+        "http://127.0.0.1:$COLD_PORT/api/v1/venues/$HALL/availability?date=$DAY" "${AUTH[@]}" | tee -a "$RESULTS"
+fi
+
+echo >>"$RESULTS"
+echo "Access log lines written: $(cat "$SH_RUN_DIR"/access*.log | wc -l)" | tee -a "$RESULTS"

@@ -1,5 +1,6 @@
 #include "server/api/availability.hpp"
 
+#include <charconv>
 #include <random>
 
 #include "server/mysql/venue_store.hpp"
@@ -9,8 +10,6 @@ namespace sh::api {
 using booking::AppException;
 
 namespace {
-
-constexpr int day_ttl_ms = 60'000;  // DESIGN: at most 60 s
 
 // {version, cached day or nil}; creates a random version when there is none.
 const redis::Script read_day(R"lua(
@@ -65,10 +64,15 @@ awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(book
             const auto& cached = reply.elements[1];
             if (cached.type == redis::Reply::Type::string && cached.str.size() > version->size() &&
                 cached.str.compare(0, version->size() + 1, *version + "|") == 0) {
-                auto j = nlohmann::json::parse(cached.str.substr(version->size() + 1), nullptr, false);
-                if (j.is_object() && j.contains("slots") && j.contains("slot_minutes")) {
-                    if (auto slots = booking::slots_from_json(j["slots"]))
-                        out = Day{j["slot_minutes"].get<int>(), std::move(*slots), true};
+                // "VERSION|slot_minutes|encoded slots"
+                std::string_view rest(cached.str);
+                rest.remove_prefix(version->size() + 1);
+                auto bar = rest.find('|');
+                int slot_minutes = 0;
+                if (bar != std::string_view::npos &&
+                    std::from_chars(rest.data(), rest.data() + bar, slot_minutes).ec == std::errc()) {
+                    if (auto slots = booking::decode_slots(rest.substr(bar + 1)))
+                        out = Day{slot_minutes, std::move(*slots), true};
                 }
             }
         }
@@ -83,10 +87,9 @@ awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(book
         if (!inputs) co_return std::nullopt;
         Day d{inputs->venue.rules.slot_minutes,
               booking::base_slots(inputs->venue.rules, date, inputs->closures, inputs->booked), false};
-        if (version) {
-            nlohmann::json payload = {{"slot_minutes", d.slot_minutes}, {"slots", booking::slots_json(d.slots)}};
-            std::string body = payload.dump();
-            std::string ttl = std::to_string(day_ttl_ms);
+        if (version && redis_.config().availability_ttl_ms > 0) {
+            std::string body = std::to_string(d.slot_minutes) + "|" + booking::encode_slots(d.slots);
+            std::string ttl = std::to_string(redis_.config().availability_ttl_ms);
             try {
                 co_await workers::run_on(
                     redis.pool(),

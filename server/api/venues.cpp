@@ -41,13 +41,6 @@ booking::Date query_date(const Request& req, const char* name) {
     return *d;
 }
 
-json availability_json(booking::VenueId id, booking::Date date, const AvailabilityService::Day& day) {
-    return {{"venue_id", id},
-            {"date", booking::format_date(date)},
-            {"slot_minutes", day.slot_minutes},
-            {"slots", booking::slots_json(day.slots)}};
-}
-
 }  // namespace
 
 http::Handler list_streets(Services& svc) {
@@ -179,7 +172,12 @@ http::Handler get_availability(Services& svc) {
         auto date = query_date(req, "date");
         auto day = co_await svc.availability.day(id, date);
         if (!day) throw AppException(Errc::not_found);
-        co_return Response::json(200, availability_json(id, date, *day));
+        // Written directly: the hot path. Keys in the order nlohmann::json would write them.
+        std::string body = "{\"date\":\"" + booking::format_date(date) + "\",\"slot_minutes\":" +
+                           std::to_string(day->slot_minutes) + ",\"slots\":";
+        booking::append_slots_json(body, day->slots);
+        body += ",\"venue_id\":" + std::to_string(id) + "}";
+        co_return Response::text(200, std::move(body), "application/json");
     };
 }
 

@@ -85,3 +85,19 @@ TEST_CASE("slots survive a round trip through the cache's JSON") {
     CHECK(*back == s);
     CHECK_FALSE(slots_from_json(nlohmann::json::parse(R"([{"start":"x","end":"09:00","state":"free"}])")));
 }
+
+TEST_CASE("the cache's compact form round-trips, and the fast JSON writer matches the JSON library") {
+    auto s = base_slots(rules(15, {{1, 9 * 60, 21 * 60}}), monday,
+                        {ClosureSpan{to_timepoint(monday, 600), to_timepoint(monday, 615)}}, {700});
+    overlay(s, monday, to_timepoint(monday, 0), {720});
+    auto back = decode_slots(encode_slots(s));
+    REQUIRE(back);
+    CHECK(*back == s);
+    std::string fast;
+    append_slots_json(fast, s);
+    CHECK(fast == slots_json(s).dump());
+    CHECK_FALSE(decode_slots("540,570"));
+    CHECK_FALSE(decode_slots("540,570,x"));
+    CHECK_FALSE(decode_slots("570,540,f"));
+    CHECK(decode_slots("")->empty());
+}
