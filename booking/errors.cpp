@@ -16,6 +16,26 @@ HttpError to_http(Errc e) {
         case Errc::conflict: return {409, "conflict", "The request conflicts with current state."};
         case Errc::conflicts_with_bookings:
             return {409, "conflicts_with_bookings", "Bookings are in the way."};
+        case Errc::slot_taken: return {409, "slot_taken", "This time is already held or booked."};
+        case Errc::request_in_progress:
+            return {409, "request_in_progress", "The same request is still being processed."};
+        case Errc::idempotency_mismatch:
+            return {422, "idempotency_mismatch", "This Idempotency-Key was used with another request."};
+        case Errc::too_many_holds: return {429, "too_many_holds", "You hold too many slots already."};
+        case Errc::outside_opening_hours:
+            return {422, "outside_opening_hours", "The hall is not open at that time."};
+        case Errc::closed: return {422, "closed", "The hall is closed at that time."};
+        case Errc::not_yet_open: return {422, "not_yet_open", "That day is not open for booking yet."};
+        case Errc::beyond_horizon: return {422, "beyond_horizon", "That day is too far ahead."};
+        case Errc::in_past: return {422, "in_past", "That time has passed."};
+        case Errc::misaligned: return {422, "misaligned", "Start and end must be on the hall's slots."};
+        case Errc::bad_duration: return {422, "bad_duration", "The booking is too short or too long."};
+        case Errc::over_capacity: return {422, "over_capacity", "More attendees than the hall holds."};
+        case Errc::quota_exceeded: return {403, "quota_exceeded", "You have reached a booking limit."};
+        case Errc::banned: return {403, "banned", "You may not book until the ban ends."};
+        case Errc::too_late_to_cancel:
+            return {422, "too_late_to_cancel", "It is too late to cancel; ask the hall's manager."};
+        case Errc::invalid_state: return {409, "invalid_state", "The booking cannot change this way now."};
         case Errc::payload_too_large: return {413, "payload_too_large", "The body is too large."};
         case Errc::headers_too_large:
             return {431, "headers_too_large", "The request headers are too large."};

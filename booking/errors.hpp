@@ -22,6 +22,16 @@ enum class Errc {
     method_not_allowed,   // 405
     conflict,             // 409 generic state conflict
     conflicts_with_bookings,  // 409 a closure has bookings in its way (ids in details)
+    slot_taken,           // 409 a quantum of the range is held or booked
+    request_in_progress,  // 409 the same Idempotency-Key is still running
+    idempotency_mismatch, // 422 the same Idempotency-Key with another body
+    too_many_holds,       // 429
+    outside_opening_hours, closed, not_yet_open, beyond_horizon, in_past, misaligned,
+    bad_duration, over_capacity,  // 422 booking rules
+    quota_exceeded,       // 403 details.limit
+    banned,               // 403 details.until
+    too_late_to_cancel,   // 422
+    invalid_state,        // 409 the booking is not in a state that allows this
     payload_too_large,    // 413
     headers_too_large,    // 431
     rate_limited,         // 429 (with Retry-After)

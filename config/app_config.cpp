@@ -112,7 +112,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
     if (!root.is_object()) throw ConfigError("(file)", "expected a JSON object");
     for (const auto& [key, value] : root.items())
         if (key != "http" && key != "mysql" && key != "redis" && key != "wechat" && key != "auth" &&
-            key != "rate_limit")
+            key != "rate_limit" && key != "booking")
             throw ConfigError(key, "unknown section");
 
     AppConfig c;
@@ -186,6 +186,18 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("login_per_ip_per_minute", r.login_per_ip_per_minute, 0, 1'000'000);
         s.integer("login_per_openid_per_minute", r.login_per_openid_per_minute, 0, 1'000'000);
         s.integer("user_per_minute", r.user_per_minute, 0, 1'000'000);
+        s.finish();
+    }
+
+    {
+        Section s(root, "booking");
+        auto& b = c.booking;
+        s.integer("max_active_per_user", b.max_active_per_user, 1, 1000);
+        s.integer("max_per_user_per_day", b.max_per_user_per_day, 1, 1000);
+        s.integer("max_minutes_per_user_per_week", b.max_minutes_per_user_per_week, 15, 7 * 1440);
+        s.integer("claim_ttl_ms", b.claim_ttl_ms, 100, 60'000);
+        s.integer("hold_ttl_s", b.hold_ttl_s, 10, 1800);
+        s.integer("max_holds_per_user", b.max_holds_per_user, 1, 20);
         s.finish();
     }
 

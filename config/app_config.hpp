@@ -69,6 +69,16 @@ struct RateLimitConfig {
     int user_per_minute = 600;
 };
 
+// Booking rules that hold across halls (each hall adds its own: hours, horizon, durations).
+struct BookingConfig {
+    int max_active_per_user = 5;             // pending or confirmed bookings that have not ended
+    int max_per_user_per_day = 2;            // bookings whose day of use is that day
+    int max_minutes_per_user_per_week = 600; // booked time in a Monday-to-Sunday week
+    int claim_ttl_ms = 10'000;               // Redis claim of a booking in flight
+    int hold_ttl_s = 300;                    // a hold while the user fills in the form
+    int max_holds_per_user = 3;
+};
+
 struct AppConfig {
     HttpConfig http;
     MysqlConfig mysql;
@@ -76,6 +86,7 @@ struct AppConfig {
     WechatConfig wechat;
     AuthConfig auth;
     RateLimitConfig rate_limit;
+    BookingConfig booking;
 };
 
 // A configuration that cannot be right; field() names it ("http.port").

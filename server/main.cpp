@@ -19,6 +19,7 @@
 #include "booking/accounts.hpp"
 #include "config/app_config.hpp"
 #include "server/api/availability.hpp"
+#include "server/api/claims.hpp"
 #include "server/api/services.hpp"
 #include "server/mysql/demo_seed.hpp"
 #include "server/mysql/user_store.hpp"
@@ -192,7 +193,10 @@ int run_serve(const config::AppConfig& cfg) {
     http::Metrics metrics;
     http::AccessLog access_log(cfg.http.access_log);
     api::AvailabilityService availability(db, redis, clock);
-    api::Services services{cfg, clock, db, redis, metrics, wx, wx_token, limiter, auth, availability};
+    api::SlotClaims claims(redis);
+    api::BookingCounters booking_counters;
+    api::Services services{cfg,  clock,        db,     redis,  metrics,         wx, wx_token,
+                           limiter, auth, availability, claims, booking_counters};
     api::register_metric_sources(services);
     http::Router router = api::make_router(services);
     return serve_router(cfg.http, router, metrics, access_log);

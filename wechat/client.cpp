@@ -71,7 +71,8 @@ bool is_transient(WxErrc e) { return e == WxErrc::busy || e == WxErrc::transport
 std::string url_encode(std::string_view s) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
-    for (unsigned char c : s) {
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
         if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
             out.push_back(static_cast<char>(c));
         } else {
@@ -178,7 +179,9 @@ awaitable<std::optional<RawReply>> Client::exchange(const char* method, const st
     if (base.tls) {
         beast::ssl_stream<beast::tcp_stream> stream(ex, impl_->tls);
         // SNI, and the certificate must name the host we asked for.
-        if (!SSL_set_tlsext_host_name(stream.native_handle(), base.host.c_str())) {
+        // SSL_set_tlsext_host_name, spelled out: the macro uses an old-style cast.
+        if (SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                     const_cast<char*>(base.host.c_str())) != 1) {
             why = "tls: cannot set SNI";
             co_return std::nullopt;
         }

@@ -31,4 +31,13 @@ http::Handler create_closure(Services& svc);
 http::Handler delete_closure(Services& svc);
 http::Handler get_availability(Services& svc);
 
+// bookings.cpp
+http::Handler create_booking(Services& svc);
+http::Handler get_booking(Services& svc);
+http::Handler my_bookings(Services& svc);
+http::Handler manage_bookings(Services& svc);
+http::Handler cancel_booking(Services& svc);
+http::Handler approve_booking(Services& svc);
+http::Handler reject_booking(Services& svc);
+
 }  // namespace sh::api

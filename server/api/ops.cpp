@@ -89,6 +89,13 @@ void register_metric_sources(Services& svc) {
                std::to_string(svc.db.tx_stats().retries.load()) + "\n";
         out += "# TYPE sh_redis_errors_total counter\nsh_redis_errors_total " +
                std::to_string(svc.redis.errors()) + "\n";
+        const auto& b = svc.booking_counters;
+        out += "# TYPE sh_booking_attempts_total counter\nsh_booking_attempts_total " + std::to_string(b.attempts.load()) + "\n";
+        out += "# TYPE sh_booking_redis_rejections_total counter\nsh_booking_redis_rejections_total " +
+               std::to_string(b.redis_rejections.load()) + "\n";
+        out += "# TYPE sh_booking_mysql_attempts_total counter\nsh_booking_mysql_attempts_total " +
+               std::to_string(b.mysql_attempts.load()) + "\n";
+        out += "# TYPE sh_booking_created_total counter\nsh_booking_created_total " + std::to_string(b.created.load()) + "\n";
     });
 }
 

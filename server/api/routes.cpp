@@ -30,6 +30,14 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/venues/{id}/closures", create_closure(svc)},
         {M::del, "/api/v1/venues/{id}/closures/{closure_id}", delete_closure(svc)},
         {M::get, "/api/v1/venues/{id}/availability", get_availability(svc)},
+        // bookings
+        {M::post, "/api/v1/bookings", create_booking(svc)},
+        {M::get, "/api/v1/bookings/{id}", get_booking(svc)},
+        {M::post, "/api/v1/bookings/{id}/cancel", cancel_booking(svc)},
+        {M::post, "/api/v1/bookings/{id}/approve", approve_booking(svc)},
+        {M::post, "/api/v1/bookings/{id}/reject", reject_booking(svc)},
+        {M::get, "/api/v1/me/bookings", my_bookings(svc)},
+        {M::get, "/api/v1/manage/bookings", manage_bookings(svc)},
     });
 }
 

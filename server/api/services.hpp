@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 // Everything a handler may use, built once by main (the composition root) and passed down.
 #include "booking/clock.hpp"
 #include "config/app_config.hpp"
@@ -14,6 +15,15 @@
 namespace sh::api {
 
 class AvailabilityService;
+class SlotClaims;
+
+// Counters of the booking path (exported on /metrics).
+struct BookingCounters {
+    std::atomic<std::uint64_t> attempts{0};          // POST /bookings that reached the handler
+    std::atomic<std::uint64_t> redis_rejections{0};  // turned away by the Redis claim
+    std::atomic<std::uint64_t> mysql_attempts{0};    // booking transactions started in MySQL
+    std::atomic<std::uint64_t> created{0};
+};
 
 struct Services {
     const config::AppConfig& cfg;
@@ -26,6 +36,8 @@ struct Services {
     RateLimiter& limiter;
     AuthService& auth;
     AvailabilityService& availability;
+    SlotClaims& claims;
+    BookingCounters& booking_counters;
 };
 
 // The full routing table of the service: one place lists every route (routes.cpp).

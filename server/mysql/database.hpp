@@ -47,6 +47,7 @@ public:
     void ensure_ready();
     void discard() noexcept;
     bool connected() const { return conn_ != nullptr; }
+    int lock_wait_timeout_s() const { return cfg_.lock_wait_timeout_s; }
 
 private:
     void connect();

@@ -167,6 +167,22 @@ const std::vector<Migration>& migrations() {
                   CONSTRAINT fk_quanta_booking FOREIGN KEY (booking_id) REFERENCES bookings (id)
                 ) ENGINE=InnoDB)",
          }},
+        {3,
+         "bans and idempotency keys",
+         {
+             "ALTER TABLE users ADD COLUMN banned_until DATETIME NULL",
+             // A POST /bookings replayed by key: written in the booking's own transaction.
+             R"(CREATE TABLE IF NOT EXISTS idempotency_keys (
+                  user_id BIGINT UNSIGNED NOT NULL,
+                  idem_key VARCHAR(64) NOT NULL,
+                  request_hash CHAR(64) NOT NULL,
+                  response_status SMALLINT NOT NULL,
+                  response_body TEXT NOT NULL,
+                  created_at DATETIME NOT NULL,
+                  PRIMARY KEY (user_id, idem_key),
+                  KEY ix_idem_created (created_at)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
+         }},
     };
     return all;
 }

@@ -1,0 +1,230 @@
+#include "booking/reservations.hpp"
+
+#include <algorithm>
+
+#include "booking/local_time.hpp"
+
+namespace sh::booking {
+
+using nlohmann::json;
+
+std::string_view status_name(BookingStatus s) {
+    switch (s) {
+        case BookingStatus::pending: return "pending";
+        case BookingStatus::confirmed: return "confirmed";
+        case BookingStatus::checked_in: return "checked_in";
+        case BookingStatus::completed: return "completed";
+        case BookingStatus::cancelled: return "cancelled";
+        case BookingStatus::rejected: return "rejected";
+        case BookingStatus::expired: return "expired";
+        case BookingStatus::no_show: return "no_show";
+    }
+    return "cancelled";
+}
+
+std::optional<BookingStatus> parse_status(std::string_view s) {
+    for (auto st : {BookingStatus::pending, BookingStatus::confirmed, BookingStatus::checked_in,
+                    BookingStatus::completed, BookingStatus::cancelled, BookingStatus::rejected,
+                    BookingStatus::expired, BookingStatus::no_show})
+        if (status_name(st) == s) return st;
+    return std::nullopt;
+}
+
+bool owns_quanta(BookingStatus s) {
+    return s == BookingStatus::pending || s == BookingStatus::confirmed || s == BookingStatus::checked_in ||
+           s == BookingStatus::completed;
+}
+
+json booking_json(const Booking& b) {
+    auto start = to_local(b.start), end = to_local(b.end);
+    json j = {{"id", b.id},
+              {"venue_id", b.venue_id},
+              {"user_id", b.user_id},
+              {"date", format_date(start.date)},
+              {"start", format_hhmm(start.minute)},
+              {"end", format_hhmm(end.date == start.date ? end.minute : 1440)},
+              {"starts_at", to_iso(b.start)},
+              {"ends_at", to_iso(b.end)},
+              {"status", status_name(b.status)},
+              {"purpose", b.purpose},
+              {"attendees", b.attendees},
+              {"org", b.org}};
+    if (!b.cancel_reason.empty()) j["reason"] = b.cancel_reason;
+    return j;
+}
+
+namespace {
+AppError rule(Errc e, const std::string& message, json details = nullptr) {
+    return make_error(e, message, std::move(details));
+}
+}  // namespace
+
+std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, TimePoint now,
+                                      const std::vector<ClosureSpan>& closures) {
+    const auto& rules = v.rules;
+    auto purpose_len = utf8_length(r.purpose);
+    if (!purpose_len || *purpose_len == 0 || *purpose_len > 200)
+        return make_error(Errc::validation, "purpose: 1 to 200 characters", {{"field", "purpose"}});
+    if (r.attendees < 1) return make_error(Errc::validation, "attendees: at least 1", {{"field", "attendees"}});
+    if (auto o = utf8_length(r.org); !o || *o > 100)
+        return make_error(Errc::validation, "org: at most 100 characters", {{"field", "org"}});
+    if (r.end <= r.start) return make_error(Errc::validation, "end must be after start", {{"field", "end"}});
+
+    std::optional<HoursRange> inside;
+    for (const auto& h : hours_on(rules, r.date))
+        if (r.start >= h.open && r.end <= h.close) inside = h;
+    if (!inside) {
+        return rule(Errc::outside_opening_hours, "The hall is not open for all of that time.",
+                    {{"opening_hours", hours_json(hours_on(rules, r.date))}});
+    }
+    if ((r.start - inside->open) % rules.slot_minutes != 0 || (r.end - inside->open) % rules.slot_minutes != 0)
+        return rule(Errc::misaligned, "Start and end must fall on the hall's " + std::to_string(rules.slot_minutes) +
+                                          "-minute slots.",
+                    {{"slot_minutes", rules.slot_minutes}});
+    int minutes = r.end - r.start;
+    if (minutes < rules.min_minutes || minutes > rules.max_minutes)
+        return rule(Errc::bad_duration, "Book between " + std::to_string(rules.min_minutes) + " and " +
+                                            std::to_string(rules.max_minutes) + " minutes.",
+                    {{"min_minutes", rules.min_minutes}, {"max_minutes", rules.max_minutes}});
+    if (r.attendees > v.capacity)
+        return rule(Errc::over_capacity, "The hall holds " + std::to_string(v.capacity) + ".",
+                    {{"capacity", v.capacity}});
+
+    TimePoint start = to_timepoint(r.date, r.start), end = to_timepoint(r.date, r.end);
+    if (start <= now) return rule(Errc::in_past, "That time has passed.");
+    // Day D opens at release_time on day D - horizon_days.
+    auto today = to_local(now).date;
+    auto last_open_day = add_days(today, rules.horizon_days);
+    if (r.date > last_open_day)
+        return rule(Errc::beyond_horizon, "Halls can be booked " + std::to_string(rules.horizon_days) + " days ahead.",
+                    {{"horizon_days", rules.horizon_days}});
+    TimePoint opens = to_timepoint(add_days(r.date, -rules.horizon_days), rules.release_minute);
+    if (now < opens)
+        return rule(Errc::not_yet_open, "This day opens for booking at " + format_local(to_local(opens)) + ".",
+                    {{"opens_at", to_iso(opens)}});
+    for (const auto& c : closures)
+        if (c.from < end && start < c.to)
+            return rule(Errc::closed, "The hall is closed at that time.",
+                        {{"from", format_local(to_local(c.from))}, {"to", format_local(to_local(c.to))}});
+    return std::nullopt;
+}
+
+std::optional<AppError> check_quotas(const Quotas& q, const Usage& u, int minutes) {
+    if (u.active >= q.max_active)
+        return rule(Errc::quota_exceeded, "You have " + std::to_string(u.active) + " bookings to come already.",
+                    {{"limit", "active_bookings"}, {"max", q.max_active}});
+    if (u.on_day >= q.max_per_day)
+        return rule(Errc::quota_exceeded, "You have booked that day's maximum.",
+                    {{"limit", "bookings_per_day"}, {"max", q.max_per_day}});
+    if (u.minutes_in_week + minutes > q.max_minutes_per_week)
+        return rule(Errc::quota_exceeded, "This would exceed your weekly hours.",
+                    {{"limit", "minutes_per_week"}, {"max", q.max_minutes_per_week}, {"used", u.minutes_in_week}});
+    return std::nullopt;
+}
+
+std::vector<TimePoint> quanta_of(Date d, int start, int end) {
+    std::vector<TimePoint> out;
+    for (int m = start; m < end; m += quantum_minutes) out.push_back(to_timepoint(d, m));
+    return out;
+}
+
+bool can_view_booking(const Principal& p, const Booking& b) {
+    return b.user_id == p.user_id || can_manage_building(p, b.building_id, b.street_id);
+}
+
+Result<BookOutcome> book(BookingStore& s, const Principal& me, const BookingRequest& req, const Quotas& quotas,
+                         TimePoint now, const std::optional<IdempotencyKey>& key) {
+    if (key) {
+        // Written first, with a short lock wait: a second request with this key waits here on
+        // our uncommitted row and gives up with request_in_progress.
+        switch (s.claim_key(me.user_id, key->key, key->request_hash)) {
+            case KeyClaim::claimed: break;
+            case KeyClaim::busy: return make_error(Errc::request_in_progress);
+            case KeyClaim::exists: return BookOutcome{{}, {}, true};
+        }
+    }
+    // The user's row first, then the counts: two requests of one user cannot both pass a limit.
+    auto ban = s.lock_user(me.user_id);
+    if (!ban) return make_error(Errc::unauthorized);
+    if (*ban && **ban > now)
+        return rule(Errc::banned, "You may book again from " + format_local(to_local(**ban)) + ".",
+                    {{"until", to_iso(**ban)}});
+    // The hall row shared: a closure or rules change (exclusive) cannot commit blind to us.
+    auto venue = s.find_venue(req.venue_id, Lock::shared);
+    if (!venue) return make_error(Errc::not_found, "No such hall.");
+    TimePoint start = to_timepoint(req.date, req.start), end = to_timepoint(req.date, req.end);
+    if (auto e = check_request(*venue, req, now, s.closures_between(req.venue_id, start, end))) return *e;
+    if (auto e = check_quotas(quotas, s.usage(me.user_id, req.date, now), req.end - req.start)) return *e;
+
+    Booking b;
+    b.venue_id = venue->id;
+    b.building_id = venue->building_id;
+    b.street_id = venue->street_id;
+    b.user_id = me.user_id;
+    b.start = start;
+    b.end = end;
+    b.status = venue->rules.requires_approval ? BookingStatus::pending : BookingStatus::confirmed;
+    b.purpose = req.purpose;
+    b.attendees = req.attendees;
+    b.org = req.org;
+    b.id = s.insert_booking(b);
+    if (!s.insert_quanta(b.venue_id, b.id, quanta_of(req.date, req.start, req.end)))
+        return make_error(Errc::slot_taken);
+    BookOutcome out{b, booking_json(b).dump(), false};
+    if (key) s.complete_key(me.user_id, key->key, 201, out.body);
+    return out;
+}
+
+Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id, const std::string& reason, TimePoint now) {
+    auto b = s.find_booking(id, /*for_update=*/true);
+    if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
+    bool manager = can_manage_building(me, b->building_id, b->street_id);
+    if (!owns_quanta(b->status) || b->status == BookingStatus::completed)
+        return make_error(Errc::invalid_state, "This booking is " + std::string(status_name(b->status)) + ".");
+    if (manager && b->user_id != me.user_id) {
+        if (reason.empty()) return make_error(Errc::validation, "reason: a manager's cancellation needs a reason",
+                                              {{"field", "reason"}});
+    } else {
+        auto venue = s.find_venue(b->venue_id, Lock::none);
+        auto deadline = b->start - std::chrono::minutes(venue ? venue->rules.cancel_deadline_minutes : 0);
+        if (now > deadline && !manager)
+            return rule(Errc::too_late_to_cancel, "Cancel up to " + format_local(to_local(deadline)) + ".",
+                        {{"deadline", to_iso(deadline)}});
+    }
+    auto before = booking_json(*b);
+    s.set_status(id, BookingStatus::cancelled, reason, me.user_id);
+    s.release_quanta(id);  // in the same transaction as the state change
+    b->status = BookingStatus::cancelled;
+    b->cancel_reason = reason;
+    if (b->user_id != me.user_id) s.audit(me.user_id, "cancel_booking", "booking", id, before, booking_json(*b));
+    return *b;
+}
+
+namespace {
+Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool approve_it, const std::string& reason) {
+    auto b = s.find_booking(id, /*for_update=*/true);
+    if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
+    if (!can_manage_building(me, b->building_id, b->street_id))
+        return make_error(Errc::forbidden, "Only the hall's managers decide on bookings.");
+    if (b->status != BookingStatus::pending)
+        return make_error(Errc::invalid_state, "Only pending bookings can be decided.");
+    if (!approve_it && reason.empty())
+        return make_error(Errc::validation, "reason: a rejection needs a reason", {{"field", "reason"}});
+    auto before = booking_json(*b);
+    b->status = approve_it ? BookingStatus::confirmed : BookingStatus::rejected;
+    s.set_status(id, b->status, reason, me.user_id);
+    if (!approve_it) {
+        s.release_quanta(id);
+        b->cancel_reason = reason;
+    }
+    s.audit(me.user_id, approve_it ? "approve_booking" : "reject_booking", "booking", id, before, booking_json(*b));
+    return *b;
+}
+}  // namespace
+
+Result<Booking> approve(BookingStore& s, const Principal& me, BookingId id) { return decide(s, me, id, true, ""); }
+Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id, const std::string& reason) {
+    return decide(s, me, id, false, reason);
+}
+
+}  // namespace sh::booking

@@ -1,0 +1,120 @@
+#pragma once
+// Bookings: the rules a request must meet, the quotas, the state machine, and the use cases
+// (blocking; the caller runs each in one READ COMMITTED MySQL transaction).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "booking/availability.hpp"
+#include "booking/venues.hpp"
+
+namespace sh::booking {
+
+enum class BookingStatus { pending, confirmed, checked_in, completed, cancelled, rejected, expired, no_show };
+std::string_view status_name(BookingStatus s);
+std::optional<BookingStatus> parse_status(std::string_view s);
+// pending, confirmed, checked_in and completed own their quanta.
+bool owns_quanta(BookingStatus s);
+
+struct Booking {
+    BookingId id = 0;
+    VenueId venue_id = 0;
+    BuildingId building_id = 0;  // of the hall (for scope checks)
+    StreetId street_id = 0;
+    UserId user_id = 0;
+    TimePoint start, end;
+    BookingStatus status = BookingStatus::confirmed;
+    std::string purpose;
+    int attendees = 0;
+    std::string org;
+    std::string cancel_reason;
+};
+
+nlohmann::json booking_json(const Booking& b);
+
+struct BookingRequest {
+    VenueId venue_id = 0;
+    Date date;
+    int start = 0, end = 0;  // minutes of the day
+    std::string purpose;
+    int attendees = 0;
+    std::string org;
+};
+
+struct Quotas {
+    int max_active = 5;
+    int max_per_day = 2;
+    int max_minutes_per_week = 600;
+};
+
+struct Usage {
+    int active = 0;           // bookings owning quanta that have not ended
+    int on_day = 0;           // bookings (owning quanta) on the requested day
+    int minutes_in_week = 0;  // booked minutes in the requested day's Monday-Sunday week
+};
+
+// The hall's rules against a request, in the order a user can act on them.
+std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, TimePoint now,
+                                      const std::vector<ClosureSpan>& closures);
+std::optional<AppError> check_quotas(const Quotas& q, const Usage& u, int minutes);
+// The 15-minute quanta [start, end) covers.
+std::vector<TimePoint> quanta_of(Date d, int start, int end);
+
+// Who may see a booking: its owner and whoever manages the hall's building.
+bool can_view_booking(const Principal& p, const Booking& b);
+
+struct StoredResponse {
+    int status;
+    std::string body;
+    std::string request_hash;
+};
+
+enum class KeyClaim { claimed, exists, busy };
+
+class BookingStore {
+public:
+    virtual ~BookingStore() = default;
+    // The user's row, locked (FOR UPDATE) — the lock every quota count is read under. Returns
+    // nullopt for an unknown user, else the end of a ban (if any).
+    virtual std::optional<std::optional<TimePoint>> lock_user(UserId id) = 0;
+    virtual std::optional<Venue> find_venue(VenueId id, Lock lock) = 0;
+    virtual std::vector<ClosureSpan> closures_between(VenueId id, TimePoint from, TimePoint to) = 0;
+    virtual Usage usage(UserId user, Date day, TimePoint now) = 0;
+    virtual BookingId insert_booking(const Booking& b) = 0;
+    // False when any quantum is owned already (the primary key refused it).
+    virtual bool insert_quanta(VenueId venue, BookingId booking, const std::vector<TimePoint>& quanta) = 0;
+    virtual std::optional<Booking> find_booking(BookingId id, bool for_update) = 0;
+    virtual void set_status(BookingId id, BookingStatus s, const std::string& reason, UserId by) = 0;
+    virtual void release_quanta(BookingId id) = 0;
+
+    // Idempotency keys, scoped to the user.
+    virtual KeyClaim claim_key(UserId user, const std::string& key, const std::string& request_hash) = 0;
+    virtual void complete_key(UserId user, const std::string& key, int status, const std::string& body) = 0;
+
+    virtual void audit(UserId actor, const std::string& action, const std::string& object_type,
+                       std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) = 0;
+};
+
+struct IdempotencyKey {
+    std::string key;
+    std::string request_hash;
+};
+
+struct BookOutcome {
+    Booking booking;
+    std::string body;     // the 201 body, stored byte for byte with the key
+    bool replay = false;  // the key was completed meanwhile: the caller replays the stored answer
+};
+
+Result<BookOutcome> book(BookingStore& s, const Principal& me, const BookingRequest& req, const Quotas& quotas,
+                         TimePoint now, const std::optional<IdempotencyKey>& key);
+
+// Owner: before the hall's deadline (else too_late_to_cancel). The hall's managers and admins
+// in scope: any time, with a reason. Anyone else: not_found.
+Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id, const std::string& reason, TimePoint now);
+Result<Booking> approve(BookingStore& s, const Principal& me, BookingId id);
+Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id, const std::string& reason);
+
+}  // namespace sh::booking

@@ -1,0 +1,51 @@
+#pragma once
+// Bookings, their quanta (the guard) and idempotency keys in MySQL.
+#include "booking/reservations.hpp"
+#include "server/mysql/venue_store.hpp"
+
+namespace sh::mysql {
+
+struct BookingQuery {
+    std::optional<booking::UserId> user_id;           // a user's own bookings
+    std::optional<booking::StreetId> street_id;       // scope of a street admin
+    std::optional<std::set<booking::BuildingId>> buildings;  // scope of a manager
+    std::optional<booking::BuildingId> building_id;
+    std::optional<booking::VenueId> venue_id;
+    std::optional<booking::BookingStatus> status;
+    std::optional<booking::TimePoint> from, to;  // starts_at within
+    int page = 1, page_size = 50;
+};
+
+class MysqlBookingStore final : public booking::BookingStore {
+public:
+    explicit MysqlBookingStore(Conn& c) : c_(c), venues_(c) {}
+
+    std::optional<std::optional<booking::TimePoint>> lock_user(booking::UserId id) override;
+    std::optional<booking::Venue> find_venue(booking::VenueId id, booking::Lock lock) override;
+    std::vector<booking::ClosureSpan> closures_between(booking::VenueId id, booking::TimePoint from,
+                                                       booking::TimePoint to) override;
+    booking::Usage usage(booking::UserId user, booking::Date day, booking::TimePoint now) override;
+    booking::BookingId insert_booking(const booking::Booking& b) override;
+    bool insert_quanta(booking::VenueId venue, booking::BookingId booking,
+                       const std::vector<booking::TimePoint>& quanta) override;
+    std::optional<booking::Booking> find_booking(booking::BookingId id, bool for_update) override;
+    void set_status(booking::BookingId id, booking::BookingStatus s, const std::string& reason,
+                    booking::UserId by) override;
+    void release_quanta(booking::BookingId id) override;
+    booking::KeyClaim claim_key(booking::UserId user, const std::string& key, const std::string& hash) override;
+    void complete_key(booking::UserId user, const std::string& key, int status, const std::string& body) override;
+    void audit(booking::UserId actor, const std::string& action, const std::string& object_type,
+               std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) override;
+
+    // A completed key of this user (younger than 24 h), read before anything is claimed.
+    std::optional<booking::StoredResponse> find_key(booking::UserId user, const std::string& key);
+    std::vector<booking::Booking> list(const BookingQuery& q);
+    // Start minutes of the quanta owned in [from, to) (for holds).
+    bool any_quanta_between(booking::VenueId venue, booking::TimePoint from, booking::TimePoint to);
+
+private:
+    Conn& c_;
+    MysqlVenueStore venues_;
+};
+
+}  // namespace sh::mysql
