@@ -62,11 +62,14 @@ std::uint16_t Stack::start_server() {
 }
 
 ApiResult Stack::call(std::uint16_t port, const std::string& method, const std::string& path,
-                      const json& body, const std::string& token) {
-    std::string headers = token.empty() ? "" : "Authorization: Bearer " + token + "\r\n";
+                      const json& body, const std::string& token, const std::string& extra_headers) {
+    std::string headers = (token.empty() ? "" : "Authorization: Bearer " + token + "\r\n") + extra_headers;
     auto r = request(port, method, path, body.is_null() ? "" : body.dump(), headers);
     if (!r) throw std::runtime_error("no response to " + method + " " + path);
-    responses_ += r->body + "\n";
+    {
+        std::lock_guard lock(mu_);
+        responses_ += r->body + "\n";
+    }
     ApiResult out;
     out.status = r->status;
     out.raw = r->body;

@@ -3,6 +3,7 @@
 // process and one or more `sharedhall serve` processes, all on loopback.
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,7 +37,8 @@ public:
     std::uint16_t fake_port() const { return fake_port_; }
 
     ApiResult call(std::uint16_t port, const std::string& method, const std::string& path,
-                   const nlohmann::json& body = nullptr, const std::string& token = "");
+                   const nlohmann::json& body = nullptr, const std::string& token = "",
+                   const std::string& extra_headers = "");
     // Logs in with a WeChat code on server 0: {token, user id}.
     std::pair<std::string, std::uint64_t> login(const std::string& code);
     // POST /fake/inject on the fake WeChat.
@@ -63,6 +65,7 @@ private:
     std::vector<std::unique_ptr<Process>> servers_;
     std::vector<std::uint16_t> ports_;
     std::string responses_;
+    std::mutex mu_;
 };
 
 }  // namespace sh::test

@@ -1,0 +1,471 @@
+// Reservations that never double-book: bursts, races, Redis trouble, idempotency, quotas,
+// cancellation, approvals and every rule — against real sharedhall processes, MariaDB and Redis.
+#include <doctest/doctest.h>
+
+#include <latch>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <mysql_driver.h>
+
+#include "booking/calendar.hpp"
+#include "server/mysql/database.hpp"
+#include "tests/support/stack.hpp"
+
+using namespace sh;
+using nlohmann::json;
+using test::ApiResult;
+using test::Stack;
+
+namespace {
+
+test::OwnServices& own() {
+    static test::OwnServices s("bookings-e2e", 33415, 36415);
+    return s;
+}
+
+// No login limits (many users sign in from one address) and room in the quotas: these tests
+// are about the guard, the quota tests set their own.
+json open_config() {
+    return json{{"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}},
+                {"booking", {{"max_active_per_user", 1000}, {"max_per_user_per_day", 1000},
+                             {"max_minutes_per_user_per_week", 10080}}},
+                {"mysql", {{"pool_size", 8}}}};
+}
+
+std::string error_code(const ApiResult& r) {
+    return r.body.is_object() && r.body.contains("error") ? r.body["error"]["code"].get<std::string>() : "";
+}
+
+booking::Date tomorrow() { return booking::add_days(booking::to_local(std::chrono::system_clock::now()).date, 1); }
+
+// A hall open all day every day, 15-minute slots, bookable 15 to 60 minutes, 14 days ahead.
+std::uint64_t make_hall(Stack& s, std::uint64_t id, const std::string& extra_columns = "", const std::string& extra_values = "") {
+    s.sql("INSERT IGNORE INTO streets (id, name) VALUES (1, '江宁路街道'), (2, '石门二路街道')");
+    s.sql("INSERT IGNORE INTO buildings (id, street_id, name) VALUES (1, 1, '新城大厦'), (2, 2, '越洋国际广场')");
+    s.sql("INSERT INTO venues (id, building_id, name, capacity, description, photos, slot_minutes, horizon_days, "
+          "release_minute, min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, "
+          "checkin_after_minutes" + extra_columns + ") VALUES (" + std::to_string(id) +
+          ", 1, '测试厅', 50, '', '[]', 15, 14, 0, 15, 60, 120, 15, 15" + extra_values + ")");
+    for (int wd = 1; wd <= 7; ++wd)
+        s.sql("INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) VALUES (" + std::to_string(id) + ", " +
+              std::to_string(wd) + ", 0, 1440)");
+    return id;
+}
+
+json booking_body(std::uint64_t hall, booking::Date d, int start, int end, int attendees = 10) {
+    return {{"venue_id", hall},
+            {"date", booking::format_date(d)},
+            {"start", booking::format_hhmm(start)},
+            {"end", booking::format_hhmm(end)},
+            {"purpose", "组织生活会"},
+            {"attendees", attendees}};
+}
+
+std::vector<std::string> logins(Stack& s, int n, const std::string& prefix) {
+    std::vector<std::string> tokens;
+    for (int i = 0; i < n; ++i) tokens.push_back(s.login(prefix + std::to_string(i)).first);
+    return tokens;
+}
+
+// Runs f(i) for i in [0, n) on n threads released together.
+std::vector<ApiResult> burst(int n, const std::function<ApiResult(int)>& f) {
+    std::vector<ApiResult> out(static_cast<std::size_t>(n));
+    std::latch go(n);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back([&, i] {
+            go.arrive_and_wait();
+            out[static_cast<std::size_t>(i)] = f(i);
+        });
+    for (auto& t : threads) t.join();
+    return out;
+}
+
+std::map<int, int> statuses(const std::vector<ApiResult>& rs) {
+    std::map<int, int> m;
+    for (const auto& r : rs) ++m[r.status];
+    return m;
+}
+
+// What MySQL must hold whatever happened: every owning booking owns exactly its quanta, nothing
+// else owns any, no two owning bookings of a hall overlap, and every 201 is such a booking.
+void check_invariants(Stack& s, const std::vector<ApiResult>& results) {
+    mysql::Conn c(sql::mysql::get_mysql_driver_instance(), s.mysql());
+    c.ensure_ready();
+    auto scalar = [&](const std::string& q) {
+        std::unique_ptr<sql::ResultSet> rs(c.prepare(q).executeQuery());
+        rs->next();
+        return rs->getInt64(1);
+    };
+    const std::string owning = "('pending','confirmed','checked_in','completed')";
+    CHECK(scalar("SELECT COUNT(*) FROM bookings a JOIN bookings b ON a.venue_id = b.venue_id AND a.id < b.id "
+                 "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at WHERE a.status IN " + owning +
+                 " AND b.status IN " + owning) == 0);
+    CHECK(scalar("SELECT COUNT(*) FROM bookings b WHERE b.status IN " + owning +
+                 " AND TIMESTAMPDIFF(MINUTE, b.starts_at, b.ends_at) / 15 <> "
+                 "(SELECT COUNT(*) FROM booking_quanta q WHERE q.booking_id = b.id AND q.venue_id = b.venue_id "
+                 "AND q.slot_start >= b.starts_at AND q.slot_start < b.ends_at)") == 0);
+    CHECK(scalar("SELECT COUNT(*) FROM booking_quanta q JOIN bookings b ON b.id = q.booking_id WHERE b.status NOT IN " +
+                 owning) == 0);
+    for (const auto& r : results) {
+        if (r.status != 201) continue;
+        CHECK(scalar("SELECT COUNT(*) FROM bookings WHERE id = " + std::to_string(r.body["id"].get<std::uint64_t>()) +
+                     " AND status IN " + owning) == 1);
+    }
+}
+
+int winners(const std::vector<ApiResult>& rs) { return statuses(rs).count(201) ? statuses(rs).at(201) : 0; }
+
+}  // namespace
+
+TEST_CASE("64 concurrent requests for the same slot: exactly one 201, the rest 409 slot_taken") {
+    Stack s(own(), 18600, open_config());
+    auto hall = make_hall(s, 1);
+    auto users = logins(s, 64, "u");
+    auto body = booking_body(hall, tomorrow(), 10 * 60, 11 * 60);
+    auto rs = burst(64, [&](int i) { return s.call(s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]); });
+    auto st = statuses(rs);
+    CHECK(st[201] == 1);
+    CHECK(st[409] == 63);
+    for (const auto& r : rs)
+        if (r.status == 409) CHECK(error_code(r) == "slot_taken");
+    check_invariants(s, rs);
+}
+
+TEST_CASE("overlapping multi-slot requests from 16 clients over 30 rounds: no overlap, no partial booking") {
+    Stack s(own(), 18610, open_config());
+    auto hall = make_hall(s, 1);
+    auto users = logins(s, 16, "m");
+    std::mt19937 rng(42);
+    std::vector<ApiResult> all;
+    for (int round = 0; round < 30; ++round) {
+        auto day = booking::add_days(tomorrow(), round % 7);
+        int window = (round / 7) * 120;  // a two-hour window of its own per round
+        std::vector<json> bodies;
+        for (int i = 0; i < 16; ++i) {
+            int quanta = 2 + static_cast<int>(rng() % 3);
+            int start = window + 15 * static_cast<int>(rng() % static_cast<unsigned>(8 - quanta + 1));
+            bodies.push_back(booking_body(hall, day, start, start + 15 * quanta));
+        }
+        auto rs = burst(16, [&](int i) {
+            return s.call(s.port(), "POST", "/api/v1/bookings", bodies[static_cast<std::size_t>(i)], users[static_cast<std::size_t>(i)]);
+        });
+        for (const auto& r : rs) CHECK((r.status == 201 || r.status == 409));
+        CHECK(winners(rs) >= 1);
+        all.insert(all.end(), rs.begin(), rs.end());
+    }
+    check_invariants(s, all);
+}
+
+TEST_CASE("bursts with Redis flushed mid-run, and with Redis stopped: still one winner per quantum") {
+    Stack s(own(), 18620, open_config());
+    auto hall = make_hall(s, 1);
+    auto users = logins(s, 32, "f");
+    std::vector<ApiResult> all;
+    std::atomic<bool> flushing{true};
+    std::thread flusher([&] {
+        while (flushing) {
+            std::system(("redis-cli -p " + std::to_string(own().redis().port) + " FLUSHALL >/dev/null 2>&1").c_str());
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    });
+    for (int round = 0; round < 5; ++round) {
+        auto body = booking_body(hall, tomorrow(), 8 * 60 + round * 60, 9 * 60 + round * 60);
+        auto rs = burst(32, [&](int i) { return s.call(s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]); });
+        CHECK(winners(rs) == 1);
+        all.insert(all.end(), rs.begin(), rs.end());
+    }
+    flushing = false;
+    flusher.join();
+
+    own().stop("redis");
+    for (int round = 0; round < 3; ++round) {
+        auto body = booking_body(hall, tomorrow(), 14 * 60 + round * 60, 15 * 60 + round * 60);
+        auto rs = burst(32, [&](int i) { return s.call(s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]); });
+        CHECK(winners(rs) == 1);
+        CHECK(statuses(rs)[409] == 31);
+        all.insert(all.end(), rs.begin(), rs.end());
+    }
+    own().start("redis");
+    check_invariants(s, all);
+}
+
+TEST_CASE("MySQL is the guard: with no Redis at all, still exactly one winner") {
+    auto cfg = open_config();
+    cfg["redis"] = {{"port", 1}};  // nothing listens there: every claim fails, MySQL alone decides
+    Stack s(own(), 18630, cfg);
+    auto hall = make_hall(s, 1);
+    auto users = logins(s, 32, "g");
+    for (int round = 0; round < 3; ++round) {
+        auto body = booking_body(hall, tomorrow(), 9 * 60 + round * 60, 10 * 60 + round * 60);
+        auto rs = burst(32, [&](int i) { return s.call(s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]); });
+        CHECK(winners(rs) == 1);
+        check_invariants(s, rs);
+    }
+    auto metrics = s.call(s.port(), "GET", "/metrics");
+    CHECK(metrics.raw.find("sh_booking_redis_rejections_total 0") != std::string::npos);
+
+    SUBCASE("and the test can fail: without the primary key the same burst double-books") {
+        s.sql("ALTER TABLE booking_quanta DROP PRIMARY KEY, ADD KEY ix_unguarded (venue_id, slot_start)");
+        int most = 0;
+        for (int round = 0; round < 5 && most < 2; ++round) {
+            auto body = booking_body(hall, tomorrow(), 16 * 60 + round * 60, 17 * 60 + round * 60);
+            auto rs = burst(32, [&](int i) { return s.call(s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]); });
+            most = std::max(most, winners(rs));
+        }
+        CHECK(most > 1);
+    }
+}
+
+TEST_CASE("two server processes sharing MySQL and Redis under the same burst: one winner") {
+    Stack s(own(), 18640, open_config());
+    auto second = s.start_server();
+    auto hall = make_hall(s, 1);
+    auto users = logins(s, 64, "t");
+    for (int round = 0; round < 3; ++round) {
+        auto body = booking_body(hall, tomorrow(), 9 * 60 + round * 60, 10 * 60 + round * 60);
+        auto rs = burst(64, [&](int i) {
+            return s.call(i % 2 ? second : s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]);
+        });
+        CHECK(winners(rs) == 1);
+        check_invariants(s, rs);
+    }
+}
+
+TEST_CASE("quotas hold under concurrent requests from one user") {
+    auto cfg = open_config();
+    cfg["booking"] = {{"max_active_per_user", 3}, {"max_per_user_per_day", 2}, {"max_minutes_per_user_per_week", 180}};
+    Stack s(own(), 18650, cfg);
+    auto hall = make_hall(s, 1);
+    auto [token, id] = s.login("greedy");
+    auto day = tomorrow();
+    auto rs = burst(10, [&](int i) {
+        return s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, day, i * 60, i * 60 + 30), token);
+    });
+    CHECK(winners(rs) == 2);
+    for (const auto& r : rs)
+        if (r.status != 201) {
+            CHECK(r.status == 403);
+            CHECK(error_code(r) == "quota_exceeded");
+            CHECK(r.body["error"]["details"]["limit"] == "bookings_per_day");
+        }
+    // Another day: the active-bookings limit (3) stops the fourth.
+    auto day2 = booking::add_days(day, 1);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, day2, 600, 630), token).status == 201);
+    auto fourth = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, day2, 720, 750), token);
+    CHECK(fourth.status == 403);
+    CHECK(fourth.body["error"]["details"]["limit"] == "active_bookings");
+    check_invariants(s, rs);
+}
+
+TEST_CASE("idempotency: replay byte for byte (also after a restart), mismatch 422, and a dropped response retried") {
+    Stack s(own(), 18660, open_config());
+    auto hall = make_hall(s, 1);
+    auto [token, id] = s.login("idem");
+    auto body = booking_body(hall, tomorrow(), 9 * 60, 10 * 60);
+    auto first = s.call(s.port(), "POST", "/api/v1/bookings", body, token, "Idempotency-Key: abc-1\r\n");
+    REQUIRE(first.status == 201);
+    auto again = s.call(s.port(), "POST", "/api/v1/bookings", body, token, "Idempotency-Key: abc-1\r\n");
+    CHECK(again.status == 201);
+    CHECK(again.raw == first.raw);
+    auto other = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 11 * 60, 12 * 60), token,
+                        "Idempotency-Key: abc-1\r\n");
+    CHECK(other.status == 422);
+    CHECK(error_code(other) == "idempotency_mismatch");
+    // Keys are per user: another user's same key is a new request (and meets the taken slot).
+    auto [token2, id2] = s.login("idem2");
+    auto theirs = s.call(s.port(), "POST", "/api/v1/bookings", body, token2, "Idempotency-Key: abc-1\r\n");
+    CHECK(theirs.status == 409);
+
+    // A response lost on the way: the client sends, hangs up, and retries with the key.
+    auto body2 = booking_body(hall, tomorrow(), 13 * 60, 14 * 60);
+    {
+        test::Connection c(s.port());
+        REQUIRE(c.send(test::make_request("POST", "/api/v1/bookings", body2.dump(),
+                                          "Authorization: Bearer " + token + "\r\nIdempotency-Key: lost-1\r\n")));
+    }  // closed without reading
+    ApiResult retry;
+    CHECK(test::eventually(
+        [&] {
+            retry = s.call(s.port(), "POST", "/api/v1/bookings", body2, token, "Idempotency-Key: lost-1\r\n");
+            return retry.status != 409 || error_code(retry) != "request_in_progress";
+        },
+        5000, 20));
+    CHECK(retry.status == 201);
+    auto mine = s.call(s.port(), "GET", "/api/v1/me/bookings", nullptr, token);
+    CHECK(mine.body["items"].size() == 2);  // one booking per key, not two
+
+    // Concurrent requests with one key: one booking; each answer is the booking or "in progress".
+    auto body3 = booking_body(hall, tomorrow(), 15 * 60, 16 * 60);
+    auto rs = burst(8, [&](int) { return s.call(s.port(), "POST", "/api/v1/bookings", body3, token, "Idempotency-Key: same-8\r\n"); });
+    std::set<std::string> bodies;
+    for (const auto& r : rs) {
+        if (r.status == 201) bodies.insert(r.raw);
+        else CHECK(error_code(r) == "request_in_progress");
+    }
+    CHECK(bodies.size() == 1);
+    CHECK(s.call(s.port(), "GET", "/api/v1/me/bookings", nullptr, token).body["items"].size() == 3);
+
+    // After a restart the key still replays the same bytes.
+    auto restarted = s.start_server();
+    auto after = s.call(restarted, "POST", "/api/v1/bookings", body, token, "Idempotency-Key: abc-1\r\n");
+    CHECK(after.status == 201);
+    CHECK(after.raw == first.raw);
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings", body, token, "Idempotency-Key: bad key!\r\n")) ==
+          "validation");
+}
+
+TEST_CASE("cancel frees the slot at once; a cancel racing a re-book never leaves two active bookings") {
+    Stack s(own(), 18670, open_config());
+    auto hall = make_hall(s, 1);
+    auto users = logins(s, 9, "c");
+    auto body = booking_body(hall, tomorrow(), 9 * 60, 10 * 60);
+    auto b = s.call(s.port(), "POST", "/api/v1/bookings", body, users[0]);
+    REQUIRE(b.status == 201);
+    auto id = std::to_string(b.body["id"].get<std::uint64_t>());
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", body, users[1]).status == 409);
+    // Someone else cannot even see it.
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", nullptr, users[1]).status == 404);
+    CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, users[1]).status == 404);
+    auto cancelled = s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(), users[0]);
+    REQUIRE(cancelled.status == 200);
+    CHECK(cancelled.body["status"] == "cancelled");
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", body, users[1]).status == 201);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(), users[0]).status == 409);
+
+    // The race: the owner cancels while eight others try to book the same hour.
+    auto body2 = booking_body(hall, tomorrow(), 11 * 60, 12 * 60);
+    auto held = s.call(s.port(), "POST", "/api/v1/bookings", body2, users[0]);
+    REQUIRE(held.status == 201);
+    auto hid = std::to_string(held.body["id"].get<std::uint64_t>());
+    auto rs = burst(9, [&](int i) {
+        if (i == 0) return s.call(s.port(), "POST", "/api/v1/bookings/" + hid + "/cancel", json::object(), users[0]);
+        return s.call(s.port(), "POST", "/api/v1/bookings", body2, users[static_cast<std::size_t>(i)]);
+    });
+    CHECK(rs[0].status == 200);
+    int booked = 0;
+    for (std::size_t i = 1; i < rs.size(); ++i) booked += rs[i].status == 201;
+    CHECK(booked <= 1);
+    check_invariants(s, rs);
+}
+
+TEST_CASE("too late to cancel for the owner, any time for the hall's manager with a reason") {
+    Stack s(own(), 18680, open_config());
+    auto hall = make_hall(s, 1);
+    // The deadline is huge, so every booking is already past it.
+    s.sql("UPDATE venues SET cancel_deadline_minutes = 20000 WHERE id = 1");
+    auto [owner, owner_id] = s.login("owner");
+    auto [mgr, mgr_id] = s.login("mgr");
+    REQUIRE(s.grant_role("openid-mgr", "manager", "--building-ids 1") == 0);
+    auto b = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 600, 660), owner);
+    REQUIRE(b.status == 201);
+    auto id = std::to_string(b.body["id"].get<std::uint64_t>());
+    auto late = s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(), owner);
+    CHECK(late.status == 422);
+    CHECK(error_code(late) == "too_late_to_cancel");
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(), mgr)) == "validation");
+    auto ok = s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json{{"reason", "场地临时征用"}}, mgr);
+    CHECK(ok.status == 200);
+    CHECK(ok.body["reason"] == "场地临时征用");
+}
+
+TEST_CASE("approval: pending owns its slot; only the hall's managers decide; rejecting frees the slot") {
+    Stack s(own(), 18690, open_config());
+    auto hall = make_hall(s, 1, ", requires_approval", ", 1");
+    auto [member, member_id] = s.login("applicant");
+    auto [other, other_id] = s.login("other");
+    auto [mgr_a, a_id] = s.login("mgra");
+    auto [mgr_b, b_id] = s.login("mgrb");
+    auto [street, st_id] = s.login("street");
+    REQUIRE(s.grant_role("openid-mgra", "manager", "--building-ids 1") == 0);
+    REQUIRE(s.grant_role("openid-mgrb", "manager", "--building-ids 2") == 0);
+    REQUIRE(s.grant_role("openid-street", "street_admin", "--street-id 2") == 0);
+    auto body = booking_body(hall, tomorrow(), 600, 660);
+    auto b = s.call(s.port(), "POST", "/api/v1/bookings", body, member);
+    REQUIRE(b.status == 201);
+    CHECK(b.body["status"] == "pending");
+    auto id = std::to_string(b.body["id"].get<std::uint64_t>());
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", body, other).status == 409);  // pending owns it
+
+    auto pending = s.call(s.port(), "GET", "/api/v1/manage/bookings?status=pending&building_id=1", nullptr, mgr_a);
+    REQUIRE(pending.status == 200);
+    CHECK(pending.body["items"].size() == 1);
+    CHECK(s.call(s.port(), "GET", "/api/v1/manage/bookings?status=pending", nullptr, mgr_b).body["items"].empty());
+    CHECK(s.call(s.port(), "GET", "/api/v1/manage/bookings", nullptr, member).status == 403);
+
+    for (const auto& who : {member, other, mgr_b, street}) {
+        auto r = s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, who);
+        CHECK((r.status == 403 || r.status == 404));
+    }
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, other).status == 404);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, member).status == 403);
+    CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, mgr_a).status == 200);
+    CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, mgr_b).status == 404);
+
+    auto approved = s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, mgr_a);
+    CHECK(approved.status == 200);
+    CHECK(approved.body["status"] == "confirmed");
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, mgr_a).status == 409);
+
+    auto b2 = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 720, 780), member);
+    auto id2 = std::to_string(b2.body["id"].get<std::uint64_t>());
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings/" + id2 + "/reject", json::object(), mgr_a)) == "validation");
+    auto rejected = s.call(s.port(), "POST", "/api/v1/bookings/" + id2 + "/reject", json{{"reason", "时间冲突"}}, mgr_a);
+    CHECK(rejected.body["status"] == "rejected");
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 720, 780), other).status == 201);
+
+    auto audit = [&] {
+        mysql::Conn c(sql::mysql::get_mysql_driver_instance(), s.mysql());
+        c.ensure_ready();
+        std::unique_ptr<sql::ResultSet> rs(
+            c.prepare("SELECT COUNT(*) FROM audit_log WHERE action IN ('approve_booking','reject_booking')").executeQuery());
+        rs->next();
+        return rs->getInt(1);
+    };
+    CHECK(audit() == 2);
+}
+
+TEST_CASE("every rule a booking must meet has its own error") {
+    Stack s(own(), 18700, open_config());
+    auto hall = make_hall(s, 1);
+    s.sql("UPDATE venues SET max_minutes = 60, capacity = 20, horizon_days = 5, release_minute = 1439 WHERE id = 1");
+    s.sql("DELETE FROM venue_hours WHERE venue_id = 1");
+    for (int wd = 1; wd <= 7; ++wd)
+        s.sql("INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) VALUES (1, " + std::to_string(wd) +
+              ", 480, 1260)");
+    auto [t, id] = s.login("rules");
+    auto d = booking::add_days(tomorrow(), 1);
+    auto post = [&](json b) { return error_code(s.call(s.port(), "POST", "/api/v1/bookings", b, t)); };
+    CHECK(post(booking_body(hall, d, 7 * 60, 8 * 60)) == "outside_opening_hours");
+    CHECK(post(booking_body(hall, d, 20 * 60 + 30, 21 * 60 + 30)) == "outside_opening_hours");
+    CHECK(post(booking_body(hall, d, 9 * 60 + 5, 10 * 60)) == "misaligned");
+    CHECK(post(booking_body(hall, d, 9 * 60, 11 * 60)) == "bad_duration");
+    CHECK(post(booking_body(hall, d, 9 * 60, 10 * 60, 21)) == "over_capacity");
+    auto today = booking::add_days(tomorrow(), -1);
+    CHECK(post(booking_body(hall, today, 8 * 60, 8 * 60 + 15)) == "in_past");
+    // Day today+5 opens at 23:59 today; today+6 is beyond the five-day horizon.
+    CHECK(post(booking_body(hall, booking::add_days(today, 5), 9 * 60, 10 * 60)) == "not_yet_open");
+    CHECK(post(booking_body(hall, booking::add_days(today, 6), 9 * 60, 10 * 60)) == "beyond_horizon");
+    s.sql("INSERT INTO closures (venue_id, starts_at, ends_at, reason, created_by) VALUES (1, '" + booking::format_date(d) +
+          " 12:00:00', '" + booking::format_date(d) + " 13:00:00', '检修', 1)");
+    CHECK(post(booking_body(hall, d, 12 * 60 + 30, 13 * 60 + 30)) == "closed");
+    auto no_purpose = booking_body(hall, d, 9 * 60, 10 * 60);
+    no_purpose["purpose"] = "";
+    CHECK(post(no_purpose) == "validation");
+    auto bad_date = booking_body(hall, d, 9 * 60, 10 * 60);
+    bad_date["date"] = "2026-02-30";
+    CHECK(post(bad_date) == "validation");
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(999, d, 9 * 60, 10 * 60), t).status == 404);
+    s.sql("UPDATE users SET banned_until = NOW() + INTERVAL 7 DAY WHERE id = " + std::to_string(id));
+    auto banned = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, d, 9 * 60, 10 * 60), t);
+    CHECK(banned.status == 403);
+    CHECK(error_code(banned) == "banned");
+    CHECK(banned.body["error"]["details"].contains("until"));
+    // Nothing above left anything behind.
+    CHECK(s.call(s.port(), "GET", "/api/v1/me/bookings", nullptr, t).body["items"].empty());
+}
