@@ -230,8 +230,10 @@ TEST_CASE("closures in the way of bookings: 409 with their ids, or cancelled wit
     CHECK(from_scratch(s, id, booking::parse_date(day).value())[2] == "10:00 closed");
 }
 
-TEST_CASE("availability equals a from-scratch MySQL computation after random changes, with Redis up and stopped") {
-    Stack s(own(), 18560);
+TEST_CASE("availability equals a from-scratch MySQL computation after random bookings, cancellations, closures and "
+          "rule changes, with Redis up, stopped and back") {
+    Stack s(own(), 18560, json{{"booking", {{"max_active_per_user", 1000}, {"max_per_user_per_day", 1000},
+                                            {"max_minutes_per_user_per_week", 10080}}}});
     District d(s);
     std::vector<std::uint64_t> halls;
     for (int i = 0; i < 2; ++i)
@@ -254,10 +256,33 @@ TEST_CASE("availability equals a from-scratch MySQL computation after random cha
                 CHECK(states_of(r.body) == from_scratch(s, h, day));
             }
     };
+    auto [booker, booker_id] = s.login("booker");
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> bookings;  // hall, booking
+    int booked = 0;
     auto random_step = [&] {
         auto h = halls[rng() % halls.size()];
         auto day = booking::format_date(days[rng() % days.size()]);
-        switch (rng() % 4) {
+        switch (rng() % 6) {
+            case 4: {  // a booking somewhere (may be refused by the rules in force: fine)
+                int start = 8 * 60 + static_cast<int>(rng() % 16) * 30;
+                auto r = s.call(s.port(), "POST", "/api/v1/bookings",
+                                json{{"venue_id", h}, {"date", day}, {"start", booking::format_hhmm(start)},
+                                     {"end", booking::format_hhmm(start + 60)}, {"purpose", "随机"}, {"attendees", 5}},
+                                booker);
+                if (r.status == 201) {
+                    bookings.emplace_back(h, r.body["id"].get<std::uint64_t>());
+                    ++booked;
+                }
+                break;
+            }
+            case 5:
+                if (!bookings.empty()) {  // a cancellation
+                    auto i = rng() % bookings.size();
+                    s.call(s.port(), "POST", "/api/v1/bookings/" + std::to_string(bookings[i].second) + "/cancel",
+                           json::object(), booker);
+                    bookings.erase(bookings.begin() + static_cast<long>(i));
+                }
+                break;
             case 0:
             case 1: {  // a closure of 15 minutes to three hours somewhere in the day
                 int start = 8 * 60 + static_cast<int>(rng() % 48) * 15;
@@ -267,8 +292,8 @@ TEST_CASE("availability equals a from-scratch MySQL computation after random cha
                                      {"to", day + "T" + booking::format_hhmm(std::min(start + len, 23 * 60 + 45))},
                                      {"reason", "随机"}},
                                 d.manager1);
-                REQUIRE(r.status == 201);
-                closures.emplace_back(h, r.body["id"].get<std::uint64_t>());
+                if (r.status == 201) closures.emplace_back(h, r.body["id"].get<std::uint64_t>());
+                else REQUIRE(r.status == 409);  // bookings in the way
                 break;
             }
             case 2:
@@ -295,10 +320,11 @@ TEST_CASE("availability equals a from-scratch MySQL computation after random cha
         }
     };
 
-    for (int i = 0; i < 30; ++i) {
+    for (int i = 0; i < 40; ++i) {
         random_step();
         check_all("redis up");
     }
+    CHECK(booked > 0);
     own().stop("redis");
     for (int i = 0; i < 10; ++i) {
         random_step();
