@@ -196,7 +196,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("max_per_user_per_day", b.max_per_user_per_day, 1, 1000);
         s.integer("max_minutes_per_user_per_week", b.max_minutes_per_user_per_week, 15, 7 * 1440);
         s.integer("claim_ttl_ms", b.claim_ttl_ms, 100, 60'000);
-        s.integer("hold_ttl_s", b.hold_ttl_s, 10, 1800);
+        s.integer("hold_ttl_s", b.hold_ttl_s, 1, 1800);
         s.integer("max_holds_per_user", b.max_holds_per_user, 1, 20);
         s.finish();
     }

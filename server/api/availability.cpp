@@ -11,14 +11,15 @@ using booking::AppException;
 
 namespace {
 
-// {version, cached day or nil}; creates a random version when there is none.
+// {version, cached day or nil, held quanta}; creates a random version when there is none.
+// Held quanta: the start minutes in the day's holds index whose hold has not expired.
 const redis::Script read_day(R"lua(
 local v = redis.call('GET', KEYS[1])
 if not v then
   redis.call('SET', KEYS[1], ARGV[1], 'NX')
   v = redis.call('GET', KEYS[1])
 end
-return {v, redis.call('GET', KEYS[2])}
+return {v, redis.call('GET', KEYS[2]), redis.call('ZRANGEBYSCORE', KEYS[3], ARGV[2], '+inf')}
 )lua");
 
 // Stores a rebuilt day only if the hall's version is still the one read before the rebuild.
@@ -42,6 +43,10 @@ std::string AvailabilityService::version_key(const redis::Client& r, booking::Ve
     return r.key("{hall:" + std::to_string(v) + "}:ver");
 }
 
+std::string AvailabilityService::held_key(const redis::Client& r, booking::VenueId v, booking::Date d) {
+    return r.key("{hall:" + std::to_string(v) + "}:held:" + booking::format_date(d));
+}
+
 std::string AvailabilityService::day_key(const redis::Client& r, booking::VenueId v, booking::Date d) {
     return r.key("{hall:" + std::to_string(v) + "}:day:" + booking::format_date(d));
 }
@@ -49,18 +54,26 @@ std::string AvailabilityService::day_key(const redis::Client& r, booking::VenueI
 awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(booking::VenueId venue,
                                                                            booking::Date date) {
     auto& redis = redis_;
-    std::vector<std::string> keys = {version_key(redis, venue), day_key(redis, venue, date)};
+    std::vector<std::string> keys = {version_key(redis, venue), day_key(redis, venue, date),
+                                     held_key(redis, venue, date)};
+    std::set<int> held;
     std::optional<std::string> version;
     std::optional<Day> out;
 
     try {
         std::string fresh = random_version();
+        std::string now_ms = std::to_string(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
         auto reply = co_await workers::run_on(
-            redis.pool(), redis.guard([&](redis::Conn& c) { return c.eval(read_day, keys, {fresh}); }),
+            redis.pool(), redis.guard([&](redis::Conn& c) { return c.eval(read_day, keys, {fresh, now_ms}); }),
             redis.acquire_timeout());
-        if (reply.type == redis::Reply::Type::array && reply.elements.size() == 2 &&
+        if (reply.type == redis::Reply::Type::array && reply.elements.size() == 3 &&
             reply.elements[0].type == redis::Reply::Type::string) {
             version = reply.elements[0].str;
+            for (const auto& m : reply.elements[2].elements) {
+                int minute = 0;
+                if (std::from_chars(m.str.data(), m.str.data() + m.str.size(), minute).ec == std::errc()) held.insert(minute);
+            }
             const auto& cached = reply.elements[1];
             if (cached.type == redis::Reply::Type::string && cached.str.size() > version->size() &&
                 cached.str.compare(0, version->size() + 1, *version + "|") == 0) {
@@ -101,8 +114,6 @@ awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(book
         out = std::move(d);
     }
 
-    std::set<int> held;
-    if (version && held_quanta) held = co_await held_quanta(venue, date);
     booking::overlay(out->slots, date, clock_.now(), held);
     co_return out;
 }

@@ -33,11 +33,10 @@ public:
     // After a commit that changed the hall's bookings, closures or rules.
     awaitable<void> invalidate(booking::VenueId venue);
 
-    // Held quanta of a hall on a day (set by the holds feature); none by default.
-    std::function<awaitable<std::set<int>>(booking::VenueId, booking::Date)> held_quanta;
-
     static std::string version_key(const redis::Client& r, booking::VenueId v);
     static std::string day_key(const redis::Client& r, booking::VenueId v, booking::Date d);
+    // The holds index of a day: sorted set of held quanta (start minute) scored by expiry (ms).
+    static std::string held_key(const redis::Client& r, booking::VenueId v, booking::Date d);
 
 private:
     mysql::Database& db_;

@@ -4,6 +4,7 @@
 #include "server/api/availability.hpp"
 #include "server/api/claims.hpp"
 #include "server/api/handlers.hpp"
+#include "server/api/holds.hpp"
 #include "server/api/input.hpp"
 #include "server/mysql/booking_store.hpp"
 
@@ -135,6 +136,20 @@ http::Handler create_booking(Services& svc) {
         if (on_grid) quanta = booking::quanta_of(request.date, request.start, request.end);
         std::string token = idem ? "k:" + AuthService::hash_token(std::to_string(me.user_id) + ":" + idem->key)
                                  : random_token();
+        // Confirming a hold: the hold's own claim lets it through. A hold that is gone (expired,
+        // or lost with Redis) or is not the caller's does not: MySQL's key decides.
+        std::optional<Hold> hold;
+        if (auto hid = optional_string(body, "hold_id", 64)) {
+            hold = co_await find_hold(svc, *hid);
+            if (hold && hold->user_id == me.user_id) {
+                if (hold->venue_id != request.venue_id || hold->date != request.date || hold->start != request.start ||
+                    hold->end != request.end)
+                    throw field_error("hold_id", "the hold is for another time or hall");
+                token = hold_token(hold->id);
+            } else {
+                hold.reset();
+            }
+        }
         auto claim = SlotClaims::Result::unavailable;
         if (!quanta.empty())
             claim = co_await svc.claims.claim(request.venue_id, quanta, token, svc.cfg.booking.claim_ttl_ms);
@@ -158,7 +173,7 @@ http::Handler create_booking(Services& svc) {
         if (failed) {
             // Free our claim, except where MySQL says the time is taken: then the claim is the
             // truth, and keeping it until its TTL turns the next callers away early.
-            if (claim == SlotClaims::Result::claimed && failed->error().code != Errc::slot_taken)
+            if (claim == SlotClaims::Result::claimed && failed->error().code != Errc::slot_taken && !hold)
                 co_await svc.claims.release(request.venue_id, quanta, token);
             throw *failed;
         }
@@ -171,6 +186,7 @@ http::Handler create_booking(Services& svc) {
             co_return Response::text(stored->status, stored->body, "application/json");
         }
         svc.booking_counters.created.fetch_add(1, std::memory_order_relaxed);
+        if (hold) co_await end_hold(svc, *hold, /*release_quanta=*/false);
         co_await svc.availability.invalidate(request.venue_id);
         co_return Response::text(201, outcome->body, "application/json");
     };

@@ -40,4 +40,8 @@ http::Handler cancel_booking(Services& svc);
 http::Handler approve_booking(Services& svc);
 http::Handler reject_booking(Services& svc);
 
+// holds.cpp
+http::Handler create_hold(Services& svc);
+http::Handler delete_hold(Services& svc);
+
 }  // namespace sh::api

@@ -30,7 +30,9 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/venues/{id}/closures", create_closure(svc)},
         {M::del, "/api/v1/venues/{id}/closures/{closure_id}", delete_closure(svc)},
         {M::get, "/api/v1/venues/{id}/availability", get_availability(svc)},
-        // bookings
+        // holds and bookings
+        {M::post, "/api/v1/holds", create_hold(svc)},
+        {M::del, "/api/v1/holds/{id}", delete_hold(svc)},
         {M::post, "/api/v1/bookings", create_booking(svc)},
         {M::get, "/api/v1/bookings/{id}", get_booking(svc)},
         {M::post, "/api/v1/bookings/{id}/cancel", cancel_booking(svc)},

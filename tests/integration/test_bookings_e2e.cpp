@@ -507,3 +507,99 @@ TEST_CASE("a closure committed concurrently with bookings never leaves a booking
     CHECK(rs->getInt(1) == 0);
     check_invariants(s, {});
 }
+
+TEST_CASE("holds: others see held and get 409; the same range again is the same hold; a few at most; confirm") {
+    auto cfg = open_config();
+    cfg["booking"]["max_holds_per_user"] = 2;
+    Stack s(own(), 18720, cfg);
+    auto hall = make_hall(s, 1);
+    auto [a, a_id] = s.login("holder");
+    auto [b, b_id] = s.login("other");
+    auto day = booking::format_date(tomorrow());
+    json range = {{"venue_id", hall}, {"date", day}, {"start", "10:00"}, {"end", "11:00"}};
+    auto h = s.call(s.port(), "POST", "/api/v1/holds", range, a);
+    REQUIRE(h.status == 201);
+    std::string hold_id = h.body["hold_id"];
+    CHECK(h.body.contains("expires_at"));
+    auto again = s.call(s.port(), "POST", "/api/v1/holds", range, a);
+    CHECK(again.body["hold_id"] == hold_id);
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/holds", range, b)) == "slot_taken");
+    auto avail = s.call(s.port(), "GET", "/api/v1/venues/1/availability?date=" + day, nullptr, b);
+    CHECK(avail.body["slots"][40] == json{{"start", "10:00"}, {"end", "10:15"}, {"state", "held"}});
+    CHECK(avail.body["slots"][44]["state"] == "free");
+    // Another user cannot book it, nor use the hold.
+    auto booking = booking_body(hall, tomorrow(), 600, 660);
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings", booking, b)) == "slot_taken");
+    auto stolen = booking;
+    stolen["hold_id"] = hold_id;
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings", stolen, b)) == "slot_taken");
+    CHECK(s.call(s.port(), "DELETE", "/api/v1/holds/" + hold_id, nullptr, b).status == 404);
+    // A few live holds at most.
+    range["start"] = "12:00";
+    range["end"] = "13:00";
+    CHECK(s.call(s.port(), "POST", "/api/v1/holds", range, a).status == 201);
+    range["start"] = "14:00";
+    range["end"] = "15:00";
+    auto third = s.call(s.port(), "POST", "/api/v1/holds", range, a);
+    CHECK(third.status == 429);
+    CHECK(error_code(third) == "too_many_holds");
+    // The holder confirms: booked, and the hold is gone.
+    auto mine = booking;
+    mine["hold_id"] = hold_id;
+    auto confirmed = s.call(s.port(), "POST", "/api/v1/bookings", mine, a);
+    CHECK(confirmed.status == 201);
+    CHECK(s.call(s.port(), "DELETE", "/api/v1/holds/" + hold_id, nullptr, a).status == 404);
+    CHECK(s.call(s.port(), "GET", "/api/v1/venues/1/availability?date=" + day, nullptr, b).body["slots"][40]["state"] == "booked");
+    // A released hold frees its slot at once.
+    auto h2 = s.call(s.port(), "POST", "/api/v1/holds",
+                     json{{"venue_id", hall}, {"date", day}, {"start", "16:00"}, {"end", "16:30"}}, b);
+    REQUIRE(h2.status == 201);
+    CHECK(s.call(s.port(), "DELETE", "/api/v1/holds/" + h2.body["hold_id"].get<std::string>(), nullptr, b).status == 200);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 960, 990), a).status == 201);
+}
+
+TEST_CASE("a holder whose hold expired cannot confirm after someone else booked") {
+    auto cfg = open_config();
+    cfg["booking"]["hold_ttl_s"] = 1;
+    Stack s(own(), 18730, cfg);
+    auto hall = make_hall(s, 1);
+    auto [a, a_id] = s.login("slow");
+    auto [b, b_id] = s.login("fast");
+    auto day = booking::format_date(tomorrow());
+    auto h = s.call(s.port(), "POST", "/api/v1/holds",
+                    json{{"venue_id", hall}, {"date", day}, {"start", "09:00"}, {"end", "10:00"}}, a);
+    REQUIRE(h.status == 201);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 540, 600), b).status == 201);
+    auto late = booking_body(hall, tomorrow(), 540, 600);
+    late["hold_id"] = h.body["hold_id"];
+    auto r = s.call(s.port(), "POST", "/api/v1/bookings", late, a);
+    CHECK(r.status == 409);
+    CHECK(error_code(r) == "slot_taken");
+}
+
+TEST_CASE("with Redis down holds answer 503 and bookings still go through MySQL") {
+    Stack s(own(), 18740, open_config());
+    auto hall = make_hall(s, 1);
+    auto [a, a_id] = s.login("nored");
+    own().stop("redis");
+    auto day = booking::format_date(tomorrow());
+    auto h = s.call(s.port(), "POST", "/api/v1/holds", json{{"venue_id", hall}, {"date", day}, {"start", "09:00"}, {"end", "10:00"}}, a);
+    CHECK(h.status == 503);
+    CHECK(error_code(h) == "redis_unavailable");
+    auto t0 = std::chrono::steady_clock::now();
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 540, 600), a).status == 201);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 540, 600), a).status == 409);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));  // nobody waits on Redis
+    auto avail = s.call(s.port(), "GET", "/api/v1/venues/1/availability?date=" + day, nullptr, a);
+    CHECK(avail.status == 200);
+    CHECK(avail.body["slots"][36]["state"] == "booked");
+    own().start("redis");
+    // The fast path resumes within 2 s.
+    CHECK(test::eventually(
+        [&] {
+            return s.call(s.port(), "POST", "/api/v1/holds",
+                          json{{"venue_id", hall}, {"date", day}, {"start", "11:00"}, {"end", "12:00"}}, a).status == 201;
+        },
+        2000, 50));
+}
