@@ -2,7 +2,7 @@
 # Benchmarks with the production configuration (access log on, durable commits, the default
 # pools). Sends traffic only to 127.0.0.1 and stops by itself.
 #   scripts/bench.sh                         # every benchmark
-#   BENCH=healthz scripts/bench.sh           # one of: healthz availability
+#   BENCH=healthz scripts/bench.sh           # one of: healthz availability booking
 #   ROUNDS=5 DURATION=10 scripts/bench.sh
 # Figures go to stdout and to .run/bench/results.md; docs/performance.md records them.
 set -euo pipefail
@@ -17,12 +17,13 @@ APP_PORT=18080
 HELLO_PORT=18081
 FAKE_PORT=18082
 COLD_PORT=18083
+SECOND_PORT=18084
 
 bash scripts/install-deps.sh
 BUILD_DIR="${SH_BUILD_DIR:-$ROOT/build}"
 export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
 cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD_DIR" -j "$(nproc)" --target sharedhall sh_hello
+cmake --build "$BUILD_DIR" -j "$(nproc)" --target sharedhall sh_hello sh_booker
 
 export SH_RUN_DIR="$ROOT/.run/bench"
 export SH_MYSQL_PORT=33308 SH_REDIS_PORT=36381 SH_MYSQL_PASSWORD=sharedhall-bench SH_WECHAT_SECRET=bench-secret
@@ -138,6 +139,83 @@ if [ "$BENCH" = all ] || [ "$BENCH" = availability ]; then
     compare "availability of a 48-slot day, cold (rebuilt from MySQL every request), vs bare /healthz" "$HELLO_PID" \
         "http://127.0.0.1:$HELLO_PORT/healthz" "$COLD_PID" \
         "http://127.0.0.1:$COLD_PORT/api/v1/venues/$HALL/availability?date=$DAY" "${AUTH[@]}" | tee -a "$RESULTS"
+fi
+
+if [ "$BENCH" = all ] || [ "$BENCH" = booking ]; then
+    SQL=(mariadb -N -h127.0.0.1 -P"$SH_MYSQL_PORT" -usharedhall -p"$SH_MYSQL_PASSWORD")
+    BOOKER="$BUILD_DIR/tests/sh_booker"
+    # (a) The raw figure: durable single-row autocommit INSERTs at 16 connections.
+    N=20000
+    SLAP=$(mariadb-slap -h127.0.0.1 -P"$SH_MYSQL_PORT" -usharedhall -p"$SH_MYSQL_PASSWORD" \
+        --create-schema=sharedhall_slap --concurrency=16 --iterations=1 --number-of-queries=$N \
+        --create="CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT NOT NULL, s VARCHAR(40) NOT NULL) ENGINE=InnoDB" \
+        --query="INSERT INTO t (v, s) VALUES (1, 'x')" 2>&1)
+    SECS=$(echo "$SLAP" | awk '/Average number of seconds to run all queries/ {print $(NF-1)}')
+    RAW=$(awk -v n=$N -v s="$SECS" 'BEGIN {printf "%.0f", n / s}')
+
+    # Bench halls: 15-minute slots, 09:00–21:00 every day, 14 days ahead.
+    for i in $(seq 22); do
+        "${SQL[@]}" sharedhall -e "
+            INSERT INTO venues (building_id, name, capacity, description, photos, slot_minutes, horizon_days, release_minute,
+                                min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, checkin_after_minutes)
+            VALUES (1, CONCAT('基准厅', $i), 50, '', '[]', 15, 14, 0, 15, 240, 120, 15, 15);
+            INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute)
+            SELECT LAST_INSERT_ID(), d.n, 540, 1260 FROM (SELECT 1 n UNION SELECT 2 UNION SELECT 3 UNION SELECT 4
+                   UNION SELECT 5 UNION SELECT 6 UNION SELECT 7) d;"
+    done
+    HALLS=$("${SQL[@]}" sharedhall -e "SELECT GROUP_CONCAT(id ORDER BY id) FROM venues WHERE name LIKE '基准厅%'")
+    HOT=${HALLS##*,}
+    SPREAD=${HALLS%,*}
+    "$BOOKER" login --port $APP_PORT --users 1000 --prefix spread >"$SH_RUN_DIR/tokens.txt"
+    # Other users for the burst: those of (b) are at their active-bookings quota.
+    "$BOOKER" login --port $APP_PORT --users 1000 --prefix hot >"$SH_RUN_DIR/tokens-hot.txt"
+    DAY1=$(date -d "+1 day" +%Y-%m-%d)
+    HOT_DAY=$(date -d "+7 day" +%Y-%m-%d)
+
+    # (b) Uncontended: 5,000 bookings, each on its own quantum, 16 clients.
+    DISTINCT=$("$BOOKER" distinct --ports $APP_PORT --tokens "$SH_RUN_DIR/tokens.txt" --venues "$SPREAD" \
+        --date "$DAY1" --requests 5000 --concurrency 16)
+    B_RATE=$(echo "$DISTINCT" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["per_second"]))')
+    B_201=$(echo "$DISTINCT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["statuses"].get("201", 0))')
+
+    # (c) Hot slots: 5,000 attempts from 1,000 users on 20 slots, across two server processes.
+    SH_HTTP_PORT=$SECOND_PORT "$BIN" serve --config "$CONFIG" >"$SH_RUN_DIR/access-second.log" 2>"$SH_RUN_DIR/server-second.log" &
+    PIDS+=($!)
+    wait_port $SECOND_PORT
+    attempts_now() {
+        local total=0 p v
+        for p in $APP_PORT $SECOND_PORT; do
+            v=$(curl -s "http://127.0.0.1:$p/metrics" | awk '$1 == "sh_booking_mysql_attempts_total" {print $2}')
+            total=$((total + v))
+        done
+        echo $total
+    }
+    BEFORE=$(attempts_now)
+    BURST=$("$BOOKER" burst --ports $APP_PORT,$SECOND_PORT --tokens "$SH_RUN_DIR/tokens-hot.txt" --venue "$HOT" \
+        --date "$HOT_DAY" --slots 20 --attempts 5000 --concurrency 64)
+    MYSQL_ATTEMPTS=$(( $(attempts_now) - BEFORE ))
+    WINNERS=$("${SQL[@]}" sharedhall -e "SELECT COUNT(*) FROM bookings WHERE venue_id = $HOT AND status = 'confirmed'")
+    OWNED=$("${SQL[@]}" sharedhall -e "SELECT COUNT(*) FROM booking_quanta WHERE venue_id = $HOT")
+    read -r FIVEXX P99 C_RATE <<<"$(echo "$BURST" | python3 -c '
+import json,sys
+r = json.load(sys.stdin)
+print(sum(v for k, v in r["statuses"].items() if k.startswith("5") or k == "0"), r["p99_ms"], round(r["per_second"]))')"
+    BUDGET=$(( 2 * 20 + 5000 * 5 / 100 ))
+    {
+        echo
+        echo "### Bookings (MariaDB durable commits, innodb_flush_log_at_trx_commit=1)"
+        echo
+        echo "| measured | figure |"
+        echo "|---|---|"
+        echo "| (a) raw MariaDB: single-row autocommit INSERTs, 16 connections (mariadb-slap, $N queries) | **$RAW inserts/s** |"
+        echo "| (b) bookings on distinct slots through the HTTP API, 16 clients, 5,000 requests ($B_201 × 201) | **$B_RATE bookings/s** = $(awk -v b="$B_RATE" -v r="$RAW" 'BEGIN {printf "%.2f", b / r}')× (a) (goal ≥ 0.5) |"
+        echo "| (c) hot slots: 5,000 attempts, 1,000 users, 20 slots, two server processes, 64 clients | winners **$WINNERS** (quanta owned: $OWNED), 5xx/failed **$FIVEXX**, p99 **${P99} ms**, $C_RATE attempts/s |"
+        echo "| (c) MySQL booking transactions started | **$MYSQL_ATTEMPTS** (budget 2 × winners + 5 % of attempts = $BUDGET) |"
+        echo
+        echo "(b) raw: \`$DISTINCT\`"
+        echo
+        echo "(c) raw: \`$BURST\`"
+    } | tee -a "$RESULTS"
 fi
 
 echo >>"$RESULTS"

@@ -39,13 +39,6 @@ Booking read_booking(sql::ResultSet& rs) {
     return b;
 }
 
-int count(Conn& c, const std::string& sql, const std::vector<std::string>& params) {
-    auto& q = c.prepare(sql);
-    for (std::size_t i = 0; i < params.size(); ++i) q.setString(static_cast<unsigned int>(i + 1), params[i]);
-    Rs rs(q.executeQuery());
-    rs->next();
-    return rs->getInt(1);
-}
 }  // namespace
 
 std::optional<std::optional<TimePoint>> MysqlBookingStore::lock_user(UserId id) {
@@ -75,20 +68,22 @@ std::vector<ClosureSpan> MysqlBookingStore::closures_between(VenueId id, TimePoi
 }
 
 Usage MysqlBookingStore::usage(UserId user, Date day, TimePoint now) {
-    std::string uid = std::to_string(user);
-    Usage u;
-    u.active = count(c_, "SELECT COUNT(*) FROM bookings WHERE user_id = ? AND status IN ('pending','confirmed','checked_in') "
-                         "AND ends_at > ?",
-                     {uid, to_sql_datetime(now)});
-    u.on_day = count(c_, std::string("SELECT COUNT(*) FROM bookings WHERE user_id = ? AND status IN ") + owning +
-                             " AND starts_at >= ? AND starts_at < ?",
-                     {uid, to_sql_datetime(to_timepoint(day, 0)), to_sql_datetime(to_timepoint(add_days(day, 1), 0))});
+    // One pass over the user's bookings (index on user_id), read after the user's row lock.
     Date monday = week_start(day);
-    u.minutes_in_week =
-        count(c_, std::string("SELECT COALESCE(SUM(TIMESTAMPDIFF(MINUTE, starts_at, ends_at)), 0) FROM bookings "
-                              "WHERE user_id = ? AND status IN ") + owning + " AND starts_at >= ? AND starts_at < ?",
-              {uid, to_sql_datetime(to_timepoint(monday, 0)), to_sql_datetime(to_timepoint(add_days(monday, 7), 0))});
-    return u;
+    auto& q = c_.prepare(std::string(
+        "SELECT COALESCE(SUM(status IN ('pending','confirmed','checked_in') AND ends_at > ?), 0), "
+        "COALESCE(SUM(status IN ") + owning + " AND starts_at >= ? AND starts_at < ?), 0), "
+        "COALESCE(SUM(CASE WHEN status IN " + owning + " AND starts_at >= ? AND starts_at < ? "
+        "THEN TIMESTAMPDIFF(MINUTE, starts_at, ends_at) END), 0) FROM bookings WHERE user_id = ?");
+    q.setString(1, to_sql_datetime(now));
+    q.setString(2, to_sql_datetime(to_timepoint(day, 0)));
+    q.setString(3, to_sql_datetime(to_timepoint(add_days(day, 1), 0)));
+    q.setString(4, to_sql_datetime(to_timepoint(monday, 0)));
+    q.setString(5, to_sql_datetime(to_timepoint(add_days(monday, 7), 0)));
+    q.setUInt64(6, user);
+    Rs rs(q.executeQuery());
+    rs->next();
+    return Usage{rs->getInt(1), rs->getInt(2), rs->getInt(3)};
 }
 
 BookingId MysqlBookingStore::insert_booking(const Booking& b) {
