@@ -69,6 +69,11 @@ inline AppError make_error(Errc code, std::string message = {},
     return AppError{code, std::move(message), std::move(details)};
 }
 
+// 422 validation naming the field: {"code":"validation","message":"field: why","details":{"field":...}}
+inline AppError invalid_field(const std::string& field, const std::string& why) {
+    return make_error(Errc::validation, field + ": " + why, {{"field", field}});
+}
+
 // Result of a domain call: the value or an expected failure.
 template <class T>
 class Result {

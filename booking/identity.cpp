@@ -21,9 +21,7 @@ std::optional<Role> parse_role(std::string_view s) {
 }
 
 namespace {
-AppError field_error(const std::string& field, const std::string& message) {
-    return make_error(Errc::validation, message, {{"field", field}});
-}
+AppError field_error(const std::string& field, const std::string& message) { return invalid_field(field, message); }
 }  // namespace
 
 std::optional<AppError> validate_role_request(const RoleRequest& req,

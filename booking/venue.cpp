@@ -7,9 +7,7 @@ namespace sh::booking {
 using nlohmann::json;
 
 namespace {
-AppError bad(const std::string& field, const std::string& message) {
-    return make_error(Errc::validation, field + ": " + message, {{"field", field}});
-}
+AppError bad(const std::string& field, const std::string& message) { return invalid_field(field, message); }
 }  // namespace
 
 const std::vector<std::string>& known_facilities() {

@@ -198,6 +198,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("claim_ttl_ms", b.claim_ttl_ms, 100, 60'000);
         s.integer("hold_ttl_s", b.hold_ttl_s, 1, 1800);
         s.integer("max_holds_per_user", b.max_holds_per_user, 1, 20);
+        s.integer("jobs_interval_ms", b.jobs_interval_ms, 100, 3'600'000);
         s.finish();
     }
 

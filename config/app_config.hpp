@@ -77,6 +77,7 @@ struct BookingConfig {
     int claim_ttl_ms = 10'000;               // Redis claim of a booking in flight
     int hold_ttl_s = 300;                    // a hold while the user fills in the form
     int max_holds_per_user = 3;
+    int jobs_interval_ms = 60'000;           // time-driven work (expiring pending bookings, ...)
 };
 
 struct AppConfig {

@@ -1,6 +1,7 @@
 // The composition root: loads the config, builds pools, clients and services in order, passes
 // references down, and shuts down in reverse (signal -> stop accepting -> drain -> close pools).
 #include <csignal>
+#include <functional>
 #include <future>
 #include <sstream>
 #include <cstdio>
@@ -25,6 +26,7 @@
 #include "server/mysql/user_store.hpp"
 #include "wechat/fake_server.hpp"
 #include "server/http/server.hpp"
+#include "server/jobs/jobs.hpp"
 #include "server/mysql/database.hpp"
 #include "server/redis/redis_client.hpp"
 #include "server/workers/await.hpp"
@@ -128,8 +130,9 @@ int run_grant_role(const config::AppConfig& cfg, std::map<std::string, std::stri
 
 // Runs an HTTP server with `router` until SIGINT/SIGTERM, then drains it.
 int serve_router(const config::HttpConfig& http_cfg, const http::Router& router, http::Metrics& metrics,
-                 http::AccessLog& access_log) {
+                 http::AccessLog& access_log, const std::function<void(asio::io_context&)>& also = {}) {
     asio::io_context ioc(http_cfg.io_threads);
+    if (also) also(ioc);
     http::Server server(ioc, http_cfg, router, access_log, metrics);
     try {
         server.start();
@@ -198,8 +201,17 @@ int run_serve(const config::AppConfig& cfg) {
     api::Services services{cfg,  clock,        db,     redis,  metrics,         wx, wx_token,
                            limiter, auth, availability, claims, booking_counters};
     api::register_metric_sources(services);
+    jobs::JobCounters job_counters;
+    metrics.add_source([&job_counters](std::string& out) {
+        out += "# TYPE sh_jobs_runs_total counter\nsh_jobs_runs_total " + std::to_string(job_counters.runs.load()) + "\n";
+        out += "# TYPE sh_jobs_expired_bookings_total counter\nsh_jobs_expired_bookings_total " +
+               std::to_string(job_counters.expired_bookings.load()) + "\n";
+    });
     http::Router router = api::make_router(services);
-    return serve_router(cfg.http, router, metrics, access_log);
+    return serve_router(cfg.http, router, metrics, access_log, [&](asio::io_context& ioc) {
+        asio::co_spawn(ioc, jobs::run_jobs(services, std::chrono::milliseconds(cfg.booking.jobs_interval_ms), job_counters),
+                       asio::detached);
+    });
     // then, in reverse order: the access log flushes, the pools close
 }
 

@@ -8,7 +8,7 @@ using booking::AppException;
 using booking::Errc;
 
 booking::AppException field_error(const std::string& field, const std::string& message) {
-    return AppException(booking::make_error(Errc::validation, field + ": " + message, {{"field", field}}));
+    return AppException(booking::invalid_field(field, message));
 }
 
 nlohmann::json object_body(const http::Request& req) {

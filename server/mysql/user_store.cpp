@@ -7,6 +7,7 @@
 #include <cppconn/resultset.h>
 
 #include "booking/local_time.hpp"
+#include "server/mysql/venue_store.hpp"
 
 namespace sh::mysql {
 
@@ -143,16 +144,7 @@ std::set<BuildingId> MysqlUserStore::buildings_of_street(StreetId id) {
 void MysqlUserStore::audit(UserId actor, const std::string& action, const std::string& object_type,
                            std::uint64_t object_id, const nlohmann::json& before,
                            const nlohmann::json& after) {
-    auto& q = c_.prepare(
-        "INSERT INTO audit_log (actor_id, action, object_type, object_id, before_json, after_json) "
-        "VALUES (?, ?, ?, ?, ?, ?)");
-    q.setUInt64(1, actor);
-    q.setString(2, action);
-    q.setString(3, object_type);
-    q.setUInt64(4, object_id);
-    q.setString(5, before.dump());
-    q.setString(6, after.dump());
-    q.executeUpdate();
+    insert_audit(c_, actor, action, object_type, object_id, before, after);
 }
 
 void MysqlUserStore::create_session(const std::string& token_hash, UserId user, TimePoint expires_at) {

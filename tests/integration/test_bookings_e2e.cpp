@@ -603,3 +603,25 @@ TEST_CASE("with Redis down holds answer 503 and bookings still go through MySQL"
         },
         2000, 50));
 }
+
+TEST_CASE("a pending booking nobody approved expires at its start and gives up its slot") {
+    auto cfg = open_config();
+    cfg["booking"]["jobs_interval_ms"] = 200;
+    Stack s(own(), 18750, cfg);
+    auto hall = make_hall(s, 1, ", requires_approval", ", 1");
+    auto [t, uid] = s.login("waiting");
+    auto today = booking::format_date(booking::add_days(tomorrow(), -1));
+    auto ahead = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 600, 660), t);
+    REQUIRE(ahead.status == 201);
+    // One that began already (written directly: the API refuses the past).
+    s.sql("INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, attendees) VALUES (900, 1, " +
+          std::to_string(uid) + ", '" + today + " 00:00:00', '" + today + " 00:15:00', 'pending', '过期', 3)");
+    s.sql("INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES (1, '" + today + " 00:00:00', 900)");
+    auto status_of = [&](const std::string& id) {
+        return s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, t).body["status"].get<std::string>();
+    };
+    CHECK(test::eventually([&] { return status_of("900") == "expired"; }, 5000, 100));
+    CHECK(status_of(std::to_string(ahead.body["id"].get<std::uint64_t>())) == "pending");
+    check_invariants(s, {});
+    CHECK(s.call(s.port(), "GET", "/metrics").raw.find("sh_jobs_expired_bookings_total 1") != std::string::npos);
+}
