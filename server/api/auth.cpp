@@ -211,8 +211,8 @@ awaitable<booking::Principal> AuthService::authenticate(const http::Request& req
     if (!token) throw AppException(Errc::unauthorized);
     auto session = co_await find_session(hash_token(*token));
     if (!session) throw AppException(Errc::unauthorized);
-    if (auto wait = co_await limiter_.hit("user:" + std::to_string(session->user_id),
-                                          cfg_.rate_limit.user_per_minute, std::chrono::seconds(60))) {
+    if (auto wait = co_await limiter_.hit_batched("user:" + std::to_string(session->user_id),
+                                                  cfg_.rate_limit.user_per_minute, std::chrono::seconds(60))) {
         throw rate_limited(*wait);
     }
     co_return co_await principal_of(session->user_id);

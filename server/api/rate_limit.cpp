@@ -39,6 +39,59 @@ awaitable<std::optional<int>> RateLimiter::hit(const std::string& key, int limit
     co_return retry_after;
 }
 
+namespace {
+// Adds a batch of hits: {count after, ms left in the window}.
+const redis::Script add_hits(R"lua(
+local n = redis.call('INCRBY', KEYS[1], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]); ttl = tonumber(ARGV[2]) end
+return {n, ttl}
+)lua");
+}  // namespace
+
+awaitable<std::optional<int>> RateLimiter::hit_batched(const std::string& key, int limit,
+                                                       std::chrono::seconds window) {
+    std::optional<int> retry_after;
+    if (limit <= 0) co_return retry_after;
+    const long long batch = std::max(1, limit / 20);
+    auto now = std::chrono::steady_clock::now();
+    long long to_flush = 0;
+    {
+        std::lock_guard lock(mu_);
+        if (batches_.size() > 100'000) batches_.clear();
+        auto& b = batches_[key];
+        if (now >= b.ends) b = Batch{now + window, 0, 0, 0};
+        ++b.counted;
+        long long pending = b.counted - b.flushed;
+        if (b.global + pending > limit)
+            retry_after = static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(b.ends - now).count()) + 1;
+        else if (pending >= batch || b.global + pending * 2 > limit) {
+            to_flush = pending;
+            b.flushed = b.counted;
+        }
+    }
+    if (retry_after || to_flush == 0) co_return retry_after;
+
+    std::string k = redis_.key("rl:" + key);
+    std::string n = std::to_string(to_flush), window_ms = std::to_string(window.count() * 1000);
+    try {
+        auto reply = co_await workers::run_on(
+            redis_.pool(), redis_.guard([&](redis::Conn& c) { return c.eval(add_hits, {k}, {n, window_ms}); }),
+            redis_.acquire_timeout());
+        if (reply.type == redis::Reply::Type::array && reply.elements.size() == 2) {
+            std::lock_guard lock(mu_);
+            auto& b = batches_[key];
+            b.global = reply.elements[0].integer;  // every instance's flushed hits
+            b.ends = now + std::chrono::milliseconds(reply.elements[1].integer);
+            if (b.global > limit)
+                retry_after = static_cast<int>((reply.elements[1].integer + 999) / 1000);
+        }
+    } catch (const booking::AppException&) {
+        // Redis unavailable: the local count alone decides (per instance).
+    }
+    co_return retry_after;
+}
+
 std::optional<int> RateLimiter::hit_locally(const std::string& key, int limit,
                                             std::chrono::seconds window) {
     auto now = std::chrono::steady_clock::now();

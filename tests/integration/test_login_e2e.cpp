@@ -263,3 +263,27 @@ TEST_CASE("no log line or response ever contains the AppSecret or a session_key"
         CHECK(s.responses().find(secret) == std::string::npos);
     }
 }
+
+TEST_CASE("signed-in calls are limited per user (shared by every server), with Retry-After") {
+    Stack s(own(), 18510, json{{"rate_limit", {{"user_per_minute", 40}}}});
+    auto second = s.start_server();
+    auto [token, id] = s.login("busy");
+    auto [other, other_id] = s.login("calm");
+    int ok = 0, limited = 0;
+    std::string retry_after;
+    for (int i = 0; i < 80; ++i) {
+        auto r = s.call(i % 2 ? second : s.port(), "GET", "/api/v1/me", nullptr, token);
+        if (r.status == 200) ++ok;
+        if (r.status == 429) {
+            ++limited;
+            retry_after = r.retry_after;
+            CHECK(error_code(r) == "rate_limited");
+        }
+    }
+    // 40 a minute across both servers, give or take one batch (40/20 = 2) per server.
+    CHECK(ok >= 40);
+    CHECK(ok <= 44);
+    CHECK(limited == 80 - ok);
+    CHECK(!retry_after.empty());
+    CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, other).status == 200);  // per user
+}
