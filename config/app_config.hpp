@@ -104,7 +104,7 @@ private:
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 
 // Parses JSON text (may be empty: defaults only), then applies environment overrides
-// (SH_MYSQL_PASSWORD, SH_WECHAT_SECRET, ... see docs/configuration.md). Throws ConfigError.
+// (SH_MYSQL_PASSWORD, SH_WECHAT_SECRET, ... listed in README.md). Throws ConfigError.
 AppConfig parse(const std::string& json_text, const EnvLookup& env);
 
 // Reads the file (throws ConfigError naming "--config" if unreadable) and parses it with

@@ -95,7 +95,9 @@ compare() {
     B=$(printf '%s\n' "${base[@]}" | median); A=$(printf '%s\n' "${app[@]}" | median)
     R=$(printf '%s\n' "${ratios[@]}" | median)
     BC=$(printf '%s\n' "${bcpu[@]}" | median); AC=$(printf '%s\n' "${acpu[@]}" | median)
-    echo "| $name | $A | $B | **$R** | ${AC} µs / ${BC} µs | ${p99s[*]} | $errors |"
+    local note=""
+    [ "$errors" -gt 0 ] && note=" — INVALID: the app answered non-2xx, so this is not a throughput figure"
+    echo "| $name$note | $A | $B | **$R** | ${AC} µs / ${BC} µs | ${p99s[*]} | $errors |"
 }
 
 HEADER="| measured (app vs base) | app median req/s | base median req/s | ratio (median of paired rounds) | CPU per request app / base | app p99 per round | non-2xx |

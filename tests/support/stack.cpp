@@ -97,7 +97,7 @@ json Stack::fake_stats() {
 
 int Stack::grant_role(const std::string& openid, const std::string& role, const std::string& extra_args) {
     std::string out;
-    std::vector<std::string> argv = {SH_BINARY, "grant-role", "--config", write_config(0 + 1),
+    std::vector<std::string> argv = {SH_BINARY, "grant-role", "--config", write_config(1),
                                      "--openid", openid, "--role", role};
     if (!extra_args.empty()) {
         auto space = extra_args.find(' ');
