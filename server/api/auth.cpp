@@ -1,5 +1,7 @@
 #include "server/api/auth.hpp"
 
+#include <charconv>
+
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -141,10 +143,16 @@ awaitable<std::optional<booking::SessionRecord>> AuthService::find_session(const
             redis_.pool(), redis_.guard([&](redis::Conn& c) { return c.command({"GET", key}); }),
             redis_.acquire_timeout());
         if (reply.type == redis::Reply::Type::string) {
-            auto colon = reply.str.find(':');
-            if (colon != std::string::npos) {
-                auto expires = booking::TimePoint(std::chrono::seconds(std::stoll(reply.str.substr(colon + 1))));
-                if (now < expires) found = booking::SessionRecord{std::stoull(reply.str.substr(0, colon)), expires};
+            // "user_id:expires_epoch_seconds"; anything else is ignored and MySQL asked.
+            std::uint64_t user = 0;
+            long long expires_s = 0;
+            const char* p = reply.str.data();
+            const char* end = p + reply.str.size();
+            auto a = std::from_chars(p, end, user);
+            if (a.ec == std::errc() && a.ptr < end && *a.ptr == ':') {
+                auto b = std::from_chars(a.ptr + 1, end, expires_s);
+                auto expires = booking::TimePoint(std::chrono::seconds(expires_s));
+                if (b.ec == std::errc() && b.ptr == end && now < expires) found = booking::SessionRecord{user, expires};
             }
         }
     } catch (const AppException&) {
