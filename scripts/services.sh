@@ -30,6 +30,8 @@ log() { echo "services: $*" >&2; }
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
     local secs=$1 what=$2; shift 2
     local i
@@ -44,6 +46,9 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
 start_mysql() {
     mkdir -p "$MYSQL_DIR"
     if alive "$MYSQL_PID"; then log "mariadb already running (port $MYSQL_PORT)"; return 0; fi
+    if port_taken "$MYSQL_PORT"; then
+        log "port $MYSQL_PORT is taken by another process: set SH_MYSQL_PORT or stop it"; return 1
+    fi
     if [ ! -d "$MYSQL_DATA/mysql" ]; then
         log "initialising mariadb data in $MYSQL_DATA"
         mariadb-install-db --user=root --datadir="$MYSQL_DATA" --auth-root-authentication-method=normal \
@@ -70,6 +75,9 @@ SQL
 start_redis() {
     mkdir -p "$REDIS_DIR"
     if alive "$REDIS_PID"; then log "redis already running (port $REDIS_PORT)"; return 0; fi
+    if port_taken "$REDIS_PORT"; then
+        log "port $REDIS_PORT is taken by another process: set SH_REDIS_PORT or stop it"; return 1
+    fi
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
         --daemonize yes --pidfile "$REDIS_PID" --logfile "$REDIS_DIR/redis.log" --dir "$REDIS_DIR"
     wait_for 10 "redis" redis-cli -p "$REDIS_PORT" ping
