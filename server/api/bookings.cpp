@@ -106,84 +106,91 @@ mysql::BookingQuery filters(const Request& req) {
 
 }  // namespace
 
+namespace {
+
+// A completed Idempotency-Key answers again with what it answered first (byte for byte), or
+// 422 when the body differs. Looked up before anything is claimed: a retry after a lost
+// response must not meet its own claim and be told slot_taken.
+awaitable<std::optional<Response>> replay(Services& svc, booking::UserId user, const booking::IdempotencyKey& idem) {
+    auto stored = co_await db_run(svc, [&](mysql::Conn& c) { return mysql::MysqlBookingStore(c).find_key(user, idem.key); });
+    std::optional<Response> out;
+    if (stored) {
+        if (stored->request_hash != idem.request_hash) throw AppException(Errc::idempotency_mismatch);
+        out = Response::text(stored->status, stored->body, "application/json");
+    }
+    co_return out;
+}
+
+// The Redis claim's token: the same for retries of one key (they may pass their own claim), the
+// hold's own when confirming one's live hold, else fresh. A hold that is gone (expired, lost with
+// Redis) or someone else's gives no pass: MySQL's key decides.
+awaitable<std::string> claim_token(Services& svc, const booking::Principal& me, const booking::BookingRequest& r,
+                                   const std::optional<booking::IdempotencyKey>& idem,
+                                   const std::optional<std::string>& hold_id, std::optional<Hold>& hold) {
+    std::string token = idem ? "k:" + AuthService::hash_token(std::to_string(me.user_id) + ":" + idem->key)
+                             : random_token();
+    if (hold_id) {
+        hold = co_await find_hold(svc, *hold_id);
+        if (hold && hold->user_id == me.user_id) {
+            if (hold->venue_id != r.venue_id || hold->date != r.date || hold->start != r.start || hold->end != r.end)
+                throw field_error("hold_id", "the hold is for another time or hall");
+            token = hold_token(hold->id);
+        } else {
+            hold.reset();
+        }
+    }
+    co_return token;
+}
+
+}  // namespace
+
 http::Handler create_booking(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
         svc.booking_counters.attempts.fetch_add(1, std::memory_order_relaxed);
         auto body = object_body(req);
-        auto key = idempotency_key(req);
         std::optional<booking::IdempotencyKey> idem;
-        if (key) idem = booking::IdempotencyKey{*key, AuthService::hash_token(body.dump())};
-
-        // A completed key is replayed before anything is claimed: a retry after a lost response
-        // must not meet its own claim and be told slot_taken.
-        if (idem) {
-            auto stored = co_await db_run(svc, [&](mysql::Conn& c) {
-                return mysql::MysqlBookingStore(c).find_key(me.user_id, idem->key);
-            });
-            if (stored) {
-                if (stored->request_hash != idem->request_hash) throw AppException(Errc::idempotency_mismatch);
-                co_return Response::text(stored->status, stored->body, "application/json");
-            }
-        }
+        if (auto key = idempotency_key(req)) idem = booking::IdempotencyKey{*key, AuthService::hash_token(body.dump())};
+        if (idem)
+            if (auto again = co_await replay(svc, me.user_id, *idem)) co_return std::move(*again);
         auto request = parse_request(body);
 
-        // The fast path: claim the quanta in Redis; a loser leaves without touching MySQL. A
-        // retry with the same key carries the same token, so it may pass its own claim.
-        std::vector<booking::TimePoint> quanta;
-        bool on_grid = request.start % booking::quantum_minutes == 0 && request.end % booking::quantum_minutes == 0 &&
-                       request.end > request.start;
-        if (on_grid) quanta = booking::quanta_of(request.date, request.start, request.end);
-        std::string token = idem ? "k:" + AuthService::hash_token(std::to_string(me.user_id) + ":" + idem->key)
-                                 : random_token();
-        // Confirming a hold: the hold's own claim lets it through. A hold that is gone (expired,
-        // or lost with Redis) or is not the caller's does not: MySQL's key decides.
+        // The fast path: claim the quanta in Redis; a loser leaves without touching MySQL.
         std::optional<Hold> hold;
-        if (auto hid = optional_string(body, "hold_id", 64)) {
-            hold = co_await find_hold(svc, *hid);
-            if (hold && hold->user_id == me.user_id) {
-                if (hold->venue_id != request.venue_id || hold->date != request.date || hold->start != request.start ||
-                    hold->end != request.end)
-                    throw field_error("hold_id", "the hold is for another time or hall");
-                token = hold_token(hold->id);
-            } else {
-                hold.reset();
-            }
-        }
+        std::string token = co_await claim_token(svc, me, request, idem, optional_string(body, "hold_id", 64), hold);
+        std::vector<booking::TimePoint> quanta;
+        if (request.start % booking::quantum_minutes == 0 && request.end % booking::quantum_minutes == 0 &&
+            request.end > request.start)
+            quanta = booking::quanta_of(request.date, request.start, request.end);
         auto claim = SlotClaims::Result::unavailable;
-        if (!quanta.empty())
-            claim = co_await svc.claims.claim(request.venue_id, quanta, token, svc.cfg.booking.claim_ttl_ms);
+        if (!quanta.empty()) claim = co_await svc.claims.claim(request.venue_id, quanta, token, svc.cfg.booking.claim_ttl_ms);
         if (claim == SlotClaims::Result::taken) {
             svc.booking_counters.redis_rejections.fetch_add(1, std::memory_order_relaxed);
             throw AppException(Errc::slot_taken);
         }
 
+        // The guard: MySQL decides.
         svc.booking_counters.mysql_attempts.fetch_add(1, std::memory_order_relaxed);
         std::optional<booking::BookOutcome> outcome;
         std::optional<AppException> failed;
         try {
             auto now = svc.clock.now();
-            booking::BookOutcome o = co_await booking_tx(svc, [&](mysql::MysqlBookingStore& s) {
-                return booking::book(s, me, request, quotas(svc), now, idem);
-            });
+            booking::BookOutcome o = co_await booking_tx(
+                svc, [&](mysql::MysqlBookingStore& s) { return booking::book(s, me, request, quotas(svc), now, idem); });
             outcome = std::move(o);
         } catch (const AppException& e) {
             failed = e;
         }
         if (failed) {
-            // Free our claim, except where MySQL says the time is taken: then the claim is the
-            // truth, and keeping it until its TTL turns the next callers away early.
+            // Free our claim, except where MySQL says the time is taken (then the claim tells the
+            // truth until its TTL) or it is a hold's (the hold lives on).
             if (claim == SlotClaims::Result::claimed && failed->error().code != Errc::slot_taken && !hold)
                 co_await svc.claims.release(request.venue_id, quanta, token);
             throw *failed;
         }
-        if (outcome->replay) {
-            auto stored = co_await db_run(svc, [&](mysql::Conn& c) {
-                return mysql::MysqlBookingStore(c).find_key(me.user_id, idem->key);
-            });
-            if (!stored) throw AppException(Errc::request_in_progress);
-            if (stored->request_hash != idem->request_hash) throw AppException(Errc::idempotency_mismatch);
-            co_return Response::text(stored->status, stored->body, "application/json");
+        if (outcome->replay) {  // the same key committed meanwhile
+            if (auto again = co_await replay(svc, me.user_id, *idem)) co_return std::move(*again);
+            throw AppException(Errc::request_in_progress);
         }
         svc.booking_counters.created.fetch_add(1, std::memory_order_relaxed);
         if (hold) co_await end_hold(svc, *hold, /*release_quanta=*/false);
