@@ -54,17 +54,7 @@ std::optional<std::optional<TimePoint>> MysqlBookingStore::lock_user(UserId id) 
 std::optional<Venue> MysqlBookingStore::find_venue(VenueId id, Lock lock) { return venues_.find_venue(id, lock); }
 
 std::vector<ClosureSpan> MysqlBookingStore::closures_between(VenueId id, TimePoint from, TimePoint to) {
-    auto& q = c_.prepare(
-        "SELECT DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(ends_at, '%Y-%m-%d %H:%i:%s') "
-        "FROM closures WHERE venue_id = ? AND starts_at < ? AND ends_at > ?");
-    q.setUInt64(1, id);
-    q.setString(2, to_sql_datetime(to));
-    q.setString(3, to_sql_datetime(from));
-    Rs rs(q.executeQuery());
-    std::vector<ClosureSpan> out;
-    while (rs->next())
-        out.push_back({*from_sql_datetime(std::string(rs->getString(1))), *from_sql_datetime(std::string(rs->getString(2)))});
-    return out;
+    return venues_.closures_between(id, from, to);
 }
 
 Usage MysqlBookingStore::usage(UserId user, Date day, TimePoint now) {
@@ -99,9 +89,7 @@ BookingId MysqlBookingStore::insert_booking(const Booking& b) {
     q.setInt(7, b.attendees);
     q.setString(8, b.org);
     q.executeUpdate();
-    Rs rs(c_.prepare("SELECT LAST_INSERT_ID()").executeQuery());
-    rs->next();
-    return rs->getUInt64(1);
+    return c_.last_insert_id();
 }
 
 bool MysqlBookingStore::insert_quanta(VenueId venue, BookingId booking, const std::vector<TimePoint>& quanta) {

@@ -115,6 +115,12 @@ void Conn::execute(const std::string& sql) {
     st->execute(sql);
 }
 
+std::uint64_t Conn::last_insert_id() {
+    std::unique_ptr<sql::ResultSet> rs(prepare("SELECT LAST_INSERT_ID()").executeQuery());
+    rs->next();
+    return rs->getUInt64(1);
+}
+
 sql::Connection& Conn::raw() {
     if (!conn_) throw AppException(Errc::db_unavailable);
     return *conn_;

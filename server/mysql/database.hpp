@@ -41,6 +41,8 @@ public:
     sql::PreparedStatement& prepare(const std::string& sql);
     // Runs a statement without parameters (session settings, transaction control, DDL).
     void execute(const std::string& sql);
+    // The AUTO_INCREMENT id of this connection's last INSERT.
+    std::uint64_t last_insert_id();
     sql::Connection& raw();
 
     // Called by the pool around each job.

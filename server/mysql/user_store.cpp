@@ -23,9 +23,7 @@ UserId MysqlUserStore::upsert_by_openid(const std::string& openid,
     if (unionid) ins.setString(2, *unionid);
     else ins.setNull(2, sql::DataType::VARCHAR);
     ins.executeUpdate();
-    Rs rs(c_.prepare("SELECT LAST_INSERT_ID()").executeQuery());
-    rs->next();
-    return rs->getUInt64(1);
+    return c_.last_insert_id();
 }
 
 std::optional<UserId> MysqlUserStore::find_by_openid(const std::string& openid) {

@@ -59,9 +59,7 @@ BuildingId MysqlVenueStore::insert_building(const Building& b) {
     q.setString(2, b.name);
     q.setString(3, b.address);
     q.executeUpdate();
-    Rs rs(c_.prepare("SELECT LAST_INSERT_ID()").executeQuery());
-    rs->next();
-    return rs->getUInt64(1);
+    return c_.last_insert_id();
 }
 
 namespace {
@@ -93,10 +91,8 @@ VenueId MysqlVenueStore::insert_venue(const Venue& v) {
     bind_venue(q, v);
     q.setUInt64(15, v.building_id);
     q.executeUpdate();
-    Rs rs(c_.prepare("SELECT LAST_INSERT_ID()").executeQuery());
-    rs->next();
     Venue stored = v;
-    stored.id = rs->getUInt64(1);
+    stored.id = c_.last_insert_id();
     write_children(stored);
     return stored.id;
 }
@@ -277,9 +273,7 @@ ClosureId MysqlVenueStore::insert_closure(const Closure& c, UserId by) {
     q.setString(4, c.reason);
     q.setUInt64(5, by);
     q.executeUpdate();
-    Rs rs(c_.prepare("SELECT LAST_INSERT_ID()").executeQuery());
-    rs->next();
-    return rs->getUInt64(1);
+    return c_.last_insert_id();
 }
 
 namespace {
@@ -337,22 +331,27 @@ std::vector<Building> MysqlVenueStore::buildings(std::optional<StreetId> street)
     return out;
 }
 
+std::vector<ClosureSpan> MysqlVenueStore::closures_between(VenueId id, TimePoint from, TimePoint to) {
+    auto& q = c_.prepare(
+        "SELECT DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(ends_at, '%Y-%m-%d %H:%i:%s') "
+        "FROM closures WHERE venue_id = ? AND starts_at < ? AND ends_at > ?");
+    q.setUInt64(1, id);
+    q.setString(2, to_sql_datetime(to));
+    q.setString(3, to_sql_datetime(from));
+    Rs rs(q.executeQuery());
+    std::vector<ClosureSpan> out;
+    while (rs->next())
+        out.push_back({*from_sql_datetime(std::string(rs->getString(1))), *from_sql_datetime(std::string(rs->getString(2)))});
+    return out;
+}
+
 std::optional<DayInputs> MysqlVenueStore::day_inputs(VenueId id, Date d) {
     auto v = find_venue(id, Lock::none);
     if (!v) return std::nullopt;
     DayInputs in{*v, {}, {}};
     std::string day_start = to_sql_datetime(to_timepoint(d, 0));
     std::string day_end = to_sql_datetime(to_timepoint(add_days(d, 1), 0));
-    auto& cq = c_.prepare(
-        "SELECT DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(ends_at, '%Y-%m-%d %H:%i:%s') "
-        "FROM closures WHERE venue_id = ? AND starts_at < ? AND ends_at > ?");
-    cq.setUInt64(1, id);
-    cq.setString(2, day_end);
-    cq.setString(3, day_start);
-    Rs crs(cq.executeQuery());
-    while (crs->next())
-        in.closures.push_back(ClosureSpan{*from_sql_datetime(std::string(crs->getString(1))),
-                                          *from_sql_datetime(std::string(crs->getString(2)))});
+    in.closures = closures_between(id, to_timepoint(d, 0), to_timepoint(add_days(d, 1), 0));
     auto& bq = c_.prepare(
         "SELECT HOUR(slot_start) * 60 + MINUTE(slot_start) FROM booking_quanta "
         "WHERE venue_id = ? AND slot_start >= ? AND slot_start < ?");

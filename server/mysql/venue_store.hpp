@@ -45,6 +45,9 @@ public:
     // Halls matching the filters, smallest fitting first when a capacity is asked for.
     std::vector<booking::Venue> search(const VenueQuery& q);
     std::vector<booking::Closure> closures(booking::VenueId id);
+    // Closures overlapping [from, to).
+    std::vector<booking::ClosureSpan> closures_between(booking::VenueId id, booking::TimePoint from,
+                                                       booking::TimePoint to);
     std::optional<DayInputs> day_inputs(booking::VenueId id, booking::Date d);
 
 private:
