@@ -26,7 +26,7 @@ cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)" --target sharedhall sh_hello sh_booker
 
 export SH_RUN_DIR="$ROOT/.run/bench"
-export SH_MYSQL_PORT=33308 SH_REDIS_PORT=36381 SH_MYSQL_PASSWORD=sharedhall-bench SH_WECHAT_SECRET=bench-secret
+export SH_MYSQL_PORT=13308 SH_REDIS_PORT=16381 SH_MYSQL_PASSWORD=sharedhall-bench SH_WECHAT_SECRET=bench-secret
 mkdir -p "$SH_RUN_DIR"
 RESULTS="$SH_RUN_DIR/results.md"
 : >"$RESULTS"

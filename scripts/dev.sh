@@ -13,7 +13,7 @@ cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)" --target sharedhall
 
 export SH_RUN_DIR="$ROOT/.run/dev"
-export SH_MYSQL_PORT=33306 SH_REDIS_PORT=36379
+export SH_MYSQL_PORT=13306 SH_REDIS_PORT=16379
 export SH_MYSQL_PASSWORD="${SH_MYSQL_PASSWORD:-sharedhall-dev}"
 bash scripts/services.sh start
 

@@ -5,16 +5,18 @@
 #
 # Environment (defaults for development):
 #   SH_RUN_DIR         data, sockets, pid files and logs   (.run/dev)
-#   SH_MYSQL_PORT      MariaDB port                         (33306)
-#   SH_REDIS_PORT      Redis port                           (36379)
+#   SH_MYSQL_PORT      MariaDB port                         (13306)
+#   SH_REDIS_PORT      Redis port                           (16379)
 #   SH_MYSQL_USER / SH_MYSQL_PASSWORD / SH_MYSQL_DATABASE   (sharedhall / sharedhall-dev / sharedhall)
 # `stop` stops only the processes this script started (by their pid files).
+# Every port the project uses is below 32768: inside the ephemeral range (32768-60999) an outgoing
+# connection can hold the port just when a restarted server wants to listen on it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN_DIR="${SH_RUN_DIR:-$ROOT/.run/dev}"
-MYSQL_PORT="${SH_MYSQL_PORT:-33306}"
-REDIS_PORT="${SH_REDIS_PORT:-36379}"
+MYSQL_PORT="${SH_MYSQL_PORT:-13306}"
+REDIS_PORT="${SH_REDIS_PORT:-16379}"
 DB_USER="${SH_MYSQL_USER:-sharedhall}"
 DB_PASSWORD="${SH_MYSQL_PASSWORD:-sharedhall-dev}"
 DB_NAME="${SH_MYSQL_DATABASE:-sharedhall}"

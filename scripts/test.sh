@@ -18,8 +18,8 @@ cmake --build "$BUILD_DIR" -j "$JOBS"
 
 # Test services: their own ports and data folder, so a dev server can run beside them.
 export SH_RUN_DIR="$ROOT/.run/test"
-export SH_MYSQL_PORT="${SH_TEST_MYSQL_PORT:-33307}"
-export SH_REDIS_PORT="${SH_TEST_REDIS_PORT:-36380}"
+export SH_MYSQL_PORT="${SH_TEST_MYSQL_PORT:-13307}"
+export SH_REDIS_PORT="${SH_TEST_REDIS_PORT:-16380}"
 export SH_MYSQL_USER=sharedhall
 export SH_MYSQL_PASSWORD=sharedhall-test
 export SH_SOURCE_DIR="$ROOT"

@@ -28,6 +28,7 @@
 #include "server/http/server.hpp"
 #include "server/jobs/jobs.hpp"
 #include "server/mysql/database.hpp"
+#include "server/redis/async_client.hpp"
 #include "server/redis/redis_client.hpp"
 #include "server/workers/await.hpp"
 #include "server/workers/log.hpp"
@@ -129,10 +130,8 @@ int run_grant_role(const config::AppConfig& cfg, std::map<std::string, std::stri
 }
 
 // Runs an HTTP server with `router` until SIGINT/SIGTERM, then drains it.
-int serve_router(const config::HttpConfig& http_cfg, const http::Router& router, http::Metrics& metrics,
-                 http::AccessLog& access_log, const std::function<void(asio::io_context&)>& also = {}) {
-    asio::io_context ioc(http_cfg.io_threads);
-    if (also) also(ioc);
+int serve_router(asio::io_context& ioc, const config::HttpConfig& http_cfg, const http::Router& router,
+                 http::Metrics& metrics, http::AccessLog& access_log) {
     http::Server server(ioc, http_cfg, router, access_log, metrics);
     try {
         server.start();
@@ -180,22 +179,25 @@ int run_fake_wechat(const config::AppConfig& cfg, std::map<std::string, std::str
     http::Router router = fake.router();
     http::Metrics metrics;
     http::AccessLog access_log(false);
-    return serve_router(http_cfg, router, metrics, access_log);
+    asio::io_context ioc(http_cfg.io_threads);
+    return serve_router(ioc, http_cfg, router, metrics, access_log);
 }
 
 int run_serve(const config::AppConfig& cfg) {
     // get_driver_instance() is not thread-safe: once, here, before any pool thread uses it.
     sql::Driver* driver = sql::mysql::get_mysql_driver_instance();
+    asio::io_context ioc(cfg.http.io_threads);
     booking::SystemClock clock;
     mysql::Database db(driver, cfg.mysql);
     redis::Client redis(cfg.redis);
+    redis::AsyncClient fast_redis(ioc, cfg.redis);
     wechat::Client wx(cfg.wechat);
     api::AccessTokenProvider wx_token(wx, redis);
     api::RateLimiter limiter(redis);
     api::AuthService auth(cfg, clock, db, redis, wx, limiter);
     http::Metrics metrics;
     http::AccessLog access_log(cfg.http.access_log);
-    api::AvailabilityService availability(db, redis, clock);
+    api::AvailabilityService availability(db, redis, clock, &fast_redis);
     api::SlotClaims claims(redis);
     api::BookingCounters booking_counters;
     api::Services services{cfg,  clock,        db,     redis,  metrics,         wx, wx_token,
@@ -207,11 +209,14 @@ int run_serve(const config::AppConfig& cfg) {
         out += "# TYPE sh_jobs_expired_bookings_total counter\nsh_jobs_expired_bookings_total " +
                std::to_string(job_counters.expired_bookings.load()) + "\n";
     });
-    http::Router router = api::make_router(services);
-    return serve_router(cfg.http, router, metrics, access_log, [&](asio::io_context& ioc) {
-        asio::co_spawn(ioc, jobs::run_jobs(services, std::chrono::milliseconds(cfg.booking.jobs_interval_ms), job_counters),
-                       asio::detached);
+    metrics.add_source([&fast_redis](std::string& out) {
+        out += "# TYPE sh_redis_async_errors_total counter\nsh_redis_async_errors_total " +
+               std::to_string(fast_redis.errors()) + "\n";
     });
+    http::Router router = api::make_router(services);
+    asio::co_spawn(ioc, jobs::run_jobs(services, std::chrono::milliseconds(cfg.booking.jobs_interval_ms), job_counters),
+                   asio::detached);
+    return serve_router(ioc, cfg.http, router, metrics, access_log);
     // then, in reverse order: the access log flushes, the pools close
 }
 

@@ -54,6 +54,12 @@ std::string AvailabilityService::day_key(const redis::Client& r, booking::VenueI
 awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(booking::VenueId venue,
                                                                            booking::Date date) {
     auto& redis = redis_;
+    // A change of ours whose bump was missed: bump now, or keep away from the cache.
+    bool trust_cache = true;
+    if (is_unbumped(venue)) {
+        trust_cache = co_await bump(venue);
+        if (trust_cache) mark_bumped(venue);
+    }
     std::vector<std::string> keys = {version_key(redis, venue), day_key(redis, venue, date),
                                      held_key(redis, venue, date)};
     std::set<int> held;
@@ -64,9 +70,8 @@ awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(book
         std::string fresh = random_version();
         std::string now_ms = std::to_string(
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-        auto reply = co_await workers::run_on(
-            redis.pool(), redis.guard([&](redis::Conn& c) { return c.eval(read_day, keys, {fresh, now_ms}); }),
-            redis.acquire_timeout());
+        std::vector<std::string> args = {fresh, now_ms};  // (a braced list inside co_await trips g++ 12)
+        auto reply = co_await eval(read_day, keys, args);
         if (reply.type == redis::Reply::Type::array && reply.elements.size() == 3 &&
             reply.elements[0].type == redis::Reply::Type::string) {
             version = reply.elements[0].str;
@@ -75,7 +80,8 @@ awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(book
                 if (std::from_chars(m.str.data(), m.str.data() + m.str.size(), minute).ec == std::errc()) held.insert(minute);
             }
             const auto& cached = reply.elements[1];
-            if (cached.type == redis::Reply::Type::string && cached.str.size() > version->size() &&
+            if (trust_cache && redis_.config().availability_ttl_ms > 0 && cached.type == redis::Reply::Type::string &&
+                cached.str.size() > version->size() &&
                 cached.str.compare(0, version->size() + 1, *version + "|") == 0) {
                 // "VERSION|slot_minutes|encoded slots"
                 std::string_view rest(cached.str);
@@ -100,14 +106,12 @@ awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(book
         if (!inputs) co_return std::nullopt;
         Day d{inputs->venue.rules.slot_minutes,
               booking::base_slots(inputs->venue.rules, date, inputs->closures, inputs->booked), false};
-        if (version && redis_.config().availability_ttl_ms > 0) {
+        if (version && trust_cache && redis_.config().availability_ttl_ms > 0) {
             std::string body = std::to_string(d.slot_minutes) + "|" + booking::encode_slots(d.slots);
             std::string ttl = std::to_string(redis_.config().availability_ttl_ms);
             try {
-                co_await workers::run_on(
-                    redis.pool(),
-                    redis.guard([&](redis::Conn& c) { return c.eval(store_day, keys, {*version, body, ttl}); }),
-                    redis.acquire_timeout());
+                std::vector<std::string> args = {*version, body, ttl};
+                co_await eval(store_day, keys, args);
             } catch (const AppException&) {
             }
         }
@@ -118,15 +122,47 @@ awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(book
     co_return out;
 }
 
-awaitable<void> AvailabilityService::invalidate(booking::VenueId venue) {
+awaitable<redis::Reply> AvailabilityService::eval(const redis::Script& script, std::vector<std::string> keys,
+                                                  std::vector<std::string> args) {
+    if (fast_) co_return co_await fast_->eval(script, std::move(keys), std::move(args));
+    co_return co_await workers::run_on(
+        redis_.pool(), redis_.guard([&](redis::Conn& c) { return c.eval(script, keys, args); }), redis_.acquire_timeout());
+}
+
+awaitable<bool> AvailabilityService::bump(booking::VenueId venue) {
     std::string key = version_key(redis_, venue);
+    bool ok = false;
     try {
-        co_await workers::run_on(
-            redis_.pool(), redis_.guard([&](redis::Conn& c) { return c.command({"INCR", key}); }),
-            redis_.acquire_timeout());
+        if (fast_) {
+            std::vector<std::string> args = {"INCR", key};
+            ok = (co_await fast_->command(args)).type == redis::Reply::Type::integer;
+        } else {
+            auto r = co_await workers::run_on(
+                redis_.pool(), redis_.guard([&](redis::Conn& c) { return c.command({"INCR", key}); }),
+                redis_.acquire_timeout());
+            ok = r.type == redis::Reply::Type::integer;
+        }
     } catch (const AppException&) {
-        // Bounded by the day entries' TTL.
     }
+    co_return ok;
+}
+
+awaitable<void> AvailabilityService::invalidate(booking::VenueId venue) {
+    if (co_await bump(venue)) co_return;
+    // Missed: this instance does not trust the hall's cached days until a bump succeeds (other
+    // instances' entries are bounded by the TTL).
+    std::lock_guard lock(mu_);
+    unbumped_.insert(venue);
+}
+
+bool AvailabilityService::is_unbumped(booking::VenueId venue) {
+    std::lock_guard lock(mu_);
+    return unbumped_.count(venue) > 0;
+}
+
+void AvailabilityService::mark_bumped(booking::VenueId venue) {
+    std::lock_guard lock(mu_);
+    unbumped_.erase(venue);
 }
 
 }  // namespace sh::api

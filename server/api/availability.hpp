@@ -6,22 +6,27 @@
 //    random, so a lost key can never make old entries look current.
 //  - {hall:ID}:day:DATE holds "VERSION|base slots" for 60 s. It is used only when its version is
 //    the current one, and a rebuild stores its result only if the version did not move while it
-//    read MySQL: a healthy Redis never serves a state older than the last committed change; a
-//    bump that failed (Redis down at that moment) is bounded by the TTL.
+//    read MySQL: a healthy Redis never serves a state older than the last committed change. A
+//    bump that failed (Redis unreachable at that moment) makes this instance bypass the hall's
+//    cache until a bump succeeds; other instances are bounded by the TTL.
 //  - "past" and "held" are applied per request; with Redis down everything comes from MySQL and
 //    "held" is not shown.
 #include <functional>
+#include <mutex>
 #include <set>
 
 #include "booking/availability.hpp"
 #include "server/api/services.hpp"
+#include "server/redis/async_client.hpp"
 
 namespace sh::api {
 
 class AvailabilityService {
 public:
-    AvailabilityService(mysql::Database& db, redis::Client& redis, const booking::Clock& clock)
-        : db_(db), redis_(redis), clock_(clock) {}
+    // `fast`, when given, serves the Redis calls of this hot path from the I/O threads.
+    AvailabilityService(mysql::Database& db, redis::Client& redis, const booking::Clock& clock,
+                        redis::AsyncClient* fast = nullptr)
+        : db_(db), redis_(redis), clock_(clock), fast_(fast) {}
 
     struct Day {
         int slot_minutes = 0;
@@ -42,6 +47,16 @@ private:
     mysql::Database& db_;
     redis::Client& redis_;
     const booking::Clock& clock_;
+    redis::AsyncClient* fast_;
+    std::mutex mu_;
+    std::set<booking::VenueId> unbumped_;  // halls whose version bump failed here
+
+    awaitable<bool> bump(booking::VenueId venue);
+    bool is_unbumped(booking::VenueId venue);
+    void mark_bumped(booking::VenueId venue);
+
+    awaitable<redis::Reply> eval(const redis::Script& script, std::vector<std::string> keys,
+                                 std::vector<std::string> args);
 };
 
 }  // namespace sh::api

@@ -24,7 +24,7 @@ using test::Stack;
 namespace {
 
 test::OwnServices& own() {
-    static test::OwnServices s("bookings-e2e", 33415, 36415);
+    static test::OwnServices s("bookings-e2e", 13415, 16415);
     return s;
 }
 

@@ -11,7 +11,7 @@ using test::Stack;
 namespace {
 
 test::OwnServices& own() {
-    static test::OwnServices s("login-e2e", 33413, 36413);
+    static test::OwnServices s("login-e2e", 13413, 16413);
     return s;
 }
 

@@ -23,7 +23,7 @@ using namespace std::chrono_literals;
 namespace {
 
 test::OwnServices& own() {
-    static test::OwnServices s("mysql-it", 33410, 0);
+    static test::OwnServices s("mysql-it", 13410, 0);
     return s;
 }
 

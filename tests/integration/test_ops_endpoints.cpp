@@ -17,7 +17,7 @@ namespace {
 constexpr std::uint16_t http_port = 18412;
 
 test::OwnServices& own() {
-    static test::OwnServices s("ops-it", 33412, 36412);
+    static test::OwnServices s("ops-it", 13412, 16412);
     return s;
 }
 

@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 namespace {
 
 test::OwnServices& own() {
-    static test::OwnServices s("redis-it", 0, 36411);
+    static test::OwnServices s("redis-it", 0, 16411);
     return s;
 }
 

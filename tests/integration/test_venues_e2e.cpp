@@ -17,7 +17,7 @@ using test::Stack;
 namespace {
 
 test::OwnServices& own() {
-    static test::OwnServices s("venues-e2e", 33414, 36414);
+    static test::OwnServices s("venues-e2e", 13414, 16414);
     return s;
 }
 

@@ -24,7 +24,7 @@ std::string env_or(const char* name, const std::string& fallback) {
 config::MysqlConfig shared_mysql() {
     config::MysqlConfig c;
     c.host = "127.0.0.1";
-    c.port = static_cast<std::uint16_t>(std::stoi(env_or("SH_MYSQL_PORT", "33307")));
+    c.port = static_cast<std::uint16_t>(std::stoi(env_or("SH_MYSQL_PORT", "13307")));
     c.user = env_or("SH_MYSQL_USER", "sharedhall");
     c.password = env_or("SH_MYSQL_PASSWORD", "sharedhall-test");
     c.database = "sharedhall";
@@ -36,7 +36,7 @@ config::MysqlConfig shared_mysql() {
 config::RedisConfig shared_redis() {
     config::RedisConfig c;
     c.host = "127.0.0.1";
-    c.port = static_cast<std::uint16_t>(std::stoi(env_or("SH_REDIS_PORT", "36380")));
+    c.port = static_cast<std::uint16_t>(std::stoi(env_or("SH_REDIS_PORT", "16380")));
     c.key_prefix = "sh:t" + std::to_string(::getpid()) + ":";
     return c;
 }
