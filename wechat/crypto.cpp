@@ -8,6 +8,8 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "server/workers/hex.hpp"
+
 namespace sh::wechat {
 
 std::optional<std::string> base64_decode(std::string_view in) {
@@ -28,14 +30,7 @@ std::optional<std::string> base64_decode(std::string_view in) {
 std::string sha1_hex(std::string_view data) {
     unsigned char md[SHA_DIGEST_LENGTH];
     SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(2 * SHA_DIGEST_LENGTH);
-    for (unsigned char b : md) {
-        out.push_back(hex[b >> 4]);
-        out.push_back(hex[b & 0xf]);
-    }
-    return out;
+    return to_hex(md, sizeof md);
 }
 
 bool check_signature(std::string_view raw_data, std::string_view session_key,

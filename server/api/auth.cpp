@@ -7,6 +7,7 @@
 
 #include "server/mysql/user_store.hpp"
 #include "server/workers/await.hpp"
+#include "server/workers/hex.hpp"
 #include "server/workers/log.hpp"
 
 namespace sh::api {
@@ -31,13 +32,14 @@ AuthService::AuthService(const config::AppConfig& cfg, const booking::Clock& clo
 std::string AuthService::hash_token(const std::string& token) {
     unsigned char md[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), md);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : md) {
-        out.push_back(hex[b >> 4]);
-        out.push_back(hex[b & 0xf]);
-    }
-    return out;
+    return to_hex(md, sizeof md);
+}
+
+std::string random_hex(std::size_t bytes) {
+    std::string raw(bytes, '\0');
+    auto* p = reinterpret_cast<unsigned char*>(raw.data());
+    if (RAND_bytes(p, static_cast<int>(bytes)) != 1) throw std::runtime_error("RAND_bytes failed");
+    return to_hex(p, bytes);
 }
 
 std::string AuthService::new_token() {

@@ -22,6 +22,9 @@
 
 namespace sh::api {
 
+// `bytes` random bytes from the CSPRNG, as hex: unguessable identifiers (claim tokens, holds).
+std::string random_hex(std::size_t bytes);
+
 struct LoginResult {
     std::string token;
     int expires_in;

@@ -1,6 +1,4 @@
 // Bookings: create (Redis claim, then the MySQL guard), read, cancel, approve, reject.
-#include <openssl/rand.h>
-
 #include "server/api/availability.hpp"
 #include "server/api/claims.hpp"
 #include "server/api/handlers.hpp"
@@ -53,18 +51,6 @@ std::optional<std::string> idempotency_key(const Request& req) {
     for (char c : *k) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
     if (!ok) throw field_error("Idempotency-Key", "1 to 64 of [A-Za-z0-9_-]");
     return std::string(*k);
-}
-
-std::string random_token() {
-    unsigned char b[12];
-    RAND_bytes(b, sizeof b);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out = "r:";
-    for (unsigned char c : b) {
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 0xf]);
-    }
-    return out;
 }
 
 booking::Quotas quotas(const Services& svc) {
@@ -128,7 +114,7 @@ awaitable<std::string> claim_token(Services& svc, const booking::Principal& me, 
                                    const std::optional<booking::IdempotencyKey>& idem,
                                    const std::optional<std::string>& hold_id, std::optional<Hold>& hold) {
     std::string token = idem ? "k:" + AuthService::hash_token(std::to_string(me.user_id) + ":" + idem->key)
-                             : random_token();
+                             : "r:" + random_hex(12);
     if (hold_id) {
         hold = co_await find_hold(svc, *hold_id);
         if (hold && hold->user_id == me.user_id) {

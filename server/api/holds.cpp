@@ -1,8 +1,6 @@
 // Holds: a user picks a slot and fills in the form while others see it "held". Advisory and in
 // Redis only: the claim of the quanta with a few minutes' TTL under the hold's token. A booking
 // that names its hold passes its own claim; if Redis lost the hold, MySQL's key decides.
-#include <openssl/rand.h>
-
 #include "server/api/availability.hpp"
 #include "server/api/claims.hpp"
 #include "server/api/handlers.hpp"
@@ -53,17 +51,7 @@ std::string record_key(redis::Client& r, booking::VenueId v, const std::string& 
     return r.key("{hall:" + std::to_string(v) + "}:hold:" + id);
 }
 
-std::string new_hold_id(booking::VenueId v) {
-    unsigned char b[8];
-    RAND_bytes(b, sizeof b);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out = std::to_string(v) + "-";
-    for (unsigned char c : b) {
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 0xf]);
-    }
-    return out;
-}
+std::string new_hold_id(booking::VenueId v) { return std::to_string(v) + "-" + random_hex(8); }
 
 long long now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -9,6 +9,7 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+#include "server/redis/reply.hpp"
 #include "server/workers/log.hpp"
 
 namespace sh::redis {
@@ -17,22 +18,6 @@ using booking::AppException;
 using booking::Errc;
 
 namespace {
-
-Reply convert(const redisReply* r) {
-    Reply out;
-    switch (r->type) {
-        case REDIS_REPLY_STRING: out.type = Reply::Type::string; out.str.assign(r->str, r->len); break;
-        case REDIS_REPLY_STATUS: out.type = Reply::Type::status; out.str.assign(r->str, r->len); break;
-        case REDIS_REPLY_ERROR: out.type = Reply::Type::error; out.str.assign(r->str, r->len); break;
-        case REDIS_REPLY_INTEGER: out.type = Reply::Type::integer; out.integer = r->integer; break;
-        case REDIS_REPLY_ARRAY:
-            out.type = Reply::Type::array;
-            for (std::size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
-            break;
-        default: out.type = Reply::Type::nil;
-    }
-    return out;
-}
 
 // One command in flight: completed exactly once, by its reply, its deadline or a disconnect.
 struct OpBase {
@@ -178,7 +163,7 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
             op->complete(std::make_exception_ptr(AppException(Errc::redis_unavailable)), std::nullopt);
             return;
         }
-        op->complete(nullptr, convert(static_cast<redisReply*>(reply)));
+        op->complete(nullptr, to_reply(static_cast<redisReply*>(reply)));
     }
 
     void submit(const std::shared_ptr<OpBase>& op, const std::vector<std::string>& args) {

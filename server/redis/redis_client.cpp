@@ -1,4 +1,5 @@
 #include "server/redis/redis_client.hpp"
+#include "server/redis/reply.hpp"
 
 #include <sys/socket.h>
 
@@ -7,6 +8,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "server/workers/hex.hpp"
 #include "server/workers/log.hpp"
 #include <openssl/sha.h>
 
@@ -17,7 +19,28 @@ using booking::Errc;
 
 namespace {
 
-Reply convert(const redisReply* r) {
+timeval to_timeval(int ms) {
+    timeval tv{};
+    tv.tv_sec = ms / 1000;
+    tv.tv_usec = (ms % 1000) * 1000;
+    return tv;
+}
+
+std::string sha1_hex(const std::string& data) {
+    unsigned char md[SHA_DIGEST_LENGTH];
+    SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+    return to_hex(md, sizeof md);
+}
+
+std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+Reply to_reply(const redisReply* r) {
     Reply out;
     switch (r->type) {
         case REDIS_REPLY_STRING:
@@ -39,40 +62,13 @@ Reply convert(const redisReply* r) {
         case REDIS_REPLY_ARRAY:
             out.type = Reply::Type::array;
             out.elements.reserve(r->elements);
-            for (std::size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
+            for (std::size_t i = 0; i < r->elements; ++i) out.elements.push_back(to_reply(r->element[i]));
             break;
         default:
             out.type = Reply::Type::nil;
     }
     return out;
 }
-
-timeval to_timeval(int ms) {
-    timeval tv{};
-    tv.tv_sec = ms / 1000;
-    tv.tv_usec = (ms % 1000) * 1000;
-    return tv;
-}
-
-std::string sha1_hex(const std::string& data) {
-    unsigned char md[SHA_DIGEST_LENGTH];
-    SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : md) {
-        out.push_back(hex[b >> 4]);
-        out.push_back(hex[b & 0xf]);
-    }
-    return out;
-}
-
-std::int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-}  // namespace
 
 Script::Script(std::string src) : source(std::move(src)), sha1(sha1_hex(source)) {}
 
@@ -146,7 +142,7 @@ Reply Conn::command(const std::vector<std::string_view>& args) {
         throw AppException(Errc::redis_unavailable);
     }
     std::unique_ptr<redisReply, decltype(&freeReplyObject)> holder(raw, freeReplyObject);
-    return convert(raw);
+    return to_reply(raw);
 }
 
 Reply Conn::eval(const Script& script, const std::vector<std::string>& keys,
