@@ -30,8 +30,6 @@ void append_json_escaped(std::string& out, std::string_view s) {
 }
 
 namespace {
-std::atomic<std::uint64_t> next_log_id{1};
-
 // "2026-11-26T13:20:14.909Z", reformatting the seconds only when they change.
 void append_timestamp(std::string& out) {
     using namespace std::chrono;
@@ -60,7 +58,7 @@ void append_number(std::string& out, std::uint64_t v) {
 }  // namespace
 
 AccessLog::AccessLog(bool enabled, std::FILE* out)
-    : enabled_(enabled), out_(out), id_(next_log_id.fetch_add(1)) {
+    : enabled_(enabled), out_(out) {
     if (enabled_) writer_ = std::thread([this] { run(); });
 }
 
@@ -72,16 +70,6 @@ AccessLog::~AccessLog() {
     }
     cv_.notify_one();
     writer_.join();
-}
-
-AccessLog::Shard& AccessLog::local_shard() {
-    thread_local std::vector<std::pair<std::uint64_t, Shard*>> mine;
-    for (auto& [id, shard] : mine)
-        if (id == id_) return *shard;
-    std::lock_guard lock(mu_);
-    shards_.push_back(std::make_unique<Shard>());
-    mine.emplace_back(id_, shards_.back().get());
-    return *shards_.back();
 }
 
 void AccessLog::write(const AccessEntry& e) {
@@ -112,22 +100,21 @@ void AccessLog::write(const AccessEntry& e) {
     append_json_escaped(line, e.client_ip);
     line += "\"}\n";
 
-    Shard& shard = local_shard();
+    Shard& shard = shards_.local();
     std::lock_guard lock(shard.mu);
     shard.buffer += line;
 }
 
 std::string AccessLog::collect() {
     std::string out;
-    std::lock_guard lock(mu_);
-    for (auto& shard : shards_) {
-        std::lock_guard l(shard->mu);
-        if (out.empty()) out.swap(shard->buffer);
+    shards_.for_each([&out](Shard& shard) {
+        std::lock_guard l(shard.mu);
+        if (out.empty()) out.swap(shard.buffer);
         else {
-            out += shard->buffer;
-            shard->buffer.clear();
+            out += shard.buffer;
+            shard.buffer.clear();
         }
-    }
+    });
     return out;
 }
 

@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "server/http/thread_shards.hpp"
+
 namespace sh::http {
 
 struct AccessEntry {
@@ -41,16 +43,14 @@ private:
         std::mutex mu;
         std::string buffer;
     };
-    Shard& local_shard();
     std::string collect();
     void run();
 
     bool enabled_;
     std::FILE* out_;
-    std::uint64_t id_;  // tells this log's thread-local shards from those of an earlier one
-    std::mutex mu_;     // guards shards_, stopping_, and serialises writes to out_
+    ThreadShards<Shard> shards_;
+    std::mutex mu_;  // guards stopping_
     std::condition_variable cv_;
-    std::vector<std::unique_ptr<Shard>> shards_;
     bool stopping_ = false;
     std::thread writer_;
 };

@@ -7,26 +7,12 @@
 namespace sh::http {
 
 namespace {
-std::atomic<std::uint64_t> next_metrics_id{1};
-
 std::string format_double(double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.6g", v);
     return buf;
 }
 }  // namespace
-
-Metrics::Metrics() : id_(next_metrics_id.fetch_add(1)) {}
-
-Metrics::Shard& Metrics::local_shard() {
-    thread_local std::vector<std::pair<std::uint64_t, Shard*>> mine;
-    for (auto& [id, shard] : mine)
-        if (id == id_) return *shard;
-    std::lock_guard lock(mu_);
-    shards_.push_back(std::make_unique<Shard>());
-    mine.emplace_back(id_, shards_.back().get());
-    return *shards_.back();
-}
 
 void Metrics::observe(std::string_view method, std::string_view route, int status,
                       double seconds) {
@@ -38,7 +24,7 @@ void Metrics::observe(std::string_view method, std::string_view route, int statu
         }
     // Route patterns, not paths, are the labels: the label set stays bounded.
     Key key{method.data(), route.data(), route.size(), status};
-    Shard& shard = local_shard();
+    Shard& shard = shards_.local();
     std::lock_guard lock(shard.mu);
     Series& s = shard.series[key];
     ++s.count;
@@ -56,19 +42,19 @@ std::string Metrics::render() const {
     std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests;
     std::map<std::string, Series> latency;
     std::vector<std::function<void(std::string&)>> sources;
+    shards_.for_each([&](Shard& shard) {
+        std::lock_guard l(shard.mu);
+        for (const auto& [k, s] : shard.series) {
+            std::string route(k.route, k.route_len);
+            requests[{k.method, route, k.status}] += s.count;
+            auto& agg = latency[route];
+            agg.count += s.count;
+            agg.sum += s.sum;
+            for (std::size_t i = 0; i < agg.counts.size(); ++i) agg.counts[i] += s.counts[i];
+        }
+    });
     {
         std::lock_guard lock(mu_);
-        for (const auto& shard : shards_) {
-            std::lock_guard l(shard->mu);
-            for (const auto& [k, s] : shard->series) {
-                std::string route(k.route, k.route_len);
-                requests[{k.method, route, k.status}] += s.count;
-                auto& agg = latency[route];
-                agg.count += s.count;
-                agg.sum += s.sum;
-                for (std::size_t i = 0; i < agg.counts.size(); ++i) agg.counts[i] += s.counts[i];
-            }
-        }
         sources = sources_;
     }
     std::string out;

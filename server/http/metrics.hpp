@@ -14,13 +14,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/http/thread_shards.hpp"
+
 namespace sh::http {
 
 class Metrics {
 public:
     static constexpr std::array<double, 12> buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                        0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
-    Metrics();
 
     // `method` and `route` must outlive the Metrics (route patterns and literals do).
     void observe(std::string_view method, std::string_view route, int status, double seconds);
@@ -56,11 +57,9 @@ private:
         std::mutex mu;
         std::unordered_map<Key, Series, KeyHash> series;
     };
-    Shard& local_shard();
 
-    std::uint64_t id_;
-    mutable std::mutex mu_;
-    std::vector<std::unique_ptr<Shard>> shards_;
+    ThreadShards<Shard> shards_;
+    mutable std::mutex mu_;  // guards sources_
     std::vector<std::function<void(std::string&)>> sources_;
 };
 
