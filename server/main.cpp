@@ -197,7 +197,7 @@ int run_serve(const config::AppConfig& cfg) {
     api::AuthService auth(cfg, clock, db, redis, wx, limiter);
     http::Metrics metrics;
     http::AccessLog access_log(cfg.http.access_log);
-    api::AvailabilityService availability(db, redis, clock, &fast_redis);
+    api::AvailabilityService availability(db, redis, fast_redis, clock);
     api::SlotClaims claims(redis);
     api::BookingCounters booking_counters;
     api::Services services{cfg,  clock,        db,     redis,  metrics,         wx, wx_token,

@@ -71,7 +71,7 @@ awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(book
         std::string now_ms = std::to_string(
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
         std::vector<std::string> args = {fresh, now_ms};  // (a braced list inside co_await trips g++ 12)
-        auto reply = co_await eval(read_day, keys, args);
+        auto reply = co_await fast_.eval(read_day, keys, args);
         if (reply.type == redis::Reply::Type::array && reply.elements.size() == 3 &&
             reply.elements[0].type == redis::Reply::Type::string) {
             version = reply.elements[0].str;
@@ -111,7 +111,7 @@ awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(book
             std::string ttl = std::to_string(redis_.config().availability_ttl_ms);
             try {
                 std::vector<std::string> args = {*version, body, ttl};
-                co_await eval(store_day, keys, args);
+                co_await fast_.eval(store_day, keys, args);
             } catch (const AppException&) {
             }
         }
@@ -122,26 +122,12 @@ awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(book
     co_return out;
 }
 
-awaitable<redis::Reply> AvailabilityService::eval(const redis::Script& script, std::vector<std::string> keys,
-                                                  std::vector<std::string> args) {
-    if (fast_) co_return co_await fast_->eval(script, std::move(keys), std::move(args));
-    co_return co_await workers::run_on(
-        redis_.pool(), redis_.guard([&](redis::Conn& c) { return c.eval(script, keys, args); }), redis_.acquire_timeout());
-}
-
 awaitable<bool> AvailabilityService::bump(booking::VenueId venue) {
     std::string key = version_key(redis_, venue);
     bool ok = false;
     try {
-        if (fast_) {
-            std::vector<std::string> args = {"INCR", key};
-            ok = (co_await fast_->command(args)).type == redis::Reply::Type::integer;
-        } else {
-            auto r = co_await workers::run_on(
-                redis_.pool(), redis_.guard([&](redis::Conn& c) { return c.command({"INCR", key}); }),
-                redis_.acquire_timeout());
-            ok = r.type == redis::Reply::Type::integer;
-        }
+        std::vector<std::string> args = {"INCR", key};
+        ok = (co_await fast_.command(args)).type == redis::Reply::Type::integer;
     } catch (const AppException&) {
     }
     co_return ok;

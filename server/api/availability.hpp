@@ -23,10 +23,11 @@ namespace sh::api {
 
 class AvailabilityService {
 public:
-    // `fast`, when given, serves the Redis calls of this hot path from the I/O threads.
-    AvailabilityService(mysql::Database& db, redis::Client& redis, const booking::Clock& clock,
-                        redis::AsyncClient* fast = nullptr)
-        : db_(db), redis_(redis), clock_(clock), fast_(fast) {}
+    // `fast` serves the Redis calls of this hot path from the I/O threads; `redis` names keys
+    // and holds the settings (both clients share one configuration).
+    AvailabilityService(mysql::Database& db, redis::Client& redis, redis::AsyncClient& fast,
+                        const booking::Clock& clock)
+        : db_(db), redis_(redis), fast_(fast), clock_(clock) {}
 
     struct Day {
         int slot_minutes = 0;
@@ -46,17 +47,14 @@ public:
 private:
     mysql::Database& db_;
     redis::Client& redis_;
+    redis::AsyncClient& fast_;
     const booking::Clock& clock_;
-    redis::AsyncClient* fast_;
     std::mutex mu_;
     std::set<booking::VenueId> unbumped_;  // halls whose version bump failed here
 
     awaitable<bool> bump(booking::VenueId venue);
     bool is_unbumped(booking::VenueId venue);
     void mark_bumped(booking::VenueId venue);
-
-    awaitable<redis::Reply> eval(const redis::Script& script, std::vector<std::string> keys,
-                                 std::vector<std::string> args);
 };
 
 }  // namespace sh::api

@@ -349,15 +349,14 @@ std::optional<DayInputs> MysqlVenueStore::day_inputs(VenueId id, Date d) {
     auto v = find_venue(id, Lock::none);
     if (!v) return std::nullopt;
     DayInputs in{*v, {}, {}};
-    std::string day_start = to_sql_datetime(to_timepoint(d, 0));
-    std::string day_end = to_sql_datetime(to_timepoint(add_days(d, 1), 0));
-    in.closures = closures_between(id, to_timepoint(d, 0), to_timepoint(add_days(d, 1), 0));
+    TimePoint day_start = to_timepoint(d, 0), day_end = to_timepoint(add_days(d, 1), 0);
+    in.closures = closures_between(id, day_start, day_end);
     auto& bq = c_.prepare(
         "SELECT HOUR(slot_start) * 60 + MINUTE(slot_start) FROM booking_quanta "
         "WHERE venue_id = ? AND slot_start >= ? AND slot_start < ?");
     bq.setUInt64(1, id);
-    bq.setString(2, day_start);
-    bq.setString(3, day_end);
+    bq.setString(2, to_sql_datetime(day_start));
+    bq.setString(3, to_sql_datetime(day_end));
     Rs brs(bq.executeQuery());
     while (brs->next()) in.booked.insert(brs->getInt(1));
     return in;
