@@ -20,6 +20,7 @@ using namespace sh;
 using nlohmann::json;
 using test::ApiResult;
 using test::Stack;
+using test::error_code;
 
 namespace {
 
@@ -35,10 +36,6 @@ json open_config() {
                 {"booking", {{"max_active_per_user", 1000}, {"max_per_user_per_day", 1000},
                              {"max_minutes_per_user_per_week", 10080}}},
                 {"mysql", {{"pool_size", 8}}}};
-}
-
-std::string error_code(const ApiResult& r) {
-    return r.body.is_object() && r.body.contains("error") ? r.body["error"]["code"].get<std::string>() : "";
 }
 
 booking::Date tomorrow() { return booking::add_days(booking::to_local(std::chrono::system_clock::now()).date, 1); }

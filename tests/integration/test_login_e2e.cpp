@@ -7,16 +7,13 @@
 using namespace sh;
 using nlohmann::json;
 using test::Stack;
+using test::error_code;
 
 namespace {
 
 test::OwnServices& own() {
     static test::OwnServices s("login-e2e", 13413, 16413);
     return s;
-}
-
-std::string error_code(const test::ApiResult& r) {
-    return r.body.is_object() && r.body.contains("error") ? r.body["error"]["code"].get<std::string>() : "";
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "server/redis/redis_client.hpp"
 #include "server/workers/await.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/redis_scripts.hpp"
 #include "tests/support/services.hpp"
 #include "tests/support/sync.hpp"
 
@@ -90,15 +91,7 @@ TEST_CASE("a reply arriving after its caller's timeout does no harm to later com
     auto k = r.key("late");
     cmd(r, {"SET", k, "right-value"});
     // A script that keeps Redis busy for a second, then answers "late-reply".
-    const redis::Script slow(R"lua(
-local t = redis.call('TIME')
-local start = tonumber(t[1]) * 1000000 + tonumber(t[2])
-while true do
-  t = redis.call('TIME')
-  if tonumber(t[1]) * 1000000 + tonumber(t[2]) - start > 1000000 then break end
-end
-return 'late-reply'
-)lua");
+    const redis::Script slow = test::busy_script(1000000);
     auto t0 = std::chrono::steady_clock::now();
     CHECK(unavailable([&] { rrun(r, [&](redis::Conn& c) { return c.eval(slow, {}, {}); }); }));
     CHECK(std::chrono::steady_clock::now() - t0 < 600ms);  // gave up long before the reply

@@ -12,6 +12,7 @@
 
 #include "server/redis/async_client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/redis_scripts.hpp"
 #include "tests/support/services.hpp"
 
 using namespace sh;
@@ -98,15 +99,7 @@ TEST_CASE("async: a reply arriving after its caller's deadline does no harm") {
     wait_up(loop, r);
     auto k = r.key("async:late");
     loop.run(r.command({"SET", k, "right-value"}));
-    const redis::Script slow(R"lua(
-local t = redis.call('TIME')
-local start = tonumber(t[1]) * 1000000 + tonumber(t[2])
-while true do
-  t = redis.call('TIME')
-  if tonumber(t[1]) * 1000000 + tonumber(t[2]) - start > 500000 then break end
-end
-return 'late-reply'
-)lua");
+    const redis::Script slow = test::busy_script(500000);
     auto t0 = std::chrono::steady_clock::now();
     CHECK(unavailable([&] { loop.run(r.eval(slow, {}, {})); }));
     CHECK(std::chrono::steady_clock::now() - t0 < 400ms);

@@ -13,16 +13,13 @@
 using namespace sh;
 using nlohmann::json;
 using test::Stack;
+using test::error_code;
 
 namespace {
 
 test::OwnServices& own() {
     static test::OwnServices s("venues-e2e", 13414, 16414);
     return s;
-}
-
-std::string error_code(const test::ApiResult& r) {
-    return r.body.is_object() && r.body.contains("error") ? r.body["error"]["code"].get<std::string>() : "";
 }
 
 // A future Monday (weekday hours apply) a few days out.

@@ -25,6 +25,11 @@ struct ApiResult {
     std::string retry_after;
 };
 
+// The error envelope's code, or "" for a body without one.
+inline std::string error_code(const ApiResult& r) {
+    return r.body.is_object() && r.body.contains("error") ? r.body["error"]["code"].get<std::string>() : "";
+}
+
 class Stack {
 public:
     // `extra` is merged into every server's config (e.g. {"auth":{"cache_ttl_s":2}}).
