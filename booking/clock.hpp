@@ -1,5 +1,6 @@
 #pragma once
-// The one source of time. Production uses SystemClock; tests set a ManualClock.
+// The one source of time. Production uses SystemClock; unit tests a ManualClock; end-to-end
+// tests a ShiftedClock (the system clock moved by an offset the test sets).
 #include <atomic>
 #include <chrono>
 
@@ -29,6 +30,22 @@ public:
 
 private:
     std::atomic<TimePoint::rep> t_;
+};
+
+// Time flows as on the system clock, from wherever a test put it.
+class ShiftedClock final : public Clock {
+public:
+    explicit ShiftedClock(std::chrono::milliseconds offset) : offset_(offset.count()) {}
+    TimePoint now() const override {
+        return std::chrono::system_clock::now() + std::chrono::milliseconds(offset_.load());
+    }
+    void set(TimePoint t) {
+        offset_ = std::chrono::duration_cast<std::chrono::milliseconds>(t - std::chrono::system_clock::now()).count();
+    }
+    void advance(std::chrono::milliseconds d) { offset_ += d.count(); }
+
+private:
+    std::atomic<long long> offset_;
 };
 
 }  // namespace sh::booking

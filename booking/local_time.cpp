@@ -44,4 +44,11 @@ std::optional<TimePoint> from_sql_datetime(std::string_view s) {
     return std::chrono::system_clock::from_time_t(utc);
 }
 
+std::optional<TimePoint> from_iso(std::string_view s) {
+    if (s.size() != 25 || s[10] != 'T' || s.substr(19) != "+08:00") return std::nullopt;
+    std::string sql(s.substr(0, 19));
+    sql[10] = ' ';
+    return from_sql_datetime(sql);
+}
+
 }  // namespace sh::booking

@@ -15,5 +15,7 @@ std::string to_sql_datetime(TimePoint t);
 std::optional<TimePoint> from_sql_datetime(std::string_view s);
 // "2026-11-26T21:05:00+08:00"
 std::string to_iso(TimePoint t);
+// The same form back (only +08:00, the service's zone).
+std::optional<TimePoint> from_iso(std::string_view s);
 
 }  // namespace sh::booking

@@ -128,8 +128,51 @@ std::vector<TimePoint> quanta_of(Date d, int start, int end) {
     return out;
 }
 
+std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q) {
+    switch (p.role) {
+        case Role::district_admin: return std::nullopt;
+        case Role::street_admin: q.street_id = p.street_id.value_or(0); return std::nullopt;
+        case Role::manager: q.buildings = p.building_ids; return std::nullopt;
+        case Role::member: break;
+    }
+    return make_error(Errc::forbidden, "Only managers and admins list the bookings of halls.");
+}
+
 bool can_view_booking(const Principal& p, const Booking& b) {
     return b.user_id == p.user_id || can_manage_building(p, b.building_id, b.street_id);
+}
+
+std::optional<AppError> check_reason(const std::string& reason, int max_chars, bool required) {
+    auto n = utf8_length(reason);
+    if (!n) return make_error(Errc::validation, "reason: not valid UTF-8", {{"field", "reason"}});
+    if (required && *n == 0) return make_error(Errc::validation, "reason: is required", {{"field", "reason"}});
+    if (*n > static_cast<std::size_t>(max_chars))
+        return make_error(Errc::validation, "reason: at most " + std::to_string(max_chars) + " characters",
+                          {{"field", "reason"}, {"max_chars", max_chars}});
+    return std::nullopt;
+}
+
+namespace {
+std::optional<AppError> check_ban(const std::optional<TimePoint>& ban, TimePoint now) {
+    if (ban && *ban > now)
+        return rule(Errc::banned, "You may book again from " + format_local(to_local(*ban)) + ".",
+                    {{"until", to_iso(*ban)}});
+    return std::nullopt;
+}
+}  // namespace
+
+std::optional<AppError> check_hold(BookingStore& s, const Principal& me, const BookingRequest& req,
+                                   const Quotas& quotas, TimePoint now) {
+    auto ban = s.lock_user(me.user_id);
+    if (!ban) return make_error(Errc::unauthorized);
+    if (auto e = check_ban(*ban, now)) return e;
+    auto venue = s.find_venue(req.venue_id, Lock::none);
+    if (!venue) return make_error(Errc::not_found, "No such hall.");
+    TimePoint start = to_timepoint(req.date, req.start), end = to_timepoint(req.date, req.end);
+    if (auto e = check_request(*venue, req, now, s.closures_between(req.venue_id, start, end))) return e;
+    if (auto e = check_quotas(quotas, s.usage(me.user_id, req.date, now), req.end - req.start)) return e;
+    if (s.any_quanta_between(req.venue_id, start, end)) return make_error(Errc::slot_taken);
+    return std::nullopt;
 }
 
 Result<BookOutcome> book(BookingStore& s, const Principal& me, const BookingRequest& req, const Quotas& quotas,
@@ -146,9 +189,7 @@ Result<BookOutcome> book(BookingStore& s, const Principal& me, const BookingRequ
     // The user's row first, then the counts: two requests of one user cannot both pass a limit.
     auto ban = s.lock_user(me.user_id);
     if (!ban) return make_error(Errc::unauthorized);
-    if (*ban && **ban > now)
-        return rule(Errc::banned, "You may book again from " + format_local(to_local(**ban)) + ".",
-                    {{"until", to_iso(**ban)}});
+    if (auto e = check_ban(*ban, now)) return *e;
     // The hall row shared: a closure or rules change (exclusive) cannot commit blind to us.
     auto venue = s.find_venue(req.venue_id, Lock::shared);
     if (!venue) return make_error(Errc::not_found, "No such hall.");
@@ -179,6 +220,7 @@ Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id, const
     auto b = s.find_booking(id, /*for_update=*/true);
     if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
     bool manager = can_manage_building(me, b->building_id, b->street_id);
+    if (auto e = check_reason(reason, reason_max_chars, false)) return *e;
     if (!owns_quanta(b->status) || b->status == BookingStatus::completed)
         return make_error(Errc::invalid_state, "This booking is " + std::string(status_name(b->status)) + ".");
     if (manager && b->user_id != me.user_id) {
@@ -208,8 +250,7 @@ Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool 
         return make_error(Errc::forbidden, "Only the hall's managers decide on bookings.");
     if (b->status != BookingStatus::pending)
         return make_error(Errc::invalid_state, "Only pending bookings can be decided.");
-    if (!approve_it && reason.empty())
-        return make_error(Errc::validation, "reason: a rejection needs a reason", {{"field", "reason"}});
+    if (auto e = check_reason(reason, reason_max_chars, !approve_it)) return *e;
     auto before = booking_json(*b);
     b->status = approve_it ? BookingStatus::confirmed : BookingStatus::rejected;
     s.set_status(id, b->status, reason, me.user_id);

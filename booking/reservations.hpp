@@ -2,6 +2,7 @@
 // Bookings: the rules a request must meet, the quotas, the state machine, and the use cases
 // (blocking; the caller runs each in one READ COMMITTED MySQL transaction).
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,23 @@ struct StoredResponse {
 
 enum class KeyClaim { claimed, exists, busy };
 
+// A listing of bookings: filters, scope and one page.
+struct BookingQuery {
+    std::optional<UserId> user_id;               // a user's own bookings
+    std::optional<StreetId> street_id;           // scope of a street admin
+    std::optional<std::set<BuildingId>> buildings;  // scope of a manager
+    std::optional<BuildingId> building_id;
+    std::optional<VenueId> venue_id;
+    std::optional<BookingStatus> status;
+    std::optional<TimePoint> from, to;  // starts_at within
+    int page = 1, page_size = 50;
+};
+constexpr int max_page = 200;  // deeper pages are narrowed with from/to, not paged to
+constexpr int reason_max_chars = 200;  // cancel, reject and closure reasons, in characters
+
+// Narrows a managers' listing to the caller's scope; members may not list (forbidden).
+std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q);
+
 class BookingStore {
 public:
     virtual ~BookingStore() = default;
@@ -93,6 +111,12 @@ public:
     virtual KeyClaim claim_key(UserId user, const std::string& key, const std::string& request_hash) = 0;
     virtual void complete_key(UserId user, const std::string& key, int status, const std::string& body) = 0;
 
+    // A completed key of this user (younger than 24 h), read before anything is claimed.
+    virtual std::optional<StoredResponse> find_key(UserId user, const std::string& key) = 0;
+    virtual std::vector<Booking> list(const BookingQuery& q) = 0;
+    // True when any quantum in [from, to) of the hall is owned (for holds).
+    virtual bool any_quanta_between(VenueId venue, TimePoint from, TimePoint to) = 0;
+
     virtual void audit(UserId actor, const std::string& action, const std::string& object_type,
                        std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) = 0;
 };
@@ -110,6 +134,14 @@ struct BookOutcome {
 
 Result<BookOutcome> book(BookingStore& s, const Principal& me, const BookingRequest& req, const Quotas& quotas,
                          TimePoint now, const std::optional<IdempotencyKey>& key);
+
+// A hold of [start, end) is refused for the same reasons a booking of it would be: a ban, the
+// hall's rules, the user's quotas, a quantum booked in MySQL.
+std::optional<AppError> check_hold(BookingStore& s, const Principal& me, const BookingRequest& req,
+                                   const Quotas& quotas, TimePoint now);
+
+// A reason (cancel, reject, closure): at most `max_chars` characters of valid UTF-8, required or not.
+std::optional<AppError> check_reason(const std::string& reason, int max_chars, bool required);
 
 // Owner: before the hall's deadline (else too_late_to_cancel). The hall's managers and admins
 // in scope: any time, with a reason. Anyone else: not_found.

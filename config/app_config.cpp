@@ -112,7 +112,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
     if (!root.is_object()) throw ConfigError("(file)", "expected a JSON object");
     for (const auto& [key, value] : root.items())
         if (key != "http" && key != "mysql" && key != "redis" && key != "wechat" && key != "auth" &&
-            key != "rate_limit" && key != "booking")
+            key != "rate_limit" && key != "booking" && key != "test")
             throw ConfigError(key, "unknown section");
 
     AppConfig c;
@@ -198,7 +198,15 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("claim_ttl_ms", b.claim_ttl_ms, 100, 60'000);
         s.integer("hold_ttl_s", b.hold_ttl_s, 1, 1800);
         s.integer("max_holds_per_user", b.max_holds_per_user, 1, 20);
+        s.integer("max_holds_per_range_per_hour", b.max_holds_per_range_per_hour, 1, 100);
         s.integer("jobs_interval_ms", b.jobs_interval_ms, 100, 3'600'000);
+        s.finish();
+    }
+
+    {
+        Section s(root, "test");
+        s.boolean("settable_clock", c.test.settable_clock);
+        s.integer("clock_offset_ms", c.test.clock_offset_ms, -100LL * 365 * 86'400'000, 100LL * 365 * 86'400'000);
         s.finish();
     }
 

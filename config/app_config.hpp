@@ -77,7 +77,15 @@ struct BookingConfig {
     int claim_ttl_ms = 10'000;               // Redis claim of a booking in flight
     int hold_ttl_s = 300;                    // a hold while the user fills in the form
     int max_holds_per_user = 3;
+    int max_holds_per_range_per_hour = 3;    // the same user holding the same range again
     int jobs_interval_ms = 60'000;           // time-driven work (expiring pending bookings, ...)
+};
+
+// Only for tests: a deployment leaves this section out. The server's clock is the system clock
+// shifted by clock_offset_ms; with settable_clock, POST /test/clock moves it.
+struct TestConfig {
+    bool settable_clock = false;
+    long long clock_offset_ms = 0;
 };
 
 struct AppConfig {
@@ -88,6 +96,7 @@ struct AppConfig {
     AuthConfig auth;
     RateLimitConfig rate_limit;
     BookingConfig booking;
+    TestConfig test;
 };
 
 // A configuration that cannot be right; field() names it ("http.port").

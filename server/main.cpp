@@ -20,16 +20,18 @@
 #include "booking/accounts.hpp"
 #include "config/app_config.hpp"
 #include "server/api/availability.hpp"
-#include "server/api/claims.hpp"
+#include "app/bookings.hpp"
 #include "server/api/services.hpp"
 #include "server/mysql/demo_seed.hpp"
 #include "server/mysql/user_store.hpp"
-#include "wechat/fake_server.hpp"
+#include "server/fake_wechat/fake_server.hpp"
 #include "server/http/server.hpp"
 #include "server/jobs/jobs.hpp"
+#include "server/mysql/booking_db.hpp"
 #include "server/mysql/database.hpp"
 #include "server/redis/async_client.hpp"
 #include "server/redis/redis_client.hpp"
+#include "server/redis/slot_claims.hpp"
 #include "server/workers/await.hpp"
 #include "server/workers/log.hpp"
 
@@ -187,7 +189,8 @@ int run_serve(const config::AppConfig& cfg) {
     // get_driver_instance() is not thread-safe: once, here, before any pool thread uses it.
     sql::Driver* driver = sql::mysql::get_mysql_driver_instance();
     asio::io_context ioc(cfg.http.io_threads);
-    booking::SystemClock clock;
+    // The system clock; a test configuration shifts it (test.clock_offset_ms, POST /test/clock).
+    booking::ShiftedClock clock(std::chrono::milliseconds(cfg.test.clock_offset_ms));
     mysql::Database db(driver, cfg.mysql);
     redis::Client redis(cfg.redis);
     redis::AsyncClient fast_redis(ioc, cfg.redis);
@@ -198,10 +201,17 @@ int run_serve(const config::AppConfig& cfg) {
     http::Metrics metrics;
     http::AccessLog access_log(cfg.http.access_log);
     api::AvailabilityService availability(db, redis, fast_redis, clock);
-    api::SlotClaims claims(redis);
-    api::BookingCounters booking_counters;
-    api::Services services{cfg,  clock,        db,     redis,  metrics,         wx, wx_token,
-                           limiter, auth, availability, claims, booking_counters};
+    mysql::BookingDb booking_db(db);
+    redis::SlotClaims claims(redis);
+    redis::HoldStore holds(redis);
+    const auto& b = cfg.booking;
+    app::BookingService bookings(
+        booking_db, claims, holds, availability, clock,
+        app::BookingSettings{{b.max_active_per_user, b.max_per_user_per_day, b.max_minutes_per_user_per_week},
+                             std::chrono::milliseconds(b.claim_ttl_ms),
+                             {b.max_holds_per_user, b.max_holds_per_range_per_hour, std::chrono::seconds(b.hold_ttl_s)}});
+    api::Services services{cfg,  clock, db, redis, metrics, wx, wx_token, limiter, auth, availability, bookings,
+                           cfg.test.settable_clock ? &clock : nullptr};
     api::register_metric_sources(services);
     jobs::JobCounters job_counters;
     metrics.add_source([&job_counters](std::string& out) {

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/app_config.hpp"
-#include "server/workers/asio.hpp"
+#include "common/asio.hpp"
 
 namespace sh::wechat {
 

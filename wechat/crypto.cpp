@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
-#include "server/workers/hex.hpp"
+#include "common/hex.hpp"
 
 namespace sh::wechat {
 

@@ -3,11 +3,10 @@
 #include <charconv>
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include "server/mysql/user_store.hpp"
 #include "server/workers/await.hpp"
-#include "server/workers/hex.hpp"
+#include "common/hex.hpp"
 #include "server/workers/log.hpp"
 
 namespace sh::api {
@@ -29,18 +28,7 @@ AuthService::AuthService(const config::AppConfig& cfg, const booking::Clock& clo
                          RateLimiter& limiter)
     : cfg_(cfg), clock_(clock), db_(db), redis_(redis), wx_(wx), limiter_(limiter) {}
 
-std::string AuthService::hash_token(const std::string& token) {
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), md);
-    return to_hex(md, sizeof md);
-}
-
-std::string random_hex(std::size_t bytes) {
-    std::string raw(bytes, '\0');
-    auto* p = reinterpret_cast<unsigned char*>(raw.data());
-    if (RAND_bytes(p, static_cast<int>(bytes)) != 1) throw std::runtime_error("RAND_bytes failed");
-    return to_hex(p, bytes);
-}
+std::string AuthService::hash_token(const std::string& token) { return sha256_hex(token); }
 
 std::string AuthService::new_token() {
     unsigned char bytes[32];  // 256 bits from the CSPRNG

@@ -17,13 +17,12 @@
 #include "server/http/message.hpp"
 #include "server/mysql/database.hpp"
 #include "server/redis/redis_client.hpp"
-#include "server/workers/asio.hpp"
+#include "common/asio.hpp"
+#include "common/hex.hpp"
 #include "wechat/client.hpp"
 
 namespace sh::api {
 
-// `bytes` random bytes from the CSPRNG, as hex: unguessable identifiers (claim tokens, holds).
-std::string random_hex(std::size_t bytes);
 
 struct LoginResult {
     std::string token;

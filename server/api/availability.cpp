@@ -4,6 +4,7 @@
 #include <random>
 
 #include "server/mysql/venue_store.hpp"
+#include "server/redis/keys.hpp"
 
 namespace sh::api {
 
@@ -39,18 +40,6 @@ std::string random_version() {
 
 }  // namespace
 
-std::string AvailabilityService::version_key(const redis::Client& r, booking::VenueId v) {
-    return r.key("{hall:" + std::to_string(v) + "}:ver");
-}
-
-std::string AvailabilityService::held_key(const redis::Client& r, booking::VenueId v, booking::Date d) {
-    return r.key("{hall:" + std::to_string(v) + "}:held:" + booking::format_date(d));
-}
-
-std::string AvailabilityService::day_key(const redis::Client& r, booking::VenueId v, booking::Date d) {
-    return r.key("{hall:" + std::to_string(v) + "}:day:" + booking::format_date(d));
-}
-
 awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(booking::VenueId venue,
                                                                            booking::Date date) {
     auto& redis = redis_;
@@ -60,8 +49,8 @@ awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(book
         trust_cache = co_await bump(venue);
         if (trust_cache) mark_bumped(venue);
     }
-    std::vector<std::string> keys = {version_key(redis, venue), day_key(redis, venue, date),
-                                     held_key(redis, venue, date)};
+    std::vector<std::string> keys = {redis::keys::version(redis, venue), redis::keys::day(redis, venue, date),
+                                     redis::keys::held(redis, venue, date)};
     std::set<int> held;
     std::optional<std::string> version;
     std::optional<Day> out;
@@ -69,7 +58,7 @@ awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(book
     try {
         std::string fresh = random_version();
         std::string now_ms = std::to_string(
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch()).count());
         std::vector<std::string> args = {fresh, now_ms};  // (a braced list inside co_await trips g++ 12)
         auto reply = co_await fast_.eval(read_day, keys, args);
         if (reply.type == redis::Reply::Type::array && reply.elements.size() == 3 &&
@@ -123,7 +112,7 @@ awaitable<std::optional<AvailabilityService::Day>> AvailabilityService::day(book
 }
 
 awaitable<bool> AvailabilityService::bump(booking::VenueId venue) {
-    std::string key = version_key(redis_, venue);
+    std::string key = redis::keys::version(redis_, venue);
     bool ok = false;
     try {
         std::vector<std::string> args = {"INCR", key};

@@ -15,13 +15,14 @@
 #include <mutex>
 #include <set>
 
+#include "app/ports.hpp"
 #include "booking/availability.hpp"
 #include "server/api/services.hpp"
 #include "server/redis/async_client.hpp"
 
 namespace sh::api {
 
-class AvailabilityService {
+class AvailabilityService final : public app::HallChanges {
 public:
     // `fast` serves the Redis calls of this hot path from the I/O threads; `redis` names keys
     // and holds the settings (both clients share one configuration).
@@ -38,11 +39,7 @@ public:
     awaitable<std::optional<Day>> day(booking::VenueId venue, booking::Date date);
     // After a commit that changed the hall's bookings, closures or rules.
     awaitable<void> invalidate(booking::VenueId venue);
-
-    static std::string version_key(const redis::Client& r, booking::VenueId v);
-    static std::string day_key(const redis::Client& r, booking::VenueId v, booking::Date d);
-    // The holds index of a day: sorted set of held quanta (start minute) scored by expiry (ms).
-    static std::string held_key(const redis::Client& r, booking::VenueId v, booking::Date d);
+    awaitable<void> changed(booking::VenueId venue) override { return invalidate(venue); }
 
 private:
     mysql::Database& db_;

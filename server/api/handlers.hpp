@@ -9,6 +9,7 @@ namespace sh::api {
 http::Handler healthz(Services& svc);
 http::Handler readyz(Services& svc);
 http::Handler metrics(Services& svc);
+http::Handler set_test_clock(Services& svc);  // test configuration only
 
 // accounts.cpp
 http::Handler login(Services& svc);
@@ -39,8 +40,6 @@ http::Handler manage_bookings(Services& svc);
 http::Handler cancel_booking(Services& svc);
 http::Handler approve_booking(Services& svc);
 http::Handler reject_booking(Services& svc);
-
-// holds.cpp
 http::Handler create_hold(Services& svc);
 http::Handler delete_hold(Services& svc);
 

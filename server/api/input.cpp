@@ -1,6 +1,7 @@
 #include "server/api/input.hpp"
 
 #include <charconv>
+#include <limits>
 
 namespace sh::api {
 
@@ -31,6 +32,39 @@ std::string required_string(const nlohmann::json& j, const char* field, std::siz
     auto s = optional_string(j, field, max_bytes);
     if (!s || s->empty()) throw field_error(field, "is required");
     return *s;
+}
+
+std::uint64_t required_id(const nlohmann::json& j, const char* field) {
+    auto it = j.find(field);
+    if (it == j.end() || it->is_null()) throw field_error(field, "is required");
+    if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0) throw field_error(field, "must be a positive integer");
+    return it->get<std::uint64_t>();
+}
+
+int required_int(const nlohmann::json& j, const char* field) {
+    auto it = j.find(field);
+    if (it == j.end() || it->is_null()) throw field_error(field, "is required");
+    if (!it->is_number_integer()) throw field_error(field, "must be an integer");
+    auto n = it->get<long long>();
+    if (n < std::numeric_limits<int>::min() || n > std::numeric_limits<int>::max())
+        throw field_error(field, "is out of range");
+    return static_cast<int>(n);
+}
+
+booking::Date query_date(const std::string& text, const char* field) {
+    auto d = booking::parse_date(text);
+    if (!d) throw field_error(field, "must be YYYY-MM-DD");
+    return *d;
+}
+
+int query_int(const std::string& text, const char* field, int min, int max) {
+    int v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size())
+        throw field_error(field, "must be an integer");
+    if (v < min || v > max)
+        throw field_error(field, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return v;
 }
 
 std::uint64_t path_id(const std::string& text) {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "booking/calendar.hpp"
 #include "booking/errors.hpp"
 #include "server/http/message.hpp"
 
@@ -15,9 +16,20 @@ nlohmann::json object_body(const http::Request& req);
 
 booking::AppException field_error(const std::string& field, const std::string& message);
 
-std::string required_string(const nlohmann::json& j, const char* field, std::size_t max_bytes);
+// Shape and type only: lengths in characters are the domain's rules. The byte cap is a guard
+// against absurd input (the body limit is the real one).
+constexpr std::size_t max_field_bytes = 4096;
+std::string required_string(const nlohmann::json& j, const char* field, std::size_t max_bytes = max_field_bytes);
 std::optional<std::string> optional_string(const nlohmann::json& j, const char* field,
-                                           std::size_t max_bytes);
+                                           std::size_t max_bytes = max_field_bytes);
+// A positive integer id: "is required" when absent, "must be a positive integer" when of
+// another type ("1", 1.5, -1).
+std::uint64_t required_id(const nlohmann::json& j, const char* field);
+// An integer within int: "is required" / "must be an integer".
+int required_int(const nlohmann::json& j, const char* field);
+// Query parameters: a date (YYYY-MM-DD) and an integer in [min, max], else 422 naming them.
+booking::Date query_date(const std::string& text, const char* field);
+int query_int(const std::string& text, const char* field, int min, int max);
 std::uint64_t path_id(const std::string& text);  // 404 when not a positive integer
 
 }  // namespace sh::api

@@ -3,6 +3,8 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include "booking/local_time.hpp"
+#include "server/api/input.hpp"
 #include "server/workers/await.hpp"
 
 namespace sh::api {
@@ -77,6 +79,21 @@ http::Handler metrics(Services& svc) {
     };
 }
 
+http::Handler set_test_clock(Services& svc) {
+    // {"now": "2026-12-01T23:59:30+08:00"} or {"advance_s": 600}: the server's clock from then on.
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto body = object_body(req);
+        if (auto now = optional_string(body, "now")) {
+            auto t = booking::from_iso(*now);
+            if (!t) throw field_error("now", "must be an ISO 8601 instant");
+            svc.test_clock->set(*t);
+        } else {
+            svc.test_clock->advance(std::chrono::seconds(required_int(body, "advance_s")));
+        }
+        co_return Response::json(200, nlohmann::json{{"now", booking::to_iso(svc.clock.now())}});
+    };
+}
+
 void register_metric_sources(Services& svc) {
     svc.metrics.add_source([&svc](std::string& out) {
         out += "# TYPE sh_pool_connections gauge\n# TYPE sh_pool_waiting gauge\n"
@@ -89,7 +106,7 @@ void register_metric_sources(Services& svc) {
                std::to_string(svc.db.tx_stats().retries.load()) + "\n";
         out += "# TYPE sh_redis_errors_total counter\nsh_redis_errors_total " +
                std::to_string(svc.redis.errors()) + "\n";
-        const auto& b = svc.booking_counters;
+        const auto& b = svc.bookings.counters();
         out += "# TYPE sh_booking_attempts_total counter\nsh_booking_attempts_total " + std::to_string(b.attempts.load()) + "\n";
         out += "# TYPE sh_booking_redis_rejections_total counter\nsh_booking_redis_rejections_total " +
                std::to_string(b.redis_rejections.load()) + "\n";

@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "server/redis/redis_client.hpp"
-#include "server/workers/asio.hpp"
+#include "common/asio.hpp"
 
 namespace sh::api {
 

@@ -5,7 +5,7 @@ namespace sh::api {
 
 http::Router make_router(Services& svc) {
     using M = http::Method;
-    return http::Router({
+    std::vector<http::Route> routes({
         // operations
         {M::get, "/healthz", healthz(svc)},
         {M::get, "/readyz", readyz(svc)},
@@ -41,6 +41,9 @@ http::Router make_router(Services& svc) {
         {M::get, "/api/v1/me/bookings", my_bookings(svc)},
         {M::get, "/api/v1/manage/bookings", manage_bookings(svc)},
     });
+    // Tests own time: a test configuration may set the server's clock; a deployment has no such route.
+    if (svc.test_clock) routes.push_back({M::post, "/test/clock", set_test_clock(svc)});
+    return http::Router(std::move(routes));
 }
 
 }  // namespace sh::api

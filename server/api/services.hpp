@@ -1,6 +1,7 @@
 #pragma once
 #include <atomic>
 // Everything a handler may use, built once by main (the composition root) and passed down.
+#include "app/bookings.hpp"
 #include "booking/clock.hpp"
 #include "config/app_config.hpp"
 #include "server/api/auth.hpp"
@@ -15,15 +16,6 @@
 namespace sh::api {
 
 class AvailabilityService;
-class SlotClaims;
-
-// Counters of the booking path (exported on /metrics).
-struct BookingCounters {
-    std::atomic<std::uint64_t> attempts{0};          // POST /bookings that reached the handler
-    std::atomic<std::uint64_t> redis_rejections{0};  // turned away by the Redis claim
-    std::atomic<std::uint64_t> mysql_attempts{0};    // booking transactions started in MySQL
-    std::atomic<std::uint64_t> created{0};
-};
 
 struct Services {
     const config::AppConfig& cfg;
@@ -36,8 +28,8 @@ struct Services {
     RateLimiter& limiter;
     AuthService& auth;
     AvailabilityService& availability;
-    SlotClaims& claims;
-    BookingCounters& booking_counters;
+    app::BookingService& bookings;
+    booking::ShiftedClock* test_clock = nullptr;  // only in a test configuration: POST /test/clock
 };
 
 // The full routing table of the service: one place lists every route (routes.cpp).
@@ -56,7 +48,7 @@ auto db_run(Services& svc, F f);
 
 template <class F>
 auto sh::api::db_run(Services& svc, F f) {
-    return workers::run_on(svc.db.pool(), svc.db.guard(std::move(f)), svc.db.acquire_timeout());
+    return workers::run(svc.db, std::move(f));
 }
 
 namespace sh::api {

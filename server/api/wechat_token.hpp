@@ -8,7 +8,7 @@
 #include <string>
 
 #include "server/redis/redis_client.hpp"
-#include "server/workers/asio.hpp"
+#include "common/asio.hpp"
 #include "wechat/client.hpp"
 
 namespace sh::api {

@@ -91,6 +91,10 @@ Response Response::error(const booking::AppError& e) {
     Response r;
     r.status = e.status();
     r.body = e.body();
+    // A limit that says when to come back says it in the header too (429 and friends).
+    const auto& d = e.details;
+    if (d.is_object() && d.contains("retry_after") && d["retry_after"].is_number_integer())
+        r.headers.emplace_back("Retry-After", std::to_string(d["retry_after"].get<int>()));
     return r;
 }
 

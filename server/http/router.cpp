@@ -90,9 +90,6 @@ awaitable<Router::Outcome> Router::dispatch(Request& req) const {
         response.emplace(std::move(r));
     } catch (const booking::AppException& e) {
         response.emplace(Response::error(e.error()));
-        const auto& d = e.error().details;
-        if (d.is_object() && d.contains("retry_after") && d["retry_after"].is_number_integer())
-            response->headers.emplace_back("Retry-After", std::to_string(d["retry_after"].get<int>()));
     } catch (const std::exception& e) {
         log::error("http", "request " + req.request_id + " " + std::string(route) +
                                " failed: " + e.what());

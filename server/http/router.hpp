@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "server/http/message.hpp"
-#include "server/workers/asio.hpp"
+#include "common/asio.hpp"
 
 namespace sh::http {
 

@@ -8,7 +8,7 @@
 #include "server/http/access_log.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/router.hpp"
-#include "server/workers/asio.hpp"
+#include "common/asio.hpp"
 
 namespace boost::asio {
 class io_context;

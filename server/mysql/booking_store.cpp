@@ -1,5 +1,6 @@
 #include "server/mysql/booking_store.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include <cppconn/datatype.h>
@@ -114,7 +115,15 @@ bool MysqlBookingStore::insert_quanta(VenueId venue, BookingId booking, const st
 }
 
 std::optional<Booking> MysqlBookingStore::find_booking(BookingId id, bool for_update) {
-    auto& q = c_.prepare(std::string(booking_columns) + "WHERE bk.id = ?" + (for_update ? " FOR UPDATE" : ""));
+    if (for_update) {
+        // The booking's row alone: a locking read with the joins below would also lock its hall and
+        // building rows and serialise with every booking of the building.
+        auto& lock = c_.prepare("SELECT id FROM bookings WHERE id = ? FOR UPDATE");
+        lock.setUInt64(1, id);
+        Rs rs(lock.executeQuery());
+        if (!rs->next()) return std::nullopt;
+    }
+    auto& q = c_.prepare(std::string(booking_columns) + "WHERE bk.id = ?");
     q.setUInt64(1, id);
     Rs rs(q.executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -125,7 +134,7 @@ void MysqlBookingStore::set_status(BookingId id, BookingStatus s, const std::str
     auto& q = c_.prepare("UPDATE bookings SET status = ?, cancel_reason = ?, cancelled_by = ? WHERE id = ?");
     q.setString(1, std::string(status_name(s)));
     if (reason.empty()) q.setNull(2, sql::DataType::VARCHAR);
-    else q.setString(2, reason.substr(0, 200));
+    else q.setString(2, reason);  // checked in characters by the domain; the column fits a prefix too
     if (s == BookingStatus::cancelled || s == BookingStatus::rejected) q.setUInt64(3, by);
     else q.setNull(3, sql::DataType::BIGINT);
     q.setUInt64(4, id);
@@ -212,19 +221,22 @@ std::vector<Booking> MysqlBookingStore::list(const BookingQuery& f) {
     if (f.street_id) add("b.street_id = ?", std::to_string(*f.street_id));
     if (f.buildings) {
         if (f.buildings->empty()) return {};
-        std::string in;
-        for (auto id : *f.buildings) in += (in.empty() ? "" : ",") + std::to_string(id);  // numbers from our own records
-        where += " AND v.building_id IN (" + in + ")";
+        std::string in;  // one bound list, so the statement text does not vary with it
+        for (auto id : *f.buildings) in += (in.empty() ? "" : ",") + std::to_string(id);
+        add("FIND_IN_SET(v.building_id, ?) > 0", in);
     }
     if (f.building_id) add("v.building_id = ?", std::to_string(*f.building_id));
     if (f.venue_id) add("bk.venue_id = ?", std::to_string(*f.venue_id));
     if (f.status) add("bk.status = ?", std::string(status_name(*f.status)));
     if (f.from) add("bk.starts_at >= ?", to_sql_datetime(*f.from));
     if (f.to) add("bk.starts_at < ?", to_sql_datetime(*f.to));
-    where += " ORDER BY bk.starts_at, bk.id LIMIT " + std::to_string(f.page_size) + " OFFSET " +
-             std::to_string((f.page - 1) * f.page_size);
+    where += " ORDER BY bk.starts_at, bk.id LIMIT ? OFFSET ?";  // bound: one text for every page
     auto& q = c_.prepare(std::string(booking_columns) + where);
-    for (std::size_t i = 0; i < params.size(); ++i) q.setString(static_cast<unsigned int>(i + 1), params[i]);
+    unsigned int i = 1;
+    for (const auto& p : params) q.setString(i++, p);
+    int page = std::clamp(f.page, 1, booking::max_page);
+    q.setInt(i++, f.page_size);
+    q.setInt(i, (page - 1) * f.page_size);
     Rs rs(q.executeQuery());
     std::vector<Booking> out;
     while (rs->next()) out.push_back(read_booking(*rs));

@@ -5,17 +5,6 @@
 
 namespace sh::mysql {
 
-struct BookingQuery {
-    std::optional<booking::UserId> user_id;           // a user's own bookings
-    std::optional<booking::StreetId> street_id;       // scope of a street admin
-    std::optional<std::set<booking::BuildingId>> buildings;  // scope of a manager
-    std::optional<booking::BuildingId> building_id;
-    std::optional<booking::VenueId> venue_id;
-    std::optional<booking::BookingStatus> status;
-    std::optional<booking::TimePoint> from, to;  // starts_at within
-    int page = 1, page_size = 50;
-};
-
 class MysqlBookingStore final : public booking::BookingStore {
 public:
     explicit MysqlBookingStore(Conn& c) : c_(c), venues_(c) {}
@@ -37,11 +26,9 @@ public:
     void audit(booking::UserId actor, const std::string& action, const std::string& object_type,
                std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) override;
 
-    // A completed key of this user (younger than 24 h), read before anything is claimed.
-    std::optional<booking::StoredResponse> find_key(booking::UserId user, const std::string& key);
-    std::vector<booking::Booking> list(const BookingQuery& q);
-    // Start minutes of the quanta owned in [from, to) (for holds).
-    bool any_quanta_between(booking::VenueId venue, booking::TimePoint from, booking::TimePoint to);
+    std::optional<booking::StoredResponse> find_key(booking::UserId user, const std::string& key) override;
+    std::vector<booking::Booking> list(const booking::BookingQuery& q) override;
+    bool any_quanta_between(booking::VenueId venue, booking::TimePoint from, booking::TimePoint to) override;
 
 private:
     Conn& c_;

@@ -105,9 +105,19 @@ void Conn::discard() noexcept {
 
 sql::PreparedStatement& Conn::prepare(const std::string& sql) {
     auto it = statements_.find(sql);
-    if (it != statements_.end()) return *it->second;
+    if (it != statements_.end()) {
+        it->second.last_use = ++uses_;
+        return *it->second.statement;
+    }
+    if (statements_.size() >= max_cached_statements) {
+        // The least recently used goes (never one this job just prepared: a job uses a few).
+        auto victim = statements_.begin();
+        for (auto i = statements_.begin(); i != statements_.end(); ++i)
+            if (i->second.last_use < victim->second.last_use) victim = i;
+        statements_.erase(victim);
+    }
     std::unique_ptr<sql::PreparedStatement> ps(raw().prepareStatement(sql));
-    return *statements_.emplace(sql, std::move(ps)).first->second;
+    return *statements_.emplace(sql, Cached{std::move(ps), ++uses_}).first->second.statement;
 }
 
 void Conn::execute(const std::string& sql) {

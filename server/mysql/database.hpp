@@ -37,7 +37,9 @@ public:
     Conn(const Conn&) = delete;
     Conn& operator=(const Conn&) = delete;
 
-    // Prepared statements are cached per connection for its lifetime.
+    static constexpr std::size_t max_cached_statements = 64;
+    // Prepared statements are cached per connection (at most max_cached_statements, least
+    // recently used dropped first).
     sql::PreparedStatement& prepare(const std::string& sql);
     // Runs a statement without parameters (session settings, transaction control, DDL).
     void execute(const std::string& sql);
@@ -57,7 +59,15 @@ private:
     sql::Driver* driver_;
     const config::MysqlConfig& cfg_;
     std::unique_ptr<sql::Connection> conn_;
-    std::map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+    // Bounded: MariaDB's max_prepared_stmt_count is shared by every connection of every
+    // instance, so statement texts must be few (values are bound, never written into SQL) and
+    // the cache must not grow without end even if one slips through.
+    struct Cached {
+        std::unique_ptr<sql::PreparedStatement> statement;
+        std::uint64_t last_use = 0;
+    };
+    std::map<std::string, Cached> statements_;
+    std::uint64_t uses_ = 0;
     std::chrono::steady_clock::time_point last_used_{};
 };
 
@@ -113,6 +123,26 @@ public:
                     commit(c);
                     return r;
                 }
+            } catch (const std::exception& e) {
+                rollback_quietly(c);
+                if (!should_retry(e, attempt)) throw;
+            }
+        }
+    }
+
+    // The same, for work that decides itself whether to keep its writes: f returns true to
+    // commit, false to roll back (an expected failure found halfway).
+    template <class F>
+    bool transact_if(Conn& c, Isolation iso, F&& f) {
+        for (int attempt = 0;; ++attempt) {
+            begin(c, iso);
+            try {
+                if (!f(c)) {
+                    rollback_quietly(c);
+                    return false;
+                }
+                commit(c);
+                return true;
             } catch (const std::exception& e) {
                 rollback_quietly(c);
                 if (!should_retry(e, attempt)) throw;

@@ -183,6 +183,11 @@ const std::vector<Migration>& migrations() {
                   KEY ix_idem_created (created_at)
                 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
          }},
+        {4,
+         "reasons in characters: a closure's prefix plus a 200-character reason fits",
+         {
+             "ALTER TABLE bookings MODIFY cancel_reason VARCHAR(300) NULL",
+         }},
     };
     return all;
 }

@@ -132,17 +132,13 @@ void MysqlVenueStore::write_children(const Venue& v) {
     }
 }
 
-std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql, const std::vector<std::string>& params,
-                                         Lock lock) {
+std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql, const std::vector<std::string>& params) {
     std::string sql =
         "SELECT v.id, v.building_id, b.street_id, v.name, v.capacity, v.description, v.photos, v.floor, "
         "v.requires_approval, v.slot_minutes, v.horizon_days, v.release_minute, v.min_minutes, v.max_minutes, "
         "v.cancel_deadline_minutes, v.checkin_before_minutes, v.checkin_after_minutes "
         "FROM venues v JOIN buildings b ON b.id = v.building_id " +
         where_sql;
-    // The hall row is the lock between a booking and a closure or rules change (DESIGN.md).
-    if (lock == Lock::shared) sql += " LOCK IN SHARE MODE";
-    if (lock == Lock::exclusive) sql += " FOR UPDATE";
     auto& q = c_.prepare(sql);
     for (std::size_t i = 0; i < params.size(); ++i) q.setString(static_cast<unsigned int>(i + 1), params[i]);
     Rs rs(q.executeQuery());
@@ -209,7 +205,17 @@ std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql, const std
 }
 
 std::optional<Venue> MysqlVenueStore::find_venue(VenueId id, Lock lock) {
-    auto v = load("WHERE v.id = ?", {std::to_string(id)}, lock);
+    if (lock != Lock::none) {
+        // The hall row alone is the lock between a booking (shared) and a closure or rules change
+        // (exclusive), DESIGN.md. A locking read that joins would lock the building's row too and
+        // serialise every hall of the building; so lock first, then read without locks.
+        auto& q = c_.prepare(lock == Lock::shared ? "SELECT id FROM venues WHERE id = ? LOCK IN SHARE MODE"
+                                                  : "SELECT id FROM venues WHERE id = ? FOR UPDATE");
+        q.setUInt64(1, id);
+        Rs rs(q.executeQuery());
+        if (!rs->next()) return std::nullopt;
+    }
+    auto v = load("WHERE v.id = ?", {std::to_string(id)});
     if (v.empty()) return std::nullopt;
     return v[0];
 }
@@ -235,7 +241,7 @@ std::vector<Venue> MysqlVenueStore::search(const VenueQuery& q) {
     }
     // Smallest hall that fits first when a size is asked for; otherwise by building and name.
     where += q.min_capacity ? " ORDER BY v.capacity, v.id" : " ORDER BY b.street_id, v.building_id, v.name, v.id";
-    return load(where, params, Lock::none);
+    return load(where, params);
 }
 
 std::vector<BookingId> MysqlVenueStore::bookings_between(VenueId id, TimePoint from, TimePoint to) {
@@ -256,7 +262,7 @@ void MysqlVenueStore::cancel_bookings(const std::vector<BookingId>& ids, UserId 
     auto& up = c_.prepare("UPDATE bookings SET status = 'cancelled', cancel_reason = ?, cancelled_by = ? WHERE id = ?");
     auto& del = c_.prepare("DELETE FROM booking_quanta WHERE booking_id = ?");
     for (auto id : ids) {
-        up.setString(1, reason.substr(0, 200));
+        up.setString(1, reason);  // "closure: " + at most 200 characters: the column holds 300
         up.setUInt64(2, by);
         up.setUInt64(3, id);
         up.executeUpdate();

@@ -52,8 +52,7 @@ public:
 
 private:
     void write_children(const booking::Venue& v);
-    std::vector<booking::Venue> load(const std::string& where_sql, const std::vector<std::string>& params,
-                                     booking::Lock lock);
+    std::vector<booking::Venue> load(const std::string& where_sql, const std::vector<std::string>& params);
     Conn& c_;
 };
 

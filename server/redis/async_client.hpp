@@ -11,7 +11,7 @@
 
 #include "config/app_config.hpp"
 #include "server/redis/redis_client.hpp"
-#include "server/workers/asio.hpp"
+#include "common/asio.hpp"
 
 namespace boost::asio {
 class io_context;

@@ -8,7 +8,7 @@
 
 #include <hiredis/hiredis.h>
 
-#include "server/workers/hex.hpp"
+#include "common/hex.hpp"
 #include "server/workers/log.hpp"
 #include <openssl/sha.h>
 

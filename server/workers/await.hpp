@@ -9,7 +9,7 @@
 #include <type_traits>
 
 #include "booking/errors.hpp"
-#include "server/workers/asio.hpp"
+#include "common/asio.hpp"
 #include "server/workers/worker_pool.hpp"
 
 namespace sh::workers {
@@ -102,6 +102,14 @@ auto run_on(WorkerPool<Resource>& pool, F f, std::chrono::milliseconds acquire_t
         std::optional<R> r = co_await detail::submit<R>(pool, std::move(f), acquire_timeout);
         co_return std::move(*r);
     }
+}
+
+// The one way to await storage from a coroutine: co_await workers::run(db, [&](mysql::Conn& c) {
+// ... }) — any storage with a pool, a guard (ready the connection, translate failures) and a
+// bounded wait for a free connection (MySQL's Database, Redis's Client).
+template <class Storage, class F>
+auto run(Storage& storage, F f) {
+    return run_on(storage.pool(), storage.guard(std::move(f)), storage.acquire_timeout());
 }
 
 }  // namespace sh::workers

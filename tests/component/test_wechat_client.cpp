@@ -12,7 +12,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/sync.hpp"
 #include "wechat/client.hpp"
-#include "wechat/fake_server.hpp"
+#include "server/fake_wechat/fake_server.hpp"
 
 using namespace sh;
 using namespace sh::wechat;

@@ -5,7 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
-#include "server/workers/asio.hpp"
+#include "common/asio.hpp"
 
 namespace sh::test {
 

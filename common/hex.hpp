@@ -2,6 +2,7 @@
 // Lowercase hexadecimal of bytes (digests, random identifiers).
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace sh {
 
@@ -15,5 +16,14 @@ inline std::string to_hex(const unsigned char* bytes, std::size_t n) {
     }
     return out;
 }
+
+}  // namespace sh
+
+namespace sh {
+
+// `bytes` random bytes from the CSPRNG, as hex: unguessable identifiers (claim tokens, holds).
+std::string random_hex(std::size_t bytes);
+// SHA-256 of `text`, as hex (token hashes, request fingerprints).
+std::string sha256_hex(std::string_view text);
 
 }  // namespace sh

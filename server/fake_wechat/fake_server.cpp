@@ -1,4 +1,4 @@
-#include "wechat/fake_server.hpp"
+#include "server/fake_wechat/fake_server.hpp"
 
 #include <array>
 

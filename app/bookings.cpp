@@ -1,0 +1,209 @@
+#include "app/bookings.hpp"
+
+#include <exception>
+
+#include "booking/local_time.hpp"
+#include "common/hex.hpp"
+
+namespace sh::app {
+
+using booking::AppError;
+using booking::Booking;
+using booking::BookingRequest;
+using booking::BookingStore;
+using booking::Errc;
+using booking::make_error;
+using booking::Principal;
+
+std::string hold_token(const std::string& hold_id) { return "h:" + hold_id; }
+
+namespace {
+
+// The quanta of a request, or none when its times are not on the 15-minute grid (the rules
+// then refuse it in MySQL without a claim).
+std::vector<TimePoint> quanta_if_aligned(const BookingRequest& r) {
+    if (r.start % booking::quantum_minutes != 0 || r.end % booking::quantum_minutes != 0 || r.end <= r.start) return {};
+    return booking::quanta_of(r.date, r.start, r.end);
+}
+
+bool same_range(const Hold& h, const BookingRequest& r) {
+    return h.venue_id == r.venue_id && h.date == r.date && h.start == r.start && h.end == r.end;
+}
+
+std::vector<TimePoint> quanta_of_booking(const Booking& b) {
+    auto start = booking::to_local(b.start), end = booking::to_local(b.end);
+    return booking::quanta_of(start.date, start.minute, end.date == start.date ? end.minute : 1440);
+}
+
+}  // namespace
+
+awaitable<Result<std::optional<Answer>>> BookingService::replay(booking::UserId user,
+                                                                const booking::IdempotencyKey& idem) {
+    std::optional<booking::StoredResponse> stored;
+    co_await db_.read([&](BookingStore& s) { stored = s.find_key(user, idem.key); });
+    if (!stored) co_return std::optional<Answer>{};
+    if (stored->request_hash != idem.request_hash) co_return make_error(Errc::idempotency_mismatch);
+    co_return std::optional<Answer>{Answer{stored->status, stored->body}};
+}
+
+awaitable<Result<Answer>> BookingService::create(const Principal& me, const BookingRequest& req,
+                                                 const std::optional<booking::IdempotencyKey>& idem,
+                                                 const std::optional<std::string>& hold_id) {
+    counters_.attempts.fetch_add(1, std::memory_order_relaxed);
+    // 1. A completed Idempotency-Key answers again, before anything is claimed: a retry after a
+    //    lost response must not meet its own claim and be told slot_taken.
+    if (idem) {
+        auto again = co_await replay(me.user_id, *idem);
+        if (!again) co_return again.error();
+        if (again.value()) co_return std::move(*again.value());
+    }
+
+    // 2. The claim's token: the same for every retry of one key, the hold's own when confirming
+    //    the caller's live hold, else fresh. A hold that is gone or someone else's gives no pass.
+    auto now = clock_.now();
+    std::string token = idem ? "k:" + sha256_hex(std::to_string(me.user_id) + ":" + idem->key) : "r:" + random_hex(12);
+    std::optional<Hold> hold;
+    if (hold_id) {
+        hold = co_await holds_.find(*hold_id, now);
+        if (hold && hold->user_id != me.user_id) hold.reset();
+        if (hold && !same_range(*hold, req))
+            co_return booking::invalid_field("hold_id", "the hold is for another time or hall");
+        if (hold) token = hold_token(hold->id);
+    }
+
+    // 3. The fast path: claim the quanta in Redis; a loser leaves without touching MySQL.
+    auto quanta = quanta_if_aligned(req);
+    Claim claim = Claim::unavailable;
+    if (!quanta.empty()) claim = co_await claims_.claim(req.venue_id, quanta, token, now, settings_.claim_ttl);
+    if (claim == Claim::taken) {
+        counters_.redis_rejections.fetch_add(1, std::memory_order_relaxed);
+        co_return make_error(Errc::slot_taken);
+    }
+    // A claim this request took and must give back if it fails (a hold's claim lives on).
+    const bool ours = claim == Claim::claimed && !hold;
+
+    // 4. The guard: one MySQL transaction decides.
+    counters_.mysql_attempts.fetch_add(1, std::memory_order_relaxed);
+    Result<booking::BookOutcome> outcome = make_error(Errc::internal);
+    std::exception_ptr broke;
+    try {
+        co_await db_.transact([&](BookingStore& s) {
+            outcome = booking::book(s, me, req, settings_.quotas, now, idem);
+            return outcome.ok();
+        });
+    } catch (...) {
+        broke = std::current_exception();  // busy or MySQL down: answered 503 at the boundary
+    }
+
+    // 5. Compensate: on any failure give our claim back, so free time shows and books as free —
+    //    except when a request with the same key is still running: the claim is that request's.
+    bool failed = broke || !outcome.ok();
+    if (failed && ours && (broke || outcome.error().code != Errc::request_in_progress))
+        co_await claims_.release(req.venue_id, quanta, token);
+    if (broke) std::rethrow_exception(broke);
+    if (!outcome.ok()) co_return outcome.error();
+
+    if (outcome.value().replay) {  // the same key committed meanwhile: its answer
+        auto again = co_await replay(me.user_id, *idem);
+        if (!again) co_return again.error();
+        if (again.value()) co_return std::move(*again.value());
+        co_return make_error(Errc::request_in_progress);
+    }
+
+    // 6. Invalidate: the hold has served its purpose; the hall's cached days are stale.
+    counters_.created.fetch_add(1, std::memory_order_relaxed);
+    if (hold) co_await holds_.end(*hold, /*release_quanta=*/false);
+    co_await halls_.changed(req.venue_id);
+    co_return Answer{201, std::move(outcome.value().body)};
+}
+
+awaitable<Result<Booking>> BookingService::get(const Principal& me, booking::BookingId id) {
+    std::optional<Booking> b;
+    co_await db_.read([&](BookingStore& s) { b = s.find_booking(id, false); });
+    // Someone who may not see it learns nothing, not even that it exists.
+    if (!b || !booking::can_view_booking(me, *b)) co_return make_error(Errc::not_found, "No such booking.");
+    co_return std::move(*b);
+}
+
+awaitable<std::vector<Booking>> BookingService::list_mine(const Principal& me, booking::BookingQuery q) {
+    q.user_id = me.user_id;
+    std::vector<Booking> out;
+    co_await db_.read([&](BookingStore& s) { out = s.list(q); });
+    co_return out;
+}
+
+awaitable<Result<std::vector<Booking>>> BookingService::list_managed(const Principal& me, booking::BookingQuery q) {
+    if (auto e = booking::restrict_to_scope(me, q)) co_return *e;
+    std::vector<Booking> out;
+    co_await db_.read([&](BookingStore& s) { out = s.list(q); });
+    co_return out;
+}
+
+awaitable<Result<Booking>> BookingService::change(std::function<Result<Booking>(BookingStore&)> use_case) {
+    Result<Booking> r = make_error(Errc::internal);
+    co_await db_.transact([&](BookingStore& s) {
+        r = use_case(s);
+        return r.ok();
+    });
+    if (r.ok() && !booking::owns_quanta(r.value().status)) co_await freed(r.value());
+    co_return r;
+}
+
+awaitable<Result<Booking>> BookingService::cancel(const Principal& me, booking::BookingId id, const std::string& reason) {
+    auto now = clock_.now();
+    co_return co_await change([&](BookingStore& s) { return booking::cancel(s, me, id, reason, now); });
+}
+
+awaitable<Result<Booking>> BookingService::approve(const Principal& me, booking::BookingId id) {
+    co_return co_await change([&](BookingStore& s) { return booking::approve(s, me, id); });
+}
+
+awaitable<Result<Booking>> BookingService::reject(const Principal& me, booking::BookingId id, const std::string& reason) {
+    co_return co_await change([&](BookingStore& s) { return booking::reject(s, me, id, reason); });
+}
+
+// After a change that freed a booking's quanta: the availability cache and the Redis claims.
+awaitable<void> BookingService::freed(const Booking& b) {
+    co_await halls_.changed(b.venue_id);
+    co_await claims_.clear(b.venue_id, quanta_of_booking(b));
+}
+
+awaitable<Result<HoldAnswer>> BookingService::hold(const Principal& me, const BookingRequest& slot) {
+    // The rules first, as a booking would meet them: a hold on a slot one may not book helps nobody.
+    auto now = clock_.now();
+    std::optional<AppError> problem;
+    co_await db_.transact([&](BookingStore& s) {
+        problem = booking::check_hold(s, me, slot, settings_.quotas, now);
+        return false;  // read only
+    });
+    if (problem) co_return *problem;
+
+    Hold h;
+    h.user_id = me.user_id;
+    h.venue_id = slot.venue_id;
+    h.date = slot.date;
+    h.start = slot.start;
+    h.end = slot.end;
+    auto placed = co_await holds_.place(h, settings_.holds, now);
+    switch (placed.placed) {
+        case HoldPlaced::created: co_return HoldAnswer{placed.hold, false};
+        case HoldPlaced::existing: co_return HoldAnswer{placed.hold, true};
+        case HoldPlaced::taken: co_return make_error(Errc::slot_taken);
+        case HoldPlaced::too_many:
+            co_return make_error(Errc::too_many_holds, {}, {{"max", settings_.holds.max_per_user}});
+        case HoldPlaced::too_often:
+            co_return make_error(Errc::rate_limited, "You held this time too often; book it or choose another.",
+                                 {{"retry_after", placed.retry_after_s}});
+        case HoldPlaced::unavailable: break;
+    }
+    co_return make_error(Errc::redis_unavailable, "Holds are unavailable for the moment; book directly.");
+}
+
+awaitable<Result<bool>> BookingService::release_hold(const Principal& me, const std::string& hold_id) {
+    auto h = co_await holds_.find(hold_id, clock_.now());
+    if (!h || h->user_id != me.user_id) co_return make_error(Errc::not_found, "No such hold.");
+    co_await holds_.end(*h, /*release_quanta=*/true);
+    co_return true;
+}
+
+}  // namespace sh::app

@@ -1,0 +1,82 @@
+#pragma once
+// The booking use cases: each one function that reads top to bottom and returns a result
+// (replay -> claim -> transaction -> compensate -> invalidate). The rules are booking/'s; the
+// storage is behind the ports; expected failures are values, never exceptions.
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/ports.hpp"
+#include "booking/clock.hpp"
+#include "booking/reservations.hpp"
+
+namespace sh::app {
+
+using booking::Result;
+
+// Counters of the booking path (exported on /metrics).
+struct BookingCounters {
+    std::atomic<std::uint64_t> attempts{0};          // create() calls
+    std::atomic<std::uint64_t> redis_rejections{0};  // turned away by the Redis claim
+    std::atomic<std::uint64_t> mysql_attempts{0};    // booking transactions started in MySQL
+    std::atomic<std::uint64_t> created{0};
+};
+
+struct BookingSettings {
+    booking::Quotas quotas;
+    std::chrono::milliseconds claim_ttl{10'000};
+    HoldLimits holds;
+};
+
+// What a create answers: the status and body, fresh or replayed byte for byte.
+struct Answer {
+    int status = 201;
+    std::string body;
+};
+
+struct HoldAnswer {
+    Hold hold;
+    bool existing = false;  // the user already held this range: the same hold again
+};
+
+class BookingService {
+public:
+    BookingService(BookingDb& db, SlotClaims& claims, HoldStore& holds, HallChanges& halls,
+                   const booking::Clock& clock, BookingSettings settings)
+        : db_(db), claims_(claims), holds_(holds), halls_(halls), clock_(clock), settings_(std::move(settings)) {}
+
+    awaitable<Result<Answer>> create(const booking::Principal& me, const booking::BookingRequest& req,
+                                     const std::optional<booking::IdempotencyKey>& idem,
+                                     const std::optional<std::string>& hold_id);
+    awaitable<Result<booking::Booking>> get(const booking::Principal& me, booking::BookingId id);
+    awaitable<std::vector<booking::Booking>> list_mine(const booking::Principal& me, booking::BookingQuery q);
+    awaitable<Result<std::vector<booking::Booking>>> list_managed(const booking::Principal& me,
+                                                                 booking::BookingQuery q);
+    awaitable<Result<booking::Booking>> cancel(const booking::Principal& me, booking::BookingId id,
+                                               const std::string& reason);
+    awaitable<Result<booking::Booking>> approve(const booking::Principal& me, booking::BookingId id);
+    awaitable<Result<booking::Booking>> reject(const booking::Principal& me, booking::BookingId id,
+                                               const std::string& reason);
+
+    // Holds: the slot part of a booking request (venue, date, start, end).
+    awaitable<Result<HoldAnswer>> hold(const booking::Principal& me, const booking::BookingRequest& slot);
+    awaitable<Result<bool>> release_hold(const booking::Principal& me, const std::string& hold_id);
+
+    BookingCounters& counters() { return counters_; }
+
+private:
+    awaitable<Result<std::optional<Answer>>> replay(booking::UserId user, const booking::IdempotencyKey& idem);
+    awaitable<Result<booking::Booking>> change(std::function<Result<booking::Booking>(booking::BookingStore&)> use_case);
+    awaitable<void> freed(const booking::Booking& b);
+
+    BookingDb& db_;
+    SlotClaims& claims_;
+    HoldStore& holds_;
+    HallChanges& halls_;
+    const booking::Clock& clock_;
+    BookingSettings settings_;
+    BookingCounters counters_;
+};
+
+}  // namespace sh::app

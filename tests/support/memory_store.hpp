@@ -1,0 +1,268 @@
+#pragma once
+// In-memory fakes of the storage ports, for unit tests of the rules and the use cases: the
+// booking store with MySQL's guard (one owner per quantum), a BookingDb whose rollback restores
+// the state, and Redis's claims and holds on the service's clock.
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/ports.hpp"
+#include "booking/local_time.hpp"
+#include "booking/reservations.hpp"
+
+namespace sh::test {
+
+struct MemoryState {
+    std::map<booking::UserId, std::optional<booking::TimePoint>> users;  // id -> ban
+    std::map<booking::VenueId, booking::Venue> venues;
+    std::map<booking::VenueId, std::vector<booking::ClosureSpan>> closures;
+    std::map<booking::BookingId, booking::Booking> bookings;
+    std::map<std::pair<booking::VenueId, booking::TimePoint>, booking::BookingId> quanta;  // the guard
+    struct Key {
+        std::string hash;
+        int status = 0;
+        std::string body;
+    };
+    std::map<std::pair<booking::UserId, std::string>, Key> keys;
+    std::vector<std::string> audit;
+    booking::BookingId next_id = 1;
+};
+
+class MemoryBookingStore final : public booking::BookingStore {
+public:
+    explicit MemoryBookingStore(MemoryState& s) : s_(s) {}
+
+    std::optional<std::optional<booking::TimePoint>> lock_user(booking::UserId id) override {
+        auto it = s_.users.find(id);
+        if (it == s_.users.end()) return std::nullopt;
+        return it->second;
+    }
+    std::optional<booking::Venue> find_venue(booking::VenueId id, booking::Lock) override {
+        auto it = s_.venues.find(id);
+        if (it == s_.venues.end()) return std::nullopt;
+        return it->second;
+    }
+    std::vector<booking::ClosureSpan> closures_between(booking::VenueId id, booking::TimePoint from,
+                                                       booking::TimePoint to) override {
+        std::vector<booking::ClosureSpan> out;
+        for (const auto& c : s_.closures[id])
+            if (c.from < to && from < c.to) out.push_back(c);
+        return out;
+    }
+    booking::Usage usage(booking::UserId user, booking::Date day, booking::TimePoint now) override {
+        using booking::BookingStatus;
+        booking::Usage u;
+        auto day_start = booking::to_timepoint(day, 0), day_end = booking::to_timepoint(booking::add_days(day, 1), 0);
+        auto monday = booking::week_start(day);
+        auto week_start = booking::to_timepoint(monday, 0), week_end = booking::to_timepoint(booking::add_days(monday, 7), 0);
+        for (const auto& [id, b] : s_.bookings) {
+            if (b.user_id != user || !booking::owns_quanta(b.status)) continue;
+            if (b.status != BookingStatus::completed && b.end > now) ++u.active;
+            if (b.start >= day_start && b.start < day_end) ++u.on_day;
+            if (b.start >= week_start && b.start < week_end)
+                u.minutes_in_week += static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(b.end - b.start).count());
+        }
+        return u;
+    }
+    booking::BookingId insert_booking(const booking::Booking& b) override {
+        auto copy = b;
+        copy.id = s_.next_id++;
+        s_.bookings[copy.id] = copy;
+        return copy.id;
+    }
+    bool insert_quanta(booking::VenueId venue, booking::BookingId id, const std::vector<booking::TimePoint>& q) override {
+        for (const auto& t : q)
+            if (s_.quanta.count({venue, t})) return false;  // the primary key refuses it
+        for (const auto& t : q) s_.quanta[{venue, t}] = id;
+        return true;
+    }
+    std::optional<booking::Booking> find_booking(booking::BookingId id, bool) override {
+        auto it = s_.bookings.find(id);
+        if (it == s_.bookings.end()) return std::nullopt;
+        auto b = it->second;
+        b.building_id = s_.venues[b.venue_id].building_id;
+        b.street_id = s_.venues[b.venue_id].street_id;
+        return b;
+    }
+    void set_status(booking::BookingId id, booking::BookingStatus st, const std::string& reason, booking::UserId) override {
+        s_.bookings[id].status = st;
+        s_.bookings[id].cancel_reason = reason;
+    }
+    void release_quanta(booking::BookingId id) override {
+        std::erase_if(s_.quanta, [id](const auto& q) { return q.second == id; });
+    }
+    booking::KeyClaim claim_key(booking::UserId user, const std::string& key, const std::string& hash) override {
+        auto it = s_.keys.find({user, key});
+        if (it != s_.keys.end()) return it->second.status ? booking::KeyClaim::exists : booking::KeyClaim::busy;
+        s_.keys[{user, key}] = {hash, 0, ""};
+        return booking::KeyClaim::claimed;
+    }
+    void complete_key(booking::UserId user, const std::string& key, int status, const std::string& body) override {
+        s_.keys[{user, key}].status = status;
+        s_.keys[{user, key}].body = body;
+    }
+    std::optional<booking::StoredResponse> find_key(booking::UserId user, const std::string& key) override {
+        auto it = s_.keys.find({user, key});
+        if (it == s_.keys.end() || it->second.status == 0) return std::nullopt;
+        return booking::StoredResponse{it->second.status, it->second.body, it->second.hash};
+    }
+    std::vector<booking::Booking> list(const booking::BookingQuery& q) override {
+        std::vector<booking::Booking> out;
+        for (const auto& [id, b] : s_.bookings) {
+            auto full = *find_booking(id, false);
+            if (q.user_id && b.user_id != *q.user_id) continue;
+            if (q.street_id && full.street_id != *q.street_id) continue;
+            if (q.buildings && !q.buildings->count(full.building_id)) continue;
+            if (q.status && b.status != *q.status) continue;
+            out.push_back(full);
+        }
+        return out;
+    }
+    bool any_quanta_between(booking::VenueId venue, booking::TimePoint from, booking::TimePoint to) override {
+        for (const auto& [k, id] : s_.quanta)
+            if (k.first == venue && k.second >= from && k.second < to) return true;
+        return false;
+    }
+    void audit(booking::UserId, const std::string& action, const std::string&, std::uint64_t, const nlohmann::json&,
+               const nlohmann::json&) override {
+        s_.audit.push_back(action);
+    }
+
+private:
+    MemoryState& s_;
+};
+
+// Transactions: the state is copied first and put back on rollback.
+class MemoryBookingDb final : public app::BookingDb {
+public:
+    MemoryState state;
+    int transactions = 0;
+
+    awaitable<void> transact(std::function<bool(booking::BookingStore&)> work) override {
+        ++transactions;
+        MemoryState before = state;
+        MemoryBookingStore s(state);
+        if (!work(s)) state = std::move(before);
+        co_return;
+    }
+    awaitable<void> read(std::function<void(booking::BookingStore&)> work) override {
+        MemoryBookingStore s(state);
+        work(s);
+        co_return;
+    }
+};
+
+// Redis claims on the service's clock, as the Lua scripts keep them.
+class MemoryClaims final : public app::SlotClaims {
+public:
+    struct Entry {
+        std::string token;
+        booking::TimePoint until;
+    };
+    std::map<std::pair<booking::VenueId, booking::TimePoint>, Entry> claims;
+    booking::TimePoint last_now{};
+    bool down = false;
+
+    awaitable<app::Claim> claim(booking::VenueId v, const std::vector<booking::TimePoint>& q, const std::string& token,
+                                booking::TimePoint now, std::chrono::milliseconds ttl) override {
+        if (down) co_return app::Claim::unavailable;
+        last_now = now;
+        for (const auto& t : q) {
+            auto it = claims.find({v, t});
+            if (it != claims.end() && it->second.token != token && it->second.until > now) co_return app::Claim::taken;
+        }
+        for (const auto& t : q) {
+            auto& e = claims[{v, t}];
+            auto until = now + ttl;
+            if (e.token == token && e.until > until) until = e.until;  // only ever extended
+            e = Entry{token, until};
+        }
+        co_return app::Claim::claimed;
+    }
+    awaitable<void> release(booking::VenueId v, const std::vector<booking::TimePoint>& q, const std::string& token) override {
+        for (const auto& t : q)
+            if (auto it = claims.find({v, t}); it != claims.end() && it->second.token == token) claims.erase(it);
+        co_return;
+    }
+    awaitable<void> clear(booking::VenueId v, const std::vector<booking::TimePoint>& q) override {
+        for (const auto& t : q) claims.erase({v, t});
+        co_return;
+    }
+    bool claimed(booking::VenueId v, booking::TimePoint t, booking::TimePoint now) const {
+        auto it = claims.find({v, t});
+        return it != claims.end() && it->second.until > now;
+    }
+};
+
+class MemoryHolds final : public app::HoldStore {
+public:
+    explicit MemoryHolds(MemoryClaims& claims) : claims_(claims) {}
+    std::map<std::string, app::Hold> holds;
+    std::map<std::string, int> reholds;  // user|range -> count
+    int next = 1;
+    bool down = false;
+
+    awaitable<app::HoldOutcome> place(app::Hold h, const app::HoldLimits& limits, booking::TimePoint now) override {
+        app::HoldOutcome o;
+        if (down) co_return o;
+        int live = 0;
+        for (const auto& [id, x] : holds) {
+            if (x.user_id != h.user_id || x.expires_at <= now) continue;
+            ++live;
+            if (x.venue_id == h.venue_id && x.date == h.date && x.start == h.start && x.end == h.end) {
+                o.placed = app::HoldPlaced::existing;
+                o.hold = x;
+                co_return o;
+            }
+        }
+        if (live >= limits.max_per_user) {
+            o.placed = app::HoldPlaced::too_many;
+            co_return o;
+        }
+        std::string range = std::to_string(h.user_id) + "|" + std::to_string(h.venue_id) + "|" +
+                            booking::format_date(h.date) + "|" + std::to_string(h.start) + "|" + std::to_string(h.end);
+        if (++reholds[range] > limits.max_per_range_per_hour) {
+            o.placed = app::HoldPlaced::too_often;
+            o.retry_after_s = 3600;
+            co_return o;
+        }
+        h.id = std::to_string(h.venue_id) + "-" + std::to_string(next++);
+        h.expires_at = now + limits.ttl;
+        auto c = co_await claims_.claim(h.venue_id, booking::quanta_of(h.date, h.start, h.end), app::hold_token(h.id), now,
+                                        std::chrono::duration_cast<std::chrono::milliseconds>(limits.ttl));
+        if (c != app::Claim::claimed) {
+            --reholds[range];
+            o.placed = app::HoldPlaced::taken;
+            co_return o;
+        }
+        holds[h.id] = h;
+        o.placed = app::HoldPlaced::created;
+        o.hold = h;
+        co_return o;
+    }
+    awaitable<std::optional<app::Hold>> find(const std::string& id, booking::TimePoint now) override {
+        std::optional<app::Hold> out;
+        if (auto it = holds.find(id); !down && it != holds.end() && it->second.expires_at > now) out = it->second;
+        co_return out;
+    }
+    awaitable<void> end(const app::Hold& h, bool release_quanta) override {
+        if (release_quanta) co_await claims_.release(h.venue_id, booking::quanta_of(h.date, h.start, h.end), app::hold_token(h.id));
+        holds.erase(h.id);
+    }
+
+private:
+    MemoryClaims& claims_;
+};
+
+class MemoryHallChanges final : public app::HallChanges {
+public:
+    std::vector<booking::VenueId> changed_halls;
+    awaitable<void> changed(booking::VenueId v) override {
+        changed_halls.push_back(v);
+        co_return;
+    }
+};
+
+}  // namespace sh::test
