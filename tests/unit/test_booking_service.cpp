@@ -1,0 +1,191 @@
+// The booking use cases (app/) over in-memory ports and a manual clock: the claim is given back
+// on every failure, holds follow the clock, the hold's claim is never shortened.
+#include <doctest/doctest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include "app/bookings.hpp"
+#include "tests/support/memory_store.hpp"
+
+using namespace sh;
+using namespace sh::booking;
+
+namespace {
+
+const Date monday{2030, 6, 3};
+
+template <class T>
+T run(asio::awaitable<T> a) {
+    asio::io_context ioc;
+    std::optional<T> out;
+    asio::co_spawn(ioc, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); }, asio::detached);
+    ioc.run();
+    return std::move(*out);
+}
+
+struct World {
+    ManualClock clock{to_timepoint(monday, 10 * 60)};
+    test::MemoryBookingDb db;
+    test::MemoryClaims claims;
+    test::MemoryHolds holds{claims};
+    test::MemoryHallChanges halls;
+    app::BookingService service{db, claims, holds, halls, clock,
+                                app::BookingSettings{{5, 5, 6000}, std::chrono::milliseconds(10'000), {3, 3, std::chrono::seconds(300)}}};
+    Principal alice{1, Role::member, {}, {}};
+    Principal bob{2, Role::member, {}, {}};
+    Principal mallory{3, Role::member, {}, {}};
+    Date day = add_days(monday, 1);
+
+    World() {
+        for (UserId u = 1; u <= 3; ++u) db.state.users[u] = std::nullopt;
+        Venue v;
+        v.id = 1;
+        v.building_id = 10;
+        v.street_id = 100;
+        v.capacity = 50;
+        v.rules.slot_minutes = 30;
+        v.rules.horizon_days = 7;
+        v.rules.min_minutes = 30;
+        v.rules.max_minutes = 240;
+        for (int d = 1; d <= 7; ++d) v.rules.weekly_hours.push_back({d, 8 * 60, 22 * 60});
+        db.state.venues[1] = v;
+    }
+    BookingRequest request(int start, int end) const { return {1, day, start, end, "学习", 5, ""}; }
+    app::Result<app::Answer> book(const Principal& p, int start, int end,
+                                  std::optional<std::string> hold_id = std::nullopt,
+                                  std::optional<IdempotencyKey> idem = std::nullopt) {
+        return run(service.create(p, request(start, end), idem, hold_id));
+    }
+    std::string code(const app::Result<app::Answer>& r) { return r ? "" : std::string(to_http(r.error().code).code); }
+    TimePoint at(int minute) const { return to_timepoint(day, minute); }
+};
+
+}  // namespace
+
+TEST_CASE("a request that MySQL refuses gives its Redis claim back, so free time books as free") {
+    World w;
+    REQUIRE(w.book(w.alice, 14 * 60 + 30, 15 * 60 + 30).ok());
+    w.clock.advance(std::chrono::seconds(11));  // Alice's claim has ended; her booking stands
+    CHECK(w.code(w.book(w.mallory, 13 * 60 + 30, 15 * 60 + 30)) == "slot_taken");  // decided by MySQL
+    CHECK_FALSE(w.claims.claimed(1, w.at(13 * 60 + 30), w.clock.now()));
+    CHECK(w.book(w.bob, 13 * 60 + 30, 14 * 60 + 30).ok());
+}
+
+TEST_CASE("a request refused by a rule gives its claim back") {
+    World w;
+    w.db.state.users[3] = w.clock.now() + std::chrono::hours(1);  // banned
+    CHECK(w.code(w.book(w.mallory, 9 * 60, 10 * 60)) == "banned");
+    CHECK(w.claims.claims.empty());
+    CHECK(w.book(w.bob, 9 * 60, 10 * 60).ok());
+}
+
+TEST_CASE("the loser of a Redis claim is turned away without a MySQL transaction") {
+    World w;
+    w.claims.claims[{1, w.at(9 * 60)}] = {"r:someone", w.clock.now() + std::chrono::seconds(10)};
+    int before = w.db.transactions;
+    CHECK(w.code(w.book(w.bob, 9 * 60, 10 * 60)) == "slot_taken");
+    CHECK(w.db.transactions == before);
+    CHECK(w.service.counters().redis_rejections == 1);
+}
+
+TEST_CASE("a retry with the same key while the first request runs leaves the first request's claim") {
+    World w;
+    IdempotencyKey key{"k-1", "hash-a"};
+    w.db.state.keys[{1, "k-1"}] = {"hash-a", 0, ""};  // the first request's uncommitted key row
+    REQUIRE(w.book(w.alice, 9 * 60, 10 * 60, std::nullopt, key).error().code == Errc::request_in_progress);
+    CHECK(w.claims.claimed(1, w.at(9 * 60), w.clock.now()));  // still the first request's
+}
+
+TEST_CASE("a completed key replays its first answer byte for byte; another body is a mismatch") {
+    World w;
+    IdempotencyKey key{"k-2", "hash-a"};
+    auto first = w.book(w.alice, 9 * 60, 10 * 60, std::nullopt, key);
+    REQUIRE(first.ok());
+    w.clock.advance(std::chrono::seconds(60));
+    auto again = w.book(w.alice, 9 * 60, 10 * 60, std::nullopt, key);
+    REQUIRE(again.ok());
+    CHECK(again.value().body == first.value().body);
+    CHECK(w.db.state.bookings.size() == 1);
+    CHECK(w.book(w.alice, 9 * 60, 10 * 60, std::nullopt, IdempotencyKey{"k-2", "hash-b"}).error().code ==
+          Errc::idempotency_mismatch);
+}
+
+TEST_CASE("holds: others see the slot taken until it expires on the service's clock") {
+    World w;
+    auto h = run(w.service.hold(w.alice, w.request(9 * 60, 10 * 60)));
+    REQUIRE(h.ok());
+    CHECK(w.code(w.book(w.bob, 9 * 60, 10 * 60)) == "slot_taken");
+    CHECK(run(w.service.hold(w.bob, w.request(9 * 60, 10 * 60))).error().code == Errc::slot_taken);
+    auto again = run(w.service.hold(w.alice, w.request(9 * 60, 10 * 60)));
+    REQUIRE(again.ok());
+    CHECK(again.value().existing);
+    CHECK(again.value().hold.id == h.value().hold.id);
+
+    w.clock.advance(std::chrono::seconds(301));
+    CHECK(w.book(w.bob, 9 * 60, 10 * 60).ok());
+    // Alice's confirm with her expired hold goes to MySQL, which says who has it.
+    CHECK(w.code(w.book(w.alice, 9 * 60, 10 * 60, h.value().hold.id)) == "slot_taken");
+}
+
+TEST_CASE("confirming one's own live hold books it and ends the hold") {
+    World w;
+    auto h = run(w.service.hold(w.alice, w.request(9 * 60, 10 * 60))).value().hold;
+    REQUIRE(w.book(w.alice, 9 * 60, 10 * 60, h.id).ok());
+    CHECK(w.holds.holds.empty());
+    CHECK(w.halls.changed_halls == std::vector<VenueId>{1});
+}
+
+TEST_CASE("a failed confirm does not shorten the hold's claim") {
+    World w;
+    auto h = run(w.service.hold(w.alice, w.request(9 * 60, 10 * 60))).value().hold;
+    w.db.state.users[1] = w.clock.now() + std::chrono::minutes(1);  // banned meanwhile: the confirm fails
+    CHECK(w.code(w.book(w.alice, 9 * 60, 10 * 60, h.id)) == "banned");
+    w.clock.advance(std::chrono::seconds(60));  // past the 10 s of a booking's claim
+    CHECK(w.claims.claimed(1, w.at(9 * 60), w.clock.now()));
+    CHECK(w.code(w.book(w.bob, 9 * 60, 10 * 60)) == "slot_taken");
+}
+
+TEST_CASE("a banned member cannot hold; holds are capped and one range cannot be held for ever") {
+    World w;
+    w.db.state.users[3] = w.clock.now() + std::chrono::hours(1);
+    CHECK(run(w.service.hold(w.mallory, w.request(9 * 60, 10 * 60))).error().code == Errc::banned);
+
+    for (int i = 0; i < 3; ++i) REQUIRE(run(w.service.hold(w.alice, w.request((12 + i) * 60, (13 + i) * 60))).ok());
+    auto fourth = run(w.service.hold(w.alice, w.request(16 * 60, 17 * 60)));
+    CHECK(fourth.error().code == Errc::too_many_holds);
+    CHECK(fourth.error().details["max"] == 3);
+
+    // Release and hold again: the third time in an hour is the last.
+    for (int i = 0; i < 2; ++i) {
+        auto h = run(w.service.hold(w.bob, w.request(8 * 60, 9 * 60)));
+        REQUIRE(h.ok());
+        REQUIRE(run(w.service.release_hold(w.bob, h.value().hold.id)).ok());
+    }
+    auto third = run(w.service.hold(w.bob, w.request(8 * 60, 9 * 60)));
+    REQUIRE(third.ok());
+    REQUIRE(run(w.service.release_hold(w.bob, third.value().hold.id)).ok());
+    auto fourth_again = run(w.service.hold(w.bob, w.request(8 * 60, 9 * 60)));
+    CHECK(fourth_again.error().code == Errc::rate_limited);
+}
+
+TEST_CASE("releasing someone else's hold is not found; with Redis down holds answer 503 and bookings go on") {
+    World w;
+    auto h = run(w.service.hold(w.alice, w.request(9 * 60, 10 * 60))).value().hold;
+    CHECK(run(w.service.release_hold(w.bob, h.id)).error().code == Errc::not_found);
+    w.claims.down = w.holds.down = true;
+    CHECK(run(w.service.hold(w.bob, w.request(11 * 60, 12 * 60))).error().code == Errc::redis_unavailable);
+    CHECK(w.book(w.bob, 11 * 60, 12 * 60).ok());
+}
+
+TEST_CASE("a cancellation frees the quanta, the claims and the hall's cached days") {
+    World w;
+    REQUIRE(w.book(w.alice, 9 * 60, 10 * 60).ok());
+    auto id = w.db.state.bookings.begin()->first;
+    auto c = run(w.service.cancel(w.alice, id, ""));
+    REQUIRE(c.ok());
+    CHECK(c.value().status == BookingStatus::cancelled);
+    CHECK(w.claims.claims.empty());
+    CHECK(w.db.state.quanta.empty());
+    CHECK(w.halls.changed_halls.size() == 2);
+    CHECK(w.book(w.bob, 9 * 60, 10 * 60).ok());
+}

@@ -1,0 +1,262 @@
+// The rules of a booking, of a hold, of cancelling and deciding: pure domain code against an
+// in-memory store and a clock the test sets. Every rule and error code, at its edges.
+#include <doctest/doctest.h>
+
+#include "booking/local_time.hpp"
+#include "tests/support/memory_store.hpp"
+
+using namespace sh::booking;
+using sh::test::MemoryBookingStore;
+using sh::test::MemoryState;
+
+namespace {
+
+// Monday 3 June 2030, 10:00 in Shanghai.
+const Date monday{2030, 6, 3};
+
+struct District {
+    MemoryState state;
+    MemoryBookingStore store{state};
+    TimePoint now = to_timepoint(monday, 10 * 60);
+    Quotas quotas{5, 2, 600};
+    Principal alice{1, Role::member, {}, {}};
+    Principal bob{2, Role::member, {}, {}};
+    Principal manager{3, Role::manager, {}, {10}};
+    Principal other_manager{4, Role::manager, {}, {11}};
+    Principal street_admin{5, Role::street_admin, 100, {}};
+    Principal other_street_admin{6, Role::street_admin, 200, {}};
+
+    District() {
+        for (UserId u = 1; u <= 6; ++u) state.users[u] = std::nullopt;
+        Venue v;
+        v.id = 1;
+        v.building_id = 10;
+        v.street_id = 100;
+        v.capacity = 20;
+        v.rules.slot_minutes = 60;
+        v.rules.horizon_days = 5;
+        v.rules.release_minute = 8 * 60;
+        v.rules.min_minutes = 60;
+        v.rules.max_minutes = 240;
+        v.rules.cancel_deadline_minutes = 120;
+        for (int d = 1; d <= 7; ++d) v.rules.weekly_hours.push_back({d, 8 * 60, 22 * 60});
+        state.venues[1] = v;
+    }
+
+    BookingRequest request(Date d, int start, int end) const {
+        return BookingRequest{1, d, start, end, "支部学习", 10, "第一党支部"};
+    }
+    Result<BookOutcome> book_as(const Principal& p, const BookingRequest& r) {
+        return book(store, p, r, quotas, now, std::nullopt);
+    }
+    std::string error_of(const Principal& p, const BookingRequest& r) {
+        auto res = book_as(p, r);
+        return res ? "" : std::string(to_http(res.error().code).code);
+    }
+};
+
+std::string chinese(int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += "党";
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("a valid request is booked: the slot is the member's, confirmed, its quanta owned") {
+    District d;
+    auto r = d.book_as(d.alice, d.request(add_days(monday, 1), 9 * 60, 11 * 60));
+    REQUIRE(r.ok());
+    CHECK(r.value().booking.status == BookingStatus::confirmed);
+    CHECK(d.state.quanta.size() == 8);
+    CHECK(d.error_of(d.bob, d.request(add_days(monday, 1), 10 * 60, 11 * 60)) == "slot_taken");
+    CHECK(d.error_of(d.bob, d.request(add_days(monday, 1), 11 * 60, 12 * 60)).empty());  // the next hour is free
+}
+
+TEST_CASE("every rule a booking must meet has its own error, whatever the time of day") {
+    District d;
+    auto day = add_days(monday, 1);
+    CHECK(d.error_of(d.alice, d.request(day, 7 * 60, 8 * 60)) == "outside_opening_hours");
+    CHECK(d.error_of(d.alice, d.request(day, 21 * 60, 23 * 60)) == "outside_opening_hours");
+    CHECK(d.error_of(d.alice, d.request(day, 9 * 60 + 30, 10 * 60 + 30)) == "misaligned");
+    CHECK(d.error_of(d.alice, d.request(day, 9 * 60, 9 * 60 + 15)) == "misaligned");
+    CHECK(d.error_of(d.alice, d.request(day, 9 * 60, 14 * 60)) == "bad_duration");
+    auto crowd = d.request(day, 9 * 60, 10 * 60);
+    crowd.attendees = 21;
+    CHECK(d.error_of(d.alice, crowd) == "over_capacity");
+    crowd.attendees = 20;
+    CHECK(d.error_of(d.alice, crowd).empty());
+
+    CHECK(d.error_of(d.alice, d.request(monday, 9 * 60, 10 * 60)) == "in_past");
+    CHECK(d.error_of(d.alice, d.request(monday, 10 * 60, 11 * 60)) == "in_past");  // starts now
+    CHECK(d.error_of(d.alice, d.request(monday, 11 * 60, 12 * 60)).empty());
+    CHECK(d.error_of(d.alice, d.request(add_days(monday, 6), 9 * 60, 10 * 60)) == "beyond_horizon");
+
+    SUBCASE("a day opens at the release time, horizon days before") {
+        auto last = add_days(monday, 5);
+        d.now = to_timepoint(monday, 7 * 60 + 59);
+        CHECK(d.error_of(d.bob, d.request(last, 9 * 60, 10 * 60)) == "not_yet_open");
+        d.now = to_timepoint(monday, 8 * 60);
+        CHECK(d.error_of(d.bob, d.request(last, 9 * 60, 10 * 60)).empty());
+    }
+    SUBCASE("at 23:59:30 and 00:00:30 the same rules hold") {
+        d.now = to_timepoint(monday, 23 * 60 + 59) + std::chrono::seconds(30);
+        CHECK(d.error_of(d.alice, d.request(monday, 21 * 60, 22 * 60)) == "in_past");
+        CHECK(d.error_of(d.alice, d.request(add_days(monday, 1), 8 * 60, 9 * 60)).empty());
+        d.now = to_timepoint(add_days(monday, 1), 0) + std::chrono::seconds(30);
+        CHECK(d.error_of(d.bob, d.request(add_days(monday, 1), 8 * 60, 9 * 60)) == "slot_taken");
+        CHECK(d.error_of(d.bob, d.request(add_days(monday, 6), 9 * 60, 10 * 60)) == "not_yet_open");
+    }
+    SUBCASE("closures") {
+        d.state.closures[1].push_back({to_timepoint(add_days(monday, 2), 12 * 60), to_timepoint(add_days(monday, 2), 13 * 60)});
+        CHECK(d.error_of(d.alice, d.request(add_days(monday, 2), 11 * 60, 13 * 60)) == "closed");
+        CHECK(d.error_of(d.alice, d.request(add_days(monday, 2), 13 * 60, 14 * 60)).empty());
+    }
+    SUBCASE("unknown hall") {
+        auto r = d.request(day, 9 * 60, 10 * 60);
+        r.venue_id = 99;
+        CHECK(d.error_of(d.alice, r) == "not_found");
+    }
+}
+
+TEST_CASE("the details of a booking are counted in characters, not bytes") {
+    District d;
+    auto r = d.request(add_days(monday, 1), 9 * 60, 10 * 60);
+    r.purpose = chinese(201);
+    CHECK(d.error_of(d.alice, r) == "validation");
+    r.purpose = "";
+    CHECK(d.error_of(d.alice, r) == "validation");
+    r.purpose = chinese(200);
+    r.org = chinese(101);
+    CHECK(d.error_of(d.alice, r) == "validation");
+    r.org = chinese(100);
+    r.attendees = 0;
+    CHECK(d.error_of(d.alice, r) == "validation");
+    r.attendees = 1;
+    CHECK(d.error_of(d.alice, r).empty());
+}
+
+TEST_CASE("quotas stop a member at each limit and not one booking before") {
+    District d;
+    SUBCASE("bookings per day: the second passes, the third is refused") {
+        auto day = add_days(monday, 1);
+        CHECK(d.error_of(d.alice, d.request(day, 8 * 60, 9 * 60)).empty());
+        CHECK(d.error_of(d.alice, d.request(day, 9 * 60, 10 * 60)).empty());
+        auto r = d.book_as(d.alice, d.request(day, 10 * 60, 11 * 60));
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code == Errc::quota_exceeded);
+        CHECK(r.error().details["limit"] == "bookings_per_day");
+    }
+    SUBCASE("active bookings") {
+        d.quotas.max_per_day = 10;
+        for (int i = 0; i < 5; ++i) CHECK(d.error_of(d.alice, d.request(add_days(monday, 1), (8 + i) * 60, (9 + i) * 60)).empty());
+        auto r = d.book_as(d.alice, d.request(add_days(monday, 2), 8 * 60, 9 * 60));
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().details["limit"] == "active_bookings");
+    }
+    SUBCASE("minutes per week: up to the limit exactly") {
+        d.quotas = {10, 10, 360};
+        CHECK(d.error_of(d.alice, d.request(add_days(monday, 1), 8 * 60, 12 * 60)).empty());  // 240
+        auto over = d.book_as(d.alice, d.request(add_days(monday, 2), 8 * 60, 11 * 60));     // 420 > 360
+        REQUIRE_FALSE(over.ok());
+        CHECK(over.error().details["limit"] == "minutes_per_week");
+        CHECK(d.error_of(d.alice, d.request(add_days(monday, 2), 8 * 60, 9 * 60)).empty());  // 300
+        CHECK(d.error_of(d.alice, d.request(add_days(monday, 3), 8 * 60, 9 * 60)).empty());  // 360: the limit
+    }
+    SUBCASE("a cancelled booking no longer counts") {
+        auto day = add_days(monday, 1);
+        auto first = d.book_as(d.alice, d.request(day, 8 * 60, 9 * 60));
+        CHECK(d.error_of(d.alice, d.request(day, 9 * 60, 10 * 60)).empty());
+        REQUIRE(cancel(d.store, d.alice, first.value().booking.id, "", d.now).ok());
+        CHECK(d.error_of(d.alice, d.request(day, 10 * 60, 11 * 60)).empty());
+    }
+}
+
+TEST_CASE("a banned member cannot book until the ban ends") {
+    District d;
+    d.state.users[1] = d.now + std::chrono::hours(24);
+    auto r = d.book_as(d.alice, d.request(add_days(monday, 1), 9 * 60, 10 * 60));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == Errc::banned);
+    CHECK(r.error().details["until"] == to_iso(d.now + std::chrono::hours(24)));
+    d.now += std::chrono::hours(24);
+    CHECK(d.error_of(d.alice, d.request(add_days(monday, 2), 9 * 60, 10 * 60)).empty());
+}
+
+TEST_CASE("a hold is refused for every reason a booking would be") {
+    District d;
+    auto day = add_days(monday, 1);
+    auto slot = d.request(day, 9 * 60, 10 * 60);
+    CHECK_FALSE(check_hold(d.store, d.alice, slot, d.quotas, d.now));
+    d.state.users[2] = d.now + std::chrono::hours(1);
+    CHECK(check_hold(d.store, d.bob, slot, d.quotas, d.now)->code == Errc::banned);
+    CHECK(check_hold(d.store, d.alice, d.request(day, 9 * 60 + 30, 10 * 60 + 30), d.quotas, d.now)->code == Errc::misaligned);
+    REQUIRE(d.book_as(d.alice, slot).ok());
+    CHECK(check_hold(d.store, d.manager, slot, d.quotas, d.now)->code == Errc::slot_taken);
+    REQUIRE(d.book_as(d.alice, d.request(day, 10 * 60, 11 * 60)).ok());
+    CHECK(check_hold(d.store, d.alice, d.request(day, 12 * 60, 13 * 60), d.quotas, d.now)->code == Errc::quota_exceeded);
+}
+
+TEST_CASE("cancelling: the owner before the deadline, managers in scope any time with a reason") {
+    District d;
+    auto day = add_days(monday, 1);
+    auto booked = [&](int hour) { return d.book_as(d.alice, d.request(day, hour * 60, (hour + 1) * 60)).value().booking.id; };
+    auto nine = booked(9);
+    d.now = to_timepoint(day, 7 * 60);  // the deadline is 07:00 for a 09:00 start
+    CHECK(cancel(d.store, d.alice, nine, "", d.now).ok());
+    CHECK(d.state.quanta.empty());  // freed in the same step
+
+    auto ten = booked(10);
+    d.now = to_timepoint(day, 8 * 60 + 1);
+    auto late = cancel(d.store, d.alice, ten, "", d.now);
+    REQUIRE_FALSE(late.ok());
+    CHECK(late.error().code == Errc::too_late_to_cancel);
+    CHECK(late.error().details["deadline"] == to_iso(to_timepoint(day, 8 * 60)));
+
+    CHECK(cancel(d.store, d.bob, ten, "", d.now).error().code == Errc::not_found);
+    CHECK(cancel(d.store, d.other_manager, ten, "停电", d.now).error().code == Errc::not_found);
+    CHECK(cancel(d.store, d.other_street_admin, ten, "停电", d.now).error().code == Errc::not_found);
+    CHECK(cancel(d.store, d.manager, ten, "", d.now).error().code == Errc::validation);
+    CHECK(cancel(d.store, d.manager, ten, chinese(201), d.now).error().code == Errc::validation);
+    auto by_manager = cancel(d.store, d.manager, ten, chinese(200), d.now);
+    REQUIRE(by_manager.ok());
+    CHECK(by_manager.value().cancel_reason == chinese(200));
+    CHECK(d.state.audit.back() == "cancel_booking");
+    CHECK(cancel(d.store, d.street_admin, ten, "again", d.now).error().code == Errc::invalid_state);
+}
+
+TEST_CASE("approving and rejecting: only the hall's managers and admins in scope; others cannot see it") {
+    District d;
+    d.state.venues[1].rules.requires_approval = true;
+    auto day = add_days(monday, 1);
+    auto id = d.book_as(d.alice, d.request(day, 9 * 60, 10 * 60)).value().booking.id;
+    CHECK(d.state.bookings[id].status == BookingStatus::pending);
+    CHECK(approve(d.store, d.other_manager, id).error().code == Errc::not_found);
+    CHECK(approve(d.store, d.other_street_admin, id).error().code == Errc::not_found);
+    CHECK(approve(d.store, d.bob, id).error().code == Errc::not_found);
+    CHECK(approve(d.store, d.alice, id).error().code == Errc::forbidden);  // sees it, may not decide
+    CHECK(reject(d.store, d.manager, id, "").error().code == Errc::validation);
+    CHECK(reject(d.store, d.manager, id, chinese(201)).error().code == Errc::validation);
+    auto ok = approve(d.store, d.street_admin, id);
+    REQUIRE(ok.ok());
+    CHECK(ok.value().status == BookingStatus::confirmed);
+    CHECK(approve(d.store, d.manager, id).error().code == Errc::invalid_state);
+
+    auto second = d.book_as(d.alice, d.request(day, 11 * 60, 12 * 60)).value().booking.id;
+    auto no = reject(d.store, d.manager, second, "时间冲突");
+    REQUIRE(no.ok());
+    CHECK(no.value().status == BookingStatus::rejected);
+    CHECK(d.error_of(d.bob, d.request(day, 11 * 60, 12 * 60)).empty());  // the rejected time is free again
+}
+
+TEST_CASE("managers list only their scope; members may not list") {
+    District d;
+    BookingQuery q;
+    CHECK(restrict_to_scope(d.alice, q)->code == Errc::forbidden);
+    BookingQuery m;
+    CHECK_FALSE(restrict_to_scope(d.manager, m));
+    CHECK(*m.buildings == std::set<BuildingId>{10});
+    BookingQuery s;
+    CHECK_FALSE(restrict_to_scope(d.street_admin, s));
+    CHECK(*s.street_id == 100);
+}
