@@ -1,10 +1,9 @@
 #include "server/api/handlers.hpp"
 
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 
 #include "booking/local_time.hpp"
 #include "server/api/input.hpp"
+#include "server/redis/lease.hpp"
 #include "server/workers/await.hpp"
 
 namespace sh::api {
@@ -20,11 +19,7 @@ namespace {
 awaitable<std::string> probe_mysql(mysql::Database& db) {
     std::string state = "ok";
     try {
-        co_await workers::run_on(
-            db.pool(), db.guard([](mysql::Conn& c) {
-                std::unique_ptr<sql::ResultSet> rs(c.prepare("SELECT 1").executeQuery());
-            }),
-            db.acquire_timeout());
+        co_await workers::run(db, [](mysql::Conn& c) { mysql::ping(c); });
     } catch (const booking::AppException& e) {
         state = e.error().code == booking::Errc::busy ? "busy" : "down";
     }
@@ -34,10 +29,7 @@ awaitable<std::string> probe_mysql(mysql::Database& db) {
 awaitable<bool> probe_redis(redis::Client& redis) {
     bool ok = false;
     try {
-        auto reply = co_await workers::run_on(
-            redis.pool(), redis.guard([](redis::Conn& c) { return c.command({"PING"}); }),
-            redis.acquire_timeout());
-        ok = !reply.is_error();
+        ok = co_await workers::run(redis, [](redis::Conn& c) { return redis::ping(c); });
     } catch (const booking::AppException&) {
     }
     co_return ok;

@@ -19,14 +19,4 @@ struct JobCounters {
 // Runs until the io_context stops: every `interval`, each job once (under its lease).
 awaitable<void> run_jobs(api::Services& svc, std::chrono::milliseconds interval, JobCounters& counters);
 
-struct RoundResult {
-    int expired = 0;
-    int purged = 0;
-    std::set<booking::VenueId> venues;  // whose availability changed
-};
-
-// One round of every job, without the lease. Pending bookings whose start has passed become
-// `expired` and give up their quanta; idempotency keys older than 24 h are deleted.
-RoundResult run_once(mysql::Database& db, mysql::Conn& c, booking::TimePoint now);
-
 }  // namespace sh::jobs

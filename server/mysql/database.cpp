@@ -189,4 +189,8 @@ bool Database::should_retry(const std::exception& e, int attempt) {
     return true;
 }
 
+void ping(Conn& c) {
+    std::unique_ptr<sql::ResultSet> rs(c.prepare("SELECT 1").executeQuery());
+}
+
 }  // namespace sh::mysql

@@ -168,6 +168,8 @@ private:
 // Applies every migration newer than the schema_version table says; returns how many ran.
 // Serialised across processes with GET_LOCK, so two instances starting at once are safe.
 int migrate(Conn& c);
+// SELECT 1: throws when MySQL does not answer (readiness).
+void ping(Conn& c);
 int schema_version(Conn& c);
 
 }  // namespace sh::mysql

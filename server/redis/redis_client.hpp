@@ -61,6 +61,7 @@ public:
 
     void ensure_ready();
     void discard() noexcept;
+    const Client& client() const { return client_; }
 
 private:
     void connect();

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The walls between the rooms (docs/architecture.md), checked on every test run. Fails naming
+# each file that crosses one.
+#   booking/  pure: no Asio, Beast, hiredis, Connector/C++; nothing of app/, server/, common/asio
+#   app/      use cases: no Beast, hiredis, Connector/C++; nothing of server/
+#   wechat/   a leaf beside the storage rooms: nothing of server/ or booking/
+#   SQL text  only under server/mysql/
+#   Redis     commands, keys and scripts only under server/redis/
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+fail=0
+
+cross() {  # wall, files...
+    local wall="$1"; shift
+    for f in "$@"; do echo "walls: $f crosses the wall: $wall"; fail=1; done
+}
+
+src() { git ls-files -- "$@" | grep -E '\.(cpp|hpp)$'; }
+
+mapfile -t hits < <(src booking | xargs -r grep -lE '#include *[<"](boost/|hiredis|cppconn/|mysql_driver|mysql_connection|server/|app/|common/asio)' )
+cross "booking/ is pure (no Asio/Beast/hiredis/Connector/C++, nothing of app/ or server/)" "${hits[@]}"
+
+mapfile -t hits < <(src app | xargs -r grep -lE '#include *[<"](boost/beast|hiredis|cppconn/|mysql_driver|server/)')
+cross "app/ sees ports, not storage or HTTP" "${hits[@]}"
+
+mapfile -t hits < <(src wechat | xargs -r grep -lE '#include *"(server|booking|app)/')
+cross "wechat/ is a leaf (nothing of server/, booking/ or app/)" "${hits[@]}"
+
+# SQL: a string literal that starts a statement.
+mapfile -t hits < <(src booking app common config server wechat | grep -v '^server/mysql/' |
+    xargs -r grep -lE '"[[:space:]]*(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|REPLACE INTO|CREATE TABLE|ALTER TABLE)[[:space:]]')
+cross "SQL text only under server/mysql/" "${hits[@]}"
+
+# Redis: a command name as a literal argument, a Lua script, a hiredis call or a redis::Script.
+mapfile -t hits < <(src booking app common config server wechat | grep -v '^server/redis/' |
+    xargs -r grep -lE '(\{ *"(GET|SET|DEL|INCR|INCRBY|EXPIRE|PEXPIRE|ZADD|ZREM|EVAL|EVALSHA|PING)"|redis\.call|redisCommand|redis::Script|\.eval\()')
+cross "Redis commands only under server/redis/" "${hits[@]}"
+
+if [ "$fail" -ne 0 ]; then
+    echo "walls: FAILED"
+    exit 1
+fi
+echo "walls: every wall holds"
