@@ -8,6 +8,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 bash scripts/install-deps.sh
+# The walls between the rooms first: a crossing fails the run and names the file.
+bash scripts/check-walls.sh
 
 BUILD_DIR="${SH_BUILD_DIR:-$ROOT/build}"
 # ccache: paths relative to the checkout, so a fresh clone elsewhere (CI) hits the same cache.

@@ -1,5 +1,7 @@
 #include "tests/support/stack.hpp"
 
+#include "booking/local_time.hpp"
+
 #include <unistd.h>
 
 #include <fstream>
@@ -41,6 +43,8 @@ std::string Stack::write_config(std::uint16_t port) {
                           {"appid", "wxe2etestappid"},
                           {"secret", e2e_secret},
                           {"timeout_ms", 800}}}};
+    // Tests own time: every server of a stack has a clock the test moves (POST /test/clock).
+    c["test"] = {{"settable_clock", true}};
     c.merge_patch(extra_);
     std::string path = std::string(SH_TEST_RUN_DIR) + "/e2e-" + std::to_string(port) + ".json";
     std::system(("mkdir -p '" + std::string(SH_TEST_RUN_DIR) + "'").c_str());
@@ -117,6 +121,20 @@ std::string Stack::server_logs() const {
     std::string all;
     for (const auto& s : servers_) all += s->log();
     return all;
+}
+
+void Stack::set_clock(booking::TimePoint t) {
+    for (auto p : ports_) {
+        auto r = call(p, "POST", "/test/clock", json{{"now", booking::to_iso(t)}});
+        if (r.status != 200) throw std::runtime_error("cannot set the server's clock: " + r.raw);
+    }
+}
+
+void Stack::advance_clock(int seconds) {
+    for (auto p : ports_) {
+        auto r = call(p, "POST", "/test/clock", json{{"advance_s", seconds}});
+        if (r.status != 200) throw std::runtime_error("cannot move the server's clock: " + r.raw);
+    }
 }
 
 }  // namespace sh::test

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "booking/clock.hpp"
+
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/services.hpp"
@@ -51,6 +53,10 @@ public:
     nlohmann::json fake_stats();
     // Runs `sharedhall grant-role` against this stack's database.
     int grant_role(const std::string& openid, const std::string& role, const std::string& extra_args = "");
+    // Sets every server's clock to `t` (time flows on from there).
+    void set_clock(booking::TimePoint t);
+    // Moves every server's clock forward (the servers run a test configuration).
+    void advance_clock(int seconds);
     // Runs SQL as the application user on this stack's database.
     void sql(const std::string& statement);
 
