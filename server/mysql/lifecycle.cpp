@@ -16,7 +16,11 @@ RoundResult run_lifecycle_round(Database& db, Conn& c, booking::TimePoint now) {
     // Expire pending bookings that nobody approved before they began, in batches; each batch
     // frees its quanta in the same transaction as the state change.
     for (;;) {
-        int n = db.transact(c, Isolation::read_committed, [&](Conn& tx) {
+        struct Batch {
+            std::size_t picked = 0;
+            int changed = 0;
+        };
+        auto batch = db.transact(c, Isolation::read_committed, [&](Conn& tx) {
             auto& pick = tx.prepare(
                 "SELECT id, venue_id FROM bookings WHERE status = 'pending' AND starts_at <= ? ORDER BY id LIMIT 200 "
                 "FOR UPDATE");
@@ -30,19 +34,18 @@ RoundResult run_lifecycle_round(Database& db, Conn& c, booking::TimePoint now) {
             rs.reset();
             auto& up = tx.prepare("UPDATE bookings SET status = 'expired' WHERE id = ? AND status = 'pending'");
             auto& del = tx.prepare("DELETE FROM booking_quanta WHERE booking_id = ?");
-            int changed = 0;
+            Batch b{ids.size(), 0};
             for (auto id : ids) {
                 up.setUInt64(1, id);
                 if (up.executeUpdate() != 1) continue;  // decided meanwhile: its quanta are not ours to free
                 del.setUInt64(1, id);
                 del.executeUpdate();
-                ++changed;
+                ++b.changed;
             }
-            return static_cast<int>(ids.size()) * 1000 + changed;
+            return b;
         });
-        int picked = n / 1000;
-        out.expired += n % 1000;
-        if (picked < 200) break;
+        out.expired += batch.changed;
+        if (batch.picked < 200) break;
     }
     auto& purge = c.prepare("DELETE FROM idempotency_keys WHERE created_at < ? LIMIT 5000");
     purge.setString(1, booking::to_sql_datetime(now - std::chrono::hours(24)));
