@@ -14,6 +14,22 @@
 
 namespace sh::test {
 
+// Hall 1 of building 10 in street 100, open 08:00-22:00 every day, bookable in slots of
+// `slot_minutes` (also the shortest booking) up to 240 minutes, `horizon_days` ahead.
+inline booking::Venue open_hall(int capacity, int slot_minutes, int horizon_days) {
+    booking::Venue v;
+    v.id = 1;
+    v.building_id = 10;
+    v.street_id = 100;
+    v.capacity = capacity;
+    v.rules.slot_minutes = slot_minutes;
+    v.rules.min_minutes = slot_minutes;
+    v.rules.max_minutes = 240;
+    v.rules.horizon_days = horizon_days;
+    for (int d = 1; d <= 7; ++d) v.rules.weekly_hours.push_back({d, 8 * 60, 22 * 60});
+    return v;
+}
+
 struct MemoryState {
     std::map<booking::UserId, std::optional<booking::TimePoint>> users;  // id -> ban
     std::map<booking::VenueId, booking::Venue> venues;

@@ -38,17 +38,7 @@ struct World {
 
     World() {
         for (UserId u = 1; u <= 3; ++u) db.state.users[u] = std::nullopt;
-        Venue v;
-        v.id = 1;
-        v.building_id = 10;
-        v.street_id = 100;
-        v.capacity = 50;
-        v.rules.slot_minutes = 30;
-        v.rules.horizon_days = 7;
-        v.rules.min_minutes = 30;
-        v.rules.max_minutes = 240;
-        for (int d = 1; d <= 7; ++d) v.rules.weekly_hours.push_back({d, 8 * 60, 22 * 60});
-        db.state.venues[1] = v;
+        db.state.venues[1] = test::open_hall(50, 30, 7);
     }
     BookingRequest request(int start, int end) const { return {1, day, start, end, "学习", 5, ""}; }
     app::Result<app::Answer> book(const Principal& p, int start, int end,

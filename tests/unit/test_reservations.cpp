@@ -28,18 +28,9 @@ struct District {
 
     District() {
         for (UserId u = 1; u <= 6; ++u) state.users[u] = std::nullopt;
-        Venue v;
-        v.id = 1;
-        v.building_id = 10;
-        v.street_id = 100;
-        v.capacity = 20;
-        v.rules.slot_minutes = 60;
-        v.rules.horizon_days = 5;
+        Venue v = sh::test::open_hall(20, 60, 5);
         v.rules.release_minute = 8 * 60;
-        v.rules.min_minutes = 60;
-        v.rules.max_minutes = 240;
         v.rules.cancel_deadline_minutes = 120;
-        for (int d = 1; d <= 7; ++d) v.rules.weekly_hours.push_back({d, 8 * 60, 22 * 60});
         state.venues[1] = v;
     }
 
