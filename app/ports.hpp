@@ -9,11 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "booking/accounts.hpp"
 #include "booking/reservations.hpp"
+#include "booking/venues.hpp"
 #include "common/asio.hpp"
 
 namespace sh::app {
 
+using booking::Result;
 using booking::TimePoint;
 
 // Bookings in MySQL. The work is pure domain code against the store, run on a pool thread.
@@ -25,6 +28,67 @@ public:
     virtual awaitable<void> transact(std::function<bool(booking::BookingStore&)> work) = 0;
     // Plain reads outside a transaction.
     virtual awaitable<void> read(std::function<void(booking::BookingStore&)> work) = 0;
+};
+
+// Streets, buildings, halls and closures in MySQL; the same shape as BookingDb.
+class VenueDb {
+public:
+    virtual ~VenueDb() = default;
+    virtual awaitable<void> transact(std::function<bool(booking::VenueStore&)> work) = 0;
+    virtual awaitable<void> read(std::function<void(booking::VenueStore&)> work) = 0;
+};
+
+// Users and sessions in MySQL; the same shape as BookingDb.
+class UserDb {
+public:
+    virtual ~UserDb() = default;
+    virtual awaitable<void> transact(std::function<bool(booking::AccountStore&)> work) = 0;
+    virtual awaitable<void> read(std::function<void(booking::AccountStore&)> work) = 0;
+};
+
+// The session cache shared by every instance (Redis): token hash -> session, each entry written
+// with a TTL no longer than the cache bound. Failures read as misses (MySQL decides).
+struct CachedSession {
+    booking::SessionRecord session;
+    std::chrono::milliseconds left;  // until the entry expires: a copy must not outlive it
+};
+class SessionCache {
+public:
+    virtual ~SessionCache() = default;
+    virtual awaitable<std::optional<CachedSession>> find(const std::string& token_hash, TimePoint now) = 0;
+    virtual awaitable<void> store(const std::string& token_hash, const booking::SessionRecord& s,
+                                  std::chrono::milliseconds ttl) = 0;
+    virtual awaitable<void> drop(const std::string& token_hash) = 0;
+};
+
+// Fixed-window rate counters shared by every instance; `key` names what is counted.
+class RateCounters {
+public:
+    virtual ~RateCounters() = default;
+    // Counts one hit: the seconds to wait when over `limit` per `window`, else nullopt (limit 0:
+    // switched off).
+    virtual awaitable<std::optional<int>> hit(const std::string& key, int limit, std::chrono::seconds window) = 0;
+    // The same for limits hit on every request: counted locally and shared in batches.
+    virtual awaitable<std::optional<int>> hit_often(const std::string& key, int limit,
+                                                    std::chrono::seconds window) = 0;
+    // Without counting or any remote call: the seconds to wait when `key` was refused here and
+    // its window has not ended.
+    virtual std::optional<int> refused_here(const std::string& key, int limit) = 0;
+};
+
+// What WeChat vouches for at sign-in.
+struct WechatIdentity {
+    std::string openid;
+    std::optional<std::string> unionid;
+};
+// WeChat's server APIs the use cases need, with WeChat's errors already in the domain's terms.
+class Wechat {
+public:
+    virtual ~Wechat() = default;
+    // code2Session: invalid_code, rate_limited, login_blocked, wechat_unavailable.
+    virtual awaitable<Result<WechatIdentity>> identify(const std::string& code) = 0;
+    // getuserphonenumber: invalid_phone_code, wechat_unavailable.
+    virtual awaitable<Result<std::string>> phone_number(const std::string& code) = 0;
 };
 
 enum class Claim { claimed, taken, unavailable };
@@ -89,6 +153,33 @@ class HallChanges {
 public:
     virtual ~HallChanges() = default;
     virtual awaitable<void> changed(booking::VenueId venue) = 0;
+};
+
+// A hall's day as the cache keeps it: what depends on committed state only.
+struct CachedDay {
+    int slot_minutes = 0;
+    int horizon_days = 0, release_minute = 0;  // when the day opens (booking::check_day_open)
+    std::vector<booking::DaySlot> slots;
+};
+struct DayCacheEntry {
+    std::string version;            // the hall's version now (created when missing)
+    std::optional<CachedDay> day;   // cached under that version, if any
+    std::set<int> held;             // start minutes of quanta under a live hold
+};
+
+// The per-hall-per-day availability cache in Redis, versioned per hall: an entry is used only
+// under the version it was built under, so a bump after a commit retires every cached day of
+// the hall at once.
+class DayCache {
+public:
+    virtual ~DayCache() = default;
+    // nullopt when Redis is unreachable.
+    virtual awaitable<std::optional<DayCacheEntry>> read(booking::VenueId venue, booking::Date d, TimePoint now) = 0;
+    // Stores `day` only if the hall's version is still `version` (no commit since it was read).
+    virtual awaitable<void> store(booking::VenueId venue, booking::Date d, const std::string& version,
+                                  const CachedDay& day) = 0;
+    // Moves the hall's version on; false when Redis is unreachable.
+    virtual awaitable<bool> bump(booking::VenueId venue) = 0;
 };
 
 }  // namespace sh::app

@@ -21,6 +21,8 @@ public:
     virtual UserId upsert_by_openid(const std::string& openid,
                                     const std::optional<std::string>& unionid) = 0;
     virtual std::optional<User> find_user(UserId id) = 0;
+    // Who the user is for authorisation (role and scope); nullopt when gone.
+    virtual std::optional<Principal> load_principal(UserId id) = 0;
     // Takes the user's row lock (FOR UPDATE): every change to one user is serialised on it.
     virtual bool lock_user(UserId id) = 0;
     virtual void update_profile(UserId id, const std::optional<std::string>& name,
@@ -51,6 +53,17 @@ public:
                                                            TimePoint now) = 0;
     virtual bool revoke_session(const std::string& token_hash) = 0;
 };
+
+// Users and their sessions live together: a sign-in writes both in one transaction.
+class AccountStore : public UserStore, public SessionStore {};
+
+// The operator at the console (grant-role): may grant any role; audited as user 0.
+inline Principal console_operator() {
+    Principal p;
+    p.user_id = 0;
+    p.role = Role::district_admin;
+    return p;
+}
 
 nlohmann::json principal_json(const Principal& p);
 nlohmann::json user_json(const User& u);

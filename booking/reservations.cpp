@@ -92,20 +92,25 @@ std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, T
 
     TimePoint start = to_timepoint(r.date, r.start), end = to_timepoint(r.date, r.end);
     if (start <= now) return rule(Errc::in_past, "That time has passed.");
-    // Day D opens at release_time on day D - horizon_days.
-    auto today = to_local(now).date;
-    auto last_open_day = add_days(today, rules.horizon_days);
-    if (r.date > last_open_day)
-        return rule(Errc::beyond_horizon, "Halls can be booked " + std::to_string(rules.horizon_days) + " days ahead.",
-                    {{"horizon_days", rules.horizon_days}});
-    TimePoint opens = to_timepoint(add_days(r.date, -rules.horizon_days), rules.release_minute);
-    if (now < opens)
-        return rule(Errc::not_yet_open, "This day opens for booking at " + format_local(to_local(opens)) + ".",
-                    {{"opens_at", to_iso(opens)}});
+    if (auto e = check_day_open(rules, r.date, now)) return e;
     for (const auto& c : closures)
         if (c.from < end && start < c.to)
             return rule(Errc::closed, "The hall is closed at that time.",
                         {{"from", format_local(to_local(c.from))}, {"to", format_local(to_local(c.to))}});
+    return std::nullopt;
+}
+
+std::optional<AppError> check_day_open(const VenueRules& rules, Date date, TimePoint now) {
+    // Day D opens at release_time on day D - horizon_days.
+    auto today = to_local(now).date;
+    auto last_open_day = add_days(today, rules.horizon_days);
+    if (date > last_open_day)
+        return rule(Errc::beyond_horizon, "Halls can be booked " + std::to_string(rules.horizon_days) + " days ahead.",
+                    {{"horizon_days", rules.horizon_days}});
+    TimePoint opens = to_timepoint(add_days(date, -rules.horizon_days), rules.release_minute);
+    if (now < opens)
+        return rule(Errc::not_yet_open, "This day opens for booking at " + format_local(to_local(opens)) + ".",
+                    {{"opens_at", to_iso(opens)}});
     return std::nullopt;
 }
 

@@ -57,6 +57,9 @@ struct Usage {
 };
 
 // The hall's rules against a request, in the order a user can act on them.
+// Whether `date` is open for booking at `now`: beyond_horizon, not_yet_open (details.opens_at),
+// or nullopt. The same answer for a booking and for the day's availability.
+std::optional<AppError> check_day_open(const VenueRules& rules, Date date, TimePoint now);
 std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, TimePoint now,
                                       const std::vector<ClosureSpan>& closures);
 std::optional<AppError> check_quotas(const Quotas& q, const Usage& u, int minutes);

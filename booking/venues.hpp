@@ -1,7 +1,9 @@
 #pragma once
 // Streets, buildings, halls and closures: the storage they need and the use cases on top.
 // Use cases are blocking; the caller runs each in one MySQL transaction.
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,26 @@ struct Closure {
     std::string reason;
 };
 
+struct VenueQuery {
+    std::optional<StreetId> street_id;
+    std::optional<BuildingId> building_id;
+    std::optional<int> min_capacity;
+    std::optional<std::string> facility;
+};
+
+// What the availability of one hall on one day is computed from.
+struct DayInputs {
+    Venue venue;
+    std::vector<ClosureSpan> closures;
+    std::set<int> booked;  // start minutes of booked quanta that day
+};
+
+// Every hall's closures and booked quanta on one day, read at once (search by date).
+struct DayOccupancy {
+    std::map<VenueId, std::vector<ClosureSpan>> closures;
+    std::map<VenueId, std::set<int>> booked;
+};
+
 enum class Lock { none, shared, exclusive };
 
 class VenueStore {
@@ -55,6 +77,15 @@ public:
     virtual void delete_closure(ClosureId id) = 0;
     virtual void audit(UserId actor, const std::string& action, const std::string& object_type,
                        std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) = 0;
+
+    // Reads.
+    virtual std::vector<Street> streets() = 0;
+    virtual std::vector<Building> buildings(std::optional<StreetId> street) = 0;
+    // Halls matching the filters, smallest fitting first when a capacity is asked for.
+    virtual std::vector<Venue> search(const VenueQuery& q) = 0;
+    virtual std::vector<Closure> closures(VenueId id) = 0;
+    virtual std::optional<DayInputs> day_inputs(VenueId id, Date d) = 0;
+    virtual DayOccupancy occupancy(Date d) = 0;
 };
 
 Result<Building> create_building(VenueStore& s, const Principal& actor, Building b);

@@ -186,6 +186,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("login_per_ip_per_minute", r.login_per_ip_per_minute, 0, 1'000'000);
         s.integer("login_per_openid_per_minute", r.login_per_openid_per_minute, 0, 1'000'000);
         s.integer("user_per_minute", r.user_per_minute, 0, 1'000'000'000);
+        s.integer("failed_auth_per_ip_per_minute", r.failed_auth_per_ip_per_minute, 0, 1'000'000);
         s.finish();
     }
 

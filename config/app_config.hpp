@@ -67,6 +67,9 @@ struct RateLimitConfig {
     int login_per_ip_per_minute = 60;
     int login_per_openid_per_minute = 10;
     int user_per_minute = 600;
+    // Requests with a bearer token that matches no live session, per client address: beyond it
+    // the address gets 429 without a lookup.
+    int failed_auth_per_ip_per_minute = 30;
 };
 
 // Booking rules that hold across halls (each hall adds its own: hours, horizon, durations).

@@ -19,7 +19,7 @@
 
 #include "booking/accounts.hpp"
 #include "config/app_config.hpp"
-#include "server/api/availability.hpp"
+#include "app/accounts.hpp"
 #include "app/bookings.hpp"
 #include "server/api/services.hpp"
 #include "server/mysql/demo_seed.hpp"
@@ -30,6 +30,10 @@
 #include "server/mysql/booking_db.hpp"
 #include "server/mysql/database.hpp"
 #include "server/redis/async_client.hpp"
+#include "server/redis/day_cache.hpp"
+#include "server/redis/rate_limiter.hpp"
+#include "server/redis/session_cache.hpp"
+#include "server/redis/wechat_token.hpp"
 #include "server/redis/redis_client.hpp"
 #include "server/redis/slot_claims.hpp"
 #include "server/workers/await.hpp"
@@ -109,26 +113,35 @@ int run_grant_role(const config::AppConfig& cfg, std::map<std::string, std::stri
         std::cerr << "grant-role: --street-id and --building-ids take numbers\n";
         return exit_config;
     }
-    return run_db_job(cfg, [&](mysql::Conn& c) {
-        mysql::MysqlUserStore store(c);
-        c.execute("START TRANSACTION");
-        booking::UserId id = store.upsert_by_openid(opts["--openid"], std::nullopt);
-        auto existing = store.existing_buildings(req.building_ids);
-        bool street_ok = req.street_id && store.street_exists(*req.street_id);
-        if (auto e = booking::validate_role_request(req, existing, street_ok)) {
-            c.execute("ROLLBACK");
-            std::cerr << "grant-role: " << e->body() << "\n";
-            return exit_config;
-        }
-        auto before = store.find_user(id);
-        store.set_role(id, req);
-        auto after = store.find_user(id);
-        store.audit(0, "grant_role_cli", "user", id, booking::principal_json(before->principal),
-                    booking::principal_json(after->principal));
-        c.execute("COMMIT");
-        std::cout << booking::user_json(*after).dump() << "\n";
-        return 0;
-    });
+    // The same use case as PUT /users/{id}/role, on a small event loop of its own.
+    asio::io_context ioc;
+    mysql::Database db(sql::mysql::get_mysql_driver_instance(), cfg.mysql);
+    mysql::UserDb users(db);
+    int rc = 1;
+    asio::co_spawn(
+        ioc,
+        [&]() -> awaitable<void> {
+            auto r = co_await app::grant_role(users, opts["--openid"], req);
+            if (r) {
+                std::cout << booking::user_json(r.value()).dump() << "\n";
+                rc = 0;
+            } else {
+                std::cerr << "grant-role: " << r.error().body() << "\n";
+                rc = exit_config;
+            }
+        },
+        [](std::exception_ptr e) {
+            if (!e) return;
+            try {
+                std::rethrow_exception(e);
+            } catch (const booking::AppException& x) {
+                std::cerr << "failed: " << x.error().body() << "\n";
+            } catch (const std::exception& x) {
+                std::cerr << "failed: " << x.what() << "\n";
+            }
+        });
+    ioc.run();
+    return rc;
 }
 
 // Runs an HTTP server with `router` until SIGINT/SIGTERM, then drains it.
@@ -195,12 +208,25 @@ int run_serve(const config::AppConfig& cfg) {
     redis::Client redis(cfg.redis);
     redis::AsyncClient fast_redis(ioc, cfg.redis);
     wechat::Client wx(cfg.wechat);
-    api::AccessTokenProvider wx_token(wx, redis);
-    api::RateLimiter limiter(redis);
-    api::AuthService auth(cfg, clock, db, redis, wx, limiter);
+    redis::AccessTokenProvider wx_token(wx, redis);
+    redis::WechatAccounts wechat_accounts(wx, wx_token);
+    redis::RateLimiter limiter(redis);
+    redis::SessionCache session_cache(redis);
+    mysql::UserDb user_db(db);
+    const auto& a = cfg.auth;
+    const auto& rl = cfg.rate_limit;
+    app::AccountService accounts(
+        user_db, session_cache, limiter, wechat_accounts, clock,
+        app::AccountSettings{std::chrono::seconds(a.token_ttl_s), std::chrono::seconds(a.cache_ttl_s),
+                             rl.login_per_ip_per_minute, rl.login_per_openid_per_minute, rl.user_per_minute,
+                             rl.failed_auth_per_ip_per_minute});
+    api::Auth auth(accounts);
     http::Metrics metrics;
     http::AccessLog access_log(cfg.http.access_log);
-    api::AvailabilityService availability(db, redis, fast_redis, clock);
+    mysql::VenueDb venue_db(db);
+    redis::DayCache day_cache(redis, fast_redis);
+    app::AvailabilityService availability(venue_db, day_cache, clock);
+    app::VenueService venues(venue_db, availability);
     mysql::BookingDb booking_db(db);
     redis::SlotClaims claims(redis);
     redis::HoldStore holds(redis);
@@ -210,7 +236,8 @@ int run_serve(const config::AppConfig& cfg) {
         app::BookingSettings{{b.max_active_per_user, b.max_per_user_per_day, b.max_minutes_per_user_per_week},
                              std::chrono::milliseconds(b.claim_ttl_ms),
                              {b.max_holds_per_user, b.max_holds_per_range_per_hour, std::chrono::seconds(b.hold_ttl_s)}});
-    api::Services services{cfg,  clock, db, redis, metrics, wx, wx_token, limiter, auth, availability, bookings,
+    api::Services services{cfg,   clock,        db,     redis,    metrics,
+                           auth,  accounts,     availability, venues, bookings,
                            cfg.test.settable_clock ? &clock : nullptr};
     api::register_metric_sources(services);
     jobs::JobCounters job_counters;

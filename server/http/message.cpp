@@ -35,6 +35,17 @@ std::optional<std::string_view> Request::header(std::string_view lower_name) con
     return std::nullopt;
 }
 
+std::optional<std::string> Request::header_list(std::string_view lower_name) const {
+    std::optional<std::string> out;
+    for (const auto& [k, v] : headers) {
+        if (k != lower_name) continue;
+        if (out) *out += ", ";
+        else out.emplace();
+        *out += v;
+    }
+    return out;
+}
+
 namespace {
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';

@@ -24,6 +24,8 @@ struct Request {
     std::string target;  // path and query as sent
     Headers headers;
     std::string body;
+    // Every line of a header joined by ", " (RFC 9110 5.3: a list split over lines is one list).
+    std::optional<std::string> header_list(std::string_view lower_name) const;
     std::string client_ip;   // the peer, or X-Forwarded-For's client when the peer is trusted
     std::string request_id;  // echoed in X-Request-Id
 

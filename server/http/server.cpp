@@ -300,7 +300,8 @@ awaitable<void> Server::Impl::run_session(tcp::socket socket) {
         req.body = std::move(msg.body());
         auto rid = req.header("x-request-id");
         req.request_id = rid && valid_request_id(*rid) ? std::string(*rid) : new_request_id();
-        req.client_ip = client_address(peer, req.header("x-forwarded-for"), trusted);
+        auto forwarded = req.header_list("x-forwarded-for");
+        req.client_ip = client_address(peer, forwarded ? std::optional<std::string_view>(*forwarded) : std::nullopt, trusted);
 
         auto outcome = co_await router.dispatch(req);
         bool keep_alive = msg.keep_alive() && !draining;

@@ -6,7 +6,7 @@
 
 
 #include "booking/local_time.hpp"
-#include "server/api/availability.hpp"
+#include "app/availability.hpp"
 #include "server/mysql/lifecycle.hpp"
 #include "server/redis/lease.hpp"
 #include "server/workers/await.hpp"
@@ -33,8 +33,8 @@ awaitable<void> run_jobs(api::Services& svc, std::chrono::milliseconds interval,
         if (!mine) continue;
         try {
             auto now = svc.clock.now();
-            auto round = co_await api::db_run(svc, [&](mysql::Conn& c) { return mysql::run_lifecycle_round(svc.db, c, now); });
-            for (auto v : round.venues) co_await svc.availability.invalidate(v);
+            auto round = co_await workers::run(svc.db, [&](mysql::Conn& c) { return mysql::run_lifecycle_round(svc.db, c, now); });
+            for (auto v : round.venues) co_await svc.availability.changed(v);
             counters.runs.fetch_add(1);
             counters.expired_bookings.fetch_add(static_cast<std::uint64_t>(round.expired));
             counters.purged_keys.fetch_add(static_cast<std::uint64_t>(round.purged));

@@ -1,24 +1,29 @@
 #include "server/mysql/booking_db.hpp"
 
-#include "server/mysql/booking_store.hpp"
 #include "server/workers/await.hpp"
 
 namespace sh::mysql {
 
-awaitable<void> BookingDb::transact(std::function<bool(booking::BookingStore&)> work) {
+template <class Port, class Store, class MysqlStore>
+awaitable<void> StoreDb<Port, Store, MysqlStore>::transact(std::function<bool(Store&)> work) {
     co_await workers::run(db_, [&](Conn& c) {
         db_.transact_if(c, Isolation::read_committed, [&](Conn& tx) {
-            MysqlBookingStore store(tx);
+            MysqlStore store(tx);
             return work(store);
         });
     });
 }
 
-awaitable<void> BookingDb::read(std::function<void(booking::BookingStore&)> work) {
+template <class Port, class Store, class MysqlStore>
+awaitable<void> StoreDb<Port, Store, MysqlStore>::read(std::function<void(Store&)> work) {
     co_await workers::run(db_, [&](Conn& c) {
-        MysqlBookingStore store(c);
+        MysqlStore store(c);
         work(store);
     });
 }
+
+template class StoreDb<app::BookingDb, booking::BookingStore, MysqlBookingStore>;
+template class StoreDb<app::VenueDb, booking::VenueStore, MysqlVenueStore>;
+template class StoreDb<app::UserDb, booking::AccountStore, MysqlUserStore>;
 
 }  // namespace sh::mysql

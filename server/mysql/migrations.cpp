@@ -188,6 +188,12 @@ const std::vector<Migration>& migrations() {
          {
              "ALTER TABLE bookings MODIFY cancel_reason VARCHAR(300) NULL",
          }},
+        {5,
+         "search by date reads every hall's day at once: quanta and closures by time",
+         {
+             "ALTER TABLE booking_quanta ADD KEY ix_quanta_start (slot_start)",
+             "ALTER TABLE closures ADD KEY ix_closures_time (starts_at, ends_at)",
+         }},
     };
     return all;
 }

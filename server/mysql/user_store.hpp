@@ -6,7 +6,7 @@
 
 namespace sh::mysql {
 
-class MysqlUserStore final : public booking::UserStore, public booking::SessionStore {
+class MysqlUserStore final : public booking::AccountStore {
 public:
     explicit MysqlUserStore(Conn& c) : c_(c) {}
 
@@ -31,7 +31,7 @@ public:
                                                             booking::TimePoint now) override;
     bool revoke_session(const std::string& token_hash) override;
 
-    std::optional<booking::Principal> load_principal(booking::UserId id);
+    std::optional<booking::Principal> load_principal(booking::UserId id) override;
     std::optional<booking::UserId> find_by_openid(const std::string& openid);
 
 private:

@@ -368,4 +368,26 @@ std::optional<DayInputs> MysqlVenueStore::day_inputs(VenueId id, Date d) {
     return in;
 }
 
+booking::DayOccupancy MysqlVenueStore::occupancy(Date d) {
+    booking::DayOccupancy out;
+    TimePoint day_start = to_timepoint(d, 0), day_end = to_timepoint(add_days(d, 1), 0);
+    auto& cq = c_.prepare(
+        "SELECT venue_id, DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(ends_at, '%Y-%m-%d %H:%i:%s') "
+        "FROM closures WHERE starts_at < ? AND ends_at > ?");
+    cq.setString(1, to_sql_datetime(day_end));
+    cq.setString(2, to_sql_datetime(day_start));
+    Rs crs(cq.executeQuery());
+    while (crs->next())
+        out.closures[crs->getUInt64(1)].push_back(booking::ClosureSpan{
+            *from_sql_datetime(std::string(crs->getString(2))), *from_sql_datetime(std::string(crs->getString(3)))});
+    auto& bq = c_.prepare(
+        "SELECT venue_id, HOUR(slot_start) * 60 + MINUTE(slot_start) FROM booking_quanta "
+        "WHERE slot_start >= ? AND slot_start < ?");
+    bq.setString(1, to_sql_datetime(day_start));
+    bq.setString(2, to_sql_datetime(day_end));
+    Rs brs(bq.executeQuery());
+    while (brs->next()) out.booked[brs->getUInt64(1)].insert(brs->getInt(2));
+    return out;
+}
+
 }  // namespace sh::mysql

@@ -6,19 +6,8 @@
 
 namespace sh::mysql {
 
-struct VenueQuery {
-    std::optional<booking::StreetId> street_id;
-    std::optional<booking::BuildingId> building_id;
-    std::optional<int> min_capacity;
-    std::optional<std::string> facility;
-};
-
-// What the availability of one hall on one day is computed from.
-struct DayInputs {
-    booking::Venue venue;
-    std::vector<booking::ClosureSpan> closures;
-    std::set<int> booked;  // start minutes of booked quanta that day
-};
+using booking::DayInputs;
+using booking::VenueQuery;
 
 class MysqlVenueStore final : public booking::VenueStore {
 public:
@@ -40,15 +29,15 @@ public:
     void audit(booking::UserId actor, const std::string& action, const std::string& object_type,
                std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) override;
 
-    std::vector<booking::Street> streets();
-    std::vector<booking::Building> buildings(std::optional<booking::StreetId> street);
-    // Halls matching the filters, smallest fitting first when a capacity is asked for.
-    std::vector<booking::Venue> search(const VenueQuery& q);
-    std::vector<booking::Closure> closures(booking::VenueId id);
+    std::vector<booking::Street> streets() override;
+    std::vector<booking::Building> buildings(std::optional<booking::StreetId> street) override;
+    std::vector<booking::Venue> search(const VenueQuery& q) override;
+    std::vector<booking::Closure> closures(booking::VenueId id) override;
     // Closures overlapping [from, to).
     std::vector<booking::ClosureSpan> closures_between(booking::VenueId id, booking::TimePoint from,
                                                        booking::TimePoint to);
-    std::optional<DayInputs> day_inputs(booking::VenueId id, booking::Date d);
+    std::optional<DayInputs> day_inputs(booking::VenueId id, booking::Date d) override;
+    booking::DayOccupancy occupancy(booking::Date d) override;
 
 private:
     void write_children(const booking::Venue& v);

@@ -30,5 +30,9 @@ inline std::string session(const Client& r, const std::string& token_hash) { ret
 inline std::string rate(const Client& r, const std::string& name) { return r.key("rl:" + name); }
 inline std::string lease(const Client& r, const std::string& name) { return r.key(name + ":lease"); }
 inline std::string wechat_token(const Client& r) { return r.key("wx:access_token"); }
+// Leases (lease()) of the WeChat token: who fetches a missing one, and the 30 s gate of forced
+// refreshes across all instances.
+inline constexpr const char* wechat_token_lease = "wx:token";
+inline constexpr const char* wechat_force_refresh = "wx:force_refresh";
 
 }  // namespace sh::redis::keys

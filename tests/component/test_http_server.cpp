@@ -272,6 +272,15 @@ TEST_CASE("X-Forwarded-For is believed only from a trusted proxy") {
         REQUIRE(r);
         CHECK(nlohmann::json::parse(r->body)["client"] == "1.2.3.4");
     }
+    SUBCASE("trusted peer, header split over two lines by a second proxy: the lines are one list") {
+        auto cfg = TestServer::base_config();
+        cfg.trusted_proxies = {"127.0.0.1", "10.0.0.2"};
+        TestServer s(cfg);
+        auto r = test::request(s.port(), "GET", "/whoami", "",
+                               "X-Forwarded-For: 6.6.6.6\r\nX-Forwarded-For: 1.2.3.4, 10.0.0.2\r\n");
+        REQUIRE(r);
+        CHECK(nlohmann::json::parse(r->body)["client"] == "1.2.3.4");
+    }
 }
 
 TEST_CASE("beyond the connection cap a new connection gets 503 too_many_connections") {

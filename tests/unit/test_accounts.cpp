@@ -4,78 +4,13 @@
 #include <map>
 
 #include "booking/accounts.hpp"
+#include "tests/support/memory_accounts.hpp"
 
 using namespace sh::booking;
 
 namespace {
 
-class MemoryStore final : public UserStore, public SessionStore {
-public:
-    std::map<UserId, User> users;
-    std::map<BuildingId, StreetId> buildings = {{1, 1}, {2, 1}, {3, 2}};
-    std::set<StreetId> streets = {1, 2};
-    std::vector<std::string> audits;
-    std::map<std::string, std::pair<SessionRecord, bool>> sessions;  // hash -> (record, revoked)
-    UserId next = 1;
-
-    UserId upsert_by_openid(const std::string& openid, const std::optional<std::string>&) override {
-        for (auto& [id, u] : users)
-            if (u.openid == openid) return id;
-        User u;
-        u.id = next++;
-        u.openid = openid;
-        u.principal.user_id = u.id;
-        users[u.id] = u;
-        return u.id;
-    }
-    std::optional<User> find_user(UserId id) override {
-        auto it = users.find(id);
-        if (it == users.end()) return std::nullopt;
-        return it->second;
-    }
-    bool lock_user(UserId id) override { return users.count(id) > 0; }
-    void update_profile(UserId id, const std::optional<std::string>& name,
-                        const std::optional<std::string>& org) override {
-        if (name) users[id].name = *name;
-        if (org) users[id].org = *org;
-    }
-    void set_phone(UserId id, const std::string& phone) override { users[id].phone = phone; }
-    void set_role(UserId id, const RoleRequest& r) override {
-        users[id].principal = Principal{id, r.role, r.street_id, r.building_ids};
-    }
-    std::set<BuildingId> existing_buildings(const std::set<BuildingId>& ids) override {
-        std::set<BuildingId> out;
-        for (auto b : ids)
-            if (buildings.count(b)) out.insert(b);
-        return out;
-    }
-    bool street_exists(StreetId id) override { return streets.count(id) > 0; }
-    std::set<BuildingId> buildings_of_street(StreetId id) override {
-        std::set<BuildingId> out;
-        for (auto [b, s] : buildings)
-            if (s == id) out.insert(b);
-        return out;
-    }
-    void audit(UserId actor, const std::string& action, const std::string&, std::uint64_t object_id,
-               const nlohmann::json& before, const nlohmann::json& after) override {
-        audits.push_back(std::to_string(actor) + " " + action + " " + std::to_string(object_id) + " " +
-                         before.dump() + " -> " + after.dump());
-    }
-    void create_session(const std::string& hash, UserId user, TimePoint expires) override {
-        sessions[hash] = {SessionRecord{user, expires}, false};
-    }
-    std::optional<SessionRecord> find_live_session(const std::string& hash, TimePoint now) override {
-        auto it = sessions.find(hash);
-        if (it == sessions.end() || it->second.second || it->second.first.expires_at <= now) return std::nullopt;
-        return it->second.first;
-    }
-    bool revoke_session(const std::string& hash) override {
-        auto it = sessions.find(hash);
-        if (it == sessions.end() || it->second.second) return false;
-        it->second.second = true;
-        return true;
-    }
-};
+using MemoryStore = sh::test::MemoryAccountStore;
 
 Principal as(MemoryStore& s, UserId id) { return s.users[id].principal; }
 

@@ -1,8 +1,9 @@
-#include "server/api/rate_limit.hpp"
+#include "server/redis/rate_limiter.hpp"
 
+#include "server/redis/keys.hpp"
 #include "server/workers/await.hpp"
 
-namespace sh::api {
+namespace sh::redis {
 
 namespace {
 // INCR the window's counter, start its expiry on the first hit; return count and ms left.
@@ -19,7 +20,7 @@ awaitable<std::optional<int>> RateLimiter::hit(const std::string& key, int limit
                                                std::chrono::seconds window) {
     std::optional<int> retry_after;
     if (limit <= 0) co_return retry_after;
-    std::string k = redis_.key("rl:" + key);
+    std::string k = keys::rate(redis_, key);
     std::string window_ms = std::to_string(window.count() * 1000);
     bool counted = false;
     try {
@@ -36,6 +37,11 @@ awaitable<std::optional<int>> RateLimiter::hit(const std::string& key, int limit
         // Redis unavailable: count here instead.
     }
     if (!counted) retry_after = hit_locally(key, limit, window);
+    if (retry_after) {
+        std::lock_guard lock(mu_);
+        if (blocked_.size() > 100'000) blocked_.clear();
+        blocked_[key] = std::chrono::steady_clock::now() + std::chrono::seconds(*retry_after);
+    }
     co_return retry_after;
 }
 
@@ -49,7 +55,7 @@ return {n, ttl}
 )lua");
 }  // namespace
 
-awaitable<std::optional<int>> RateLimiter::hit_batched(const std::string& key, int limit,
+awaitable<std::optional<int>> RateLimiter::hit_often(const std::string& key, int limit,
                                                        std::chrono::seconds window) {
     std::optional<int> retry_after;
     if (limit <= 0) co_return retry_after;
@@ -72,7 +78,7 @@ awaitable<std::optional<int>> RateLimiter::hit_batched(const std::string& key, i
     }
     if (retry_after || to_flush == 0) co_return retry_after;
 
-    std::string k = redis_.key("rl:" + key);
+    std::string k = keys::rate(redis_, key);
     std::string n = std::to_string(to_flush), window_ms = std::to_string(window.count() * 1000);
     try {
         auto reply = co_await workers::run_on(
@@ -87,9 +93,28 @@ awaitable<std::optional<int>> RateLimiter::hit_batched(const std::string& key, i
                 retry_after = static_cast<int>((reply.elements[1].integer + 999) / 1000);
         }
     } catch (const booking::AppException&) {
-        // Redis unavailable: the local count alone decides (per instance).
+        // Redis unavailable: the hits stay counted here, so the local count alone decides (the
+        // limit then holds per instance).
+        std::lock_guard lock(mu_);
+        auto& b = batches_[key];
+        b.global += to_flush;
+        if (b.global > limit)
+            retry_after = static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(b.ends - now).count()) + 1;
     }
     co_return retry_after;
+}
+
+std::optional<int> RateLimiter::refused_here(const std::string& key, int limit) {
+    if (limit <= 0) return std::nullopt;
+    auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mu_);
+    auto it = blocked_.find(key);
+    if (it == blocked_.end()) return std::nullopt;
+    if (now >= it->second) {
+        blocked_.erase(it);
+        return std::nullopt;
+    }
+    return static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(it->second - now).count()) + 1;
 }
 
 std::optional<int> RateLimiter::hit_locally(const std::string& key, int limit,
@@ -103,4 +128,4 @@ std::optional<int> RateLimiter::hit_locally(const std::string& key, int limit,
     return static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(w.ends - now).count()) + 1;
 }
 
-}  // namespace sh::api
+}  // namespace sh::redis

@@ -7,11 +7,12 @@
 #include <mutex>
 #include <string>
 
+#include "app/ports.hpp"
 #include "server/redis/redis_client.hpp"
 #include "common/asio.hpp"
 #include "wechat/client.hpp"
 
-namespace sh::api {
+namespace sh::redis {
 
 class AccessTokenProvider {
 public:
@@ -38,7 +39,9 @@ public:
 private:
     awaitable<std::string> replace(const std::string& bad);
     awaitable<std::optional<std::string>> redis_get(const std::string& key);
-    awaitable<bool> redis_set(const std::string& key, const std::string& value, long long ttl_ms, bool nx);
+    awaitable<void> redis_set(const std::string& key, const std::string& value, long long ttl_ms);
+    // A lease (keys.hpp) held by one instance at a time for `ttl`; false when Redis is down.
+    awaitable<bool> take(const char* lease, std::chrono::milliseconds ttl);
     awaitable<std::string> fetch(bool force);
     void remember(const std::string& token, std::chrono::seconds ttl);
 
@@ -49,4 +52,17 @@ private:
     std::chrono::steady_clock::time_point local_until_{};
 };
 
-}  // namespace sh::api
+// app::Wechat: sign-in and phone numbers through WeChat, the access token from the provider
+// above, WeChat's errors in the domain's terms.
+class WechatAccounts final : public app::Wechat {
+public:
+    WechatAccounts(wechat::Client& wx, AccessTokenProvider& token) : wx_(wx), token_(token) {}
+    awaitable<booking::Result<app::WechatIdentity>> identify(const std::string& code) override;
+    awaitable<booking::Result<std::string>> phone_number(const std::string& code) override;
+
+private:
+    wechat::Client& wx_;
+    AccessTokenProvider& token_;
+};
+
+}  // namespace sh::redis

@@ -1,0 +1,200 @@
+#include "app/accounts.hpp"
+
+#include "common/hex.hpp"
+
+namespace sh::app {
+
+using booking::Errc;
+using booking::make_error;
+using booking::Principal;
+using booking::User;
+
+namespace {
+
+constexpr std::size_t max_cached = 100'000;  // bounded memory; a full cache is simply dropped
+constexpr auto miss_ttl = std::chrono::seconds(2);
+constexpr auto minute = std::chrono::seconds(60);
+
+booking::AppError rate_limited(int retry_after) {
+    return make_error(Errc::rate_limited, {}, {{"retry_after", retry_after}});
+}
+
+std::string hash_of(const std::string& token) { return sha256_hex(token); }
+
+}  // namespace
+
+void AccountService::prune(Deadlines& m, TimePoint now) {
+    // Past deadlines go first; if still full, all go (an entry only ever shortens a wait that
+    // the authority, MySQL, enforces anyway).
+    if (m.size() < max_cached) return;
+    std::erase_if(m, [&](const auto& e) { return e.second <= now; });
+    if (m.size() >= max_cached) m.clear();
+}
+
+awaitable<Result<SignedIn>> AccountService::sign_in(const std::string& code, const std::string& client_ip) {
+    if (auto wait = co_await rates_.hit("login:ip:" + client_ip, settings_.login_per_ip_per_minute, minute))
+        co_return rate_limited(*wait);
+    auto who = co_await wechat_.identify(code);
+    if (!who) co_return who.error();
+    if (auto wait = co_await rates_.hit("login:openid:" + who.value().openid, settings_.login_per_openid_per_minute, minute))
+        co_return rate_limited(*wait);
+
+    std::string token = random_hex(32);  // 256 bits from the CSPRNG
+    auto expires_at = clock_.now() + settings_.token_ttl;
+    std::optional<User> user;
+    co_await db_.transact([&](booking::AccountStore& s) {
+        user = booking::sign_in(s, s, who.value().openid, who.value().unionid, hash_of(token), expires_at);
+        return true;
+    });
+    co_return SignedIn{token, settings_.token_ttl, std::move(*user)};
+}
+
+awaitable<std::optional<booking::SessionRecord>> AccountService::find_session(const std::string& hash) {
+    const auto now = clock_.now();
+    {
+        std::lock_guard lock(mu_);
+        if (auto it = revoked_here_.find(hash); it != revoked_here_.end()) {
+            if (now < it->second) co_return std::nullopt;
+            revoked_here_.erase(it);
+        }
+        if (auto it = misses_.find(hash); it != misses_.end()) {
+            if (now < it->second) co_return std::nullopt;
+            misses_.erase(it);
+        }
+        if (auto it = cached_.find(hash); it != cached_.end()) {
+            if (now < it->second.until && now < it->second.session.expires_at) co_return it->second.session;
+            cached_.erase(it);
+        }
+    }
+    const auto bound = std::chrono::duration_cast<std::chrono::milliseconds>(settings_.cache_ttl);
+    std::optional<booking::SessionRecord> found;
+    // How long this instance may keep what it found: never longer than the copy it came from.
+    std::chrono::milliseconds keep = bound;
+    if (auto shared = co_await sessions_.find(hash, now)) {
+        found = shared->session;
+        keep = std::min(keep, shared->left);
+    } else {
+        co_await db_.read([&](booking::AccountStore& s) { found = s.find_live_session(hash, now); });
+        if (found && bound.count() > 0) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(found->expires_at - now);
+            co_await sessions_.store(hash, *found, std::min(left, bound));
+        }
+    }
+    std::lock_guard lock(mu_);
+    if (!found) {
+        // A token nobody holds stays unknown for a moment: repeating it costs no lookup.
+        prune(misses_, now);
+        misses_[hash] = now + miss_ttl;
+    } else if (keep.count() > 0) {
+        if (cached_.size() > max_cached) cached_.clear();
+        cached_[hash] = Cached{*found, now + keep};
+    }
+    co_return found;
+}
+
+awaitable<Result<Principal>> AccountService::principal_of(booking::UserId id) {
+    const auto now = clock_.now();
+    {
+        std::lock_guard lock(mu_);
+        if (auto it = principals_.find(id); it != principals_.end()) {
+            if (now < it->second.until) co_return it->second.principal;
+            principals_.erase(it);
+        }
+    }
+    std::optional<Principal> p;
+    co_await db_.read([&](booking::AccountStore& s) { p = s.load_principal(id); });
+    if (!p) co_return make_error(Errc::unauthorized);  // the user is gone
+    if (settings_.cache_ttl.count() > 0) {
+        std::lock_guard lock(mu_);
+        if (principals_.size() > max_cached) principals_.clear();
+        principals_[id] = CachedPrincipal{*p, now + settings_.cache_ttl};
+    }
+    co_return *p;
+}
+
+awaitable<Result<Principal>> AccountService::authenticate(const std::string& token, const std::string& client_ip) {
+    // An address that keeps presenting unknown tokens is turned away before any lookup.
+    const std::string failures = "authfail:ip:" + client_ip;
+    const int failure_limit = settings_.failed_auth_per_ip_per_minute;
+    if (auto wait = rates_.refused_here(failures, failure_limit)) co_return rate_limited(*wait);
+    auto session = co_await find_session(hash_of(token));
+    if (!session) {
+        if (auto wait = co_await rates_.hit(failures, failure_limit, minute)) co_return rate_limited(*wait);
+        co_return make_error(Errc::unauthorized);
+    }
+    if (auto wait = co_await rates_.hit_often("user:" + std::to_string(session->user_id), settings_.user_per_minute, minute))
+        co_return rate_limited(*wait);
+    co_return co_await principal_of(session->user_id);
+}
+
+awaitable<Result<bool>> AccountService::sign_out(const std::string& token) {
+    const std::string hash = hash_of(token);
+    bool revoked = false;
+    co_await db_.transact([&](booking::AccountStore& s) { return revoked = s.revoke_session(hash); });
+    if (!revoked) co_return make_error(Errc::unauthorized);
+    {
+        std::lock_guard lock(mu_);
+        cached_.erase(hash);
+        // Should the shared cache be unreachable now, its copy may outlive the revocation by up
+        // to the cache bound on other instances; this instance refuses the token at once.
+        const auto now = clock_.now();
+        prune(revoked_here_, now);
+        revoked_here_[hash] = now + settings_.cache_ttl + std::chrono::seconds(1);
+    }
+    co_await sessions_.drop(hash);
+    co_return true;
+}
+
+template <class F>
+awaitable<Result<User>> AccountService::change_user(F use_case) {
+    Result<User> r = make_error(Errc::internal);
+    co_await db_.transact([&](booking::AccountStore& s) {
+        r = use_case(s);
+        return r.ok();
+    });
+    co_return r;
+}
+
+awaitable<Result<User>> AccountService::me(const Principal& me) {
+    std::optional<User> u;
+    co_await db_.read([&](booking::AccountStore& s) { u = s.find_user(me.user_id); });
+    if (!u) co_return make_error(Errc::unauthorized);
+    co_return std::move(*u);
+}
+
+awaitable<Result<User>> AccountService::update_profile(const Principal& me, const std::optional<std::string>& name,
+                                                       const std::optional<std::string>& org) {
+    co_return co_await change_user([&](booking::AccountStore& s) { return booking::update_profile(s, me.user_id, name, org); });
+}
+
+awaitable<Result<User>> AccountService::set_phone(const Principal& me, const std::string& code) {
+    auto phone = co_await wechat_.phone_number(code);
+    if (!phone) co_return phone.error();
+    co_return co_await change_user([&](booking::AccountStore& s) -> Result<User> {
+        if (!s.lock_user(me.user_id)) return make_error(Errc::unauthorized);
+        s.set_phone(me.user_id, phone.value());
+        return *s.find_user(me.user_id);
+    });
+}
+
+awaitable<Result<User>> AccountService::change_role(const Principal& me, booking::UserId target,
+                                                    const booking::RoleRequest& req) {
+    auto r = co_await change_user([&](booking::AccountStore& s) { return booking::change_role(s, me, target, req); });
+    if (r) {
+        std::lock_guard lock(mu_);
+        principals_.erase(target);  // this instance sees it at once; others within the bound
+    }
+    co_return r;
+}
+
+awaitable<Result<User>> grant_role(UserDb& db, const std::string& openid, const booking::RoleRequest& req) {
+    Result<User> r = make_error(Errc::internal);
+    co_await db.transact([&](booking::AccountStore& s) {
+        auto id = s.upsert_by_openid(openid, std::nullopt);
+        r = booking::change_role(s, booking::console_operator(), id, req);
+        return r.ok();
+    });
+    co_return r;
+}
+
+}  // namespace sh::app

@@ -1,0 +1,93 @@
+#pragma once
+// Sign-in, who-is-asking, sign-out, the profile and roles: each one function returning a result.
+//  - sign_in: WeChat vouches for the code -> the user (created on first sign-in) and a session in
+//    one transaction. The token is 256 random bits; only its SHA-256 is stored (MySQL, with an
+//    expiry). WeChat's session_key is never kept.
+//  - authenticate: this instance's cache -> the shared SessionCache -> MySQL. A copy never
+//    outlives the one it came from, so a sign-out reaches every instance within cache_ttl.
+//    Roles are read fresh or from a cache of the same bound. Unknown tokens are remembered for
+//    2 s and counted per client address: an address over failed_auth_per_ip gets rate_limited
+//    before any lookup.
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "app/ports.hpp"
+#include "booking/clock.hpp"
+
+namespace sh::app {
+
+struct AccountSettings {
+    std::chrono::seconds token_ttl{7 * 24 * 3600};
+    std::chrono::seconds cache_ttl{10};  // 0: no caching (every request asks MySQL)
+    int login_per_ip_per_minute = 60;
+    int login_per_openid_per_minute = 10;
+    int user_per_minute = 600;
+    int failed_auth_per_ip_per_minute = 30;
+};
+
+struct SignedIn {
+    std::string token;
+    std::chrono::seconds expires_in;
+    booking::User user;
+};
+
+// The console's grant-role (the first district admin, an operator's fix-up): the user, created
+// if new, gets the role through the same booking::change_role as PUT /users/{id}/role, acted
+// by booking::console_operator.
+awaitable<Result<booking::User>> grant_role(UserDb& db, const std::string& openid, const booking::RoleRequest& req);
+
+class AccountService {
+public:
+    AccountService(UserDb& db, SessionCache& sessions, RateCounters& rates, Wechat& wechat,
+                   const booking::Clock& clock, AccountSettings settings)
+        : db_(db), sessions_(sessions), rates_(rates), wechat_(wechat), clock_(clock), settings_(settings) {}
+
+    // invalid_code, rate_limited (details.retry_after), login_blocked, wechat_unavailable.
+    awaitable<Result<SignedIn>> sign_in(const std::string& code, const std::string& client_ip);
+    // unauthorized, rate_limited.
+    awaitable<Result<booking::Principal>> authenticate(const std::string& token, const std::string& client_ip);
+    // unauthorized when the token is not a live session.
+    awaitable<Result<bool>> sign_out(const std::string& token);
+
+    awaitable<Result<booking::User>> me(const booking::Principal& me);
+    awaitable<Result<booking::User>> update_profile(const booking::Principal& me, const std::optional<std::string>& name,
+                                                    const std::optional<std::string>& org);
+    // invalid_phone_code, wechat_unavailable.
+    awaitable<Result<booking::User>> set_phone(const booking::Principal& me, const std::string& code);
+    awaitable<Result<booking::User>> change_role(const booking::Principal& me, booking::UserId target,
+                                                 const booking::RoleRequest& req);
+
+private:
+    struct Cached {
+        booking::SessionRecord session;
+        TimePoint until;
+    };
+    struct CachedPrincipal {
+        booking::Principal principal;
+        TimePoint until;
+    };
+    using Deadlines = std::unordered_map<std::string, TimePoint>;
+
+    awaitable<std::optional<booking::SessionRecord>> find_session(const std::string& hash);
+    awaitable<Result<booking::Principal>> principal_of(booking::UserId id);
+    template <class F>
+    awaitable<Result<booking::User>> change_user(F use_case);
+    static void prune(Deadlines& m, TimePoint now);
+
+    UserDb& db_;
+    SessionCache& sessions_;
+    RateCounters& rates_;
+    Wechat& wechat_;
+    const booking::Clock& clock_;
+    AccountSettings settings_;
+
+    std::mutex mu_;
+    std::unordered_map<std::string, Cached> cached_;
+    Deadlines revoked_here_;  // bounded
+    Deadlines misses_;        // unknown tokens, briefly
+    std::unordered_map<booking::UserId, CachedPrincipal> principals_;
+};
+
+}  // namespace sh::app

@@ -1,0 +1,196 @@
+#pragma once
+// In-memory fakes of the account ports (app/ports.hpp) for unit tests: users and sessions, the
+// shared session cache and rate counters on the test's clock, and WeChat as a table of codes.
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/ports.hpp"
+#include "booking/accounts.hpp"
+
+namespace sh::test {
+
+using namespace sh::booking;
+
+class MemoryAccountStore final : public booking::AccountStore {
+public:
+    std::map<UserId, User> users;
+    std::map<BuildingId, StreetId> buildings = {{1, 1}, {2, 1}, {3, 2}};
+    std::set<StreetId> streets = {1, 2};
+    std::vector<std::string> audits;
+    std::map<std::string, std::pair<SessionRecord, bool>> sessions;  // hash -> (record, revoked)
+    UserId next = 1;
+
+    UserId upsert_by_openid(const std::string& openid, const std::optional<std::string>&) override {
+        for (auto& [id, u] : users)
+            if (u.openid == openid) return id;
+        User u;
+        u.id = next++;
+        u.openid = openid;
+        u.principal.user_id = u.id;
+        users[u.id] = u;
+        return u.id;
+    }
+    std::optional<User> find_user(UserId id) override {
+        auto it = users.find(id);
+        if (it == users.end()) return std::nullopt;
+        return it->second;
+    }
+    std::optional<Principal> load_principal(UserId id) override {
+        auto u = find_user(id);
+        if (!u) return std::nullopt;
+        return u->principal;
+    }
+    bool lock_user(UserId id) override { return users.count(id) > 0; }
+    void update_profile(UserId id, const std::optional<std::string>& name,
+                        const std::optional<std::string>& org) override {
+        if (name) users[id].name = *name;
+        if (org) users[id].org = *org;
+    }
+    void set_phone(UserId id, const std::string& phone) override { users[id].phone = phone; }
+    void set_role(UserId id, const RoleRequest& r) override {
+        users[id].principal = Principal{id, r.role, r.street_id, r.building_ids};
+    }
+    std::set<BuildingId> existing_buildings(const std::set<BuildingId>& ids) override {
+        std::set<BuildingId> out;
+        for (auto b : ids)
+            if (buildings.count(b)) out.insert(b);
+        return out;
+    }
+    bool street_exists(StreetId id) override { return streets.count(id) > 0; }
+    std::set<BuildingId> buildings_of_street(StreetId id) override {
+        std::set<BuildingId> out;
+        for (auto [b, s] : buildings)
+            if (s == id) out.insert(b);
+        return out;
+    }
+    void audit(UserId actor, const std::string& action, const std::string&, std::uint64_t object_id,
+               const nlohmann::json& before, const nlohmann::json& after) override {
+        audits.push_back(std::to_string(actor) + " " + action + " " + std::to_string(object_id) + " " +
+                         before.dump() + " -> " + after.dump());
+    }
+    void create_session(const std::string& hash, UserId user, TimePoint expires) override {
+        sessions[hash] = {SessionRecord{user, expires}, false};
+    }
+    std::optional<SessionRecord> find_live_session(const std::string& hash, TimePoint now) override {
+        auto it = sessions.find(hash);
+        if (it == sessions.end() || it->second.second || it->second.first.expires_at <= now) return std::nullopt;
+        return it->second.first;
+    }
+    bool revoke_session(const std::string& hash) override {
+        auto it = sessions.find(hash);
+        if (it == sessions.end() || it->second.second) return false;
+        it->second.second = true;
+        return true;
+    }
+};
+
+
+// Transactions by copy: a rolled-back transaction leaves the store as it was.
+class MemoryUserDb final : public app::UserDb {
+public:
+    MemoryAccountStore store;
+    awaitable<void> transact(std::function<bool(booking::AccountStore&)> work) override {
+        MemoryAccountStore before = store;
+        if (!work(store)) store = std::move(before);
+        co_return;
+    }
+    awaitable<void> read(std::function<void(booking::AccountStore&)> work) override {
+        work(store);
+        co_return;
+    }
+};
+
+// The shared session cache, expiring entries on `clock`. `down` makes it answer as Redis does
+// when unreachable (misses, writes lost).
+class MemorySessionCache final : public app::SessionCache {
+public:
+    explicit MemorySessionCache(const booking::Clock& clock) : clock_(clock) {}
+    struct Entry {
+        SessionRecord session;
+        TimePoint until;
+    };
+    std::map<std::string, Entry> entries;
+    bool down = false;
+
+    awaitable<std::optional<app::CachedSession>> find(const std::string& hash, TimePoint now) override {
+        auto it = entries.find(hash);
+        if (down || it == entries.end() || it->second.until <= clock_.now() || it->second.session.expires_at <= now)
+            co_return std::nullopt;
+        co_return app::CachedSession{it->second.session,
+                                     std::chrono::duration_cast<std::chrono::milliseconds>(it->second.until - clock_.now())};
+    }
+    awaitable<void> store(const std::string& hash, const SessionRecord& s, std::chrono::milliseconds ttl) override {
+        if (!down) entries[hash] = Entry{s, clock_.now() + ttl};
+        co_return;
+    }
+    awaitable<void> drop(const std::string& hash) override {
+        if (!down) entries.erase(hash);
+        co_return;
+    }
+
+private:
+    const booking::Clock& clock_;
+};
+
+// Fixed windows on `clock`, shared by every service built on the same counters.
+class MemoryRates final : public app::RateCounters {
+public:
+    explicit MemoryRates(const booking::Clock& clock) : clock_(clock) {}
+    struct Window {
+        TimePoint ends;
+        int count = 0;
+    };
+    std::map<std::string, Window> windows;
+
+    awaitable<std::optional<int>> hit(const std::string& key, int limit, std::chrono::seconds window) override {
+        co_return count(key, limit, window);
+    }
+    awaitable<std::optional<int>> hit_often(const std::string& key, int limit, std::chrono::seconds window) override {
+        co_return count(key, limit, window);
+    }
+    std::optional<int> refused_here(const std::string& key, int limit) override {
+        auto it = windows.find(key);
+        if (limit <= 0 || it == windows.end() || clock_.now() >= it->second.ends || it->second.count <= limit)
+            return std::nullopt;
+        return left(it->second);
+    }
+
+private:
+    std::optional<int> count(const std::string& key, int limit, std::chrono::seconds window) {
+        if (limit <= 0) return std::nullopt;
+        auto& w = windows[key];
+        if (clock_.now() >= w.ends) w = Window{clock_.now() + window, 0};
+        if (++w.count <= limit) return std::nullopt;
+        return left(w);
+    }
+    int left(const Window& w) const {
+        return static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(w.ends - clock_.now()).count()) + 1;
+    }
+    const booking::Clock& clock_;
+};
+
+// WeChat as a table: code -> openid (each code works once, as WeChat's do); phone codes -> number.
+class TableWechat final : public app::Wechat {
+public:
+    std::map<std::string, std::string> codes;
+    std::map<std::string, std::string> phones;
+    int identify_calls = 0;
+
+    awaitable<Result<app::WechatIdentity>> identify(const std::string& code) override {
+        ++identify_calls;
+        auto it = codes.find(code);
+        if (it == codes.end()) co_return make_error(Errc::invalid_code);
+        app::WechatIdentity who{it->second, std::nullopt};
+        codes.erase(it);
+        co_return who;
+    }
+    awaitable<Result<std::string>> phone_number(const std::string& code) override {
+        auto it = phones.find(code);
+        if (it == phones.end()) co_return make_error(Errc::invalid_phone_code);
+        co_return it->second;
+    }
+};
+
+}  // namespace sh::test

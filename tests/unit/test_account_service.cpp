@@ -1,0 +1,128 @@
+// The account use cases (app/accounts.cpp) over in-memory ports and a manual clock: several
+// instances share MySQL, the session cache and the rate counters, each with its own local cache.
+#include <doctest/doctest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include "app/accounts.hpp"
+#include "common/hex.hpp"
+#include "tests/support/memory_accounts.hpp"
+
+using namespace sh;
+using namespace sh::booking;
+using namespace std::chrono_literals;
+
+namespace {
+
+template <class T>
+T run(asio::awaitable<T> a) {
+    asio::io_context ioc;
+    std::optional<T> out;
+    asio::co_spawn(ioc, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); }, asio::detached);
+    ioc.run();
+    return std::move(*out);
+}
+
+std::string code_of(const booking::AppError& e) { return std::string(to_http(e.code).code); }
+
+struct District {
+    ManualClock clock{TimePoint(std::chrono::seconds(1'900'000'000))};
+    test::MemoryUserDb db;
+    test::MemorySessionCache shared{clock};
+    test::MemorySessionCache unreachable{clock};  // an instance cut off from Redis
+    test::MemoryRates rates{clock};
+    test::TableWechat wechat;
+    app::AccountSettings settings;
+
+    District() {
+        unreachable.down = true;
+        settings.cache_ttl = 10s;
+        settings.failed_auth_per_ip_per_minute = 3;
+    }
+    std::unique_ptr<app::AccountService> instance(app::SessionCache& cache) {
+        return std::make_unique<app::AccountService>(db, cache, rates, wechat, clock, settings);
+    }
+    std::string sign_in(app::AccountService& a, const std::string& openid) {
+        wechat.codes["code-" + openid] = openid;
+        auto r = run(a.sign_in("code-" + openid, "10.0.0.1"));
+        REQUIRE(r.ok());
+        return r.value().token;
+    }
+    std::string auth(app::AccountService& a, const std::string& token, const std::string& ip = "10.0.0.1") {
+        auto r = run(a.authenticate(token, ip));
+        return r ? "ok" : code_of(r.error());
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a signed-in token is the user's on every instance; a used code signs nobody in") {
+    District d;
+    auto a = d.instance(d.shared), b = d.instance(d.shared);
+    d.wechat.codes["c1"] = "openid-1";
+    auto in = run(a->sign_in("c1", "10.0.0.1"));
+    REQUIRE(in.ok());
+    CHECK(in.value().user.principal.role == Role::member);
+    auto me = run(b->authenticate(in.value().token, "10.0.0.1"));
+    REQUIRE(me.ok());
+    CHECK(me.value().user_id == in.value().user.id);
+    auto again = run(a->sign_in("c1", "10.0.0.1"));
+    REQUIRE_FALSE(again.ok());
+    CHECK(code_of(again.error()) == "invalid_code");
+}
+
+TEST_CASE("a sign-out reaches every instance within one cache bound, even when the shared copy was not deleted") {
+    District d;
+    auto a = d.instance(d.unreachable);  // signs out while it cannot reach Redis
+    auto b = d.instance(d.shared), c = d.instance(d.shared);
+    auto token = d.sign_in(*b, "openid-1");
+    auto t0 = d.clock.now();
+    REQUIRE(d.auth(*b, token) == "ok");  // MySQL -> shared copy until t0 + 10 s
+    d.clock.set(t0 + 9s);
+    REQUIRE(run(a->sign_out(token)).ok());  // MySQL revoked; the shared copy is left behind
+    CHECK(d.auth(*a, token) == "unauthorized");
+    d.clock.set(t0 + 9500ms);
+    CHECK(d.auth(*c, token) == "ok");  // from the shared copy: allowed within the bound
+    d.clock.set(t0 + 10s + 1ms);
+    // C's copy ended with the shared one it came from (not 10 s after C read it).
+    CHECK(d.auth(*c, token) == "unauthorized");
+    CHECK(d.auth(*b, token) == "unauthorized");
+}
+
+TEST_CASE("an address that keeps presenting unknown tokens gets 429, before any lookup, and only that address") {
+    District d;
+    auto a = d.instance(d.shared);
+    auto good = d.sign_in(*a, "openid-1");
+    for (int i = 0; i < 3; ++i) CHECK(d.auth(*a, "forged-" + std::to_string(i), "6.6.6.6") == "unauthorized");
+    CHECK(d.auth(*a, "forged-3", "6.6.6.6") == "rate_limited");
+    CHECK(d.auth(*a, good, "6.6.6.6") == "rate_limited");  // turned away before its token is looked at
+    CHECK(d.auth(*a, good, "10.0.0.1") == "ok");
+    d.clock.advance(61s);  // the window ends
+    CHECK(d.auth(*a, good, "6.6.6.6") == "ok");
+}
+
+TEST_CASE("an unknown token is remembered briefly: repeating it does not reach MySQL or the shared cache") {
+    District d;
+    d.settings.failed_auth_per_ip_per_minute = 0;
+    auto b = d.instance(d.shared);
+    CHECK(d.auth(*b, "forged") == "unauthorized");
+    // Had it been looked up again, this session (created behind the cache's back) would be found.
+    d.db.store.create_session(sha256_hex("forged"), 1, d.clock.now() + 1h);
+    d.db.store.users[1] = User{};
+    d.db.store.users[1].principal.user_id = 1;
+    CHECK(d.auth(*b, "forged") == "unauthorized");
+    d.clock.advance(3s);
+    CHECK(d.auth(*b, "forged") == "ok");
+}
+
+TEST_CASE("the console's grant-role creates the user and goes through the same rules as the API") {
+    District d;
+    auto r = run(app::grant_role(d.db, "openid-admin", RoleRequest{Role::district_admin, {}, {}}));
+    REQUIRE(r.ok());
+    CHECK(r.value().principal.role == Role::district_admin);
+    REQUIRE_FALSE(d.db.store.audits.empty());
+    CHECK(d.db.store.audits.back().rfind("0 set_role", 0) == 0);  // audited as the console operator
+    auto bad = run(app::grant_role(d.db, "openid-x", RoleRequest{Role::manager, {}, {}}));
+    REQUIRE_FALSE(bad.ok());
+    CHECK(code_of(bad.error()) == "validation");  // a manager needs buildings: the same check as PUT /role
+}
