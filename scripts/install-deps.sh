@@ -8,6 +8,8 @@ PACKAGES=(
   libboost-dev libhiredis-dev libmysqlcppconn-dev nlohmann-json3-dev doctest-dev libssl-dev
   mariadb-server mariadb-client redis-server redis-tools wrk curl ca-certificates
 )
+# Node.js and npm for the OpenAPI linter (Spectral): Debian's, unless the machine has its own.
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -16,14 +18,20 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
-
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-echo "install-deps: installing ${missing[*]}" >&2
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "install-deps: done" >&2
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "install-deps: done" >&2
+fi
+
+# Spectral, exactly as package-lock.json pins it (npm registry), for scripts/lint-openapi.sh.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LINT="$ROOT/tools/spectral"
+if [ ! -x "$LINT/node_modules/.bin/spectral" ] || [ "$LINT/package-lock.json" -nt "$LINT/node_modules/.package-lock.json" ]; then
+  echo "install-deps: installing Spectral (npm ci)" >&2
+  (cd "$LINT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

@@ -3,13 +3,18 @@
 # runs ctest (labels unit, component, integration), always stops the services.
 #   SH_TEST_LABELS="unit"  scripts/test.sh     # one tier only
 #   SH_BUILD_DIR=build-asan SH_SANITIZE=ON scripts/test.sh
+#   SH_TEST_CLOCK_START=23:59:30 scripts/test.sh   # the servers' clock at that Shanghai time
+# The end-to-end tier then runs twice more with the servers' clock just before and just after
+# midnight in Shanghai (a day rolling over mid-test), unless SH_TEST_MIDNIGHT=0.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 bash scripts/install-deps.sh
-# The walls between the rooms first: a crossing fails the run and names the file.
+# The walls between the rooms first: a crossing fails the run and names the file. Then the API
+# contract must be a valid OpenAPI document.
 bash scripts/check-walls.sh
+bash scripts/lint-openapi.sh
 
 BUILD_DIR="${SH_BUILD_DIR:-$ROOT/build}"
 # ccache: paths relative to the checkout, so a fresh clone elsewhere (CI) hits the same cache.
@@ -34,3 +39,11 @@ fi
 
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900 \
     -L "${SH_TEST_LABELS:-unit|component|integration}"
+
+# Tests pass at any hour: the end-to-end tier again across Shanghai's midnight.
+if [ "${SH_TEST_LABELS:-}" = "" ] && [ -z "${SH_TEST_CLOCK_START:-}" ] && [ "${SH_TEST_MIDNIGHT:-1}" != "0" ]; then
+    for start in 23:59:30 00:00:30; do
+        echo "== end-to-end tests with the servers' clock starting at $start Asia/Shanghai"
+        SH_TEST_CLOCK_START="$start" ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900 -L integration
+    done
+fi

@@ -342,11 +342,25 @@ awaitable<void> Server::drain(std::chrono::milliseconds grace) {
     if (s.active.load() > 0) {
         log::warn("http", "grace period over; closing " + std::to_string(s.active.load()) +
                               " connection(s) with requests in flight");
-        cancel_sessions(false);
-        while (s.active.load() > 0) {
+        // Closing (not only cancelling) the socket cuts the client off at once, even while its
+        // handler is awaiting something other than the socket (a timer, a pool job).
+        {
+            std::lock_guard lock(s.mu);
+            for (const auto& st : s.sessions)
+                asio::post(st->executor, [st] {
+                    error_code ignored;
+                    if (st->stream) st->stream->socket().close(ignored);
+                });
+        }
+        // Handlers see their connection gone when they next touch it; wait a moment for them,
+        // then leave the rest to the event loop's shutdown.
+        auto cut_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        while (s.active.load() > 0 && std::chrono::steady_clock::now() < cut_deadline) {
             timer.expires_after(std::chrono::milliseconds(10));
             co_await timer.async_wait(asio::use_awaitable);
         }
+        if (s.active.load() > 0)
+            log::warn("http", std::to_string(s.active.load()) + " handler(s) still running after their connection was cut");
     }
 }
 

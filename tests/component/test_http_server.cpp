@@ -1,6 +1,8 @@
 // The HTTP server over a real loopback socket: what a phone (or a misbehaving client) sees.
 #include <doctest/doctest.h>
 
+#include <atomic>
+
 #include <cstdio>
 #include <future>
 #include <thread>
@@ -21,6 +23,9 @@ using std::chrono::milliseconds;
 
 namespace {
 
+std::atomic<int> handlers_started{0};  // /slow and /hang count here as they begin
+
+
 Router test_router() {
     Router r;
     r.add(Method::get, "/ping", [](Request&, const Params&) -> awaitable<Response> {
@@ -31,7 +36,14 @@ Router test_router() {
         co_return Response::json(200, body);
     });
     r.add(Method::get, "/slow", [](Request&, const Params&) -> awaitable<Response> {
+        ++handlers_started;
         asio::steady_timer t(co_await asio::this_coro::executor, milliseconds(400));
+        co_await t.async_wait(asio::use_awaitable);
+        co_return Response::text(200, "{\"slow\":true}", "application/json");
+    });
+    r.add(Method::get, "/hang", [](Request&, const Params&) -> awaitable<Response> {
+        ++handlers_started;
+        asio::steady_timer t(co_await asio::this_coro::executor, milliseconds(10'000));
         co_await t.async_wait(asio::use_awaitable);
         co_return Response::text(200, "{\"slow\":true}", "application/json");
     });
@@ -307,8 +319,9 @@ TEST_CASE("graceful shutdown answers the request in flight, closes idle connecti
     REQUIRE(idle.read_response());
 
     Connection busy(s.port());
+    int started = handlers_started;
     REQUIRE(busy.send(test::make_request("GET", "/slow")));
-    std::this_thread::sleep_for(milliseconds(100));  // the slow handler is running
+    REQUIRE(test::eventually([&] { return handlers_started > started; }, 2000));  // the slow handler is running
 
     auto drained = s.drain(milliseconds(3000));
     CHECK(idle.wait_closed(milliseconds(1000)));
@@ -323,12 +336,14 @@ TEST_CASE("graceful shutdown answers the request in flight, closes idle connecti
 TEST_CASE("a request still running when the grace period ends is cut, and drain completes") {
     TestServer s;
     Connection busy(s.port());
-    REQUIRE(busy.send(test::make_request("GET", "/slow")));
-    std::this_thread::sleep_for(milliseconds(50));
-    auto start = std::chrono::steady_clock::now();
+    int started = handlers_started;
+    REQUIRE(busy.send(test::make_request("GET", "/hang")));  // would answer after 10 s
+    REQUIRE(test::eventually([&] { return handlers_started > started; }, 2000));
     auto drained = s.drain(milliseconds(100));
     CHECK(drained.wait_for(std::chrono::seconds(3)) == std::future_status::ready);
-    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+    // The busy connection was cut without an answer, long before its handler would have finished.
+    CHECK_FALSE(busy.read_response(milliseconds(2000)));
+    CHECK(busy.wait_closed(milliseconds(1000)));
 }
 
 TEST_CASE("metrics count requests by route and status") {

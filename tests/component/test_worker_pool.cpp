@@ -2,9 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "server/workers/await.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/sync.hpp"
 
 using namespace sh;
@@ -13,6 +16,28 @@ using namespace std::chrono_literals;
 namespace {
 struct Resource {
     int id;
+};
+
+// A job that must not finish yet waits here until the test opens the gate (at most 10 s, so a
+// failing test cannot hang).
+class Gate {
+public:
+    void wait() {
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, 10s, [&] { return open_; });
+    }
+    void open() {
+        {
+            std::lock_guard lock(mu_);
+            open_ = true;
+        }
+        cv_.notify_all();
+    }
+
+private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool open_ = false;
 };
 }  // namespace
 
@@ -34,16 +59,17 @@ TEST_CASE("with every worker taken, a caller gets busy after the acquire timeout
     workers::WorkerPool<Resource> pool(1, [] { return std::make_unique<Resource>(Resource{1}); });
     std::atomic<bool> second_ran{false};
     std::atomic<bool> holding{false};
+    Gate gate;
     std::thread holder([&] {
         test::sync_await(workers::run_on(
             pool,
             [&](Resource&) {
                 holding = true;
-                std::this_thread::sleep_for(600ms);
+                gate.wait();
             },
             100ms));
     });
-    while (!holding) std::this_thread::sleep_for(1ms);
+    REQUIRE(test::eventually([&] { return holding.load(); }, 5000, 1));
 
     auto start = std::chrono::steady_clock::now();
     try {
@@ -52,11 +78,11 @@ TEST_CASE("with every worker taken, a caller gets busy after the acquire timeout
     } catch (const booking::AppException& e) {
         CHECK(e.error().code == booking::Errc::busy);
     }
-    auto waited = std::chrono::steady_clock::now() - start;
-    CHECK(waited >= 45ms);
-    CHECK(waited < 400ms);  // well before the holder lets go
+    CHECK(std::chrono::steady_clock::now() - start >= 45ms);
+    gate.open();  // only now does the holder let go
     holder.join();
-    std::this_thread::sleep_for(50ms);
+    // A job submitted after it runs after anything still queued: the withdrawn job is gone.
+    CHECK(test::sync_await(workers::run_on(pool, [](Resource&) { return true; }, 5000ms)));
     CHECK_FALSE(second_ran);
     CHECK(pool.stats().timeouts == 1);
 }
@@ -67,32 +93,42 @@ TEST_CASE("jobs still queued when the pool stops are answered shutting_down, not
     struct Probe final : workers::Job<Resource> {
         std::atomic<int>& ran;
         std::atomic<int>& abandoned;
-        Probe(std::atomic<int>& r, std::atomic<int>& a) : ran(r), abandoned(a) {}
+        Gate& gate;
+        Probe(std::atomic<int>& r, std::atomic<int>& a, Gate& g) : ran(r), abandoned(a), gate(g) {}
         void execute(Resource&) noexcept override {
-            std::this_thread::sleep_for(100ms);
             ++ran;
+            gate.wait();
         }
         void abandon() noexcept override { ++abandoned; }
     };
     std::atomic<int> ran{0}, abandoned{0};
-    for (int i = 0; i < 5; ++i) pool->submit(std::make_shared<Probe>(ran, abandoned));
-    std::this_thread::sleep_for(20ms);
-    pool->stop();
+    Gate gate;
+    for (int i = 0; i < 5; ++i) pool->submit(std::make_shared<Probe>(ran, abandoned, gate));
+    REQUIRE(test::eventually([&] { return ran == 1; }, 5000, 1));
+    std::thread stopper([&] { pool->stop(); });
+    // stop() takes the queue at once, then waits for the running job.
+    REQUIRE(test::eventually([&] { return pool->stats().waiting == 0; }, 5000, 1));
+    gate.open();
+    stopper.join();
     CHECK(ran == 1);
     CHECK(abandoned == 4);
 }
 
 TEST_CASE("stats show workers in use and callers waiting") {
     workers::WorkerPool<Resource> pool(1, [] { return std::make_unique<Resource>(Resource{1}); });
-    struct Sleeper final : workers::Job<Resource> {
-        void execute(Resource&) noexcept override { std::this_thread::sleep_for(200ms); }
+    struct Blocked final : workers::Job<Resource> {
+        Gate& gate;
+        explicit Blocked(Gate& g) : gate(g) {}
+        void execute(Resource&) noexcept override { gate.wait(); }
         void abandon() noexcept override {}
     };
-    pool.submit(std::make_shared<Sleeper>());
-    pool.submit(std::make_shared<Sleeper>());
-    std::this_thread::sleep_for(50ms);
+    Gate gate;
+    pool.submit(std::make_shared<Blocked>(gate));
+    pool.submit(std::make_shared<Blocked>(gate));
+    CHECK(test::eventually([&] { return pool.stats().in_use == 1; }, 5000, 1));
     auto s = pool.stats();
     CHECK(s.size == 1);
     CHECK(s.in_use == 1);
     CHECK(s.waiting == 1);
+    gate.open();
 }

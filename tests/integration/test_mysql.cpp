@@ -178,7 +178,14 @@ TEST_CASE("MariaDB restarted mid-test: requests fail with db_unavailable, then t
         in_flight_error = static_cast<int>(
             error_of([&] { db_run(db, [](mysql::Conn& c) { scalar(c, "SELECT SLEEP(5)"); }); }));
     });
-    std::this_thread::sleep_for(300ms);
+    // Stop the server once the query is running on it.
+    mysql::Conn watcher(sql::mysql::get_mysql_driver_instance(), cfg);
+    watcher.ensure_ready();
+    REQUIRE(test::eventually(
+        [&] {
+            return scalar(watcher, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(5)'") != "0";
+        },
+        5000, 10));
     own().stop("mysql");
     slow.join();
     CHECK(in_flight_error == static_cast<int>(booking::Errc::db_unavailable));
@@ -186,8 +193,16 @@ TEST_CASE("MariaDB restarted mid-test: requests fail with db_unavailable, then t
     CHECK(error_of([&] { ping(); }) == booking::Errc::db_unavailable);
 
     own().start("mysql");
-    // Stale connections are detected and replaced: the first request after the restart works.
-    std::this_thread::sleep_for(1100ms);  // connections idle long enough to be checked first
+    // Stale connections are detected and replaced: the pool works again without a restart of ours.
+    CHECK(test::eventually(
+        [&] {
+            try {
+                return ping() == "1";
+            } catch (const booking::AppException&) {
+                return false;
+            }
+        },
+        10000, 100));
     CHECK(ping() == "1");
     CHECK(ping() == "1");
 }

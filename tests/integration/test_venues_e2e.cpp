@@ -24,7 +24,7 @@ test::OwnServices& own() {
 
 // A future Monday (weekday hours apply) a few days out.
 booking::Date next_monday() {
-    auto today = booking::to_local(std::chrono::system_clock::now()).date;
+    auto today = booking::to_local(test::now()).date;
     auto d = booking::add_days(today, 2);
     while (booking::weekday(d) != 1) d = booking::add_days(d, 1);
     return d;
@@ -82,7 +82,7 @@ std::vector<std::string> from_scratch(Stack& s, std::uint64_t venue, booking::Da
     auto in = mysql::MysqlVenueStore(c).day_inputs(venue, d);
     REQUIRE(in);
     auto slots = booking::base_slots(in->venue.rules, d, in->closures, in->booked);
-    booking::overlay(slots, d, std::chrono::system_clock::now(), {});
+    booking::overlay(slots, d, test::now(), {});
     std::vector<std::string> out;
     for (const auto& x : slots)
         out.push_back(booking::format_hhmm(x.start) + " " + std::string(booking::slot_state_name(x.state)));

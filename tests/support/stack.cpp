@@ -1,9 +1,12 @@
 #include "tests/support/stack.hpp"
 
+#include "booking/calendar.hpp"
 #include "booking/local_time.hpp"
 
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 
@@ -15,6 +18,24 @@
 namespace sh::test {
 
 using nlohmann::json;
+
+std::chrono::milliseconds clock_offset() {
+    static const std::chrono::milliseconds offset = [] {
+        const char* start = std::getenv("SH_TEST_CLOCK_START");
+        if (!start || !*start) return std::chrono::milliseconds(0);
+        int h = 0, m = 0, sec = 0;
+        if (std::sscanf(start, "%d:%d:%d", &h, &m, &sec) != 3 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
+            throw std::runtime_error("SH_TEST_CLOCK_START must be HH:MM:SS");
+        auto real = std::chrono::system_clock::now();
+        auto wanted = booking::to_timepoint(booking::to_local(real).date, h * 60 + m) + std::chrono::seconds(sec);
+        return std::chrono::duration_cast<std::chrono::milliseconds>(wanted - real);
+    }();
+    return offset;
+}
+
+booking::TimePoint now() {
+    return std::chrono::time_point_cast<booking::TimePoint::duration>(std::chrono::system_clock::now() + clock_offset());
+}
 
 Stack::Stack(OwnServices& services, std::uint16_t base_port, json extra)
     : services_(services), db_(services.mysql()), base_port_(base_port),
@@ -44,7 +65,7 @@ std::string Stack::write_config(std::uint16_t port) {
                           {"secret", e2e_secret},
                           {"timeout_ms", 800}}}};
     // Tests own time: every server of a stack has a clock the test moves (POST /test/clock).
-    c["test"] = {{"settable_clock", true}};
+    c["test"] = {{"settable_clock", true}, {"clock_offset_ms", clock_offset().count()}};
     c.merge_patch(extra_);
     std::string path = std::string(SH_TEST_RUN_DIR) + "/e2e-" + std::to_string(port) + ".json";
     std::system(("mkdir -p '" + std::string(SH_TEST_RUN_DIR) + "'").c_str());

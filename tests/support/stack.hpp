@@ -32,6 +32,13 @@ inline std::string error_code(const ApiResult& r) {
     return r.body.is_object() && r.body.contains("error") ? r.body["error"]["code"].get<std::string>() : "";
 }
 
+// The time the tests run at. SH_TEST_CLOCK_START=HH:MM:SS (Shanghai) runs every server of the
+// process as if it were that time of day today — e.g. 23:59:30, so the suite crosses midnight —
+// with time flowing on from there; unset: the real time. Tests take "today" from now(), never from
+// the system clock.
+std::chrono::milliseconds clock_offset();
+booking::TimePoint now();
+
 class Stack {
 public:
     // `extra` is merged into every server's config (e.g. {"auth":{"cache_ttl_s":2}}).
