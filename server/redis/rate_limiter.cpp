@@ -24,10 +24,7 @@ awaitable<std::optional<int>> RateLimiter::hit(const std::string& key, int limit
     std::string window_ms = std::to_string(window.count() * 1000);
     bool counted = false;
     try {
-        auto reply = co_await workers::run_on(
-            redis_.pool(),
-            redis_.guard([&](redis::Conn& c) { return c.eval(count_hit, {k}, {window_ms}); }),
-            redis_.acquire_timeout());
+        auto reply = co_await workers::run(redis_, [&](Conn& c) { return c.eval(count_hit, {k}, {window_ms}); });
         if (reply.type == redis::Reply::Type::array && reply.elements.size() == 2) {
             counted = true;
             if (reply.elements[0].integer > limit)
@@ -81,9 +78,7 @@ awaitable<std::optional<int>> RateLimiter::hit_often(const std::string& key, int
     std::string k = keys::rate(redis_, key);
     std::string n = std::to_string(to_flush), window_ms = std::to_string(window.count() * 1000);
     try {
-        auto reply = co_await workers::run_on(
-            redis_.pool(), redis_.guard([&](redis::Conn& c) { return c.eval(add_hits, {k}, {n, window_ms}); }),
-            redis_.acquire_timeout());
+        auto reply = co_await workers::run(redis_, [&](Conn& c) { return c.eval(add_hits, {k}, {n, window_ms}); });
         if (reply.type == redis::Reply::Type::array && reply.elements.size() == 2) {
             std::lock_guard lock(mu_);
             auto& b = batches_[key];

@@ -367,4 +367,12 @@ TEST_CASE("search filters by street, building, capacity, facility and a free slo
     CHECK(ids("?date=" + day + "&from=21:00&to=23:00").empty());  // everyone closes at 21:00
     CHECK(error_code(s.call(s.port(), "GET", "/api/v1/venues?from=09:00", nullptr, d.member)) == "validation");
     CHECK(error_code(s.call(s.port(), "GET", "/api/v1/venues?min_capacity=lots", nullptr, d.member)) == "validation");
+    // A date is bounded by the longest horizon (90 days): far dates cannot make each request new work.
+    auto today = booking::to_local(test::now()).date;
+    auto far = s.call(s.port(), "GET", "/api/v1/venues?date=" + booking::format_date(booking::add_days(today, 91)), nullptr, d.member);
+    CHECK(far.status == 422);
+    CHECK(far.body["error"]["details"]["field"] == "date");
+    CHECK(error_code(s.call(s.port(), "GET", "/api/v1/venues?date=2000-01-01", nullptr, d.member)) == "validation");
+    // Within the bound but beyond these halls' 14-day horizon: nothing is free to book.
+    CHECK(ids("?date=" + booking::format_date(booking::add_days(today, 30))).empty());
 }
