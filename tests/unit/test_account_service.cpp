@@ -2,10 +2,10 @@
 // instances share MySQL, the session cache and the rate counters, each with its own local cache.
 #include <doctest/doctest.h>
 
-#include <boost/asio/io_context.hpp>
 
 #include "app/accounts.hpp"
 #include "common/hex.hpp"
+#include "tests/support/sync.hpp"
 #include "tests/support/memory_accounts.hpp"
 
 using namespace sh;
@@ -16,11 +16,7 @@ namespace {
 
 template <class T>
 T run(asio::awaitable<T> a) {
-    asio::io_context ioc;
-    std::optional<T> out;
-    asio::co_spawn(ioc, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); }, asio::detached);
-    ioc.run();
-    return std::move(*out);
+    return test::sync_await(std::move(a));
 }
 
 std::string code_of(const booking::AppError& e) { return std::string(to_http(e.code).code); }

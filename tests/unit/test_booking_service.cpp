@@ -2,9 +2,9 @@
 // on every failure, holds follow the clock, the hold's claim is never shortened.
 #include <doctest/doctest.h>
 
-#include <boost/asio/io_context.hpp>
 
 #include "app/bookings.hpp"
+#include "tests/support/sync.hpp"
 #include "tests/support/memory_store.hpp"
 
 using namespace sh;
@@ -16,11 +16,7 @@ const Date monday{2030, 6, 3};
 
 template <class T>
 T run(asio::awaitable<T> a) {
-    asio::io_context ioc;
-    std::optional<T> out;
-    asio::co_spawn(ioc, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); }, asio::detached);
-    ioc.run();
-    return std::move(*out);
+    return test::sync_await(std::move(a));
 }
 
 struct World {
