@@ -159,6 +159,7 @@ awaitable<Result<User>> AccountService::me(const Principal& me) {
     std::optional<User> u;
     co_await db_.read([&](booking::AccountStore& s) { u = s.find_user(me.user_id); });
     if (!u) co_return make_error(Errc::unauthorized);
+    if (u->banned_until && *u->banned_until <= clock_.now()) u->banned_until.reset();  // over
     co_return std::move(*u);
 }
 

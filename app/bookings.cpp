@@ -82,20 +82,30 @@ awaitable<Result<Answer>> BookingService::create(const Principal& me, const Book
     // A claim this request took and must give back if it fails (a hold's claim lives on).
     const bool ours = claim == Claim::claimed && !hold;
 
-    // 4. The guard: one MySQL transaction decides.
+    // 4. The content check of the purpose: risky is refused; review, or no answer from WeChat,
+    //    leaves the booking pending for a manager rather than blocking the member.
+    auto verdict = co_await judge(me, req.purpose);
+    if (verdict == Verdict::risky) {
+        if (ours) co_await claims_.release(req.venue_id, quanta, token);
+        co_return make_error(Errc::content_rejected);
+    }
+    BookingRequest checked = req;
+    checked.needs_review = verdict != Verdict::pass;
+
+    // 5. The guard: one MySQL transaction decides.
     counters_.mysql_attempts.fetch_add(1, std::memory_order_relaxed);
     Result<booking::BookOutcome> outcome = make_error(Errc::internal);
     std::exception_ptr broke;
     try {
         co_await db_.transact([&](BookingStore& s) {
-            outcome = booking::book(s, me, req, settings_.quotas, now, idem);
+            outcome = booking::book(s, me, checked, settings_.quotas, now, idem);
             return outcome.ok();
         });
     } catch (...) {
         broke = std::current_exception();  // busy or MySQL down: answered 503 at the boundary
     }
 
-    // 5. Compensate: on any failure give our claim back, so free time shows and books as free —
+    // 6. Compensate: on any failure give our claim back, so free time shows and books as free —
     //    except when a request with the same key is still running: the claim is that request's.
     bool failed = broke || !outcome.ok();
     if (failed && ours && (broke || outcome.error().code != Errc::request_in_progress))
@@ -110,7 +120,7 @@ awaitable<Result<Answer>> BookingService::create(const Principal& me, const Book
         co_return make_error(Errc::request_in_progress);
     }
 
-    // 6. Invalidate: the hold has served its purpose; the hall's cached days are stale.
+    // 7. Invalidate: the hold has served its purpose; the hall's cached days are stale.
     counters_.created.fetch_add(1, std::memory_order_relaxed);
     if (hold) co_await holds_.end(*hold, /*release_quanta=*/false);
     co_await halls_.changed(req.venue_id);
@@ -149,17 +159,60 @@ awaitable<Result<Booking>> BookingService::change(std::function<Result<Booking>(
     co_return r;
 }
 
-awaitable<Result<Booking>> BookingService::cancel(const Principal& me, booking::BookingId id, const std::string& reason) {
+awaitable<Result<Booking>> BookingService::cancel(const Principal& me, booking::BookingId id, const std::string& reason,
+                                                 bool accept_penalty) {
     auto now = clock_.now();
-    co_return co_await change([&](BookingStore& s) { return booking::cancel(s, me, id, reason, now); });
+    booking::CancelTerms terms{accept_penalty, settings_.penalties};
+    co_return co_await change([&](BookingStore& s) { return booking::cancel(s, me, id, reason, now, terms); });
 }
 
 awaitable<Result<Booking>> BookingService::approve(const Principal& me, booking::BookingId id) {
-    co_return co_await change([&](BookingStore& s) { return booking::approve(s, me, id); });
+    auto now = clock_.now();
+    co_return co_await change([&](BookingStore& s) { return booking::approve(s, me, id, now); });
 }
 
 awaitable<Result<Booking>> BookingService::reject(const Principal& me, booking::BookingId id, const std::string& reason) {
-    co_return co_await change([&](BookingStore& s) { return booking::reject(s, me, id, reason); });
+    auto now = clock_.now();
+    co_return co_await change([&](BookingStore& s) { return booking::reject(s, me, id, reason, now); });
+}
+
+awaitable<Result<Booking>> BookingService::check_in(const Principal& me, booking::BookingId id, const std::string& code) {
+    auto now = clock_.now();
+    co_return co_await change([&](BookingStore& s) { return booking::check_in(s, me, id, code, now); });
+}
+
+awaitable<Result<booking::Presence>> BookingService::scan(const Principal& me, const std::string& code) {
+    auto now = clock_.now();
+    Result<booking::Presence> r = make_error(Errc::internal);
+    co_await db_.transact([&](BookingStore& s) {
+        r = booking::scan(s, me, code, now);
+        return r.ok();
+    });
+    co_return r;
+}
+
+awaitable<Result<booking::WaiveOutcome>> BookingService::waive(const Principal& me, std::uint64_t violation_id) {
+    auto now = clock_.now();
+    Result<booking::WaiveOutcome> r = make_error(Errc::internal);
+    co_await db_.transact([&](BookingStore& s) {
+        r = booking::waive_violation(s, settings_.penalties, me, violation_id, now);
+        return r.ok();
+    });
+    co_return r;
+}
+
+awaitable<Verdict> BookingService::judge(const Principal& me, const std::string& text) {
+    {
+        std::lock_guard lock(verdicts_mu_);
+        if (auto it = verdicts_.find(text); it != verdicts_.end()) co_return it->second;
+    }
+    Verdict v = co_await content_.check(me.openid, text);
+    if (v == Verdict::pass || v == Verdict::risky) {
+        std::lock_guard lock(verdicts_mu_);
+        if (verdicts_.size() >= 10'000) verdicts_.clear();  // bounded memory
+        verdicts_[text] = v;
+    }
+    co_return v;
 }
 
 // After a change that freed a booking's quanta: the availability cache and the Redis claims.

@@ -91,6 +91,65 @@ public:
     virtual awaitable<Result<std::string>> phone_number(const std::string& code) = 0;
 };
 
+// WeChat's content check (msg_sec_check v2) of free text a user wrote.
+enum class Verdict { pass, review, risky, unavailable };
+class ContentCheck {
+public:
+    virtual ~ContentCheck() = default;
+    virtual awaitable<Verdict> check(const std::string& openid, const std::string& text) = 0;
+};
+
+// WeChat's mini-program code of a hall's check-in page (getwxacodeunlimit): PNG bytes.
+class HallCodes {
+public:
+    virtual ~HallCodes() = default;
+    // wechat_unavailable when WeChat cannot make one now.
+    virtual awaitable<Result<std::string>> png(const std::string& scene, const std::string& page) = 0;
+};
+
+// Subscribe messages (WeChat's answer in the terms the outbox acts on).
+enum class SendOutcome { accepted, no_consent_left, permanent, transient };
+struct Sent {
+    SendOutcome outcome = SendOutcome::transient;
+    long long errcode = 0;
+};
+class MessageSender {
+public:
+    virtual ~MessageSender() = default;
+    virtual awaitable<Sent> send(const std::string& openid, const std::string& template_id, const std::string& page,
+                                 const nlohmann::json& data) = 0;
+};
+
+// A notice due for delivery, with what its message shows.
+struct OutboxItem {
+    std::uint64_t id = 0;
+    booking::UserId user_id = 0;
+    std::string openid;
+    booking::NoticeKind kind = booking::NoticeKind::reminder;
+    booking::BookingId booking_id = 0;
+    std::string note;
+    std::string hall;
+    TimePoint start, end;
+    int attempts = 0;  // including this one
+};
+enum class Delivery { sent, no_consent, undeliverable, failed, retry };
+
+// The outbox in MySQL (rows written in the transactions of their events) and the consents the
+// phone reported.
+class Outbox {
+public:
+    virtual ~Outbox() = default;
+    // Up to `limit` due items, each taken for `lease`: another sender skips them meanwhile.
+    virtual awaitable<std::vector<OutboxItem>> take_due(TimePoint now, int limit, std::chrono::seconds lease) = 0;
+    // Spends one consent of the user to the template; false when none is left.
+    virtual awaitable<bool> spend_consent(booking::UserId user, const std::string& template_id) = 0;
+    virtual awaitable<void> refund_consent(booking::UserId user, const std::string& template_id) = 0;
+    // Records the outcome; `retry_at` for Delivery::retry. undeliverable also zeroes the consents.
+    virtual awaitable<void> finish(const OutboxItem& item, const std::string& template_id, Delivery d,
+                                   long long errcode, TimePoint now, TimePoint retry_at) = 0;
+    virtual awaitable<void> add_consents(booking::UserId user, const std::vector<std::string>& template_ids, int cap) = 0;
+};
+
 enum class Claim { claimed, taken, unavailable };
 
 // Redis claims of 15-minute quanta under a token (advisory: MySQL decides). A claim lives until

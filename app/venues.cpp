@@ -1,5 +1,7 @@
 #include "app/venues.hpp"
 
+#include "common/hex.hpp"
+
 namespace sh::app {
 
 using booking::Errc;
@@ -72,6 +74,56 @@ awaitable<Result<booking::Closure>> VenueService::remove_closure(const Principal
     auto r = co_await change<booking::Closure>([&](VenueStore& s) { return booking::remove_closure(s, me, id, closure); });
     if (r.ok()) co_await halls_.changed(id);
     co_return r;
+}
+
+awaitable<Result<booking::Venue>> VenueService::managed(const Principal& me, booking::VenueId id) {
+    auto v = co_await get_venue(id);
+    if (!v) co_return v.error();
+    if (!booking::can_manage_building(me, v.value().building_id, v.value().street_id))
+        co_return make_error(Errc::forbidden, "Only the hall's managers see its check-in code.");
+    co_return v;
+}
+
+awaitable<Result<CheckinCode>> VenueService::checkin_code(const Principal& me, booking::VenueId id) {
+    auto v = co_await managed(me, id);
+    if (!v) co_return v.error();
+    std::string code = v.value().checkin_code;
+    if (code.empty()) {
+        std::string fresh = random_hex(12);  // 96 bits from the CSPRNG, 24 characters
+        co_await db_.transact([&](VenueStore& s) {
+            code = s.ensure_checkin_code(id, fresh);
+            return true;
+        });
+    }
+    co_return CheckinCode{code, checkin_page_};
+}
+
+awaitable<Result<CheckinCode>> VenueService::rotate_checkin_code(const Principal& me, booking::VenueId id) {
+    auto v = co_await managed(me, id);
+    if (!v) co_return v.error();
+    std::string code = random_hex(12);
+    co_await db_.transact([&](VenueStore& s) {
+        s.set_checkin_code(id, code);
+        s.audit(me.user_id, "rotate_checkin_code", "venue", id, nullptr, nullptr);
+        return true;
+    });
+    co_return CheckinCode{code, checkin_page_};
+}
+
+awaitable<Result<std::string>> VenueService::qrcode(const Principal& me, booking::VenueId id) {
+    auto code = co_await checkin_code(me, id);
+    if (!code) co_return code.error();
+    std::optional<std::string> png;
+    co_await db_.read([&](VenueStore& s) { png = s.cached_qrcode(id, code.value().code); });
+    if (png) co_return std::move(*png);
+    auto made = co_await codes_.png(code.value().code, checkin_page_);
+    if (!made) co_return made.error();
+    auto now = clock_.now();
+    co_await db_.transact([&](VenueStore& s) {
+        s.store_qrcode(id, code.value().code, made.value(), now);
+        return true;
+    });
+    co_return std::move(made.value());
 }
 
 }  // namespace sh::app

@@ -5,14 +5,23 @@
 #include <vector>
 
 #include "app/ports.hpp"
+#include "booking/clock.hpp"
 
 namespace sh::app {
 
 using booking::Result;
 
+// A hall's check-in code: what its mini-program code carries (WeChat's `scene`) and the page it
+// opens.
+struct CheckinCode {
+    std::string code;
+    std::string page;
+};
+
 class VenueService {
 public:
-    VenueService(VenueDb& db, HallChanges& halls) : db_(db), halls_(halls) {}
+    VenueService(VenueDb& db, HallChanges& halls, HallCodes& codes, const booking::Clock& clock, std::string checkin_page)
+        : db_(db), halls_(halls), codes_(codes), clock_(clock), checkin_page_(std::move(checkin_page)) {}
 
     awaitable<std::vector<booking::Street>> streets();
     awaitable<std::vector<booking::Building>> buildings(std::optional<booking::StreetId> street);
@@ -27,13 +36,26 @@ public:
     awaitable<Result<booking::Closure>> remove_closure(const booking::Principal& me, booking::VenueId id,
                                                        booking::ClosureId closure);
 
+    // The hall's managers and the admins above them (else forbidden; not_found for no hall).
+    awaitable<Result<CheckinCode>> checkin_code(const booking::Principal& me, booking::VenueId id);
+    // A new code; the old one stops working at once.
+    awaitable<Result<CheckinCode>> rotate_checkin_code(const booking::Principal& me, booking::VenueId id);
+    // The mini-program code PNG for the check-in page with the hall's code, made by WeChat once
+    // per code and kept in MySQL.
+    awaitable<Result<std::string>> qrcode(const booking::Principal& me, booking::VenueId id);
+
 private:
+    // The hall, when `me` may manage it.
+    awaitable<Result<booking::Venue>> managed(const booking::Principal& me, booking::VenueId id);
     // One transaction that commits only when the use case succeeds.
     template <class T, class UseCase>
     awaitable<Result<T>> change(UseCase use_case);
 
     VenueDb& db_;
     HallChanges& halls_;
+    HallCodes& codes_;
+    const booking::Clock& clock_;
+    std::string checkin_page_;
 };
 
 }  // namespace sh::app

@@ -1,5 +1,7 @@
 #include "booking/accounts.hpp"
 
+#include "booking/local_time.hpp"
+
 namespace sh::booking {
 
 nlohmann::json principal_json(const Principal& p) {
@@ -16,6 +18,16 @@ nlohmann::json user_json(const User& u) {
     j["role"] = p["role"];
     j["building_ids"] = p["building_ids"];
     j["street_id"] = p["street_id"];
+    j["banned_until"] = u.banned_until ? nlohmann::json(to_iso(*u.banned_until)) : nlohmann::json(nullptr);
+    auto violations = nlohmann::json::array();
+    for (const auto& v : u.violations)
+        violations.push_back({{"id", v.id},
+                              {"booking_id", v.booking_id},
+                              {"kind", v.kind},
+                              {"weight", v.weight_milli / 1000.0},
+                              {"at", to_iso(v.at)},
+                              {"waived", v.waived}});
+    j["violations"] = violations;
     return j;
 }
 

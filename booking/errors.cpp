@@ -36,6 +36,11 @@ HttpError to_http(Errc e) {
         case Errc::too_late_to_cancel:
             return {422, "too_late_to_cancel", "It is too late to cancel; ask the hall's manager."};
         case Errc::invalid_state: return {409, "invalid_state", "The booking cannot change this way now."};
+        case Errc::wrong_venue: return {422, "wrong_venue", "This code belongs to another hall."};
+        case Errc::checkin_window_closed:
+            return {422, "checkin_window_closed", "Check-in is open only around the start of the booking."};
+        case Errc::no_running_booking: return {409, "no_running_booking", "Nobody has checked in to this hall for now."};
+        case Errc::content_rejected: return {422, "content_rejected", "Please describe the purpose differently."};
         case Errc::payload_too_large: return {413, "payload_too_large", "The body is too large."};
         case Errc::headers_too_large:
             return {431, "headers_too_large", "The request headers are too large."};

@@ -32,6 +32,10 @@ enum class Errc {
     banned,               // 403 details.until
     too_late_to_cancel,   // 422
     invalid_state,        // 409 the booking is not in a state that allows this
+    wrong_venue,          // 422 the scanned code is another hall's
+    checkin_window_closed,  // 422 details.opens_at / closes_at
+    no_running_booking,   // 409 nobody is checked in to the scanned hall now
+    content_rejected,     // 422 the content check found the text unacceptable
     payload_too_large,    // 413
     headers_too_large,    // 431
     rate_limited,         // 429 (with Retry-After)

@@ -6,7 +6,9 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "booking/clock.hpp"
 #include "booking/errors.hpp"
 
 namespace sh::booking {
@@ -27,6 +29,17 @@ struct Principal {
     Role role = Role::member;
     std::optional<StreetId> street_id;  // street_admin: its street
     std::set<BuildingId> building_ids;  // manager: the buildings it manages
+    std::string openid;                 // for WeChat calls on the user's behalf (content check)
+};
+
+// A violation as its member sees it (GET /me).
+struct ViolationView {
+    std::uint64_t id = 0;
+    std::uint64_t booking_id = 0;
+    std::string kind;  // no_show | late_cancel
+    int weight_milli = 0;
+    TimePoint at;
+    bool waived = false;
 };
 
 struct User {
@@ -36,6 +49,8 @@ struct User {
     std::string org;  // party branch (党支部)
     std::optional<std::string> phone;
     Principal principal;
+    std::optional<TimePoint> banned_until;
+    std::vector<ViolationView> violations;  // of the last 90 days, newest first
 };
 
 // A building and the street it belongs to: enough to decide a scope question.

@@ -1,5 +1,7 @@
 #include "booking/reservations.hpp"
 
+#include "booking/penalties.hpp"
+
 #include <algorithm>
 
 #include "booking/local_time.hpp"
@@ -35,6 +37,29 @@ bool owns_quanta(BookingStatus s) {
            s == BookingStatus::completed;
 }
 
+std::string_view notice_name(NoticeKind k) {
+    switch (k) {
+        case NoticeKind::approved: return "approved";
+        case NoticeKind::rejected: return "rejected";
+        case NoticeKind::cancelled: return "cancelled";
+        case NoticeKind::closure_cancelled: return "closure_cancelled";
+        case NoticeKind::expired: return "expired";
+        case NoticeKind::reminder: return "reminder";
+        case NoticeKind::no_show: return "no_show";
+        case NoticeKind::banned: return "banned";
+    }
+    return "reminder";
+}
+
+std::optional<NoticeKind> parse_notice(std::string_view s) {
+    for (auto k : {NoticeKind::approved, NoticeKind::rejected, NoticeKind::cancelled, NoticeKind::closure_cancelled,
+                   NoticeKind::expired, NoticeKind::reminder, NoticeKind::no_show, NoticeKind::banned})
+        if (notice_name(k) == s) return k;
+    return std::nullopt;
+}
+
+std::string_view violation_name(ViolationKind k) { return k == ViolationKind::no_show ? "no_show" : "late_cancel"; }
+
 json booking_json(const Booking& b) {
     auto start = to_local(b.start), end = to_local(b.end);
     json j = {{"id", b.id},
@@ -50,6 +75,8 @@ json booking_json(const Booking& b) {
               {"attendees", b.attendees},
               {"org", b.org}};
     if (!b.cancel_reason.empty()) j["reason"] = b.cancel_reason;
+    if (b.checked_in_at) j["checked_in_at"] = to_iso(*b.checked_in_at);
+    if (b.status == BookingStatus::checked_in || b.status == BookingStatus::completed) j["present"] = b.present;
     return j;
 }
 
@@ -209,7 +236,7 @@ Result<BookOutcome> book(BookingStore& s, const Principal& me, const BookingRequ
     b.user_id = me.user_id;
     b.start = start;
     b.end = end;
-    b.status = venue->rules.requires_approval ? BookingStatus::pending : BookingStatus::confirmed;
+    b.status = venue->rules.requires_approval || req.needs_review ? BookingStatus::pending : BookingStatus::confirmed;
     b.purpose = req.purpose;
     b.attendees = req.attendees;
     b.org = req.org;
@@ -221,34 +248,45 @@ Result<BookOutcome> book(BookingStore& s, const Principal& me, const BookingRequ
     return out;
 }
 
-Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id, const std::string& reason, TimePoint now) {
+Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id, const std::string& reason, TimePoint now,
+                       const CancelTerms& terms) {
     auto b = s.find_booking(id, /*for_update=*/true);
     if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
     bool manager = can_manage_building(me, b->building_id, b->street_id);
     if (auto e = check_reason(reason, reason_max_chars, false)) return *e;
     if (!owns_quanta(b->status) || b->status == BookingStatus::completed)
         return make_error(Errc::invalid_state, "This booking is " + std::string(status_name(b->status)) + ".");
+    bool late = false;
     if (manager && b->user_id != me.user_id) {
         if (reason.empty()) return make_error(Errc::validation, "reason: a manager's cancellation needs a reason",
                                               {{"field", "reason"}});
-    } else {
+    } else if (!manager) {
         auto venue = s.find_venue(b->venue_id, Lock::none);
         auto deadline = b->start - std::chrono::minutes(venue ? venue->rules.cancel_deadline_minutes : 0);
-        if (now > deadline && !manager)
-            return rule(Errc::too_late_to_cancel, "Cancel up to " + format_local(to_local(deadline)) + ".",
-                        {{"deadline", to_iso(deadline)}});
+        late = now > deadline;
+        if (late && (now >= b->start || !terms.accept_penalty))
+            return rule(Errc::too_late_to_cancel,
+                        now >= b->start ? "The booking has begun." :
+                        "Cancel up to " + format_local(to_local(deadline)) + "; cancelling now counts as part of a violation.",
+                        {{"deadline", to_iso(deadline)},
+                         {"penalty", now >= b->start ? 0.0 : terms.penalties.late_cancel_milli / 1000.0}});
     }
     auto before = booking_json(*b);
     s.set_status(id, BookingStatus::cancelled, reason, me.user_id);
     s.release_quanta(id);  // in the same transaction as the state change
     b->status = BookingStatus::cancelled;
     b->cancel_reason = reason;
-    if (b->user_id != me.user_id) s.audit(me.user_id, "cancel_booking", "booking", id, before, booking_json(*b));
+    if (b->user_id != me.user_id) {
+        s.audit(me.user_id, "cancel_booking", "booking", id, before, booking_json(*b));
+        s.notify(Notice{b->user_id, NoticeKind::cancelled, id, reason}, now);
+    }
+    if (late) record_violation(s, terms.penalties, *b, ViolationKind::late_cancel, now);
     return *b;
 }
 
 namespace {
-Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool approve_it, const std::string& reason) {
+Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool approve_it, const std::string& reason,
+                       TimePoint now) {
     auto b = s.find_booking(id, /*for_update=*/true);
     if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
     if (!can_manage_building(me, b->building_id, b->street_id))
@@ -264,13 +302,16 @@ Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool 
         b->cancel_reason = reason;
     }
     s.audit(me.user_id, approve_it ? "approve_booking" : "reject_booking", "booking", id, before, booking_json(*b));
+    s.notify(Notice{b->user_id, approve_it ? NoticeKind::approved : NoticeKind::rejected, id, reason}, now);
     return *b;
 }
 }  // namespace
 
-Result<Booking> approve(BookingStore& s, const Principal& me, BookingId id) { return decide(s, me, id, true, ""); }
-Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id, const std::string& reason) {
-    return decide(s, me, id, false, reason);
+Result<Booking> approve(BookingStore& s, const Principal& me, BookingId id, TimePoint now) {
+    return decide(s, me, id, true, "", now);
+}
+Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id, const std::string& reason, TimePoint now) {
+    return decide(s, me, id, false, reason, now);
 }
 
 }  // namespace sh::booking

@@ -31,9 +31,44 @@ struct Booking {
     int attendees = 0;
     std::string org;
     std::string cancel_reason;
+    std::optional<TimePoint> checked_in_at;
+    int present = 0;  // people who scanned the hall's code during it (人次)
 };
 
 nlohmann::json booking_json(const Booking& b);
+
+// Events a member is told about (through the outbox, written in the event's transaction).
+enum class NoticeKind { approved, rejected, cancelled, closure_cancelled, expired, reminder, no_show, banned };
+std::string_view notice_name(NoticeKind k);
+std::optional<NoticeKind> parse_notice(std::string_view s);
+struct Notice {
+    UserId user_id = 0;
+    NoticeKind kind = NoticeKind::reminder;
+    BookingId booking_id = 0;
+    std::string note;  // a reason, or the end of a ban
+};
+
+enum class ViolationKind { no_show, late_cancel };
+std::string_view violation_name(ViolationKind k);
+
+struct ViolationRecord {
+    std::uint64_t id = 0;
+    UserId user_id = 0;
+    BookingId booking_id = 0;
+    BuildingId building_id = 0;  // of the booking's hall (for the admin's scope)
+    StreetId street_id = 0;
+    int weight_milli = 0;
+    bool waived = false;
+};
+
+// Violations and bans (penalties.hpp). Weights are in thousandths of a violation.
+struct PenaltyRules {
+    int threshold_milli = 3000;   // 3 violations ...
+    int window_days = 30;         // ... within 30 days ...
+    int ban_days = 14;            // ... ban new bookings and holds for 14 days
+    int no_show_milli = 1000;
+    int late_cancel_milli = 500;  // a cancellation after the deadline counts half
+};
 
 struct BookingRequest {
     VenueId venue_id = 0;
@@ -42,6 +77,7 @@ struct BookingRequest {
     std::string purpose;
     int attendees = 0;
     std::string org;
+    bool needs_review = false;  // the content check asked for a person to look: pending
 };
 
 struct Quotas {
@@ -122,6 +158,26 @@ public:
 
     virtual void audit(UserId actor, const std::string& action, const std::string& object_type,
                        std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) = 0;
+
+    // The rest of a booking's day.
+    virtual std::optional<VenueId> venue_by_code(const std::string& checkin_code) = 0;
+    // The hall's checked-in booking running at `now` (start - window <= now < end).
+    virtual std::optional<Booking> running_checked_in(VenueId venue, TimePoint now, std::chrono::minutes early) = 0;
+    virtual void set_checked_in(BookingId id, TimePoint at) = 0;
+    // Records a person present once; false when already recorded.
+    virtual bool add_presence(BookingId id, UserId user, TimePoint at) = 0;
+    // Deletes the booking's quanta that start at or after `from`.
+    virtual void release_quanta_from(BookingId id, TimePoint from) = 0;
+    virtual void set_reminded(BookingId id, TimePoint at) = 0;
+    // The outbox: at most one notice per kind, booking and user.
+    virtual void notify(const Notice& n, TimePoint now) = 0;
+    // False when this booking already has a violation of this kind.
+    virtual bool add_violation(UserId user, BookingId booking, ViolationKind kind, int weight_milli, TimePoint at) = 0;
+    // The weight of the user's violations not waived since `since`.
+    virtual int violation_weight(UserId user, TimePoint since) = 0;
+    virtual void set_ban(UserId user, std::optional<TimePoint> until) = 0;
+    virtual std::optional<ViolationRecord> find_violation(std::uint64_t id) = 0;
+    virtual void waive_violation(std::uint64_t id, UserId by, TimePoint at) = 0;
 };
 
 struct IdempotencyKey {
@@ -146,10 +202,17 @@ std::optional<AppError> check_hold(BookingStore& s, const Principal& me, const B
 // A reason (cancel, reject, closure): at most `max_chars` characters of valid UTF-8, required or not.
 std::optional<AppError> check_reason(const std::string& reason, int max_chars, bool required);
 
-// Owner: before the hall's deadline (else too_late_to_cancel). The hall's managers and admins
-// in scope: any time, with a reason. Anyone else: not_found.
-Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id, const std::string& reason, TimePoint now);
-Result<Booking> approve(BookingStore& s, const Principal& me, BookingId id);
-Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id, const std::string& reason);
+// Owner: before the hall's deadline; after it and before the start only with accept_penalty,
+// which records a late-cancel violation (else too_late_to_cancel, details: deadline and penalty).
+// The hall's managers and admins in scope: any time, with a reason, and the owner is told.
+// Anyone else: not_found.
+struct CancelTerms {
+    bool accept_penalty = false;
+    PenaltyRules penalties;
+};
+Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id, const std::string& reason, TimePoint now,
+                       const CancelTerms& terms = {});
+Result<Booking> approve(BookingStore& s, const Principal& me, BookingId id, TimePoint now);
+Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id, const std::string& reason, TimePoint now);
 
 }  // namespace sh::booking

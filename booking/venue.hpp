@@ -46,6 +46,7 @@ struct Venue {
     std::string description;
     std::vector<std::string> photos;
     std::string floor;
+    std::string checkin_code;  // the scene of its check-in code; never shown in venue_json
     VenueRules rules;
 };
 

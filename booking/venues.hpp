@@ -86,6 +86,13 @@ public:
     virtual std::vector<Closure> closures(VenueId id) = 0;
     virtual std::optional<DayInputs> day_inputs(VenueId id, Date d) = 0;
     virtual DayOccupancy occupancy(Date d) = 0;
+
+    // The hall's check-in code: `fresh` becomes it when it has none; the code is returned.
+    virtual std::string ensure_checkin_code(VenueId id, const std::string& fresh) = 0;
+    // A new code: the old one stops working at once, its cached mini-program code goes.
+    virtual void set_checkin_code(VenueId id, const std::string& code) = 0;
+    virtual std::optional<std::string> cached_qrcode(VenueId id, const std::string& code) = 0;
+    virtual void store_qrcode(VenueId id, const std::string& code, const std::string& png, TimePoint now) = 0;
 };
 
 Result<Building> create_building(VenueStore& s, const Principal& actor, Building b);

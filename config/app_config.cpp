@@ -203,6 +203,29 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("jobs_interval_ms", b.jobs_interval_ms, 100, 3'600'000);
         s.finish();
     }
+    {
+        Section s(root, "penalties");
+        auto& p = c.penalties;
+        s.integer("violations_to_ban", p.violations_to_ban, 1, 100);
+        s.integer("window_days", p.window_days, 1, 365);
+        s.integer("ban_days", p.ban_days, 1, 365);
+        s.integer("late_cancel_per_mille", p.late_cancel_per_mille, 0, 1000);
+        s.finish();
+    }
+    {
+        Section s(root, "notifications");
+        auto& n = c.notifications;
+        s.str("template_result", n.template_result);
+        s.str("template_cancelled", n.template_cancelled);
+        s.str("template_reminder", n.template_reminder);
+        s.str("template_violation", n.template_violation);
+        s.str("page", n.page);
+        s.str("checkin_page", n.checkin_page);
+        s.integer("remind_before_minutes", n.remind_before_minutes, 0, 7 * 1440);
+        s.integer("max_attempts", n.max_attempts, 1, 50);
+        s.integer("first_retry_s", n.first_retry_s, 1, 3600);
+        s.finish();
+    }
 
     {
         Section s(root, "test");

@@ -81,7 +81,32 @@ struct BookingConfig {
     int hold_ttl_s = 300;                    // a hold while the user fills in the form
     int max_holds_per_user = 3;
     int max_holds_per_range_per_hour = 3;    // the same user holding the same range again
-    int jobs_interval_ms = 60'000;           // time-driven work (expiring pending bookings, ...)
+    int jobs_interval_ms = 10'000;           // time-driven work (no-shows, reminders, the outbox, ...)
+};
+
+// Violations and bans: violations_to_ban within window_days ban new bookings and holds for
+// ban_days. A no-show counts one; a cancellation after the hall's deadline late_cancel_per_mille
+// thousandths of one.
+struct PenaltyConfig {
+    int violations_to_ban = 3;
+    int window_days = 30;
+    int ban_days = 14;
+    int late_cancel_per_mille = 500;
+};
+
+// Subscribe messages: the template of each kind of notice (the mini-program's templates share
+// the layout thing1 hall, time2 when, phrase3 what, thing4 note), the page they open, and the
+// check-in page hall codes open.
+struct NotificationConfig {
+    std::string template_result = "tmpl-booking-result";      // approved, rejected
+    std::string template_cancelled = "tmpl-booking-cancelled"; // cancelled, closure, expired
+    std::string template_reminder = "tmpl-booking-reminder";
+    std::string template_violation = "tmpl-booking-violation"; // no-show, ban
+    std::string page = "pages/booking/detail";
+    std::string checkin_page = "pages/checkin/index";
+    int remind_before_minutes = 60;
+    int max_attempts = 6;
+    int first_retry_s = 30;
 };
 
 // Only for tests: a deployment leaves this section out. The server's clock is the system clock
@@ -99,6 +124,8 @@ struct AppConfig {
     AuthConfig auth;
     RateLimitConfig rate_limit;
     BookingConfig booking;
+    PenaltyConfig penalties;
+    NotificationConfig notifications;
     TestConfig test;
 };
 

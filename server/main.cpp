@@ -21,6 +21,7 @@
 #include "config/app_config.hpp"
 #include "app/accounts.hpp"
 #include "app/bookings.hpp"
+#include "app/notices.hpp"
 #include "server/api/services.hpp"
 #include "server/mysql/demo_seed.hpp"
 #include "server/mysql/user_store.hpp"
@@ -28,6 +29,8 @@
 #include "server/http/server.hpp"
 #include "server/jobs/jobs.hpp"
 #include "server/mysql/booking_db.hpp"
+#include "server/mysql/lifecycle.hpp"
+#include "server/mysql/outbox.hpp"
 #include "server/mysql/database.hpp"
 #include "server/redis/async_client.hpp"
 #include "server/redis/day_cache.hpp"
@@ -198,6 +201,28 @@ int run_fake_wechat(const config::AppConfig& cfg, std::map<std::string, std::str
     return serve_router(ioc, http_cfg, router, metrics, access_log);
 }
 
+booking::PenaltyRules penalty_rules(const config::PenaltyConfig& p) {
+    booking::PenaltyRules r;
+    r.threshold_milli = p.violations_to_ban * 1000;
+    r.window_days = p.window_days;
+    r.ban_days = p.ban_days;
+    r.late_cancel_milli = p.late_cancel_per_mille;
+    return r;
+}
+
+app::NoticeSettings notice_settings(const config::NotificationConfig& n) {
+    using K = booking::NoticeKind;
+    app::NoticeSettings s;
+    s.templates = {{K::approved, n.template_result},     {K::rejected, n.template_result},
+                   {K::cancelled, n.template_cancelled}, {K::closure_cancelled, n.template_cancelled},
+                   {K::expired, n.template_cancelled},   {K::reminder, n.template_reminder},
+                   {K::no_show, n.template_violation},   {K::banned, n.template_violation}};
+    s.page = n.page;
+    s.max_attempts = n.max_attempts;
+    s.first_retry = std::chrono::seconds(n.first_retry_s);
+    return s;
+}
+
 int run_serve(const config::AppConfig& cfg) {
     // get_driver_instance() is not thread-safe: once, here, before any pool thread uses it.
     sql::Driver* driver = sql::mysql::get_mysql_driver_instance();
@@ -209,14 +234,14 @@ int run_serve(const config::AppConfig& cfg) {
     redis::AsyncClient fast_redis(ioc, cfg.redis);
     wechat::Client wx(cfg.wechat);
     redis::AccessTokenProvider wx_token(wx, redis);
-    redis::WechatAccounts wechat_accounts(wx, wx_token);
+    redis::WechatGateway wechat(wx, wx_token);
     redis::RateLimiter limiter(redis);
     redis::SessionCache session_cache(redis);
     mysql::UserDb user_db(db);
     const auto& a = cfg.auth;
     const auto& rl = cfg.rate_limit;
     app::AccountService accounts(
-        user_db, session_cache, limiter, wechat_accounts, clock,
+        user_db, session_cache, limiter, wechat, clock,
         app::AccountSettings{std::chrono::seconds(a.token_ttl_s), std::chrono::seconds(a.cache_ttl_s),
                              rl.login_per_ip_per_minute, rl.login_per_openid_per_minute, rl.user_per_minute,
                              rl.failed_auth_per_ip_per_minute});
@@ -226,18 +251,23 @@ int run_serve(const config::AppConfig& cfg) {
     mysql::VenueDb venue_db(db);
     redis::DayCache day_cache(redis, fast_redis);
     app::AvailabilityService availability(venue_db, day_cache, clock);
-    app::VenueService venues(venue_db, availability);
+    const auto& n = cfg.notifications;
+    app::VenueService venues(venue_db, availability, wechat, clock, n.checkin_page);
     mysql::BookingDb booking_db(db);
     redis::SlotClaims claims(redis);
     redis::HoldStore holds(redis);
     const auto& b = cfg.booking;
+    const booking::PenaltyRules penalties = penalty_rules(cfg.penalties);
     app::BookingService bookings(
-        booking_db, claims, holds, availability, clock,
+        booking_db, claims, holds, availability, wechat, clock,
         app::BookingSettings{{b.max_active_per_user, b.max_per_user_per_day, b.max_minutes_per_user_per_week},
+                             penalties,
                              std::chrono::milliseconds(b.claim_ttl_ms),
                              {b.max_holds_per_user, b.max_holds_per_range_per_hour, std::chrono::seconds(b.hold_ttl_s)}});
-    api::Services services{cfg,   clock,        db,     redis,    metrics,
-                           auth,  accounts,     availability, venues, bookings,
+    mysql::Outbox outbox(db);
+    app::Notifier notifier(outbox, wechat, clock, notice_settings(n));
+    api::Services services{cfg,  clock,    db,           redis,  metrics,  auth,
+                           accounts, availability, venues, bookings, notifier,
                            cfg.test.settable_clock ? &clock : nullptr};
     api::register_metric_sources(services);
     jobs::JobCounters job_counters;
@@ -245,14 +275,27 @@ int run_serve(const config::AppConfig& cfg) {
         out += "# TYPE sh_jobs_runs_total counter\nsh_jobs_runs_total " + std::to_string(job_counters.runs.load()) + "\n";
         out += "# TYPE sh_jobs_expired_bookings_total counter\nsh_jobs_expired_bookings_total " +
                std::to_string(job_counters.expired_bookings.load()) + "\n";
+        out += "# TYPE sh_jobs_no_shows_total counter\nsh_jobs_no_shows_total " + std::to_string(job_counters.no_shows.load()) + "\n";
+        out += "# TYPE sh_jobs_completed_total counter\nsh_jobs_completed_total " + std::to_string(job_counters.completed.load()) + "\n";
+        out += "# TYPE sh_jobs_reminders_total counter\nsh_jobs_reminders_total " + std::to_string(job_counters.reminded.load()) + "\n";
+    });
+    metrics.add_source([&notifier](std::string& out) {
+        const auto& c = notifier.counts();
+        out += "# TYPE sh_notices_total counter\n";
+        out += "sh_notices_total{outcome=\"sent\"} " + std::to_string(c.sent.load()) + "\n";
+        out += "sh_notices_total{outcome=\"no_consent\"} " + std::to_string(c.no_consent.load()) + "\n";
+        out += "sh_notices_total{outcome=\"undeliverable\"} " + std::to_string(c.undeliverable.load()) + "\n";
+        out += "sh_notices_total{outcome=\"failed\"} " + std::to_string(c.failed.load()) + "\n";
+        out += "sh_notices_total{outcome=\"retried\"} " + std::to_string(c.retried.load()) + "\n";
     });
     metrics.add_source([&fast_redis](std::string& out) {
         out += "# TYPE sh_redis_async_errors_total counter\nsh_redis_async_errors_total " +
                std::to_string(fast_redis.errors()) + "\n";
     });
     http::Router router = api::make_router(services);
-    asio::co_spawn(ioc, jobs::run_jobs(services, std::chrono::milliseconds(cfg.booking.jobs_interval_ms), job_counters),
-                   asio::detached);
+    jobs::JobSettings job_settings{std::chrono::milliseconds(cfg.booking.jobs_interval_ms),
+                                   mysql::RoundSettings{penalties, std::chrono::minutes(n.remind_before_minutes)}};
+    asio::co_spawn(ioc, jobs::run_jobs(services, job_settings, job_counters), asio::detached);
     return serve_router(ioc, cfg.http, router, metrics, access_log);
     // then, in reverse order: the access log flushes, the pools close
 }

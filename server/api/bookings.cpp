@@ -127,7 +127,14 @@ http::Handler cancel_booking(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
         auto id = path_id(p["id"]);
-        co_return render(co_await svc.bookings.cancel(me, id, reason_of(req)));
+        std::string reason;
+        bool accept_penalty = false;
+        if (!req.body.empty()) {
+            auto body = object_body(req);
+            reason = optional_string(body, "reason").value_or("");
+            accept_penalty = optional_bool(body, "accept_penalty").value_or(false);
+        }
+        co_return render(co_await svc.bookings.cancel(me, id, reason, accept_penalty));
     };
 }
 
@@ -143,6 +150,57 @@ http::Handler reject_booking(Services& svc) {
         auto me = co_await svc.auth.authenticate(req);
         auto id = path_id(p["id"]);
         co_return render(co_await svc.bookings.reject(me, id, reason_of(req)));
+    };
+}
+
+http::Handler check_in(Services& svc) {
+    return [&svc](Request& req, const Params& p) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto id = path_id(p["id"]);
+        auto code = required_string(object_body(req), "venue_code", 64);
+        co_return render(co_await svc.bookings.check_in(me, id, code));
+    };
+}
+
+http::Handler scan_in(Services& svc) {
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto code = required_string(object_body(req), "venue_code", 64);
+        auto r = co_await svc.bookings.scan(me, code);
+        if (!r) co_return Response::error(r.error());
+        const auto& b = r.value().booking;
+        co_return Response::json(r.value().counted_now ? 201 : 200,
+                                 json{{"booking_id", b.id}, {"venue_id", b.venue_id}, {"present", b.present},
+                                      {"counted", r.value().counted_now}});
+    };
+}
+
+http::Handler waive_violation(Services& svc) {
+    return [&svc](Request& req, const Params& p) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto r = co_await svc.bookings.waive(me, path_id(p["id"]));
+        if (!r) co_return Response::error(r.error());
+        const auto& v = r.value().violation;
+        co_return Response::json(200, json{{"id", v.id}, {"user_id", v.user_id}, {"booking_id", v.booking_id},
+                                           {"waived", v.waived}, {"ban_lifted", r.value().ban_lifted}});
+    };
+}
+
+http::Handler add_subscriptions(Services& svc) {
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto body = object_body(req);
+        std::vector<std::string> ids;
+        auto it = body.find("template_ids");
+        if (it == body.end() || !it->is_array() || it->empty() || it->size() > 20)
+            throw field_error("template_ids", "must be an array of 1 to 20 template ids");
+        for (const auto& t : *it) {
+            if (!t.is_string() || t.get<std::string>().empty() || t.get<std::string>().size() > 64)
+                throw field_error("template_ids", "must be an array of template ids");
+            ids.push_back(t.get<std::string>());
+        }
+        auto r = co_await svc.notifier.add_consents(me, ids);
+        co_return r ? Response::json(200, json{{"recorded", ids.size()}}) : Response::error(r.error());
     };
 }
 

@@ -31,6 +31,9 @@ http::Handler list_closures(Services& svc);
 http::Handler create_closure(Services& svc);
 http::Handler delete_closure(Services& svc);
 http::Handler get_availability(Services& svc);
+http::Handler get_checkin_code(Services& svc);
+http::Handler rotate_checkin_code(Services& svc);
+http::Handler get_qrcode(Services& svc);
 
 // bookings.cpp
 http::Handler create_booking(Services& svc);
@@ -42,5 +45,9 @@ http::Handler approve_booking(Services& svc);
 http::Handler reject_booking(Services& svc);
 http::Handler create_hold(Services& svc);
 http::Handler delete_hold(Services& svc);
+http::Handler check_in(Services& svc);
+http::Handler scan_in(Services& svc);
+http::Handler waive_violation(Services& svc);
+http::Handler add_subscriptions(Services& svc);
 
 }  // namespace sh::api

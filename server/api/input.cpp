@@ -28,6 +28,13 @@ std::optional<std::string> optional_string(const nlohmann::json& j, const char* 
     return s;
 }
 
+std::optional<bool> optional_bool(const nlohmann::json& j, const char* field) {
+    auto it = j.find(field);
+    if (it == j.end() || it->is_null()) return std::nullopt;
+    if (!it->is_boolean()) throw field_error(field, "must be true or false");
+    return it->get<bool>();
+}
+
 std::string required_string(const nlohmann::json& j, const char* field, std::size_t max_bytes) {
     auto s = optional_string(j, field, max_bytes);
     if (!s || s->empty()) throw field_error(field, "is required");

@@ -22,6 +22,7 @@ constexpr std::size_t max_field_bytes = 4096;
 std::string required_string(const nlohmann::json& j, const char* field, std::size_t max_bytes = max_field_bytes);
 std::optional<std::string> optional_string(const nlohmann::json& j, const char* field,
                                            std::size_t max_bytes = max_field_bytes);
+std::optional<bool> optional_bool(const nlohmann::json& j, const char* field);
 // A positive integer id: "is required" when absent, "must be a positive integer" when of
 // another type ("1", 1.5, -1).
 std::uint64_t required_id(const nlohmann::json& j, const char* field);

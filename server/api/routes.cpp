@@ -30,6 +30,9 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/venues/{id}/closures", create_closure(svc)},
         {M::del, "/api/v1/venues/{id}/closures/{closure_id}", delete_closure(svc)},
         {M::get, "/api/v1/venues/{id}/availability", get_availability(svc)},
+        {M::get, "/api/v1/venues/{id}/checkin-code", get_checkin_code(svc)},
+        {M::post, "/api/v1/venues/{id}/checkin-code/rotate", rotate_checkin_code(svc)},
+        {M::get, "/api/v1/venues/{id}/qrcode", get_qrcode(svc)},
         // holds and bookings
         {M::post, "/api/v1/holds", create_hold(svc)},
         {M::del, "/api/v1/holds/{id}", delete_hold(svc)},
@@ -40,6 +43,11 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/bookings/{id}/reject", reject_booking(svc)},
         {M::get, "/api/v1/me/bookings", my_bookings(svc)},
         {M::get, "/api/v1/manage/bookings", manage_bookings(svc)},
+        // the rest of a booking's day
+        {M::post, "/api/v1/bookings/{id}/checkin", check_in(svc)},
+        {M::post, "/api/v1/checkins", scan_in(svc)},
+        {M::post, "/api/v1/violations/{id}/waive", waive_violation(svc)},
+        {M::post, "/api/v1/me/subscriptions", add_subscriptions(svc)},
     });
     // Tests own time: a test configuration may set the server's clock; a deployment has no such route.
     if (svc.test_clock) routes.push_back({M::post, "/test/clock", set_test_clock(svc)});

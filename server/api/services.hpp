@@ -4,6 +4,7 @@
 #include "app/accounts.hpp"
 #include "app/availability.hpp"
 #include "app/bookings.hpp"
+#include "app/notices.hpp"
 #include "app/venues.hpp"
 #include "booking/clock.hpp"
 #include "config/app_config.hpp"
@@ -27,6 +28,7 @@ struct Services {
     app::AvailabilityService& availability;
     app::VenueService& venues;
     app::BookingService& bookings;
+    app::Notifier& notifier;
     booking::ShiftedClock* test_clock = nullptr;  // only in a test configuration: POST /test/clock
 };
 

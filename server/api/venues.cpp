@@ -138,6 +138,33 @@ http::Handler delete_closure(Services& svc) {
     };
 }
 
+namespace {
+json checkin_code_json(const app::CheckinCode& c) { return {{"venue_code", c.code}, {"page", c.page}}; }
+}  // namespace
+
+http::Handler get_checkin_code(Services& svc) {
+    return [&svc](Request& req, const Params& p) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        co_return render(co_await svc.venues.checkin_code(me, path_id(p["id"])), 200, checkin_code_json);
+    };
+}
+
+http::Handler rotate_checkin_code(Services& svc) {
+    return [&svc](Request& req, const Params& p) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        co_return render(co_await svc.venues.rotate_checkin_code(me, path_id(p["id"])), 200, checkin_code_json);
+    };
+}
+
+http::Handler get_qrcode(Services& svc) {
+    return [&svc](Request& req, const Params& p) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto png = co_await svc.venues.qrcode(me, path_id(p["id"]));
+        if (!png) co_return Response::error(png.error());
+        co_return Response::text(200, std::move(png.value()), "image/png");
+    };
+}
+
 http::Handler get_availability(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         co_await svc.auth.authenticate(req);

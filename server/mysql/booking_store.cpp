@@ -20,7 +20,9 @@ constexpr const char* owning = "('pending','confirmed','checked_in','completed')
 constexpr const char* booking_columns =
     "SELECT bk.id, bk.venue_id, v.building_id, b.street_id, bk.user_id, "
     "DATE_FORMAT(bk.starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(bk.ends_at, '%Y-%m-%d %H:%i:%s'), "
-    "bk.status, bk.purpose, bk.attendees, bk.org, COALESCE(bk.cancel_reason, '') "
+    "bk.status, bk.purpose, bk.attendees, bk.org, COALESCE(bk.cancel_reason, ''), "
+    "DATE_FORMAT(bk.checked_in_at, '%Y-%m-%d %H:%i:%s'), "
+    "(SELECT COUNT(*) FROM attendance a WHERE a.booking_id = bk.id) "
     "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = v.building_id ";
 
 Booking read_booking(sql::ResultSet& rs) {
@@ -37,6 +39,8 @@ Booking read_booking(sql::ResultSet& rs) {
     b.attendees = rs.getInt(10);
     b.org = rs.getString(11);
     b.cancel_reason = rs.getString(12);
+    if (!rs.isNull(13)) b.checked_in_at = from_sql_datetime(std::string(rs.getString(13)));
+    b.present = rs.getInt(14);
     return b;
 }
 
@@ -241,6 +245,116 @@ std::vector<Booking> MysqlBookingStore::list(const BookingQuery& f) {
     std::vector<Booking> out;
     while (rs->next()) out.push_back(read_booking(*rs));
     return out;
+}
+
+std::optional<VenueId> MysqlBookingStore::venue_by_code(const std::string& code) {
+    auto& q = c_.prepare("SELECT id FROM venues WHERE checkin_code = ?");
+    q.setString(1, code);
+    Rs rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return rs->getUInt64(1);
+}
+
+std::optional<Booking> MysqlBookingStore::running_checked_in(VenueId venue, TimePoint now, std::chrono::minutes early) {
+    auto& q = c_.prepare(std::string(booking_columns) +
+                         "WHERE bk.venue_id = ? AND bk.status = 'checked_in' AND bk.starts_at <= ? AND bk.ends_at > ? "
+                         "ORDER BY bk.starts_at LIMIT 1");
+    q.setUInt64(1, venue);
+    q.setString(2, to_sql_datetime(now + early));
+    q.setString(3, to_sql_datetime(now));
+    Rs rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return read_booking(*rs);
+}
+
+void MysqlBookingStore::set_checked_in(BookingId id, TimePoint at) {
+    auto& q = c_.prepare("UPDATE bookings SET status = 'checked_in', checked_in_at = ? WHERE id = ?");
+    q.setString(1, to_sql_datetime(at));
+    q.setUInt64(2, id);
+    q.executeUpdate();
+}
+
+bool MysqlBookingStore::add_presence(BookingId id, UserId user, TimePoint at) {
+    auto& q = c_.prepare("INSERT IGNORE INTO attendance (booking_id, user_id, scanned_at) VALUES (?, ?, ?)");
+    q.setUInt64(1, id);
+    q.setUInt64(2, user);
+    q.setString(3, to_sql_datetime(at));
+    return q.executeUpdate() == 1;
+}
+
+void MysqlBookingStore::release_quanta_from(BookingId id, TimePoint from) {
+    auto& q = c_.prepare("DELETE FROM booking_quanta WHERE booking_id = ? AND slot_start >= ?");
+    q.setUInt64(1, id);
+    q.setString(2, to_sql_datetime(from));
+    q.executeUpdate();
+}
+
+void MysqlBookingStore::set_reminded(BookingId id, TimePoint at) {
+    auto& q = c_.prepare("UPDATE bookings SET reminded_at = ? WHERE id = ?");
+    q.setString(1, to_sql_datetime(at));
+    q.setUInt64(2, id);
+    q.executeUpdate();
+}
+
+void MysqlBookingStore::notify(const Notice& n, TimePoint now) {
+    auto& q = c_.prepare(
+        "INSERT IGNORE INTO outbox (user_id, kind, booking_id, note, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    q.setUInt64(1, n.user_id);
+    q.setString(2, std::string(notice_name(n.kind)));
+    q.setUInt64(3, n.booking_id);
+    q.setString(4, n.note);
+    q.setString(5, to_sql_datetime(now));
+    q.setString(6, to_sql_datetime(now));
+    q.executeUpdate();
+}
+
+bool MysqlBookingStore::add_violation(UserId user, BookingId booking, ViolationKind kind, int weight_milli, TimePoint at) {
+    auto& q = c_.prepare(
+        "INSERT IGNORE INTO violations (user_id, booking_id, kind, weight_milli, created_at) VALUES (?, ?, ?, ?, ?)");
+    q.setUInt64(1, user);
+    q.setUInt64(2, booking);
+    q.setString(3, std::string(violation_name(kind)));
+    q.setInt(4, weight_milli);
+    q.setString(5, to_sql_datetime(at));
+    return q.executeUpdate() == 1;
+}
+
+int MysqlBookingStore::violation_weight(UserId user, TimePoint since) {
+    auto& q = c_.prepare(
+        "SELECT COALESCE(SUM(weight_milli), 0) FROM violations WHERE user_id = ? AND created_at >= ? AND waived_at IS NULL");
+    q.setUInt64(1, user);
+    q.setString(2, to_sql_datetime(since));
+    Rs rs(q.executeQuery());
+    rs->next();
+    return rs->getInt(1);
+}
+
+void MysqlBookingStore::set_ban(UserId user, std::optional<TimePoint> until) {
+    auto& q = c_.prepare("UPDATE users SET banned_until = ? WHERE id = ?");
+    if (until) q.setString(1, to_sql_datetime(*until));
+    else q.setNull(1, sql::DataType::DATE);
+    q.setUInt64(2, user);
+    q.executeUpdate();
+}
+
+std::optional<ViolationRecord> MysqlBookingStore::find_violation(std::uint64_t id) {
+    auto& q = c_.prepare(
+        "SELECT x.id, x.user_id, x.booking_id, v.building_id, b.street_id, x.weight_milli, x.waived_at IS NOT NULL "
+        "FROM violations x JOIN bookings bk ON bk.id = x.booking_id JOIN venues v ON v.id = bk.venue_id "
+        "JOIN buildings b ON b.id = v.building_id WHERE x.id = ?");
+    q.setUInt64(1, id);
+    Rs rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return ViolationRecord{rs->getUInt64(1), rs->getUInt64(2), rs->getUInt64(3), rs->getUInt64(4),
+                           rs->getUInt64(5), rs->getInt(6), rs->getBoolean(7)};
+}
+
+void MysqlBookingStore::waive_violation(std::uint64_t id, UserId by, TimePoint at) {
+    auto& q = c_.prepare("UPDATE violations SET waived_at = ?, waived_by = ? WHERE id = ? AND waived_at IS NULL");
+    q.setString(1, to_sql_datetime(at));
+    q.setUInt64(2, by);
+    q.setUInt64(3, id);
+    q.executeUpdate();
 }
 
 }  // namespace sh::mysql

@@ -30,6 +30,21 @@ public:
     std::vector<booking::Booking> list(const booking::BookingQuery& q) override;
     bool any_quanta_between(booking::VenueId venue, booking::TimePoint from, booking::TimePoint to) override;
 
+    std::optional<booking::VenueId> venue_by_code(const std::string& code) override;
+    std::optional<booking::Booking> running_checked_in(booking::VenueId venue, booking::TimePoint now,
+                                                       std::chrono::minutes early) override;
+    void set_checked_in(booking::BookingId id, booking::TimePoint at) override;
+    bool add_presence(booking::BookingId id, booking::UserId user, booking::TimePoint at) override;
+    void release_quanta_from(booking::BookingId id, booking::TimePoint from) override;
+    void set_reminded(booking::BookingId id, booking::TimePoint at) override;
+    void notify(const booking::Notice& n, booking::TimePoint now) override;
+    bool add_violation(booking::UserId user, booking::BookingId booking, booking::ViolationKind kind, int weight_milli,
+                       booking::TimePoint at) override;
+    int violation_weight(booking::UserId user, booking::TimePoint since) override;
+    void set_ban(booking::UserId user, std::optional<booking::TimePoint> until) override;
+    std::optional<booking::ViolationRecord> find_violation(std::uint64_t id) override;
+    void waive_violation(std::uint64_t id, booking::UserId by, booking::TimePoint at) override;
+
 private:
     Conn& c_;
     MysqlVenueStore venues_;

@@ -194,6 +194,68 @@ const std::vector<Migration>& migrations() {
              "ALTER TABLE booking_quanta ADD KEY ix_quanta_start (slot_start)",
              "ALTER TABLE closures ADD KEY ix_closures_time (starts_at, ends_at)",
          }},
+        {6,
+         "the rest of a booking's day: hall codes, check-in, attendance, violations, the outbox",
+         {
+             // A hall's check-in code: 24 hex characters from the CSPRNG (WeChat's scene allows 32),
+             // set on first use; its mini-program code PNG is cached beside it.
+             "ALTER TABLE venues ADD COLUMN checkin_code CHAR(24) NULL, ADD UNIQUE KEY uq_venues_checkin_code (checkin_code)",
+             R"(CREATE TABLE IF NOT EXISTS venue_qrcodes (
+                  venue_id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
+                  checkin_code CHAR(24) NOT NULL,
+                  png MEDIUMBLOB NOT NULL,
+                  created_at DATETIME NOT NULL,
+                  CONSTRAINT fk_qrcodes_venue FOREIGN KEY (venue_id) REFERENCES venues (id)
+                ) ENGINE=InnoDB)",
+             "ALTER TABLE bookings ADD COLUMN checked_in_at DATETIME NULL, ADD COLUMN reminded_at DATETIME NULL, "
+             "ADD COLUMN content_review TINYINT(1) NOT NULL DEFAULT 0",
+             // Who was there: one row per person who scanned the hall's code during the booking.
+             R"(CREATE TABLE IF NOT EXISTS attendance (
+                  booking_id BIGINT UNSIGNED NOT NULL,
+                  user_id BIGINT UNSIGNED NOT NULL,
+                  scanned_at DATETIME NOT NULL,
+                  PRIMARY KEY (booking_id, user_id),
+                  CONSTRAINT fk_attendance_booking FOREIGN KEY (booking_id) REFERENCES bookings (id)
+                ) ENGINE=InnoDB)",
+             // Weights in thousandths of a violation (a late cancellation may count 500).
+             R"(CREATE TABLE IF NOT EXISTS violations (
+                  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                  user_id BIGINT UNSIGNED NOT NULL,
+                  booking_id BIGINT UNSIGNED NOT NULL,
+                  kind ENUM('no_show','late_cancel') NOT NULL,
+                  weight_milli INT NOT NULL,
+                  created_at DATETIME NOT NULL,
+                  waived_at DATETIME NULL,
+                  waived_by BIGINT UNSIGNED NULL,
+                  UNIQUE KEY uq_violation_booking (booking_id, kind),
+                  KEY ix_violations_user (user_id, created_at),
+                  CONSTRAINT fk_violations_user FOREIGN KEY (user_id) REFERENCES users (id)
+                ) ENGINE=InnoDB)",
+             // Consents the phone reported (wx.requestSubscribeMessage): one is spent per message.
+             R"(CREATE TABLE IF NOT EXISTS subscriptions (
+                  user_id BIGINT UNSIGNED NOT NULL,
+                  template_id VARCHAR(64) NOT NULL,
+                  consents INT NOT NULL,
+                  PRIMARY KEY (user_id, template_id)
+                ) ENGINE=InnoDB)",
+             // Notifications, written in the transaction of the event; one per event, booking and user.
+             R"(CREATE TABLE IF NOT EXISTS outbox (
+                  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                  user_id BIGINT UNSIGNED NOT NULL,
+                  kind VARCHAR(24) NOT NULL,
+                  booking_id BIGINT UNSIGNED NOT NULL,
+                  note VARCHAR(300) NOT NULL DEFAULT '',
+                  status ENUM('pending','sent','no_consent','undeliverable','failed') NOT NULL DEFAULT 'pending',
+                  attempts INT NOT NULL DEFAULT 0,
+                  next_attempt_at DATETIME NOT NULL,
+                  locked_until DATETIME NULL,
+                  last_errcode INT NULL,
+                  created_at DATETIME NOT NULL,
+                  sent_at DATETIME NULL,
+                  UNIQUE KEY uq_outbox_event (kind, booking_id, user_id),
+                  KEY ix_outbox_due (status, next_attempt_at)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
+         }},
     };
     return all;
 }

@@ -35,7 +35,7 @@ std::optional<UserId> MysqlUserStore::find_by_openid(const std::string& openid) 
 }
 
 std::optional<Principal> MysqlUserStore::load_principal(UserId id) {
-    auto& q = c_.prepare("SELECT role, street_id FROM users WHERE id = ?");
+    auto& q = c_.prepare("SELECT role, street_id, openid FROM users WHERE id = ?");
     q.setUInt64(1, id);
     Rs rs(q.executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -43,6 +43,7 @@ std::optional<Principal> MysqlUserStore::load_principal(UserId id) {
     p.user_id = id;
     p.role = parse_role(std::string(rs->getString(1))).value_or(Role::member);
     if (!rs->isNull(2)) p.street_id = rs->getUInt64(2);
+    p.openid = rs->getString(3);
     if (p.role == Role::manager) {
         auto& b = c_.prepare("SELECT building_id FROM manager_buildings WHERE user_id = ?");
         b.setUInt64(1, id);
@@ -53,7 +54,8 @@ std::optional<Principal> MysqlUserStore::load_principal(UserId id) {
 }
 
 std::optional<User> MysqlUserStore::find_user(UserId id) {
-    auto& q = c_.prepare("SELECT openid, name, org, phone FROM users WHERE id = ?");
+    auto& q = c_.prepare(
+        "SELECT openid, name, org, phone, DATE_FORMAT(banned_until, '%Y-%m-%d %H:%i:%s') FROM users WHERE id = ?");
     q.setUInt64(1, id);
     Rs rs(q.executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -63,8 +65,17 @@ std::optional<User> MysqlUserStore::find_user(UserId id) {
     u.name = rs->getString(2);
     u.org = rs->getString(3);
     if (!rs->isNull(4)) u.phone = std::string(rs->getString(4));
+    if (!rs->isNull(5)) u.banned_until = from_sql_datetime(std::string(rs->getString(5)));
     rs.reset();
     u.principal = *load_principal(id);
+    auto& v = c_.prepare(
+        "SELECT id, booking_id, kind, weight_milli, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), waived_at IS NOT NULL "
+        "FROM violations WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 50");
+    v.setUInt64(1, id);
+    Rs vrs(v.executeQuery());
+    while (vrs->next())
+        u.violations.push_back(ViolationView{vrs->getUInt64(1), vrs->getUInt64(2), vrs->getString(3), vrs->getInt(4),
+                                             *from_sql_datetime(std::string(vrs->getString(5))), vrs->getBoolean(6)});
     return u;
 }
 

@@ -136,7 +136,7 @@ std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql, const std
     std::string sql =
         "SELECT v.id, v.building_id, b.street_id, v.name, v.capacity, v.description, v.photos, v.floor, "
         "v.requires_approval, v.slot_minutes, v.horizon_days, v.release_minute, v.min_minutes, v.max_minutes, "
-        "v.cancel_deadline_minutes, v.checkin_before_minutes, v.checkin_after_minutes "
+        "v.cancel_deadline_minutes, v.checkin_before_minutes, v.checkin_after_minutes, COALESCE(v.checkin_code, '') "
         "FROM venues v JOIN buildings b ON b.id = v.building_id " +
         where_sql;
     auto& q = c_.prepare(sql);
@@ -167,6 +167,7 @@ std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql, const std
         r.cancel_deadline_minutes = rs->getInt(15);
         r.checkin_before_minutes = rs->getInt(16);
         r.checkin_after_minutes = rs->getInt(17);
+        v.checkin_code = rs->getString(18);
         index[v.id] = out.size();
         out.push_back(std::move(v));
     }
@@ -261,6 +262,10 @@ std::vector<BookingId> MysqlVenueStore::bookings_between(VenueId id, TimePoint f
 void MysqlVenueStore::cancel_bookings(const std::vector<BookingId>& ids, UserId by, const std::string& reason) {
     auto& up = c_.prepare("UPDATE bookings SET status = 'cancelled', cancel_reason = ?, cancelled_by = ? WHERE id = ?");
     auto& del = c_.prepare("DELETE FROM booking_quanta WHERE booking_id = ?");
+    // Each owner is told, in this transaction (the outbox).
+    auto& tell = c_.prepare(
+        "INSERT IGNORE INTO outbox (user_id, kind, booking_id, note, next_attempt_at, created_at) "
+        "SELECT user_id, 'closure_cancelled', id, ?, '2000-01-01 00:00:00', NOW() FROM bookings WHERE id = ?");  // due at once
     for (auto id : ids) {
         up.setString(1, reason);  // "closure: " + at most 200 characters: the column holds 300
         up.setUInt64(2, by);
@@ -268,6 +273,9 @@ void MysqlVenueStore::cancel_bookings(const std::vector<BookingId>& ids, UserId 
         up.executeUpdate();
         del.setUInt64(1, id);
         del.executeUpdate();
+        tell.setString(1, reason);
+        tell.setUInt64(2, id);
+        tell.executeUpdate();
     }
 }
 
@@ -388,6 +396,46 @@ booking::DayOccupancy MysqlVenueStore::occupancy(Date d) {
     Rs brs(bq.executeQuery());
     while (brs->next()) out.booked[brs->getUInt64(1)].insert(brs->getInt(2));
     return out;
+}
+
+std::string MysqlVenueStore::ensure_checkin_code(VenueId id, const std::string& fresh) {
+    auto& set = c_.prepare("UPDATE venues SET checkin_code = ? WHERE id = ? AND checkin_code IS NULL");
+    set.setString(1, fresh);
+    set.setUInt64(2, id);
+    set.executeUpdate();
+    auto& q = c_.prepare("SELECT COALESCE(checkin_code, '') FROM venues WHERE id = ?");
+    q.setUInt64(1, id);
+    Rs rs(q.executeQuery());
+    return rs->next() ? std::string(rs->getString(1)) : std::string();
+}
+
+void MysqlVenueStore::set_checkin_code(VenueId id, const std::string& code) {
+    auto& q = c_.prepare("UPDATE venues SET checkin_code = ? WHERE id = ?");
+    q.setString(1, code);
+    q.setUInt64(2, id);
+    q.executeUpdate();
+    auto& drop = c_.prepare("DELETE FROM venue_qrcodes WHERE venue_id = ?");
+    drop.setUInt64(1, id);
+    drop.executeUpdate();
+}
+
+std::optional<std::string> MysqlVenueStore::cached_qrcode(VenueId id, const std::string& code) {
+    auto& q = c_.prepare("SELECT png FROM venue_qrcodes WHERE venue_id = ? AND checkin_code = ?");
+    q.setUInt64(1, id);
+    q.setString(2, code);
+    Rs rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return std::string(rs->getString(1));
+}
+
+void MysqlVenueStore::store_qrcode(VenueId id, const std::string& code, const std::string& png, TimePoint now) {
+    auto& q = c_.prepare(
+        "REPLACE INTO venue_qrcodes (venue_id, checkin_code, png, created_at) VALUES (?, ?, ?, ?)");
+    q.setUInt64(1, id);
+    q.setString(2, code);
+    q.setString(3, png);
+    q.setString(4, to_sql_datetime(now));
+    q.executeUpdate();
 }
 
 }  // namespace sh::mysql

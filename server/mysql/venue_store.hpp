@@ -38,6 +38,10 @@ public:
                                                        booking::TimePoint to);
     std::optional<DayInputs> day_inputs(booking::VenueId id, booking::Date d) override;
     booking::DayOccupancy occupancy(booking::Date d) override;
+    std::string ensure_checkin_code(booking::VenueId id, const std::string& fresh) override;
+    void set_checkin_code(booking::VenueId id, const std::string& code) override;
+    std::optional<std::string> cached_qrcode(booking::VenueId id, const std::string& code) override;
+    void store_qrcode(booking::VenueId id, const std::string& code, const std::string& png, booking::TimePoint now) override;
 
 private:
     void write_children(const booking::Venue& v);

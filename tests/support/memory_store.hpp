@@ -44,6 +44,17 @@ struct MemoryState {
     std::map<std::pair<booking::UserId, std::string>, Key> keys;
     std::vector<std::string> audit;
     booking::BookingId next_id = 1;
+    std::set<std::pair<booking::BookingId, booking::UserId>> presence;
+    std::vector<booking::Notice> outbox;  // in the order written
+    struct Violation {
+        booking::UserId user;
+        booking::BookingId booking;
+        booking::ViolationKind kind;
+        int weight;
+        booking::TimePoint at;
+        bool waived = false;
+    };
+    std::vector<Violation> violations;
 };
 
 class MemoryBookingStore final : public booking::BookingStore {
@@ -100,6 +111,9 @@ public:
         auto b = it->second;
         b.building_id = s_.venues[b.venue_id].building_id;
         b.street_id = s_.venues[b.venue_id].street_id;
+        b.present = 0;
+        for (const auto& p : s_.presence)
+            if (p.first == id) ++b.present;
         return b;
     }
     void set_status(booking::BookingId id, booking::BookingStatus st, const std::string& reason, booking::UserId) override {
@@ -144,6 +158,59 @@ public:
     void audit(booking::UserId, const std::string& action, const std::string&, std::uint64_t, const nlohmann::json&,
                const nlohmann::json&) override {
         s_.audit.push_back(action);
+    }
+
+    std::optional<booking::VenueId> venue_by_code(const std::string& code) override {
+        for (const auto& [id, v] : s_.venues)
+            if (!v.checkin_code.empty() && v.checkin_code == code) return id;
+        return std::nullopt;
+    }
+    std::optional<booking::Booking> running_checked_in(booking::VenueId venue, booking::TimePoint now,
+                                                       std::chrono::minutes early) override {
+        for (const auto& [id, b] : s_.bookings)
+            if (b.venue_id == venue && b.status == booking::BookingStatus::checked_in && b.start <= now + early && b.end > now)
+                return find_booking(id, false);
+        return std::nullopt;
+    }
+    void set_checked_in(booking::BookingId id, booking::TimePoint at) override {
+        s_.bookings[id].status = booking::BookingStatus::checked_in;
+        s_.bookings[id].checked_in_at = at;
+    }
+    bool add_presence(booking::BookingId id, booking::UserId user, booking::TimePoint) override {
+        return s_.presence.insert({id, user}).second;
+    }
+    void release_quanta_from(booking::BookingId id, booking::TimePoint from) override {
+        std::erase_if(s_.quanta, [&](const auto& q) { return q.second == id && q.first.second >= from; });
+    }
+    void set_reminded(booking::BookingId, booking::TimePoint) override {}
+    void notify(const booking::Notice& n, booking::TimePoint) override {
+        for (const auto& o : s_.outbox)
+            if (o.kind == n.kind && o.booking_id == n.booking_id && o.user_id == n.user_id) return;  // the unique key
+        s_.outbox.push_back(n);
+    }
+    bool add_violation(booking::UserId user, booking::BookingId b, booking::ViolationKind kind, int weight,
+                       booking::TimePoint at) override {
+        for (const auto& v : s_.violations)
+            if (v.booking == b && v.kind == kind) return false;
+        s_.violations.push_back({user, b, kind, weight, at});
+        return true;
+    }
+    int violation_weight(booking::UserId user, booking::TimePoint since) override {
+        int total = 0;
+        for (const auto& v : s_.violations)
+            if (v.user == user && v.at >= since && !v.waived) total += v.weight;
+        return total;
+    }
+    void set_ban(booking::UserId user, std::optional<booking::TimePoint> until) override { s_.users[user] = until; }
+    std::optional<booking::ViolationRecord> find_violation(std::uint64_t id) override {
+        if (id == 0 || id > s_.violations.size()) return std::nullopt;
+        const auto& v = s_.violations[id - 1];
+        auto b = find_booking(v.booking, false);
+        return booking::ViolationRecord{id, v.user, v.booking, b ? b->building_id : 0, b ? b->street_id : 0, v.weight,
+                                        v.waived};
+    }
+    void waive_violation(std::uint64_t id, booking::UserId, booking::TimePoint) override {
+        s_.violations[id - 1].waived = true;
     }
 
 private:
@@ -270,6 +337,21 @@ public:
 
 private:
     MemoryClaims& claims_;
+};
+
+// WeChat's content check as the fake's marker words: "RISKY" risky, "REVIEW" review; `down`
+// answers as a failed call.
+class MemoryContentCheck final : public app::ContentCheck {
+public:
+    int calls = 0;
+    bool down = false;
+    awaitable<app::Verdict> check(const std::string&, const std::string& text) override {
+        ++calls;
+        if (down) co_return app::Verdict::unavailable;
+        if (text.find("RISKY") != std::string::npos) co_return app::Verdict::risky;
+        if (text.find("REVIEW") != std::string::npos) co_return app::Verdict::review;
+        co_return app::Verdict::pass;
+    }
 };
 
 class MemoryHallChanges final : public app::HallChanges {

@@ -25,8 +25,9 @@ struct World {
     test::MemoryClaims claims;
     test::MemoryHolds holds{claims};
     test::MemoryHallChanges halls;
-    app::BookingService service{db, claims, holds, halls, clock,
-                                app::BookingSettings{{5, 5, 6000}, std::chrono::milliseconds(10'000), {3, 3, std::chrono::seconds(300)}}};
+    test::MemoryContentCheck content;
+    app::BookingService service{db, claims, holds, halls, content, clock,
+                                app::BookingSettings{{5, 5, 6000}, {}, std::chrono::milliseconds(10'000), {3, 3, std::chrono::seconds(300)}}};
     Principal alice{1, Role::member, {}, {}};
     Principal bob{2, Role::member, {}, {}};
     Principal mallory{3, Role::member, {}, {}};

@@ -222,19 +222,19 @@ TEST_CASE("approving and rejecting: only the hall's managers and admins in scope
     auto day = add_days(monday, 1);
     auto id = d.book_as(d.alice, d.request(day, 9 * 60, 10 * 60)).value().booking.id;
     CHECK(d.state.bookings[id].status == BookingStatus::pending);
-    CHECK(approve(d.store, d.other_manager, id).error().code == Errc::not_found);
-    CHECK(approve(d.store, d.other_street_admin, id).error().code == Errc::not_found);
-    CHECK(approve(d.store, d.bob, id).error().code == Errc::not_found);
-    CHECK(approve(d.store, d.alice, id).error().code == Errc::forbidden);  // sees it, may not decide
-    CHECK(reject(d.store, d.manager, id, "").error().code == Errc::validation);
-    CHECK(reject(d.store, d.manager, id, chinese(201)).error().code == Errc::validation);
-    auto ok = approve(d.store, d.street_admin, id);
+    CHECK(approve(d.store, d.other_manager, id, d.now).error().code == Errc::not_found);
+    CHECK(approve(d.store, d.other_street_admin, id, d.now).error().code == Errc::not_found);
+    CHECK(approve(d.store, d.bob, id, d.now).error().code == Errc::not_found);
+    CHECK(approve(d.store, d.alice, id, d.now).error().code == Errc::forbidden);  // sees it, may not decide
+    CHECK(reject(d.store, d.manager, id, "", d.now).error().code == Errc::validation);
+    CHECK(reject(d.store, d.manager, id, chinese(201), d.now).error().code == Errc::validation);
+    auto ok = approve(d.store, d.street_admin, id, d.now);
     REQUIRE(ok.ok());
     CHECK(ok.value().status == BookingStatus::confirmed);
-    CHECK(approve(d.store, d.manager, id).error().code == Errc::invalid_state);
+    CHECK(approve(d.store, d.manager, id, d.now).error().code == Errc::invalid_state);
 
     auto second = d.book_as(d.alice, d.request(day, 11 * 60, 12 * 60)).value().booking.id;
-    auto no = reject(d.store, d.manager, second, "时间冲突");
+    auto no = reject(d.store, d.manager, second, "时间冲突", d.now);
     REQUIRE(no.ok());
     CHECK(no.value().status == BookingStatus::rejected);
     CHECK(d.error_of(d.bob, d.request(day, 11 * 60, 12 * 60)).empty());  // the rejected time is free again

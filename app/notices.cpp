@@ -1,0 +1,66 @@
+#include "app/notices.hpp"
+
+#include "booking/messages.hpp"
+
+namespace sh::app {
+
+using booking::Errc;
+
+awaitable<int> Notifier::deliver_due() {
+    auto now = clock_.now();
+    auto items = co_await outbox_.take_due(now, settings_.batch, settings_.lease);
+    for (const auto& item : items) co_await deliver(item, now);
+    co_return static_cast<int>(items.size());
+}
+
+awaitable<void> Notifier::deliver(const OutboxItem& item, TimePoint now) {
+    auto t = settings_.templates.find(item.kind);
+    const std::string template_id = t == settings_.templates.end() ? "" : t->second;
+    if (template_id.empty() || !co_await outbox_.spend_consent(item.user_id, template_id)) {
+        // No template for this kind, or the member gave no consent: nothing may be sent.
+        counts_.no_consent.fetch_add(1, std::memory_order_relaxed);
+        co_await outbox_.finish(item, template_id, Delivery::no_consent, 0, now, now);
+        co_return;
+    }
+    auto data = booking::message_data(item.kind, item.hall, item.start, item.end, item.note);
+    std::string page = settings_.page + "?id=" + std::to_string(item.booking_id);
+    Sent sent = co_await sender_.send(item.openid, template_id, page, data);
+    switch (sent.outcome) {
+        case SendOutcome::accepted:
+            counts_.sent.fetch_add(1, std::memory_order_relaxed);
+            co_await outbox_.finish(item, template_id, Delivery::sent, 0, now, now);
+            co_return;
+        case SendOutcome::no_consent_left:  // 43101: WeChat knows better than our count
+            counts_.undeliverable.fetch_add(1, std::memory_order_relaxed);
+            co_await outbox_.finish(item, template_id, Delivery::undeliverable, sent.errcode, now, now);
+            co_return;
+        case SendOutcome::permanent:
+            co_await outbox_.refund_consent(item.user_id, template_id);
+            counts_.failed.fetch_add(1, std::memory_order_relaxed);
+            co_await outbox_.finish(item, template_id, Delivery::failed, sent.errcode, now, now);
+            co_return;
+        case SendOutcome::transient:
+            break;
+    }
+    co_await outbox_.refund_consent(item.user_id, template_id);  // WeChat did not take it
+    if (item.attempts >= settings_.max_attempts) {
+        counts_.failed.fetch_add(1, std::memory_order_relaxed);
+        co_await outbox_.finish(item, template_id, Delivery::failed, sent.errcode, now, now);
+        co_return;
+    }
+    counts_.retried.fetch_add(1, std::memory_order_relaxed);
+    auto delay = settings_.first_retry * (1 << std::min(item.attempts - 1, 10));
+    co_await outbox_.finish(item, template_id, Delivery::retry, sent.errcode, now, now + delay);
+}
+
+awaitable<Result<bool>> Notifier::add_consents(const booking::Principal& me, const std::vector<std::string>& template_ids) {
+    for (const auto& id : template_ids) {
+        bool known = false;
+        for (const auto& [kind, t] : settings_.templates) known = known || t == id;
+        if (!known) co_return booking::invalid_field("template_ids", "unknown template " + id);
+    }
+    co_await outbox_.add_consents(me.user_id, template_ids, settings_.max_consents);
+    co_return true;
+}
+
+}  // namespace sh::app

@@ -1,0 +1,72 @@
+#include "booking/messages.hpp"
+
+namespace sh::booking {
+
+namespace {
+
+// The byte length of the UTF-8 sequence starting with `lead` (1 for a stray byte).
+std::size_t sequence_length(unsigned char lead) {
+    if (lead < 0x80) return 1;
+    if ((lead >> 5) == 0x6) return 2;
+    if ((lead >> 4) == 0xE) return 3;
+    if ((lead >> 3) == 0x1E) return 4;
+    return 1;
+}
+
+std::string_view phrase_of(NoticeKind k) {
+    switch (k) {
+        case NoticeKind::approved: return "已通过";
+        case NoticeKind::rejected: return "未通过";
+        case NoticeKind::cancelled: return "已取消";
+        case NoticeKind::closure_cancelled: return "场地关闭";
+        case NoticeKind::expired: return "已过期";
+        case NoticeKind::reminder: return "即将开始";
+        case NoticeKind::no_show: return "未签到";
+        case NoticeKind::banned: return "暂停预约";
+    }
+    return "";
+}
+
+std::string default_note(NoticeKind k) {
+    switch (k) {
+        case NoticeKind::approved: return "请按时到场扫码签到";
+        case NoticeKind::rejected: return "管理员未通过申请";
+        case NoticeKind::cancelled: return "管理员取消了预约";
+        case NoticeKind::closure_cancelled: return "场地临时关闭";
+        case NoticeKind::expired: return "无人审批，预约已过期";
+        case NoticeKind::reminder: return "请在开始前后扫场地码签到";
+        case NoticeKind::no_show: return "未按时签到，记违约一次";
+        case NoticeKind::banned: return "违约过多，暂停预约";
+    }
+    return "";
+}
+
+}  // namespace
+
+std::string fit_chars(const std::string& s, std::size_t max_chars) {
+    std::vector<std::size_t> starts;  // byte offset of each character
+    for (std::size_t i = 0; i < s.size();) {
+        starts.push_back(i);
+        i += sequence_length(static_cast<unsigned char>(s[i]));
+    }
+    if (starts.size() <= max_chars) return s;
+    if (max_chars == 0) return "";
+    return s.substr(0, starts[max_chars - 1]) + "…";
+}
+
+nlohmann::json message_data(NoticeKind kind, const std::string& hall, TimePoint start, TimePoint end,
+                            const std::string& note) {
+    auto from = to_local(start), to = to_local(end);
+    std::string when = format_date(from.date) + " " + format_hhmm(from.minute) + "~" +
+                       format_hhmm(to.date == from.date ? to.minute : 1440);
+    std::string text = note.empty() ? default_note(kind)
+                       : kind == NoticeKind::banned ? "暂停预约至" + note
+                                                    : note;
+    auto value = [](std::string v) { return nlohmann::json{{"value", std::move(v)}}; };
+    return {{"thing1", value(fit_chars(hall, thing_max))},
+            {"time2", value(when)},
+            {"phrase3", value(fit_chars(std::string(phrase_of(kind)), phrase_max))},
+            {"thing4", value(fit_chars(text, thing_max))}};
+}
+
+}  // namespace sh::booking

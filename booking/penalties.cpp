@@ -1,0 +1,46 @@
+#include "booking/penalties.hpp"
+
+#include "booking/local_time.hpp"
+
+namespace sh::booking {
+
+std::optional<TimePoint> record_violation(BookingStore& s, const PenaltyRules& rules, const Booking& b,
+                                          ViolationKind kind, TimePoint now) {
+    int weight = kind == ViolationKind::no_show ? rules.no_show_milli : rules.late_cancel_milli;
+    if (weight <= 0 || !s.add_violation(b.user_id, b.id, kind, weight, now)) return std::nullopt;
+    int total = s.violation_weight(b.user_id, now - std::chrono::hours(24) * rules.window_days);
+    if (total < rules.threshold_milli) return std::nullopt;
+    auto current = s.lock_user(b.user_id);  // the user's row: bans are written under it
+    auto until = now + std::chrono::hours(24) * rules.ban_days;
+    if (current && *current && **current >= until) return std::nullopt;  // banned longer already
+    s.set_ban(b.user_id, until);
+    s.notify(Notice{b.user_id, NoticeKind::banned, b.id, format_date(to_local(until).date)}, now);
+    return until;
+}
+
+bool ban_still_due(const PenaltyRules& rules, int weight_milli_in_window) {
+    return weight_milli_in_window >= rules.threshold_milli;
+}
+
+Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules, const Principal& me, std::uint64_t id,
+                                     TimePoint now) {
+    if (me.role != Role::street_admin && me.role != Role::district_admin)
+        return make_error(Errc::forbidden, "Only administrators waive violations.");
+    auto v = s.find_violation(id);
+    if (!v || !can_manage_building(me, v->building_id, v->street_id)) return make_error(Errc::not_found, "No such violation.");
+    if (v->waived) return make_error(Errc::invalid_state, "This violation is waived already.");
+    auto ban = s.lock_user(v->user_id);  // the member's row: bans change under it
+    s.waive_violation(id, me.user_id, now);
+    WaiveOutcome out{*v, false};
+    out.violation.waived = true;
+    int left = s.violation_weight(v->user_id, now - std::chrono::hours(24) * rules.window_days);
+    if (ban && *ban && **ban > now && !ban_still_due(rules, left)) {
+        s.set_ban(v->user_id, std::nullopt);
+        out.ban_lifted = true;
+    }
+    s.audit(me.user_id, "waive_violation", "violation", id, {{"waived", false}},
+            {{"waived", true}, {"ban_lifted", out.ban_lifted}});
+    return out;
+}
+
+}  // namespace sh::booking

@@ -1,0 +1,30 @@
+#pragma once
+// Violations and bans. A no-show counts one violation, a cancellation after the hall's deadline
+// a fraction of one; reaching the threshold within the rolling window bans new bookings and
+// holds until a date. Weights are in thousandths of a violation.
+#include <optional>
+
+#include "booking/reservations.hpp"
+
+namespace sh::booking {
+
+
+// Records the violation (once per booking and kind) and, when the window's weight reaches the
+// threshold, bans the user and tells them. Returns the ban's end when this violation started one.
+std::optional<TimePoint> record_violation(BookingStore& s, const PenaltyRules& rules, const Booking& b,
+                                          ViolationKind kind, TimePoint now);
+
+// After a violation is waived: the ban stays only while the window still reaches the threshold.
+bool ban_still_due(const PenaltyRules& rules, int weight_milli_in_window);
+
+// An admin over the street of the violation's hall (or the district) waives it; a ban the
+// remaining violations no longer justify is lifted. Audited. forbidden for non-admins,
+// not_found outside the admin's street, invalid_state when waived already.
+struct WaiveOutcome {
+    ViolationRecord violation;
+    bool ban_lifted = false;
+};
+Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules, const Principal& me, std::uint64_t id,
+                                     TimePoint now);
+
+}  // namespace sh::booking

@@ -1,0 +1,127 @@
+#include "server/mysql/outbox.hpp"
+
+#include <memory>
+
+#include <cppconn/datatype.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include "booking/local_time.hpp"
+#include "server/workers/await.hpp"
+
+namespace sh::mysql {
+
+using booking::to_sql_datetime;
+using Rs = std::unique_ptr<sql::ResultSet>;
+
+awaitable<std::vector<app::OutboxItem>> Outbox::take_due(booking::TimePoint now, int limit, std::chrono::seconds lease) {
+    co_return co_await workers::run(db_, [&](Conn& c) {
+        return db_.transact(c, Isolation::read_committed, [&](Conn& tx) {
+            // The outbox rows alone are locked (skipping those another sender holds); the rest is
+            // read without locks, so a sender never waits on (or blocks) bookings and halls.
+            std::vector<std::uint64_t> ids;
+            auto& pick = tx.prepare(
+                "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
+                "AND (locked_until IS NULL OR locked_until <= ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
+            pick.setString(1, to_sql_datetime(now));
+            pick.setString(2, to_sql_datetime(now));
+            pick.setInt(3, limit);
+            {
+                Rs rs(pick.executeQuery());
+                while (rs->next()) ids.push_back(rs->getUInt64(1));
+            }
+            auto& take = tx.prepare("UPDATE outbox SET locked_until = ?, attempts = attempts + 1 WHERE id = ?");
+            auto& read = tx.prepare(
+                "SELECT o.id, o.user_id, u.openid, o.kind, o.booking_id, o.note, v.name, "
+                "DATE_FORMAT(bk.starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(bk.ends_at, '%Y-%m-%d %H:%i:%s'), o.attempts "
+                "FROM outbox o JOIN users u ON u.id = o.user_id JOIN bookings bk ON bk.id = o.booking_id "
+                "JOIN venues v ON v.id = bk.venue_id WHERE o.id = ?");
+            std::vector<app::OutboxItem> items;
+            for (auto id : ids) {
+                take.setString(1, to_sql_datetime(now + lease));
+                take.setUInt64(2, id);
+                take.executeUpdate();
+                read.setUInt64(1, id);
+                Rs rs(read.executeQuery());
+                if (!rs->next()) continue;
+                app::OutboxItem it;
+                it.id = rs->getUInt64(1);
+                it.user_id = rs->getUInt64(2);
+                it.openid = rs->getString(3);
+                it.kind = booking::parse_notice(std::string(rs->getString(4))).value_or(booking::NoticeKind::reminder);
+                it.booking_id = rs->getUInt64(5);
+                it.note = rs->getString(6);
+                it.hall = rs->getString(7);
+                it.start = *booking::from_sql_datetime(std::string(rs->getString(8)));
+                it.end = *booking::from_sql_datetime(std::string(rs->getString(9)));
+                it.attempts = rs->getInt(10);
+                items.push_back(std::move(it));
+            }
+            return items;
+        });
+    });
+}
+
+awaitable<bool> Outbox::spend_consent(booking::UserId user, const std::string& template_id) {
+    co_return co_await workers::run(db_, [&](Conn& c) {
+        auto& q = c.prepare("UPDATE subscriptions SET consents = consents - 1 WHERE user_id = ? AND template_id = ? AND consents > 0");
+        q.setUInt64(1, user);
+        q.setString(2, template_id);
+        return q.executeUpdate() == 1;
+    });
+}
+
+awaitable<void> Outbox::refund_consent(booking::UserId user, const std::string& template_id) {
+    co_await workers::run(db_, [&](Conn& c) {
+        auto& q = c.prepare("UPDATE subscriptions SET consents = consents + 1 WHERE user_id = ? AND template_id = ?");
+        q.setUInt64(1, user);
+        q.setString(2, template_id);
+        q.executeUpdate();
+    });
+}
+
+awaitable<void> Outbox::finish(const app::OutboxItem& item, const std::string& template_id, app::Delivery d,
+                               long long errcode, booking::TimePoint now, booking::TimePoint retry_at) {
+    const char* status = "pending";
+    switch (d) {
+        case app::Delivery::sent: status = "sent"; break;
+        case app::Delivery::no_consent: status = "no_consent"; break;
+        case app::Delivery::undeliverable: status = "undeliverable"; break;
+        case app::Delivery::failed: status = "failed"; break;
+        case app::Delivery::retry: status = "pending"; break;
+    }
+    co_await workers::run(db_, [&](Conn& c) {
+        auto& q = c.prepare(
+            "UPDATE outbox SET status = ?, last_errcode = ?, sent_at = ?, next_attempt_at = ?, locked_until = NULL WHERE id = ?");
+        q.setString(1, status);
+        if (errcode) q.setInt(2, static_cast<int>(errcode));
+        else q.setNull(2, sql::DataType::INTEGER);
+        if (d == app::Delivery::sent) q.setString(3, to_sql_datetime(now));
+        else q.setNull(3, sql::DataType::DATE);
+        q.setString(4, to_sql_datetime(d == app::Delivery::retry ? retry_at : now));
+        q.setUInt64(5, item.id);
+        q.executeUpdate();
+        if (d == app::Delivery::undeliverable) {
+            auto& z = c.prepare("UPDATE subscriptions SET consents = 0 WHERE user_id = ? AND template_id = ?");
+            z.setUInt64(1, item.user_id);
+            z.setString(2, template_id);
+            z.executeUpdate();
+        }
+    });
+}
+
+awaitable<void> Outbox::add_consents(booking::UserId user, const std::vector<std::string>& template_ids, int cap) {
+    co_await workers::run(db_, [&](Conn& c) {
+        auto& q = c.prepare(
+            "INSERT INTO subscriptions (user_id, template_id, consents) VALUES (?, ?, 1) "
+            "ON DUPLICATE KEY UPDATE consents = LEAST(consents + 1, ?)");
+        for (const auto& t : template_ids) {
+            q.setUInt64(1, user);
+            q.setString(2, t);
+            q.setInt(3, cap);
+            q.executeUpdate();
+        }
+    });
+}
+
+}  // namespace sh::mysql
