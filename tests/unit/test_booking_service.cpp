@@ -176,3 +176,34 @@ TEST_CASE("a cancellation frees the quanta, the claims and the hall's cached day
     CHECK(w.halls.changed_halls.size() == 2);
     CHECK(w.book(w.bob, 9 * 60, 10 * 60).ok());
 }
+
+TEST_CASE("the content check: risky is refused and gives its claim back; review or no answer leaves the booking pending") {
+    World w;
+    auto with_purpose = [&](const Principal& p, int start, const std::string& purpose) {
+        auto r = w.request(start, start + 60);
+        r.purpose = purpose;
+        return run(w.service.create(p, r, std::nullopt, std::nullopt));
+    };
+    auto risky = with_purpose(w.alice, 9 * 60, "RISKY 内容");
+    REQUIRE_FALSE(risky.ok());
+    CHECK(w.code(risky) == "content_rejected");
+    CHECK_FALSE(w.claims.claimed(1, w.at(9 * 60), w.clock.now()));
+    CHECK(w.db.state.bookings.empty());
+
+    auto review = with_purpose(w.alice, 10 * 60, "REVIEW 需要人工看看");
+    REQUIRE(review.ok());
+    CHECK(nlohmann::json::parse(review.value().body)["status"] == "pending");
+
+    w.content.down = true;
+    auto unanswered = with_purpose(w.bob, 11 * 60, "组织生活会（新）");
+    REQUIRE(unanswered.ok());
+    CHECK(nlohmann::json::parse(unanswered.value().body)["status"] == "pending");  // held for a person, not blocked
+
+    w.content.down = false;
+    auto pass = with_purpose(w.bob, 13 * 60, "支部学习");
+    REQUIRE(pass.ok());
+    CHECK(nlohmann::json::parse(pass.value().body)["status"] == "confirmed");
+    int calls = w.content.calls;
+    REQUIRE(with_purpose(w.mallory, 14 * 60, "支部学习").ok());
+    CHECK(w.content.calls == calls);  // a purpose judged before costs no WeChat call
+}

@@ -1,0 +1,235 @@
+// The rest of a booking's day, as pure rules over the in-memory store with a clock the test
+// sets: check-in window edges to the second, hall codes, scans counted once, no-shows releasing
+// exactly the unused time, violations in a rolling window, late-cancel fractions, waivers, and
+// what the notices say.
+#include <doctest/doctest.h>
+
+#include "booking/attendance.hpp"
+#include "booking/local_time.hpp"
+#include "booking/messages.hpp"
+#include "tests/support/memory_store.hpp"
+
+using namespace sh::booking;
+using namespace std::chrono_literals;
+using sh::test::MemoryBookingStore;
+using sh::test::MemoryState;
+
+namespace {
+
+const Date monday{2030, 6, 3};
+
+struct Day {
+    MemoryState state;
+    MemoryBookingStore store{state};
+    TimePoint now = to_timepoint(add_days(monday, -1), 12 * 60);
+    PenaltyRules rules;  // 3 in 30 days -> 14 days; late cancel 0.5
+    Principal alice{1, Role::member, {}, {}};
+    Principal bob{2, Role::member, {}, {}};
+    Principal carol{3, Role::member, {}, {}};
+    Principal street_admin{5, Role::street_admin, 100, {}};
+    Principal other_street_admin{6, Role::street_admin, 200, {}};
+    Principal manager{7, Role::manager, {}, {10}};
+
+    Day() {
+        for (UserId u = 1; u <= 7; ++u) state.users[u] = std::nullopt;
+        Venue v = sh::test::open_hall(20, 15, 14);  // 15-minute slots, check-in 15 min either side
+        v.rules.release_minute = 0;
+        v.checkin_code = "hall1code";
+        state.venues[1] = v;
+        Venue other = v;
+        other.id = 2;
+        other.checkin_code = "hall2code";
+        state.venues[2] = other;
+    }
+    // Books 09:00-10:00 on `d` for `who`, as if at noon the day before.
+    BookingId book_at(const Principal& who, Date d, int start = 9 * 60, int end = 10 * 60) {
+        auto r = book(store, who, BookingRequest{1, d, start, end, "支部学习", 10, ""}, Quotas{50, 50, 6000},
+                      at(add_days(d, -1), 12 * 60), std::nullopt);
+        REQUIRE(r.ok());
+        return r.value().booking.id;
+    }
+    TimePoint at(Date d, int minute, int second = 0) const { return to_timepoint(d, minute) + std::chrono::seconds(second); }
+    std::string code_of(const AppError& e) const { return std::string(to_http(e.code).code); }
+    int notices(NoticeKind k) const {
+        int n = 0;
+        for (const auto& o : state.outbox) n += o.kind == k;
+        return n;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("check-in is open from 15 minutes before to 15 minutes after the start, to the second") {
+    Day d;
+    auto id = d.book_at(d.alice, monday);
+    auto try_at = [&](TimePoint t) {
+        auto r = check_in(d.store, d.alice, id, "hall1code", t);
+        return r ? std::string(status_name(r.value().status)) : d.code_of(r.error());
+    };
+    CHECK(try_at(d.at(monday, 8 * 60 + 45, -1)) == "checkin_window_closed");  // one second early
+    CHECK(try_at(d.at(monday, 9 * 60 + 15, 1)) == "checkin_window_closed");   // one second late
+    auto closed = check_in(d.store, d.alice, id, "hall1code", d.at(monday, 8 * 60));
+    REQUIRE_FALSE(closed.ok());
+    CHECK(closed.error().details["opens_at"] == "2030-06-03T08:45:00+08:00");
+    CHECK(closed.error().details["closes_at"] == "2030-06-03T09:15:00+08:00");
+    CHECK(try_at(d.at(monday, 8 * 60 + 45)) == "checked_in");  // the first second inside
+    // Again (the phone retried): the same booking, counted once.
+    auto again = check_in(d.store, d.alice, id, "hall1code", d.at(monday, 8 * 60 + 50));
+    REQUIRE(again.ok());
+    CHECK(again.value().present == 1);
+
+    auto late = d.book_at(d.bob, monday, 10 * 60, 11 * 60);
+    CHECK(try_at(d.at(monday, 10 * 60 + 15)) == "checked_in");  // alice's is in already: same answer
+    auto last_second = check_in(d.store, d.bob, late, "hall1code", d.at(monday, 10 * 60 + 15));
+    REQUIRE(last_second.ok());
+    CHECK(last_second.value().checked_in_at == d.at(monday, 10 * 60 + 15));
+}
+
+TEST_CASE("check-in needs this hall's current code and the owner: wrong hall 422, someone else's booking 404") {
+    Day d;
+    auto id = d.book_at(d.alice, monday);
+    auto t = d.at(monday, 9 * 60);
+    CHECK(d.code_of(check_in(d.store, d.alice, id, "hall2code", t).error()) == "wrong_venue");
+    CHECK(d.code_of(check_in(d.store, d.alice, id, "", t).error()) == "wrong_venue");
+    CHECK(d.code_of(check_in(d.store, d.bob, id, "hall1code", t).error()) == "not_found");
+    d.state.venues[1].checkin_code = "rotated";  // a manager rotated it: the printed code is dead
+    CHECK(d.code_of(check_in(d.store, d.alice, id, "hall1code", t).error()) == "wrong_venue");
+    CHECK(check_in(d.store, d.alice, id, "rotated", t).ok());
+}
+
+TEST_CASE("attendees are counted by their scans, each once, only while a checked-in booking runs") {
+    Day d;
+    auto id = d.book_at(d.alice, monday);
+    CHECK(d.code_of(scan(d.store, d.bob, "hall1code", d.at(monday, 9 * 60)).error()) == "no_running_booking");
+    REQUIRE(check_in(d.store, d.alice, id, "hall1code", d.at(monday, 8 * 60 + 55)).ok());
+    auto bob = scan(d.store, d.bob, "hall1code", d.at(monday, 9 * 60 + 20));
+    REQUIRE(bob.ok());
+    CHECK(bob.value().counted_now);
+    CHECK(bob.value().booking.id == id);
+    CHECK(bob.value().booking.present == 2);
+    auto bob_again = scan(d.store, d.bob, "hall1code", d.at(monday, 9 * 60 + 40));
+    REQUIRE(bob_again.ok());
+    CHECK_FALSE(bob_again.value().counted_now);
+    CHECK(bob_again.value().booking.present == 2);
+    CHECK(scan(d.store, d.carol, "hall1code", d.at(monday, 9 * 60 + 59, 59)).value().booking.present == 3);
+    CHECK(d.code_of(scan(d.store, d.carol, "hall1code", d.at(monday, 10 * 60)).error()) == "no_running_booking");  // over
+    CHECK(d.code_of(scan(d.store, d.carol, "nosuchcode", d.at(monday, 9 * 60)).error()) == "not_found");
+    CHECK(d.code_of(scan(d.store, d.carol, "hall2code", d.at(monday, 9 * 60)).error()) == "no_running_booking");
+}
+
+TEST_CASE("a no-show gives back exactly the time from the end of its window, which another member can then book") {
+    Day d;
+    auto id = d.book_at(d.alice, monday);  // 09:00-10:00: four quanta
+    auto b = *d.store.find_booking(id, true);
+    auto hall = d.state.venues[1].rules;
+    CHECK_FALSE(release_no_show(d.store, d.rules, b, hall, d.at(monday, 9 * 60 + 15)));  // the window is still open
+    REQUIRE(release_no_show(d.store, d.rules, b, hall, d.at(monday, 9 * 60 + 15, 1)));
+    CHECK(d.state.bookings[id].status == BookingStatus::no_show);
+    // 09:00 stays hers (it has passed); 09:15, 09:30 and 09:45 are free.
+    CHECK(d.state.quanta.count({1, d.at(monday, 9 * 60)}) == 1);
+    CHECK(d.state.quanta.count({1, d.at(monday, 9 * 60 + 15)}) == 0);
+    CHECK(d.state.quanta.count({1, d.at(monday, 9 * 60 + 45)}) == 0);
+    CHECK(d.notices(NoticeKind::no_show) == 1);
+    CHECK(d.store.violation_weight(d.alice.user_id, d.now - 24h) == 1000);
+    // Someone walking in books the rest.
+    d.now = d.at(monday, 9 * 60 + 16);
+    auto walk_in = book(d.store, d.bob, BookingRequest{1, monday, 9 * 60 + 30, 10 * 60, "临时会议", 5, ""}, Quotas{}, d.now,
+                        std::nullopt);
+    CHECK(walk_in.ok());
+    // Running the transition again changes nothing and records nothing twice.
+    CHECK_FALSE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall, d.at(monday, 9 * 60 + 20)));
+    CHECK(d.notices(NoticeKind::no_show) == 1);
+    CHECK(d.state.violations.size() == 1);
+}
+
+TEST_CASE("three violations within 30 days ban new bookings for 14 days; older ones do not count") {
+    Day d;
+    auto hall = d.state.venues[1].rules;
+    auto no_show_on = [&](Date day) {
+        auto id = d.book_at(d.alice, day);
+        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall, d.at(day, 9 * 60 + 16)));
+    };
+    no_show_on(monday);                 // day 0
+    no_show_on(add_days(monday, 31));   // day 31: the first has left the window
+    no_show_on(add_days(monday, 40));
+    CHECK_FALSE(d.state.users[1].has_value());  // 2 in the window
+    CHECK(d.notices(NoticeKind::banned) == 0);
+    no_show_on(add_days(monday, 45));   // 3 within 30 days
+    REQUIRE(d.state.users[1].has_value());
+    CHECK(*d.state.users[1] == d.at(add_days(monday, 45), 9 * 60 + 16) + 14 * 24h);
+    CHECK(d.notices(NoticeKind::banned) == 1);
+    // Banned: no new booking, no hold.
+    d.now = d.at(add_days(monday, 46), 8 * 60);
+    auto refused = book(d.store, d.alice, BookingRequest{1, add_days(monday, 47), 9 * 60, 10 * 60, "学习", 5, ""}, Quotas{},
+                        d.now, std::nullopt);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(d.code_of(refused.error()) == "banned");
+    CHECK(d.code_of(*check_hold(d.store, d.alice, BookingRequest{1, add_days(monday, 47), 9 * 60, 10 * 60, "hold", 1, ""},
+                                Quotas{}, d.now)) == "banned");
+}
+
+TEST_CASE("a cancellation after the deadline needs accept_penalty and counts half a violation") {
+    Day d;
+    CancelTerms terms{false, d.rules};
+    auto cancel_late = [&](Date day, bool accept) {
+        auto id = d.book_at(d.alice, day);
+        terms.accept_penalty = accept;
+        return cancel(d.store, d.alice, id, "", d.at(day, 8 * 60), terms);  // an hour before: past the 2 h deadline
+    };
+    auto refused = cancel_late(monday, false);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(d.code_of(refused.error()) == "too_late_to_cancel");
+    CHECK(refused.error().details["penalty"] == 0.5);
+    REQUIRE(cancel_late(add_days(monday, 1), true).ok());
+    CHECK(d.store.violation_weight(1, d.now - 24h) == 500);
+    // Two no-shows and two late cancellations: 1 + 1 + 0.5 + 0.5 = 3 -> banned.
+    auto hall = d.state.venues[1].rules;
+    for (int day : {2, 3}) {
+        auto id = d.book_at(d.alice, add_days(monday, day));
+        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall, d.at(add_days(monday, day), 9 * 60 + 16)));
+    }
+    CHECK_FALSE(d.state.users[1].has_value());  // 2.5
+    REQUIRE(cancel_late(add_days(monday, 4), true).ok());
+    CHECK(d.state.users[1].has_value());  // 3.0
+    // After the start there is nothing left to cancel.
+    auto started = d.book_at(d.bob, add_days(monday, 5));
+    terms.accept_penalty = true;
+    CHECK(d.code_of(cancel(d.store, d.bob, started, "", d.at(add_days(monday, 5), 9 * 60 + 1), terms).error()) ==
+          "too_late_to_cancel");
+}
+
+TEST_CASE("an admin over the hall's street waives a violation, lifting the ban it caused; others may not") {
+    Day d;
+    auto hall = d.state.venues[1].rules;
+    for (int day : {0, 1, 2}) {
+        auto id = d.book_at(d.alice, add_days(monday, day));
+        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall, d.at(add_days(monday, day), 9 * 60 + 16)));
+    }
+    REQUIRE(d.state.users[1].has_value());
+    auto now = d.at(add_days(monday, 3), 12 * 60);
+    CHECK(d.code_of(waive_violation(d.store, d.rules, d.manager, 1, now).error()) == "forbidden");
+    CHECK(d.code_of(waive_violation(d.store, d.rules, d.other_street_admin, 1, now).error()) == "not_found");
+    auto w = waive_violation(d.store, d.rules, d.street_admin, 3, now);
+    REQUIRE(w.ok());
+    CHECK(w.value().ban_lifted);
+    CHECK_FALSE(d.state.users[1].has_value());
+    CHECK(d.code_of(waive_violation(d.store, d.rules, d.street_admin, 3, now).error()) == "invalid_state");
+    CHECK(d.state.audit.back() == "waive_violation");
+}
+
+TEST_CASE("message values are cut on character boundaries to WeChat's limits") {
+    CHECK(fit_chars("新城大厦三楼党群服务中心多功能活动厅（东）", 20) == "新城大厦三楼党群服务中心多功能活动厅（…");
+    CHECK(fit_chars("新城大厦", 20) == "新城大厦");
+    CHECK(fit_chars("abcdef", 5) == "abcd…");
+    auto data = message_data(NoticeKind::rejected, std::string(30, 'x') + "厅", TimePoint(std::chrono::seconds(1'900'000'000)),
+                             TimePoint(std::chrono::seconds(1'900'003'600)), std::string(40, 'y'));
+    auto chars = [](const std::string& s) {
+        std::size_t n = 0;
+        for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+        return n;
+    };
+    CHECK(chars(data["thing1"]["value"]) == 20);
+    CHECK(chars(data["thing4"]["value"]) == 20);
+    CHECK(chars(data["phrase3"]["value"]) <= 5);
+    CHECK(data["time2"]["value"] == "2030-03-18 01:46~02:46");  // Shanghai time
+}
