@@ -11,8 +11,8 @@ std::optional<TimePoint> record_violation(BookingStore& s, const PenaltyRules& r
     int total = s.violation_weight(b.user_id, now - std::chrono::hours(24) * rules.window_days);
     if (total < rules.threshold_milli) return std::nullopt;
     auto current = s.lock_user(b.user_id);  // the user's row: bans are written under it
+    if (current && *current && **current > now) return std::nullopt;  // banned already: told once
     auto until = now + std::chrono::hours(24) * rules.ban_days;
-    if (current && *current && **current >= until) return std::nullopt;  // banned longer already
     s.set_ban(b.user_id, until);
     s.notify(Notice{b.user_id, NoticeKind::banned, b.id, format_date(to_local(until).date)}, now);
     return until;

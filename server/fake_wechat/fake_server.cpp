@@ -198,6 +198,10 @@ http::Router FakeWechat::router() {
         if (j.is_discarded() || !j.is_object() || j.value("version", 0) != 2)
             co_return wx_error(47001, "data format error");
         std::string content = j.value("content", "");
+        {
+            std::lock_guard lock(mu_);
+            checks_.push_back({{"openid", j.value("openid", "")}, {"scene", j.value("scene", 0)}, {"content", content}});
+        }
         std::string suggest = "pass";
         int label = 100;
         if (content.find("RISKY") != std::string::npos || content.find("赌博") != std::string::npos) {
@@ -219,6 +223,10 @@ http::Router FakeWechat::router() {
         auto j = json::parse(req.body, nullptr, false);
         std::string scene = !j.is_discarded() && j.is_object() ? j.value("scene", "") : "";
         if (scene.empty() || scene.size() > 32) co_return wx_error(40169, "invalid length for scene");
+        {
+            std::lock_guard lock(mu_);
+            codes_.push_back(j);
+        }
         std::vector<unsigned char> grey;
         for (int i = 0; i < 64 * 64; ++i)
             grey.push_back(static_cast<unsigned char>(scene[static_cast<std::size_t>(i) % scene.size()] * (i % 7)));
@@ -239,6 +247,11 @@ http::Router FakeWechat::router() {
         json body = {{"messages", sent_}};
         co_return wx(body);
     });
+    // Everything received that tests read back: messages, code requests, content checks.
+    r.add(Method::get, "/fake/received", [this](Request&, const Params&) -> awaitable<Response> {
+        std::lock_guard lock(mu_);
+        co_return wx(json{{"messages", sent_}, {"codes", codes_}, {"content_checks", checks_}});
+    });
     r.add(Method::del, "/fake/sent", [this](Request&, const Params&) -> awaitable<Response> {
         std::lock_guard lock(mu_);
         sent_.clear();
@@ -254,6 +267,8 @@ http::Router FakeWechat::router() {
         std::lock_guard lock(mu_);
         injections_.clear();
         sent_.clear();
+        codes_.clear();
+        checks_.clear();
         calls_.clear();
         co_return wx({{"ok", true}});
     });

@@ -49,7 +49,9 @@ private:
     std::set<std::string> used_phone_codes_;
     int token_generation_ = 1;
     std::map<std::string, std::deque<Injection>> injections_;
-    std::vector<nlohmann::json> sent_;
+    std::vector<nlohmann::json> sent_;    // subscribe messages accepted
+    std::vector<nlohmann::json> codes_;   // getwxacodeunlimit requests
+    std::vector<nlohmann::json> checks_;  // msg_sec_check requests
     std::map<std::string, int> calls_;
 };
 

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -54,7 +55,7 @@ Stack::~Stack() {
     fake_.reset();
 }
 
-std::string Stack::write_config(std::uint16_t port) {
+std::string Stack::write_config(std::uint16_t port, const json& extra) {
     auto m = db_.config();
     auto r = services_.redis();
     json c = {{"http", {{"port", port}, {"io_threads", 2}}},
@@ -67,15 +68,16 @@ std::string Stack::write_config(std::uint16_t port) {
     // Tests own time: every server of a stack has a clock the test moves (POST /test/clock).
     c["test"] = {{"settable_clock", true}, {"clock_offset_ms", clock_offset().count()}};
     c.merge_patch(extra_);
+    c.merge_patch(extra);
     std::string path = std::string(SH_TEST_RUN_DIR) + "/e2e-" + std::to_string(port) + ".json";
     std::system(("mkdir -p '" + std::string(SH_TEST_RUN_DIR) + "'").c_str());
     std::ofstream(path) << c.dump(2);
     return path;
 }
 
-std::uint16_t Stack::start_server() {
-    auto port = static_cast<std::uint16_t>(base_port_ + 1 + servers_.size());
-    std::string cfg = write_config(port);
+std::uint16_t Stack::start_server(const json& extra) {
+    auto port = static_cast<std::uint16_t>(base_port_ + 1 + started_++);
+    std::string cfg = write_config(port, extra);
     servers_.push_back(std::make_unique<Process>(
         std::vector<std::string>{SH_BINARY, "serve", "--config", cfg}, std::vector<std::string>{},
         std::string(SH_TEST_RUN_DIR) + "/server-" + std::to_string(port) + ".log"));
@@ -113,6 +115,18 @@ void Stack::inject(const std::string& endpoint, long long errcode, int delay_ms,
     json j = {{"endpoint", endpoint}, {"errcode", errcode}, {"delay_ms", delay_ms}, {"times", times}};
     auto r = request(fake_port_, "POST", "/fake/inject", j.dump());
     if (!r || r->status != 200) throw std::runtime_error("inject failed");
+}
+
+void Stack::kill_server(std::size_t i) {
+    servers_.at(i)->signal(SIGKILL);
+    servers_.at(i)->wait(5000);
+    servers_.erase(servers_.begin() + static_cast<std::ptrdiff_t>(i));
+    ports_.erase(ports_.begin() + static_cast<std::ptrdiff_t>(i));
+}
+
+json Stack::fake_received() {
+    auto r = request(fake_port_, "GET", "/fake/received");
+    return r ? json::parse(r->body) : json();
 }
 
 json Stack::fake_stats() {

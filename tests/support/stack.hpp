@@ -45,8 +45,10 @@ public:
     Stack(OwnServices& services, std::uint16_t base_port, nlohmann::json extra = nlohmann::json::object());
     ~Stack();
 
-    // Starts one more server process; returns its port.
-    std::uint16_t start_server();
+    // Starts one more server process, `extra` merged into its config; returns its port.
+    std::uint16_t start_server(const nlohmann::json& extra = nlohmann::json::object());
+    // kill -9 of server i; the servers after it move down one place.
+    void kill_server(std::size_t i);
     std::uint16_t port(std::size_t i = 0) const { return ports_.at(i); }
     std::uint16_t fake_port() const { return fake_port_; }
 
@@ -58,6 +60,8 @@ public:
     // POST /fake/inject on the fake WeChat.
     void inject(const std::string& endpoint, long long errcode, int delay_ms = 0, int times = 1);
     nlohmann::json fake_stats();
+    // What the fake WeChat received: {messages, codes, content_checks}.
+    nlohmann::json fake_received();
     // Runs `sharedhall grant-role` against this stack's database.
     int grant_role(const std::string& openid, const std::string& role, const std::string& extra_args = "");
     // Sets every server's clock to `t` (time flows on from there).
@@ -73,7 +77,7 @@ public:
     const config::MysqlConfig& mysql() const { return db_.config(); }
 
 private:
-    std::string write_config(std::uint16_t port);
+    std::string write_config(std::uint16_t port, const nlohmann::json& extra = nlohmann::json::object());
 
     OwnServices& services_;
     TempDatabase db_;
@@ -82,6 +86,7 @@ private:
     std::unique_ptr<Process> fake_;
     std::vector<std::unique_ptr<Process>> servers_;
     std::vector<std::uint16_t> ports_;
+    std::size_t started_ = 0;  // servers ever started: each gets a port of its own
     std::string responses_;
     std::mutex mu_;
 };

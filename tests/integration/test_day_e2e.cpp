@@ -1,0 +1,339 @@
+// The rest of a booking's day end to end: real sharedhall processes, MariaDB, Redis and the
+// fake WeChat, the servers' clock moved by the test. Book, approve, remind, check in with the
+// hall's code, attendees scan, complete — or no-show, violation, ban — with the messages the
+// fake received asserted; the outbox across kill -9 and two instances; the content check.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "booking/calendar.hpp"
+#include "tests/support/stack.hpp"
+
+using namespace sh;
+using nlohmann::json;
+using test::ApiResult;
+using test::Stack;
+using test::error_code;
+
+namespace {
+
+test::OwnServices& own() {
+    static test::OwnServices s("day-e2e", 13417, 16418);
+    return s;
+}
+
+// Jobs every 200 ms, no login limits, room in the quotas.
+json day_config() {
+    return json{{"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}},
+                {"booking", {{"max_active_per_user", 100}, {"max_per_user_per_day", 100},
+                             {"max_minutes_per_user_per_week", 10080}, {"jobs_interval_ms", 200}}}};
+}
+
+const char* templates[] = {"tmpl-booking-result", "tmpl-booking-cancelled", "tmpl-booking-reminder",
+                           "tmpl-booking-violation"};
+
+booking::Date tomorrow() { return booking::add_days(booking::to_local(test::now()).date, 1); }
+
+// Hall 1 in building 1 (street 1): open all day, 15-minute slots, 15 to 120 minutes, check-in
+// 15 minutes either side of the start.
+void make_hall(Stack& s, bool requires_approval = false) {
+    s.sql("INSERT IGNORE INTO streets (id, name) VALUES (1, '江宁路街道'), (2, '石门二路街道')");
+    s.sql("INSERT IGNORE INTO buildings (id, street_id, name) VALUES (1, 1, '新城大厦'), (2, 2, '越洋国际广场')");
+    s.sql(std::string("INSERT INTO venues (id, building_id, name, capacity, description, photos, slot_minutes, horizon_days, "
+                      "release_minute, min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, "
+                      "checkin_after_minutes, requires_approval) VALUES (1, 1, '党群服务中心多功能厅', 50, '', '[]', 15, 14, 0, "
+                      "15, 120, 120, 15, 15, ") + (requires_approval ? "1" : "0") + ")");
+    for (int wd = 1; wd <= 7; ++wd)
+        s.sql("INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) VALUES (1, " + std::to_string(wd) +
+              ", 0, 1440)");
+}
+
+json booking_body(booking::Date d, int start, int end, const std::string& purpose = "组织生活会") {
+    return {{"venue_id", 1}, {"date", booking::format_date(d)}, {"start", booking::format_hhmm(start)},
+            {"end", booking::format_hhmm(end)}, {"purpose", purpose}, {"attendees", 10}};
+}
+
+booking::TimePoint at(booking::Date d, int minute) { return booking::to_timepoint(d, minute); }
+
+// The messages the fake accepted for one openid, as "template phrase3".
+std::vector<std::string> messages_to(Stack& s, const std::string& openid) {
+    std::vector<std::string> out;
+    auto received = s.fake_received();  // kept: a range over a temporary's member would dangle
+    for (const auto& m : received["messages"])
+        if (m["touser"] == openid)
+            out.push_back(m["template_id"].get<std::string>() + " " + m["data"]["phrase3"]["value"].get<std::string>());
+    return out;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+std::string status_of(Stack& s, std::uint64_t id, const std::string& token) {
+    return s.call(s.port(), "GET", "/api/v1/bookings/" + std::to_string(id), nullptr, token).body["status"].get<std::string>();
+}
+
+void consent_to_all(Stack& s, const std::string& token, int times = 3) {
+    for (int i = 0; i < times; ++i) {
+        json ids = json::array();
+        for (auto* t : templates) ids.push_back(t);
+        REQUIRE(s.call(s.port(), "POST", "/api/v1/me/subscriptions", json{{"template_ids", ids}}, token).status == 200);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("a booking's whole day: approved, reminded, checked in with the hall's code, attendees counted, completed; "
+          "another not attended: released, counted, banned after three") {
+    Stack s(own(), 18800, day_config());
+    make_hall(s, /*requires_approval=*/true);
+    auto [member, member_id] = s.login("dayuser");
+    auto [mgr, mgr_id] = s.login("daymgr");
+    auto [a1, a1_id] = s.login("attendee1");
+    auto [a2, a2_id] = s.login("attendee2");
+    auto [walker, walker_id] = s.login("walkin");
+    REQUIRE(s.grant_role("openid-daymgr", "manager", "--building-ids 1") == 0);
+    consent_to_all(s, member, 5);
+    const auto d = tomorrow();
+    s.set_clock(at(booking::add_days(d, -1), 12 * 60));
+
+    // Book and approve: the member is told.
+    auto b = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 9 * 60, 10 * 60), member);
+    REQUIRE(b.status == 201);
+    CHECK(b.body["status"] == "pending");
+    auto id = b.body["id"].get<std::uint64_t>();
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + std::to_string(id) + "/approve", nullptr, mgr).status == 200);
+    CHECK(test::eventually([&] { return has(messages_to(s, "openid-dayuser"), "tmpl-booking-result 已通过"); }, 5000, 50));
+
+    // The hall's code: its managers get it and the mini-program code for the check-in page.
+    auto code = s.call(s.port(), "GET", "/api/v1/venues/1/checkin-code", nullptr, mgr);
+    REQUIRE(code.status == 200);
+    std::string venue_code = code.body["venue_code"];
+    CHECK(venue_code.size() == 24);
+    CHECK(s.call(s.port(), "GET", "/api/v1/venues/1/checkin-code", nullptr, member).status == 403);
+    auto png = s.call(s.port(), "GET", "/api/v1/venues/1/qrcode", nullptr, mgr);
+    REQUIRE(png.status == 200);
+    CHECK(png.raw.substr(1, 3) == "PNG");
+    CHECK(s.call(s.port(), "GET", "/api/v1/venues/1/qrcode", nullptr, mgr).raw == png.raw);
+    auto codes = s.fake_received()["codes"];
+    REQUIRE(codes.size() == 1);  // made once, then kept
+    CHECK(codes[0]["scene"] == venue_code);
+    CHECK(codes[0]["page"] == "pages/checkin/index");
+
+    // A second booking the member will not come to, and nothing else.
+    auto missed = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 14 * 60, 15 * 60), member);
+    REQUIRE(missed.status == 201);
+    auto missed_id = missed.body["id"].get<std::uint64_t>();
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + std::to_string(missed_id) + "/approve", nullptr, mgr).status == 200);
+
+    // An hour before: the reminder.
+    s.set_clock(at(d, 8 * 60 + 5));
+    CHECK(test::eventually([&] { return has(messages_to(s, "openid-dayuser"), "tmpl-booking-reminder 即将开始"); }, 5000, 50));
+
+    // Check in inside the window with the hall's code; attendees scan, each counted once.
+    s.set_clock(at(d, 8 * 60 + 50));
+    auto checkin = s.call(s.port(), "POST", "/api/v1/bookings/" + std::to_string(id) + "/checkin",
+                          json{{"venue_code", venue_code}}, member);
+    REQUIRE(checkin.status == 200);
+    CHECK(checkin.body["status"] == "checked_in");
+    s.set_clock(at(d, 9 * 60 + 5));
+    auto scan = [&](const std::string& token) {
+        return s.call(s.port(), "POST", "/api/v1/checkins", json{{"venue_code", venue_code}}, token);
+    };
+    CHECK(scan(a1).status == 201);
+    auto second = scan(a2);
+    CHECK(second.status == 201);
+    CHECK(second.body["present"] == 3);  // the member and two attendees
+    CHECK(scan(a1).status == 200);       // again: not counted twice
+    CHECK(scan(a1).body["present"] == 3);
+
+    // After the end: completed, with who was there.
+    s.set_clock(at(d, 10 * 60 + 1));
+    CHECK(test::eventually([&] { return status_of(s, id, member) == "completed"; }, 5000, 50));
+    CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + std::to_string(id), nullptr, member).body["present"] == 3);
+
+    // The afternoon booking: nobody checks in; after the window it is released and counted.
+    s.set_clock(at(d, 14 * 60 + 16));
+    CHECK(test::eventually([&] { return status_of(s, missed_id, member) == "no_show"; }, 5000, 50));
+    CHECK(test::eventually([&] { return has(messages_to(s, "openid-dayuser"), "tmpl-booking-violation 未签到"); }, 5000, 50));
+    auto me = s.call(s.port(), "GET", "/api/v1/me", nullptr, member).body;
+    REQUIRE(me["violations"].size() == 1);
+    CHECK(me["violations"][0]["kind"] == "no_show");
+    CHECK(me["banned_until"].is_null());
+    // The rest of that hour can be booked by someone walking in.
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 14 * 60 + 30, 15 * 60), walker).status == 201);
+
+    // Two more no-shows within 30 days: banned for 14 days, told, and refused.
+    for (int day : {2, 3}) {
+        auto dd = booking::add_days(d, day);
+        s.set_clock(at(booking::add_days(dd, -1), 12 * 60));
+        auto x = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(dd, 9 * 60, 10 * 60), member);
+        REQUIRE(x.status == 201);
+        REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + std::to_string(x.body["id"].get<std::uint64_t>()) + "/approve",
+                       nullptr, mgr).status == 200);
+        s.set_clock(at(dd, 9 * 60 + 16));
+        CHECK(test::eventually([&] { return status_of(s, x.body["id"], member) == "no_show"; }, 5000, 50));
+    }
+    CHECK(test::eventually([&] { return has(messages_to(s, "openid-dayuser"), "tmpl-booking-violation 暂停预约"); }, 5000, 50));
+    me = s.call(s.port(), "GET", "/api/v1/me", nullptr, member).body;
+    CHECK(me["violations"].size() == 3);
+    CHECK(me["banned_until"].is_string());
+    auto refused = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(booking::add_days(d, 5), 9 * 60, 10 * 60), member);
+    CHECK(refused.status == 403);
+    CHECK(error_code(refused) == "banned");
+
+    // The street's admin waives one: the ban is lifted at once.
+    auto [admin, admin_id] = s.login("streetadmin");
+    REQUIRE(s.grant_role("openid-streetadmin", "street_admin", "--street-id 1") == 0);
+    auto waived = s.call(s.port(), "POST", "/api/v1/violations/" + std::to_string(me["violations"][0]["id"].get<std::uint64_t>()) +
+                                               "/waive", nullptr, admin);
+    REQUIRE(waived.status == 200);
+    CHECK(waived.body["ban_lifted"] == true);
+    CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, member).body["banned_until"].is_null());
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(booking::add_days(d, 5), 9 * 60, 10 * 60), member).status == 201);
+}
+
+TEST_CASE("check-in window edges on the server's clock, a wrong hall, and a rotated code") {
+    Stack s(own(), 18810, day_config());
+    make_hall(s);
+    s.sql("INSERT INTO venues (id, building_id, name, capacity, description, photos, slot_minutes, horizon_days, "
+          "release_minute, min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, checkin_after_minutes) "
+          "VALUES (2, 2, '越洋会议室', 20, '', '[]', 15, 14, 0, 15, 120, 120, 15, 15)");
+    auto [member, member_id] = s.login("edge");
+    auto [other, other_id] = s.login("edgeother");
+    auto [mgr, mgr_id] = s.login("edgemgr");
+    auto [mgr2, mgr2_id] = s.login("edgemgr2");
+    REQUIRE(s.grant_role("openid-edgemgr", "manager", "--building-ids 1") == 0);
+    REQUIRE(s.grant_role("openid-edgemgr2", "manager", "--building-ids 2") == 0);
+    const auto d = tomorrow();
+    s.set_clock(at(booking::add_days(d, -1), 12 * 60));
+    auto id = std::to_string(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 9 * 60, 10 * 60), member).body["id"].get<std::uint64_t>());
+    std::string code1 = s.call(s.port(), "GET", "/api/v1/venues/1/checkin-code", nullptr, mgr).body["venue_code"];
+    std::string code2 = s.call(s.port(), "GET", "/api/v1/venues/2/checkin-code", nullptr, mgr2).body["venue_code"];
+    CHECK(s.call(s.port(), "GET", "/api/v1/venues/1/checkin-code", nullptr, mgr2).status == 403);  // another building's manager
+    auto checkin = [&](const std::string& code, const std::string& token) {
+        return s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/checkin", json{{"venue_code", code}}, token);
+    };
+    s.set_clock(at(d, 8 * 60 + 44) + std::chrono::seconds(59));  // one second before the window
+    auto early = checkin(code1, member);
+    CHECK(early.status == 422);
+    CHECK(error_code(early) == "checkin_window_closed");
+    CHECK(early.body["error"]["details"]["opens_at"] == booking::format_date(d) + "T08:45:00+08:00");
+    s.set_clock(at(d, 8 * 60 + 45));
+    CHECK(error_code(checkin(code2, member)) == "wrong_venue");
+    CHECK(checkin(code1, other).status == 404);
+    // Rotated: the printed code stops working at once.
+    auto rotated = s.call(s.port(), "POST", "/api/v1/venues/1/checkin-code/rotate", nullptr, mgr);
+    REQUIRE(rotated.status == 200);
+    CHECK(error_code(checkin(code1, member)) == "wrong_venue");
+    auto ok = checkin(rotated.body["venue_code"], member);
+    CHECK(ok.status == 200);
+    CHECK(ok.body["status"] == "checked_in");
+
+    // The other edge: one second inside the window's end, and one second past it (the server's
+    // clock runs on from where it is set, so "inside" is set a second early).
+    s.set_clock(at(booking::add_days(d, -1), 12 * 60));
+    auto late_id = std::to_string(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 11 * 60, 12 * 60), member).body["id"].get<std::uint64_t>());
+    auto late_id2 = std::to_string(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 13 * 60, 14 * 60), member).body["id"].get<std::uint64_t>());
+    std::string code = rotated.body["venue_code"];
+    s.set_clock(at(d, 11 * 60 + 14) + std::chrono::seconds(59));
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + late_id + "/checkin", json{{"venue_code", code}}, member).status == 200);
+    s.set_clock(at(d, 13 * 60 + 15) + std::chrono::seconds(1));
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings/" + late_id2 + "/checkin", json{{"venue_code", code}}, member)) ==
+          "checkin_window_closed");
+}
+
+TEST_CASE("the outbox survives kill -9 between commit and send: another instance delivers it, once") {
+    auto cfg = day_config();
+    cfg["booking"]["jobs_interval_ms"] = 3'600'000;  // server 0 never gets round to sending
+    Stack s(own(), 18820, cfg);
+    make_hall(s, /*requires_approval=*/true);
+    auto [member, member_id] = s.login("crash");
+    auto [mgr, mgr_id] = s.login("crashmgr");
+    REQUIRE(s.grant_role("openid-crashmgr", "manager", "--building-ids 1") == 0);
+    consent_to_all(s, member);
+    const auto d = tomorrow();
+    s.set_clock(at(booking::add_days(d, -1), 12 * 60));
+    auto id = std::to_string(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 9 * 60, 10 * 60), member).body["id"].get<std::uint64_t>());
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/reject", json{{"reason", "场地另有安排"}}, mgr).status == 200);
+    s.kill_server(0);  // committed, never sent
+    CHECK(messages_to(s, "openid-crash").empty());
+    auto second = s.start_server(json{{"booking", {{"jobs_interval_ms", 200}}}});
+    (void)second;
+    CHECK(test::eventually([&] { return messages_to(s, "openid-crash").size() == 1; }, 5000, 50));
+    auto received = s.fake_received()["messages"];
+    CHECK(received[0]["data"]["thing4"]["value"] == "场地另有安排");  // the reason, as the manager wrote it
+    CHECK(received[0]["page"] == "pages/booking/detail?id=" + id);
+    // Nothing more comes, however long we wait on the server's clock.
+    s.advance_clock(3600);
+    CHECK_FALSE(test::eventually([&] { return messages_to(s, "openid-crash").size() > 1; }, 1000, 100));
+}
+
+TEST_CASE("two instances running the jobs at once (Redis down: no lease) make each transition and send each message once") {
+    Stack s(own(), 18830, day_config());
+    s.start_server();
+    make_hall(s);
+    auto [member, member_id] = s.login("twice");
+    const auto d = tomorrow();
+    s.sql("INSERT INTO subscriptions (user_id, template_id, consents) VALUES (" + std::to_string(member_id) +
+          ", 'tmpl-booking-violation', 100), (" + std::to_string(member_id) + ", 'tmpl-booking-reminder', 100)");
+    s.set_clock(at(booking::add_days(d, -1), 12 * 60));
+    std::vector<std::uint64_t> ids;
+    for (int i = 0; i < 12; ++i) {
+        auto r = s.call(s.port(i % 2), "POST", "/api/v1/bookings", booking_body(d, 8 * 60 + i * 30, 8 * 60 + i * 30 + 15), member);
+        REQUIRE(r.status == 201);
+        ids.push_back(r.body["id"]);
+    }
+    own().stop("redis");
+    s.set_clock(at(d, 7 * 60 + 30));  // every booking due for its reminder, some for none yet
+    s.set_clock(at(d, 18 * 60));      // then every one a no-show
+    for (auto id : ids) CHECK(test::eventually([&] { return status_of(s, id, member) == "no_show"; }, 8000, 100));
+    CHECK(test::eventually([&] { return messages_to(s, "openid-twice").size() >= 12; }, 8000, 100));
+    own().start("redis");
+    s.advance_clock(600);  // more rounds on both
+    CHECK_FALSE(test::eventually([&] { return messages_to(s, "openid-twice").size() > 12 + 4; }, 1500, 100));
+    std::map<std::string, int> per_booking;
+    auto received = s.fake_received();
+    for (const auto& m : received["messages"])
+        ++per_booking[m["page"].get<std::string>() + " " + m["data"]["phrase3"]["value"].get<std::string>()];
+    for (const auto& [key, n] : per_booking) {
+        CAPTURE(key);
+        CHECK(n == 1);
+    }
+    auto me = s.call(s.port(), "GET", "/api/v1/me", nullptr, member).body;
+    CHECK(me["violations"].size() == 12);  // one per booking, though two instances saw each
+}
+
+TEST_CASE("43101 ends a message for good; a rejected purpose is 422, a doubtful one waits for a manager") {
+    Stack s(own(), 18840, day_config());
+    make_hall(s, /*requires_approval=*/true);
+    auto [member, member_id] = s.login("content");
+    auto [mgr, mgr_id] = s.login("contentmgr");
+    REQUIRE(s.grant_role("openid-contentmgr", "manager", "--building-ids 1") == 0);
+    consent_to_all(s, member, 1);
+    const auto d = tomorrow();
+    s.set_clock(at(booking::add_days(d, -1), 12 * 60));
+    s.inject("subscribe_send", 43101);
+    auto id = std::to_string(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 9 * 60, 10 * 60), member).body["id"].get<std::uint64_t>());
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, mgr).status == 200);
+    CHECK(test::eventually([&] { return s.fake_stats().value("subscribe_send", 0) >= 1; }, 5000, 50));
+    s.advance_clock(7200);
+    CHECK_FALSE(test::eventually([&] { return s.fake_stats().value("subscribe_send", 0) > 1; }, 1000, 100));  // never retried
+    CHECK(messages_to(s, "openid-content").empty());
+
+    s.sql("UPDATE venues SET requires_approval = 0 WHERE id = 1");
+    auto risky = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 11 * 60, 12 * 60, "RISKY 内容"), member);
+    CHECK(risky.status == 422);
+    CHECK(error_code(risky) == "content_rejected");
+    auto review = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 11 * 60, 12 * 60, "REVIEW 请人看看"), member);
+    CHECK(review.status == 201);
+    CHECK(review.body["status"] == "pending");
+    s.inject("msg_sec_check", -1, 0, 1);  // WeChat busy: the booking waits for a manager rather than failing
+    auto busy = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 13 * 60, 14 * 60, "第三次读书会"), member);
+    CHECK(busy.status == 201);
+    CHECK(busy.body["status"] == "pending");
+    auto pass = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 15 * 60, 16 * 60, "支部学习"), member);
+    CHECK(pass.body["status"] == "confirmed");
+    auto checks = s.fake_received()["content_checks"];
+    REQUIRE(checks.size() >= 3);
+    CHECK(checks[0]["openid"] == "openid-content");
+    CHECK(checks[0]["scene"] == 2);
+}
