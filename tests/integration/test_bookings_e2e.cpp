@@ -17,6 +17,7 @@
 #include "booking/local_time.hpp"
 #include "server/mysql/database.hpp"
 #include "server/mysql/lifecycle.hpp"
+#include "tests/support/halls.hpp"
 #include "tests/support/stack.hpp"
 
 using namespace sh;
@@ -41,30 +42,9 @@ json open_config() {
                 {"mysql", {{"pool_size", 8}}}};
 }
 
-booking::Date tomorrow() { return booking::add_days(booking::to_local(test::now()).date, 1); }
-
-// A hall open all day every day, 15-minute slots, bookable 15 to 60 minutes, 14 days ahead.
-std::uint64_t make_hall(Stack& s, std::uint64_t id, const std::string& extra_columns = "", const std::string& extra_values = "") {
-    s.sql("INSERT IGNORE INTO streets (id, name) VALUES (1, '江宁路街道'), (2, '石门二路街道')");
-    s.sql("INSERT IGNORE INTO buildings (id, street_id, name) VALUES (1, 1, '新城大厦'), (2, 2, '越洋国际广场')");
-    s.sql("INSERT INTO venues (id, building_id, name, capacity, description, photos, slot_minutes, horizon_days, "
-          "release_minute, min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, "
-          "checkin_after_minutes" + extra_columns + ") VALUES (" + std::to_string(id) +
-          ", 1, '测试厅', 50, '', '[]', 15, 14, 0, 15, 60, 120, 15, 15" + extra_values + ")");
-    for (int wd = 1; wd <= 7; ++wd)
-        s.sql("INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) VALUES (" + std::to_string(id) + ", " +
-              std::to_string(wd) + ", 0, 1440)");
-    return id;
-}
-
-json booking_body(std::uint64_t hall, booking::Date d, int start, int end, int attendees = 10) {
-    return {{"venue_id", hall},
-            {"date", booking::format_date(d)},
-            {"start", booking::format_hhmm(start)},
-            {"end", booking::format_hhmm(end)},
-            {"purpose", "组织生活会"},
-            {"attendees", attendees}};
-}
+using test::booking_body;
+using test::make_hall;
+using test::tomorrow;
 
 std::vector<std::string> logins(Stack& s, int n, const std::string& prefix) {
     std::vector<std::string> tokens;

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "booking/calendar.hpp"
+#include "tests/support/halls.hpp"
 #include "tests/support/stack.hpp"
 
 using namespace sh;
@@ -32,25 +33,15 @@ json day_config() {
 const char* templates[] = {"tmpl-booking-result", "tmpl-booking-cancelled", "tmpl-booking-reminder",
                            "tmpl-booking-violation"};
 
-booking::Date tomorrow() { return booking::add_days(booking::to_local(test::now()).date, 1); }
+using test::tomorrow;
 
-// Hall 1 in building 1 (street 1): open all day, 15-minute slots, 15 to 120 minutes, check-in
-// 15 minutes either side of the start.
+// Hall 1 of building 1 (street 1), see tests/support/halls.hpp.
 void make_hall(Stack& s, bool requires_approval = false) {
-    s.sql("INSERT IGNORE INTO streets (id, name) VALUES (1, '江宁路街道'), (2, '石门二路街道')");
-    s.sql("INSERT IGNORE INTO buildings (id, street_id, name) VALUES (1, 1, '新城大厦'), (2, 2, '越洋国际广场')");
-    s.sql(std::string("INSERT INTO venues (id, building_id, name, capacity, description, photos, slot_minutes, horizon_days, "
-                      "release_minute, min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, "
-                      "checkin_after_minutes, requires_approval) VALUES (1, 1, '党群服务中心多功能厅', 50, '', '[]', 15, 14, 0, "
-                      "15, 120, 120, 15, 15, ") + (requires_approval ? "1" : "0") + ")");
-    for (int wd = 1; wd <= 7; ++wd)
-        s.sql("INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) VALUES (1, " + std::to_string(wd) +
-              ", 0, 1440)");
+    test::make_hall(s, 1, ", requires_approval", requires_approval ? ", 1" : ", 0");
 }
 
 json booking_body(booking::Date d, int start, int end, const std::string& purpose = "组织生活会") {
-    return {{"venue_id", 1}, {"date", booking::format_date(d)}, {"start", booking::format_hhmm(start)},
-            {"end", booking::format_hhmm(end)}, {"purpose", purpose}, {"attendees", 10}};
+    return test::booking_body(1, d, start, end, 10, purpose);
 }
 
 booking::TimePoint at(booking::Date d, int minute) { return booking::to_timepoint(d, minute); }
@@ -256,8 +247,8 @@ TEST_CASE("the outbox survives kill -9 between commit and send: another instance
     REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/reject", json{{"reason", "场地另有安排"}}, mgr).status == 200);
     s.kill_server(0);  // committed, never sent
     CHECK(messages_to(s, "openid-crash").empty());
-    auto second = s.start_server(json{{"booking", {{"jobs_interval_ms", 200}}}});
-    (void)second;
+    s.start_server(json{{"booking", {{"jobs_interval_ms", 200}}}});
+    s.set_clock(at(booking::add_days(d, -1), 12 * 60 + 1));  // the new instance's clock where the old one's was
     CHECK(test::eventually([&] { return messages_to(s, "openid-crash").size() == 1; }, 5000, 50));
     auto received = s.fake_received()["messages"];
     CHECK(received[0]["data"]["thing4"]["value"] == "场地另有安排");  // the reason, as the manager wrote it
