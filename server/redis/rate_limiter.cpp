@@ -77,9 +77,11 @@ awaitable<std::optional<int>> RateLimiter::hit_often(const std::string& key, int
 
     std::string k = keys::rate(redis_, key);
     std::string n = std::to_string(to_flush), window_ms = std::to_string(window.count() * 1000);
+    bool shared = false;
     try {
         auto reply = co_await workers::run(redis_, [&](Conn& c) { return c.eval(add_hits, {k}, {n, window_ms}); });
         if (reply.type == redis::Reply::Type::array && reply.elements.size() == 2) {
+            shared = true;
             std::lock_guard lock(mu_);
             auto& b = batches_[key];
             b.global = reply.elements[0].integer;  // every instance's flushed hits
@@ -88,8 +90,10 @@ awaitable<std::optional<int>> RateLimiter::hit_often(const std::string& key, int
                 retry_after = static_cast<int>((reply.elements[1].integer + 999) / 1000);
         }
     } catch (const booking::AppException&) {
-        // Redis unavailable: the hits stay counted here, so the local count alone decides (the
-        // limit then holds per instance).
+    }
+    if (!shared) {
+        // Redis unavailable (or an answer we cannot read): the hits stay counted here, so the
+        // local count alone decides (the limit then holds per instance).
         std::lock_guard lock(mu_);
         auto& b = batches_[key];
         b.global += to_flush;
