@@ -11,6 +11,7 @@
 
 #include "booking/accounts.hpp"
 #include "booking/reservations.hpp"
+#include "booking/stats.hpp"
 #include "booking/venues.hpp"
 #include "common/asio.hpp"
 
@@ -148,6 +149,13 @@ public:
     virtual awaitable<void> finish(const OutboxItem& item, const std::string& template_id, Delivery d,
                                    long long errcode, TimePoint now, TimePoint retry_at) = 0;
     virtual awaitable<void> add_consents(booking::UserId user, const std::vector<std::string>& template_ids, int cap) = 0;
+};
+
+// The statistics' reads in MySQL.
+class StatsDb {
+public:
+    virtual ~StatsDb() = default;
+    virtual awaitable<void> read(std::function<void(booking::StatsStore&)> work) = 0;
 };
 
 enum class Claim { claimed, taken, unavailable };

@@ -266,8 +266,10 @@ int run_serve(const config::AppConfig& cfg) {
                              {b.max_holds_per_user, b.max_holds_per_range_per_hour, std::chrono::seconds(b.hold_ttl_s)}});
     mysql::Outbox outbox(db);
     app::Notifier notifier(outbox, wechat, clock, notice_settings(n));
-    api::Services services{cfg,  clock,    db,           redis,  metrics,  auth,
-                           accounts, availability, venues, bookings, notifier,
+    mysql::StatsDb stats_db(db);
+    app::StatsService stats(stats_db, clock);
+    api::Services services{cfg,      clock,        db,     redis,    metrics,  auth,
+                           accounts, availability, venues, bookings, notifier, stats,
                            cfg.test.settable_clock ? &clock : nullptr};
     api::register_metric_sources(services);
     jobs::JobCounters job_counters;

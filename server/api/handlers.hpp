@@ -50,4 +50,9 @@ http::Handler scan_in(Services& svc);
 http::Handler waive_violation(Services& svc);
 http::Handler add_subscriptions(Services& svc);
 
+// stats.cpp
+http::Handler stats_usage(Services& svc);
+http::Handler stats_top(Services& svc);
+http::Handler stats_ledger(Services& svc);
+
 }  // namespace sh::api

@@ -48,6 +48,10 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/checkins", scan_in(svc)},
         {M::post, "/api/v1/violations/{id}/waive", waive_violation(svc)},
         {M::post, "/api/v1/me/subscriptions", add_subscriptions(svc)},
+        // the street office's view
+        {M::get, "/api/v1/stats/usage", stats_usage(svc)},
+        {M::get, "/api/v1/stats/top", stats_top(svc)},
+        {M::get, "/api/v1/stats/ledger", stats_ledger(svc)},
     });
     // Tests own time: a test configuration may set the server's clock; a deployment has no such route.
     if (svc.test_clock) routes.push_back({M::post, "/test/clock", set_test_clock(svc)});

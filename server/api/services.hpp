@@ -5,6 +5,7 @@
 #include "app/availability.hpp"
 #include "app/bookings.hpp"
 #include "app/notices.hpp"
+#include "app/stats.hpp"
 #include "app/venues.hpp"
 #include "booking/clock.hpp"
 #include "config/app_config.hpp"
@@ -29,6 +30,7 @@ struct Services {
     app::VenueService& venues;
     app::BookingService& bookings;
     app::Notifier& notifier;
+    app::StatsService& stats;
     booking::ShiftedClock* test_clock = nullptr;  // only in a test configuration: POST /test/clock
 };
 

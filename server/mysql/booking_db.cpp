@@ -22,6 +22,13 @@ awaitable<void> StoreDb<Port, Store, MysqlStore>::read(std::function<void(Store&
     });
 }
 
+awaitable<void> StatsDb::read(std::function<void(booking::StatsStore&)> work) {
+    co_await workers::run(db_, [&](Conn& c) {
+        MysqlStatsStore store(c);
+        work(store);
+    });
+}
+
 template class StoreDb<app::BookingDb, booking::BookingStore, MysqlBookingStore>;
 template class StoreDb<app::VenueDb, booking::VenueStore, MysqlVenueStore>;
 template class StoreDb<app::UserDb, booking::AccountStore, MysqlUserStore>;

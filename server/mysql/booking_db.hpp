@@ -7,6 +7,7 @@
 #include "app/ports.hpp"
 #include "server/mysql/booking_store.hpp"
 #include "server/mysql/database.hpp"
+#include "server/mysql/stats_store.hpp"
 #include "server/mysql/user_store.hpp"
 #include "server/mysql/venue_store.hpp"
 
@@ -18,6 +19,15 @@ public:
     explicit StoreDb(Database& db) : db_(db) {}
     awaitable<void> transact(std::function<bool(Store&)> work) override;
     awaitable<void> read(std::function<void(Store&)> work) override;
+
+private:
+    Database& db_;
+};
+
+class StatsDb final : public app::StatsDb {
+public:
+    explicit StatsDb(Database& db) : db_(db) {}
+    awaitable<void> read(std::function<void(booking::StatsStore&)> work) override;
 
 private:
     Database& db_;

@@ -1,0 +1,94 @@
+#include "app/stats.hpp"
+
+#include <algorithm>
+
+namespace sh::app {
+
+using booking::GroupBy;
+using booking::UsageRow;
+
+namespace {
+std::string scope_key(const booking::StatsScope& s) {
+    if (s.street) return "s" + std::to_string(*s.street);
+    if (s.buildings) {
+        std::string k = "b";
+        for (auto b : *s.buildings) k += std::to_string(b) + ",";
+        return k;
+    }
+    return "all";
+}
+}  // namespace
+
+awaitable<std::vector<UsageRow>> StatsService::rows(const booking::StatsScope& scope, const booking::Period& p, GroupBy g) {
+    const auto now = clock_.now();
+    const std::string key = scope_key(scope) + "|" + booking::format_date(p.from) + "|" + booking::format_date(p.to) + "|" +
+                            std::string(booking::group_by_name(g));
+    {
+        std::lock_guard lock(mu_);
+        if (auto it = kept_.find(key); it != kept_.end() && now < it->second.until) co_return it->second.rows;
+    }
+    std::vector<booking::BookingFigures> figures;
+    std::vector<booking::HallOpening> halls;
+    co_await db_.read([&](booking::StatsStore& s) {
+        figures = s.figures(g, p, scope);
+        halls = s.halls(p, scope);
+    });
+    auto out = booking::usage_rows(g, figures, booking::open_minutes(g, halls, p), halls);
+    std::lock_guard lock(mu_);
+    if (kept_.size() > 1000) kept_.clear();  // bounded memory
+    kept_[key] = Kept{out, now + keep_};
+    co_return out;
+}
+
+awaitable<Result<UsageReport>> StatsService::usage(const booking::Principal& me, booking::Date from, booking::Date to,
+                                                   GroupBy g) {
+    auto scope = booking::stats_scope(me);
+    if (!scope) co_return scope.error();
+    auto period = booking::check_period(from, to);
+    if (!period) co_return period.error();
+    // Awaited into a variable first: g++ 12 destroys a co_await result inside a braced
+    // initialiser twice.
+    auto found = co_await rows(scope.value(), period.value(), g);
+    co_return UsageReport{period.value(), g, std::move(found)};
+}
+
+awaitable<Result<TopLists>> StatsService::top(const booking::Principal& me, booking::Date from, booking::Date to, int limit) {
+    auto scope = booking::stats_scope(me);
+    if (!scope) co_return scope.error();
+    auto period = booking::check_period(from, to);
+    if (!period) co_return period.error();
+    auto first = [limit](std::vector<UsageRow> v, auto before) {
+        std::stable_sort(v.begin(), v.end(), before);
+        if (static_cast<int>(v.size()) > limit) v.resize(static_cast<std::size_t>(limit));
+        return v;
+    };
+    auto by_sessions = [](const UsageRow& a, const UsageRow& b) { return a.f.sessions > b.f.sessions; };
+    // Each awaited into a variable of its own (see usage()).
+    auto branches = co_await rows(scope.value(), period.value(), GroupBy::org);
+    auto buildings = co_await rows(scope.value(), period.value(), GroupBy::building);
+    auto halls = co_await rows(scope.value(), period.value(), GroupBy::venue);
+    auto hours = co_await rows(scope.value(), period.value(), GroupBy::weekday_hour);
+    TopLists t;
+    t.branches = first(std::move(branches), by_sessions);
+    t.buildings = first(std::move(buildings), by_sessions);
+    t.quiet_halls = first(std::move(halls), [](const UsageRow& a, const UsageRow& b) {
+        return a.utilisation.value_or(0) < b.utilisation.value_or(0);
+    });
+    t.peak_hours = first(std::move(hours), [](const UsageRow& a, const UsageRow& b) {
+        return a.f.booked_minutes > b.f.booked_minutes;
+    });
+    co_return t;
+}
+
+awaitable<Result<std::vector<booking::LedgerRow>>> StatsService::ledger(const booking::Principal& me, booking::Date from,
+                                                                        booking::Date to) {
+    auto scope = booking::stats_scope(me);
+    if (!scope) co_return scope.error();
+    auto period = booking::check_period(from, to);
+    if (!period) co_return period.error();
+    std::vector<booking::LedgerRow> out;
+    co_await db_.read([&](booking::StatsStore& s) { out = s.ledger(period.value(), scope.value()); });
+    co_return out;
+}
+
+}  // namespace sh::app

@@ -1,0 +1,56 @@
+#pragma once
+// The street office's statistics, top lists and ledger, each in the caller's scope. A report is
+// kept for a minute (dashboards ask the same question again and again; bookings move slowly at
+// that scale), so a warm answer costs no query.
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "app/ports.hpp"
+#include "booking/clock.hpp"
+#include "booking/stats.hpp"
+
+namespace sh::app {
+
+struct UsageReport {
+    booking::Period period;
+    booking::GroupBy group_by = booking::GroupBy::venue;
+    std::vector<booking::UsageRow> rows;
+};
+
+struct TopLists {
+    std::vector<booking::UsageRow> branches;     // most sessions first
+    std::vector<booking::UsageRow> buildings;    // most sessions first
+    std::vector<booking::UsageRow> quiet_halls;  // lowest utilisation first
+    std::vector<booking::UsageRow> peak_hours;   // weekday x hour, most booked first
+};
+
+class StatsService {
+public:
+    StatsService(StatsDb& db, const booking::Clock& clock, std::chrono::seconds keep = std::chrono::seconds(60))
+        : db_(db), clock_(clock), keep_(keep) {}
+
+    // forbidden for members; validation for a bad period.
+    awaitable<Result<UsageReport>> usage(const booking::Principal& me, booking::Date from, booking::Date to,
+                                         booking::GroupBy g);
+    awaitable<Result<TopLists>> top(const booking::Principal& me, booking::Date from, booking::Date to, int limit);
+    awaitable<Result<std::vector<booking::LedgerRow>>> ledger(const booking::Principal& me, booking::Date from,
+                                                              booking::Date to);
+
+private:
+    awaitable<std::vector<booking::UsageRow>> rows(const booking::StatsScope& scope, const booking::Period& p,
+                                                   booking::GroupBy g);
+
+    StatsDb& db_;
+    const booking::Clock& clock_;
+    std::chrono::seconds keep_;
+    struct Kept {
+        std::vector<booking::UsageRow> rows;
+        booking::TimePoint until;
+    };
+    std::mutex mu_;
+    std::map<std::string, Kept> kept_;
+};
+
+}  // namespace sh::app

@@ -1,0 +1,105 @@
+#pragma once
+// How the halls are used, for the street office: per group (street, building, hall, party
+// branch, day, week, month, hour, weekday × hour) the sessions held, person-times, booked and
+// open hours, utilisation, check-in rate, no-shows, cancellations and undecided requests; top
+// lists; and the per-booking ledger (台账). Pure: the figures of bookings come from a StatsStore,
+// the open hours are computed here from each hall's weekly hours minus its closures.
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "booking/availability.hpp"
+#include "booking/identity.hpp"
+#include "booking/venue.hpp"
+
+namespace sh::booking {
+
+enum class GroupBy { street, building, venue, org, day, week, month, hour, weekday_hour };
+std::optional<GroupBy> parse_group_by(std::string_view s);
+std::string_view group_by_name(GroupBy g);
+
+// Who sees what: a district admin everything, a street admin its street, a manager its
+// buildings; members nothing (forbidden).
+struct StatsScope {
+    std::optional<StreetId> street;
+    std::optional<std::set<BuildingId>> buildings;
+};
+Result<StatsScope> stats_scope(const Principal& p);
+
+constexpr int max_stats_days = 366;
+struct Period {
+    Date from, to;  // both included
+};
+// validation unless from <= to and the period is at most max_stats_days long.
+Result<Period> check_period(Date from, Date to);
+
+// What the bookings tables say about one group (grouped by the booking's start).
+struct BookingFigures {
+    std::string key, label;
+    long long bookings = 0;
+    long long sessions = 0;       // checked in or completed
+    long long person_times = 0;   // people counted by their scans at those sessions
+    long long booked_minutes = 0; // confirmed, checked in, completed or no-show
+    long long no_shows = 0;
+    long long cancelled_early = 0, cancelled_late = 0;  // late: after the deadline (a late-cancel violation)
+    long long pending = 0, rejected = 0;
+};
+
+// A hall as its opening is computed: rules, where it belongs, and closures in the period.
+struct HallOpening {
+    Venue venue;
+    std::string building_name, street_name;
+    std::vector<ClosureSpan> closures;
+};
+
+// The key (and label) of every group a hall-minute falls in, as the store's grouping writes it:
+// street/building/venue: the id; day: YYYY-MM-DD; week: its Monday; month: YYYY-MM; hour: HH;
+// weekday_hour: "W-HH" (1 = Monday); org: no open time.
+std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<HallOpening>& halls, const Period& p);
+
+struct UsageRow {
+    BookingFigures f;
+    std::optional<long long> open_minutes;  // none when grouping by party branch
+    std::optional<double> utilisation;      // booked / open
+    std::optional<double> checkin_rate;     // sessions / (sessions + no-shows)
+};
+// One row per group with bookings or open time, in key order.
+std::vector<UsageRow> usage_rows(GroupBy g, const std::vector<BookingFigures>& figures,
+                                 const std::map<std::string, long long>& open, const std::vector<HallOpening>& halls);
+
+nlohmann::json usage_json(GroupBy g, const Period& p, const std::vector<UsageRow>& rows);
+std::string usage_csv(const std::vector<UsageRow>& rows);
+
+// One booking in the ledger.
+struct LedgerRow {
+    std::uint64_t id = 0;
+    std::string street, building, venue;
+    TimePoint start, end;
+    std::string status;
+    std::string booker, org, purpose;  // no phone numbers: the ledger travels by e-mail
+    int attendees = 0;
+    std::optional<TimePoint> checked_in_at;
+    int present = 0;
+};
+std::string ledger_csv(const std::vector<LedgerRow>& rows);
+
+// CSV that Excel opens as intended: cells quoted per RFC 4180 when they hold a comma, quote or
+// line break; text that Excel would run as a formula (starting with = + - @, tab or CR) is
+// prefixed with an apostrophe. Files start with a UTF-8 BOM and end lines with CRLF.
+std::string csv_text(const std::string& s);
+constexpr const char* utf8_bom = "\xEF\xBB\xBF";
+
+// The statistics' storage.
+class StatsStore {
+public:
+    virtual ~StatsStore() = default;
+    virtual std::vector<BookingFigures> figures(GroupBy g, const Period& p, const StatsScope& scope) = 0;
+    virtual std::vector<HallOpening> halls(const Period& p, const StatsScope& scope) = 0;
+    virtual std::vector<LedgerRow> ledger(const Period& p, const StatsScope& scope) = 0;
+};
+
+}  // namespace sh::booking
