@@ -66,6 +66,25 @@ Result<User> change_role(UserStore& users, const Principal& actor, UserId target
     return *after;
 }
 
+Result<bool> confirm_web_login(SessionStore& s, const Principal& me, const std::string& nonce, TimePoint now) {
+    if (me.role == Role::member) return make_error(Errc::forbidden, "The console is for managers and administrators.");
+    auto w = s.find_web_login(nonce);
+    if (!w || w->consumed || w->user_id || now >= w->expires_at) return make_error(Errc::not_found, "This code has expired.");
+    s.confirm_web_login(nonce, me.user_id);
+    return true;
+}
+
+Result<WebLoginState> finish_web_login(SessionStore& s, const std::string& nonce, const std::string& browser_hash,
+                                       TimePoint now) {
+    auto w = s.find_web_login(nonce);
+    // Another browser (one that only saw the code) learns nothing.
+    if (!w || w->consumed || w->browser_hash != browser_hash || (!w->user_id && now >= w->expires_at))
+        return make_error(Errc::not_found, "No such sign-in.");
+    if (!w->user_id) return WebLoginState{};
+    s.consume_web_login(nonce);
+    return WebLoginState{w->user_id};
+}
+
 Result<User> update_profile(UserStore& users, UserId self, const std::optional<std::string>& name,
                             const std::optional<std::string>& org) {
     if (auto e = validate_profile(name, org)) return *e;

@@ -44,9 +44,24 @@ struct SessionRecord {
     TimePoint expires_at;
 };
 
+// A console's sign-in by scanning a code: the nonce the code carries, the hash of a secret only
+// the asking browser holds (in an HttpOnly cookie), and who confirmed it on the phone.
+struct WebLogin {
+    std::string nonce;
+    std::string browser_hash;
+    std::optional<UserId> user_id;
+    TimePoint expires_at;
+    bool consumed = false;
+};
+
 class SessionStore {
 public:
     virtual ~SessionStore() = default;
+    virtual void insert_web_login(const WebLogin& w) = 0;
+    // Locked (FOR UPDATE): confirming and finishing are serialised on the row.
+    virtual std::optional<WebLogin> find_web_login(const std::string& nonce) = 0;
+    virtual void confirm_web_login(const std::string& nonce, UserId user) = 0;
+    virtual void consume_web_login(const std::string& nonce) = 0;
     virtual void create_session(const std::string& token_hash, UserId user, TimePoint expires_at) = 0;
     // A session that exists, is not revoked and has not expired at `now`.
     virtual std::optional<SessionRecord> find_live_session(const std::string& token_hash,
@@ -77,6 +92,17 @@ User sign_in(UserStore& users, SessionStore& sessions, const std::string& openid
 // forbidden when the actor may not make this change. Audited.
 Result<User> change_role(UserStore& users, const Principal& actor, UserId target,
                          const RoleRequest& req);
+
+// The phone confirms a console's nonce: managers and admins only (forbidden); an unknown,
+// expired, used or already confirmed nonce is not_found.
+Result<bool> confirm_web_login(SessionStore& s, const Principal& me, const std::string& nonce, TimePoint now);
+// The console asks how its sign-in stands: not_found unless the nonce is live and its browser's;
+// the user once confirmed (the nonce is then used up and a session is created).
+struct WebLoginState {
+    std::optional<UserId> user_id;  // nullopt: not confirmed yet
+};
+Result<WebLoginState> finish_web_login(SessionStore& s, const std::string& nonce, const std::string& browser_hash,
+                                       TimePoint now);
 
 // PATCH /me.
 Result<User> update_profile(UserStore& users, UserId self, const std::optional<std::string>& name,

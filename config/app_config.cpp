@@ -131,6 +131,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("shutdown_grace_ms", h.shutdown_grace_ms, 0, int_max);
         s.boolean("access_log", h.access_log);
         s.strings("trusted_proxies", h.trusted_proxies);
+        s.str("console_dir", h.console_dir);
         s.finish();
     }
     {
@@ -178,6 +179,10 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         Section s(root, "auth");
         s.integer("token_ttl_s", c.auth.token_ttl_s, 1, 365LL * 24 * 3600);
         s.integer("cache_ttl_s", c.auth.cache_ttl_s, 0, 30);  // DESIGN: at most 30 s
+        s.integer("web_session_ttl_s", c.auth.web_session_ttl_s, 60, 7 * 24 * 3600);
+        s.integer("web_login_ttl_s", c.auth.web_login_ttl_s, 10, 600);
+        s.boolean("secure_cookies", c.auth.secure_cookies);
+        s.str("web_login_page", c.auth.web_login_page);
         s.finish();
     }
     {

@@ -21,6 +21,9 @@ struct HttpConfig {
     int shutdown_grace_ms = 10'000;       // in-flight requests get this long after SIGTERM
     bool access_log = true;
     std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
+    // The web console's files (console/: index.html, app.js, app.css and node_modules/echarts);
+    // empty: no console.
+    std::string console_dir;
 };
 
 struct MysqlConfig {
@@ -60,6 +63,11 @@ struct WechatConfig {
 struct AuthConfig {
     int token_ttl_s = 7 * 24 * 3600;  // a login lasts a week; the phone logs in again on 401
     int cache_ttl_s = 30;             // token -> user and roles are cached at most this long
+    // The web console: a sign-in by scanning a code lasts this long (shorter than the phone's).
+    int web_session_ttl_s = 8 * 3600;
+    int web_login_ttl_s = 120;        // a nonce shown as a code is good this long, once
+    bool secure_cookies = true;       // Secure cookies (HTTPS behind nginx); off for plain-HTTP dev
+    std::string web_login_page = "pages/weblogin/index";  // the mini-program page the code opens
 };
 
 // Requests per minute; 0 switches a limit off.

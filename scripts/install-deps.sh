@@ -7,6 +7,8 @@ PACKAGES=(
   build-essential cmake pkg-config ccache
   libboost-dev libhiredis-dev libmysqlcppconn-dev nlohmann-json3-dev doctest-dev libssl-dev
   mariadb-server mariadb-client redis-server redis-tools wrk curl ca-certificates
+  # The console's browser test: Debian's chromium (driven by playwright-core) and a CJK font
+  chromium fonts-wqy-microhei
 )
 # Node.js and npm for the OpenAPI linter (Spectral): Debian's, unless the machine has its own.
 if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
@@ -28,10 +30,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: done" >&2
 fi
 
-# Spectral, exactly as package-lock.json pins it (npm registry), for scripts/lint-openapi.sh.
+# From the npm registry, exactly as each package-lock.json pins them: Spectral for
+# scripts/lint-openapi.sh; ECharts (served by the server) and playwright-core for the console.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LINT="$ROOT/tools/spectral"
-if [ ! -x "$LINT/node_modules/.bin/spectral" ] || [ "$LINT/package-lock.json" -nt "$LINT/node_modules/.package-lock.json" ]; then
-  echo "install-deps: installing Spectral (npm ci)" >&2
-  (cd "$LINT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-fi
+for dir in "$ROOT/tools/spectral" "$ROOT/console"; do
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "install-deps: npm ci in ${dir#$ROOT/}" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+done

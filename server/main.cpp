@@ -268,8 +268,11 @@ int run_serve(const config::AppConfig& cfg) {
     app::Notifier notifier(outbox, wechat, clock, notice_settings(n));
     mysql::StatsDb stats_db(db);
     app::StatsService stats(stats_db, clock);
-    api::Services services{cfg,      clock,        db,     redis,    metrics,  auth,
-                           accounts, availability, venues, bookings, notifier, stats,
+    app::ConsoleSignIn console(user_db, wechat, clock,
+                               app::ConsoleSettings{std::chrono::seconds(a.web_login_ttl_s),
+                                                    std::chrono::seconds(a.web_session_ttl_s), a.web_login_page});
+    api::Services services{cfg,      clock,        db,     redis,    metrics,  auth,    accounts,
+                           availability, venues, bookings, notifier, stats, console,
                            cfg.test.settable_clock ? &clock : nullptr};
     api::register_metric_sources(services);
     jobs::JobCounters job_counters;

@@ -15,8 +15,12 @@ public:
 
     // The signed-in principal, or AppException(unauthorized / rate_limited).
     awaitable<booking::Principal> authenticate(const http::Request& req);
-    // "Authorization: Bearer <token>"; nullopt when absent or malformed.
+    // "Authorization: Bearer <token>" (the phone), else the console's session cookie; nullopt
+    // when neither. A cookie on a request that changes something must come with the header
+    // X-Console: 1, which a page of another site cannot send without our consent (CORS): with
+    // SameSite=Strict this stops cross-site requests twice over.
     static std::optional<std::string> bearer(const http::Request& req);
+    static constexpr const char* session_cookie = "sh_session";
 
 private:
     app::AccountService& accounts_;

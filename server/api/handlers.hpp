@@ -55,4 +55,11 @@ http::Handler stats_usage(Services& svc);
 http::Handler stats_top(Services& svc);
 http::Handler stats_ledger(Services& svc);
 
+// console.cpp
+http::Handler start_web_login(Services& svc);
+http::Handler web_login_code(Services& svc);
+http::Handler confirm_web_login(Services& svc);
+http::Handler finish_web_login(Services& svc);
+http::Handler console_file(Services& svc, const std::string& relative, const std::string& type);
+
 }  // namespace sh::api

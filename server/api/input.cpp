@@ -74,6 +74,21 @@ int query_int(const std::string& text, const char* field, int min, int max) {
     return v;
 }
 
+std::optional<std::string> cookie(const http::Request& req, std::string_view name) {
+    auto all = req.header_list("cookie");
+    if (!all) return std::nullopt;
+    std::string_view rest = *all;
+    while (!rest.empty()) {
+        auto end = rest.find_first_of(";,");
+        auto pair = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+        while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+        auto eq = pair.find('=');
+        if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+    }
+    return std::nullopt;
+}
+
 std::uint64_t path_id(const std::string& text) {
     std::uint64_t v = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);

@@ -32,5 +32,7 @@ int required_int(const nlohmann::json& j, const char* field);
 booking::Date query_date(const std::string& text, const char* field);
 int query_int(const std::string& text, const char* field, int min, int max);
 std::uint64_t path_id(const std::string& text);  // 404 when not a positive integer
+// The value of cookie `name` in the request's Cookie header(s).
+std::optional<std::string> cookie(const http::Request& req, std::string_view name);
 
 }  // namespace sh::api

@@ -52,6 +52,15 @@ http::Router make_router(Services& svc) {
         {M::get, "/api/v1/stats/usage", stats_usage(svc)},
         {M::get, "/api/v1/stats/top", stats_top(svc)},
         {M::get, "/api/v1/stats/ledger", stats_ledger(svc)},
+        // the web console and its sign-in by scanning a code
+        {M::post, "/api/v1/auth/web-login", start_web_login(svc)},
+        {M::get, "/api/v1/auth/web-login/{nonce}/code", web_login_code(svc)},
+        {M::post, "/api/v1/auth/web-login/{nonce}", confirm_web_login(svc)},
+        {M::get, "/api/v1/auth/web-login/{nonce}", finish_web_login(svc)},
+        {M::get, "/console/", console_file(svc, "index.html", "text/html; charset=utf-8")},
+        {M::get, "/console/app.js", console_file(svc, "app.js", "text/javascript; charset=utf-8")},
+        {M::get, "/console/app.css", console_file(svc, "app.css", "text/css; charset=utf-8")},
+        {M::get, "/console/echarts.min.js", console_file(svc, "node_modules/echarts/dist/echarts.min.js", "text/javascript; charset=utf-8")},
     });
     // Tests own time: a test configuration may set the server's clock; a deployment has no such route.
     if (svc.test_clock) routes.push_back({M::post, "/test/clock", set_test_clock(svc)});

@@ -4,6 +4,7 @@
 #include "app/accounts.hpp"
 #include "app/availability.hpp"
 #include "app/bookings.hpp"
+#include "app/console.hpp"
 #include "app/notices.hpp"
 #include "app/stats.hpp"
 #include "app/venues.hpp"
@@ -31,6 +32,7 @@ struct Services {
     app::BookingService& bookings;
     app::Notifier& notifier;
     app::StatsService& stats;
+    app::ConsoleSignIn& console;
     booking::ShiftedClock* test_clock = nullptr;  // only in a test configuration: POST /test/clock
 };
 

@@ -256,6 +256,19 @@ const std::vector<Migration>& migrations() {
                   KEY ix_outbox_due (status, next_attempt_at)
                 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
          }},
+        {7,
+         "web console sign-in by scanning a code: one-time nonces bound to the browser that asked",
+         {
+             R"(CREATE TABLE IF NOT EXISTS web_logins (
+                  nonce CHAR(32) NOT NULL PRIMARY KEY,
+                  browser_hash CHAR(64) NOT NULL,
+                  user_id BIGINT UNSIGNED NULL,
+                  created_at DATETIME NOT NULL,
+                  expires_at DATETIME NOT NULL,
+                  consumed_at DATETIME NULL,
+                  KEY ix_web_logins_expiry (expires_at)
+                ) ENGINE=InnoDB)",
+         }},
     };
     return all;
 }

@@ -183,4 +183,42 @@ bool MysqlUserStore::revoke_session(const std::string& token_hash) {
     return q.executeUpdate() > 0;
 }
 
+void MysqlUserStore::insert_web_login(const WebLogin& w) {
+    auto& q = c_.prepare("INSERT INTO web_logins (nonce, browser_hash, created_at, expires_at) VALUES (?, ?, ?, ?)");
+    q.setString(1, w.nonce);
+    q.setString(2, w.browser_hash);
+    q.setString(3, to_sql_datetime(w.expires_at));  // created_at: informational
+    q.setString(4, to_sql_datetime(w.expires_at));
+    q.executeUpdate();
+}
+
+std::optional<WebLogin> MysqlUserStore::find_web_login(const std::string& nonce) {
+    auto& q = c_.prepare(
+        "SELECT nonce, browser_hash, user_id, DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i:%s'), consumed_at IS NOT NULL "
+        "FROM web_logins WHERE nonce = ? FOR UPDATE");
+    q.setString(1, nonce);
+    Rs rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    WebLogin w;
+    w.nonce = rs->getString(1);
+    w.browser_hash = rs->getString(2);
+    if (!rs->isNull(3)) w.user_id = rs->getUInt64(3);
+    w.expires_at = *from_sql_datetime(std::string(rs->getString(4)));
+    w.consumed = rs->getBoolean(5);
+    return w;
+}
+
+void MysqlUserStore::confirm_web_login(const std::string& nonce, UserId user) {
+    auto& q = c_.prepare("UPDATE web_logins SET user_id = ? WHERE nonce = ? AND user_id IS NULL");
+    q.setUInt64(1, user);
+    q.setString(2, nonce);
+    q.executeUpdate();
+}
+
+void MysqlUserStore::consume_web_login(const std::string& nonce) {
+    auto& q = c_.prepare("UPDATE web_logins SET consumed_at = NOW() WHERE nonce = ?");
+    q.setString(1, nonce);
+    q.executeUpdate();
+}
+
 }  // namespace sh::mysql

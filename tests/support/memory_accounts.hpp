@@ -78,6 +78,15 @@ public:
         if (it == sessions.end() || it->second.second || it->second.first.expires_at <= now) return std::nullopt;
         return it->second.first;
     }
+    std::map<std::string, WebLogin> web_logins;
+    void insert_web_login(const WebLogin& w) override { web_logins[w.nonce] = w; }
+    std::optional<WebLogin> find_web_login(const std::string& nonce) override {
+        auto it = web_logins.find(nonce);
+        if (it == web_logins.end()) return std::nullopt;
+        return it->second;
+    }
+    void confirm_web_login(const std::string& nonce, UserId user) override { web_logins[nonce].user_id = user; }
+    void consume_web_login(const std::string& nonce) override { web_logins[nonce].consumed = true; }
     bool revoke_session(const std::string& hash) override {
         auto it = sessions.find(hash);
         if (it == sessions.end() || it->second.second) return false;

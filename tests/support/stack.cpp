@@ -101,6 +101,7 @@ ApiResult Stack::call(std::uint16_t port, const std::string& method, const std::
     out.status = r->status;
     out.raw = r->body;
     out.retry_after = r->header("retry-after");
+    out.headers = r->headers;
     out.body = json::parse(r->body, nullptr, false);
     return out;
 }

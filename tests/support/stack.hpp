@@ -2,6 +2,7 @@
 // An end-to-end stack for tests: private MariaDB + Redis, a migrated database, the fake WeChat
 // process and one or more `sharedhall serve` processes, all on loopback.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -25,6 +26,7 @@ struct ApiResult {
     nlohmann::json body;
     std::string raw;
     std::string retry_after;
+    std::map<std::string, std::string> headers;  // names in lower case; a repeated one: its last
 };
 
 // The error envelope's code, or "" for a body without one.

@@ -1,0 +1,71 @@
+#include "app/console.hpp"
+
+#include "common/hex.hpp"
+
+namespace sh::app {
+
+using booking::Errc;
+using booking::make_error;
+
+namespace {
+bool well_formed(const std::string& nonce) {
+    if (nonce.size() != 32) return false;
+    for (char c : nonce)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+}  // namespace
+
+awaitable<ConsoleLogin> ConsoleSignIn::start() {
+    ConsoleLogin out{random_hex(16), random_hex(32), settings_.login_ttl};
+    booking::WebLogin w{out.nonce, sha256_hex(out.browser_secret), std::nullopt, clock_.now() + settings_.login_ttl, false};
+    co_await db_.transact([&](booking::AccountStore& s) {
+        s.insert_web_login(w);
+        return true;
+    });
+    co_return out;
+}
+
+awaitable<Result<std::string>> ConsoleSignIn::code(const std::string& nonce) {
+    if (!well_formed(nonce)) co_return make_error(Errc::not_found);
+    std::optional<booking::WebLogin> w;
+    auto now = clock_.now();
+    co_await db_.read([&](booking::AccountStore& s) { w = s.find_web_login(nonce); });
+    if (!w || w->consumed || now >= w->expires_at) co_return make_error(Errc::not_found);
+    co_return co_await codes_.png(nonce, settings_.page);
+}
+
+awaitable<Result<bool>> ConsoleSignIn::confirm(const booking::Principal& me, const std::string& nonce) {
+    if (!well_formed(nonce)) co_return make_error(Errc::not_found);
+    auto now = clock_.now();
+    Result<bool> r = make_error(Errc::internal);
+    co_await db_.transact([&](booking::AccountStore& s) {
+        r = booking::confirm_web_login(s, me, nonce, now);
+        return r.ok();
+    });
+    co_return r;
+}
+
+awaitable<Result<ConsoleSession>> ConsoleSignIn::finish(const std::string& nonce, const std::string& browser_secret) {
+    if (!well_formed(nonce) || browser_secret.empty()) co_return make_error(Errc::not_found);
+    auto now = clock_.now();
+    std::string token = random_hex(32);
+    Result<ConsoleSession> r = make_error(Errc::internal);
+    co_await db_.transact([&](booking::AccountStore& s) {
+        auto state = booking::finish_web_login(s, nonce, sha256_hex(browser_secret), now);
+        if (!state) {
+            r = state.error();
+            return false;
+        }
+        ConsoleSession out;
+        if (state.value().user_id) {
+            s.create_session(sha256_hex(token), *state.value().user_id, now + settings_.session_ttl);
+            out = ConsoleSession{true, token, settings_.session_ttl, s.find_user(*state.value().user_id)};
+        }
+        r = std::move(out);
+        return true;
+    });
+    co_return r;
+}
+
+}  // namespace sh::app

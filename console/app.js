@@ -1,0 +1,215 @@
+// 共享空厅 · 管理台: signs in by scanning a code, then draws the street office's statistics and
+// lets managers decide requests and close halls. Talks only to this server's /api/v1.
+'use strict';
+
+const statusNames = {
+  pending: '待审批', confirmed: '已确认', checked_in: '已签到', completed: '已完成',
+  cancelled: '已取消', rejected: '已拒绝', expired: '已过期', no_show: '爽约',
+};
+const weekdays = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
+const $ = (id) => document.getElementById(id);
+let me = null;
+let halls = [];
+
+async function api(path, options = {}) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (options.method && options.method !== 'GET') headers['X-Console'] = '1';  // required with the session cookie
+  const res = await fetch('/api/v1' + path, { credentials: 'same-origin', ...options, headers });
+  const body = res.headers.get('Content-Type')?.includes('json') ? await res.json() : null;
+  if (!res.ok) throw Object.assign(new Error(body?.error?.message || res.status), { status: res.status, body });
+  return body;
+}
+
+function isoDate(d) {
+  const local = new Date(d.getTime() + 8 * 3600 * 1000);  // Asia/Shanghai
+  return local.toISOString().slice(0, 10);
+}
+
+function period() { return `from=${$('from').value}&to=${$('to').value}`; }
+
+function cell(tr, text) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  tr.appendChild(td);
+  return td;
+}
+
+function fill(tableId, rows, render) {
+  const body = document.querySelector(`#${tableId} tbody`);
+  body.replaceChildren();
+  for (const row of rows) {
+    const tr = document.createElement('tr');
+    render(tr, row);
+    body.appendChild(tr);
+  }
+}
+
+function draw(id, option) {
+  const el = $(id);
+  const chart = echarts.getInstanceByDom(el) || echarts.init(el);
+  chart.setOption(option, true);
+  el.dataset.drawn = '1';
+}
+
+async function loadStats() {
+  const [buildings, days, heat, top] = await Promise.all([
+    api(`/stats/usage?${period()}&group_by=building`),
+    api(`/stats/usage?${period()}&group_by=day`),
+    api(`/stats/usage?${period()}&group_by=weekday_hour`),
+    api(`/stats/top?${period()}&limit=10`),
+  ]);
+  const sum = (k) => buildings.items.reduce((a, r) => a + (r[k] || 0), 0);
+  const open = sum('open_hours');
+  $('card-sessions').textContent = sum('sessions');
+  $('card-people').textContent = sum('person_times');
+  $('card-hours').textContent = sum('booked_hours').toFixed(1);
+  $('card-utilisation').textContent = open > 0 ? (100 * sum('booked_hours') / open).toFixed(1) + '%' : '–';
+  $('card-noshows').textContent = sum('no_shows');
+
+  draw('chart-buildings', {
+    tooltip: {}, grid: { left: 90 },
+    xAxis: { type: 'value', axisLabel: { formatter: (v) => Math.round(v * 100) + '%' } },
+    yAxis: { type: 'category', data: buildings.items.map((r) => r.label) },
+    series: [{ type: 'bar', name: '利用率', data: buildings.items.map((r) => r.utilisation ?? 0), itemStyle: { color: '#c62828' } }],
+  });
+  draw('chart-days', {
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category', data: days.items.map((r) => r.key) },
+    yAxis: { type: 'value' },
+    series: [{ type: 'line', name: '场次', data: days.items.map((r) => r.sessions), smooth: true }],
+  });
+  const cells = heat.items.map((r) => {
+    const [w, h] = r.key.split('-').map(Number);
+    return [h, w - 1, Number(r.booked_hours.toFixed(1))];
+  });
+  draw('chart-heat', {
+    tooltip: {},
+    xAxis: { type: 'category', data: [...Array(24).keys()].map((h) => `${h}时`) },
+    yAxis: { type: 'category', data: weekdays },
+    visualMap: { min: 0, max: Math.max(1, ...cells.map((c) => c[2])), calculable: true, orient: 'horizontal', left: 'center', bottom: 0 },
+    series: [{ type: 'heatmap', data: cells }],
+  });
+  fill('top-branches', top.branches, (tr, r) => { cell(tr, r.label); cell(tr, r.sessions); cell(tr, r.person_times); });
+  $('export-usage').href = `/api/v1/stats/usage?${period()}&group_by=venue&format=csv`;
+  $('export-ledger').href = `/api/v1/stats/ledger?${period()}`;
+}
+
+async function loadPending() {
+  const list = await api('/manage/bookings?status=pending');
+  $('pending-empty').hidden = list.items.length > 0;
+  fill('pending', list.items, (tr, b) => {
+    tr.dataset.id = b.id;
+    cell(tr, b.id); cell(tr, b.date); cell(tr, `${b.start}–${b.end}`); cell(tr, b.purpose); cell(tr, b.attendees);
+    const td = cell(tr, '');
+    const reason = Object.assign(document.createElement('input'), { placeholder: '拒绝原因' });
+    const ok = Object.assign(document.createElement('button'), { textContent: '通过', className: 'approve' });
+    const no = Object.assign(document.createElement('button'), { textContent: '拒绝', className: 'reject' });
+    ok.onclick = async () => { await api(`/bookings/${b.id}/approve`, { method: 'POST' }); await refresh(); };
+    no.onclick = async () => {
+      if (!reason.value.trim()) { reason.focus(); return; }
+      await api(`/bookings/${b.id}/reject`, { method: 'POST', body: JSON.stringify({ reason: reason.value.trim() }) });
+      await refresh();
+    };
+    td.append(reason, ok, no);
+  });
+}
+
+async function loadBookings() {
+  const status = $('status-filter').value;
+  const list = await api(`/manage/bookings?${status ? 'status=' + status + '&' : ''}from=${$('from').value}&to=${$('to').value}`);
+  const name = (id) => halls.find((h) => h.id === id)?.name || id;
+  fill('bookings', list.items, (tr, b) => {
+    cell(tr, b.id); cell(tr, name(b.venue_id)); cell(tr, b.date); cell(tr, `${b.start}–${b.end}`);
+    cell(tr, statusNames[b.status] || b.status); cell(tr, b.purpose); cell(tr, b.present ?? '');
+  });
+}
+
+async function loadHalls() {
+  const all = [];
+  if (me.role === 'manager') {
+    for (const b of me.building_ids) all.push(...(await api(`/venues?building_id=${b}`)).items);
+  } else if (me.role === 'street_admin') {
+    all.push(...(await api(`/venues?street_id=${me.street_id}`)).items);
+  } else {
+    all.push(...(await api('/venues')).items);
+  }
+  halls = all;
+  const select = $('closure-hall');
+  select.replaceChildren(...halls.map((h) => Object.assign(document.createElement('option'), { value: h.id, textContent: h.name })));
+  await loadClosures();
+}
+
+async function loadClosures() {
+  const id = $('closure-hall').value;
+  if (!id) return;
+  const list = await api(`/venues/${id}/closures`);
+  const hall = halls.find((h) => String(h.id) === id);
+  fill('closures', list.items, (tr, c) => { cell(tr, hall?.name || id); cell(tr, c.from); cell(tr, c.to); cell(tr, c.reason); });
+}
+
+async function refresh() {
+  await Promise.all([loadStats(), loadPending(), loadBookings()]);
+}
+
+async function showApp(user) {
+  me = user;
+  $('login').hidden = true;
+  $('app').hidden = false;
+  $('logout').hidden = false;
+  const roles = { manager: '楼宇管理员', street_admin: '街道管理员', district_admin: '区管理员' };
+  $('who').textContent = `${user.name || '用户' + user.id}（${roles[user.role] || user.role}）`;
+  const today = new Date();
+  $('from').value = isoDate(new Date(today.getTime() - 30 * 86400000));
+  $('to').value = isoDate(new Date(today.getTime() + 30 * 86400000));
+  await loadHalls();
+  await refresh();
+  document.body.dataset.ready = '1';
+}
+
+async function signIn() {
+  $('login').hidden = false;
+  const login = await api('/auth/web-login', { method: 'POST' });
+  $('code').src = login.code_url;
+  $('nonce').textContent = login.nonce;
+  document.body.dataset.nonce = login.nonce;
+  const deadline = Date.now() + login.expires_in * 1000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1000));
+    try {
+      const state = await api(`/auth/web-login/${login.nonce}`);
+      if (state.status === 'signed_in') return showApp(state.user);
+    } catch (e) {
+      break;  // expired or used: a new code
+    }
+  }
+  $('login-state').textContent = '登录码已过期，正在刷新……';
+  return signIn();
+}
+
+async function start() {
+  $('period').onsubmit = (e) => { e.preventDefault(); refresh(); };
+  $('status-filter').onchange = () => loadBookings();
+  $('closure-hall').onchange = () => loadClosures();
+  $('closure-form').onsubmit = async (e) => {
+    e.preventDefault();
+    try {
+      await api(`/venues/${$('closure-hall').value}/closures`, {
+        method: 'POST',
+        body: JSON.stringify({ from: $('closure-from').value, to: $('closure-to').value, reason: $('closure-reason').value }),
+      });
+      $('closure-message').textContent = '已关闭。';
+      await loadClosures();
+    } catch (err) {
+      $('closure-message').textContent = err.message;
+    }
+  };
+  $('logout').onclick = async () => { await api('/auth/logout', { method: 'POST' }); location.reload(); };
+  try {
+    await showApp(await api('/me'));
+  } catch (e) {
+    if (e.status !== 401) throw e;
+    await signIn();
+  }
+}
+
+start();

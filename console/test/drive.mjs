@@ -1,0 +1,60 @@
+// Drives the console in Debian's headless chromium (playwright-core): signs in through the fake
+// flow (the test confirms the nonce as the phone would), waits for every chart, approves the
+// first pending request, and keeps screenshots. Exits non-zero on any failure or page error.
+//   node console/test/drive.mjs <port> <phone token of a manager> <screenshot dir>
+import { chromium } from 'playwright-core';
+
+const [port, phoneToken, outDir] = process.argv.slice(2);
+const base = `http://127.0.0.1:${port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.SH_CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu'],
+});
+const errors = [];
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  // Failed requests are expected (the first GET /me of a console not signed in is a 401); what
+  // fails the test is a script error.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
+  });
+
+  await page.goto(`${base}/console/`);
+  // Selectors only: the console's CSP allows no eval, so no waitForFunction.
+  await page.waitForSelector('body[data-nonce]', { timeout: 15000 });
+  await page.waitForSelector('#code[src]', { state: 'visible', timeout: 15000 });
+  await page.screenshot({ path: `${outDir}/console-1-login.png` });
+
+  // The phone, signed in as the manager, confirms the code's nonce.
+  const nonce = await page.getAttribute('body', 'data-nonce');
+  const confirmed = await fetch(`${base}/api/v1/auth/web-login/${nonce}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${phoneToken}` },
+  });
+  if (!confirmed.ok) throw new Error(`confirming the nonce: ${confirmed.status}`);
+
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
+  for (const id of ['chart-buildings', 'chart-days', 'chart-heat'])
+    await page.waitForSelector(`#${id}[data-drawn="1"] canvas`, { timeout: 10000 });
+  await page.screenshot({ path: `${outDir}/console-2-dashboard.png`, fullPage: true });
+
+  // Approve the first pending request from the table.
+  const row = page.locator('#pending tbody tr').first();
+  const id = await row.getAttribute('data-id');
+  if (!id) throw new Error('no pending request shown');
+  await row.locator('button.approve').click();
+  await page.waitForSelector(`#pending tr[data-id="${id}"]`, { state: 'detached', timeout: 10000 });
+  await page.screenshot({ path: `${outDir}/console-3-approved.png`, fullPage: true });
+
+  // The session is the console's own: a cookie scripts cannot read, never sent cross-site.
+  const session = (await page.context().cookies()).find((c) => c.name === 'sh_session');
+  if (!session || !session.httpOnly || session.sameSite !== 'Strict') throw new Error('the session cookie is not HttpOnly and Strict');
+  if (errors.length) throw new Error(errors.join('\n'));
+  console.log(JSON.stringify({ approved: Number(id) }));
+} catch (e) {
+  console.error(e.stack || String(e));
+  if (errors.length) console.error(errors.join('\n'));
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
