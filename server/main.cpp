@@ -53,7 +53,8 @@ void usage() {
                  "commands:\n"
                  "  serve                      run the HTTP API\n"
                  "  migrate                    apply database migrations\n"
-                 "  seed-demo                  create the Jing'an demo district (once)\n"
+                 "  seed-demo [--bookings N]   create the Jing'an demo district (once); N bookings of\n"
+                 "                             the past year for the statistics\n"
                  "  grant-role --openid OPENID --role member|manager|street_admin|district_admin\n"
                  "             [--street-id N] [--building-ids N,N]   (creates the user if needed)\n"
                  "  fake-wechat --port N       run the fake WeChat server (development and tests)\n"
@@ -342,12 +343,24 @@ int main(int argc, char** argv) {
     if (command == "serve") return run_serve(cfg);
     if (command == "migrate") return run_migrate(cfg);
     if (command == "grant-role") return run_grant_role(cfg, opts);
-    if (command == "seed-demo")
-        return run_db_job(cfg, [](mysql::Conn& c) {
+    if (command == "seed-demo") {
+        int history = 0;
+        try {
+            if (!opts["--bookings"].empty()) history = std::stoi(opts["--bookings"]);
+        } catch (const std::exception&) {
+            std::cerr << "seed-demo: --bookings takes a number\n";
+            return exit_config;
+        }
+        return run_db_job(cfg, [history](mysql::Conn& c) {
             int n = mysql::seed_demo(c);
             std::cout << "seed-demo: " << (n ? std::to_string(n) + " halls created" : "already seeded") << "\n";
+            if (history > 0) {
+                auto today = booking::to_local(std::chrono::system_clock::now()).date;
+                std::cout << "seed-demo: " << mysql::seed_history(c, history, today) << " bookings of the past year\n";
+            }
             return 0;
         });
+    }
     if (command == "fake-wechat") return run_fake_wechat(cfg, opts);
     if (command == "version") {
         std::cout << "schema " << mysql::Database::latest_schema_version() << "\n";

@@ -1,5 +1,11 @@
 #include "server/mysql/demo_seed.hpp"
 
+#include "booking/local_time.hpp"
+
+#include <random>
+
+#include <map>
+
 #include <memory>
 #include <stdexcept>
 
@@ -131,6 +137,111 @@ int seed_demo(Conn& c) {
         c.execute("ROLLBACK");
         throw;
     }
+}
+
+namespace {
+
+// Rows go in by the thousand: one multi-row INSERT per batch (numbers and fixed words only,
+// escaped by construction).
+class BatchInsert {
+public:
+    BatchInsert(Conn& c, std::string head) : c_(c), head_(std::move(head)) {}
+    ~BatchInsert() { flush(); }
+    void add(const std::string& row) {
+        values_ += (values_.empty() ? "" : ",") + row;
+        if (++n_ == 1000) flush();
+    }
+    void flush() {
+        if (n_ == 0) return;
+        c_.execute(head_ + values_);
+        values_.clear();
+        n_ = 0;
+    }
+
+private:
+    Conn& c_;
+    std::string head_, values_;
+    int n_ = 0;
+};
+
+std::string sql_text(const std::string& s) { return "'" + s + "'"; }
+
+}  // namespace
+
+int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
+    std::mt19937 rng(seed);
+    auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng() % static_cast<unsigned>(hi - lo + 1)); };
+    std::vector<std::pair<std::uint64_t, int>> halls;  // id, capacity
+    {
+        std::unique_ptr<sql::ResultSet> rs(c.prepare("SELECT id, capacity FROM venues ORDER BY id").executeQuery());
+        while (rs->next()) halls.push_back({rs->getUInt64(1), rs->getInt(2)});
+    }
+    if (halls.empty() || n <= 0) return 0;
+    // Several hundred party branches, two members each.
+    const int branches = 300;
+    std::vector<std::uint64_t> users;
+    {
+        BatchInsert ins(c, "INSERT IGNORE INTO users (openid, name, org) VALUES ");
+        for (int i = 0; i < branches * 2; ++i)
+            ins.add("(" + sql_text("seed-member-" + std::to_string(i)) + ", " + sql_text("党员" + std::to_string(i)) + ", " +
+                    sql_text("第" + std::to_string(i / 2 + 1) + "党支部") + ")");
+    }
+    {
+        std::unique_ptr<sql::ResultSet> rs(c.prepare("SELECT id FROM users WHERE openid LIKE 'seed-member-%' ORDER BY id").executeQuery());
+        while (rs->next()) users.push_back(rs->getUInt64(1));
+    }
+    std::uint64_t next_id = 1;
+    {
+        std::unique_ptr<sql::ResultSet> rs(c.prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM bookings").executeQuery());
+        rs->next();
+        next_id = rs->getUInt64(1);
+    }
+    const char* purposes[] = {"支部组织生活会", "主题党日活动", "党课学习", "理论学习中心组", "志愿服务培训", "两新组织联建活动"};
+    std::map<std::pair<std::uint64_t, int>, std::vector<std::pair<int, int>>> taken;  // (hall, day) -> ranges
+    BatchInsert bookings(c, "INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, attendees, org, checked_in_at) VALUES ");
+    BatchInsert scans(c, "INSERT IGNORE INTO attendance (booking_id, user_id, scanned_at) VALUES ");
+    BatchInsert violations(c, "INSERT IGNORE INTO violations (user_id, booking_id, kind, weight_milli, created_at) VALUES ");
+    int written = 0;
+    for (int attempt = 0; written < n && attempt < n * 8; ++attempt) {
+        int day_offset = pick(1, 365);
+        auto day = booking::add_days(today, -day_offset);
+        bool weekend = booking::weekday(day) >= 6;
+        if (weekend && rng() % 3) continue;  // weekdays are busier
+        // Any half hour from 08:00, weighted to mornings, afternoons and (most) evenings.
+        static const int starts[] = {8, 9, 9, 10, 10, 11, 12, 13, 14, 14, 15, 15, 16, 17, 18, 18, 19, 19, 19, 20};
+        int start = starts[rng() % 20] * 60 + (rng() % 2) * 30;
+        static const int lengths[] = {30, 60, 60, 60, 90, 120};
+        int end = std::min(21 * 60, start + lengths[rng() % 6]);
+        if (end <= start) continue;
+        auto [hall, capacity] = halls[rng() % halls.size()];
+        auto& ranges = taken[{hall, day_offset}];
+        bool overlaps = false;
+        for (auto [a, b] : ranges) overlaps = overlaps || (start < b && a < end);
+        if (overlaps) continue;
+        ranges.push_back({start, end});
+        auto user = users[rng() % users.size()];
+        int roll = pick(1, 100);
+        std::string status = roll <= 78 ? "completed" : roll <= 86 ? "no_show" : roll <= 94 ? "cancelled" : roll <= 97 ? "rejected" : "expired";
+        auto starts_at = booking::to_timepoint(day, start);
+        std::string id = std::to_string(next_id++);
+        std::string checked_in = status == "completed" ? sql_text(booking::to_sql_datetime(starts_at - std::chrono::minutes(pick(0, 14)))) : "NULL";
+        bookings.add("(" + id + ", " + std::to_string(hall) + ", " + std::to_string(user) + ", " +
+                     sql_text(booking::to_sql_datetime(starts_at)) + ", " + sql_text(booking::to_sql_datetime(booking::to_timepoint(day, end))) +
+                     ", " + sql_text(status) + ", " + sql_text(purposes[rng() % 6]) + ", " + std::to_string(pick(5, std::max(6, capacity))) +
+                     ", '', " + checked_in + ")");
+        if (status == "completed")
+            for (int k = 0, people = pick(1, 8); k < people; ++k)
+                scans.add("(" + id + ", " + std::to_string(users[rng() % users.size()]) + ", " +
+                          sql_text(booking::to_sql_datetime(starts_at + std::chrono::minutes(pick(0, 30)))) + ")");
+        if (status == "no_show" || (status == "cancelled" && rng() % 3 == 0))
+            violations.add("(" + std::to_string(user) + ", " + id + ", " + sql_text(status == "no_show" ? "no_show" : "late_cancel") +
+                           ", " + (status == "no_show" ? "1000" : "500") + ", " + sql_text(booking::to_sql_datetime(starts_at)) + ")");
+        ++written;
+    }
+    bookings.flush();  // before the rows that refer to them
+    scans.flush();
+    violations.flush();
+    return written;
 }
 
 }  // namespace sh::mysql

@@ -55,7 +55,9 @@ std::string period_end(const Period& p) { return to_sql_datetime(to_timepoint(ad
 std::vector<BookingFigures> MysqlStatsStore::figures(GroupBy g, const Period& p, const StatsScope& scope) {
     auto [key, label] = grouping(g);
     auto [where, bound] = scope_sql(scope);
-    const std::string late = "EXISTS (SELECT 1 FROM violations x WHERE x.booking_id = bk.id AND x.kind = 'late_cancel')";
+    // A late cancellation is one that counted as a late-cancel violation: at most one row per
+    // booking (the violations' unique key), joined rather than looked up twice per row.
+    const std::string late = "x.booking_id IS NOT NULL";
     auto& q = c_.prepare(
         std::string("SELECT ") + key + ", " + label +
         ", COUNT(*), "
@@ -67,6 +69,7 @@ std::vector<BookingFigures> MysqlStatsStore::figures(GroupBy g, const Period& p,
         "SUM(bk.status = 'pending'), SUM(bk.status = 'rejected') "
         "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = v.building_id "
         "JOIN streets st ON st.id = b.street_id JOIN users u ON u.id = bk.user_id "
+        "LEFT JOIN violations x ON x.booking_id = bk.id AND x.kind = 'late_cancel' "
         "WHERE bk.starts_at >= ? AND bk.starts_at < ?" + where + " GROUP BY 1, 2");
     q.setString(1, period_start(p));
     q.setString(2, period_end(p));
