@@ -37,6 +37,7 @@
 #include "server/redis/rate_limiter.hpp"
 #include "server/redis/session_cache.hpp"
 #include "server/redis/wechat_token.hpp"
+#include "server/wechat_gateway/gateway.hpp"
 #include "server/redis/redis_client.hpp"
 #include "server/redis/slot_claims.hpp"
 #include "server/workers/await.hpp"
@@ -235,7 +236,7 @@ int run_serve(const config::AppConfig& cfg) {
     redis::AsyncClient fast_redis(ioc, cfg.redis);
     wechat::Client wx(cfg.wechat);
     redis::AccessTokenProvider wx_token(wx, redis);
-    redis::WechatGateway wechat(wx, wx_token);
+    wechat_gateway::WechatGateway wechat(wx, wx_token);
     redis::RateLimiter limiter(redis);
     redis::SessionCache session_cache(redis);
     mysql::UserDb user_db(db);

@@ -7,7 +7,6 @@
 #include <mutex>
 #include <string>
 
-#include "app/ports.hpp"
 #include "server/redis/redis_client.hpp"
 #include "common/asio.hpp"
 #include "wechat/client.hpp"
@@ -50,27 +49,6 @@ private:
     std::mutex mu_;
     std::string local_token_;
     std::chrono::steady_clock::time_point local_until_{};
-};
-
-// The application's WeChat ports: sign-in and phone numbers, the content check, hall codes and
-// subscribe messages — the access token from the provider above, WeChat's errors in the
-// domain's terms.
-class WechatGateway final : public app::Wechat,
-                            public app::ContentCheck,
-                            public app::HallCodes,
-                            public app::MessageSender {
-public:
-    WechatGateway(wechat::Client& wx, AccessTokenProvider& token) : wx_(wx), token_(token) {}
-    awaitable<booking::Result<app::WechatIdentity>> identify(const std::string& code) override;
-    awaitable<booking::Result<std::string>> phone_number(const std::string& code) override;
-    awaitable<app::Verdict> check(const std::string& openid, const std::string& text) override;
-    awaitable<booking::Result<std::string>> png(const std::string& scene, const std::string& page) override;
-    awaitable<app::Sent> send(const std::string& openid, const std::string& template_id, const std::string& page,
-                              const nlohmann::json& data) override;
-
-private:
-    wechat::Client& wx_;
-    AccessTokenProvider& token_;
 };
 
 }  // namespace sh::redis
