@@ -68,7 +68,10 @@ std::vector<BookingFigures> MysqlStatsStore::figures(GroupBy g, const Period& p,
         "SUM(bk.status = 'cancelled' AND NOT " + late + "), SUM(bk.status = 'cancelled' AND " + late + "), "
         "SUM(bk.status = 'pending'), SUM(bk.status = 'rejected') "
         "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = v.building_id "
-        "JOIN streets st ON st.id = b.street_id JOIN users u ON u.id = bk.user_id "
+        "JOIN streets st ON st.id = b.street_id " +
+        // The member's own branch only when grouping by branch: every other grouping reads the
+        // bookings from the (venue_id, starts_at, status, ends_at) index alone.
+        std::string(g == GroupBy::org ? "JOIN users u ON u.id = bk.user_id " : "") +
         "LEFT JOIN violations x ON x.booking_id = bk.id AND x.kind = 'late_cancel' "
         "WHERE bk.starts_at >= ? AND bk.starts_at < ?" + where + " GROUP BY 1, 2");
     q.setString(1, period_start(p));
