@@ -15,6 +15,7 @@
 namespace sh::app {
 
 struct ConsoleSettings {
+    int starts_per_ip_per_minute = 60;  // nonces are rows: an address cannot make them without end
     std::chrono::seconds login_ttl{120};
     std::chrono::seconds session_ttl{8 * 3600};
     std::string page = "pages/weblogin/index";
@@ -35,10 +36,11 @@ struct ConsoleSession {
 
 class ConsoleSignIn {
 public:
-    ConsoleSignIn(UserDb& db, HallCodes& codes, const booking::Clock& clock, ConsoleSettings settings)
-        : db_(db), codes_(codes), clock_(clock), settings_(std::move(settings)) {}
+    ConsoleSignIn(UserDb& db, HallCodes& codes, RateCounters& rates, const booking::Clock& clock, ConsoleSettings settings)
+        : db_(db), codes_(codes), rates_(rates), clock_(clock), settings_(std::move(settings)) {}
 
-    awaitable<ConsoleLogin> start();
+    // rate_limited (details.retry_after) beyond starts_per_ip_per_minute.
+    awaitable<Result<ConsoleLogin>> start(const std::string& client_ip);
     // The mini-program code carrying the nonce (not_found for a nonce not live).
     awaitable<Result<std::string>> code(const std::string& nonce);
     // From the phone: forbidden for members; not_found when expired, used or confirmed already.
@@ -49,6 +51,7 @@ public:
 private:
     UserDb& db_;
     HallCodes& codes_;
+    RateCounters& rates_;
     const booking::Clock& clock_;
     ConsoleSettings settings_;
 };

@@ -270,8 +270,8 @@ int run_serve(const config::AppConfig& cfg) {
     app::Notifier notifier(outbox, wechat, clock, notice_settings(n));
     mysql::StatsDb stats_db(db);
     app::StatsService stats(stats_db, clock);
-    app::ConsoleSignIn console(user_db, wechat, clock,
-                               app::ConsoleSettings{std::chrono::seconds(a.web_login_ttl_s),
+    app::ConsoleSignIn console(user_db, wechat, limiter, clock,
+                               app::ConsoleSettings{rl.login_per_ip_per_minute, std::chrono::seconds(a.web_login_ttl_s),
                                                     std::chrono::seconds(a.web_session_ttl_s), a.web_login_page});
     api::Services services{cfg,      clock,        db,     redis,    metrics,  auth,    accounts,
                            availability, venues, bookings, notifier, stats, console,

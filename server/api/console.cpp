@@ -34,8 +34,10 @@ std::optional<std::string> read_file(const std::string& path) {
 }  // namespace
 
 http::Handler start_web_login(Services& svc) {
-    return [&svc](Request&, const Params&) -> awaitable<Response> {
-        auto login = co_await svc.console.start();
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto started = co_await svc.console.start(req.client_ip);
+        if (!started) co_return Response::error(started.error());
+        const auto& login = started.value();
         auto r = Response::json(200, json{{"nonce", login.nonce},
                                           {"expires_in", login.expires_in.count()},
                                           {"code_url", "/api/v1/auth/web-login/" + login.nonce + "/code"}});

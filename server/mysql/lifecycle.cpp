@@ -90,6 +90,10 @@ RoundResult run_lifecycle_round(Database& db, Conn& c, booking::TimePoint now, c
     auto& purge = c.prepare("DELETE FROM idempotency_keys WHERE created_at < ? LIMIT 5000");
     purge.setString(1, to_sql_datetime(now - std::chrono::hours(24)));
     out.purged = purge.executeUpdate();
+    // Console sign-ins are spent or expired after minutes; a day later nobody needs them.
+    auto& logins = c.prepare("DELETE FROM web_logins WHERE expires_at < ? LIMIT 5000");
+    logins.setString(1, to_sql_datetime(now - std::chrono::hours(24)));
+    out.purged += logins.executeUpdate();
     return out;
 }
 

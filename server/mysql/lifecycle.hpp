@@ -28,7 +28,7 @@ struct RoundResult {
 // Pending bookings that began undecided expire; confirmed bookings not checked in by the end of
 // their window become no-shows (giving back the rest of their time, with a violation);
 // checked-in bookings that ended complete; confirmed bookings starting within remind_before get
-// their reminder; idempotency keys older than 24 h are deleted.
+// their reminder; idempotency keys and console sign-ins older than 24 h are deleted.
 RoundResult run_lifecycle_round(Database& db, Conn& c, booking::TimePoint now, const RoundSettings& settings);
 
 }  // namespace sh::mysql

@@ -89,6 +89,17 @@ TEST_CASE("console sign-in: the nonce works once, expires, and only for the brow
     CHECK(s.call(s.port(), "GET", "/api/v1/auth/web-login/" + late_nonce, nullptr, "", "Cookie: " + cookie_of(late) + "\r\n").status == 404);
 }
 
+TEST_CASE("an address cannot ask for console sign-ins without end") {
+    auto cfg = console_config();
+    cfg["rate_limit"]["login_per_ip_per_minute"] = 2;
+    Stack s(own(), 18970, cfg);
+    CHECK(s.call(s.port(), "POST", "/api/v1/auth/web-login").status == 200);
+    CHECK(s.call(s.port(), "POST", "/api/v1/auth/web-login").status == 200);
+    auto third = s.call(s.port(), "POST", "/api/v1/auth/web-login");
+    CHECK(third.status == 429);
+    CHECK(error_code(third) == "rate_limited");
+}
+
 TEST_CASE("the console in headless chromium: signs in through the fake flow, draws every chart, approves a request") {
     if (!std::filesystem::exists(std::string(SH_SOURCE_DIR) + "/console/node_modules/playwright-core") ||
         !std::filesystem::exists("/usr/bin/chromium")) {
