@@ -286,7 +286,7 @@ TEST_CASE("signed-in calls are limited per user (shared by every server), with R
 }
 
 TEST_CASE("with Redis stopped the per-user limit still holds, per server") {
-    Stack s(own(), 18560, json{{"rate_limit", {{"user_per_minute", 10}}}});
+    Stack s(own(), 18580, json{{"rate_limit", {{"user_per_minute", 10}}}});
     auto [token, id] = s.login("limited");
     own().stop("redis");
     int ok = 0, limited = 0;
@@ -301,7 +301,7 @@ TEST_CASE("with Redis stopped the per-user limit still holds, per server") {
 }
 
 TEST_CASE("an address presenting unknown tokens is turned away with 429; a signed-in user elsewhere is not") {
-    Stack s(own(), 18570, json{{"rate_limit", {{"failed_auth_per_ip_per_minute", 5}}}});
+    Stack s(own(), 18590, json{{"rate_limit", {{"failed_auth_per_ip_per_minute", 5}}}});
     auto [token, id] = s.login("honest");
     for (int i = 0; i < 5; ++i)
         CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, "forged-token-" + std::to_string(i)).status == 401);
