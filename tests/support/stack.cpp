@@ -84,6 +84,10 @@ std::uint16_t Stack::start_server(const json& extra) {
     if (!eventually([&] { return can_connect(port); }, 10000))
         throw std::runtime_error("sharedhall did not start on " + std::to_string(port) + ":\n" +
                                  servers_.back()->log());
+    // Someone else listening on the port would answer in its place: the server must still run.
+    if (servers_.back()->wait(100) >= 0)
+        throw std::runtime_error("sharedhall exited after starting on " + std::to_string(port) + " (port taken?):\n" +
+                                 servers_.back()->log());
     ports_.push_back(port);
     return port;
 }
