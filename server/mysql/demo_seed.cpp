@@ -196,6 +196,7 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
         rs->next();
         next_id = rs->getUInt64(1);
     }
+    const std::uint64_t first_new = next_id;
     const char* purposes[] = {"支部组织生活会", "主题党日活动", "党课学习", "理论学习中心组", "志愿服务培训", "两新组织联建活动"};
     std::map<std::pair<std::uint64_t, int>, std::vector<std::pair<int, int>>> taken;  // (hall, day) -> ranges
     BatchInsert bookings(c, "INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, attendees, org, checked_in_at) VALUES ");
@@ -241,6 +242,11 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
     bookings.flush();  // before the rows that refer to them
     scans.flush();
     violations.flush();
+    // Who was there, counted on each booking as a scan would have.
+    auto& present = c.prepare(
+        "UPDATE bookings b SET present = (SELECT COUNT(*) FROM attendance a WHERE a.booking_id = b.id) WHERE b.id >= ?");
+    present.setUInt64(1, first_new);
+    present.executeUpdate();
     return written;
 }
 

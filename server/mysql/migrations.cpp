@@ -274,6 +274,13 @@ const std::vector<Migration>& migrations() {
          {
              "ALTER TABLE bookings DROP KEY ix_bookings_venue, ADD KEY ix_bookings_venue (venue_id, starts_at, status, ends_at)",
          }},
+        {9,
+         "who was there, counted on the booking (kept with each scan) and in the statistics' index",
+         {
+             "ALTER TABLE bookings ADD COLUMN present INT NOT NULL DEFAULT 0",
+             "UPDATE bookings b SET present = (SELECT COUNT(*) FROM attendance a WHERE a.booking_id = b.id)",
+             "ALTER TABLE bookings DROP KEY ix_bookings_venue, ADD KEY ix_bookings_venue (venue_id, starts_at, status, ends_at, present)",
+         }},
     };
     return all;
 }

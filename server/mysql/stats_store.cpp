@@ -62,7 +62,7 @@ std::vector<BookingFigures> MysqlStatsStore::figures(GroupBy g, const Period& p,
         std::string("SELECT ") + key + ", " + label +
         ", COUNT(*), "
         "SUM(bk.status IN ('checked_in','completed')), "
-        "SUM(IF(bk.status IN ('checked_in','completed'), (SELECT COUNT(*) FROM attendance a WHERE a.booking_id = bk.id), 0)), "
+        "SUM(IF(bk.status IN ('checked_in','completed'), bk.present, 0)), "
         "SUM(IF(bk.status IN ('confirmed','checked_in','completed','no_show'), TIMESTAMPDIFF(MINUTE, bk.starts_at, bk.ends_at), 0)), "
         "SUM(bk.status = 'no_show'), "
         "SUM(bk.status = 'cancelled' AND NOT " + late + "), SUM(bk.status = 'cancelled' AND " + late + "), "
@@ -128,7 +128,7 @@ std::vector<LedgerRow> MysqlStatsStore::ledger(const Period& p, const StatsScope
         "SELECT bk.id, st.name, b.name, v.name, DATE_FORMAT(bk.starts_at, '%Y-%m-%d %H:%i:%s'), "
         "DATE_FORMAT(bk.ends_at, '%Y-%m-%d %H:%i:%s'), bk.status, u.name, COALESCE(NULLIF(bk.org, ''), u.org), "
         "bk.purpose, bk.attendees, DATE_FORMAT(bk.checked_in_at, '%Y-%m-%d %H:%i:%s'), "
-        "(SELECT COUNT(*) FROM attendance a WHERE a.booking_id = bk.id) "
+        "bk.present "
         "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = v.building_id "
         "JOIN streets st ON st.id = b.street_id JOIN users u ON u.id = bk.user_id "
         "WHERE bk.starts_at >= ? AND bk.starts_at < ?" + where + " ORDER BY bk.starts_at, bk.id");
