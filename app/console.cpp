@@ -20,9 +20,10 @@ awaitable<Result<ConsoleLogin>> ConsoleSignIn::start(const std::string& client_i
     if (auto wait = co_await rates_.hit("weblogin:ip:" + client_ip, settings_.starts_per_ip_per_minute, std::chrono::seconds(60)))
         co_return make_error(Errc::rate_limited, {}, {{"retry_after", *wait}});
     ConsoleLogin out{random_hex(16), random_hex(32), settings_.login_ttl};
-    booking::WebLogin w{out.nonce, sha256_hex(out.browser_secret), std::nullopt, clock_.now() + settings_.login_ttl, false};
+    const auto now = clock_.now();
+    booking::WebLogin w{out.nonce, sha256_hex(out.browser_secret), std::nullopt, now + settings_.login_ttl, false};
     co_await db_.transact([&](booking::AccountStore& s) {
-        s.insert_web_login(w);
+        s.insert_web_login(w, now);
         return true;
     });
     co_return out;

@@ -57,7 +57,7 @@ struct WebLogin {
 class SessionStore {
 public:
     virtual ~SessionStore() = default;
-    virtual void insert_web_login(const WebLogin& w) = 0;
+    virtual void insert_web_login(const WebLogin& w, TimePoint now) = 0;
     // Locked (FOR UPDATE): confirming and finishing are serialised on the row.
     virtual std::optional<WebLogin> find_web_login(const std::string& nonce) = 0;
     virtual void confirm_web_login(const std::string& nonce, UserId user) = 0;

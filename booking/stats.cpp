@@ -145,6 +145,11 @@ std::vector<UsageRow> usage_rows(GroupBy g, const std::vector<BookingFigures>& f
 }
 
 nlohmann::json usage_json(GroupBy g, const Period& p, const std::vector<UsageRow>& rows) {
+    return {{"group_by", group_by_name(g)}, {"from", format_date(p.from)}, {"to", format_date(p.to)},
+            {"items", usage_items_json(rows)}};
+}
+
+nlohmann::json usage_items_json(const std::vector<UsageRow>& rows) {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& r : rows) {
         const auto& f = r.f;
@@ -164,7 +169,7 @@ nlohmann::json usage_json(GroupBy g, const Period& p, const std::vector<UsageRow
         j["checkin_rate"] = r.checkin_rate ? nlohmann::json(*r.checkin_rate) : nlohmann::json(nullptr);
         items.push_back(std::move(j));
     }
-    return {{"group_by", group_by_name(g)}, {"from", format_date(p.from)}, {"to", format_date(p.to)}, {"items", items}};
+    return items;
 }
 
 std::string csv_text(const std::string& s) {

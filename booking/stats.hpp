@@ -72,6 +72,8 @@ std::vector<UsageRow> usage_rows(GroupBy g, const std::vector<BookingFigures>& f
                                  const std::map<std::string, long long>& open, const std::vector<HallOpening>& halls);
 
 nlohmann::json usage_json(GroupBy g, const Period& p, const std::vector<UsageRow>& rows);
+// The rows alone, as in usage_json's "items" (the top lists).
+nlohmann::json usage_items_json(const std::vector<UsageRow>& rows);
 std::string usage_csv(const std::vector<UsageRow>& rows);
 
 // One booking in the ledger.

@@ -64,6 +64,12 @@ booking::Date query_date(const std::string& text, const char* field) {
     return *d;
 }
 
+booking::Date required_query_date(const http::Request& req, const char* field) {
+    auto v = req.query_param(field);
+    if (!v) throw field_error(field, "is required (YYYY-MM-DD)");
+    return query_date(*v, field);
+}
+
 int query_int(const std::string& text, const char* field, int min, int max) {
     int v = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);

@@ -30,6 +30,8 @@ std::uint64_t required_id(const nlohmann::json& j, const char* field);
 int required_int(const nlohmann::json& j, const char* field);
 // Query parameters: a date (YYYY-MM-DD) and an integer in [min, max], else 422 naming them.
 booking::Date query_date(const std::string& text, const char* field);
+// A required query parameter that is a date: "is required (YYYY-MM-DD)" when absent.
+booking::Date required_query_date(const http::Request& req, const char* field);
 int query_int(const std::string& text, const char* field, int min, int max);
 std::uint64_t path_id(const std::string& text);  // 404 when not a positive integer
 // The value of cookie `name` in the request's Cookie header(s).

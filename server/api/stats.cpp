@@ -13,12 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-booking::Date required_date(const Request& req, const char* name) {
-    auto v = req.query_param(name);
-    if (!v) throw field_error(name, "is required (YYYY-MM-DD)");
-    return query_date(*v, name);
-}
-
 bool wants_csv(const Request& req) {
     auto f = req.query_param("format");
     if (!f || *f == "json") return false;
@@ -32,16 +26,12 @@ Response csv(std::string body, const std::string& filename) {
     return r;
 }
 
-json rows_json(const std::vector<booking::UsageRow>& rows) {
-    return booking::usage_json(booking::GroupBy::venue, booking::Period{}, rows)["items"];
-}
-
 }  // namespace
 
 http::Handler stats_usage(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        auto from = required_date(req, "from"), to = required_date(req, "to");
+        auto from = required_query_date(req, "from"), to = required_query_date(req, "to");
         auto g = booking::parse_group_by(req.query_param("group_by").value_or("venue"));
         if (!g) throw field_error("group_by", "must be street, building, venue, org, day, week, month, hour or weekday_hour");
         bool as_csv = wants_csv(req);
@@ -58,23 +48,23 @@ http::Handler stats_usage(Services& svc) {
 http::Handler stats_top(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        auto from = required_date(req, "from"), to = required_date(req, "to");
+        auto from = required_query_date(req, "from"), to = required_query_date(req, "to");
         int limit = 10;
         if (auto l = req.query_param("limit")) limit = query_int(*l, "limit", 1, 100);
         auto r = co_await svc.stats.top(me, from, to, limit);
         if (!r) co_return Response::error(r.error());
         const auto& t = r.value();
-        co_return Response::json(200, json{{"branches", rows_json(t.branches)},
-                                           {"buildings", rows_json(t.buildings)},
-                                           {"quiet_halls", rows_json(t.quiet_halls)},
-                                           {"peak_hours", rows_json(t.peak_hours)}});
+        co_return Response::json(200, json{{"branches", booking::usage_items_json(t.branches)},
+                                           {"buildings", booking::usage_items_json(t.buildings)},
+                                           {"quiet_halls", booking::usage_items_json(t.quiet_halls)},
+                                           {"peak_hours", booking::usage_items_json(t.peak_hours)}});
     };
 }
 
 http::Handler stats_ledger(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        auto from = required_date(req, "from"), to = required_date(req, "to");
+        auto from = required_query_date(req, "from"), to = required_query_date(req, "to");
         auto r = co_await svc.stats.ledger(me, from, to);
         if (!r) co_return Response::error(r.error());
         co_return csv(booking::ledger_csv(r.value()),

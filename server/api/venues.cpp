@@ -169,9 +169,7 @@ http::Handler get_availability(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         co_await svc.auth.authenticate(req);
         auto id = path_id(p["id"]);
-        auto date_text = req.query_param("date");
-        if (!date_text) throw field_error("date", "is required (YYYY-MM-DD)");
-        auto date = query_date(*date_text, "date");
+        auto date = required_query_date(req, "date");
         auto day = co_await svc.availability.day(id, date);
         if (!day) co_return Response::error(day.error());
         // Written directly: the hot path. Keys in the order nlohmann::json would write them.

@@ -183,11 +183,11 @@ bool MysqlUserStore::revoke_session(const std::string& token_hash) {
     return q.executeUpdate() > 0;
 }
 
-void MysqlUserStore::insert_web_login(const WebLogin& w) {
+void MysqlUserStore::insert_web_login(const WebLogin& w, TimePoint now) {
     auto& q = c_.prepare("INSERT INTO web_logins (nonce, browser_hash, created_at, expires_at) VALUES (?, ?, ?, ?)");
     q.setString(1, w.nonce);
     q.setString(2, w.browser_hash);
-    q.setString(3, to_sql_datetime(w.expires_at));  // created_at: informational
+    q.setString(3, to_sql_datetime(now));
     q.setString(4, to_sql_datetime(w.expires_at));
     q.executeUpdate();
 }

@@ -30,7 +30,7 @@ public:
     std::optional<booking::SessionRecord> find_live_session(const std::string& token_hash,
                                                             booking::TimePoint now) override;
     bool revoke_session(const std::string& token_hash) override;
-    void insert_web_login(const booking::WebLogin& w) override;
+    void insert_web_login(const booking::WebLogin& w, booking::TimePoint now) override;
     std::optional<booking::WebLogin> find_web_login(const std::string& nonce) override;
     void confirm_web_login(const std::string& nonce, booking::UserId user) override;
     void consume_web_login(const std::string& nonce) override;

@@ -79,7 +79,7 @@ public:
         return it->second.first;
     }
     std::map<std::string, WebLogin> web_logins;
-    void insert_web_login(const WebLogin& w) override { web_logins[w.nonce] = w; }
+    void insert_web_login(const WebLogin& w, TimePoint) override { web_logins[w.nonce] = w; }
     std::optional<WebLogin> find_web_login(const std::string& nonce) override {
         auto it = web_logins.find(nonce);
         if (it == web_logins.end()) return std::nullopt;
