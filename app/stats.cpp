@@ -19,44 +19,55 @@ std::string scope_key(const booking::StatsScope& s) {
 }
 }  // namespace
 
+Result<StatsService::Question> StatsService::question(const booking::Principal& me, booking::Date from,
+                                                      booking::Date to) {
+    auto scope = booking::stats_scope(me);
+    if (!scope) return scope.error();
+    auto period = booking::check_period(from, to);
+    if (!period) return period.error();
+    return Question{scope.value(), period.value()};
+}
+
 awaitable<std::vector<UsageRow>> StatsService::rows(const booking::StatsScope& scope, const booking::Period& p, GroupBy g) {
     const auto now = clock_.now();
-    const std::string key = scope_key(scope) + "|" + booking::format_date(p.from) + "|" + booking::format_date(p.to) + "|" +
-                            std::string(booking::group_by_name(g));
+    const std::string halls_key = scope_key(scope) + "|" + booking::format_date(p.from) + "|" + booking::format_date(p.to);
+    const std::string key = halls_key + "|" + std::string(booking::group_by_name(g));
+    std::optional<std::vector<booking::HallOpening>> halls;
     {
         std::lock_guard lock(mu_);
         if (auto it = kept_.find(key); it != kept_.end() && now < it->second.until) co_return it->second.rows;
+        if (auto it = kept_halls_.find(halls_key); it != kept_halls_.end() && now < it->second.until) halls = it->second.halls;
     }
+    const bool read_halls = !halls;
     std::vector<booking::BookingFigures> figures;
-    std::vector<booking::HallOpening> halls;
     co_await db_.read([&](booking::StatsStore& s) {
         figures = s.figures(g, p, scope);
-        halls = s.halls(p, scope);
+        if (read_halls) halls = s.halls(p, scope);
     });
-    auto out = booking::usage_rows(g, figures, booking::open_minutes(g, halls, p), halls);
+    auto out = booking::usage_rows(g, figures, booking::open_minutes(g, *halls, p), *halls);
     std::lock_guard lock(mu_);
     if (kept_.size() > 1000) kept_.clear();  // bounded memory
+    if (kept_halls_.size() > 100) kept_halls_.clear();
     kept_[key] = Kept{out, now + keep_};
+    if (read_halls) kept_halls_[halls_key] = KeptHalls{*halls, now + keep_};
     co_return out;
 }
 
 awaitable<Result<UsageReport>> StatsService::usage(const booking::Principal& me, booking::Date from, booking::Date to,
                                                    GroupBy g) {
-    auto scope = booking::stats_scope(me);
-    if (!scope) co_return scope.error();
-    auto period = booking::check_period(from, to);
-    if (!period) co_return period.error();
+    auto q = question(me, from, to);
+    if (!q) co_return q.error();
+    const auto& [scope, period] = q.value();
     // Awaited into a variable first: g++ 12 destroys a co_await result inside a braced
     // initialiser twice.
-    auto found = co_await rows(scope.value(), period.value(), g);
-    co_return UsageReport{period.value(), g, std::move(found)};
+    auto found = co_await rows(scope, period, g);
+    co_return UsageReport{period, g, std::move(found)};
 }
 
 awaitable<Result<TopLists>> StatsService::top(const booking::Principal& me, booking::Date from, booking::Date to, int limit) {
-    auto scope = booking::stats_scope(me);
-    if (!scope) co_return scope.error();
-    auto period = booking::check_period(from, to);
-    if (!period) co_return period.error();
+    auto q = question(me, from, to);
+    if (!q) co_return q.error();
+    const auto& [scope, period] = q.value();
     auto first = [limit](std::vector<UsageRow> v, auto before) {
         std::stable_sort(v.begin(), v.end(), before);
         if (static_cast<int>(v.size()) > limit) v.resize(static_cast<std::size_t>(limit));
@@ -64,10 +75,10 @@ awaitable<Result<TopLists>> StatsService::top(const booking::Principal& me, book
     };
     auto by_sessions = [](const UsageRow& a, const UsageRow& b) { return a.f.sessions > b.f.sessions; };
     // Each awaited into a variable of its own (see usage()).
-    auto branches = co_await rows(scope.value(), period.value(), GroupBy::org);
-    auto buildings = co_await rows(scope.value(), period.value(), GroupBy::building);
-    auto halls = co_await rows(scope.value(), period.value(), GroupBy::venue);
-    auto hours = co_await rows(scope.value(), period.value(), GroupBy::weekday_hour);
+    auto branches = co_await rows(scope, period, GroupBy::org);
+    auto buildings = co_await rows(scope, period, GroupBy::building);
+    auto halls = co_await rows(scope, period, GroupBy::venue);
+    auto hours = co_await rows(scope, period, GroupBy::weekday_hour);
     TopLists t;
     t.branches = first(std::move(branches), by_sessions);
     t.buildings = first(std::move(buildings), by_sessions);
@@ -82,12 +93,11 @@ awaitable<Result<TopLists>> StatsService::top(const booking::Principal& me, book
 
 awaitable<Result<std::vector<booking::LedgerRow>>> StatsService::ledger(const booking::Principal& me, booking::Date from,
                                                                         booking::Date to) {
-    auto scope = booking::stats_scope(me);
-    if (!scope) co_return scope.error();
-    auto period = booking::check_period(from, to);
-    if (!period) co_return period.error();
+    auto q = question(me, from, to);
+    if (!q) co_return q.error();
+    const auto& [scope, period] = q.value();
     std::vector<booking::LedgerRow> out;
-    co_await db_.read([&](booking::StatsStore& s) { out = s.ledger(period.value(), scope.value()); });
+    co_await db_.read([&](booking::StatsStore& s) { out = s.ledger(period, scope); });
     co_return out;
 }
 

@@ -3,6 +3,7 @@
 // kept for a minute (dashboards ask the same question again and again; bookings move slowly at
 // that scale), so a warm answer costs no query.
 #include <map>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -39,6 +40,12 @@ public:
                                                               booking::Date to);
 
 private:
+    struct Question {
+        booking::StatsScope scope;
+        booking::Period period;
+    };
+    // The caller's scope (forbidden for members) and a valid period, checked once for every use case.
+    static Result<Question> question(const booking::Principal& me, booking::Date from, booking::Date to);
     awaitable<std::vector<booking::UsageRow>> rows(const booking::StatsScope& scope, const booking::Period& p,
                                                    booking::GroupBy g);
 
@@ -49,8 +56,15 @@ private:
         std::vector<booking::UsageRow> rows;
         booking::TimePoint until;
     };
+    // The halls of a scope and period (their rules and closures), read once for every grouping
+    // asked of them within the minute (the top lists ask four).
+    struct KeptHalls {
+        std::vector<booking::HallOpening> halls;
+        booking::TimePoint until;
+    };
     std::mutex mu_;
     std::map<std::string, Kept> kept_;
+    std::map<std::string, KeptHalls> kept_halls_;
 };
 
 }  // namespace sh::app
