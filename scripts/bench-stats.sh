@@ -12,31 +12,8 @@ N="${N:-200000}"
 APP_PORT=18180
 FAKE_PORT=18182
 
-bash scripts/install-deps.sh
-BUILD_DIR="${SH_BUILD_DIR:-$ROOT/build}"
-export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
-cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD_DIR" -j "$(nproc)" --target sharedhall
-
-export SH_RUN_DIR="$ROOT/.run/bench-stats"
-export SH_MYSQL_PORT=13309 SH_REDIS_PORT=16382 SH_MYSQL_PASSWORD=sharedhall-bench SH_WECHAT_SECRET=bench-secret
-mkdir -p "$SH_RUN_DIR"
-RESULTS="$SH_RUN_DIR/results.md"
-: >"$RESULTS"
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    bash "$ROOT/scripts/services.sh" stop
-}
-trap cleanup EXIT
-bash scripts/services.sh start
-mariadb -h127.0.0.1 -P"$SH_MYSQL_PORT" -usharedhall -p"$SH_MYSQL_PASSWORD" -e \
-    "DROP DATABASE IF EXISTS sharedhall; CREATE DATABASE sharedhall CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-redis-cli -p "$SH_REDIS_PORT" FLUSHALL >/dev/null
-
-BIN="$BUILD_DIR/server/sharedhall"
-CONFIG="$ROOT/config/bench.json"
+source scripts/bench-setup.sh
+bench_setup bench-stats 13309 16382 sharedhall
 "$BIN" migrate --config "$CONFIG" >/dev/null
 t0=$(date +%s.%N)
 "$BIN" seed-demo --bookings "$N" --config "$CONFIG"

@@ -19,31 +19,8 @@ FAKE_PORT=18082
 COLD_PORT=18083
 SECOND_PORT=18084
 
-bash scripts/install-deps.sh
-BUILD_DIR="${SH_BUILD_DIR:-$ROOT/build}"
-export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
-cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD_DIR" -j "$(nproc)" --target sharedhall sh_hello sh_booker
-
-export SH_RUN_DIR="$ROOT/.run/bench"
-export SH_MYSQL_PORT=13308 SH_REDIS_PORT=16381 SH_MYSQL_PASSWORD=sharedhall-bench SH_WECHAT_SECRET=bench-secret
-mkdir -p "$SH_RUN_DIR"
-RESULTS="$SH_RUN_DIR/results.md"
-: >"$RESULTS"
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    bash "$ROOT/scripts/services.sh" stop
-}
-trap cleanup EXIT
-bash scripts/services.sh start
-mariadb -h127.0.0.1 -P"$SH_MYSQL_PORT" -usharedhall -p"$SH_MYSQL_PASSWORD" -e \
-    "DROP DATABASE IF EXISTS sharedhall; CREATE DATABASE sharedhall CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-redis-cli -p "$SH_REDIS_PORT" FLUSHALL >/dev/null
-
-BIN="$BUILD_DIR/server/sharedhall"
-CONFIG="$ROOT/config/bench.json"
+source scripts/bench-setup.sh
+bench_setup bench 13308 16381 sharedhall sh_hello sh_booker
 "$BIN" migrate --config "$CONFIG" >/dev/null
 "$BIN" seed-demo --config "$CONFIG" >/dev/null
 "$BIN" fake-wechat --port $FAKE_PORT --config "$CONFIG" >"$SH_RUN_DIR/fake.log" 2>&1 &
