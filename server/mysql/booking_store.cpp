@@ -225,9 +225,7 @@ std::vector<Booking> MysqlBookingStore::list(const BookingQuery& f) {
     if (f.street_id) add("b.street_id = ?", std::to_string(*f.street_id));
     if (f.buildings) {
         if (f.buildings->empty()) return {};
-        std::string in;  // one bound list, so the statement text does not vary with it
-        for (auto id : *f.buildings) in += (in.empty() ? "" : ",") + std::to_string(id);
-        add("FIND_IN_SET(v.building_id, ?) > 0", in);
+        add("FIND_IN_SET(v.building_id, ?) > 0", id_list(*f.buildings));
     }
     if (f.building_id) add("v.building_id = ?", std::to_string(*f.building_id));
     if (f.venue_id) add("bk.venue_id = ?", std::to_string(*f.venue_id));

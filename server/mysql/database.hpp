@@ -168,6 +168,15 @@ private:
 // Applies every migration newer than the schema_version table says; returns how many ran.
 // Serialised across processes with GET_LOCK, so two instances starting at once are safe.
 int migrate(Conn& c);
+
+// Ids as one bound value for FIND_IN_SET(column, ?): "3,7,12". One statement text whatever the
+// number of ids, so the statement cache does not grow with them.
+template <class Ids>
+std::string id_list(const Ids& ids) {
+    std::string out;
+    for (auto id : ids) out += (out.empty() ? "" : ",") + std::to_string(id);
+    return out;
+}
 // SELECT 1: throws when MySQL does not answer (readiness).
 void ping(Conn& c);
 int schema_version(Conn& c);

@@ -40,8 +40,7 @@ std::pair<const char*, const char*> grouping(GroupBy g) {
 std::pair<std::string, std::optional<std::string>> scope_sql(const StatsScope& s) {
     if (s.street) return {" AND b.street_id = ?", std::to_string(*s.street)};
     if (s.buildings) {
-        std::string in;
-        for (auto id : *s.buildings) in += (in.empty() ? "" : ",") + std::to_string(id);
+        auto in = id_list(*s.buildings);
         return {" AND FIND_IN_SET(v.building_id, ?) > 0", in.empty() ? "0" : in};
     }
     return {"", std::nullopt};
