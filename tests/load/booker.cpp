@@ -1,7 +1,14 @@
 // Load generator for the booking benchmarks (loopback only; stops by itself).
-//   sh_booker login    --port P --users N [--prefix X]             -> tokens on stdout, one per line
-//   sh_booker burst    --ports P1,P2 --tokens F --venue V --date D --slots S --attempts A --concurrency C
-//   sh_booker distinct --ports P --tokens F --venues V1,V2,.. --date D --requests R --concurrency C
+//   sh_booker login  --port P --users N [--prefix X]             -> tokens on stdout, one per line
+//   sh_booker burst  --ports P1,P2 --tokens F --venue V --date D --slots S --attempts A --concurrency C
+//   sh_booker closed --ports P --tokens F WALK --concurrency C --duration S [--warmup S] [IDS]
+//   sh_booker open   --ports P --tokens F WALK --rate R --concurrency C --duration S [--warmup S] [IDS]
+// WALK: --venues V1,V2,.. --first-day D [--first-minute M --slot-minutes S --slots-per-day N]: request
+// i books its own slot (load/slots.hpp). IDS: [--idempotency 1] sends an Idempotency-Key per request;
+// [--ids-out F] appends the ids of the 201s to F.
+// closed: C connections, each sending its next request when the last is answered.
+// open: a fixed arrival rate R; C connections carry it, and each latency is counted from the
+// request's intended send time, so a server that falls behind shows it (no coordinated omission).
 // Prints one JSON line: counts by status, elapsed seconds, requests/s, p50/p99/max latency (ms).
 #include <algorithm>
 #include <atomic>
@@ -9,7 +16,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -19,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "booking/calendar.hpp"
+#include "tests/load/slots.hpp"
 #include "tests/support/http_client.hpp"
 
 using nlohmann::json;
@@ -64,7 +74,50 @@ struct Stats {
     }
 };
 
-// Runs `total` jobs on `concurrency` threads, each job one HTTP request on a keep-alive connection.
+// One keep-alive connection of one client thread: sends a request and reads its answer, opening
+// the connection again once if the server closed it meanwhile.
+struct Client {
+    std::uint16_t port;
+    std::unique_ptr<sh::test::Connection> conn;
+    std::optional<sh::test::HttpResult> post(const std::string& target, const std::string& body,
+                                             const std::string& headers) {
+        std::optional<sh::test::HttpResult> r;
+        for (int attempt = 0; attempt < 2 && !r; ++attempt) {
+            if (!conn) conn = std::make_unique<sh::test::Connection>(port);
+            if (conn->send(sh::test::make_request("POST", target, body, headers)))
+                r = conn->read_response(std::chrono::seconds(30));
+            if (!r) conn.reset();
+        }
+        if (r && r->header("connection") == "close") conn.reset();
+        return r;
+    }
+};
+
+struct Request {
+    std::string target, body, token, idempotency_key;
+};
+
+std::string error_code(const std::optional<sh::test::HttpResult>& r) {
+    if (!r || r->status < 400) return {};
+    auto j = json::parse(r->body, nullptr, false);
+    return j.is_object() && j.contains("error") ? j["error"].value("code", "") : "";
+}
+
+// Sends one request and records it (when `count`); the id of a 201 goes to `ids`.
+void send_one(Client& c, const Request& q, Clock::time_point since, bool count, Stats& stats,
+              std::vector<std::uint64_t>* ids) {
+    std::string headers = "Authorization: Bearer " + q.token + "\r\n";
+    if (!q.idempotency_key.empty()) headers += "Idempotency-Key: " + q.idempotency_key + "\r\n";
+    auto r = c.post(q.target, q.body, headers);
+    double ms = std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+    if (r && r->status == 201 && ids) {
+        auto j = json::parse(r->body, nullptr, false);
+        if (j.is_object() && j.contains("id")) ids->push_back(j["id"].get<std::uint64_t>());
+    }
+    if (count) stats.add(r ? r->status : 0, ms, error_code(r));
+}
+
+// Runs `total` requests on `concurrency` threads, each on its own keep-alive connection.
 template <class MakeRequest>
 json run(const std::vector<std::uint16_t>& ports, int total, int concurrency, MakeRequest make) {
     Stats stats;
@@ -73,30 +126,46 @@ json run(const std::vector<std::uint16_t>& ports, int total, int concurrency, Ma
     std::vector<std::thread> threads;
     for (int t = 0; t < concurrency; ++t)
         threads.emplace_back([&, t] {
-            auto port = ports[static_cast<std::size_t>(t) % ports.size()];
-            std::unique_ptr<sh::test::Connection> conn;
-            for (int i; (i = next.fetch_add(1)) < total;) {
-                auto [target, body, token] = make(i);
-                auto t0 = Clock::now();
-                std::optional<sh::test::HttpResult> r;
-                for (int attempt = 0; attempt < 2 && !r; ++attempt) {
-                    if (!conn) conn = std::make_unique<sh::test::Connection>(port);
-                    if (conn->send(sh::test::make_request("POST", target, body, "Authorization: Bearer " + token + "\r\n")))
-                        r = conn->read_response(std::chrono::seconds(30));
-                    if (!r) conn.reset();
-                }
-                double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-                std::string code;
-                if (r && r->status >= 400) {
-                    auto j = json::parse(r->body, nullptr, false);
-                    if (j.is_object() && j.contains("error")) code = j["error"].value("code", "");
-                }
-                stats.add(r ? r->status : 0, ms, code);
-                if (r && r->header("connection") == "close") conn.reset();
-            }
+            Client c{ports[static_cast<std::size_t>(t) % ports.size()], {}};
+            for (int i; (i = next.fetch_add(1)) < total;) send_one(c, make(i), Clock::now(), true, stats, nullptr);
         });
     for (auto& th : threads) th.join();
     return stats.report(std::chrono::duration<double>(Clock::now() - start).count());
+}
+
+// A timed run, closed loop (rate 0: each thread sends when its last request is answered) or
+// open loop (request i is due at start + i / rate; its latency counts from then). Requests due
+// in the warm-up are sent but not counted. Reports also how many were sent and the days walked.
+template <class MakeRequest>
+json run_timed(const std::vector<std::uint16_t>& ports, int concurrency, double rate, double warmup_s,
+               double duration_s, MakeRequest make, std::vector<std::uint64_t>* ids) {
+    using namespace std::chrono;
+    Stats stats;
+    std::mutex ids_mu;
+    std::atomic<std::size_t> next{0};
+    auto start = Clock::now();
+    auto measured_from = start + duration_cast<Clock::duration>(duration<double>(warmup_s));
+    auto end = measured_from + duration_cast<Clock::duration>(duration<double>(duration_s));
+    std::vector<std::thread> threads;
+    for (int t = 0; t < concurrency; ++t)
+        threads.emplace_back([&, t] {
+            Client c{ports[static_cast<std::size_t>(t) % ports.size()], {}};
+            std::vector<std::uint64_t> mine;
+            for (;;) {
+                auto i = next.fetch_add(1);
+                auto due = rate > 0 ? start + duration_cast<Clock::duration>(duration<double>(static_cast<double>(i) / rate))
+                                    : Clock::now();
+                if (due >= end) break;
+                std::this_thread::sleep_until(due);
+                send_one(c, make(i), due, due >= measured_from, stats, ids ? &mine : nullptr);
+            }
+            std::lock_guard lock(ids_mu);
+            if (ids) ids->insert(ids->end(), mine.begin(), mine.end());
+        });
+    for (auto& th : threads) th.join();
+    auto report = stats.report(std::min(duration_s, duration<double>(Clock::now() - measured_from).count()));
+    report["sent"] = next.load() - static_cast<std::size_t>(concurrency);
+    return report;
 }
 
 std::vector<std::string> read_tokens(const std::string& path) {
@@ -148,25 +217,34 @@ int main(int argc, char** argv) {
         for (int i = 0; i < attempts; ++i) pick.push_back(static_cast<int>(rng() % static_cast<unsigned>(slots)));
         auto report = run(ports, attempts, concurrency, [&](int i) {
             int start = 9 * 60 + 15 * pick[static_cast<std::size_t>(i)];
-            return std::tuple{std::string("/api/v1/bookings"), body_for(venue, date, start, start + 15),
-                              tokens[static_cast<std::size_t>(i) % tokens.size()]};
+            return Request{"/api/v1/bookings", body_for(venue, date, start, start + 15),
+                           tokens[static_cast<std::size_t>(i) % tokens.size()], ""};
         });
         std::cout << report.dump() << "\n";
-    } else if (mode == "distinct") {
-        // Every request its own quantum: user u books its k-th request on day k (one a day, so
-        // the daily quota holds), at quarter q = u % 48 from 09:00, in hall u / 48.
-        auto venues = split(a["--venues"]);
-        int requests = std::stoi(a["--requests"]);
-        auto first = *sh::booking::parse_date(date);
-        int users = static_cast<int>(tokens.size());
-        auto report = run(ports, requests, concurrency, [&](int i) {
-            int u = i % users, k = i / users;
-            int start = 9 * 60 + 15 * (u % 48);
-            auto venue = std::stoull(venues[static_cast<std::size_t>(u / 48) % venues.size()]);
-            return std::tuple{std::string("/api/v1/bookings"),
-                              body_for(venue, sh::booking::format_date(sh::booking::add_days(first, k)), start, start + 15),
-                              tokens[static_cast<std::size_t>(u)]};
-        });
+    } else if (mode == "closed" || mode == "open") {
+        sh::load::SlotWalk walk;
+        walk.venues = split(a["--venues"]);
+        walk.first_day = *sh::booking::parse_date(a["--first-day"]);
+        if (a.count("--first-minute")) walk.first_minute = std::stoi(a["--first-minute"]);
+        if (a.count("--slot-minutes")) walk.slot_minutes = std::stoi(a["--slot-minutes"]);
+        if (a.count("--slots-per-day")) walk.slots_per_day = std::stoi(a["--slots-per-day"]);
+        bool idempotency = a.count("--idempotency") && a["--idempotency"] == "1";
+        double rate = mode == "open" ? std::stod(a["--rate"]) : 0.0;
+        double warmup = a.count("--warmup") ? std::stod(a["--warmup"]) : 1.0;
+        std::string run_id = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+        std::vector<std::uint64_t> ids;
+        auto report = run_timed(ports, concurrency, rate, warmup, std::stod(a["--duration"]), [&](std::size_t i) {
+            auto slot = walk.at(i);
+            return Request{"/api/v1/bookings",
+                           body_for(std::stoull(slot.venue), sh::booking::format_date(slot.date), slot.start, slot.end),
+                           tokens[i % tokens.size()], idempotency ? run_id + "-" + std::to_string(i) : ""};
+        }, &ids);
+        std::size_t sent = report["sent"];
+        report["days_used"] = sent ? walk.at(sent - 1).day + 1 : 0;
+        if (a.count("--ids-out")) {
+            std::ofstream out(a["--ids-out"], std::ios::app);
+            for (auto id : ids) out << id << "\n";
+        }
         std::cout << report.dump() << "\n";
     }
     return 0;

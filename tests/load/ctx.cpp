@@ -1,0 +1,136 @@
+// C_tx: the SQL of one booking driven straight at MariaDB, without our server — the floor any
+// server could reach on this machine. Each request runs the very code the server runs in its
+// transaction (booking::book on a MysqlBookingStore, same statements, locks and rows, the
+// Idempotency-Key included), on `concurrency` threads with a connection each, over the same
+// slot walk as sh_booker. No HTTP, no Redis, no thread hand-off.
+//   sh_ctx --config F --users N WALK --concurrency C --duration S [--warmup S] [--idempotency 1]
+// Users: the first N members of the database, by id. Prints one JSON line like sh_booker's.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include <cppconn/driver.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <mysql_driver.h>
+#include <nlohmann/json.hpp>
+
+#include "booking/clock.hpp"
+#include "booking/reservations.hpp"
+#include "common/hex.hpp"
+#include "config/app_config.hpp"
+#include "server/mysql/booking_store.hpp"
+#include "server/mysql/database.hpp"
+#include "tests/load/slots.hpp"
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+int main(int argc, char** argv) {
+    std::map<std::string, std::string> a;
+    for (int i = 1; i + 1 < argc; i += 2) a[argv[i]] = argv[i + 1];
+    auto cfg = sh::config::load(a["--config"]);
+    sh::booking::Quotas quotas{cfg.booking.max_active_per_user, cfg.booking.max_per_user_per_day,
+                               cfg.booking.max_minutes_per_user_per_week};
+    sh::load::SlotWalk walk;
+    std::stringstream venues(a["--venues"]);
+    for (std::string v; std::getline(venues, v, ',');) walk.venues.push_back(v);
+    walk.first_day = *sh::booking::parse_date(a["--first-day"]);
+    if (a.count("--first-minute")) walk.first_minute = std::stoi(a["--first-minute"]);
+    if (a.count("--slot-minutes")) walk.slot_minutes = std::stoi(a["--slot-minutes"]);
+    if (a.count("--slots-per-day")) walk.slots_per_day = std::stoi(a["--slots-per-day"]);
+    int concurrency = std::stoi(a["--concurrency"]);
+    bool idempotency = a.count("--idempotency") && a["--idempotency"] == "1";
+    double warmup = a.count("--warmup") ? std::stod(a["--warmup"]) : 1.0, duration = std::stod(a["--duration"]);
+
+    sql::Driver* driver = sql::mysql::get_mysql_driver_instance();
+    auto pool_cfg = cfg.mysql;
+    pool_cfg.pool_size = 1;
+    sh::mysql::Database db(driver, pool_cfg);
+    std::vector<sh::booking::UserId> users;
+    {
+        sh::mysql::Conn c(driver, cfg.mysql);
+        c.ensure_ready();
+        std::unique_ptr<sql::Statement> st(c.raw().createStatement());
+        std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT id FROM users WHERE role = 'member' ORDER BY id LIMIT " +
+                                                            std::to_string(std::stoi(a["--users"]))));
+        while (rs->next()) users.push_back(rs->getUInt64(1));
+    }
+    if (users.empty()) {
+        std::cerr << "sh_ctx: no members in the database\n";
+        return 1;
+    }
+
+    std::mutex mu;
+    std::vector<double> latencies;
+    std::map<std::string, int> outcomes;
+    std::atomic<std::size_t> next{0};
+    auto start = Clock::now();
+    auto measured_from = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(warmup));
+    auto end = measured_from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
+    std::string run_id = sh::random_hex(6);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < concurrency; ++t)
+        threads.emplace_back([&] {
+            sh::mysql::Conn c(driver, cfg.mysql);
+            std::vector<double> mine;
+            std::map<std::string, int> seen;
+            for (;;) {
+                auto t0 = Clock::now();
+                if (t0 >= end) break;
+                auto i = next.fetch_add(1);
+                auto slot = walk.at(i);
+                sh::booking::Principal me;
+                me.user_id = users[i % users.size()];
+                sh::booking::BookingRequest req;
+                req.venue_id = std::stoull(slot.venue);
+                req.date = slot.date;
+                req.start = slot.start;
+                req.end = slot.end;
+                req.purpose = "基准测试";
+                req.attendees = 5;
+                std::optional<sh::booking::IdempotencyKey> key;
+                if (idempotency) key = sh::booking::IdempotencyKey{run_id + "-" + std::to_string(i), sh::random_hex(16)};
+                std::string outcome;
+                try {
+                    c.ensure_ready();
+                    db.transact_if(c, sh::mysql::Isolation::read_committed, [&](sh::mysql::Conn& tx) {
+                        sh::mysql::MysqlBookingStore store(tx);
+                        auto r = sh::booking::book(store, me, req, quotas, sh::booking::SystemClock().now(), key);
+                        outcome = r.ok() ? "booked" : std::string(sh::booking::to_http(r.error().code).code);
+                        return r.ok();
+                    });
+                } catch (const std::exception& e) {
+                    outcome = std::string("exception: ") + e.what();
+                    c.discard();
+                }
+                if (t0 >= measured_from) {
+                    mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+                    ++seen[outcome];
+                }
+            }
+            std::lock_guard lock(mu);
+            latencies.insert(latencies.end(), mine.begin(), mine.end());
+            for (auto& [k, v] : seen) outcomes[k] += v;
+        });
+    for (auto& th : threads) th.join();
+    std::sort(latencies.begin(), latencies.end());
+    auto pct = [&](double p) {
+        return latencies.empty() ? 0.0 : latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(p * static_cast<double>(latencies.size())))];
+    };
+    auto sent = next.load();
+    json report = {{"outcomes", outcomes}, {"requests", latencies.size()}, {"seconds", duration},
+                   {"per_second", static_cast<double>(outcomes["booked"]) / duration},
+                   {"p50_ms", pct(0.5)}, {"p99_ms", pct(0.99)}, {"sent", sent},
+                   {"days_used", sent ? walk.at(sent - 1).day + 1 : 0}};
+    std::cout << report.dump() << "\n";
+    return outcomes["booked"] > 0 ? 0 : 1;
+}
