@@ -70,7 +70,7 @@ if [ "$PEER" = 1 ] && [ -f "$PEER_SRC/server.js" ] && command -v node >/dev/null
     wait_port $PEER_PORT
     sleep 1  # both workers listening
     # The peer is a cluster: the primary and its two workers.
-X
+    PEER_PIDS="$PEER_MAIN $(pgrep -P "$PEER_MAIN" | tr "\n" " ")"
     PEER_MYSQLD_PID=$(cat "$PEER_SERVICES/mysql/mysqld.pid")
     PEER_SQL=(mariadb -N -h127.0.0.1 -P"$PEER_MYSQL_PORT" -usharedhall -p"$SH_MYSQL_PASSWORD" sharedhall)
     echo "peer: pids $PEER_PIDS (main $PEER_MAIN), node $(node --version)" >&2
