@@ -38,28 +38,21 @@ std::vector<TimePoint> quanta_of_booking(const Booking& b) {
 }  // namespace
 
 awaitable<Result<std::optional<Answer>>> BookingService::replay(booking::UserId user,
-                                                                const booking::IdempotencyKey& idem) {
-    std::optional<booking::StoredResponse> stored;
-    co_await db_.read([&](BookingStore& s) { stored = s.find_key(user, idem.key); });
-    if (!stored) co_return std::optional<Answer>{};
-    if (stored->request_hash != idem.request_hash) co_return make_error(Errc::idempotency_mismatch);
-    co_return std::optional<Answer>{Answer{stored->status, stored->body}};
+                                                                const booking::IdempotencyKey& idem, TimePoint now) {
+    std::vector<booking::KeyRecord> stored;
+    co_await db_.read([&](BookingStore& s) { stored = s.find_keys({{user, idem.key}}, now - booking::idempotency_key_life); });
+    if (stored.empty()) co_return std::optional<Answer>{};
+    if (stored.front().request_hash != idem.request_hash) co_return make_error(Errc::idempotency_mismatch);
+    co_return std::optional<Answer>{Answer{stored.front().status, stored.front().body}};
 }
 
 awaitable<Result<Answer>> BookingService::create(const Principal& me, const BookingRequest& req,
                                                  const std::optional<booking::IdempotencyKey>& idem,
                                                  const std::optional<std::string>& hold_id) {
     counters_.attempts.fetch_add(1, std::memory_order_relaxed);
-    // 1. A completed Idempotency-Key answers again, before anything is claimed: a retry after a
-    //    lost response must not meet its own claim and be told slot_taken.
-    if (idem) {
-        auto again = co_await replay(me.user_id, *idem);
-        if (!again) co_return again.error();
-        if (again.value()) co_return std::move(*again.value());
-    }
-
-    // 2. The claim's token: the same for every retry of one key, the hold's own when confirming
-    //    the caller's live hold, else fresh. A hold that is gone or someone else's gives no pass.
+    // 1. The claim's token: the same for every retry of one key (a retry passes its own claim), the
+    //    hold's own when confirming the caller's live hold, else fresh. A hold that is gone or
+    //    someone else's gives no pass.
     auto now = clock_.now();
     std::string token = idem ? "k:" + sha256_hex(std::to_string(me.user_id) + ":" + idem->key) : "r:" + random_hex(12);
     std::optional<Hold> hold;
@@ -71,18 +64,25 @@ awaitable<Result<Answer>> BookingService::create(const Principal& me, const Book
         if (hold) token = hold_token(hold->id);
     }
 
-    // 3. The fast path: claim the quanta in Redis; a loser leaves without touching MySQL.
+    // 2. The fast path: claim the quanta in Redis; a loser leaves without a MySQL transaction —
+    //    unless its Idempotency-Key completed already (its first attempt booked, the answer was
+    //    lost, and someone else's claim now covers the slot): then the stored answer.
     auto quanta = quanta_if_aligned(req);
     Claim claim = Claim::unavailable;
     if (!quanta.empty()) claim = co_await claims_.claim(req.venue_id, quanta, token, now, settings_.claim_ttl);
     if (claim == Claim::taken) {
+        if (idem) {
+            auto again = co_await replay(me.user_id, *idem, now);
+            if (!again) co_return again.error();
+            if (again.value()) co_return std::move(*again.value());
+        }
         counters_.redis_rejections.fetch_add(1, std::memory_order_relaxed);
         co_return make_error(Errc::slot_taken);
     }
     // A claim this request took and must give back if it fails (a hold's claim lives on).
     const bool ours = claim == Claim::claimed && !hold;
 
-    // 4. The content check of the purpose: risky is refused; review, or no answer from WeChat,
+    // 3. The content check of the purpose: risky is refused; review, or no answer from WeChat,
     //    leaves the booking pending for a manager rather than blocking the member.
     auto verdict = co_await judge(me, req.purpose);
     if (verdict == Verdict::risky) {
@@ -92,35 +92,29 @@ awaitable<Result<Answer>> BookingService::create(const Principal& me, const Book
     BookingRequest checked = req;
     checked.needs_review = verdict != Verdict::pass;
 
-    // 5. The guard: one MySQL transaction decides.
+    // 4. The guard: one MySQL transaction decides (with the requests waiting beside it). A
+    //    completed key answers there, under the lock on the member's row: a request with the same
+    //    key still running holds that lock, so a retry waits for it and replays its answer.
     counters_.mysql_attempts.fetch_add(1, std::memory_order_relaxed);
     Result<booking::BookOutcome> outcome = make_error(Errc::internal);
     std::exception_ptr broke;
+    // (The call is a named local and the result awaited into a variable: g++ 12 destroys
+    // temporaries of a co_await expression twice.)
+    const booking::BookCall call{me, checked, idem, now};
     try {
-        co_await db_.transact([&](BookingStore& s) {
-            outcome = booking::book(s, me, checked, settings_.quotas, now, idem);
-            return outcome.ok();
-        });
+        auto decided = co_await db_.book(call, settings_.quotas);
+        outcome = std::move(decided);
     } catch (...) {
         broke = std::current_exception();  // busy or MySQL down: answered 503 at the boundary
     }
 
-    // 6. Compensate: on any failure give our claim back, so free time shows and books as free —
-    //    except when a request with the same key is still running: the claim is that request's.
-    bool failed = broke || !outcome.ok();
-    if (failed && ours && (broke || outcome.error().code != Errc::request_in_progress))
-        co_await claims_.release(req.venue_id, quanta, token);
+    // 5. Compensate: on any failure give our claim back, so free time shows and books as free.
+    if ((broke || !outcome.ok()) && ours) co_await claims_.release(req.venue_id, quanta, token);
     if (broke) std::rethrow_exception(broke);
     if (!outcome.ok()) co_return outcome.error();
+    if (outcome.value().replay) co_return Answer{201, std::move(outcome.value().body)};
 
-    if (outcome.value().replay) {  // the same key committed meanwhile: its answer
-        auto again = co_await replay(me.user_id, *idem);
-        if (!again) co_return again.error();
-        if (again.value()) co_return std::move(*again.value());
-        co_return make_error(Errc::request_in_progress);
-    }
-
-    // 7. Invalidate: the hold has served its purpose; the hall's cached days are stale.
+    // 6. Invalidate: the hold has served its purpose; the hall's cached days are stale.
     counters_.created.fetch_add(1, std::memory_order_relaxed);
     if (hold) co_await holds_.end(*hold, /*release_quanta=*/false);
     co_await halls_.changed(req.venue_id);

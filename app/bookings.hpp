@@ -1,6 +1,6 @@
 #pragma once
 // The booking use cases: each one function that reads top to bottom and returns a result
-// (replay -> claim -> transaction -> compensate -> invalidate). The rules are booking/'s; the
+// (claim -> transaction -> compensate -> invalidate). The rules are booking/'s; the
 // storage is behind the ports; expected failures are values, never exceptions.
 #include <atomic>
 #include <mutex>
@@ -78,7 +78,8 @@ public:
     BookingCounters& counters() { return counters_; }
 
 private:
-    awaitable<Result<std::optional<Answer>>> replay(booking::UserId user, const booking::IdempotencyKey& idem);
+    awaitable<Result<std::optional<Answer>>> replay(booking::UserId user, const booking::IdempotencyKey& idem,
+                                                    TimePoint now);
     awaitable<Result<booking::Booking>> change(std::function<Result<booking::Booking>(booking::BookingStore&)> use_case);
     awaitable<void> freed(const booking::Booking& b);
     // The content check's verdict on a purpose; pass and risky are remembered (the same text

@@ -29,6 +29,9 @@ public:
     virtual awaitable<void> transact(std::function<bool(booking::BookingStore&)> work) = 0;
     // Plain reads outside a transaction.
     virtual awaitable<void> read(std::function<void(booking::BookingStore&)> work) = 0;
+    // One booking request decided by booking::book_all in a transaction — possibly together with
+    // other requests waiting at the same moment: one commit for all, each answered as if alone.
+    virtual awaitable<booking::Result<booking::BookOutcome>> book(const booking::BookCall& call, booking::Quotas quotas) = 0;
 };
 
 // Streets, buildings, halls and closures in MySQL; the same shape as BookingDb.

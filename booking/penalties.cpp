@@ -4,14 +4,23 @@
 
 namespace sh::booking {
 
+namespace {
+// The member's ban, read under the lock on its row (bans are written under it).
+std::optional<TimePoint> locked_ban(BookingStore& s, UserId user, TimePoint now) {
+    auto members = s.lock_members({user}, now);
+    auto it = members.find(user);
+    return it == members.end() ? std::nullopt : it->second.banned_until;
+}
+}  // namespace
+
 std::optional<TimePoint> record_violation(BookingStore& s, const PenaltyRules& rules, const Booking& b,
                                           ViolationKind kind, TimePoint now) {
     int weight = kind == ViolationKind::no_show ? rules.no_show_milli : rules.late_cancel_milli;
     if (weight <= 0 || !s.add_violation(b.user_id, b.id, kind, weight, now)) return std::nullopt;
     int total = s.violation_weight(b.user_id, now - std::chrono::hours(24) * rules.window_days);
     if (total < rules.threshold_milli) return std::nullopt;
-    auto current = s.lock_user(b.user_id);  // the user's row: bans are written under it
-    if (current && *current && **current > now) return std::nullopt;  // banned already: told once
+    auto current = locked_ban(s, b.user_id, now);
+    if (current && *current > now) return std::nullopt;  // banned already: told once
     auto until = now + std::chrono::hours(24) * rules.ban_days;
     s.set_ban(b.user_id, until);
     s.notify(Notice{b.user_id, NoticeKind::banned, b.id, format_date(to_local(until).date)}, now);
@@ -29,12 +38,12 @@ Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules,
     auto v = s.find_violation(id);
     if (!v || !can_manage_building(me, v->building_id, v->street_id)) return make_error(Errc::not_found, "No such violation.");
     if (v->waived) return make_error(Errc::invalid_state, "This violation is waived already.");
-    auto ban = s.lock_user(v->user_id);  // the member's row: bans change under it
+    auto ban = locked_ban(s, v->user_id, now);
     s.waive_violation(id, me.user_id, now);
     WaiveOutcome out{*v, false};
     out.violation.waived = true;
     int left = s.violation_weight(v->user_id, now - std::chrono::hours(24) * rules.window_days);
-    if (ban && *ban && **ban > now && !ban_still_due(rules, left)) {
+    if (ban && *ban > now && !ban_still_due(rules, left)) {
         s.set_ban(v->user_id, std::nullopt);
         out.ban_lifted = true;
     }

@@ -193,59 +193,174 @@ std::optional<AppError> check_ban(const std::optional<TimePoint>& ban, TimePoint
 }
 }  // namespace
 
+Usage usage_of(const std::vector<BookedSpan>& bookings, Date day, TimePoint now) {
+    Usage u;
+    auto day_start = to_timepoint(day, 0), day_end = to_timepoint(add_days(day, 1), 0);
+    auto monday = week_start(day);
+    auto week_from = to_timepoint(monday, 0), week_to = to_timepoint(add_days(monday, 7), 0);
+    for (const auto& b : bookings) {
+        if (!owns_quanta(b.status)) continue;
+        if (b.status != BookingStatus::completed && b.end > now) ++u.active;
+        if (b.start >= day_start && b.start < day_end) ++u.on_day;
+        if (b.start >= week_from && b.start < week_to)
+            u.minutes_in_week += static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(b.end - b.start).count());
+    }
+    return u;
+}
+
+TimePoint usage_since(Date day, TimePoint now) {
+    // A booking lies within one day, so one not yet ended started less than a day before now.
+    return std::min(to_timepoint(week_start(day), 0), now - std::chrono::hours(24));
+}
+
 std::optional<AppError> check_hold(BookingStore& s, const Principal& me, const BookingRequest& req,
                                    const Quotas& quotas, TimePoint now) {
-    auto ban = s.lock_user(me.user_id);
-    if (!ban) return make_error(Errc::unauthorized);
-    if (auto e = check_ban(*ban, now)) return e;
-    auto venue = s.find_venue(req.venue_id, Lock::none);
-    if (!venue) return make_error(Errc::not_found, "No such hall.");
+    auto members = s.lock_members({me.user_id}, usage_since(req.date, now));
+    auto member = members.find(me.user_id);
+    if (member == members.end()) return make_error(Errc::unauthorized);
+    if (auto e = check_ban(member->second.banned_until, now)) return e;
     TimePoint start = to_timepoint(req.date, req.start), end = to_timepoint(req.date, req.end);
-    if (auto e = check_request(*venue, req, now, s.closures_between(req.venue_id, start, end))) return e;
-    if (auto e = check_quotas(quotas, s.usage(me.user_id, req.date, now), req.end - req.start)) return e;
+    auto halls = s.share_halls({req.venue_id}, start, end);
+    auto hall = halls.find(req.venue_id);
+    if (hall == halls.end()) return make_error(Errc::not_found, "No such hall.");
+    if (auto e = check_request(hall->second.venue, req, now, hall->second.closures)) return e;
+    if (auto e = check_quotas(quotas, usage_of(member->second.bookings, req.date, now), req.end - req.start)) return e;
     if (s.any_quanta_between(req.venue_id, start, end)) return make_error(Errc::slot_taken);
     return std::nullopt;
 }
 
+namespace {
+
+template <class T>
+std::vector<T> sorted_unique(std::vector<T> v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+}
+
+// A call's rules, in the order a user can act on them; nullopt when it may be booked.
+std::optional<AppError> refuse(const BookCall& c, const std::map<UserId, MemberState>& members,
+                               const std::map<VenueId, HallState>& halls, const Quotas& quotas) {
+    auto member = members.find(c.me.user_id);
+    if (member == members.end()) return make_error(Errc::unauthorized);
+    if (auto e = check_ban(member->second.banned_until, c.now)) return e;
+    auto hall = halls.find(c.req.venue_id);
+    if (hall == halls.end()) return make_error(Errc::not_found, "No such hall.");
+    if (auto e = check_request(hall->second.venue, c.req, c.now, hall->second.closures)) return e;
+    return check_quotas(quotas, usage_of(member->second.bookings, c.req.date, c.now), c.req.end - c.req.start);
+}
+
+}  // namespace
+
+std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<BookCall>& calls, const Quotas& quotas) {
+    std::vector<Result<BookOutcome>> out(calls.size(), make_error(Errc::internal));
+    if (calls.empty()) return out;
+
+    // The reads, one of each kind for the whole batch. The members' rows first: from here on no
+    // other transaction books for them, and their completed keys cannot change under us.
+    std::vector<UserId> users;
+    std::vector<VenueId> venues;
+    std::vector<std::pair<UserId, std::string>> keys;
+    TimePoint since = calls.front().now, from = since, to = since, oldest_now = since;
+    for (const auto& c : calls) {
+        users.push_back(c.me.user_id);
+        venues.push_back(c.req.venue_id);
+        if (c.key) keys.emplace_back(c.me.user_id, c.key->key);
+        since = std::min(since, usage_since(c.req.date, c.now));
+        TimePoint start = to_timepoint(c.req.date, c.req.start), end = to_timepoint(c.req.date, c.req.end);
+        if (&c == &calls.front() || start < from) from = start;
+        if (&c == &calls.front() || end > to) to = end;
+        oldest_now = std::min(oldest_now, c.now);
+    }
+    auto members = s.lock_members(sorted_unique(users), since);
+    std::map<std::pair<UserId, std::string>, KeyRecord> done;
+    if (!keys.empty())
+        for (auto& k : s.find_keys(sorted_unique(keys), oldest_now - idempotency_key_life))
+            done[{k.user, k.key}] = std::move(k);
+    auto halls = s.share_halls(sorted_unique(venues), from, to);
+
+    // Each call in order. Accepted ones are remembered: their quanta for the calls after them,
+    // and their spans in their member's bookings for the quotas. (A booking the primary key then
+    // refuses still counted against its member's later calls in this batch: the quotas err on
+    // the safe side, never over.)
+    std::vector<Booking> accepted;
+    std::vector<std::size_t> accepted_call;
+    std::set<std::pair<VenueId, TimePoint>> taken;
+    std::map<std::pair<UserId, std::string>, std::size_t> keyed;  // key -> the call accepted with it
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        const auto& c = calls[i];
+        if (c.key) {
+            auto k = done.find({c.me.user_id, c.key->key});
+            if (k != done.end() && k->second.request_hash != c.key->request_hash) {
+                out[i] = make_error(Errc::idempotency_mismatch);
+                continue;
+            }
+            // Completed before: its stored answer. Accepted earlier in this batch: that call's
+            // answer, once written (below).
+            if (k != done.end() || keyed.count({c.me.user_id, c.key->key})) {
+                out[i] = BookOutcome{{}, k != done.end() ? k->second.body : std::string{}, true};
+                continue;
+            }
+        }
+        if (auto e = refuse(c, members, halls, quotas)) {
+            out[i] = *e;
+            continue;
+        }
+        auto quanta = quanta_of(c.req.date, c.req.start, c.req.end);
+        bool free = std::none_of(quanta.begin(), quanta.end(),
+                                 [&](TimePoint q) { return taken.count({c.req.venue_id, q}); });
+        if (!free) {
+            out[i] = make_error(Errc::slot_taken);
+            continue;
+        }
+        for (auto q : quanta) taken.insert({c.req.venue_id, q});
+        const auto& venue = halls.at(c.req.venue_id).venue;
+        Booking b;
+        b.venue_id = venue.id;
+        b.building_id = venue.building_id;
+        b.street_id = venue.street_id;
+        b.user_id = c.me.user_id;
+        b.start = to_timepoint(c.req.date, c.req.start);
+        b.end = to_timepoint(c.req.date, c.req.end);
+        b.status = venue.rules.requires_approval || c.req.needs_review ? BookingStatus::pending : BookingStatus::confirmed;
+        b.purpose = c.req.purpose;
+        b.attendees = c.req.attendees;
+        b.org = c.req.org;
+        members[c.me.user_id].bookings.push_back({b.start, b.end, b.status});
+        if (c.key) keyed[{c.me.user_id, c.key->key}] = i;
+        accepted.push_back(std::move(b));
+        accepted_call.push_back(i);
+    }
+
+    // The writes: the bookings with their quanta (the guard), then the keys of those written.
+    if (accepted.empty()) return out;
+    auto ids = s.insert_bookings(accepted);
+    std::vector<KeyRecord> records;
+    for (std::size_t j = 0; j < accepted.size(); ++j) {
+        const auto& c = calls[accepted_call[j]];
+        if (ids[j] == 0) {
+            out[accepted_call[j]] = make_error(Errc::slot_taken);
+            continue;
+        }
+        accepted[j].id = ids[j];
+        BookOutcome o{accepted[j], booking_json(accepted[j]).dump(), false};
+        if (c.key) records.push_back(KeyRecord{c.me.user_id, c.key->key, c.key->request_hash, 201, o.body});
+        out[accepted_call[j]] = std::move(o);
+    }
+    // A repeat of a key accepted in this batch answers what that call answers.
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        if (!calls[i].key || !out[i].ok() || !out[i].value().replay || !out[i].value().body.empty()) continue;
+        const auto& first = out[keyed.at({calls[i].me.user_id, calls[i].key->key})];
+        if (first.ok()) out[i] = BookOutcome{first.value().booking, first.value().body, true};
+        else out[i] = first.error();
+    }
+    if (!records.empty()) s.store_keys(records, oldest_now);
+    return out;
+}
+
 Result<BookOutcome> book(BookingStore& s, const Principal& me, const BookingRequest& req, const Quotas& quotas,
                          TimePoint now, const std::optional<IdempotencyKey>& key) {
-    if (key) {
-        // Written first, with a short lock wait: a second request with this key waits here on
-        // our uncommitted row and gives up with request_in_progress.
-        switch (s.claim_key(me.user_id, key->key, key->request_hash)) {
-            case KeyClaim::claimed: break;
-            case KeyClaim::busy: return make_error(Errc::request_in_progress);
-            case KeyClaim::exists: return BookOutcome{{}, {}, true};
-        }
-    }
-    // The user's row first, then the counts: two requests of one user cannot both pass a limit.
-    auto ban = s.lock_user(me.user_id);
-    if (!ban) return make_error(Errc::unauthorized);
-    if (auto e = check_ban(*ban, now)) return *e;
-    // The hall row shared: a closure or rules change (exclusive) cannot commit blind to us.
-    auto venue = s.find_venue(req.venue_id, Lock::shared);
-    if (!venue) return make_error(Errc::not_found, "No such hall.");
-    TimePoint start = to_timepoint(req.date, req.start), end = to_timepoint(req.date, req.end);
-    if (auto e = check_request(*venue, req, now, s.closures_between(req.venue_id, start, end))) return *e;
-    if (auto e = check_quotas(quotas, s.usage(me.user_id, req.date, now), req.end - req.start)) return *e;
-
-    Booking b;
-    b.venue_id = venue->id;
-    b.building_id = venue->building_id;
-    b.street_id = venue->street_id;
-    b.user_id = me.user_id;
-    b.start = start;
-    b.end = end;
-    b.status = venue->rules.requires_approval || req.needs_review ? BookingStatus::pending : BookingStatus::confirmed;
-    b.purpose = req.purpose;
-    b.attendees = req.attendees;
-    b.org = req.org;
-    b.id = s.insert_booking(b);
-    if (!s.insert_quanta(b.venue_id, b.id, quanta_of(req.date, req.start, req.end)))
-        return make_error(Errc::slot_taken);
-    BookOutcome out{b, booking_json(b).dump(), false};
-    if (key) s.complete_key(me.user_id, key->key, 201, out.body);
-    return out;
+    return std::move(book_all(s, {BookCall{me, req, key, now}}, quotas).front());
 }
 
 Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id, const std::string& reason, TimePoint now,

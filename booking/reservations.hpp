@@ -1,6 +1,7 @@
 #pragma once
 // Bookings: the rules a request must meet, the quotas, the state machine, and the use cases
 // (blocking; the caller runs each in one READ COMMITTED MySQL transaction).
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -105,14 +106,6 @@ std::vector<TimePoint> quanta_of(Date d, int start, int end);
 // Who may see a booking: its owner and whoever manages the hall's building.
 bool can_view_booking(const Principal& p, const Booking& b);
 
-struct StoredResponse {
-    int status;
-    std::string body;
-    std::string request_hash;
-};
-
-enum class KeyClaim { claimed, exists, busy };
-
 // A listing of bookings: filters, scope and one page.
 struct BookingQuery {
     std::optional<UserId> user_id;               // a user's own bookings
@@ -130,28 +123,63 @@ constexpr int reason_max_chars = 200;  // cancel, reject and closure reasons, in
 // Narrows a managers' listing to the caller's scope; members may not list (forbidden).
 std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q);
 
+// What the booking transaction reads about a member under the lock on its row: the ban and the
+// bookings that own quanta, from which every quota is counted (usage_of).
+struct BookedSpan {
+    TimePoint start, end;
+    BookingStatus status = BookingStatus::confirmed;
+};
+struct MemberState {
+    std::optional<TimePoint> banned_until;
+    std::vector<BookedSpan> bookings;  // owning quanta, starting at or after the `since` asked for
+};
+// The quotas' counts for a request on `day` at `now`, from the member's bookings.
+Usage usage_of(const std::vector<BookedSpan>& bookings, Date day, TimePoint now);
+// The earliest start usage_of needs for a request on `day` at `now` (its week's Monday, or a
+// day before now for the bookings not yet ended, whichever is earlier).
+TimePoint usage_since(Date day, TimePoint now);
+
+// A hall as the booking transaction sees it under the shared lock on its row.
+struct HallState {
+    Venue venue;
+    std::vector<ClosureSpan> closures;  // overlapping the span asked for
+};
+
+// A completed Idempotency-Key's stored answer, and what to store for a new one.
+struct KeyRecord {
+    UserId user = 0;
+    std::string key;
+    std::string request_hash;
+    int status = 0;
+    std::string body;
+};
+
 class BookingStore {
 public:
     virtual ~BookingStore() = default;
-    // The user's row, locked (FOR UPDATE) — the lock every quota count is read under. Returns
-    // nullopt for an unknown user, else the end of a ban (if any).
-    virtual std::optional<std::optional<TimePoint>> lock_user(UserId id) = 0;
+    // Locks the users' rows (FOR UPDATE, in ascending id order, so that two transactions locking
+    // several never deadlock on them), then reads each one's ban and the bookings that own quanta
+    // and start at or after `since`. Every booking of a user serialises on this lock, so the
+    // counts are exact. Unknown users are absent from the answer.
+    virtual std::map<UserId, MemberState> lock_members(const std::vector<UserId>& ids, TimePoint since) = 0;
+    // Takes the halls' rows shared (a closure or a rules change takes them exclusively, so neither
+    // commits blind to the other), then reads their rules and the closures overlapping
+    // [from, to). Unknown halls are absent.
+    virtual std::map<VenueId, HallState> share_halls(const std::vector<VenueId>& ids, TimePoint from, TimePoint to) = 0;
     virtual std::optional<Venue> find_venue(VenueId id, Lock lock) = 0;
-    virtual std::vector<ClosureSpan> closures_between(VenueId id, TimePoint from, TimePoint to) = 0;
-    virtual Usage usage(UserId user, Date day, TimePoint now) = 0;
-    virtual BookingId insert_booking(const Booking& b) = 0;
-    // False when any quantum is owned already (the primary key refused it).
-    virtual bool insert_quanta(VenueId venue, BookingId booking, const std::vector<TimePoint>& quanta) = 0;
+    // Writes the bookings and all their quanta (from each booking's start to its end). The
+    // primary key (venue_id, slot_start) refuses a quantum another booking owns — the guard: a
+    // booking that lost any quantum is not written at all, and its id comes back 0.
+    virtual std::vector<BookingId> insert_bookings(const std::vector<Booking>& bookings) = 0;
     virtual std::optional<Booking> find_booking(BookingId id, bool for_update) = 0;
     virtual void set_status(BookingId id, BookingStatus s, const std::string& reason, UserId by) = 0;
     virtual void release_quanta(BookingId id) = 0;
 
-    // Idempotency keys, scoped to the user.
-    virtual KeyClaim claim_key(UserId user, const std::string& key, const std::string& request_hash) = 0;
-    virtual void complete_key(UserId user, const std::string& key, int status, const std::string& body) = 0;
-
-    // A completed key of this user (younger than 24 h), read before anything is claimed.
-    virtual std::optional<StoredResponse> find_key(UserId user, const std::string& key) = 0;
+    // Idempotency keys, scoped to the user: the completed keys among these, younger than `since`
+    // (keys are kept 24 h), by user and key; and storing new ones (replacing an aged one).
+    virtual std::vector<KeyRecord> find_keys(const std::vector<std::pair<UserId, std::string>>& keys,
+                                             TimePoint since) = 0;
+    virtual void store_keys(const std::vector<KeyRecord>& keys, TimePoint now) = 0;
     virtual std::vector<Booking> list(const BookingQuery& q) = 0;
     // True when any quantum in [from, to) of the hall is owned (for holds).
     virtual bool any_quanta_between(VenueId venue, TimePoint from, TimePoint to) = 0;
@@ -184,13 +212,28 @@ struct IdempotencyKey {
     std::string key;
     std::string request_hash;
 };
+constexpr std::chrono::hours idempotency_key_life{24};
 
 struct BookOutcome {
     Booking booking;
     std::string body;     // the 201 body, stored byte for byte with the key
-    bool replay = false;  // the key was completed meanwhile: the caller replays the stored answer
+    bool replay = false;  // the key was completed already: the caller replays the stored answer
 };
 
+// One request to book, as the transaction takes it.
+struct BookCall {
+    Principal me;
+    BookingRequest req;
+    std::optional<IdempotencyKey> key;
+    TimePoint now;
+};
+
+// Decides a batch of booking requests in one transaction (the caller's), each as if alone and in
+// order: a later call sees the bookings an earlier one made (the same slot is taken, the same
+// member's quotas count it). The reads are one per kind for the whole batch (members, halls,
+// keys) and so are the writes (bookings with their quanta, keys). One answer per call.
+std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<BookCall>& calls, const Quotas& quotas);
+// The same for one request.
 Result<BookOutcome> book(BookingStore& s, const Principal& me, const BookingRequest& req, const Quotas& quotas,
                          TimePoint now, const std::optional<IdempotencyKey>& key);
 

@@ -39,6 +39,9 @@ struct MysqlConfig {
     int write_timeout_s = 10;
     int lock_wait_timeout_s = 5;
     int tx_retries = 3;  // deadlocks and lock-wait timeouts are retried this many times
+    // Booking requests waiting for a connection are decided together, up to this many in one
+    // transaction (one commit, one statement of each kind); 1 decides each alone.
+    int booking_batch = 16;
 };
 
 struct RedisConfig {

@@ -18,8 +18,9 @@ lines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
     INSERT INTO venues (building_id, name, capacity, description, photos, slot_minutes, horizon_days, release_minute,
                         min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, checkin_after_minutes)
     SELECT 1, CONCAT('基准厅', seq), 50, '', '[]', 15, 90, 0, 15, 240, 120, 15, 15 FROM seq_1_to_200;
+    SET @first = LAST_INSERT_ID();
     INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute)
-    SELECT v.id, d.seq, 540, 1260 FROM venues v JOIN seq_1_to_7 d WHERE v.name LIKE '基准厅%';"
+    SELECT @first + h.seq - 1, d.seq, 540, 1260 FROM seq_1_to_200 h JOIN seq_1_to_7 d;"
 HALLS=$("${SQL[@]}" sharedhall -e "SELECT GROUP_CONCAT(id ORDER BY id) FROM venues WHERE name LIKE '基准厅%'")
 HOT=${HALLS##*,}
 SPREAD=${HALLS%,*}

@@ -14,13 +14,13 @@
 namespace sh::mysql {
 
 template <class Port, class Store, class MysqlStore>
-class StoreDb final : public Port {
+class StoreDb : public Port {
 public:
     explicit StoreDb(Database& db) : db_(db) {}
     awaitable<void> transact(std::function<bool(Store&)> work) override;
     awaitable<void> read(std::function<void(Store&)> work) override;
 
-private:
+protected:
     Database& db_;
 };
 
@@ -33,7 +33,25 @@ private:
     Database& db_;
 };
 
-using BookingDb = StoreDb<app::BookingDb, booking::BookingStore, MysqlBookingStore>;
+// Bookings: the common shape, and booking requests decided in batches. A request waits for a
+// connection like any job; the first one a connection takes also takes the booking requests
+// queued behind it (up to mysql.booking_batch) and decides them all in one transaction: one
+// commit, one statement of each kind (booking::book_all). Under load the batches grow by
+// themselves; alone, a request is a batch of one. No request waits for a batch to fill.
+class BookingDb final : public StoreDb<app::BookingDb, booking::BookingStore, MysqlBookingStore> {
+public:
+    explicit BookingDb(Database& db) : StoreDb(db) {}
+    awaitable<booking::Result<booking::BookOutcome>> book(const booking::BookCall& call, booking::Quotas quotas) override;
+
+    struct Pending;  // one request in a batch (booking_db.cpp)
+    // Decides the requests in one transaction on `c` and answers each. A batch that fails as a
+    // whole (other than by a lost connection) is decided again one request at a time, so that one
+    // request's problem is not its neighbours'.
+    void decide(Conn& c, const std::vector<Pending*>& batch);
+
+private:
+    HallRulesCache rules_;
+};
 using VenueDb = StoreDb<app::VenueDb, booking::VenueStore, MysqlVenueStore>;
 using UserDb = StoreDb<app::UserDb, booking::AccountStore, MysqlUserStore>;
 extern template class StoreDb<app::BookingDb, booking::BookingStore, MysqlBookingStore>;

@@ -2,11 +2,16 @@
 
 #include <algorithm>
 #include <memory>
+#include <set>
+#include <sstream>
+#include <tuple>
 
+#include <cppconn/connection.h>
 #include <cppconn/datatype.h>
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
+#include <cppconn/statement.h>
 
 #include "booking/local_time.hpp"
 
@@ -46,76 +51,195 @@ Booking read_booking(sql::ResultSet& rs) {
 
 }  // namespace
 
-std::optional<std::optional<TimePoint>> MysqlBookingStore::lock_user(UserId id) {
-    // FOR UPDATE: every booking of this user serialises here, so the counts below are exact.
-    auto& q = c_.prepare("SELECT DATE_FORMAT(banned_until, '%Y-%m-%d %H:%i:%s') FROM users WHERE id = ? FOR UPDATE");
-    q.setUInt64(1, id);
+std::optional<Venue> HallRulesCache::find(VenueId id, std::uint64_t version) const {
+    std::lock_guard lock(mu_);
+    auto it = halls_.find(id);
+    if (it == halls_.end() || it->second.first != version) return std::nullopt;
+    return it->second.second;
+}
+
+void HallRulesCache::put(VenueId id, std::uint64_t version, const Venue& v) {
+    std::lock_guard lock(mu_);
+    if (halls_.size() >= max_halls) halls_.clear();  // bounded; refilled on the next bookings
+    halls_[id] = {version, v};
+}
+
+namespace {
+
+// A list of n values as "?, ?, ..." with n rounded up to a power of two, so that lists of any
+// length share a handful of statement texts (the statement cache stays small). bind_padded fills
+// the spare places with the last value again, which changes nothing in an IN (...).
+std::size_t padded(std::size_t n) {
+    std::size_t p = 1;
+    while (p < n) p <<= 1;
+    return p;
+}
+std::string marks(std::size_t n) {
+    std::string out;
+    for (std::size_t i = 0; i < padded(n); ++i) out += i ? ", ?" : "?";
+    return out;
+}
+template <class Ids>
+unsigned int bind_padded(sql::PreparedStatement& q, unsigned int first, const Ids& ids) {
+    for (std::size_t i = 0; i < padded(ids.size()); ++i)
+        q.setUInt64(first++, ids[std::min(i, ids.size() - 1)]);
+    return first;
+}
+
+TimePoint read_time(sql::ResultSet& rs, unsigned int column) {
+    return *from_sql_datetime(std::string(rs.getString(column)));
+}
+
+}  // namespace
+
+std::map<UserId, MemberState> MysqlBookingStore::lock_members(const std::vector<UserId>& ids, TimePoint since) {
+    std::map<UserId, MemberState> out;
+    if (ids.empty()) return out;
+    // FOR UPDATE in ascending id order: every booking of these users serialises here, and two
+    // transactions locking several users take them in the same order.
+    auto& lock = c_.prepare("SELECT id, DATE_FORMAT(banned_until, '%Y-%m-%d %H:%i:%s') FROM users WHERE id IN (" +
+                            marks(ids.size()) + ") ORDER BY id FOR UPDATE");
+    bind_padded(lock, 1, ids);
+    {
+        Rs rs(lock.executeQuery());
+        while (rs->next()) {
+            auto& m = out[rs->getUInt64(1)];
+            if (!rs->isNull(2)) m.banned_until = read_time(*rs, 2);
+        }
+    }
+    // Their bookings that own quanta, read after the locks (ix_bookings_user: user_id, starts_at).
+    auto& q = c_.prepare(std::string("SELECT user_id, DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), "
+                                     "DATE_FORMAT(ends_at, '%Y-%m-%d %H:%i:%s'), status FROM bookings "
+                                     "WHERE user_id IN (") + marks(ids.size()) + ") AND starts_at >= ? AND status IN " + owning);
+    auto next = bind_padded(q, 1, ids);
+    q.setString(next, to_sql_datetime(since));
     Rs rs(q.executeQuery());
-    if (!rs->next()) return std::nullopt;
-    if (rs->isNull(1)) return std::optional<TimePoint>{};
-    return std::optional<TimePoint>{from_sql_datetime(std::string(rs->getString(1)))};
+    while (rs->next()) {
+        auto it = out.find(rs->getUInt64(1));
+        if (it == out.end()) continue;
+        it->second.bookings.push_back(BookedSpan{read_time(*rs, 2), read_time(*rs, 3),
+                                                 parse_status(std::string(rs->getString(4))).value_or(BookingStatus::cancelled)});
+    }
+    return out;
+}
+
+std::map<VenueId, HallState> MysqlBookingStore::share_halls(const std::vector<VenueId>& ids, TimePoint from, TimePoint to) {
+    std::map<VenueId, HallState> out;
+    if (ids.empty()) return out;
+    // The halls' rows shared (a closure or rules change takes them exclusively), their rules'
+    // versions and their closures within [from, to), in one statement.
+    auto& q = c_.prepare(
+        "SELECT v.id, v.rules_version, (SELECT GROUP_CONCAT(DATE_FORMAT(c.starts_at, '%Y-%m-%d %H:%i:%s'), '/', "
+        "DATE_FORMAT(c.ends_at, '%Y-%m-%d %H:%i:%s') SEPARATOR ',') FROM closures c "
+        "WHERE c.venue_id = v.id AND c.starts_at < ? AND c.ends_at > ?) FROM venues v WHERE v.id IN (" +
+        marks(ids.size()) + ") LOCK IN SHARE MODE");
+    q.setString(1, to_sql_datetime(to));
+    q.setString(2, to_sql_datetime(from));
+    bind_padded(q, 3, ids);
+    std::vector<std::pair<VenueId, std::uint64_t>> versions;
+    {
+        Rs rs(q.executeQuery());
+        while (rs->next()) {
+            auto id = rs->getUInt64(1);
+            versions.emplace_back(id, rs->getUInt64(2));
+            auto& h = out[id];
+            if (rs->isNull(3)) continue;
+            std::stringstream spans(std::string(rs->getString(3)));
+            for (std::string span; std::getline(spans, span, ',');) {
+                auto slash = span.find('/');
+                auto a = from_sql_datetime(span.substr(0, slash)), b = from_sql_datetime(span.substr(slash + 1));
+                if (a && b) h.closures.push_back({*a, *b});
+            }
+        }
+    }
+    // The rules: from the cache when its version is the row's (usual), else loaded and kept.
+    for (auto [id, version] : versions) {
+        auto cached = rules_ ? rules_->find(id, version) : std::nullopt;
+        if (!cached) {
+            cached = venues_.find_venue(id, Lock::none);
+            if (!cached) {
+                out.erase(id);
+                continue;
+            }
+            if (rules_) rules_->put(id, version, *cached);
+        }
+        out[id].venue = std::move(*cached);
+    }
+    return out;
 }
 
 std::optional<Venue> MysqlBookingStore::find_venue(VenueId id, Lock lock) { return venues_.find_venue(id, lock); }
 
-std::vector<ClosureSpan> MysqlBookingStore::closures_between(VenueId id, TimePoint from, TimePoint to) {
-    return venues_.closures_between(id, from, to);
-}
-
-Usage MysqlBookingStore::usage(UserId user, Date day, TimePoint now) {
-    // One pass over the user's bookings (index on user_id), read after the user's row lock.
-    Date monday = week_start(day);
-    auto& q = c_.prepare(std::string(
-        "SELECT COALESCE(SUM(status IN ('pending','confirmed','checked_in') AND ends_at > ?), 0), "
-        "COALESCE(SUM(status IN ") + owning + " AND starts_at >= ? AND starts_at < ?), 0), "
-        "COALESCE(SUM(CASE WHEN status IN " + owning + " AND starts_at >= ? AND starts_at < ? "
-        "THEN TIMESTAMPDIFF(MINUTE, starts_at, ends_at) END), 0) FROM bookings WHERE user_id = ?");
-    q.setString(1, to_sql_datetime(now));
-    q.setString(2, to_sql_datetime(to_timepoint(day, 0)));
-    q.setString(3, to_sql_datetime(to_timepoint(add_days(day, 1), 0)));
-    q.setString(4, to_sql_datetime(to_timepoint(monday, 0)));
-    q.setString(5, to_sql_datetime(to_timepoint(add_days(monday, 7), 0)));
-    q.setUInt64(6, user);
-    Rs rs(q.executeQuery());
-    rs->next();
-    return Usage{rs->getInt(1), rs->getInt(2), rs->getInt(3)};
-}
-
-BookingId MysqlBookingStore::insert_booking(const Booking& b) {
-    auto& q = c_.prepare(
-        "INSERT INTO bookings (venue_id, user_id, starts_at, ends_at, status, purpose, attendees, org) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    q.setUInt64(1, b.venue_id);
-    q.setUInt64(2, b.user_id);
-    q.setString(3, to_sql_datetime(b.start));
-    q.setString(4, to_sql_datetime(b.end));
-    q.setString(5, std::string(status_name(b.status)));
-    q.setString(6, b.purpose);
-    q.setInt(7, b.attendees);
-    q.setString(8, b.org);
-    q.executeUpdate();
-    return c_.last_insert_id();
-}
-
-bool MysqlBookingStore::insert_quanta(VenueId venue, BookingId booking, const std::vector<TimePoint>& quanta) {
-    // One statement for all the quanta, in ascending order. The primary key (venue_id,
-    // slot_start) refuses a quantum that another booking owns: that is the guard.
-    std::string sql = "INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES ";
-    for (std::size_t i = 0; i < quanta.size(); ++i) sql += i ? ", (?, ?, ?)" : "(?, ?, ?)";
-    auto& q = c_.prepare(sql);
+std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Booking>& bookings) {
+    std::vector<BookingId> ids;
+    if (bookings.empty()) return ids;
+    // The rows, one statement; RETURNING gives their ids in order (no reliance on consecutive
+    // AUTO_INCREMENT values, which Galera's interleaved mode does not give).
+    std::string sql = "INSERT INTO bookings (venue_id, user_id, starts_at, ends_at, status, purpose, attendees, org) VALUES ";
+    for (std::size_t i = 0; i < bookings.size(); ++i) sql += i ? ", (?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?)";
+    auto& q = c_.prepare(sql + " RETURNING id");
     unsigned int p = 1;
-    for (const auto& t : quanta) {
-        q.setUInt64(p++, venue);
-        q.setString(p++, to_sql_datetime(t));
-        q.setUInt64(p++, booking);
+    for (const auto& b : bookings) {
+        q.setUInt64(p++, b.venue_id);
+        q.setUInt64(p++, b.user_id);
+        q.setString(p++, to_sql_datetime(b.start));
+        q.setString(p++, to_sql_datetime(b.end));
+        q.setString(p++, std::string(status_name(b.status)));
+        q.setString(p++, b.purpose);
+        q.setInt(p++, b.attendees);
+        q.setString(p++, b.org);
     }
-    try {
-        q.executeUpdate();
-    } catch (const sql::SQLException& e) {
-        if (e.getErrorCode() == 1062) return false;  // ER_DUP_ENTRY: slot taken
-        throw;
+    {
+        Rs rs(q.executeQuery());
+        while (rs->next()) ids.push_back(rs->getUInt64(1));
     }
-    return true;
+    if (ids.size() != bookings.size()) throw std::runtime_error("INSERT ... RETURNING gave fewer ids than rows");
+
+    // Their quanta, one statement in ascending (hall, start) order, so that two transactions meet
+    // their rows in the same order. The primary key is the guard: IGNORE turns a quantum owned by
+    // another booking into a row not written (instead of failing every booking of the batch), and
+    // the count of rows written tells whether any was refused. Every value is a number or a time
+    // this code formatted, never client input, so the text is built here (one statement text
+    // whatever the number of rows, outside the statement cache).
+    std::vector<std::tuple<VenueId, TimePoint, BookingId>> quanta;
+    for (std::size_t i = 0; i < bookings.size(); ++i)
+        for (auto t = bookings[i].start; t < bookings[i].end; t += std::chrono::minutes(quantum_minutes))
+            quanta.emplace_back(bookings[i].venue_id, t, ids[i]);
+    std::sort(quanta.begin(), quanta.end());
+    std::string rows = "INSERT IGNORE INTO booking_quanta (venue_id, slot_start, booking_id) VALUES ";
+    for (std::size_t i = 0; i < quanta.size(); ++i) {
+        const auto& [venue, t, id] = quanta[i];
+        rows += (i ? ", (" : "(") + std::to_string(venue) + ", '" + to_sql_datetime(t) + "', " + std::to_string(id) + ")";
+    }
+    std::unique_ptr<sql::Statement> st(c_.raw().createStatement());
+    auto written = static_cast<std::size_t>(st->executeUpdate(rows));
+    if (written == quanta.size()) return ids;
+
+    // Some quantum was owned already: the bookings that did not get all theirs are taken out
+    // again (with the quanta they did get), in this same transaction.
+    std::map<BookingId, std::size_t> got;
+    {
+        auto& count = c_.prepare("SELECT booking_id, COUNT(*) FROM booking_quanta WHERE booking_id IN (" + marks(ids.size()) +
+                                 ") GROUP BY booking_id");
+        bind_padded(count, 1, ids);
+        Rs rs(count.executeQuery());
+        while (rs->next()) got[rs->getUInt64(1)] = rs->getUInt64(2);
+    }
+    std::vector<BookingId> lost;
+    for (std::size_t i = 0; i < bookings.size(); ++i) {
+        auto want = static_cast<std::size_t>((bookings[i].end - bookings[i].start) / std::chrono::minutes(quantum_minutes));
+        if (got[ids[i]] != want) {
+            lost.push_back(ids[i]);
+            ids[i] = 0;
+        }
+    }
+    auto& dq = c_.prepare("DELETE FROM booking_quanta WHERE booking_id IN (" + marks(lost.size()) + ")");
+    bind_padded(dq, 1, lost);
+    dq.executeUpdate();
+    auto& db = c_.prepare("DELETE FROM bookings WHERE id IN (" + marks(lost.size()) + ")");
+    bind_padded(db, 1, lost);
+    db.executeUpdate();
+    return ids;
 }
 
 std::optional<Booking> MysqlBookingStore::find_booking(BookingId id, bool for_update) {
@@ -151,53 +275,50 @@ void MysqlBookingStore::release_quanta(BookingId id) {
     q.executeUpdate();
 }
 
-KeyClaim MysqlBookingStore::claim_key(UserId user, const std::string& key, const std::string& hash) {
-    // A short lock wait: a request with the same key still running holds this row uncommitted.
-    c_.execute("SET SESSION innodb_lock_wait_timeout = 1");
-    KeyClaim result = KeyClaim::claimed;
-    try {
-        auto& gone = c_.prepare(
-            "DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ? AND created_at < NOW() - INTERVAL 24 HOUR");
-        gone.setUInt64(1, user);
-        gone.setString(2, key);
-        gone.executeUpdate();
-        auto& q = c_.prepare(
-            "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at) "
-            "VALUES (?, ?, ?, 0, '', NOW())");
-        q.setUInt64(1, user);
-        q.setString(2, key);
-        q.setString(3, hash);
-        q.executeUpdate();
-    } catch (const sql::SQLException& e) {
-        if (e.getErrorCode() == 1062) result = KeyClaim::exists;
-        else if (e.getErrorCode() == 1205) result = KeyClaim::busy;
-        else {
-            c_.execute("SET SESSION innodb_lock_wait_timeout = " + std::to_string(c_.lock_wait_timeout_s()));
-            throw;
-        }
+std::vector<KeyRecord> MysqlBookingStore::find_keys(const std::vector<std::pair<UserId, std::string>>& keys,
+                                                     TimePoint since) {
+    std::vector<KeyRecord> out;
+    if (keys.empty()) return out;
+    // Users and keys as two lists (the primary key's range), the pairs sorted out here.
+    std::vector<UserId> users;
+    std::vector<std::string> names;
+    for (const auto& [u, k] : keys) {
+        users.push_back(u);
+        names.push_back(k);
     }
-    c_.execute("SET SESSION innodb_lock_wait_timeout = " + std::to_string(c_.lock_wait_timeout_s()));
-    return result;
-}
-
-void MysqlBookingStore::complete_key(UserId user, const std::string& key, int status, const std::string& body) {
-    auto& q = c_.prepare("UPDATE idempotency_keys SET response_status = ?, response_body = ? WHERE user_id = ? AND idem_key = ?");
-    q.setInt(1, status);
-    q.setString(2, body);
-    q.setUInt64(3, user);
-    q.setString(4, key);
-    q.executeUpdate();
-}
-
-std::optional<StoredResponse> MysqlBookingStore::find_key(UserId user, const std::string& key) {
-    auto& q = c_.prepare(
-        "SELECT response_status, response_body, request_hash FROM idempotency_keys "
-        "WHERE user_id = ? AND idem_key = ? AND response_status > 0 AND created_at > NOW() - INTERVAL 24 HOUR");
-    q.setUInt64(1, user);
-    q.setString(2, key);
+    auto& q = c_.prepare("SELECT user_id, idem_key, request_hash, response_status, response_body FROM idempotency_keys "
+                         "WHERE user_id IN (" + marks(users.size()) + ") AND idem_key IN (" + marks(names.size()) +
+                         ") AND response_status > 0 AND created_at > ?");
+    auto p = bind_padded(q, 1, users);
+    for (std::size_t i = 0; i < padded(names.size()); ++i) q.setString(p++, names[std::min(i, names.size() - 1)]);
+    q.setString(p, to_sql_datetime(since));
     Rs rs(q.executeQuery());
-    if (!rs->next()) return std::nullopt;
-    return StoredResponse{rs->getInt(1), rs->getString(2), rs->getString(3)};
+    std::set<std::pair<UserId, std::string>> wanted(keys.begin(), keys.end());
+    while (rs->next()) {
+        KeyRecord k{rs->getUInt64(1), rs->getString(2), rs->getString(3), rs->getInt(4), rs->getString(5)};
+        if (wanted.count({k.user, k.key})) out.push_back(std::move(k));
+    }
+    return out;
+}
+
+void MysqlBookingStore::store_keys(const std::vector<KeyRecord>& keys, TimePoint now) {
+    if (keys.empty()) return;
+    // An aged key (older than its 24 h, not found above) is replaced.
+    std::string sql = "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at) VALUES ";
+    for (std::size_t i = 0; i < keys.size(); ++i) sql += i ? ", (?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?)";
+    auto& q = c_.prepare(sql + " ON DUPLICATE KEY UPDATE request_hash = VALUES(request_hash), "
+                               "response_status = VALUES(response_status), response_body = VALUES(response_body), "
+                               "created_at = VALUES(created_at)");
+    unsigned int p = 1;
+    for (const auto& k : keys) {
+        q.setUInt64(p++, k.user);
+        q.setString(p++, k.key);
+        q.setString(p++, k.request_hash);
+        q.setInt(p++, k.status);
+        q.setString(p++, k.body);
+        q.setString(p++, to_sql_datetime(now));
+    }
+    q.executeUpdate();
 }
 
 void MysqlBookingStore::audit(UserId actor, const std::string& action, const std::string& object_type,

@@ -1,32 +1,49 @@
 #pragma once
 // Bookings, their quanta (the guard) and idempotency keys in MySQL.
+#include <cstdint>
+#include <mutex>
+#include <unordered_map>
+
 #include "booking/reservations.hpp"
 #include "server/mysql/venue_store.hpp"
 
 namespace sh::mysql {
 
+// The halls' rules as the booking transaction last loaded them, by the hall row's rules_version,
+// which triggers bump on every change to the hall or its opening hours (migration 10). Read under
+// the shared lock on the hall's row, a matching version means the rules are current.
+class HallRulesCache {
+public:
+    std::optional<booking::Venue> find(booking::VenueId id, std::uint64_t version) const;
+    void put(booking::VenueId id, std::uint64_t version, const booking::Venue& v);
+
+private:
+    static constexpr std::size_t max_halls = 20'000;
+    mutable std::mutex mu_;
+    std::unordered_map<booking::VenueId, std::pair<std::uint64_t, booking::Venue>> halls_;
+};
+
 class MysqlBookingStore final : public booking::BookingStore {
 public:
-    explicit MysqlBookingStore(Conn& c) : c_(c), venues_(c) {}
+    // Without a rules cache, share_halls loads every hall's rules.
+    explicit MysqlBookingStore(Conn& c, HallRulesCache* rules = nullptr) : c_(c), venues_(c), rules_(rules) {}
 
-    std::optional<std::optional<booking::TimePoint>> lock_user(booking::UserId id) override;
+    std::map<booking::UserId, booking::MemberState> lock_members(const std::vector<booking::UserId>& ids,
+                                                                 booking::TimePoint since) override;
+    std::map<booking::VenueId, booking::HallState> share_halls(const std::vector<booking::VenueId>& ids,
+                                                               booking::TimePoint from, booking::TimePoint to) override;
     std::optional<booking::Venue> find_venue(booking::VenueId id, booking::Lock lock) override;
-    std::vector<booking::ClosureSpan> closures_between(booking::VenueId id, booking::TimePoint from,
-                                                       booking::TimePoint to) override;
-    booking::Usage usage(booking::UserId user, booking::Date day, booking::TimePoint now) override;
-    booking::BookingId insert_booking(const booking::Booking& b) override;
-    bool insert_quanta(booking::VenueId venue, booking::BookingId booking,
-                       const std::vector<booking::TimePoint>& quanta) override;
+    std::vector<booking::BookingId> insert_bookings(const std::vector<booking::Booking>& bookings) override;
     std::optional<booking::Booking> find_booking(booking::BookingId id, bool for_update) override;
     void set_status(booking::BookingId id, booking::BookingStatus s, const std::string& reason,
                     booking::UserId by) override;
     void release_quanta(booking::BookingId id) override;
-    booking::KeyClaim claim_key(booking::UserId user, const std::string& key, const std::string& hash) override;
-    void complete_key(booking::UserId user, const std::string& key, int status, const std::string& body) override;
     void audit(booking::UserId actor, const std::string& action, const std::string& object_type,
                std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) override;
 
-    std::optional<booking::StoredResponse> find_key(booking::UserId user, const std::string& key) override;
+    std::vector<booking::KeyRecord> find_keys(const std::vector<std::pair<booking::UserId, std::string>>& keys,
+                                              booking::TimePoint since) override;
+    void store_keys(const std::vector<booking::KeyRecord>& keys, booking::TimePoint now) override;
     std::vector<booking::Booking> list(const booking::BookingQuery& q) override;
     bool any_quanta_between(booking::VenueId venue, booking::TimePoint from, booking::TimePoint to) override;
 
@@ -48,6 +65,7 @@ public:
 private:
     Conn& c_;
     MysqlVenueStore venues_;
+    HallRulesCache* rules_;
 };
 
 }  // namespace sh::mysql

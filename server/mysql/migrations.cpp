@@ -281,6 +281,20 @@ const std::vector<Migration>& migrations() {
              "UPDATE bookings b SET present = (SELECT COUNT(*) FROM attendance a WHERE a.booking_id = b.id)",
              "ALTER TABLE bookings DROP KEY ix_bookings_venue, ADD KEY ix_bookings_venue (venue_id, starts_at, status, ends_at, present)",
          }},
+        {10,
+         "a hall's rules carry a version, bumped by triggers on any change to the hall or its hours, so bookings "
+         "read them from a cache checked under the hall's shared lock",
+         {
+             "ALTER TABLE venues ADD COLUMN rules_version BIGINT UNSIGNED NOT NULL DEFAULT 1",
+             "CREATE TRIGGER tr_venues_version BEFORE UPDATE ON venues FOR EACH ROW "
+             "SET NEW.rules_version = OLD.rules_version + 1",
+             "CREATE TRIGGER tr_hours_added AFTER INSERT ON venue_hours FOR EACH ROW "
+             "UPDATE venues SET rules_version = rules_version + 1 WHERE id = NEW.venue_id",
+             "CREATE TRIGGER tr_hours_changed AFTER UPDATE ON venue_hours FOR EACH ROW "
+             "UPDATE venues SET rules_version = rules_version + 1 WHERE id IN (OLD.venue_id, NEW.venue_id)",
+             "CREATE TRIGGER tr_hours_removed AFTER DELETE ON venue_hours FOR EACH ROW "
+             "UPDATE venues SET rules_version = rules_version + 1 WHERE id = OLD.venue_id",
+         }},
     };
     return all;
 }

@@ -16,13 +16,14 @@ namespace sh::workers {
 
 namespace detail {
 
-template <class Resource, class T, class F, class Handler>
-class AsioJob final : public Job<Resource>,
-                      public std::enable_shared_from_this<AsioJob<Resource, T, F, Handler>> {
+// A job whose caller awaits a T on its own executor. It is answered exactly once: by whoever
+// runs it, by the pool when it stops (shutting_down), or by the timer when no worker took it in
+// time (busy) — the timer and a worker never both win.
+template <class Resource, class T, class Handler>
+class AwaitedJob : public Job<Resource>, public std::enable_shared_from_this<AwaitedJob<Resource, T, Handler>> {
 public:
-    AsioJob(F f, Handler h, asio::any_io_executor ex)
-        : f_(std::move(f)),
-          handler_(std::move(h)),
+    AwaitedJob(Handler h, asio::any_io_executor ex)
+        : handler_(std::move(h)),
           // Keeps the caller's io_context running while the job is out.
           ex_(asio::prefer(ex, asio::execution::outstanding_work.tracked)),
           timer_(ex) {}
@@ -33,29 +34,17 @@ public:
             if (ec) return;  // cancelled: the job finished first
             if (!self->try_cancel()) return;  // a worker has it: it will complete
             pool.count_timeout();
-            self->complete(std::make_exception_ptr(
-                                booking::AppException(booking::Errc::busy)),
-                            std::nullopt);
+            self->complete(std::make_exception_ptr(booking::AppException(booking::Errc::busy)), std::nullopt);
         });
     }
 
-    void execute(Resource& r) noexcept override {
-        try {
-            complete(nullptr, std::optional<T>(f_(r)));
-        } catch (...) {
-            complete(std::current_exception(), std::nullopt);
-        }
-    }
     void abandon() noexcept override {
-        complete(std::make_exception_ptr(booking::AppException(booking::Errc::shutting_down)),
-                 std::nullopt);
+        complete(std::make_exception_ptr(booking::AppException(booking::Errc::shutting_down)), std::nullopt);
     }
 
-private:
-    void complete(std::exception_ptr ep, std::optional<T> value) {
-        // Called exactly once (the timer and a worker never both win). Runs the handler on the
-        // caller's executor, where alone the timer is touched; the job stops counting as
-        // outstanding work at once, even if it sits in the queue until a worker drops it.
+    // Runs the handler on the caller's executor, where alone the timer is touched; the job stops
+    // counting as outstanding work at once, even if it sits in the queue until a worker drops it.
+    void complete(std::exception_ptr ep, std::optional<T> value) noexcept {
         auto ex = std::move(ex_);
         asio::post(ex, [self = this->shared_from_this(), ep, v = std::move(value)]() mutable {
             self->timer_.cancel();
@@ -63,10 +52,27 @@ private:
         });
     }
 
-    F f_;
+private:
     Handler handler_;
     asio::any_io_executor ex_;
     asio::steady_timer timer_;
+};
+
+template <class Resource, class T, class F, class Handler>
+class AsioJob final : public AwaitedJob<Resource, T, Handler> {
+public:
+    AsioJob(F f, Handler h, asio::any_io_executor ex) : AwaitedJob<Resource, T, Handler>(std::move(h), ex), f_(std::move(f)) {}
+
+    void execute(Resource& r) noexcept override {
+        try {
+            this->complete(nullptr, std::optional<T>(f_(r)));
+        } catch (...) {
+            this->complete(std::current_exception(), std::nullopt);
+        }
+    }
+
+private:
+    F f_;
 };
 
 template <class T, class Resource, class F>

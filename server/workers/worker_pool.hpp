@@ -24,6 +24,8 @@ public:
     virtual void execute(Resource& r) noexcept = 0;
     // The pool stopped before the job ran; must not throw.
     virtual void abandon() noexcept = 0;
+    // Jobs with the same non-null key may be run together by one of them (see take_batch).
+    virtual const void* batch_key() const noexcept { return nullptr; }
 
     // queued -> running; false if the job was cancelled meanwhile.
     bool try_start() { return exchange_if(queued, running); }
@@ -69,6 +71,26 @@ public:
             }
         }
         if (job->try_start()) job->abandon();
+    }
+
+    // Called by a running job: takes up to `max` queued jobs with its batch key, started, for it
+    // to run with its own (jobs whose callers stopped waiting are dropped). The taken jobs are
+    // never executed by the pool; the caller completes them.
+    std::vector<JobPtr> take_batch(const Job<Resource>& like, std::size_t max) {
+        std::vector<JobPtr> out;
+        const void* key = like.batch_key();
+        if (!key || max == 0) return out;
+        std::lock_guard lock(mu_);
+        for (auto it = queue_.begin(); it != queue_.end() && out.size() < max;) {
+            if ((*it)->batch_key() != key) {
+                ++it;
+                continue;
+            }
+            JobPtr job = std::move(*it);
+            it = queue_.erase(it);
+            if (job->try_start()) out.push_back(std::move(job));
+        }
+        return out;
     }
 
     void count_timeout() { timeouts_.fetch_add(1, std::memory_order_relaxed); }

@@ -2,6 +2,7 @@
 // In-memory fakes of the storage ports, for unit tests of the rules and the use cases: the
 // booking store with MySQL's guard (one owner per quantum), a BookingDb whose rollback restores
 // the state, and Redis's claims and holds on the service's clock.
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -40,6 +41,7 @@ struct MemoryState {
         std::string hash;
         int status = 0;
         std::string body;
+        booking::TimePoint at{};
     };
     std::map<std::pair<booking::UserId, std::string>, Key> keys;
     std::vector<std::string> audit;
@@ -61,49 +63,55 @@ class MemoryBookingStore final : public booking::BookingStore {
 public:
     explicit MemoryBookingStore(MemoryState& s) : s_(s) {}
 
-    std::optional<std::optional<booking::TimePoint>> lock_user(booking::UserId id) override {
-        auto it = s_.users.find(id);
-        if (it == s_.users.end()) return std::nullopt;
-        return it->second;
+    std::map<booking::UserId, booking::MemberState> lock_members(const std::vector<booking::UserId>& ids,
+                                                                 booking::TimePoint since) override {
+        std::map<booking::UserId, booking::MemberState> out;
+        for (auto id : ids) {
+            auto it = s_.users.find(id);
+            if (it == s_.users.end()) continue;
+            auto& m = out[id];
+            m.banned_until = it->second;
+            for (const auto& [bid, b] : s_.bookings)
+                if (b.user_id == id && booking::owns_quanta(b.status) && b.start >= since)
+                    m.bookings.push_back({b.start, b.end, b.status});
+        }
+        return out;
+    }
+    std::map<booking::VenueId, booking::HallState> share_halls(const std::vector<booking::VenueId>& ids,
+                                                               booking::TimePoint from, booking::TimePoint to) override {
+        std::map<booking::VenueId, booking::HallState> out;
+        for (auto id : ids) {
+            auto it = s_.venues.find(id);
+            if (it == s_.venues.end()) continue;
+            auto& h = out[id];
+            h.venue = it->second;
+            for (const auto& c : s_.closures[id])
+                if (c.from < to && from < c.to) h.closures.push_back(c);
+        }
+        return out;
     }
     std::optional<booking::Venue> find_venue(booking::VenueId id, booking::Lock) override {
         auto it = s_.venues.find(id);
         if (it == s_.venues.end()) return std::nullopt;
         return it->second;
     }
-    std::vector<booking::ClosureSpan> closures_between(booking::VenueId id, booking::TimePoint from,
-                                                       booking::TimePoint to) override {
-        std::vector<booking::ClosureSpan> out;
-        for (const auto& c : s_.closures[id])
-            if (c.from < to && from < c.to) out.push_back(c);
-        return out;
-    }
-    booking::Usage usage(booking::UserId user, booking::Date day, booking::TimePoint now) override {
-        using booking::BookingStatus;
-        booking::Usage u;
-        auto day_start = booking::to_timepoint(day, 0), day_end = booking::to_timepoint(booking::add_days(day, 1), 0);
-        auto monday = booking::week_start(day);
-        auto week_start = booking::to_timepoint(monday, 0), week_end = booking::to_timepoint(booking::add_days(monday, 7), 0);
-        for (const auto& [id, b] : s_.bookings) {
-            if (b.user_id != user || !booking::owns_quanta(b.status)) continue;
-            if (b.status != BookingStatus::completed && b.end > now) ++u.active;
-            if (b.start >= day_start && b.start < day_end) ++u.on_day;
-            if (b.start >= week_start && b.start < week_end)
-                u.minutes_in_week += static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(b.end - b.start).count());
+    std::vector<booking::BookingId> insert_bookings(const std::vector<booking::Booking>& bs) override {
+        std::vector<booking::BookingId> ids;
+        for (const auto& b : bs) {
+            auto start = booking::to_local(b.start), end = booking::to_local(b.end);
+            auto q = booking::quanta_of(start.date, start.minute, end.date == start.date ? end.minute : 1440);
+            bool free = std::none_of(q.begin(), q.end(), [&](auto t) { return s_.quanta.count({b.venue_id, t}); });
+            if (!free) {  // the primary key refuses it
+                ids.push_back(0);
+                continue;
+            }
+            auto copy = b;
+            copy.id = s_.next_id++;
+            s_.bookings[copy.id] = copy;
+            for (const auto& t : q) s_.quanta[{b.venue_id, t}] = copy.id;
+            ids.push_back(copy.id);
         }
-        return u;
-    }
-    booking::BookingId insert_booking(const booking::Booking& b) override {
-        auto copy = b;
-        copy.id = s_.next_id++;
-        s_.bookings[copy.id] = copy;
-        return copy.id;
-    }
-    bool insert_quanta(booking::VenueId venue, booking::BookingId id, const std::vector<booking::TimePoint>& q) override {
-        for (const auto& t : q)
-            if (s_.quanta.count({venue, t})) return false;  // the primary key refuses it
-        for (const auto& t : q) s_.quanta[{venue, t}] = id;
-        return true;
+        return ids;
     }
     std::optional<booking::Booking> find_booking(booking::BookingId id, bool) override {
         auto it = s_.bookings.find(id);
@@ -123,20 +131,18 @@ public:
     void release_quanta(booking::BookingId id) override {
         std::erase_if(s_.quanta, [id](const auto& q) { return q.second == id; });
     }
-    booking::KeyClaim claim_key(booking::UserId user, const std::string& key, const std::string& hash) override {
-        auto it = s_.keys.find({user, key});
-        if (it != s_.keys.end()) return it->second.status ? booking::KeyClaim::exists : booking::KeyClaim::busy;
-        s_.keys[{user, key}] = {hash, 0, ""};
-        return booking::KeyClaim::claimed;
+    std::vector<booking::KeyRecord> find_keys(const std::vector<std::pair<booking::UserId, std::string>>& keys,
+                                              booking::TimePoint since) override {
+        std::vector<booking::KeyRecord> out;
+        for (const auto& k : keys) {
+            auto it = s_.keys.find(k);
+            if (it == s_.keys.end() || it->second.status == 0 || it->second.at <= since) continue;
+            out.push_back({k.first, k.second, it->second.hash, it->second.status, it->second.body});
+        }
+        return out;
     }
-    void complete_key(booking::UserId user, const std::string& key, int status, const std::string& body) override {
-        s_.keys[{user, key}].status = status;
-        s_.keys[{user, key}].body = body;
-    }
-    std::optional<booking::StoredResponse> find_key(booking::UserId user, const std::string& key) override {
-        auto it = s_.keys.find({user, key});
-        if (it == s_.keys.end() || it->second.status == 0) return std::nullopt;
-        return booking::StoredResponse{it->second.status, it->second.body, it->second.hash};
+    void store_keys(const std::vector<booking::KeyRecord>& keys, booking::TimePoint now) override {
+        for (const auto& k : keys) s_.keys[{k.user, k.key}] = {k.request_hash, k.status, k.body, now};
     }
     std::vector<booking::Booking> list(const booking::BookingQuery& q) override {
         std::vector<booking::Booking> out;
@@ -234,6 +240,15 @@ public:
         MemoryBookingStore s(state);
         work(s);
         co_return;
+    }
+    awaitable<booking::Result<booking::BookOutcome>> book(const booking::BookCall& call, booking::Quotas quotas) override {
+        booking::Result<booking::BookOutcome> r = booking::make_error(booking::Errc::internal);
+        co_await transact([&](booking::BookingStore& s) {
+            auto all = booking::book_all(s, {call}, quotas);
+            r = std::move(all.front());
+            return r.ok();
+        });
+        co_return r;
     }
 };
 

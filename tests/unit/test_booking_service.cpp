@@ -75,12 +75,17 @@ TEST_CASE("the loser of a Redis claim is turned away without a MySQL transaction
     CHECK(w.service.counters().redis_rejections == 1);
 }
 
-TEST_CASE("a retry with the same key while the first request runs leaves the first request's claim") {
+TEST_CASE("a retry whose first answer was lost replays it even when someone else's claim now covers the slot") {
     World w;
     IdempotencyKey key{"k-1", "hash-a"};
-    w.db.state.keys[{1, "k-1"}] = {"hash-a", 0, ""};  // the first request's uncommitted key row
-    REQUIRE(w.book(w.alice, 9 * 60, 10 * 60, std::nullopt, key).error().code == Errc::request_in_progress);
-    CHECK(w.claims.claimed(1, w.at(9 * 60), w.clock.now()));  // still the first request's
+    auto first = w.book(w.alice, 9 * 60, 10 * 60, std::nullopt, key);
+    REQUIRE(first.ok());
+    // Another member's attempt holds the Redis claim now (MySQL will refuse it).
+    for (int m = 9 * 60; m < 10 * 60; m += 15) w.claims.claims[{1, w.at(m)}] = {"r:other", w.clock.now() + std::chrono::seconds(10)};
+    auto again = w.book(w.alice, 9 * 60, 10 * 60, std::nullopt, key);
+    REQUIRE(again.ok());
+    CHECK(again.value().body == first.value().body);
+    CHECK(w.db.state.bookings.size() == 1);
 }
 
 TEST_CASE("a completed key replays its first answer byte for byte; another body is a mismatch") {

@@ -127,6 +127,59 @@ TEST_CASE("the details of a booking are counted in characters, not bytes") {
     CHECK(d.error_of(d.alice, r).empty());
 }
 
+TEST_CASE("in one transaction's batch each request is decided as if alone and in order") {
+    District d;
+    auto day = add_days(monday, 1);
+    auto call = [&](const Principal& p, int start, int end, std::optional<IdempotencyKey> key = std::nullopt) {
+        return BookCall{p, d.request(day, start, end), std::move(key), d.now};
+    };
+    SUBCASE("the same slot twice: the first books it, the second is told slot_taken") {
+        auto out = book_all(d.store, {call(d.alice, 9 * 60, 10 * 60), call(d.bob, 9 * 60, 11 * 60)}, d.quotas);
+        REQUIRE(out[0].ok());
+        CHECK(out[0].value().booking.user_id == d.alice.user_id);
+        REQUIRE_FALSE(out[1].ok());
+        CHECK(out[1].error().code == Errc::slot_taken);
+        CHECK(d.state.bookings.size() == 1);
+        CHECK(d.state.quanta.size() == 4);
+    }
+    SUBCASE("a member's earlier request counts against its later one (2 a day)") {
+        auto out = book_all(d.store,
+                            {call(d.alice, 9 * 60, 10 * 60), call(d.alice, 11 * 60, 12 * 60), call(d.alice, 13 * 60, 14 * 60)},
+                            d.quotas);
+        CHECK(out[0].ok());
+        CHECK(out[1].ok());
+        REQUIRE_FALSE(out[2].ok());
+        CHECK(out[2].error().code == Errc::quota_exceeded);
+        CHECK(out[2].error().details["limit"] == "bookings_per_day");
+    }
+    SUBCASE("the same key twice: one booking, both answered with its body byte for byte") {
+        IdempotencyKey key{"k-7", "hash"};
+        auto out = book_all(d.store, {call(d.alice, 9 * 60, 10 * 60, key), call(d.alice, 9 * 60, 10 * 60, key)}, d.quotas);
+        REQUIRE(out[0].ok());
+        REQUIRE(out[1].ok());
+        CHECK(out[1].value().replay);
+        CHECK(out[1].value().body == out[0].value().body);
+        CHECK(d.state.bookings.size() == 1);
+        CHECK(d.state.keys.at({1, "k-7"}).body == out[0].value().body);
+    }
+    SUBCASE("a quantum owned already (the primary key) fails only the request that wanted it") {
+        d.state.quanta[{1, to_timepoint(day, 10 * 60)}] = 99;
+        auto out = book_all(d.store, {call(d.alice, 9 * 60, 11 * 60, IdempotencyKey{"k-8", "h"}), call(d.bob, 12 * 60, 13 * 60)},
+                            d.quotas);
+        REQUIRE_FALSE(out[0].ok());
+        CHECK(out[0].error().code == Errc::slot_taken);
+        CHECK(out[1].ok());
+        CHECK(d.state.bookings.size() == 1);
+        CHECK(d.state.keys.empty());  // a failed request leaves no key: its retry runs again
+    }
+    SUBCASE("refusals by rule do not stop the requests beside them") {
+        d.state.users[2] = d.now + std::chrono::hours(24);  // bob is banned
+        auto out = book_all(d.store, {call(d.bob, 9 * 60, 10 * 60), call(d.alice, 9 * 60, 10 * 60)}, d.quotas);
+        CHECK(out[0].error().code == Errc::banned);
+        CHECK(out[1].ok());  // bob's refused request took nothing
+    }
+}
+
 TEST_CASE("quotas stop a member at each limit and not one booking before") {
     District d;
     SUBCASE("bookings per day: the second passes, the third is refused") {
