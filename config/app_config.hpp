@@ -42,6 +42,7 @@ struct MysqlConfig {
     // Booking requests waiting for a connection are decided together, up to this many in one
     // transaction (one commit, one statement of each kind); 1 decides each alone.
     int booking_batch = 16;
+    int booking_connections = 2;  // the connections that decide bookings, besides pool_size (few: bigger batches)
 };
 
 struct RedisConfig {

@@ -256,7 +256,7 @@ int run_serve(const config::AppConfig& cfg) {
     const auto& n = cfg.notifications;
     app::VenueService venues(venue_db, availability, wechat, clock, n.checkin_page);
     mysql::BookingDb booking_db(db);
-    redis::SlotClaims claims(redis);
+    redis::SlotClaims claims(redis, fast_redis);
     redis::HoldStore holds(redis);
     const auto& b = cfg.booking;
     const booking::PenaltyRules penalties = penalty_rules(cfg.penalties);
@@ -294,6 +294,13 @@ int run_serve(const config::AppConfig& cfg) {
         out += "sh_notices_total{outcome=\"undeliverable\"} " + std::to_string(c.undeliverable.load()) + "\n";
         out += "sh_notices_total{outcome=\"failed\"} " + std::to_string(c.failed.load()) + "\n";
         out += "sh_notices_total{outcome=\"retried\"} " + std::to_string(c.retried.load()) + "\n";
+    });
+    metrics.add_source([&booking_db](std::string& out) {
+        // Booking transactions and the requests they decided: their ratio is the mean batch.
+        out += "# TYPE sh_booking_batches_total counter\nsh_booking_batches_total " +
+               std::to_string(booking_db.batches()) + "\n";
+        out += "# TYPE sh_booking_batched_requests_total counter\nsh_booking_batched_requests_total " +
+               std::to_string(booking_db.batched_requests()) + "\n";
     });
     metrics.add_source([&fast_redis](std::string& out) {
         out += "# TYPE sh_redis_async_errors_total counter\nsh_redis_async_errors_total " +

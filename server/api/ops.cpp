@@ -91,6 +91,7 @@ void register_metric_sources(Services& svc) {
         out += "# TYPE sh_pool_connections gauge\n# TYPE sh_pool_waiting gauge\n"
                "# TYPE sh_pool_acquire_timeouts_total counter\n";
         append_pool(out, "mysql", svc.db.pool().stats());
+        append_pool(out, "mysql_booking", svc.db.booking_pool().stats());
         append_pool(out, "redis", svc.redis.pool().stats());
         out += "# TYPE sh_mysql_tx_commits_total counter\nsh_mysql_tx_commits_total " +
                std::to_string(svc.db.tx_stats().commits.load()) + "\n";

@@ -35,7 +35,7 @@ public:
     }
     void execute(Conn& c) noexcept override {
         auto max = static_cast<std::size_t>(std::max(db_.config().booking_batch, 1));
-        auto others = db_.pool().take_batch(*this, max - 1);  // kept alive until answered
+        auto others = db_.booking_pool().take_batch(*this, max - 1);  // kept alive until answered
         std::vector<BookingDb::Pending*> batch{this};
         for (const auto& j : others) batch.push_back(dynamic_cast<BookingDb::Pending*>(j.get()));
         owner_.decide(c, batch);
@@ -55,8 +55,8 @@ awaitable<Result<BookOutcome>> BookingDb::book(const booking::BookCall& call, bo
     auto init = [&](auto handler) {
         using H = decltype(handler);
         auto job = std::make_shared<BookJob<H>>(*this, db_, call, quotas, std::move(handler), ex);
-        job->start_timer(db_.acquire_timeout(), db_.pool());
-        db_.pool().submit(job);
+        job->start_timer(db_.acquire_timeout(), db_.booking_pool());
+        db_.booking_pool().submit(job);
     };
     std::optional<Result<BookOutcome>> r =
         co_await asio::async_initiate<decltype(asio::use_awaitable),
@@ -65,6 +65,8 @@ awaitable<Result<BookOutcome>> BookingDb::book(const booking::BookCall& call, bo
 }
 
 void BookingDb::decide(Conn& c, const std::vector<Pending*>& batch) {
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    requests_.fetch_add(batch.size(), std::memory_order_relaxed);
     std::vector<booking::BookCall> calls;
     for (auto* p : batch) calls.push_back(p->call);
     std::vector<Result<BookOutcome>> results;

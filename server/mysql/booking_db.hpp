@@ -2,6 +2,7 @@
 // The application's MySQL ports (app::BookingDb, app::VenueDb, app::UserDb): a domain store on a pool
 // connection, awaited from coroutines. Both have one shape: a READ COMMITTED transaction that
 // commits when the work returns true, and plain reads.
+#include <atomic>
 #include <functional>
 
 #include "app/ports.hpp"
@@ -49,8 +50,12 @@ public:
     // request's problem is not its neighbours'.
     void decide(Conn& c, const std::vector<Pending*>& batch);
 
+    std::uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
+    std::uint64_t batched_requests() const { return requests_.load(std::memory_order_relaxed); }
+
 private:
     HallRulesCache rules_;
+    std::atomic<std::uint64_t> batches_{0}, requests_{0};
 };
 using VenueDb = StoreDb<app::VenueDb, booking::VenueStore, MysqlVenueStore>;
 using UserDb = StoreDb<app::UserDb, booking::AccountStore, MysqlUserStore>;

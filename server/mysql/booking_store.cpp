@@ -95,30 +95,26 @@ TimePoint read_time(sql::ResultSet& rs, unsigned int column) {
 std::map<UserId, MemberState> MysqlBookingStore::lock_members(const std::vector<UserId>& ids, TimePoint since) {
     std::map<UserId, MemberState> out;
     if (ids.empty()) return out;
-    // FOR UPDATE in ascending id order: every booking of these users serialises here, and two
-    // transactions locking several users take them in the same order.
-    auto& lock = c_.prepare("SELECT id, DATE_FORMAT(banned_until, '%Y-%m-%d %H:%i:%s') FROM users WHERE id IN (" +
-                            marks(ids.size()) + ") ORDER BY id FOR UPDATE");
-    bind_padded(lock, 1, ids);
-    {
-        Rs rs(lock.executeQuery());
-        while (rs->next()) {
-            auto& m = out[rs->getUInt64(1)];
-            if (!rs->isNull(2)) m.banned_until = read_time(*rs, 2);
-        }
-    }
-    // Their bookings that own quanta, read after the locks (ix_bookings_user: user_id, starts_at).
-    auto& q = c_.prepare(std::string("SELECT user_id, DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), "
-                                     "DATE_FORMAT(ends_at, '%Y-%m-%d %H:%i:%s'), status FROM bookings "
-                                     "WHERE user_id IN (") + marks(ids.size()) + ") AND starts_at >= ? AND status IN " + owning);
-    auto next = bind_padded(q, 1, ids);
-    q.setString(next, to_sql_datetime(since));
+    // One locking read: the users' rows FOR UPDATE, in ascending id order (two transactions
+    // locking several users take them in the same order), with their bookings that own quanta
+    // from `since` on (ix_bookings_user: user_id, starts_at). Every booking of these users
+    // serialises on these locks, so the counts made from them are exact. (The bookings' rows are
+    // locked too: they are the members' own, which only their cancellations and the day's jobs
+    // touch, and those wait for this short transaction.)
+    auto& q = c_.prepare(std::string("SELECT u.id, DATE_FORMAT(u.banned_until, '%Y-%m-%d %H:%i:%s'), "
+                                     "DATE_FORMAT(b.starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(b.ends_at, '%Y-%m-%d %H:%i:%s'), "
+                                     "b.status FROM users u LEFT JOIN bookings b ON b.user_id = u.id AND b.starts_at >= ? "
+                                     "AND b.status IN ") + owning + " WHERE u.id IN (" + marks(ids.size()) +
+                         ") ORDER BY u.id FOR UPDATE");
+    q.setString(1, to_sql_datetime(since));
+    bind_padded(q, 2, ids);
     Rs rs(q.executeQuery());
     while (rs->next()) {
-        auto it = out.find(rs->getUInt64(1));
-        if (it == out.end()) continue;
-        it->second.bookings.push_back(BookedSpan{read_time(*rs, 2), read_time(*rs, 3),
-                                                 parse_status(std::string(rs->getString(4))).value_or(BookingStatus::cancelled)});
+        auto& m = out[rs->getUInt64(1)];
+        if (!rs->isNull(2)) m.banned_until = read_time(*rs, 2);
+        if (!rs->isNull(3))
+            m.bookings.push_back(BookedSpan{read_time(*rs, 3), read_time(*rs, 4),
+                                            parse_status(std::string(rs->getString(5))).value_or(BookingStatus::cancelled)});
     }
     return out;
 }

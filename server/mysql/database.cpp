@@ -37,7 +37,8 @@ bool is_retryable(const sql::SQLException& e) {
     return e.getErrorCode() == 1213 || e.getErrorCode() == 1205;
 }
 
-Conn::Conn(sql::Driver* driver, const config::MysqlConfig& cfg) : driver_(driver), cfg_(cfg) {}
+Conn::Conn(sql::Driver* driver, const config::MysqlConfig& cfg, bool autocommit)
+    : driver_(driver), cfg_(cfg), autocommit_(autocommit) {}
 
 Conn::~Conn() { discard(); }
 
@@ -66,7 +67,7 @@ void Conn::connect() {
         // READ COMMITTED is the session's default, so most transactions start in one round trip
         // (this syntax works on MariaDB and MySQL 8 alike).
         st->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-        conn_->setAutoCommit(true);
+        conn_->setAutoCommit(autocommit_);
         last_used_ = std::chrono::steady_clock::now();
     } catch (const sql::SQLException& e) {
         statements_.clear();
@@ -137,11 +138,14 @@ sql::Connection& Conn::raw() {
 }
 
 Database::Database(sql::Driver* driver, config::MysqlConfig cfg)
-    : cfg_(std::move(cfg)), pool_(cfg_.pool_size, [this, driver] {
-          return std::make_unique<Conn>(driver, cfg_);
-      }) {}
+    : cfg_(std::move(cfg)),
+      pool_(cfg_.pool_size, [this, driver] { return std::make_unique<Conn>(driver, cfg_); }),
+      booking_pool_(cfg_.booking_connections, [this, driver] { return std::make_unique<Conn>(driver, cfg_, false); }) {}
 
-Database::~Database() { pool_.stop(); }
+Database::~Database() {
+    booking_pool_.stop();
+    pool_.stop();
+}
 
 void Database::rethrow_translated(Conn& c, const std::exception& e) {
     if (auto* se = dynamic_cast<const sql::SQLException*>(&e); se && is_connection_lost(*se)) {
@@ -154,6 +158,7 @@ void Database::rethrow_translated(Conn& c, const std::exception& e) {
 void Database::begin(Conn& c, Isolation iso) {
     switch (iso) {
         case Isolation::read_committed:
+            if (!c.autocommit()) return;  // begins with the first statement
             break;  // the session default (set at connect)
         case Isolation::repeatable_read:
             c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");

@@ -32,7 +32,9 @@ bool is_retryable(const sql::SQLException& e);
 // session's time zone, isolation and prepared statements) when it breaks.
 class Conn {
 public:
-    Conn(sql::Driver* driver, const config::MysqlConfig& cfg);
+    // `autocommit` false: a transaction starts with the first statement and ends with COMMIT or
+    // ROLLBACK (no START TRANSACTION round trip) — for connections that only run transactions.
+    Conn(sql::Driver* driver, const config::MysqlConfig& cfg, bool autocommit = true);
     ~Conn();
     Conn(const Conn&) = delete;
     Conn& operator=(const Conn&) = delete;
@@ -52,12 +54,14 @@ public:
     void discard() noexcept;
     bool connected() const { return conn_ != nullptr; }
     int lock_wait_timeout_s() const { return cfg_.lock_wait_timeout_s; }
+    bool autocommit() const { return autocommit_; }
 
 private:
     void connect();
 
     sql::Driver* driver_;
     const config::MysqlConfig& cfg_;
+    bool autocommit_;
     std::unique_ptr<sql::Connection> conn_;
     // Bounded: MariaDB's max_prepared_stmt_count is shared by every connection of every
     // instance, so statement texts must be few (values are bound, never written into SQL) and
@@ -85,6 +89,10 @@ public:
     ~Database();
 
     workers::WorkerPool<Conn>& pool() { return pool_; }
+    // The connections that decide bookings (mysql.booking_connections), apart from the others so
+    // that booking batches grow under load and other work never queues behind them. They run
+    // with autocommit off: a booking transaction starts with its first statement.
+    workers::WorkerPool<Conn>& booking_pool() { return booking_pool_; }
     std::chrono::milliseconds acquire_timeout() const {
         return std::chrono::milliseconds(cfg_.acquire_timeout_ms);
     }
@@ -163,6 +171,7 @@ private:
     config::MysqlConfig cfg_;
     TxStats tx_stats_;
     workers::WorkerPool<Conn> pool_;
+    workers::WorkerPool<Conn> booking_pool_;
 };
 
 // Applies every migration newer than the schema_version table says; returns how many ran.

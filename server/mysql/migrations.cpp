@@ -283,7 +283,7 @@ const std::vector<Migration>& migrations() {
          }},
         {10,
          "a hall's rules carry a version, bumped by triggers on any change to the hall or its hours, so bookings "
-         "read them from a cache checked under the hall's shared lock",
+         "read them from a cache checked under the hall's shared lock; the quotas' read is index-only",
          {
              "ALTER TABLE venues ADD COLUMN rules_version BIGINT UNSIGNED NOT NULL DEFAULT 1",
              "CREATE TRIGGER tr_venues_version BEFORE UPDATE ON venues FOR EACH ROW "
@@ -294,6 +294,8 @@ const std::vector<Migration>& migrations() {
              "UPDATE venues SET rules_version = rules_version + 1 WHERE id IN (OLD.venue_id, NEW.venue_id)",
              "CREATE TRIGGER tr_hours_removed AFTER DELETE ON venue_hours FOR EACH ROW "
              "UPDATE venues SET rules_version = rules_version + 1 WHERE id = OLD.venue_id",
+             // The member's bookings for the quotas, read from the index alone.
+             "ALTER TABLE bookings DROP KEY ix_bookings_user, ADD KEY ix_bookings_user (user_id, starts_at, status, ends_at)",
          }},
     };
     return all;

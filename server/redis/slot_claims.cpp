@@ -158,7 +158,7 @@ awaitable<app::Claim> SlotClaims::claim(booking::VenueId venue, const std::vecto
     std::vector<std::string> args = {token, std::to_string(ms(now)), std::to_string(ttl.count())};
     app::Claim result = app::Claim::unavailable;
     try {
-        auto reply = co_await workers::run(redis_, [&](Conn& c) { return c.eval(claim_all, k, args); });
+        auto reply = co_await fast_.eval(claim_all, k, args);
         if (reply.type == Reply::Type::integer) result = reply.integer == 1 ? app::Claim::claimed : app::Claim::taken;
     } catch (const AppException&) {
         // Redis down or slow: MySQL decides alone.
@@ -171,7 +171,7 @@ awaitable<void> SlotClaims::release(booking::VenueId venue, const std::vector<Ti
     auto k = quantum_keys(redis_, venue, quanta);
     std::vector<std::string> args = {token};
     try {
-        co_await workers::run(redis_, [&](Conn& c) { return c.eval(release_own, k, args); });
+        co_await fast_.eval(release_own, k, args);
     } catch (const AppException&) {
         // The claim's expiry ends it.
     }
@@ -179,10 +179,9 @@ awaitable<void> SlotClaims::release(booking::VenueId venue, const std::vector<Ti
 
 awaitable<void> SlotClaims::clear(booking::VenueId venue, const std::vector<TimePoint>& quanta) {
     auto k = quantum_keys(redis_, venue, quanta);
-    std::vector<std::string_view> argv{"DEL"};
-    for (const auto& key : k) argv.emplace_back(key);
+    k.insert(k.begin(), "DEL");
     try {
-        co_await workers::run(redis_, [&](Conn& c) { return c.command(argv); });
+        co_await fast_.command(k);
     } catch (const AppException&) {
     }
 }

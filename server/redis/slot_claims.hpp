@@ -3,13 +3,15 @@
 // expiry is on the service's clock (booking::Clock), so a claim ends when the service says so;
 // Redis's own PX (the same length) only collects the garbage.
 #include "app/ports.hpp"
+#include "server/redis/async_client.hpp"
 #include "server/redis/redis_client.hpp"
 
 namespace sh::redis {
 
+// On the booking path: its scripts run on the I/O thread (AsyncClient), no hand-off to a pool.
 class SlotClaims final : public app::SlotClaims {
 public:
-    explicit SlotClaims(Client& redis) : redis_(redis) {}
+    SlotClaims(Client& keys, AsyncClient& fast) : redis_(keys), fast_(fast) {}
     awaitable<app::Claim> claim(booking::VenueId venue, const std::vector<booking::TimePoint>& quanta,
                                 const std::string& token, booking::TimePoint now, std::chrono::milliseconds ttl) override;
     awaitable<void> release(booking::VenueId venue, const std::vector<booking::TimePoint>& quanta,
@@ -17,7 +19,8 @@ public:
     awaitable<void> clear(booking::VenueId venue, const std::vector<booking::TimePoint>& quanta) override;
 
 private:
-    Client& redis_;
+    Client& redis_;  // the key prefix
+    AsyncClient& fast_;
 };
 
 class HoldStore final : public app::HoldStore {

@@ -4,7 +4,7 @@
 //   sh_booker closed --ports P --tokens F WALK --concurrency C --duration S [--warmup S] [IDS]
 //   sh_booker open   --ports P --tokens F WALK --rate R --concurrency C --duration S [--warmup S] [IDS]
 // WALK: --venues V1,V2,.. --first-day D [--first-minute M --slot-minutes S --slots-per-day N]: request
-// i books its own slot (load/slots.hpp). IDS: [--idempotency 1] sends an Idempotency-Key per request;
+// i books its own slot (load/slots.hpp), as member (i + K) % members with [--user-offset K]. IDS: [--idempotency 1] sends an Idempotency-Key per request;
 // [--ids-out F] appends the ids of the 201s to F.
 // closed: C connections, each sending its next request when the last is answered.
 // open: a fixed arrival rate R; C connections carry it, and each latency is counted from the
@@ -229,6 +229,7 @@ int main(int argc, char** argv) {
         if (a.count("--slot-minutes")) walk.slot_minutes = std::stoi(a["--slot-minutes"]);
         if (a.count("--slots-per-day")) walk.slots_per_day = std::stoi(a["--slots-per-day"]);
         bool idempotency = a.count("--idempotency") && a["--idempotency"] == "1";
+        std::size_t user_offset = a.count("--user-offset") ? std::stoull(a["--user-offset"]) : 0;
         double rate = mode == "open" ? std::stod(a["--rate"]) : 0.0;
         double warmup = a.count("--warmup") ? std::stod(a["--warmup"]) : 1.0;
         std::string run_id = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
@@ -237,7 +238,7 @@ int main(int argc, char** argv) {
             auto slot = walk.at(i);
             return Request{"/api/v1/bookings",
                            body_for(std::stoull(slot.venue), sh::booking::format_date(slot.date), slot.start, slot.end),
-                           tokens[i % tokens.size()], idempotency ? run_id + "-" + std::to_string(i) : ""};
+                           tokens[(i + user_offset) % tokens.size()], idempotency ? run_id + "-" + std::to_string(i) : ""};
         }, &ids);
         std::size_t sent = report["sent"];
         report["days_used"] = sent ? walk.at(sent - 1).day + 1 : 0;

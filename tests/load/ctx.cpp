@@ -3,7 +3,7 @@
 // transaction (booking::book on a MysqlBookingStore, same statements, locks and rows, the
 // Idempotency-Key included), on `concurrency` threads with a connection each, over the same
 // slot walk as sh_booker. No HTTP, no Redis, no thread hand-off.
-//   sh_ctx --config F --users N WALK --concurrency C --duration S [--warmup S] [--idempotency 1]
+//   sh_ctx --config F --users N WALK --concurrency C --duration S [--warmup S] [--idempotency 1] [--user-offset K]
 // Users: the first N members of the database, by id. Prints one JSON line like sh_booker's.
 #include <algorithm>
 #include <atomic>
@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
     if (a.count("--slots-per-day")) walk.slots_per_day = std::stoi(a["--slots-per-day"]);
     int concurrency = std::stoi(a["--concurrency"]);
     bool idempotency = a.count("--idempotency") && a["--idempotency"] == "1";
+    std::size_t user_offset = a.count("--user-offset") ? std::stoull(a["--user-offset"]) : 0;
     double warmup = a.count("--warmup") ? std::stod(a["--warmup"]) : 1.0, duration = std::stod(a["--duration"]);
 
     sql::Driver* driver = sql::mysql::get_mysql_driver_instance();
@@ -80,7 +81,7 @@ int main(int argc, char** argv) {
     std::vector<std::thread> threads;
     for (int t = 0; t < concurrency; ++t)
         threads.emplace_back([&] {
-            sh::mysql::Conn c(driver, cfg.mysql);
+            sh::mysql::Conn c(driver, cfg.mysql, /*autocommit=*/false);  // as the server's booking connections
             std::vector<double> mine;
             std::map<std::string, int> seen;
             for (;;) {
@@ -89,7 +90,7 @@ int main(int argc, char** argv) {
                 auto i = next.fetch_add(1);
                 auto slot = walk.at(i);
                 sh::booking::Principal me;
-                me.user_id = users[i % users.size()];
+                me.user_id = users[(i + user_offset) % users.size()];
                 sh::booking::BookingRequest req;
                 req.venue_id = std::stoull(slot.venue);
                 req.date = slot.date;
