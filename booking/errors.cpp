@@ -17,8 +17,6 @@ HttpError to_http(Errc e) {
         case Errc::conflicts_with_bookings:
             return {409, "conflicts_with_bookings", "Bookings are in the way."};
         case Errc::slot_taken: return {409, "slot_taken", "This time is already held or booked."};
-        case Errc::request_in_progress:
-            return {409, "request_in_progress", "The same request is still being processed."};
         case Errc::idempotency_mismatch:
             return {422, "idempotency_mismatch", "This Idempotency-Key was used with another request."};
         case Errc::too_many_holds: return {429, "too_many_holds", "You hold too many slots already."};

@@ -23,7 +23,6 @@ enum class Errc {
     conflict,             // 409 generic state conflict
     conflicts_with_bookings,  // 409 a closure has bookings in its way (ids in details)
     slot_taken,           // 409 a quantum of the range is held or booked
-    request_in_progress,  // 409 the same Idempotency-Key is still running
     idempotency_mismatch, // 422 the same Idempotency-Key with another body
     too_many_holds,       // 429
     outside_opening_hours, closed, not_yet_open, beyond_horizon, in_past, misaligned,
