@@ -4,6 +4,9 @@
 // Idempotency-Key included), on `concurrency` threads with a connection each, over the same
 // slot walk as sh_booker. No HTTP, no Redis, no thread hand-off.
 //   sh_ctx --config F --users N WALK --concurrency C --duration S [--warmup S] [--idempotency 1] [--user-offset K]
+//          [--batch B]
+// --batch B decides B requests per transaction (booking::book_all), as the server's booking
+// connections do under load; 1 (the default) is one booking per transaction.
 // Users: the first N members of the database, by id. Prints one JSON line like sh_booker's.
 #include <algorithm>
 #include <atomic>
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
     int concurrency = std::stoi(a["--concurrency"]);
     bool idempotency = a.count("--idempotency") && a["--idempotency"] == "1";
     std::size_t user_offset = a.count("--user-offset") ? std::stoull(a["--user-offset"]) : 0;
+    std::size_t batch = a.count("--batch") ? std::stoull(a["--batch"]) : 1;
     double warmup = a.count("--warmup") ? std::stod(a["--warmup"]) : 1.0, duration = std::stod(a["--duration"]);
 
     sql::Driver* driver = sql::mysql::get_mysql_driver_instance();
@@ -78,6 +82,7 @@ int main(int argc, char** argv) {
     auto measured_from = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(warmup));
     auto end = measured_from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
     std::string run_id = sh::random_hex(6);
+    sh::mysql::HallRulesCache rules;  // as the server's: the halls' rules checked by version
     std::vector<std::thread> threads;
     for (int t = 0; t < concurrency; ++t)
         threads.emplace_back([&] {
@@ -87,35 +92,46 @@ int main(int argc, char** argv) {
             for (;;) {
                 auto t0 = Clock::now();
                 if (t0 >= end) break;
-                auto i = next.fetch_add(1);
-                auto slot = walk.at(i);
-                sh::booking::Principal me;
-                me.user_id = users[(i + user_offset) % users.size()];
-                sh::booking::BookingRequest req;
-                req.venue_id = std::stoull(slot.venue);
-                req.date = slot.date;
-                req.start = slot.start;
-                req.end = slot.end;
-                req.purpose = "基准测试";
-                req.attendees = 5;
-                std::optional<sh::booking::IdempotencyKey> key;
-                if (idempotency) key = sh::booking::IdempotencyKey{run_id + "-" + std::to_string(i), sh::random_hex(16)};
-                std::string outcome;
+                auto first = next.fetch_add(batch);
+                std::vector<sh::booking::BookCall> calls;
+                for (auto i = first; i < first + batch; ++i) {
+                    auto slot = walk.at(i);
+                    sh::booking::BookCall call;
+                    call.me.user_id = users[(i + user_offset) % users.size()];
+                    call.req.venue_id = std::stoull(slot.venue);
+                    call.req.date = slot.date;
+                    call.req.start = slot.start;
+                    call.req.end = slot.end;
+                    call.req.purpose = "基准测试";
+                    call.req.attendees = 5;
+                    if (idempotency)
+                        call.key = sh::booking::IdempotencyKey{run_id + "-" + std::to_string(i), sh::random_hex(16)};
+                    call.now = sh::booking::SystemClock().now();
+                    calls.push_back(std::move(call));
+                }
+                std::vector<std::string> outcome(batch);
                 try {
                     c.ensure_ready();
                     db.transact_if(c, sh::mysql::Isolation::read_committed, [&](sh::mysql::Conn& tx) {
-                        sh::mysql::MysqlBookingStore store(tx);
-                        auto r = sh::booking::book(store, me, req, quotas, sh::booking::SystemClock().now(), key);
-                        outcome = r.ok() ? "booked" : std::string(sh::booking::to_http(r.error().code).code);
-                        return r.ok();
+                        sh::mysql::MysqlBookingStore store(tx, &rules);
+                        auto results = sh::booking::book_all(store, calls, quotas);
+                        bool any = false;
+                        for (std::size_t k = 0; k < batch; ++k) {
+                            outcome[k] = results[k].ok() ? "booked" : std::string(sh::booking::to_http(results[k].error().code).code);
+                            any = any || results[k].ok();
+                        }
+                        return any;
                     });
                 } catch (const std::exception& e) {
-                    outcome = std::string("exception: ") + e.what();
+                    for (auto& o : outcome) o = std::string("exception: ") + e.what();
                     c.discard();
                 }
                 if (t0 >= measured_from) {
-                    mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-                    ++seen[outcome];
+                    double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+                    for (const auto& o : outcome) {
+                        mine.push_back(ms);
+                        ++seen[o];
+                    }
                 }
             }
             std::lock_guard lock(mu);
