@@ -81,6 +81,16 @@ struct Fixture {
         });
         return out;
     }
+    // The district, made on `c` and committed; its hall and first member.
+    std::pair<VenueId, UserId> district(mysql::Conn& c, int members) {
+        c.ensure_ready();
+        VenueId hall = 0;
+        db.transact_if(c, mysql::Isolation::read_committed, [&](mysql::Conn& tx) {
+            hall = make_district(tx, members);
+            return true;
+        });
+        return {hall, static_cast<UserId>(number(c, "SELECT MIN(id) FROM users WHERE openid LIKE 'batch-%'"))};
+    }
     BookCall call(UserId user, VenueId hall, int start, int end) const {
         Principal me;
         me.user_id = user;
@@ -93,14 +103,8 @@ struct Fixture {
 TEST_CASE("batches racing on four connections for overlapping times: no quantum twice, every 201 whole") {
     Fixture f;
     mysql::Conn setup(f.driver, f.cfg, false);
-    setup.ensure_ready();
     const int members = 40;
-    VenueId hall = 0;
-    f.db.transact_if(setup, mysql::Isolation::read_committed, [&](mysql::Conn& c) {
-        hall = make_district(c, members);
-        return true;
-    });
-    auto first_user = static_cast<UserId>(number(setup, "SELECT MIN(id) FROM users WHERE openid LIKE 'batch-%'"));
+    auto [hall, first_user] = f.district(setup, members);
 
     // Four connections, each deciding 25 batches of 4 requests: ranges of 1 to 4 quanta starting
     // within 09:00-10:45, so most requests collide with others in flight.
@@ -149,13 +153,7 @@ TEST_CASE("batches racing on four connections for overlapping times: no quantum 
 TEST_CASE("a batch where the key refuses one booking keeps its neighbours and leaves no trace of the loser") {
     Fixture f;
     mysql::Conn c(f.driver, f.cfg, false);
-    c.ensure_ready();
-    VenueId hall = 0;
-    f.db.transact_if(c, mysql::Isolation::read_committed, [&](mysql::Conn& tx) {
-        hall = make_district(tx, 3);
-        return true;
-    });
-    auto u = static_cast<UserId>(number(c, "SELECT MIN(id) FROM users WHERE openid LIKE 'batch-%'"));
+    auto [hall, u] = f.district(c, 3);
     REQUIRE(f.decide(c, {f.call(u, hall, 10 * 60, 10 * 60 + 15)}).front().ok());
     // 09:30-10:30 meets the 10:00 quantum owned above; 11:00-11:30 is free.
     auto out = f.decide(c, {f.call(u + 1, hall, 9 * 60 + 30, 10 * 60 + 30), f.call(u + 2, hall, 11 * 60, 11 * 60 + 30)});
@@ -170,13 +168,7 @@ TEST_CASE("a batch where the key refuses one booking keeps its neighbours and le
 TEST_CASE("a change to a hall's hours made by any writer reaches the next booking through the rules cache") {
     Fixture f;
     mysql::Conn c(f.driver, f.cfg, false);
-    c.ensure_ready();
-    VenueId hall = 0;
-    f.db.transact_if(c, mysql::Isolation::read_committed, [&](mysql::Conn& tx) {
-        hall = make_district(tx, 2);
-        return true;
-    });
-    auto u = static_cast<UserId>(number(c, "SELECT MIN(id) FROM users WHERE openid LIKE 'batch-%'"));
+    auto [hall, u] = f.district(c, 2);
     mysql::HallRulesCache rules;
     REQUIRE(f.decide(c, {f.call(u, hall, 9 * 60, 10 * 60)}, &rules).front().ok());  // cached now
     // Plain SQL, as an operator might: the triggers bump the hall's rules version.
