@@ -42,6 +42,10 @@ private:
 class BookingDb final : public StoreDb<app::BookingDb, booking::BookingStore, MysqlBookingStore> {
 public:
     explicit BookingDb(Database& db) : StoreDb(db) {}
+    // Its jobs refer to it: the booking connections finish their batches before it goes.
+    ~BookingDb() override { db_.booking_pool().stop(); }
+    BookingDb(const BookingDb&) = delete;
+    BookingDb& operator=(const BookingDb&) = delete;
     awaitable<booking::Result<booking::BookOutcome>> book(const booking::BookCall& call, booking::Quotas quotas) override;
 
     struct Pending;  // one request in a batch (booking_db.cpp)
