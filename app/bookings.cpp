@@ -30,11 +30,6 @@ bool same_range(const Hold& h, const BookingRequest& r) {
     return h.venue_id == r.venue_id && h.date == r.date && h.start == r.start && h.end == r.end;
 }
 
-std::vector<TimePoint> quanta_of_booking(const Booking& b) {
-    auto start = booking::to_local(b.start), end = booking::to_local(b.end);
-    return booking::quanta_of(start.date, start.minute, end.date == start.date ? end.minute : 1440);
-}
-
 }  // namespace
 
 awaitable<Result<std::optional<Answer>>> BookingService::replay(booking::UserId user,
@@ -212,7 +207,7 @@ awaitable<Verdict> BookingService::judge(const Principal& me, const std::string&
 // After a change that freed a booking's quanta: the availability cache and the Redis claims.
 awaitable<void> BookingService::freed(const Booking& b) {
     co_await halls_.changed(b.venue_id);
-    co_await claims_.clear(b.venue_id, quanta_of_booking(b));
+    co_await claims_.clear(b.venue_id, booking::quanta_of(b));
 }
 
 awaitable<Result<HoldAnswer>> BookingService::hold(const Principal& me, const BookingRequest& slot) {

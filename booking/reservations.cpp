@@ -160,6 +160,11 @@ std::vector<TimePoint> quanta_of(Date d, int start, int end) {
     return out;
 }
 
+std::vector<TimePoint> quanta_of(const Booking& b) {
+    auto start = to_local(b.start), end = to_local(b.end);
+    return quanta_of(start.date, start.minute, end.date == start.date ? end.minute : 1440);
+}
+
 std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q) {
     switch (p.role) {
         case Role::district_admin: return std::nullopt;
@@ -213,31 +218,7 @@ TimePoint usage_since(Date day, TimePoint now) {
     return std::min(to_timepoint(week_start(day), 0), now - std::chrono::hours(24));
 }
 
-std::optional<AppError> check_hold(BookingStore& s, const Principal& me, const BookingRequest& req,
-                                   const Quotas& quotas, TimePoint now) {
-    auto members = s.lock_members({me.user_id}, usage_since(req.date, now));
-    auto member = members.find(me.user_id);
-    if (member == members.end()) return make_error(Errc::unauthorized);
-    if (auto e = check_ban(member->second.banned_until, now)) return e;
-    TimePoint start = to_timepoint(req.date, req.start), end = to_timepoint(req.date, req.end);
-    auto halls = s.share_halls({req.venue_id}, start, end);
-    auto hall = halls.find(req.venue_id);
-    if (hall == halls.end()) return make_error(Errc::not_found, "No such hall.");
-    if (auto e = check_request(hall->second.venue, req, now, hall->second.closures)) return e;
-    if (auto e = check_quotas(quotas, usage_of(member->second.bookings, req.date, now), req.end - req.start)) return e;
-    if (s.any_quanta_between(req.venue_id, start, end)) return make_error(Errc::slot_taken);
-    return std::nullopt;
-}
-
 namespace {
-
-template <class T>
-std::vector<T> sorted_unique(std::vector<T> v) {
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
-}
-
 // A call's rules, in the order a user can act on them; nullopt when it may be booked.
 std::optional<AppError> refuse(const BookCall& c, const std::map<UserId, MemberState>& members,
                                const std::map<VenueId, HallState>& halls, const Quotas& quotas) {
@@ -252,6 +233,27 @@ std::optional<AppError> refuse(const BookCall& c, const std::map<UserId, MemberS
 
 }  // namespace
 
+std::optional<AppError> check_hold(BookingStore& s, const Principal& me, const BookingRequest& req,
+                                   const Quotas& quotas, TimePoint now) {
+    auto members = s.lock_members({me.user_id}, usage_since(req.date, now));
+    TimePoint start = to_timepoint(req.date, req.start), end = to_timepoint(req.date, req.end);
+    auto halls = s.share_halls({req.venue_id}, start, end);
+    if (auto e = refuse(BookCall{me, req, std::nullopt, now}, members, halls, quotas)) return e;
+    if (s.any_quanta_between(req.venue_id, start, end)) return make_error(Errc::slot_taken);
+    return std::nullopt;
+}
+
+namespace {
+
+template <class T>
+std::vector<T> sorted_unique(std::vector<T> v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+}
+
+}  // namespace
+
 std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<BookCall>& calls, const Quotas& quotas) {
     std::vector<Result<BookOutcome>> out(calls.size(), make_error(Errc::internal));
     if (calls.empty()) return out;
@@ -261,15 +263,16 @@ std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<Boo
     std::vector<UserId> users;
     std::vector<VenueId> venues;
     std::vector<std::pair<UserId, std::string>> keys;
-    TimePoint since = calls.front().now, from = since, to = since, oldest_now = since;
+    const auto& first = calls.front();
+    TimePoint since = usage_since(first.req.date, first.now), oldest_now = first.now;
+    TimePoint from = to_timepoint(first.req.date, first.req.start), to = to_timepoint(first.req.date, first.req.end);
     for (const auto& c : calls) {
         users.push_back(c.me.user_id);
         venues.push_back(c.req.venue_id);
         if (c.key) keys.emplace_back(c.me.user_id, c.key->key);
         since = std::min(since, usage_since(c.req.date, c.now));
-        TimePoint start = to_timepoint(c.req.date, c.req.start), end = to_timepoint(c.req.date, c.req.end);
-        if (&c == &calls.front() || start < from) from = start;
-        if (&c == &calls.front() || end > to) to = end;
+        from = std::min(from, to_timepoint(c.req.date, c.req.start));
+        to = std::max(to, to_timepoint(c.req.date, c.req.end));
         oldest_now = std::min(oldest_now, c.now);
     }
     auto members = s.lock_members(sorted_unique(users), since);
@@ -287,6 +290,7 @@ std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<Boo
     std::vector<std::size_t> accepted_call;
     std::set<std::pair<VenueId, TimePoint>> taken;
     std::map<std::pair<UserId, std::string>, std::size_t> keyed;  // key -> the call accepted with it
+    std::vector<std::pair<std::size_t, std::size_t>> repeats;      // (call, the earlier call with its key)
     for (std::size_t i = 0; i < calls.size(); ++i) {
         const auto& c = calls[i];
         if (c.key) {
@@ -295,10 +299,12 @@ std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<Boo
                 out[i] = make_error(Errc::idempotency_mismatch);
                 continue;
             }
-            // Completed before: its stored answer. Accepted earlier in this batch: that call's
-            // answer, once written (below).
-            if (k != done.end() || keyed.count({c.me.user_id, c.key->key})) {
-                out[i] = BookOutcome{{}, k != done.end() ? k->second.body : std::string{}, true};
+            if (k != done.end()) {  // completed before: its stored answer
+                out[i] = BookOutcome{{}, k->second.body, true};
+                continue;
+            }
+            if (auto earlier = keyed.find({c.me.user_id, c.key->key}); earlier != keyed.end()) {
+                repeats.emplace_back(i, earlier->second);  // answered with that call, once written
                 continue;
             }
         }
@@ -348,11 +354,10 @@ std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<Boo
         out[accepted_call[j]] = std::move(o);
     }
     // A repeat of a key accepted in this batch answers what that call answers.
-    for (std::size_t i = 0; i < calls.size(); ++i) {
-        if (!calls[i].key || !out[i].ok() || !out[i].value().replay || !out[i].value().body.empty()) continue;
-        const auto& first = out[keyed.at({calls[i].me.user_id, calls[i].key->key})];
-        if (first.ok()) out[i] = BookOutcome{first.value().booking, first.value().body, true};
-        else out[i] = first.error();
+    for (auto [i, earlier] : repeats) {
+        const auto& answer = out[earlier];
+        if (answer.ok()) out[i] = BookOutcome{answer.value().booking, answer.value().body, true};
+        else out[i] = answer.error();
     }
     if (!records.empty()) s.store_keys(records, oldest_now);
     return out;

@@ -37,6 +37,8 @@ struct Booking {
 };
 
 nlohmann::json booking_json(const Booking& b);
+// The 15-minute quanta a booking owns while it owns any (from its start to its end).
+std::vector<TimePoint> quanta_of(const Booking& b);
 
 // Events a member is told about (through the outbox, written in the event's transaction).
 enum class NoticeKind { approved, rejected, cancelled, closure_cancelled, expired, reminder, no_show, banned };

@@ -30,6 +30,11 @@ constexpr const char* booking_columns =
     "bk.present "
     "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = v.building_id ";
 
+// A DATETIME column read as DATE_FORMAT(…, '%Y-%m-%d %H:%i:%s').
+TimePoint read_time(sql::ResultSet& rs, unsigned int column) {
+    return *from_sql_datetime(std::string(rs.getString(column)));
+}
+
 Booking read_booking(sql::ResultSet& rs) {
     Booking b;
     b.id = rs.getUInt64(1);
@@ -37,14 +42,14 @@ Booking read_booking(sql::ResultSet& rs) {
     b.building_id = rs.getUInt64(3);
     b.street_id = rs.getUInt64(4);
     b.user_id = rs.getUInt64(5);
-    b.start = *from_sql_datetime(std::string(rs.getString(6)));
-    b.end = *from_sql_datetime(std::string(rs.getString(7)));
+    b.start = read_time(rs, 6);
+    b.end = read_time(rs, 7);
     b.status = parse_status(std::string(rs.getString(8))).value_or(BookingStatus::cancelled);
     b.purpose = rs.getString(9);
     b.attendees = rs.getInt(10);
     b.org = rs.getString(11);
     b.cancel_reason = rs.getString(12);
-    if (!rs.isNull(13)) b.checked_in_at = from_sql_datetime(std::string(rs.getString(13)));
+    if (!rs.isNull(13)) b.checked_in_at = read_time(rs, 13);
     b.present = rs.getInt(14);
     return b;
 }
@@ -84,10 +89,6 @@ unsigned int bind_padded(sql::PreparedStatement& q, unsigned int first, const Id
     for (std::size_t i = 0; i < padded(ids.size()); ++i)
         q.setUInt64(first++, ids[std::min(i, ids.size() - 1)]);
     return first;
-}
-
-TimePoint read_time(sql::ResultSet& rs, unsigned int column) {
-    return *from_sql_datetime(std::string(rs.getString(column)));
 }
 
 }  // namespace
@@ -198,9 +199,12 @@ std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Book
     // this code formatted, never client input, so the text is built here (one statement text
     // whatever the number of rows, outside the statement cache).
     std::vector<std::tuple<VenueId, TimePoint, BookingId>> quanta;
-    for (std::size_t i = 0; i < bookings.size(); ++i)
-        for (auto t = bookings[i].start; t < bookings[i].end; t += std::chrono::minutes(quantum_minutes))
-            quanta.emplace_back(bookings[i].venue_id, t, ids[i]);
+    std::vector<std::size_t> wanted;  // each booking's number of quanta
+    for (std::size_t i = 0; i < bookings.size(); ++i) {
+        auto own = quanta_of(bookings[i]);
+        wanted.push_back(own.size());
+        for (auto t : own) quanta.emplace_back(bookings[i].venue_id, t, ids[i]);
+    }
     std::sort(quanta.begin(), quanta.end());
     std::string rows = "INSERT IGNORE INTO booking_quanta (venue_id, slot_start, booking_id) VALUES ";
     for (std::size_t i = 0; i < quanta.size(); ++i) {
@@ -223,8 +227,7 @@ std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Book
     }
     std::vector<BookingId> lost;
     for (std::size_t i = 0; i < bookings.size(); ++i) {
-        auto want = static_cast<std::size_t>((bookings[i].end - bookings[i].start) / std::chrono::minutes(quantum_minutes));
-        if (got[ids[i]] != want) {
+        if (got[ids[i]] != wanted[i]) {
             lost.push_back(ids[i]);
             ids[i] = 0;
         }

@@ -222,12 +222,7 @@ int main(int argc, char** argv) {
         });
         std::cout << report.dump() << "\n";
     } else if (mode == "closed" || mode == "open") {
-        sh::load::SlotWalk walk;
-        walk.venues = split(a["--venues"]);
-        walk.first_day = *sh::booking::parse_date(a["--first-day"]);
-        if (a.count("--first-minute")) walk.first_minute = std::stoi(a["--first-minute"]);
-        if (a.count("--slot-minutes")) walk.slot_minutes = std::stoi(a["--slot-minutes"]);
-        if (a.count("--slots-per-day")) walk.slots_per_day = std::stoi(a["--slots-per-day"]);
+        auto walk = sh::load::walk_from(a);
         bool idempotency = a.count("--idempotency") && a["--idempotency"] == "1";
         std::size_t user_offset = a.count("--user-offset") ? std::stoull(a["--user-offset"]) : 0;
         double rate = mode == "open" ? std::stod(a["--rate"]) : 0.0;

@@ -43,13 +43,7 @@ int main(int argc, char** argv) {
     auto cfg = sh::config::load(a["--config"]);
     sh::booking::Quotas quotas{cfg.booking.max_active_per_user, cfg.booking.max_per_user_per_day,
                                cfg.booking.max_minutes_per_user_per_week};
-    sh::load::SlotWalk walk;
-    std::stringstream venues(a["--venues"]);
-    for (std::string v; std::getline(venues, v, ',');) walk.venues.push_back(v);
-    walk.first_day = *sh::booking::parse_date(a["--first-day"]);
-    if (a.count("--first-minute")) walk.first_minute = std::stoi(a["--first-minute"]);
-    if (a.count("--slot-minutes")) walk.slot_minutes = std::stoi(a["--slot-minutes"]);
-    if (a.count("--slots-per-day")) walk.slots_per_day = std::stoi(a["--slots-per-day"]);
+    auto walk = sh::load::walk_from(a);
     int concurrency = std::stoi(a["--concurrency"]);
     bool idempotency = a.count("--idempotency") && a["--idempotency"] == "1";
     std::size_t user_offset = a.count("--user-offset") ? std::stoull(a["--user-offset"]) : 0;

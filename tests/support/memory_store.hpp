@@ -98,8 +98,7 @@ public:
     std::vector<booking::BookingId> insert_bookings(const std::vector<booking::Booking>& bs) override {
         std::vector<booking::BookingId> ids;
         for (const auto& b : bs) {
-            auto start = booking::to_local(b.start), end = booking::to_local(b.end);
-            auto q = booking::quanta_of(start.date, start.minute, end.date == start.date ? end.minute : 1440);
+            auto q = booking::quanta_of(b);
             bool free = std::none_of(q.begin(), q.end(), [&](auto t) { return s_.quanta.count({b.venue_id, t}); });
             if (!free) {  // the primary key refuses it
                 ids.push_back(0);
