@@ -164,6 +164,8 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("connect_timeout_ms", r.connect_timeout_ms, 1, 60'000);
         s.integer("retry_interval_ms", r.retry_interval_ms, 1, 60'000);
         s.str("key_prefix", r.key_prefix);
+        s.strings("sentinels", r.sentinels);
+        s.str("sentinel_master", r.sentinel_master);
         s.integer("availability_ttl_ms", r.availability_ttl_ms, 0, 60'000);  // DESIGN: at most 60 s
         s.finish();
     }
@@ -173,6 +175,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.str("base_url", w.base_url);
         s.str("appid", w.appid);
         s.str("secret", w.secret);
+        s.str("ca_file", w.ca_file);
         s.integer("timeout_ms", w.timeout_ms, 1, 60'000);
         s.finish();
     }
@@ -255,6 +258,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
     override_str(env, "SH_WECHAT_BASE_URL", c.wechat.base_url);
     override_str(env, "SH_WECHAT_APPID", c.wechat.appid);
     override_str(env, "SH_WECHAT_SECRET", c.wechat.secret);
+    override_str(env, "SH_WECHAT_CA_FILE", c.wechat.ca_file);
 
     if (c.http.address.empty()) throw ConfigError("http.address", "must not be empty");
     if (c.mysql.host.empty()) throw ConfigError("mysql.host", "must not be empty");
@@ -264,6 +268,12 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
             throw ConfigError("mysql.database", "only letters, digits and _ are allowed");
     if (c.redis.host.empty()) throw ConfigError("redis.host", "must not be empty");
     validate_url(c.wechat.base_url);
+    for (const auto& a : c.redis.sentinels) {
+        auto colon = a.rfind(':');
+        if (colon == std::string::npos || colon == 0 || a.find_first_not_of("0123456789", colon + 1) != std::string::npos ||
+            colon + 1 == a.size())
+            throw ConfigError("redis.sentinels", "expected \"host:port\", got \"" + a + "\"");
+    }
     return c;
 }
 

@@ -55,12 +55,19 @@ struct RedisConfig {
     int retry_interval_ms = 500;  // while Redis is down, commands fail fast for this long
     std::string key_prefix = "sh:";
     int availability_ttl_ms = 60'000;  // per-hall-per-day cache; 0 turns the cache off
+    // Redis Sentinel ("host:port" each): when set, host and port are ignored and the primary
+    // of sentinel_master is asked of the Sentinels, on connect and whenever it fails.
+    std::vector<std::string> sentinels;
+    std::string sentinel_master = "sharedhall";
 };
 
 struct WechatConfig {
     std::string base_url = "https://api.weixin.qq.com";
     std::string appid;
     std::string secret;
+    // PEM file of the CAs trusted for base_url's certificate; empty: the system's store
+    // (ca-certificates). Tests and the loopback cluster set it to their test CA.
+    std::string ca_file;
     int timeout_ms = 5'000;
 };
 

@@ -26,6 +26,7 @@
 #include "server/mysql/demo_seed.hpp"
 #include "server/mysql/user_store.hpp"
 #include "server/fake_wechat/fake_server.hpp"
+#include "server/fake_wechat/tls_front.hpp"
 #include "server/http/server.hpp"
 #include "server/jobs/jobs.hpp"
 #include "server/mysql/booking_db.hpp"
@@ -59,6 +60,7 @@ void usage() {
                  "  grant-role --openid OPENID --role member|manager|street_admin|district_admin\n"
                  "             [--street-id N] [--building-ids N,N]   (creates the user if needed)\n"
                  "  fake-wechat --port N       run the fake WeChat server (development and tests)\n"
+                 "     [--tls-port M --tls-cert PEM --tls-key PEM]  ... and over HTTPS on M\n"
                  "  version                    print the schema version this build expects\n"
                  "Environment overrides: SH_HTTP_ADDRESS SH_HTTP_PORT SH_MYSQL_HOST SH_MYSQL_PORT\n"
                  "  SH_MYSQL_USER SH_MYSQL_PASSWORD SH_MYSQL_DATABASE SH_REDIS_HOST SH_REDIS_PORT\n"
@@ -200,6 +202,18 @@ int run_fake_wechat(const config::AppConfig& cfg, std::map<std::string, std::str
     http::Metrics metrics;
     http::AccessLog access_log(false);
     asio::io_context ioc(http_cfg.io_threads);
+    // HTTPS beside the plain port, with a certificate of the caller's choice (the test CA's).
+    std::unique_ptr<wechat::TlsFront> tls;
+    if (!opts["--tls-port"].empty()) {
+        try {
+            tls = std::make_unique<wechat::TlsFront>(ioc, opts["--tls-cert"], opts["--tls-key"], http_cfg.port);
+            auto port = tls->start(static_cast<std::uint16_t>(std::stoi(opts["--tls-port"])));
+            log::info("main", "fake WeChat also on https://127.0.0.1:" + std::to_string(port));
+        } catch (const std::exception& e) {
+            std::cerr << "fake-wechat: --tls-port N --tls-cert PEM --tls-key PEM: " << e.what() << "\n";
+            return exit_config;
+        }
+    }
     return serve_router(ioc, http_cfg, router, metrics, access_log);
 }
 

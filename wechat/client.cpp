@@ -5,7 +5,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -128,7 +127,10 @@ struct Client::Impl {
 
 Client::Client(config::WechatConfig cfg) : cfg_(std::move(cfg)), impl_(std::make_unique<Impl>()) {
     impl_->base = parse_base(cfg_.base_url);
-    impl_->tls.set_default_verify_paths();  // the system CA store (ca-certificates)
+    if (cfg_.ca_file.empty())
+        impl_->tls.set_default_verify_paths();  // the system CA store (ca-certificates)
+    else
+        impl_->tls.load_verify_file(cfg_.ca_file);  // throws when unreadable: a startup error
     impl_->tls.set_verify_mode(ssl::verify_peer);
     impl_->tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                            ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
@@ -185,13 +187,28 @@ awaitable<std::optional<RawReply>> Client::exchange(const char* method, const st
             why = "tls: cannot set SNI";
             co_return std::nullopt;
         }
-        stream.set_verify_callback(ssl::host_name_verification(base.host));
+        // OpenSSL's own host check (RFC 6125), so a mismatch is reported as such.
+        X509_VERIFY_PARAM* param = SSL_get0_param(stream.native_handle());
+        boost::system::error_code addr_ec;
+        asio::ip::make_address(base.host, addr_ec);
+        if ((addr_ec ? X509_VERIFY_PARAM_set1_host(param, base.host.c_str(), base.host.size())
+                     : X509_VERIFY_PARAM_set1_ip_asc(param, base.host.c_str())) != 1) {
+            why = "tls: cannot set the host to verify";
+            co_return std::nullopt;
+        }
         beast::get_lowest_layer(stream).expires_at(deadline);
         co_await beast::get_lowest_layer(stream).async_connect(
             endpoints, asio::redirect_error(asio::use_awaitable, ec));
-        if (!ec)
+        if (!ec) {
             co_await stream.async_handshake(ssl::stream_base::client,
                                             asio::redirect_error(asio::use_awaitable, ec));
+            long verify = SSL_get_verify_result(stream.native_handle());
+            if (ec && verify != X509_V_OK) {
+                // Say why the certificate was refused: expired, unknown issuer, wrong host.
+                why = std::string("tls: certificate refused: ") + X509_verify_cert_error_string(verify);
+                co_return std::nullopt;
+            }
+        }
         if (!ec) co_await bhttp::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
         if (!ec)
             co_await bhttp::async_read(stream, buffer, parser,

@@ -2,6 +2,7 @@
 // every errcode we act on, a timeout, a 5xx, and a success without errcode.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -13,6 +14,7 @@
 #include "tests/support/sync.hpp"
 #include "wechat/client.hpp"
 #include "server/fake_wechat/fake_server.hpp"
+#include "server/fake_wechat/tls_front.hpp"
 
 using namespace sh;
 using namespace sh::wechat;
@@ -210,4 +212,78 @@ TEST_CASE("errors never carry the AppSecret") {
     auto r = test::sync_await(f.client->code2session("x"));
     REQUIRE_FALSE(ok(r));
     CHECK(std::get<WxError>(r).errmsg.find("TESTSECRET") == std::string::npos);
+}
+
+// ---- Over TLS: the fake behind a TLS front with certificates made by scripts/tls-certs.sh ----
+
+namespace {
+
+std::string tls_dir() {
+    const char* d = std::getenv("SH_TLS_DIR");
+    return d ? d : SH_TLS_DIR;
+}
+
+// The fake over HTTPS with the certificate `name` (server, wronghost, unknown, expired); the
+// client trusts only the test CA and asks for https://localhost:port.
+struct TlsFixture : Fixture {
+    explicit TlsFixture(const std::string& name)
+        : front(ioc, tls_dir() + "/" + name + ".pem", tls_dir() + "/" + name + ".key", server->port()) {
+        config::WechatConfig wc;
+        wc.base_url = "https://localhost:" + std::to_string(front.start());
+        wc.ca_file = tls_dir() + "/ca.pem";
+        wc.appid = "wxtestappid";
+        wc.secret = "TESTSECRET";
+        wc.timeout_ms = 2000;
+        tls_client = std::make_unique<Client>(wc);
+    }
+    ~TlsFixture() { front.stop(); }
+
+    // Signing in over TLS: the openid, or the error's message.
+    std::pair<std::string, std::string> sign_in(const std::string& code) {
+        auto r = test::sync_await(tls_client->code2session(code));
+        if (ok(r)) return {std::get<LoginSession>(r).openid, ""};
+        CHECK(std::get<WxError>(r).code == WxErrc::transport);
+        return {"", std::get<WxError>(r).errmsg};
+    }
+
+    TlsFront front;
+    std::unique_ptr<Client> tls_client;
+};
+
+}  // namespace
+
+TEST_CASE("over TLS the client sends SNI, checks the chain and the host name, and signs in") {
+    TlsFixture f("server");
+    auto [openid, why] = f.sign_in("alice");
+    CHECK(openid == "openid-alice");
+    CHECK(why.empty());
+    CHECK(f.front.last_server_name() == "localhost");
+}
+
+TEST_CASE("a certificate for another host name is refused: no session, a clear reason") {
+    TlsFixture f("wronghost");
+    auto [openid, why] = f.sign_in("alice");
+    CHECK(openid.empty());
+    CHECK(why.find("hostname mismatch") != std::string::npos);
+}
+
+TEST_CASE("a certificate from an unknown CA is refused") {
+    TlsFixture f("unknown");
+    auto [openid, why] = f.sign_in("alice");
+    CHECK(openid.empty());
+    CHECK(why.find("unable to get local issuer certificate") != std::string::npos);
+}
+
+TEST_CASE("an expired certificate is refused") {
+    TlsFixture f("expired");
+    auto [openid, why] = f.sign_in("alice");
+    CHECK(openid.empty());
+    CHECK(why.find("certificate has expired") != std::string::npos);
+}
+
+TEST_CASE("a CA file that cannot be read is a startup error, not a silent fallback") {
+    config::WechatConfig wc;
+    wc.base_url = "https://localhost:1";
+    wc.ca_file = tls_dir() + "/no-such-ca.pem";
+    CHECK_THROWS(Client{wc});
 }
