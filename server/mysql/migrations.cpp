@@ -1,9 +1,13 @@
 // Versioned schema. Each migration runs once, in order, recorded in schema_version.
 // DDL commits implicitly in MySQL, so every statement is written to be safe to run again
-// (IF NOT EXISTS) should a migration be interrupted halfway. SQL runs on MariaDB 10.11 and MySQL 8.
+// (IF [NOT] EXISTS on tables, columns, keys and triggers: MariaDB's syntax) should a migration be
+// interrupted halfway. SQL runs on MariaDB 10.11, alone or as a Galera cluster.
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <vector>
 
+#include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
@@ -170,7 +174,7 @@ const std::vector<Migration>& migrations() {
         {3,
          "bans and idempotency keys",
          {
-             "ALTER TABLE users ADD COLUMN banned_until DATETIME NULL",
+             "ALTER TABLE users ADD COLUMN IF NOT EXISTS banned_until DATETIME NULL",
              // A POST /bookings replayed by key: written in the booking's own transaction.
              R"(CREATE TABLE IF NOT EXISTS idempotency_keys (
                   user_id BIGINT UNSIGNED NOT NULL,
@@ -191,15 +195,15 @@ const std::vector<Migration>& migrations() {
         {5,
          "search by date reads every hall's day at once: quanta and closures by time",
          {
-             "ALTER TABLE booking_quanta ADD KEY ix_quanta_start (slot_start)",
-             "ALTER TABLE closures ADD KEY ix_closures_time (starts_at, ends_at)",
+             "ALTER TABLE booking_quanta ADD KEY IF NOT EXISTS ix_quanta_start (slot_start)",
+             "ALTER TABLE closures ADD KEY IF NOT EXISTS ix_closures_time (starts_at, ends_at)",
          }},
         {6,
          "the rest of a booking's day: hall codes, check-in, attendance, violations, the outbox",
          {
              // A hall's check-in code: 24 hex characters from the CSPRNG (WeChat's scene allows 32),
              // set on first use; its mini-program code PNG is cached beside it.
-             "ALTER TABLE venues ADD COLUMN checkin_code CHAR(24) NULL, ADD UNIQUE KEY uq_venues_checkin_code (checkin_code)",
+             "ALTER TABLE venues ADD COLUMN IF NOT EXISTS checkin_code CHAR(24) NULL, ADD UNIQUE KEY IF NOT EXISTS uq_venues_checkin_code (checkin_code)",
              R"(CREATE TABLE IF NOT EXISTS venue_qrcodes (
                   venue_id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
                   checkin_code CHAR(24) NOT NULL,
@@ -207,8 +211,8 @@ const std::vector<Migration>& migrations() {
                   created_at DATETIME NOT NULL,
                   CONSTRAINT fk_qrcodes_venue FOREIGN KEY (venue_id) REFERENCES venues (id)
                 ) ENGINE=InnoDB)",
-             "ALTER TABLE bookings ADD COLUMN checked_in_at DATETIME NULL, ADD COLUMN reminded_at DATETIME NULL, "
-             "ADD COLUMN content_review TINYINT(1) NOT NULL DEFAULT 0",
+             "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS checked_in_at DATETIME NULL, ADD COLUMN IF NOT EXISTS reminded_at DATETIME NULL, "
+             "ADD COLUMN IF NOT EXISTS content_review TINYINT(1) NOT NULL DEFAULT 0",
              // Who was there: one row per person who scanned the hall's code during the booking.
              R"(CREATE TABLE IF NOT EXISTS attendance (
                   booking_id BIGINT UNSIGNED NOT NULL,
@@ -277,7 +281,7 @@ const std::vector<Migration>& migrations() {
         {9,
          "who was there, counted on the booking (kept with each scan) and in the statistics' index",
          {
-             "ALTER TABLE bookings ADD COLUMN present INT NOT NULL DEFAULT 0",
+             "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS present INT NOT NULL DEFAULT 0",
              "UPDATE bookings b SET present = (SELECT COUNT(*) FROM attendance a WHERE a.booking_id = b.id)",
              "ALTER TABLE bookings DROP KEY ix_bookings_venue, ADD KEY ix_bookings_venue (venue_id, starts_at, status, ends_at, present)",
          }},
@@ -285,14 +289,14 @@ const std::vector<Migration>& migrations() {
          "a hall's rules carry a version, bumped by triggers on any change to the hall or its hours, so bookings "
          "read them from a cache checked under the hall's shared lock; the quotas' read is index-only",
          {
-             "ALTER TABLE venues ADD COLUMN rules_version BIGINT UNSIGNED NOT NULL DEFAULT 1",
-             "CREATE TRIGGER tr_venues_version BEFORE UPDATE ON venues FOR EACH ROW "
+             "ALTER TABLE venues ADD COLUMN IF NOT EXISTS rules_version BIGINT UNSIGNED NOT NULL DEFAULT 1",
+             "CREATE TRIGGER IF NOT EXISTS tr_venues_version BEFORE UPDATE ON venues FOR EACH ROW "
              "SET NEW.rules_version = OLD.rules_version + 1",
-             "CREATE TRIGGER tr_hours_added AFTER INSERT ON venue_hours FOR EACH ROW "
+             "CREATE TRIGGER IF NOT EXISTS tr_hours_added AFTER INSERT ON venue_hours FOR EACH ROW "
              "UPDATE venues SET rules_version = rules_version + 1 WHERE id = NEW.venue_id",
-             "CREATE TRIGGER tr_hours_changed AFTER UPDATE ON venue_hours FOR EACH ROW "
+             "CREATE TRIGGER IF NOT EXISTS tr_hours_changed AFTER UPDATE ON venue_hours FOR EACH ROW "
              "UPDATE venues SET rules_version = rules_version + 1 WHERE id IN (OLD.venue_id, NEW.venue_id)",
-             "CREATE TRIGGER tr_hours_removed AFTER DELETE ON venue_hours FOR EACH ROW "
+             "CREATE TRIGGER IF NOT EXISTS tr_hours_removed AFTER DELETE ON venue_hours FOR EACH ROW "
              "UPDATE venues SET rules_version = rules_version + 1 WHERE id = OLD.venue_id",
              // The member's bookings for the quotas, read from the index alone.
              "ALTER TABLE bookings DROP KEY ix_bookings_user, ADD KEY ix_bookings_user (user_id, starts_at, status, ends_at)",
@@ -318,32 +322,83 @@ int schema_version(Conn& c) {
     return rs->getInt(1);
 }
 
-int migrate(Conn& c) {
-    // One migrator at a time across every process sharing this database.
-    {
-        auto& lock = c.prepare("SELECT GET_LOCK('sharedhall_migrate', 60)");
-        std::unique_ptr<sql::ResultSet> rs(lock.executeQuery());
-        if (!rs->next() || rs->getInt(1) != 1)
-            throw std::runtime_error("could not take the migration lock within 60 s");
-    }
-    int applied = 0;
-    try {
-        int current = schema_version(c);
-        for (const auto& m : migrations()) {
-            if (m.version <= current) continue;
-            for (const char* stmt : m.statements) c.execute(stmt);
-            auto& ins = c.prepare("INSERT INTO schema_version (version, name) VALUES (?, ?)");
-            ins.setInt(1, m.version);
-            ins.setString(2, m.name);
-            ins.executeUpdate();
-            log::info("migrate", "applied " + std::to_string(m.version) + " " + m.name);
-            ++applied;
+namespace {
+
+// One migrator at a time across every process sharing this database. GET_LOCK where the server
+// has it; a Galera node refuses GET_LOCK (error 1235: locks are not replicated), so there the
+// lock is a row that certification sees. A row left by a crashed migrator expires after 10 min.
+class MigrationLock {
+public:
+    explicit MigrationLock(Conn& c) : c_(c) {
+        try {
+            auto& lock = c_.prepare("SELECT GET_LOCK('sharedhall_migrate', 60)");
+            std::unique_ptr<sql::ResultSet> rs(lock.executeQuery());
+            if (!rs->next() || rs->getInt(1) != 1)
+                throw std::runtime_error("could not take the migration lock within 60 s");
+            return;
+        } catch (const sql::SQLException& e) {
+            if (e.getErrorCode() != 1235) throw;
         }
-    } catch (...) {
-        c.execute("DO RELEASE_LOCK('sharedhall_migrate')");
-        throw;
+        row_ = true;
+        c_.execute(
+            "CREATE TABLE IF NOT EXISTS schema_lock (id TINYINT NOT NULL PRIMARY KEY,"
+            " holder VARCHAR(64) NOT NULL, taken_at DATETIME NOT NULL) ENGINE=InnoDB");
+        {
+            std::unique_ptr<sql::ResultSet> rs(c_.prepare("SELECT UUID()").executeQuery());
+            rs->next();
+            holder_ = rs->getString(1);
+        }
+        for (int i = 0; i < 300; ++i) {
+            try {
+                c_.execute("DELETE FROM schema_lock WHERE taken_at < NOW() - INTERVAL 10 MINUTE");
+                auto& take = c_.prepare("INSERT IGNORE INTO schema_lock VALUES (1, ?, NOW())");
+                take.setString(1, holder_);
+                if (take.executeUpdate() == 1) return;
+            } catch (const sql::SQLException& e) {
+                if (!is_retryable(e)) throw;  // a certification conflict: another took it
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        throw std::runtime_error("could not take the migration lock within 60 s");
     }
-    c.execute("DO RELEASE_LOCK('sharedhall_migrate')");
+    ~MigrationLock() {
+        try {
+            if (!row_) {
+                c_.execute("DO RELEASE_LOCK('sharedhall_migrate')");
+                return;
+            }
+            auto& drop = c_.prepare("DELETE FROM schema_lock WHERE id = 1 AND holder = ?");
+            drop.setString(1, holder_);
+            drop.executeUpdate();
+        } catch (...) {
+            // The connection is gone: GET_LOCK died with it; the row expires.
+        }
+    }
+    MigrationLock(const MigrationLock&) = delete;
+    MigrationLock& operator=(const MigrationLock&) = delete;
+
+private:
+    Conn& c_;
+    bool row_ = false;
+    std::string holder_;
+};
+
+}  // namespace
+
+int migrate(Conn& c) {
+    MigrationLock lock(c);
+    int applied = 0;
+    int current = schema_version(c);
+    for (const auto& m : migrations()) {
+        if (m.version <= current) continue;
+        for (const char* stmt : m.statements) c.execute(stmt);
+        auto& ins = c.prepare("INSERT INTO schema_version (version, name) VALUES (?, ?)");
+        ins.setInt(1, m.version);
+        ins.setString(2, m.name);
+        ins.executeUpdate();
+        log::info("migrate", "applied " + std::to_string(m.version) + " " + m.name);
+        ++applied;
+    }
     return applied;
 }
 

@@ -46,9 +46,10 @@ struct Op final : OpBase {
 
 struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
     Impl(asio::io_context& ioc, const config::RedisConfig& c)
-        : cfg(c), strand(asio::make_strand(ioc)), retry(strand) {}
+        : cfg(c), primary(cfg), strand(asio::make_strand(ioc)), retry(strand) {}
 
     config::RedisConfig cfg;
+    PrimaryLocator primary;
     asio::any_io_executor strand;
     asio::steady_timer retry;
     redisAsyncContext* ac = nullptr;
@@ -116,6 +117,7 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
         ++generation;
         errors.fetch_add(1, std::memory_order_relaxed);
         if (stopping) return;
+        primary.report_failure();
         log::warn("redis", std::string("async client: ") + why);
         schedule_reconnect();
     }
@@ -127,7 +129,13 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void connect() {
-        redisAsyncContext* c = redisAsyncConnect(cfg.host.c_str(), cfg.port);
+        auto where = primary.current();
+        if (!where) {
+            primary.report_failure();
+            schedule_reconnect();
+            return;
+        }
+        redisAsyncContext* c = redisAsyncConnect(where->host.c_str(), where->port);
         if (!c || c->err) {
             if (c) redisAsyncFree(c);
             errors.fetch_add(1, std::memory_order_relaxed);
@@ -153,10 +161,17 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
         }
     }
 
-    static void on_reply(redisAsyncContext*, void* reply, void* privdata) {
+    static void on_reply(redisAsyncContext* c, void* reply, void* privdata) {
         std::unique_ptr<std::shared_ptr<OpBase>> holder(static_cast<std::shared_ptr<OpBase>*>(privdata));
         auto& op = *holder;
         op->timer.cancel();
+        if (reply && is_readonly(static_cast<redisReply*>(reply))) {
+            // The server became a replica (failover): drop this connection, find the primary.
+            auto& s = *static_cast<Impl*>(c->data);
+            s.primary.report_failure();
+            if (s.ac == c) redisAsyncDisconnect(c);
+            reply = nullptr;
+        }
         if (op->done) return;  // its caller gave up: a late reply touches nothing
         op->done = true;
         if (!reply) {

@@ -40,6 +40,10 @@ std::int64_t now_ns() {
 
 }  // namespace
 
+bool is_readonly(const redisReply* r) {
+    return r->type == REDIS_REPLY_ERROR && std::string_view(r->str, r->len).rfind("READONLY", 0) == 0;
+}
+
 Reply to_reply(const redisReply* r) {
     Reply out;
     switch (r->type) {
@@ -83,16 +87,20 @@ void Conn::discard() noexcept {
     }
 }
 
+void Conn::fail_connect(const std::string& why) {
+    discard();
+    client_.mark_down();
+    client_.count_error();
+    client_.primary().report_failure();
+    log::warn("redis", "connect failed: " + why);
+    throw AppException(Errc::redis_unavailable);
+}
+
 void Conn::connect() {
-    ctx_ = redisConnectWithTimeout(cfg_.host.c_str(), cfg_.port, to_timeval(cfg_.connect_timeout_ms));
-    if (!ctx_ || ctx_->err) {
-        std::string why = ctx_ ? ctx_->errstr : "out of memory";
-        discard();
-        client_.mark_down();
-        client_.count_error();
-        log::warn("redis", "connect failed: " + why);
-        throw AppException(Errc::redis_unavailable);
-    }
+    auto primary = client_.primary().current();
+    if (!primary) fail_connect("no Sentinel names a primary");
+    ctx_ = redisConnectWithTimeout(primary->host.c_str(), primary->port, to_timeval(cfg_.connect_timeout_ms));
+    if (!ctx_ || ctx_->err) fail_connect(ctx_ ? ctx_->errstr : "out of memory");
     // Every read and write on this socket gives up after the command timeout.
     redisSetTimeout(ctx_, to_timeval(cfg_.command_timeout_ms));
     redisEnableKeepAlive(ctx_);
@@ -104,6 +112,13 @@ void Conn::connect() {
             log::error("redis", "AUTH refused");
             throw AppException(Errc::redis_unavailable);
         }
+    }
+    if (client_.primary().uses_sentinels()) {
+        // A Sentinel's answer can be a moment old: write only to a server that says it is the
+        // primary (a restarted old primary says so only until Sentinel turns it into a replica).
+        Reply role = command({"ROLE"});
+        if (role.type != Reply::Type::array || role.elements.empty() || role.elements[0].str != "master")
+            fail_connect("the server named by Sentinel is not the primary");
     }
     client_.mark_up();
 }
@@ -142,6 +157,13 @@ Reply Conn::command(const std::vector<std::string_view>& args) {
         throw AppException(Errc::redis_unavailable);
     }
     std::unique_ptr<redisReply, decltype(&freeReplyObject)> holder(raw, freeReplyObject);
+    if (is_readonly(raw)) {
+        // A replica now (failover): this connection is useless, the primary is elsewhere.
+        discard();
+        client_.count_error();
+        client_.primary().report_failure();
+        throw AppException(Errc::redis_unavailable);
+    }
     return to_reply(raw);
 }
 
@@ -161,7 +183,7 @@ Reply Conn::eval(const Script& script, const std::vector<std::string>& keys,
 }
 
 Client::Client(config::RedisConfig cfg)
-    : cfg_(std::move(cfg)), pool_(cfg_.pool_size, [this] {
+    : cfg_(std::move(cfg)), primary_(cfg_), pool_(cfg_.pool_size, [this] {
           return std::make_unique<Conn>(*this, cfg_);
       }) {}
 

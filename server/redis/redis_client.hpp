@@ -16,6 +16,7 @@
 
 #include "booking/errors.hpp"
 #include "config/app_config.hpp"
+#include "server/redis/sentinel.hpp"
 #include "server/workers/worker_pool.hpp"
 
 struct redisContext;
@@ -65,6 +66,7 @@ public:
 
 private:
     void connect();
+    [[noreturn]] void fail_connect(const std::string& why);
     bool looks_alive() const;
 
     Client& client_;
@@ -82,6 +84,7 @@ public:
         return std::chrono::milliseconds(cfg_.command_timeout_ms);
     }
     const config::RedisConfig& config() const { return cfg_; }
+    PrimaryLocator& primary() { return primary_; }
     std::string key(std::string_view suffix) const { return cfg_.key_prefix + std::string(suffix); }
 
     // Wraps a job: fails fast while Redis is known to be down, connects when needed.
@@ -107,6 +110,7 @@ private:
     config::RedisConfig cfg_;
     std::atomic<std::int64_t> down_until_ns_{0};
     std::atomic<std::uint64_t> errors_{0};
+    PrimaryLocator primary_;
     workers::WorkerPool<Conn> pool_;
 };
 

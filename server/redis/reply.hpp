@@ -7,5 +7,7 @@ struct redisReply;
 namespace sh::redis {
 
 Reply to_reply(const redisReply* r);
+// A write refused by a replica ("READONLY ..."): the primary has moved.
+bool is_readonly(const redisReply* r);
 
 }  // namespace sh::redis
