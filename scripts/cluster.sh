@@ -15,9 +15,12 @@
 #   scripts/cluster.sh status           one line per process
 #   scripts/cluster.sh kill NAME        kill -9 one process: galera1..3, redis1|redis2 (by port),
 #                                       app1..3, sentinel1..3, nginx, haproxy
+#   scripts/cluster.sh start-node N     start Galera node N alone (it joins the running cluster)
 #   scripts/cluster.sh writer           the Galera node haproxy sends writes to
 #   scripts/cluster.sh redis-primary    the Redis primary the Sentinels name (host:port)
 #   scripts/cluster.sh sql [NODE] ...   mariadb client on a node (default: the writer via haproxy)
+#   scripts/cluster.sh backup take      a hot backup of one Galera node (mariadb-backup), prepared
+#   scripts/cluster.sh backup restore   that backup in a fresh stand-alone MariaDB on :14399
 #   scripts/cluster.sh destroy          stop, then delete .run/cluster
 #
 # Environment: SH_CLUSTER_DIR (.run/cluster), SH_BINARY (build/server/sharedhall).
@@ -72,23 +75,58 @@ start_node() {  # start_node N [--wsrep-new-cluster]
             --skip-test-db >"$d/install.log" 2>&1 || { cat "$d/install.log" >&2; return 1; }
     fi
     mkdir -p "$d/data"
+    # Its own option file, so that nothing in /etc/mysql applies (Debian's sends SST logs to a
+    # syslog that may not exist). Options live in the file, not on the command line: the SST
+    # scripts hand the command line to mariadb-backup, which knows few server options.
     # Galera's requirements: row-based replication, interleaved auto-increment locks, InnoDB.
     # Durability comes from synchronous replication to the other nodes at commit; each node
     # still writes its redo log at every commit and flushes it once a second.
-    mariadbd --user=root --datadir="$d/data" --socket="$(node_sock "$n")" --port="${GALERA_SQL[$i]}" \
-        --bind-address=127.0.0.1 --pid-file="$d/mysqld.pid" --log-error="$d/error.log" \
-        --skip-name-resolve --innodb-buffer-pool-size=128M --max-connections=300 \
-        --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-        --binlog-format=ROW --default-storage-engine=InnoDB --innodb-autoinc-lock-mode=2 \
-        --innodb-flush-log-at-trx-commit=2 --log-bin-trust-function-creators=1 \
-        --wsrep-on=ON --wsrep-provider=/usr/lib/galera/libgalera_smm.so \
-        --wsrep-cluster-name=sharedhall --wsrep-node-name="galera$n" \
-        --wsrep-cluster-address="gcomm://$(gcomm_list)" \
-        --wsrep-node-address="127.0.0.1:${GALERA_GCOMM[$i]}" \
-        --wsrep-node-incoming-address="127.0.0.1:${GALERA_SQL[$i]}" \
-        --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:${GALERA_GCOMM[$i]};ist.recv_addr=127.0.0.1:${GALERA_IST[$i]};gcache.size=128M;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S" \
-        --wsrep-sst-method=mariabackup --wsrep-sst-auth=backup:backup --wsrep-sst-receive-address="127.0.0.1:${GALERA_SST[$i]}" \
-        --wsrep-slave-threads=2 "$@" >/dev/null 2>&1 &
+    cat >"$d/my.cnf" <<CNF
+[mysqld]
+user = root
+datadir = $d/data
+socket = $(node_sock "$n")
+port = ${GALERA_SQL[$i]}
+bind-address = 127.0.0.1
+pid-file = $d/mysqld.pid
+log-error = $d/error.log
+skip-name-resolve
+innodb-buffer-pool-size = 128M
+max-connections = 300
+character-set-server = utf8mb4
+collation-server = utf8mb4_unicode_ci
+binlog-format = ROW
+default-storage-engine = InnoDB
+innodb-autoinc-lock-mode = 2
+innodb-flush-log-at-trx-commit = 2
+log-bin-trust-function-creators = 1
+wsrep-on = ON
+wsrep-provider = /usr/lib/galera/libgalera_smm.so
+wsrep-cluster-name = sharedhall
+wsrep-node-name = galera$n
+wsrep-cluster-address = gcomm://$(gcomm_list)
+wsrep-node-address = 127.0.0.1:${GALERA_GCOMM[$i]}
+wsrep-node-incoming-address = 127.0.0.1:${GALERA_SQL[$i]}
+wsrep-provider-options = "gmcast.listen_addr=tcp://127.0.0.1:${GALERA_GCOMM[$i]};ist.recv_addr=127.0.0.1:${GALERA_IST[$i]};gcache.size=128M;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S"
+wsrep-sst-method = mariabackup
+wsrep-sst-auth = backup:backup
+wsrep-sst-receive-address = 127.0.0.1:${GALERA_SST[$i]}
+wsrep-slave-threads = 2
+[sst]
+sst-syslog = -1
+CNF
+    local args=(--defaults-file="$d/my.cnf")
+    # After a crash the node's state file has no position (seqno -1): find it in InnoDB first
+    # (what galera_recovery does for systemd), so that the node rejoins by IST, not SST.
+    if grep -q "^seqno: *-1" "$d/data/grastate.dat" 2>/dev/null; then
+        mariadbd "${args[@]}" --wsrep-recover --log-error="$d/recover.log" >/dev/null 2>&1 || true
+        local pos; pos="$(grep -o "Recovered position: .*" "$d/recover.log" | tail -1 | awk '{print $3}')"
+        if [ -n "$pos" ] && [[ "$pos" != 00000000-0000-0000-0000-000000000000:* ]]; then
+            log "galera$n recovered its position $pos"
+            set -- "$@" --wsrep-start-position="$pos"
+        fi
+    fi
+    mariadbd "${args[@]}" "$@" >/dev/null 2>&1 &
     wait_for 120 "galera$n" node_ready "$n" || { tail -30 "$d/error.log" >&2; return 1; }
     log "galera$n ready on 127.0.0.1:${GALERA_SQL[$i]}"
 }
@@ -267,7 +305,7 @@ app_config() {  # app_config N
     cat <<JSON
 {
   "http": { "address": "127.0.0.1", "port": ${APP_PORTS[$i]}, "io_threads": 1,
-            "trusted_proxies": ["$PROXY_ADDRESS"], "access_log": false },
+            "trusted_proxies": ["$PROXY_ADDRESS"], "access_log": true },
   "mysql": { "host": "127.0.0.1", "port": $HAPROXY_WRITER, "user": "$DB_USER", "password": "$DB_PASSWORD",
              "database": "$DB_NAME", "pool_size": 6, "booking_connections": 2,
              "connect_timeout_s": 2, "read_timeout_s": 5, "write_timeout_s": 5, "acquire_timeout_ms": 1000 },
@@ -372,6 +410,49 @@ CFG
     log "nginx on https://localhost:$NGINX_PORT (CA: $DIR/tls/ca.pem)"
 }
 
+# ---------------------------------------------------------------- backups
+# `backup take`: a hot physical backup of one Galera node (not the writer, when another is up)
+# with mariadb-backup, prepared (consistent at its end) in $DIR/backup/base.
+# `backup restore`: that backup copied into a fresh, stand-alone MariaDB on :$RESTORE_PORT
+# (wsrep off) under $DIR/restored — what a restore onto a new machine does.
+RESTORE_PORT=14399
+backup() {
+    local b="$DIR/backup" r="$DIR/restored"
+    case "${1:-}" in
+        take)
+            local writer_node n src=""
+            writer_node="$(writer || true)"
+            for n in 3 2 1; do
+                if node_ready "$n" && [ "galera$n" != "$writer_node" ]; then src=$n; break; fi
+            done
+            [ -n "$src" ] || src="${writer_node#galera}"
+            rm -rf "$b"
+            mkdir -p "$b"
+            local t0=$SECONDS
+            mariadb-backup --backup --galera-info --target-dir="$b/base" --socket="$(node_sock "$src")" \
+                --user=backup --password=backup >"$b/backup.log" 2>&1 || { tail -20 "$b/backup.log" >&2; return 1; }
+            mariadb-backup --prepare --target-dir="$b/base" >"$b/prepare.log" 2>&1 || { tail -20 "$b/prepare.log" >&2; return 1; }
+            log "backup of galera$src in $b/base ($((SECONDS - t0)) s)"
+            ;;
+        restore)
+            [ -f "$b/base/xtrabackup_checkpoints" ] || { log "no backup in $b/base: run backup take first"; return 1; }
+            backup stop
+            rm -rf "$r"
+            mkdir -p "$r"
+            mariadb-backup --copy-back --target-dir="$b/base" --datadir="$r/data" >"$r/restore.log" 2>&1 ||
+                { tail -20 "$r/restore.log" >&2; return 1; }
+            mariadbd --user=root --datadir="$r/data" --socket="$r/mysqld.sock" --port="$RESTORE_PORT" \
+                --bind-address=127.0.0.1 --pid-file="$r/mysqld.pid" --log-error="$r/error.log" --skip-name-resolve \
+                --innodb-buffer-pool-size=64M --wsrep-on=OFF >/dev/null 2>&1 &
+            wait_for 60 "the restored MariaDB" mariadb-admin --socket="$r/mysqld.sock" -uroot ping ||
+                { tail -20 "$r/error.log" >&2; return 1; }
+            log "backup restored: a stand-alone MariaDB on 127.0.0.1:$RESTORE_PORT"
+            ;;
+        stop) stop_pid "restored MariaDB" "$r/mysqld.pid" ;;
+        *) log "usage: backup take|restore|stop"; return 2 ;;
+    esac
+}
+
 # ---------------------------------------------------------------- commands
 start() {
     [ -x "$BIN" ] || { log "no server binary at $BIN: build first (cmake --build build --target sharedhall)"; return 1; }
@@ -458,6 +539,8 @@ case "$cmd" in
     sql)
         if [[ "${1:-}" == galera[123] ]]; then n=${1#galera}; shift; node_sql "$n" "$DB_NAME" "$@"
         else mariadb -h127.0.0.1 -P"$HAPROXY_WRITER" -u"$DB_USER" -p"$DB_PASSWORD" "$DB_NAME" "$@"; fi ;;
-    destroy) stop; rm -rf "$DIR" ;;
-    *) echo "usage: $0 start|stop|status|kill NAME|writer|redis-primary|sql [NODE]|destroy" >&2; exit 2 ;;
+    start-node) start_node "${1:?start-node N}" ;;
+    backup) backup "$@" ;;
+    destroy) stop; backup stop; rm -rf "$DIR" ;;
+    *) echo "usage: $0 start|stop|status|kill NAME|writer|redis-primary|sql [NODE]|backup take|restore|stop|destroy" >&2; exit 2 ;;
 esac

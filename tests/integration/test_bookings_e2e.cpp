@@ -18,6 +18,7 @@
 #include "server/mysql/database.hpp"
 #include "server/mysql/lifecycle.hpp"
 #include "tests/support/halls.hpp"
+#include "tests/support/invariants.hpp"
 #include "tests/support/stack.hpp"
 
 using namespace sh;
@@ -25,6 +26,9 @@ using nlohmann::json;
 using test::ApiResult;
 using test::Stack;
 using test::error_code;
+using test::burst;
+using test::check_invariants;
+using test::statuses;
 
 namespace {
 
@@ -52,55 +56,6 @@ std::vector<std::string> logins(Stack& s, int n, const std::string& prefix) {
     return tokens;
 }
 
-// Runs f(i) for i in [0, n) on n threads released together.
-std::vector<ApiResult> burst(int n, const std::function<ApiResult(int)>& f) {
-    std::vector<ApiResult> out(static_cast<std::size_t>(n));
-    std::latch go(n);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < n; ++i)
-        threads.emplace_back([&, i] {
-            go.arrive_and_wait();
-            out[static_cast<std::size_t>(i)] = f(i);
-        });
-    for (auto& t : threads) t.join();
-    return out;
-}
-
-std::map<int, int> statuses(const std::vector<ApiResult>& rs) {
-    std::map<int, int> m;
-    for (const auto& r : rs) ++m[r.status];
-    return m;
-}
-
-// What MySQL must hold whatever happened: every owning booking owns exactly its quanta, nothing
-// else owns any, no two owning bookings of a hall overlap, and every 201 is such a booking.
-void check_invariants(Stack& s, const std::vector<ApiResult>& results) {
-    mysql::Conn c(sql::mysql::get_mysql_driver_instance(), s.mysql());
-    c.ensure_ready();
-    auto scalar = [&](const std::string& q) {
-        std::unique_ptr<sql::ResultSet> rs(c.prepare(q).executeQuery());
-        rs->next();
-        return rs->getInt64(1);
-    };
-    const std::string owning = "('pending','confirmed','checked_in','completed')";
-    CHECK(scalar("SELECT COUNT(*) FROM bookings a JOIN bookings b ON a.venue_id = b.venue_id AND a.id < b.id "
-                 "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at WHERE a.status IN " + owning +
-                 " AND b.status IN " + owning) == 0);
-    CHECK(scalar("SELECT COUNT(*) FROM bookings b WHERE b.status IN " + owning +
-                 " AND TIMESTAMPDIFF(MINUTE, b.starts_at, b.ends_at) / 15 <> "
-                 "(SELECT COUNT(*) FROM booking_quanta q WHERE q.booking_id = b.id AND q.venue_id = b.venue_id "
-                 "AND q.slot_start >= b.starts_at AND q.slot_start < b.ends_at)") == 0);
-    // A no-show keeps the quanta before its release (the time already passed), nothing else.
-    CHECK(scalar("SELECT COUNT(*) FROM booking_quanta q JOIN bookings b ON b.id = q.booking_id "
-                 "JOIN venues v ON v.id = b.venue_id WHERE b.status NOT IN " + owning +
-                 " AND NOT (b.status = 'no_show' AND q.slot_start < b.starts_at + INTERVAL v.checkin_after_minutes MINUTE)") == 0);
-    for (const auto& r : results) {
-        if (r.status != 201) continue;
-        CHECK(scalar("SELECT COUNT(*) FROM bookings WHERE id = " + std::to_string(r.body["id"].get<std::uint64_t>()) +
-                     " AND status IN " + owning) == 1);
-    }
-}
-
 int winners(const std::vector<ApiResult>& rs) { return statuses(rs).count(201) ? statuses(rs).at(201) : 0; }
 
 }  // namespace
@@ -116,7 +71,7 @@ TEST_CASE("64 concurrent requests for the same slot: exactly one 201, the rest 4
     CHECK(st[409] == 63);
     for (const auto& r : rs)
         if (r.status == 409) CHECK(error_code(r) == "slot_taken");
-    check_invariants(s, rs);
+    check_invariants(s.mysql(), rs);
 }
 
 TEST_CASE("overlapping multi-slot requests from 16 clients over 30 rounds: no overlap, no partial booking") {
@@ -141,7 +96,7 @@ TEST_CASE("overlapping multi-slot requests from 16 clients over 30 rounds: no ov
         CHECK(winners(rs) >= 1);
         all.insert(all.end(), rs.begin(), rs.end());
     }
-    check_invariants(s, all);
+    check_invariants(s.mysql(), all);
 }
 
 TEST_CASE("bursts with Redis flushed mid-run, and with Redis stopped: still one winner per quantum") {
@@ -174,7 +129,7 @@ TEST_CASE("bursts with Redis flushed mid-run, and with Redis stopped: still one 
         all.insert(all.end(), rs.begin(), rs.end());
     }
     own().start("redis");
-    check_invariants(s, all);
+    check_invariants(s.mysql(), all);
 }
 
 TEST_CASE("MySQL is the guard: with no Redis at all, still exactly one winner") {
@@ -187,7 +142,7 @@ TEST_CASE("MySQL is the guard: with no Redis at all, still exactly one winner") 
         auto body = booking_body(hall, tomorrow(), 9 * 60 + round * 60, 10 * 60 + round * 60);
         auto rs = burst(32, [&](int i) { return s.call(s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]); });
         CHECK(winners(rs) == 1);
-        check_invariants(s, rs);
+        check_invariants(s.mysql(), rs);
     }
     auto metrics = s.call(s.port(), "GET", "/metrics");
     CHECK(metrics.raw.find("sh_booking_redis_rejections_total 0") != std::string::npos);
@@ -215,7 +170,7 @@ TEST_CASE("two server processes sharing MySQL and Redis under the same burst: on
             return s.call(i % 2 ? second : s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]);
         });
         CHECK(winners(rs) == 1);
-        check_invariants(s, rs);
+        check_invariants(s.mysql(), rs);
     }
 }
 
@@ -242,7 +197,7 @@ TEST_CASE("quotas hold under concurrent requests from one user") {
     auto fourth = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, day2, 720, 750), token);
     CHECK(fourth.status == 403);
     CHECK(fourth.body["error"]["details"]["limit"] == "active_bookings");
-    check_invariants(s, rs);
+    check_invariants(s.mysql(), rs);
 }
 
 TEST_CASE("idempotency: replay byte for byte (also after a restart), mismatch 422, and a dropped response retried") {
@@ -328,7 +283,7 @@ TEST_CASE("cancel frees the slot at once; a cancel racing a re-book never leaves
     int booked = 0;
     for (std::size_t i = 1; i < rs.size(); ++i) booked += rs[i].status == 201;
     CHECK(booked <= 1);
-    check_invariants(s, rs);
+    check_invariants(s.mysql(), rs);
 }
 
 TEST_CASE("too late to cancel for the owner, any time for the hall's manager with a reason") {
@@ -544,7 +499,7 @@ TEST_CASE("a closure committed concurrently with bookings never leaves a booking
             .executeQuery());
     rs->next();
     CHECK(rs->getInt(1) == 0);
-    check_invariants(s, {});
+    check_invariants(s.mysql(), {});
 }
 
 TEST_CASE("holds: others see held and get 409; the same range again is the same hold; a few at most; confirm") {
@@ -660,7 +615,7 @@ TEST_CASE("a pending booking nobody approved expires at its start and gives up i
     };
     CHECK(test::eventually([&] { return status_of("900") == "expired"; }, 5000, 100));
     CHECK(status_of(std::to_string(ahead.body["id"].get<std::uint64_t>())) == "pending");
-    check_invariants(s, {});
+    check_invariants(s.mysql(), {});
     CHECK(s.call(s.port(), "GET", "/metrics").raw.find("sh_jobs_expired_bookings_total 1") != std::string::npos);
 }
 
@@ -702,7 +657,7 @@ TEST_CASE("a booking approved while the expiry job runs keeps its slot; one the 
                     ++approved;
         });
     for (auto& t : threads) t.join();
-    check_invariants(s, {});  // every confirmed booking owns its quanta; every expired one none
+    check_invariants(s.mysql(), {});  // every confirmed booking owns its quanta; every expired one none
     int confirmed = 0, expired = 0;
     for (const auto& id : ids) {
         auto status = s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, member).body["status"];

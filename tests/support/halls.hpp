@@ -16,7 +16,9 @@ inline booking::Date tomorrow() { return booking::add_days(booking::to_local(now
 // A hall of building 1 (street 1) open all day every day: 15-minute slots, bookable 15 to 60
 // minutes, 14 days ahead, cancellable up to 2 h before, check-in 15 minutes either side of the
 // start. `extra_columns`/`extra_values` add columns (", requires_approval" / ", 1").
-inline std::uint64_t make_hall(Stack& s, std::uint64_t id, const std::string& extra_columns = "",
+// `s` is anything with sql(statement): a Stack, or the loopback cluster.
+template <class Db>
+std::uint64_t make_hall(Db& s, std::uint64_t id, const std::string& extra_columns = "",
                                const std::string& extra_values = "") {
     s.sql("INSERT IGNORE INTO streets (id, name) VALUES (1, '江宁路街道'), (2, '石门二路街道')");
     s.sql("INSERT IGNORE INTO buildings (id, street_id, name) VALUES (1, 1, '新城大厦'), (2, 2, '越洋国际广场')");

@@ -7,6 +7,9 @@
 #include <optional>
 #include <string>
 
+struct ssl_ctx_st;
+struct ssl_st;
+
 namespace sh::test {
 
 struct HttpResult {
@@ -19,10 +22,21 @@ struct HttpResult {
     }
 };
 
+// How to reach the server: from another loopback source address (127.0.0.x: a client on
+// another machine, as the server sees it), and over HTTPS when ca_file is set: that CA is the
+// only one trusted, `host` is asked for (SNI) and checked.
+struct ClientOptions {
+    std::string source;
+    std::string ca_file;
+    std::string host = "localhost";
+};
+
 class Connection {
 public:
     // Connects to 127.0.0.1:port; throws std::runtime_error if it cannot.
     explicit Connection(std::uint16_t port);
+    // The same with options (a TLS handshake included); throws if it or the check fails.
+    Connection(std::uint16_t port, const ClientOptions& options);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -36,7 +50,10 @@ public:
 
 private:
     bool fill(std::chrono::steady_clock::time_point deadline);
+    void close_all() noexcept;
     int fd_ = -1;
+    ssl_ctx_st* ctx_ = nullptr;
+    ssl_st* ssl_ = nullptr;
     std::string buffer_;
 };
 
@@ -45,6 +62,11 @@ std::string make_request(const std::string& method, const std::string& target,
 
 // One request on a fresh connection.
 std::optional<HttpResult> request(std::uint16_t port, const std::string& method,
+                                  const std::string& target, const std::string& body = "",
+                                  const std::string& extra_headers = "");
+
+// One request on a fresh connection made with `options`.
+std::optional<HttpResult> request(std::uint16_t port, const ClientOptions& options, const std::string& method,
                                   const std::string& target, const std::string& body = "",
                                   const std::string& extra_headers = "");
 
