@@ -21,7 +21,7 @@ namespace sh::app {
 struct AccountSettings {
     std::chrono::seconds token_ttl{7 * 24 * 3600};
     std::chrono::seconds cache_ttl{10};  // 0: no caching (every request asks MySQL)
-    int login_per_ip_per_minute = 60;
+    int login_per_ip_per_minute = 1200;
     int login_per_openid_per_minute = 10;
     int user_per_minute = 600;
     int failed_auth_per_ip_per_minute = 30;

@@ -145,6 +145,9 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("pool_size", m.pool_size, 1, 512);
         s.integer("booking_batch", m.booking_batch, 1, 64);
         s.integer("booking_connections", m.booking_connections, 1, 256);
+        s.str("read_host", m.read_host);
+        s.integer("read_port", m.read_port, 0, 65535);
+        s.integer("read_pool_size", m.read_pool_size, 1, 256);
         s.integer("acquire_timeout_ms", m.acquire_timeout_ms, 1, 60'000);
         s.integer("connect_timeout_s", m.connect_timeout_s, 1, 60);
         s.integer("read_timeout_s", m.read_timeout_s, 1, 3600);

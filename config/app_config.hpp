@@ -43,6 +43,11 @@ struct MysqlConfig {
     // transaction (one commit, one statement of each kind); 1 decides each alone.
     int booking_batch = 16;
     int booking_connections = 2;  // the connections that decide bookings, besides pool_size (few: bigger batches)
+    // Reads that may be a moment behind (statistics and their exports) go here when read_port is
+    // set: any node of a Galera cluster (haproxy's readers). 0: they use the pool above.
+    std::string read_host = "127.0.0.1";
+    std::uint16_t read_port = 0;
+    int read_pool_size = 4;
 };
 
 struct RedisConfig {
@@ -83,7 +88,7 @@ struct AuthConfig {
 
 // Requests per minute; 0 switches a limit off.
 struct RateLimitConfig {
-    int login_per_ip_per_minute = 60;
+    int login_per_ip_per_minute = 1200;  // generous: a branch meeting on one Wi-Fi, carrier NAT
     int login_per_openid_per_minute = 10;
     int user_per_minute = 600;
     // Requests with a bearer token that matches no live session, per client address: beyond it

@@ -308,13 +308,13 @@ app_config() {  # app_config N
             "trusted_proxies": ["$PROXY_ADDRESS"], "access_log": true },
   "mysql": { "host": "127.0.0.1", "port": $HAPROXY_WRITER, "user": "$DB_USER", "password": "$DB_PASSWORD",
              "database": "$DB_NAME", "pool_size": 6, "booking_connections": 2,
+             "read_host": "127.0.0.1", "read_port": $HAPROXY_READERS, "read_pool_size": 2,
              "connect_timeout_s": 2, "read_timeout_s": 5, "write_timeout_s": 5, "acquire_timeout_ms": 1000 },
   "redis": { "sentinels": ["127.0.0.1:${SENTINEL_PORTS[0]}", "127.0.0.1:${SENTINEL_PORTS[1]}", "127.0.0.1:${SENTINEL_PORTS[2]}"],
              "sentinel_master": "sharedhall", "command_timeout_ms": 200 },
   "wechat": { "base_url": "https://localhost:$FAKE_HTTPS", "ca_file": "$DIR/tls/ca.pem",
               "appid": "wxcluster00000000", "secret": "$WECHAT_SECRET" },
   "auth": { "secure_cookies": true },
-  "rate_limit": { "login_per_ip_per_minute": 600, "login_per_openid_per_minute": 10 },
   "test": { "settable_clock": true }
 }
 JSON

@@ -7,6 +7,9 @@ PACKAGES=(
   build-essential cmake pkg-config ccache
   libboost-dev libhiredis-dev libmysqlcppconn-dev nlohmann-json3-dev doctest-dev libssl-dev
   mariadb-server mariadb-client redis-server redis-tools wrk curl ca-certificates
+  # The loopback cluster (scripts/cluster.sh): TLS front, Galera and its state transfer, the
+  # writer's proxy, Redis Sentinel, backups
+  nginx galera-4 mariadb-backup socat haproxy redis-sentinel
   # The console's browser test: Debian's chromium (driven by playwright-core) and a CJK font
   chromium fonts-wqy-microhei
 )

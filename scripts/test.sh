@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: installs deps, builds (ccache), starts MariaDB + Redis on test ports,
-# runs ctest (labels unit, component, integration), always stops the services.
+# runs ctest (labels unit, component, integration), always stops the services; then the cluster
+# tier (label cluster: scripts/cluster.sh's topology, started fresh and torn down, ~2 min).
 #   SH_TEST_LABELS="unit"  scripts/test.sh     # one tier only
 #   SH_BUILD_DIR=build-asan SH_SANITIZE=ON scripts/test.sh
 #   SH_TEST_CLOCK_START=23:59:30 scripts/test.sh   # the servers' clock at that Shanghai time
+#   SH_TEST_CLUSTER=0 scripts/test.sh              # without the cluster tier
 # The end-to-end tier then runs twice more with the servers' clock just before and just after
 # midnight in Shanghai (a day rolling over mid-test), unless SH_TEST_MIDNIGHT=0.
 set -euo pipefail
@@ -46,4 +48,11 @@ if [ "${SH_TEST_LABELS:-}" = "" ] && [ -z "${SH_TEST_CLOCK_START:-}" ] && [ "${S
         echo "== end-to-end tests with the servers' clock starting at $start Asia/Shanghai"
         SH_TEST_CLOCK_START="$start" ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900 -L integration
     done
+fi
+
+# More than one machine, on loopback: nginx, three instances, Galera, Redis with Sentinel, and
+# each kind of process killed under load. Its own ports (14xxx); one test at a time.
+if [ "${SH_TEST_LABELS:-}" = "" ] && [ "${SH_TEST_CLUSTER:-1}" != "0" ]; then
+    echo "== the cluster tier (scripts/cluster.sh's topology)"
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j 1 --timeout 900 -L cluster
 fi

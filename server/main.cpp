@@ -282,7 +282,17 @@ int run_serve(const config::AppConfig& cfg) {
                              {b.max_holds_per_user, b.max_holds_per_range_per_hour, std::chrono::seconds(b.hold_ttl_s)}});
     mysql::Outbox outbox(db);
     app::Notifier notifier(outbox, wechat, clock, notice_settings(n));
-    mysql::StatsDb stats_db(db);
+    // Statistics read from any node when a read pool is configured (they may be a moment behind).
+    std::optional<mysql::Database> read_db;
+    if (cfg.mysql.read_port != 0) {
+        config::MysqlConfig rc = cfg.mysql;
+        rc.host = cfg.mysql.read_host;
+        rc.port = cfg.mysql.read_port;
+        rc.pool_size = cfg.mysql.read_pool_size;
+        rc.booking_connections = 1;  // never used by readers
+        read_db.emplace(driver, rc);
+    }
+    mysql::StatsDb stats_db(read_db ? *read_db : db);
     app::StatsService stats(stats_db, clock);
     app::ConsoleSignIn console(user_db, wechat, limiter, clock,
                                app::ConsoleSettings{rl.login_per_ip_per_minute, std::chrono::seconds(a.web_login_ttl_s),
