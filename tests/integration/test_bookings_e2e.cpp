@@ -621,7 +621,7 @@ TEST_CASE("a pending booking nobody approved expires at its start and gives up i
 
 TEST_CASE("a booking approved while the expiry job runs keeps its slot; one the job expired holds none") {
     Stack s(own(), 18780, open_config());
-    auto hall = make_hall(s, 1, ", requires_approval", ", 1");
+    make_hall(s, 1, ", requires_approval", ", 1");
     s.sql("UPDATE venues SET max_minutes = 1440 WHERE id = 1");
     auto [member, uid] = s.login("racer");
     auto [mgr, mgr_id] = s.login("racemgr");

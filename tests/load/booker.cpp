@@ -9,6 +9,8 @@
 // closed: C connections, each sending its next request when the last is answered.
 // open: a fixed arrival rate R; C connections carry it, and each latency is counted from the
 // request's intended send time, so a server that falls behind shows it (no coordinated omission).
+// [--ca FILE] (any mode): HTTPS, trusting only that CA, as to nginx in scripts/cluster.sh;
+// [--source A]: connect from loopback address A (127.0.x.y), another "machine" to the server.
 // Prints one JSON line: counts by status, elapsed seconds, requests/s, p50/p99/max latency (ms).
 #include <algorithm>
 #include <atomic>
@@ -74,6 +76,9 @@ struct Stats {
     }
 };
 
+// How every connection is made (--ca: over TLS).
+sh::test::ClientOptions client_options;
+
 // One keep-alive connection of one client thread: sends a request and reads its answer, opening
 // the connection again once if the server closed it meanwhile.
 struct Client {
@@ -83,7 +88,13 @@ struct Client {
                                              const std::string& headers) {
         std::optional<sh::test::HttpResult> r;
         for (int attempt = 0; attempt < 2 && !r; ++attempt) {
-            if (!conn) conn = std::make_unique<sh::test::Connection>(port);
+            if (!conn) {
+                try {
+                    conn = std::make_unique<sh::test::Connection>(port, client_options);
+                } catch (const std::exception&) {
+                    continue;  // refused: counted as no answer
+                }
+            }
             if (conn->send(sh::test::make_request("POST", target, body, headers)))
                 r = conn->read_response(std::chrono::seconds(30));
             if (!r) conn.reset();
@@ -188,12 +199,14 @@ int main(int argc, char** argv) {
     if (argc < 2) return 2;
     std::string mode = argv[1];
     auto a = args(argc, argv);
+    if (a.count("--ca")) client_options.ca_file = a["--ca"];
+    if (a.count("--source")) client_options.source = a["--source"];
     if (mode == "login") {
         auto port = static_cast<std::uint16_t>(std::stoi(a["--port"]));
         int users = std::stoi(a["--users"]);
         std::string prefix = a.count("--prefix") ? a["--prefix"] : "bench";
         for (int i = 0; i < users; ++i) {
-            auto r = sh::test::request(port, "POST", "/api/v1/auth/login",
+            auto r = sh::test::request(port, client_options, "POST", "/api/v1/auth/login",
                                        json{{"code", prefix + "-user-" + std::to_string(i)}}.dump());
             if (!r || r->status != 200) {
                 std::cerr << "login failed: " << (r ? r->body : "no response") << "\n";
