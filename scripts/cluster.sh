@@ -28,6 +28,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="${SH_CLUSTER_DIR:-$ROOT/.run/cluster}"
+# The processes started here take everything from their config files: no environment override
+# from the caller (scripts/test.sh exports its own MariaDB's port and password) may redirect them.
+unset SH_HTTP_ADDRESS SH_HTTP_PORT SH_MYSQL_HOST SH_MYSQL_PORT SH_MYSQL_USER SH_MYSQL_PASSWORD \
+    SH_MYSQL_DATABASE SH_REDIS_HOST SH_REDIS_PORT SH_REDIS_PASSWORD SH_WECHAT_BASE_URL SH_WECHAT_APPID \
+    SH_WECHAT_SECRET SH_WECHAT_CA_FILE
 BIN="${SH_BINARY:-$ROOT/build/server/sharedhall}"
 DB_USER=sharedhall DB_PASSWORD=sharedhall-cluster DB_NAME=sharedhall
 WECHAT_SECRET=cluster-only-secret

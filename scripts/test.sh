@@ -54,5 +54,6 @@ fi
 # each kind of process killed under load. Its own ports (14xxx); one test at a time.
 if [ "${SH_TEST_LABELS:-}" = "" ] && [ "${SH_TEST_CLUSTER:-1}" != "0" ]; then
     echo "== the cluster tier (scripts/cluster.sh's topology)"
+    bash scripts/services.sh stop  # the single-machine services are not part of it
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j 1 --timeout 900 -L cluster
 fi

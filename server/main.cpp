@@ -64,7 +64,7 @@ void usage() {
                  "  version                    print the schema version this build expects\n"
                  "Environment overrides: SH_HTTP_ADDRESS SH_HTTP_PORT SH_MYSQL_HOST SH_MYSQL_PORT\n"
                  "  SH_MYSQL_USER SH_MYSQL_PASSWORD SH_MYSQL_DATABASE SH_REDIS_HOST SH_REDIS_PORT\n"
-                 "  SH_REDIS_PASSWORD SH_WECHAT_BASE_URL SH_WECHAT_APPID SH_WECHAT_SECRET\n";
+                 "  SH_REDIS_PASSWORD SH_WECHAT_BASE_URL SH_WECHAT_APPID SH_WECHAT_SECRET SH_WECHAT_CA_FILE\n";
 }
 
 // Runs one blocking job on a fresh connection, outside any event loop (command-line tools).

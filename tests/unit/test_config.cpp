@@ -49,6 +49,27 @@ TEST_CASE("values from the file are read") {
     CHECK(c.redis.port == 7000);
 }
 
+TEST_CASE("more than one machine: Sentinels, a read pool and the WeChat CA are read") {
+    auto c = parse(R"({"redis":{"sentinels":["127.0.0.1:26379","10.0.0.2:26379"],"sentinel_master":"sh"},
+                       "mysql":{"read_host":"10.0.0.9","read_port":3307,"read_pool_size":3},
+                       "wechat":{"ca_file":"/etc/ssl/test-ca.pem"}})",
+                   env());
+    CHECK(c.redis.sentinels == std::vector<std::string>{"127.0.0.1:26379", "10.0.0.2:26379"});
+    CHECK(c.redis.sentinel_master == "sh");
+    CHECK(c.mysql.read_host == "10.0.0.9");
+    CHECK(c.mysql.read_port == 3307);
+    CHECK(c.mysql.read_pool_size == 3);
+    CHECK(c.wechat.ca_file == "/etc/ssl/test-ca.pem");
+    // By default: no Sentinels, no read pool, the system's CA store, a generous per-address
+    // sign-in limit and a strict per-openid one.
+    auto d = parse("", env());
+    CHECK(d.redis.sentinels.empty());
+    CHECK(d.mysql.read_port == 0);
+    CHECK(d.wechat.ca_file.empty());
+    CHECK(d.rate_limit.login_per_ip_per_minute == 1200);
+    CHECK(d.rate_limit.login_per_openid_per_minute == 10);
+}
+
 TEST_CASE("environment overrides secrets and addresses") {
     auto c = parse(R"({"mysql":{"password":"from-file"}})",
                    env({{"SH_MYSQL_PASSWORD", "from-env"},
@@ -71,6 +92,9 @@ TEST_CASE("a bad config names the field that is wrong") {
     CHECK(error_field(R"({"mysql":{"database":"x; DROP"}})") == "mysql.database");
     CHECK(error_field(R"({"mysql":{"pasword":"typo"}})") == "mysql.pasword");
     CHECK(error_field(R"({"redis":3})") == "redis");
+    CHECK(error_field(R"({"redis":{"sentinels":["127.0.0.1"]}})") == "redis.sentinels");
+    CHECK(error_field(R"({"redis":{"sentinels":["127.0.0.1:26379x"]}})") == "redis.sentinels");
+    CHECK(error_field(R"({"mysql":{"read_port":70000}})") == "mysql.read_port");
     CHECK(error_field(R"({"unknown":{}})") == "unknown");
     CHECK(error_field(R"({"wechat":{"base_url":"http://example.com"}})") == "wechat.base_url");
     CHECK(error_field("{not json") == "(file)");
