@@ -10,6 +10,8 @@ PACKAGES=(
   # The loopback cluster (scripts/cluster.sh): TLS front, Galera and its state transfer, the
   # writer's proxy, Redis Sentinel, backups
   nginx galera-4 mariadb-backup socat haproxy redis-sentinel
+  # The fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the sanitizers' runtime
+  clang libclang-rt-14-dev
   # The console's browser test: Debian's chromium (driven by playwright-core) and a CJK font
   chromium fonts-wqy-microhei
 )

@@ -13,6 +13,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "server/http/from_beast.hpp"
 #include "server/workers/log.hpp"
 
 namespace sh::http {
@@ -22,61 +23,6 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
-namespace {
-
-Method to_method(bhttp::verb v) {
-    switch (v) {
-        case bhttp::verb::get: return Method::get;
-        case bhttp::verb::head: return Method::head;
-        case bhttp::verb::post: return Method::post;
-        case bhttp::verb::put: return Method::put;
-        case bhttp::verb::patch: return Method::patch;
-        case bhttp::verb::delete_: return Method::del;
-        case bhttp::verb::options: return Method::options;
-        default: return Method::other;
-    }
-}
-
-bool valid_request_id(std::string_view id) {
-    if (id.empty() || id.size() > 64) return false;
-    return std::all_of(id.begin(), id.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-    });
-}
-
-std::string new_request_id() {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    static constexpr char hex[] = "0123456789abcdef";
-    std::uint64_t v = rng();
-    std::string id(16, '0');
-    for (int i = 15; i >= 0; --i, v >>= 4) id[static_cast<std::size_t>(i)] = hex[v & 0xf];
-    return id;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-// X-Forwarded-For is believed only when the peer is a trusted proxy; then the client is the
-// right-most address that is not itself a trusted proxy.
-std::string client_address(const std::string& peer, std::optional<std::string_view> xff,
-                           const std::unordered_set<std::string>& trusted) {
-    if (!xff || !trusted.count(peer)) return peer;
-    std::vector<std::string_view> hops;
-    std::string_view rest = *xff;
-    while (!rest.empty()) {
-        auto comma = rest.find(',');
-        hops.push_back(trim(rest.substr(0, comma)));
-        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    }
-    for (auto it = hops.rbegin(); it != hops.rend(); ++it)
-        if (!it->empty() && !trusted.count(std::string(*it))) return std::string(*it);
-    return hops.empty() || hops.front().empty() ? peer : std::string(hops.front());
-}
-
-}  // namespace
 
 struct SessionState {
     asio::any_io_executor executor;
@@ -288,23 +234,11 @@ awaitable<void> Server::Impl::run_session(tcp::socket socket) {
         }
 
         auto msg = parser.release();
-        req.method = to_method(msg.method());
-        req.target = std::string(msg.target());
-        req.headers.reserve(16);
-        for (const auto& f : msg) {
-            std::string name(f.name_string());
-            std::transform(name.begin(), name.end(), name.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-            req.headers.emplace_back(std::move(name), std::string(f.value()));
-        }
-        req.body = std::move(msg.body());
-        auto rid = req.header("x-request-id");
-        req.request_id = rid && valid_request_id(*rid) ? std::string(*rid) : new_request_id();
-        auto forwarded = req.header_list("x-forwarded-for");
-        req.client_ip = client_address(peer, forwarded ? std::optional<std::string_view>(*forwarded) : std::nullopt, trusted);
+        bool keep_alive_asked = msg.keep_alive();
+        req = to_request(std::move(msg), peer, trusted);
 
         auto outcome = co_await router.dispatch(req);
-        bool keep_alive = msg.keep_alive() && !draining;
+        bool keep_alive = keep_alive_asked && !draining;
         bool written = co_await write_response(stream, req, outcome.response, keep_alive,
                                                outcome.route, started);
         if (!written || !keep_alive) break;
