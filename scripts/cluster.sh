@@ -52,17 +52,8 @@ FAKE_HTTP=14090 FAKE_HTTPS=14091
 PROXY_ADDRESS=127.0.0.2
 
 log() { echo "cluster: $*" >&2; }
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
-    local secs=$1 what=$2 i; shift 2
-    for ((i = 0; i < secs * 10; i++)); do
-        if "$@" >/dev/null 2>&1; then return 0; fi
-        sleep 0.1
-    done
-    log "$what did not become ready in ${secs}s"
-    return 1
-}
+# shellcheck source=lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
 
 # ---------------------------------------------------------------- Galera
 node_dir() { echo "$DIR/galera$1"; }

@@ -30,25 +30,13 @@ REDIS_PID="$REDIS_DIR/redis.pid"
 
 log() { echo "services: $*" >&2; }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-
-port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
-    local secs=$1 what=$2; shift 2
-    local i
-    for ((i = 0; i < secs * 10; i++)); do
-        if "$@" >/dev/null 2>&1; then return 0; fi
-        sleep 0.1
-    done
-    log "$what did not become ready in ${secs}s"
-    return 1
-}
+# shellcheck source=lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
 
 start_mysql() {
     mkdir -p "$MYSQL_DIR"
     if alive "$MYSQL_PID"; then log "mariadb already running (port $MYSQL_PORT)"; return 0; fi
-    if port_taken "$MYSQL_PORT"; then
+    if port_open "$MYSQL_PORT"; then
         log "port $MYSQL_PORT is taken by another process: set SH_MYSQL_PORT or stop it"; return 1
     fi
     if [ ! -d "$MYSQL_DATA/mysql" ]; then
@@ -77,7 +65,7 @@ SQL
 start_redis() {
     mkdir -p "$REDIS_DIR"
     if alive "$REDIS_PID"; then log "redis already running (port $REDIS_PORT)"; return 0; fi
-    if port_taken "$REDIS_PORT"; then
+    if port_open "$REDIS_PORT"; then
         log "port $REDIS_PORT is taken by another process: set SH_REDIS_PORT or stop it"; return 1
     fi
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: installs deps, builds (ccache), starts MariaDB + Redis on test ports,
 # runs ctest (labels unit, component, integration), always stops the services; then the cluster
-# tier (label cluster: scripts/cluster.sh's topology, started fresh and torn down, ~2 min).
+# tier (label cluster: scripts/cluster.sh's topology, started fresh and torn down, ~2 min), the
+# three tiers again under ASan + UBSan (build-asan), and each fuzz target for 30 s (build-fuzz).
 #   SH_TEST_LABELS="unit"  scripts/test.sh     # one tier only
 #   SH_BUILD_DIR=build-asan SH_SANITIZE=ON scripts/test.sh
 #   SH_TEST_CLOCK_START=23:59:30 scripts/test.sh   # the servers' clock at that Shanghai time
 #   SH_TEST_CLUSTER=0 scripts/test.sh              # without the cluster tier
+#   SH_TEST_SANITIZERS=0 / SH_TEST_FUZZ=0           # without the ASan+UBSan tiers / the fuzzing
 # The end-to-end tier then runs twice more with the servers' clock just before and just after
 # midnight in Shanghai (a day rolling over mid-test), unless SH_TEST_MIDNIGHT=0.
 set -euo pipefail
@@ -40,7 +42,7 @@ if [ "${SH_TEST_LABELS:-}" != "unit" ]; then
 fi
 
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900 \
-    -L "${SH_TEST_LABELS:-unit|component|integration}"
+    -L "${SH_TEST_LABELS:-unit|component|integration|chaos}"
 
 # Tests pass at any hour: the end-to-end tier again across Shanghai's midnight.
 if [ "${SH_TEST_LABELS:-}" = "" ] && [ -z "${SH_TEST_CLOCK_START:-}" ] && [ "${SH_TEST_MIDNIGHT:-1}" != "0" ]; then
@@ -50,10 +52,30 @@ if [ "${SH_TEST_LABELS:-}" = "" ] && [ -z "${SH_TEST_CLOCK_START:-}" ] && [ "${S
     done
 fi
 
+# The same three tiers built with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan):
+# any report fails the test that caused it, the server processes included.
+if [ "${SH_TEST_LABELS:-}" = "" ] && [ "${SH_TEST_SANITIZERS:-1}" != "0" ]; then
+    echo "== unit, component and integration tiers under ASan + UBSan"
+    ASAN_DIR="$ROOT/build-asan"
+    cmake -S "$ROOT" -B "$ASAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSH_SANITIZE=ON >/dev/null
+    cmake --build "$ASAN_DIR" -j "$JOBS"
+    SH_BINARY="$ASAN_DIR/server/sharedhall" \
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0" \
+    LSAN_OPTIONS="suppressions=$ROOT/tests/sanitizers/lsan.supp:print_suppressions=0" \
+    UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
+        ctest --test-dir "$ASAN_DIR" --output-on-failure -j "$JOBS" --timeout 900 -L "unit|component|integration"
+fi
+
 # More than one machine, on loopback: nginx, three instances, Galera, Redis with Sentinel, and
 # each kind of process killed under load. Its own ports (14xxx); one test at a time.
 if [ "${SH_TEST_LABELS:-}" = "" ] && [ "${SH_TEST_CLUSTER:-1}" != "0" ]; then
     echo "== the cluster tier (scripts/cluster.sh's topology)"
     bash scripts/services.sh stop  # the single-machine services are not part of it
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j 1 --timeout 900 -L cluster
+fi
+
+# Hostile bytes: each libFuzzer target for a bounded time from its seeds (clang, build-fuzz).
+if [ "${SH_TEST_LABELS:-}" = "" ] && [ "${SH_TEST_FUZZ:-1}" != "0" ]; then
+    echo "== fuzzing, ${SH_FUZZ_SECONDS:-30} s a target"
+    SH_FUZZ_SECONDS="${SH_FUZZ_SECONDS:-30}" bash scripts/fuzz.sh
 fi

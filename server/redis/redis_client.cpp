@@ -17,14 +17,14 @@ namespace sh::redis {
 using booking::AppException;
 using booking::Errc;
 
-namespace {
-
 timeval to_timeval(int ms) {
     timeval tv{};
     tv.tv_sec = ms / 1000;
     tv.tv_usec = (ms % 1000) * 1000;
     return tv;
 }
+
+namespace {
 
 std::string sha1_hex(const std::string& data) {
     unsigned char md[SHA_DIGEST_LENGTH];

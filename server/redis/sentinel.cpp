@@ -4,18 +4,12 @@
 
 #include <hiredis/hiredis.h>
 
+#include "server/redis/reply.hpp"
 #include "server/workers/log.hpp"
 
 namespace sh::redis {
 
 namespace {
-
-timeval ms_to_timeval(int ms) {
-    timeval tv{};
-    tv.tv_sec = ms / 1000;
-    tv.tv_usec = (ms % 1000) * 1000;
-    return tv;
-}
 
 std::optional<Address> parse_address(const std::string& host_port) {
     auto colon = host_port.rfind(':');
@@ -30,9 +24,9 @@ std::optional<Address> parse_address(const std::string& host_port) {
 // One Sentinel's answer: the primary's address, or nullopt (down, no such master, timeout).
 std::optional<Address> ask(const Address& sentinel, const std::string& master, int timeout_ms) {
     std::unique_ptr<redisContext, decltype(&redisFree)> c(
-        redisConnectWithTimeout(sentinel.host.c_str(), sentinel.port, ms_to_timeval(timeout_ms)), redisFree);
+        redisConnectWithTimeout(sentinel.host.c_str(), sentinel.port, to_timeval(timeout_ms)), redisFree);
     if (!c || c->err) return std::nullopt;
-    redisSetTimeout(c.get(), ms_to_timeval(timeout_ms));
+    redisSetTimeout(c.get(), to_timeval(timeout_ms));
     const char* argv[] = {"SENTINEL", "get-master-addr-by-name", master.c_str()};
     std::size_t lens[] = {8, 23, master.size()};
     std::unique_ptr<redisReply, decltype(&freeReplyObject)> r(

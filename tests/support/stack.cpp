@@ -122,6 +122,10 @@ void Stack::inject(const std::string& endpoint, long long errcode, int delay_ms,
     if (!r || r->status != 200) throw std::runtime_error("inject failed");
 }
 
+void Stack::signal_server(std::size_t i, int sig) { servers_.at(i)->signal(sig); }
+
+int Stack::wait_server(std::size_t i, int timeout_ms) { return servers_.at(i)->wait(timeout_ms); }
+
 void Stack::kill_server(std::size_t i) {
     servers_.at(i)->signal(SIGKILL);
     servers_.at(i)->wait(5000);

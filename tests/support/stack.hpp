@@ -51,6 +51,10 @@ public:
     std::uint16_t start_server(const nlohmann::json& extra = nlohmann::json::object());
     // kill -9 of server i; the servers after it move down one place.
     void kill_server(std::size_t i);
+    // Sends `sig` to server i (SIGSTOP, SIGCONT, SIGTERM, ...).
+    void signal_server(std::size_t i, int sig);
+    // Waits up to timeout_ms for server i to exit: its exit status, or -1.
+    int wait_server(std::size_t i, int timeout_ms);
     std::uint16_t port(std::size_t i = 0) const { return ports_.at(i); }
     std::uint16_t fake_port() const { return fake_port_; }
 
