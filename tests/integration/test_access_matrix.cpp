@@ -1,0 +1,184 @@
+// Who may see and do what, as a table: every object endpoint called by every kind of caller.
+// DESIGN.md: whoever cannot see an object gets 404; whoever can see it but may not act gets 403;
+// no token is 401. The allowed cells are written out below; every other cell is checked to be
+// exactly the refusal the table names, with nothing of the object in its body.
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <map>
+
+#include "booking/calendar.hpp"
+#include "tests/support/halls.hpp"
+#include "tests/support/stack.hpp"
+
+using namespace sh;
+using nlohmann::json;
+using test::ApiResult;
+using test::Stack;
+using test::booking_body;
+
+namespace {
+
+test::OwnServices& own() {
+    static test::OwnServices s("access", 13440, 16440);
+    return s;
+}
+
+// The callers: the booking's owner (member A), another member (B), a manager of the hall's
+// building (X, building 1) and of another (Y, building 2), a street admin of the hall's street
+// (S1) and of another (S2), the district admin (D), a banned member, and no one.
+enum Who { A, B, X, Y, S1, S2, D, BANNED, NOBODY };
+constexpr Who everyone[] = {A, B, X, Y, S1, S2, D, BANNED, NOBODY};
+const char* name(Who w) {
+    static const char* names[] = {"member A (owner)", "member B", "manager X (the hall's building)",
+                                  "manager Y (another building)", "street admin S1 (the hall's street)",
+                                  "street admin S2 (another street)", "district admin", "banned member", "no one"};
+    return names[w];
+}
+
+struct World {
+    explicit World(Stack& st) : s(st) {
+        s.sql("INSERT INTO streets (id, name) VALUES (1, '江宁路街道'), (2, '石门二路街道')");
+        s.sql("INSERT INTO buildings (id, street_id, name) VALUES (1, 1, '新城大厦'), (2, 2, '越洋国际广场')");
+        // The hall asks for approval, so that approve and reject have something to decide.
+        test::make_hall_in(s, 1, 1, ", requires_approval", ", 1");
+        tokens[D] = s.login("d").first;
+        REQUIRE(s.grant_role("openid-d", "district_admin") == 0);
+        auto role = [&](Who w, const char* code, const json& body) {
+            auto [t, id] = s.login(code);
+            tokens[w] = t;
+            if (!body.is_null())
+                REQUIRE(s.call(s.port(), "PUT", "/api/v1/users/" + std::to_string(id) + "/role", body, tokens[D]).status == 200);
+            return id;
+        };
+        role(A, "a", nullptr);
+        b_id = role(B, "b", nullptr);
+        role(X, "x", {{"role", "manager"}, {"building_ids", {1}}});
+        role(Y, "y", {{"role", "manager"}, {"building_ids", {2}}});
+        role(S1, "s1", {{"role", "street_admin"}, {"street_id", 1}});
+        role(S2, "s2", {{"role", "street_admin"}, {"street_id", 2}});
+        auto banned = role(BANNED, "banned", nullptr);
+        s.sql("UPDATE users SET banned_until = NOW() + INTERVAL 7 DAY WHERE id = " + std::to_string(banned));
+    }
+    // A new pending booking of A's (each allowed destructive cell gets its own).
+    std::string booking() {
+        auto r = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(1, day, minute, minute + 15), tokens[A]);
+        minute += 15;
+        REQUIRE(r.status == 201);
+        return std::to_string(r.body["id"].get<std::uint64_t>());
+    }
+    // A new hold of A's.
+    std::string hold() {
+        auto r = s.call(s.port(), "POST", "/api/v1/holds", booking_body(1, booking::add_days(day, 1), hold_minute, hold_minute + 15),
+                        tokens[A]);
+        hold_minute += 15;
+        REQUIRE(r.status == 201);
+        return r.body["hold_id"].get<std::string>();
+    }
+    ApiResult call(Who w, const std::string& method, const std::string& path, const json& body = nullptr) {
+        return s.call(s.port(), method, path, body, w == NOBODY ? "" : tokens[w]);
+    }
+    Stack& s;
+    std::map<Who, std::string> tokens;
+    std::uint64_t b_id = 0;
+    booking::Date day = booking::add_days(test::tomorrow(), 1);
+    int minute = 8 * 60;
+    int hold_minute = 8 * 60;
+};
+
+// One row of the matrix: the call, and the status each caller gets (200/201 where allowed).
+struct Row {
+    std::string what;
+    std::function<ApiResult(World&, Who)> call;
+    std::map<Who, int> expect;
+};
+
+// A refusal says only why: the error envelope, nothing of the object.
+void check_refusal(const ApiResult& r) {
+    CHECK(r.body.is_object());
+    CHECK(r.body.contains("error"));
+    for (const char* leak : {"venue_id", "user_id", "purpose", "starts_at", "checkin_code", "phone"})
+        CHECK(r.raw.find(leak) == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
+    Stack s(own(), 19100, json{{"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}},
+                               {"booking", {{"max_active_per_user", 1000}, {"max_per_user_per_day", 1000},
+                                            {"max_minutes_per_user_per_week", 10080}}}});
+    World w(s);
+    const std::string hall = "/api/v1/venues/1";
+    const std::string d = booking::format_date(w.day);
+    int closure_hour = 18;
+    // 404: cannot see; 403: can see, may not act; 401: no one.
+    std::vector<Row> rows = {
+        {"GET /bookings/{id}", [](World& x, Who who) { return x.call(who, "GET", "/api/v1/bookings/" + x.booking()); },
+         {{A, 200}, {B, 404}, {X, 200}, {Y, 404}, {S1, 200}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}}},
+        {"POST /bookings/{id}/cancel",
+         [](World& x, Who who) {
+             return x.call(who, "POST", "/api/v1/bookings/" + x.booking() + "/cancel", json{{"reason", "会议取消"}});
+         },
+         {{A, 200}, {B, 404}, {X, 200}, {Y, 404}, {S1, 200}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}}},
+        {"POST /bookings/{id}/approve",
+         [](World& x, Who who) { return x.call(who, "POST", "/api/v1/bookings/" + x.booking() + "/approve", json::object()); },
+         {{A, 403}, {B, 404}, {X, 200}, {Y, 404}, {S1, 200}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}}},
+        {"POST /bookings/{id}/reject",
+         [](World& x, Who who) {
+             return x.call(who, "POST", "/api/v1/bookings/" + x.booking() + "/reject", json{{"reason", "时间冲突"}});
+         },
+         {{A, 403}, {B, 404}, {X, 200}, {Y, 404}, {S1, 200}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}}},
+        {"GET /venues/{id}", [&](World& x, Who who) { return x.call(who, "GET", hall); },
+         {{A, 200}, {B, 200}, {X, 200}, {Y, 200}, {S1, 200}, {S2, 200}, {D, 200}, {BANNED, 200}, {NOBODY, 401}}},
+        {"PATCH /venues/{id}", [&](World& x, Who who) { return x.call(who, "PATCH", hall, json{{"capacity", 60}}); },
+         {{A, 403}, {B, 403}, {X, 200}, {Y, 403}, {S1, 200}, {S2, 403}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+        {"GET /venues/{id}/closures", [&](World& x, Who who) { return x.call(who, "GET", hall + "/closures"); },
+         {{A, 200}, {B, 200}, {X, 200}, {Y, 200}, {S1, 200}, {S2, 200}, {D, 200}, {BANNED, 200}, {NOBODY, 401}}},
+        {"POST /venues/{id}/closures",
+         [&](World& x, Who who) {
+             auto from = d + "T" + booking::format_hhmm(closure_hour * 60);
+             auto to = d + "T" + booking::format_hhmm(closure_hour * 60 + 30);
+             auto r = x.call(who, "POST", hall + "/closures", json{{"from", from}, {"to", to}, {"reason", "检修"}});
+             if (r.status == 201) closure_hour = std::min(closure_hour + 1, 23);
+             return r;
+         },
+         {{A, 403}, {B, 403}, {X, 201}, {Y, 403}, {S1, 201}, {S2, 403}, {D, 201}, {BANNED, 403}, {NOBODY, 401}}},
+        {"GET /venues/{id}/checkin-code", [&](World& x, Who who) { return x.call(who, "GET", hall + "/checkin-code"); },
+         {{A, 403}, {B, 403}, {X, 200}, {Y, 403}, {S1, 200}, {S2, 403}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+        {"PUT /users/{id}/role (make B a manager of building 1)",
+         [](World& x, Who who) {
+             return x.call(who, "PUT", "/api/v1/users/" + std::to_string(x.b_id) + "/role",
+                           json{{"role", "manager"}, {"building_ids", {1}}});
+         },
+         {{A, 403}, {B, 403}, {X, 403}, {Y, 403}, {S1, 200}, {S2, 403}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+        {"DELETE /holds/{id}",
+         [](World& x, Who who) {
+             auto id = x.hold();
+             auto r = x.call(who, "DELETE", "/api/v1/holds/" + id);
+             if (r.status != 200) REQUIRE(x.call(A, "DELETE", "/api/v1/holds/" + id).status == 200);  // A has 3 at most
+             return r;
+         },
+         {{A, 200}, {B, 404}, {X, 404}, {Y, 404}, {S1, 404}, {S2, 404}, {D, 404}, {BANNED, 404}, {NOBODY, 401}}},
+        {"GET /venues/{id}/qrcode", [&](World& x, Who who) { return x.call(who, "GET", hall + "/qrcode"); },
+         {{A, 403}, {B, 403}, {X, 200}, {Y, 403}, {S1, 200}, {S2, 403}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+        {"GET /stats/ledger",
+         [&](World& x, Who who) { return x.call(who, "GET", "/api/v1/stats/ledger?from=" + d + "&to=" + d); },
+         {{A, 403}, {B, 403}, {X, 200}, {Y, 200}, {S1, 200}, {S2, 200}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+        {"GET /stats/usage",
+         [&](World& x, Who who) { return x.call(who, "GET", "/api/v1/stats/usage?from=" + d + "&to=" + d); },
+         {{A, 403}, {B, 403}, {X, 200}, {Y, 200}, {S1, 200}, {S2, 200}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+    };
+    for (auto& row : rows) {
+        for (Who who : everyone) {
+            CAPTURE(row.what);
+            CAPTURE(name(who));
+            // B's role is put back to member before each cell of the role row.
+            auto r = row.call(w, who);
+            int want = row.expect.at(who);
+            CHECK(r.status == want);
+            if (r.status >= 400) check_refusal(r);
+            if (row.what.rfind("PUT /users", 0) == 0 && r.status == 200)
+                REQUIRE(w.call(D, "PUT", "/api/v1/users/" + std::to_string(w.b_id) + "/role", json{{"role", "member"}}).status == 200);
+        }
+    }
+}
