@@ -26,11 +26,11 @@ public:
         : handler_(std::move(h)),
           // Keeps the caller's io_context running while the job is out.
           ex_(asio::prefer(ex, asio::execution::outstanding_work.tracked)),
-          timer_(ex) {}
+          timer_(std::in_place, ex) {}
 
     void start_timer(std::chrono::milliseconds timeout, WorkerPool<Resource>& pool) {
-        timer_.expires_after(timeout);
-        timer_.async_wait([self = this->shared_from_this(), &pool](boost::system::error_code ec) {
+        timer_->expires_after(timeout);
+        timer_->async_wait([self = this->shared_from_this(), &pool](boost::system::error_code ec) {
             if (ec) return;  // cancelled: the job finished first
             if (!self->try_cancel()) return;  // a worker has it: it will complete
             pool.count_timeout();
@@ -44,10 +44,13 @@ public:
 
     // Runs the handler on the caller's executor, where alone the timer is touched; the job stops
     // counting as outstanding work at once, even if it sits in the queue until a worker drops it.
+    // The timer goes with the answer: a withdrawn job that a worker drops later may outlive the
+    // caller's io_context, and must hold nothing of it (ASan caught the timer's destructor
+    // running after its io_context's).
     void complete(std::exception_ptr ep, std::optional<T> value) noexcept {
         auto ex = std::move(ex_);
         asio::post(ex, [self = this->shared_from_this(), ep, v = std::move(value)]() mutable {
-            self->timer_.cancel();
+            self->timer_.reset();  // cancels a wait still pending
             std::move(self->handler_)(ep, std::move(v));
         });
     }
@@ -55,7 +58,7 @@ public:
 private:
     Handler handler_;
     asio::any_io_executor ex_;
-    asio::steady_timer timer_;
+    std::optional<asio::steady_timer> timer_;
 };
 
 template <class Resource, class T, class F, class Handler>
