@@ -53,17 +53,24 @@ if [ "${SH_TEST_LABELS:-}" = "" ] && [ -z "${SH_TEST_CLOCK_START:-}" ] && [ "${S
 fi
 
 # The same three tiers built with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan):
-# any report fails the test that caused it, the server processes included.
+# any report fails the test that caused it, the server processes included; every test's output
+# and every server log are searched for one afterwards.
 if [ "${SH_TEST_LABELS:-}" = "" ] && [ "${SH_TEST_SANITIZERS:-1}" != "0" ]; then
     echo "== unit, component and integration tiers under ASan + UBSan"
     ASAN_DIR="$ROOT/build-asan"
     cmake -S "$ROOT" -B "$ASAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSH_SANITIZE=ON >/dev/null
     cmake --build "$ASAN_DIR" -j "$JOBS"
+    started="$(mktemp)"  # logs written from now on are this run's
     SH_BINARY="$ASAN_DIR/server/sharedhall" \
     ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0" \
     LSAN_OPTIONS="suppressions=$ROOT/tests/sanitizers/lsan.supp:print_suppressions=0" \
     UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
         ctest --test-dir "$ASAN_DIR" --output-on-failure -j "$JOBS" --timeout 900 -L "unit|component|integration"
+    if grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$ASAN_DIR/Testing/Temporary/LastTest.log" \
+        $(find "$ASAN_DIR/test-run" -type f -name '*.log' -newer "$started" 2>/dev/null); then
+        echo "a sanitizer report (in the files above), though the tests passed" >&2
+        exit 1
+    fi
 fi
 
 # More than one machine, on loopback: nginx, three instances, Galera, Redis with Sentinel, and

@@ -69,7 +69,10 @@ std::string Stack::write_config(std::uint16_t port, const json& extra) {
     c["test"] = {{"settable_clock", true}, {"clock_offset_ms", clock_offset().count()}};
     c.merge_patch(extra_);
     c.merge_patch(extra);
-    std::string path = std::string(SH_TEST_RUN_DIR) + "/e2e-" + std::to_string(port) + ".json";
+    // Named after the database, which is this stack's alone: the command-line tools' config
+    // (port 1) was once "e2e-1.json" for every stack, so two test processes running at once
+    // could each grant a role in the other's database (a 403 seen under ASan's slowness).
+    std::string path = std::string(SH_TEST_RUN_DIR) + "/e2e-" + m.database + "-" + std::to_string(port) + ".json";
     std::system(("mkdir -p '" + std::string(SH_TEST_RUN_DIR) + "'").c_str());
     std::ofstream(path) << c.dump(2);
     return path;
