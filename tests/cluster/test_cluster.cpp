@@ -4,6 +4,7 @@
 // Needs the cluster running (the CTest fixture starts it); every test leaves it whole again.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <map>
@@ -104,6 +105,16 @@ public:
         return outcomes_;
     }
     double now() const { return test::since(t0_); }
+    // Waits (up to 20 s) until `n` requests sent after `after` seconds have their first answer,
+    // `first` if given; false if they did not.
+    bool wait_for(std::size_t n, double after = 0, int first = -1) {
+        return test::eventually([&] {
+            std::lock_guard lock(mu_);
+            return static_cast<std::size_t>(std::count_if(outcomes_.begin(), outcomes_.end(), [&](const Outcome& o) {
+                       return o.sent >= after && (first < 0 || o.first == first);
+                   })) >= n;
+        }, 20'000, 20);
+    }
 
 private:
     void run(int t) {
@@ -327,10 +338,11 @@ TEST_CASE("the writing Galera node killed in the middle of a load: no 201 lost, 
     REQUIRE(old_writer.rfind("galera", 0) == 0);
     int killed = old_writer.back() - '0';
     load.start();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    REQUIRE(load.wait_for(60));  // in the middle of the load
     double t_kill = load.now();
     REQUIRE(c.script({"kill", old_writer}) == 0);
-    std::this_thread::sleep_for(std::chrono::seconds(11));
+    // Until bookings sent after the kill succeed again (the load's clients retry on 503).
+    CHECK(load.wait_for(30, t_kill, 201));
     auto os = load.stop();
     std::string new_writer = c.writer();
     CHECK(new_writer != old_writer);
@@ -363,7 +375,7 @@ TEST_CASE("the Redis primary killed in the middle of a load: bookings go on thro
     REQUIRE((first_is_primary || before.find("14380") != std::string::npos));
     std::string victim = first_is_primary ? "redis1" : "redis2";
     load.start();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    REQUIRE(load.wait_for(60));
     double t_kill = load.now();
     REQUIRE(c.script({"kill", victim}) == 0);
     // Sentinel promotes the replica; every instance's readiness shows Redis "ok" on it again.
@@ -374,14 +386,13 @@ TEST_CASE("the Redis primary killed in the middle of a load: bookings go on thro
         }
         return true;
     };
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
     bool followed = test::eventually([&] {
         std::string now;
         c.script({"redis-primary"}, &now);
         return now != before && redis_ok_everywhere();
     }, 20'000, 200);
     double t_followed = load.now() - t_kill;
-    std::this_thread::sleep_for(std::chrono::seconds(2));
+    CHECK(load.wait_for(20, load.now()));  // bookings on after the switch too
     auto os = load.stop();
     CHECK(followed);
     MESSAGE("Redis primary killed at " << t_kill << " s; every instance on the new primary after " << t_followed << " s");
@@ -408,12 +419,13 @@ TEST_CASE("an instance killed in the middle of a load: nginx routes around it, r
 
     Load load("app", 70);
     load.start();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    REQUIRE(load.wait_for(60));
+    double t_kill = load.now();
     REQUIRE(c.script({"kill", "app2"}) == 0);
     auto again = c.api("POST", "/api/v1/bookings", body, token, key);
     CHECK(again.status == 201);
     CHECK(again.body == first.body);
-    std::this_thread::sleep_for(std::chrono::seconds(3));
+    CHECK(load.wait_for(60, t_kill));  // the load goes on through the two left
     auto os = load.stop();
     // Requests app2 had when it died: 502 from nginx (a POST already sent is not passed on).
     check_load(os, {502}, {Cluster::writer_port});
@@ -467,7 +479,7 @@ TEST_CASE("a backup taken under load restores into a fresh MariaDB with every bo
     auto& c = cluster();
     Load load("backup", 80);
     load.start();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    REQUIRE(load.wait_for(60));
     double t_backup = load.now();
     std::string out;
     int rc = c.script({"backup", "take"}, &out);
