@@ -606,10 +606,12 @@ TEST_CASE("a pending booking nobody approved expires at its start and gives up i
     auto today = booking::format_date(booking::add_days(tomorrow(), -1));
     auto ahead = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 600, 660), t);
     REQUIRE(ahead.status == 201);
-    // One that began already (written directly: the API refuses the past).
-    s.sql("INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, attendees) VALUES (900, 1, " +
-          std::to_string(uid) + ", '" + today + " 00:00:00', '" + today + " 00:15:00', 'pending', '过期', 3)");
-    s.sql("INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES (1, '" + today + " 00:00:00', 900)");
+    // One that began already (written directly: the API refuses the past), with its quantum in
+    // the same transaction: the expiry job (every 200 ms) once took the booking between the two
+    // inserts and left the quantum to a booking that had expired (CI, 00:00:30 clock).
+    s.sql({"INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, attendees) VALUES (900, 1, " +
+               std::to_string(uid) + ", '" + today + " 00:00:00', '" + today + " 00:15:00', 'pending', '过期', 3)",
+           "INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES (1, '" + today + " 00:00:00', 900)"});
     auto status_of = [&](const std::string& id) {
         return s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, t).body["status"].get<std::string>();
     };

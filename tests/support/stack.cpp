@@ -164,6 +164,14 @@ void Stack::sql(const std::string& statement) {
     c.execute(statement);
 }
 
+void Stack::sql(const std::vector<std::string>& statements) {
+    mysql::Conn c(sql::mysql::get_mysql_driver_instance(), db_.config());
+    c.ensure_ready();
+    c.execute("START TRANSACTION");
+    for (const auto& s : statements) c.execute(s);
+    c.execute("COMMIT");
+}
+
 std::string Stack::server_logs() const {
     std::string all;
     for (const auto& s : servers_) all += s->log();

@@ -76,6 +76,8 @@ public:
     void advance_clock(int seconds);
     // Runs SQL as the application user on this stack's database.
     void sql(const std::string& statement);
+    // The statements in one transaction: the servers' jobs see all of them or none.
+    void sql(const std::vector<std::string>& statements);
 
     // Everything every server wrote, and every response body seen.
     std::string server_logs() const;
