@@ -66,8 +66,9 @@ start_node() {  # start_node N [--wsrep-new-cluster]
     local d; d="$(node_dir "$n")"
     if alive "$d/mysqld.pid"; then return 0; fi
     mkdir -p "$d"
+    mkdir -p "$d/tmp"  # its own tmpdir (see services.sh)
     if [ ! -d "$d/data/mysql" ] && [ "$n" = 1 ]; then
-        mariadb-install-db --user=root --datadir="$d/data" --auth-root-authentication-method=normal \
+        mariadb-install-db --user=root --datadir="$d/data" --tmpdir="$d/tmp" --auth-root-authentication-method=normal \
             --skip-test-db >"$d/install.log" 2>&1 || { cat "$d/install.log" >&2; return 1; }
     fi
     mkdir -p "$d/data"
@@ -81,6 +82,7 @@ start_node() {  # start_node N [--wsrep-new-cluster]
 [mysqld]
 user = root
 datadir = $d/data
+tmpdir = $d/tmp
 socket = $(node_sock "$n")
 port = ${GALERA_SQL[$i]}
 bind-address = 127.0.0.1
@@ -437,7 +439,8 @@ backup() {
             mkdir -p "$r"
             mariadb-backup --copy-back --target-dir="$b/base" --datadir="$r/data" >"$r/restore.log" 2>&1 ||
                 { tail -20 "$r/restore.log" >&2; return 1; }
-            mariadbd --user=root --datadir="$r/data" --socket="$r/mysqld.sock" --port="$RESTORE_PORT" \
+            mkdir -p "$r/tmp"
+            mariadbd --user=root --datadir="$r/data" --tmpdir="$r/tmp" --socket="$r/mysqld.sock" --port="$RESTORE_PORT" \
                 --bind-address=127.0.0.1 --pid-file="$r/mysqld.pid" --log-error="$r/error.log" --skip-name-resolve \
                 --innodb-buffer-pool-size=64M --wsrep-on=OFF >/dev/null 2>&1 &
             wait_for 60 "the restored MariaDB" mariadb-admin --socket="$r/mysqld.sock" -uroot ping ||

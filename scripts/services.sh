@@ -34,18 +34,20 @@ log() { echo "services: $*" >&2; }
 source "$ROOT/scripts/lib/processes.sh"
 
 start_mysql() {
-    mkdir -p "$MYSQL_DIR"
+    # Its own tmpdir: a MariaDB starting up deletes every #sql* file in its tmpdir, so servers
+    # sharing /tmp (tests start several at once) broke each other's mariadb-install-db.
+    mkdir -p "$MYSQL_DIR/tmp"
     if alive "$MYSQL_PID"; then log "mariadb already running (port $MYSQL_PORT)"; return 0; fi
     if port_open "$MYSQL_PORT"; then
         log "port $MYSQL_PORT is taken by another process: set SH_MYSQL_PORT or stop it"; return 1
     fi
     if [ ! -d "$MYSQL_DATA/mysql" ]; then
         log "initialising mariadb data in $MYSQL_DATA"
-        mariadb-install-db --user=root --datadir="$MYSQL_DATA" --auth-root-authentication-method=normal \
+        mariadb-install-db --user=root --datadir="$MYSQL_DATA" --tmpdir="$MYSQL_DIR/tmp" --auth-root-authentication-method=normal \
             --skip-test-db >"$MYSQL_DIR/install.log" 2>&1 || { cat "$MYSQL_DIR/install.log" >&2; return 1; }
     fi
     # Durable commits (innodb_flush_log_at_trx_commit=1) as in production.
-    mariadbd --user=root --datadir="$MYSQL_DATA" --socket="$MYSQL_SOCK" --port="$MYSQL_PORT" \
+    mariadbd --user=root --datadir="$MYSQL_DATA" --tmpdir="$MYSQL_DIR/tmp" --socket="$MYSQL_SOCK" --port="$MYSQL_PORT" \
         --bind-address=127.0.0.1 --pid-file="$MYSQL_PID" --log-error="$MYSQL_DIR/error.log" \
         --skip-name-resolve --innodb-flush-log-at-trx-commit=1 --innodb-buffer-pool-size=256M \
         --max-connections=400 --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
