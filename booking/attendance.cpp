@@ -11,7 +11,9 @@ CheckinWindow checkin_window(const VenueRules& rules, TimePoint start) {
 
 Result<Booking> check_in(BookingStore& s, const Principal& me, BookingId id, const std::string& code, TimePoint now) {
     auto b = s.find_booking(id, /*for_update=*/true);
-    if (!b || b->user_id != me.user_id) return make_error(Errc::not_found, "No such booking.");
+    if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
+    // The hall's managers see the booking, but only its member was there to scan the code.
+    if (b->user_id != me.user_id) return make_error(Errc::forbidden, "Only the booking's member checks in.");
     if (b->status == BookingStatus::checked_in) return *b;
     auto venue = s.find_venue(b->venue_id, Lock::none);
     if (!venue || venue->checkin_code.empty() || code != venue->checkin_code)

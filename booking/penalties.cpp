@@ -33,10 +33,13 @@ bool ban_still_due(const PenaltyRules& rules, int weight_milli_in_window) {
 
 Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules, const Principal& me, std::uint64_t id,
                                      TimePoint now) {
-    if (me.role != Role::street_admin && me.role != Role::district_admin)
-        return make_error(Errc::forbidden, "Only administrators waive violations.");
+    // Its member and the hall's managers and admins see a violation; only those admins waive it.
     auto v = s.find_violation(id);
-    if (!v || !can_manage_building(me, v->building_id, v->street_id)) return make_error(Errc::not_found, "No such violation.");
+    if (!v || (v->user_id != me.user_id && !can_manage_building(me, v->building_id, v->street_id)))
+        return make_error(Errc::not_found, "No such violation.");
+    if ((me.role != Role::street_admin && me.role != Role::district_admin) ||
+        !can_manage_building(me, v->building_id, v->street_id))
+        return make_error(Errc::forbidden, "Only administrators waive violations.");
     if (v->waived) return make_error(Errc::invalid_state, "This violation is waived already.");
     auto ban = locked_ban(s, v->user_id, now);
     s.waive_violation(id, me.user_id, now);

@@ -51,7 +51,7 @@ struct World {
                 REQUIRE(s.call(s.port(), "PUT", "/api/v1/users/" + std::to_string(id) + "/role", body, tokens[D]).status == 200);
             return id;
         };
-        role(A, "a", nullptr);
+        a_id = role(A, "a", nullptr);
         b_id = role(B, "b", nullptr);
         role(X, "x", {{"role", "manager"}, {"building_ids", {1}}});
         role(Y, "y", {{"role", "manager"}, {"building_ids", {2}}});
@@ -75,15 +75,53 @@ struct World {
         REQUIRE(r.status == 201);
         return r.body["hold_id"].get<std::string>();
     }
+    // A violation of A's, as a no-show of a booking of theirs leaves (its id: the booking's).
+    std::string violation() {
+        auto id = booking();
+        s.sql("INSERT INTO violations (id, user_id, booking_id, kind, weight_milli, created_at) VALUES (" + id + ", " +
+              std::to_string(a_id) + ", " + id + ", 'no_show', 1000, NOW())");
+        return id;
+    }
+    // A closure of the hall, made by the district admin, 30 minutes each, on a day of its own.
+    std::string closure_from_to(json& body) {
+        auto from = booking::format_date(closure_day) + "T" + booking::format_hhmm(closure_minute);
+        auto to = booking::format_date(closure_day) + "T" + booking::format_hhmm(closure_minute + 30);
+        closure_minute += 30;
+        body = json{{"from", from}, {"to", to}, {"reason", "检修"}};
+        return from;
+    }
+    std::string closure() {
+        json body;
+        closure_from_to(body);
+        auto r = call(D, "POST", "/api/v1/venues/1/closures", body);
+        REQUIRE(r.status == 201);
+        return std::to_string(r.body["id"].get<std::uint64_t>());
+    }
+    // A confirmed booking of A's tomorrow, the servers' clock 5 minutes before its start: its
+    // check-in window open. One after another, 15 minutes apart.
+    std::string checkin_ready() {
+        auto r = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(1, test::tomorrow(), checkin_minute, checkin_minute + 15),
+                        tokens[A]);
+        REQUIRE(r.status == 201);
+        auto id = std::to_string(r.body["id"].get<std::uint64_t>());
+        REQUIRE(call(X, "POST", "/api/v1/bookings/" + id + "/approve", json::object()).status == 200);
+        s.set_clock(booking::to_timepoint(test::tomorrow(), checkin_minute) - std::chrono::minutes(5));
+        checkin_minute += 15;
+        return id;
+    }
+    std::string venue_code() { return call(X, "GET", "/api/v1/venues/1/checkin-code").body["venue_code"]; }
     ApiResult call(Who w, const std::string& method, const std::string& path, const json& body = nullptr) {
         return s.call(s.port(), method, path, body, w == NOBODY ? "" : tokens[w]);
     }
     Stack& s;
     std::map<Who, std::string> tokens;
-    std::uint64_t b_id = 0;
+    std::uint64_t a_id = 0, b_id = 0;
     booking::Date day = booking::add_days(test::tomorrow(), 1);
     int minute = 8 * 60;
     int hold_minute = 8 * 60;
+    booking::Date closure_day = booking::add_days(test::tomorrow(), 3);
+    int closure_minute = 6 * 60;
+    int checkin_minute = 8 * 60;
 };
 
 // One row of the matrix: the call, and the status each caller gets (200/201 where allowed).
@@ -110,7 +148,6 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
     World w(s);
     const std::string hall = "/api/v1/venues/1";
     const std::string d = booking::format_date(w.day);
-    int closure_hour = 18;
     // 404: cannot see; 403: can see, may not act; 401: no one.
     std::vector<Row> rows = {
         {"GET /bookings/{id}", [](World& x, Who who) { return x.call(who, "GET", "/api/v1/bookings/" + x.booking()); },
@@ -136,13 +173,14 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
          {{A, 200}, {B, 200}, {X, 200}, {Y, 200}, {S1, 200}, {S2, 200}, {D, 200}, {BANNED, 200}, {NOBODY, 401}}},
         {"POST /venues/{id}/closures",
          [&](World& x, Who who) {
-             auto from = d + "T" + booking::format_hhmm(closure_hour * 60);
-             auto to = d + "T" + booking::format_hhmm(closure_hour * 60 + 30);
-             auto r = x.call(who, "POST", hall + "/closures", json{{"from", from}, {"to", to}, {"reason", "检修"}});
-             if (r.status == 201) closure_hour = std::min(closure_hour + 1, 23);
-             return r;
+             json body;
+             x.closure_from_to(body);
+             return x.call(who, "POST", hall + "/closures", body);
          },
          {{A, 403}, {B, 403}, {X, 201}, {Y, 403}, {S1, 201}, {S2, 403}, {D, 201}, {BANNED, 403}, {NOBODY, 401}}},
+        {"DELETE /venues/{id}/closures/{closure_id}",
+         [&](World& x, Who who) { return x.call(who, "DELETE", hall + "/closures/" + x.closure()); },
+         {{A, 403}, {B, 403}, {X, 200}, {Y, 403}, {S1, 200}, {S2, 403}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
         {"GET /venues/{id}/checkin-code", [&](World& x, Who who) { return x.call(who, "GET", hall + "/checkin-code"); },
          {{A, 403}, {B, 403}, {X, 200}, {Y, 403}, {S1, 200}, {S2, 403}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
         {"PUT /users/{id}/role (make B a manager of building 1)",
@@ -167,11 +205,35 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
         {"GET /stats/usage",
          [&](World& x, Who who) { return x.call(who, "GET", "/api/v1/stats/usage?from=" + d + "&to=" + d); },
          {{A, 403}, {B, 403}, {X, 200}, {Y, 200}, {S1, 200}, {S2, 200}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+        {"POST /venues/{id}/checkin-code/rotate", [&](World& x, Who who) { return x.call(who, "POST", hall + "/checkin-code/rotate"); },
+         {{A, 403}, {B, 403}, {X, 200}, {Y, 403}, {S1, 200}, {S2, 403}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+        {"POST /violations/{id}/waive (a violation of A's)",
+         [](World& x, Who who) { return x.call(who, "POST", "/api/v1/violations/" + x.violation() + "/waive"); },
+         {{A, 403}, {B, 404}, {X, 403}, {Y, 404}, {S1, 200}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}}},
+        {"POST /auth/web-login/{nonce} (confirm a console sign-in)",
+         [](World& x, Who who) {
+             auto started = x.call(NOBODY, "POST", "/api/v1/auth/web-login");
+             REQUIRE(started.status == 200);
+             return x.call(who, "POST", "/api/v1/auth/web-login/" + started.body["nonce"].get<std::string>(), json::object());
+         },
+         {{A, 403}, {B, 403}, {X, 200}, {Y, 200}, {S1, 200}, {S2, 200}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+        // Last: it moves the servers' clock to tomorrow morning.
+        {"POST /bookings/{id}/checkin (its window open)",
+         [](World& x, Who who) {
+             auto id = x.checkin_ready();
+             auto code = json{{"venue_code", x.venue_code()}};
+             auto r = x.call(who, "POST", "/api/v1/bookings/" + id + "/checkin", code);
+             // Its member is still let in: the refusal changed nothing, and no no-show follows.
+             if (r.status != 200) REQUIRE(x.call(A, "POST", "/api/v1/bookings/" + id + "/checkin", code).status == 200);
+             return r;
+         },
+         {{A, 200}, {B, 404}, {X, 403}, {Y, 404}, {S1, 403}, {S2, 404}, {D, 403}, {BANNED, 404}, {NOBODY, 401}}},
     };
     for (auto& row : rows) {
         for (Who who : everyone) {
             CAPTURE(row.what);
-            CAPTURE(name(who));
+            std::string caller = name(who);
+            CAPTURE(caller);
             // B's role is put back to member before each cell of the role row.
             auto r = row.call(w, who);
             int want = row.expect.at(who);

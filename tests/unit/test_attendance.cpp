@@ -85,13 +85,17 @@ TEST_CASE("check-in is open from 15 minutes before to 15 minutes after the start
     CHECK(last_second.value().checked_in_at == d.at(monday, 10 * 60 + 15));
 }
 
-TEST_CASE("check-in needs this hall's current code and the owner: wrong hall 422, someone else's booking 404") {
+TEST_CASE("check-in needs this hall's current code and the owner: wrong hall 422, someone else's booking 404, "
+          "the hall's manager (who sees it) 403") {
     Day d;
     auto id = d.book_at(d.alice, monday);
     auto t = d.at(monday, 9 * 60);
     CHECK(d.code_of(check_in(d.store, d.alice, id, "hall2code", t).error()) == "wrong_venue");
     CHECK(d.code_of(check_in(d.store, d.alice, id, "", t).error()) == "wrong_venue");
     CHECK(d.code_of(check_in(d.store, d.bob, id, "hall1code", t).error()) == "not_found");
+    CHECK(d.code_of(check_in(d.store, d.manager, id, "hall1code", t).error()) == "forbidden");
+    CHECK(d.code_of(check_in(d.store, d.street_admin, id, "hall1code", t).error()) == "forbidden");
+    CHECK(d.code_of(check_in(d.store, d.other_street_admin, id, "hall1code", t).error()) == "not_found");
     d.state.venues[1].checkin_code = "rotated";  // a manager rotated it: the printed code is dead
     CHECK(d.code_of(check_in(d.store, d.alice, id, "hall1code", t).error()) == "wrong_venue");
     CHECK(check_in(d.store, d.alice, id, "rotated", t).ok());
@@ -198,7 +202,8 @@ TEST_CASE("a cancellation after the deadline needs accept_penalty and counts hal
           "too_late_to_cancel");
 }
 
-TEST_CASE("an admin over the hall's street waives a violation, lifting the ban it caused; others may not") {
+TEST_CASE("an admin over the hall's street waives a violation, lifting the ban it caused; its member and the hall's "
+          "manager see it and may not (403), others cannot see it (404)") {
     Day d;
     auto hall = d.state.venues[1].rules;
     for (int day : {0, 1, 2}) {
@@ -208,6 +213,8 @@ TEST_CASE("an admin over the hall's street waives a violation, lifting the ban i
     REQUIRE(d.state.users[1].has_value());
     auto now = d.at(add_days(monday, 3), 12 * 60);
     CHECK(d.code_of(waive_violation(d.store, d.rules, d.manager, 1, now).error()) == "forbidden");
+    CHECK(d.code_of(waive_violation(d.store, d.rules, d.alice, 1, now).error()) == "forbidden");
+    CHECK(d.code_of(waive_violation(d.store, d.rules, d.bob, 1, now).error()) == "not_found");
     CHECK(d.code_of(waive_violation(d.store, d.rules, d.other_street_admin, 1, now).error()) == "not_found");
     auto w = waive_violation(d.store, d.rules, d.street_admin, 3, now);
     REQUIRE(w.ok());
