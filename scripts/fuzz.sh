@@ -14,7 +14,7 @@ CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWith
     -DSH_FUZZ=ON -DSH_BUILD_TESTS=OFF >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)" --target fuzz_targets
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_calendar fuzz_csv fuzz_wechat fuzz_request)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_calendar fuzz_csv fuzz_wechat fuzz_wechat_replies fuzz_request)
 for t in "${targets[@]}"; do
     work="$ROOT/.run/fuzz/$t"
     mkdir -p "$work/corpus"

@@ -18,55 +18,6 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 using nlohmann::json;
 
-WxErrc classify(long long errcode) {
-    switch (errcode) {
-        case 0: return WxErrc::ok;
-        case -1: return WxErrc::busy;
-        case 40029: return WxErrc::invalid_code;
-        case 40163: return WxErrc::code_used;
-        case 45011: return WxErrc::rate_limited;
-        case 40226: return WxErrc::login_blocked;
-        case 40001: return WxErrc::invalid_token;
-        case 42001: return WxErrc::token_expired;
-        case 40164: return WxErrc::ip_not_whitelisted;
-        case 40243: return WxErrc::secret_frozen;
-        case 45009: return WxErrc::quota_exhausted;
-        case 43101: return WxErrc::no_subscription;
-        case 47003: return WxErrc::bad_template_data;
-        case 40003: return WxErrc::bad_openid;
-        case 40037: return WxErrc::bad_template;
-        case 41030: return WxErrc::bad_page;
-        default: return WxErrc::other;
-    }
-}
-
-std::string_view errc_name(WxErrc e) {
-    switch (e) {
-        case WxErrc::ok: return "ok";
-        case WxErrc::busy: return "busy";
-        case WxErrc::invalid_code: return "invalid_code";
-        case WxErrc::code_used: return "code_used";
-        case WxErrc::rate_limited: return "rate_limited";
-        case WxErrc::login_blocked: return "login_blocked";
-        case WxErrc::invalid_token: return "invalid_token";
-        case WxErrc::token_expired: return "token_expired";
-        case WxErrc::ip_not_whitelisted: return "ip_not_whitelisted";
-        case WxErrc::secret_frozen: return "secret_frozen";
-        case WxErrc::quota_exhausted: return "quota_exhausted";
-        case WxErrc::no_subscription: return "no_subscription";
-        case WxErrc::bad_template_data: return "bad_template_data";
-        case WxErrc::bad_openid: return "bad_openid";
-        case WxErrc::bad_template: return "bad_template";
-        case WxErrc::bad_page: return "bad_page";
-        case WxErrc::other: return "other";
-        case WxErrc::transport: return "transport";
-        case WxErrc::bad_response: return "bad_response";
-    }
-    return "other";
-}
-
-bool is_transient(WxErrc e) { return e == WxErrc::busy || e == WxErrc::transport; }
-
 std::string url_encode(std::string_view s) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
@@ -236,62 +187,19 @@ awaitable<std::optional<RawReply>> Client::exchange(const char* method, const st
     co_return reply;
 }
 
-template <class T, class Parse>
-awaitable<WxResult<T>> Client::call_json(const char* method, std::string target, std::string body,
-                                         Parse parse) {
+template <class T>
+awaitable<WxResult<T>> Client::call(const char* method, std::string target, std::string body,
+                                    WxResult<T> (*read)(std::optional<RawReply>, const std::string& why)) {
     std::string why;
     auto reply = co_await exchange(method, target, body, why);
-    WxResult<T> result = WxError{WxErrc::transport, 0, why};
-    if (reply && reply->status >= 500) {
-        result = WxError{WxErrc::transport, 0, "http " + std::to_string(reply->status)};
-    } else if (reply) {
-        json j = json::parse(reply->body, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) {
-            result = WxError{WxErrc::bad_response, 0, "not a JSON object"};
-        } else {
-            // A success may carry no errcode at all: missing counts as 0.
-            long long errcode = j.contains("errcode") && j["errcode"].is_number_integer()
-                                    ? j["errcode"].get<long long>()
-                                    : 0;
-            if (errcode != 0) {
-                std::string msg = j.contains("errmsg") && j["errmsg"].is_string()
-                                      ? j["errmsg"].get<std::string>()
-                                      : std::string();
-                result = WxError{classify(errcode), errcode, msg};
-            } else {
-                std::optional<T> parsed;
-                try {
-                    parsed = parse(j);
-                } catch (const json::exception&) {
-                }
-                if (parsed) result = std::move(*parsed);
-                else result = WxError{WxErrc::bad_response, 0, "missing fields"};
-            }
-        }
-    }
-    co_return result;
+    co_return read(std::move(reply), why);
 }
-
-namespace {
-std::string str(const json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end()) return {};
-    if (it->is_string()) return it->get<std::string>();
-    if (it->is_number()) return it->dump();  // countryCode may arrive as a number or a string
-    return {};
-}
-}  // namespace
 
 awaitable<WxResult<LoginSession>> Client::code2session(const std::string& js_code) {
     std::string target = "/sns/jscode2session?appid=" + url_encode(cfg_.appid) +
                          "&secret=" + url_encode(cfg_.secret) + "&js_code=" + url_encode(js_code) +
                          "&grant_type=authorization_code";
-    return call_json<LoginSession>("GET", target, "", [](const json& j) -> std::optional<LoginSession> {
-        LoginSession s{str(j, "openid"), str(j, "session_key"), std::nullopt};
-        if (s.openid.empty()) return std::nullopt;
-        if (auto u = str(j, "unionid"); !u.empty()) s.unionid = u;
-        return s;
-    });
+    return call<LoginSession>("GET", target, "", read_login_session);
 }
 
 awaitable<WxResult<AccessToken>> Client::stable_token(bool force_refresh) {
@@ -299,75 +207,34 @@ awaitable<WxResult<AccessToken>> Client::stable_token(bool force_refresh) {
                  {"appid", cfg_.appid},
                  {"secret", cfg_.secret},
                  {"force_refresh", force_refresh}};
-    return call_json<AccessToken>("POST", "/cgi-bin/stable_token", body.dump(),
-                                  [](const json& j) -> std::optional<AccessToken> {
-                                      AccessToken t{str(j, "access_token"), 0};
-                                      if (j.contains("expires_in") && j["expires_in"].is_number_integer())
-                                          t.expires_in = j["expires_in"].get<int>();
-                                      if (t.token.empty() || t.expires_in <= 0) return std::nullopt;
-                                      return t;
-                                  });
+    return call<AccessToken>("POST", "/cgi-bin/stable_token", body.dump(), read_access_token);
 }
 
 awaitable<WxResult<Sent>> Client::send_subscribe_message(const std::string& access_token,
                                                          const json& message) {
-    return call_json<Sent>("POST",
-                           "/cgi-bin/message/subscribe/send?access_token=" + url_encode(access_token),
-                           message.dump(), [](const json&) -> std::optional<Sent> { return Sent{}; });
+    return call<Sent>("POST", "/cgi-bin/message/subscribe/send?access_token=" + url_encode(access_token),
+                      message.dump(), read_sent);
 }
 
 awaitable<WxResult<PhoneInfo>> Client::get_phone_number(const std::string& access_token,
                                                         const std::string& code) {
     json body = {{"code", code}};  // in the body: in the query string WeChat answers 40029
-    return call_json<PhoneInfo>(
-        "POST", "/wxa/business/getuserphonenumber?access_token=" + url_encode(access_token),
-        body.dump(), [](const json& j) -> std::optional<PhoneInfo> {
-            auto it = j.find("phone_info");
-            if (it == j.end() || !it->is_object()) return std::nullopt;
-            PhoneInfo p{str(*it, "phoneNumber"), str(*it, "purePhoneNumber"), str(*it, "countryCode")};
-            if (p.phone_number.empty() && p.pure_phone_number.empty()) return std::nullopt;
-            return p;
-        });
+    return call<PhoneInfo>("POST", "/wxa/business/getuserphonenumber?access_token=" + url_encode(access_token),
+                           body.dump(), read_phone);
 }
 
 awaitable<WxResult<SecCheckResult>> Client::msg_sec_check(const std::string& access_token,
                                                           const std::string& openid, int scene,
                                                           const std::string& content) {
     json body = {{"version", 2}, {"openid", openid}, {"scene", scene}, {"content", content}};
-    return call_json<SecCheckResult>(
-        "POST", "/wxa/msg_sec_check?access_token=" + url_encode(access_token), body.dump(),
-        [](const json& j) -> std::optional<SecCheckResult> {
-            auto it = j.find("result");
-            if (it == j.end() || !it->is_object()) return std::nullopt;
-            SecCheckResult r{str(*it, "suggest"), 0};
-            if (it->contains("label") && (*it)["label"].is_number_integer())
-                r.label = (*it)["label"].get<int>();
-            if (r.suggest != "pass" && r.suggest != "review" && r.suggest != "risky") return std::nullopt;
-            return r;
-        });
+    return call<SecCheckResult>("POST", "/wxa/msg_sec_check?access_token=" + url_encode(access_token), body.dump(),
+                                read_sec_check);
 }
 
 awaitable<WxResult<std::string>> Client::get_wxacode_unlimited(const std::string& access_token,
                                                                const json& request) {
-    std::string why;
-    auto reply = co_await exchange(
-        "POST", "/wxa/getwxacodeunlimit?access_token=" + url_encode(access_token), request.dump(), why);
-    WxResult<std::string> result = WxError{WxErrc::transport, 0, why};
-    if (reply && reply->status >= 500) {
-        result = WxError{WxErrc::transport, 0, "http " + std::to_string(reply->status)};
-    } else if (reply && reply->body.size() > 8 && reply->body.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0) {
-        result = std::move(reply->body);
-    } else if (reply) {
-        // Errors come back as JSON.
-        json j = json::parse(reply->body, nullptr, false);
-        long long errcode = !j.is_discarded() && j.is_object() && j.contains("errcode") &&
-                                    j["errcode"].is_number_integer()
-                                ? j["errcode"].get<long long>()
-                                : 0;
-        result = errcode != 0 ? WxError{classify(errcode), errcode, str(j, "errmsg")}
-                              : WxError{WxErrc::bad_response, 0, "neither a PNG nor an error"};
-    }
-    co_return result;
+    return call<std::string>("POST", "/wxa/getwxacodeunlimit?access_token=" + url_encode(access_token),
+                             request.dump(), read_wxacode);
 }
 
 }  // namespace sh::wechat

@@ -2,7 +2,7 @@
 // The use cases are app/bookings.cpp; the rules booking/reservations.cpp.
 #include "app/bookings.hpp"
 #include "booking/local_time.hpp"
-#include "common/hex.hpp"
+#include "server/api/bodies.hpp"
 #include "server/api/handlers.hpp"
 #include "server/api/input.hpp"
 
@@ -16,53 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-// venue_id, date, start, end: what a hold and a booking share.
-booking::BookingRequest parse_slot(const json& body) {
-    booking::BookingRequest r;
-    r.venue_id = required_id(body, "venue_id");
-    auto date = booking::parse_date(required_string(body, "date"));
-    if (!date) throw field_error("date", "must be YYYY-MM-DD");
-    auto start = booking::parse_hhmm(required_string(body, "start"));
-    if (!start) throw field_error("start", "must be HH:MM");
-    auto end = booking::parse_hhmm(required_string(body, "end"), true);
-    if (!end) throw field_error("end", "must be HH:MM");
-    r.date = *date;
-    r.start = *start;
-    r.end = *end;
-    return r;
-}
-
-booking::BookingRequest parse_booking(const json& body) {
-    auto r = parse_slot(body);
-    r.purpose = required_string(body, "purpose");
-    r.attendees = required_int(body, "attendees");
-    r.org = optional_string(body, "org").value_or("");
-    return r;
-}
-
-std::optional<booking::IdempotencyKey> idempotency_key(const Request& req, const json& body) {
-    auto k = req.header("idempotency-key");
-    if (!k) return std::nullopt;
-    bool ok = !k->empty() && k->size() <= 64;
-    for (char c : *k) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
-    if (!ok) throw field_error("Idempotency-Key", "1 to 64 of [A-Za-z0-9_-]");
-    return booking::IdempotencyKey{std::string(*k), sha256_hex(body.dump())};
-}
-
-booking::BookingQuery filters(const Request& req) {
-    booking::BookingQuery q;
-    if (auto s = req.query_param("status"); s && !s->empty()) {
-        q.status = booking::parse_status(*s);
-        if (!q.status) throw field_error("status", "unknown status");
-    }
-    if (auto f = req.query_param("from")) q.from = booking::to_timepoint(query_date(*f, "from"), 0);
-    if (auto t = req.query_param("to")) q.to = booking::to_timepoint(booking::add_days(query_date(*t, "to"), 1), 0);
-    if (auto p = req.query_param("page")) q.page = query_int(*p, "page", 1, booking::max_page);
-    if (auto b = req.query_param("building_id"); b && !b->empty()) q.building_id = path_id(*b);
-    if (auto v = req.query_param("venue_id"); v && !v->empty()) q.venue_id = path_id(*v);
-    return q;
-}
-
 json list_json(const std::vector<booking::Booking>& items) {
     json out = json::array();
     for (const auto& b : items) out.push_back(booking::booking_json(b));
@@ -71,11 +24,6 @@ json list_json(const std::vector<booking::Booking>& items) {
 
 Response render(const booking::Result<booking::Booking>& r) {
     return r ? Response::json(200, booking::booking_json(r.value())) : Response::error(r.error());
-}
-
-std::string reason_of(const Request& req) {
-    if (req.body.empty()) return {};
-    return optional_string(object_body(req), "reason").value_or("");
 }
 
 json hold_json(const app::Hold& h) {
@@ -111,14 +59,14 @@ http::Handler get_booking(Services& svc) {
 http::Handler my_bookings(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        co_return Response::json(200, list_json(co_await svc.bookings.list_mine(me, filters(req))));
+        co_return Response::json(200, list_json(co_await svc.bookings.list_mine(me, booking_filters(req))));
     };
 }
 
 http::Handler manage_bookings(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        auto r = co_await svc.bookings.list_managed(me, filters(req));
+        auto r = co_await svc.bookings.list_managed(me, booking_filters(req));
         co_return r ? Response::json(200, list_json(r.value())) : Response::error(r.error());
     };
 }
@@ -127,14 +75,8 @@ http::Handler cancel_booking(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
         auto id = path_id(p["id"]);
-        std::string reason;
-        bool accept_penalty = false;
-        if (!req.body.empty()) {
-            auto body = object_body(req);
-            reason = optional_string(body, "reason").value_or("");
-            accept_penalty = optional_bool(body, "accept_penalty").value_or(false);
-        }
-        co_return render(co_await svc.bookings.cancel(me, id, reason, accept_penalty));
+        auto c = parse_cancellation(req);
+        co_return render(co_await svc.bookings.cancel(me, id, c.reason, c.accept_penalty));
     };
 }
 
@@ -157,7 +99,7 @@ http::Handler check_in(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
         auto id = path_id(p["id"]);
-        auto code = required_string(object_body(req), "venue_code", 64);
+        auto code = venue_code(object_body(req));
         co_return render(co_await svc.bookings.check_in(me, id, code));
     };
 }
@@ -165,7 +107,7 @@ http::Handler check_in(Services& svc) {
 http::Handler scan_in(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        auto code = required_string(object_body(req), "venue_code", 64);
+        auto code = venue_code(object_body(req));
         auto r = co_await svc.bookings.scan(me, code);
         if (!r) co_return Response::error(r.error());
         const auto& b = r.value().booking;
@@ -189,16 +131,7 @@ http::Handler waive_violation(Services& svc) {
 http::Handler add_subscriptions(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        auto body = object_body(req);
-        std::vector<std::string> ids;
-        auto it = body.find("template_ids");
-        if (it == body.end() || !it->is_array() || it->empty() || it->size() > 20)
-            throw field_error("template_ids", "must be an array of 1 to 20 template ids");
-        for (const auto& t : *it) {
-            if (!t.is_string() || t.get<std::string>().empty() || t.get<std::string>().size() > 64)
-                throw field_error("template_ids", "must be an array of template ids");
-            ids.push_back(t.get<std::string>());
-        }
+        auto ids = template_ids(object_body(req));
         auto r = co_await svc.notifier.add_consents(me, ids);
         co_return r ? Response::json(200, json{{"recorded", ids.size()}}) : Response::error(r.error());
     };

@@ -1,6 +1,7 @@
 // The street office's statistics, top lists and ledger: parse, call the use case
 // (app/stats.cpp), render JSON or CSV.
 #include "app/stats.hpp"
+#include "server/api/bodies.hpp"
 #include "server/api/handlers.hpp"
 #include "server/api/input.hpp"
 
@@ -13,13 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-bool wants_csv(const Request& req) {
-    auto f = req.query_param("format");
-    if (!f || *f == "json") return false;
-    if (*f == "csv") return true;
-    throw field_error("format", "must be json or csv");
-}
-
 Response csv(std::string body, const std::string& filename) {
     auto r = Response::text(200, std::move(body), "text/csv; charset=utf-8");
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
@@ -31,15 +25,15 @@ Response csv(std::string body, const std::string& filename) {
 http::Handler stats_usage(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        auto from = required_query_date(req, "from"), to = required_query_date(req, "to");
-        auto g = booking::parse_group_by(req.query_param("group_by").value_or("venue"));
-        if (!g) throw field_error("group_by", "must be street, building, venue, org, day, week, month, hour or weekday_hour");
+        auto period = parse_period(req);
+        auto from = period.from, to = period.to;
+        auto g = parse_group_by(req);
         bool as_csv = wants_csv(req);
-        auto r = co_await svc.stats.usage(me, from, to, *g);
+        auto r = co_await svc.stats.usage(me, from, to, g);
         if (!r) co_return Response::error(r.error());
         const auto& rep = r.value();
         if (as_csv)
-            co_return csv(booking::usage_csv(rep.rows), "usage-" + std::string(booking::group_by_name(*g)) + "-" +
+            co_return csv(booking::usage_csv(rep.rows), "usage-" + std::string(booking::group_by_name(g)) + "-" +
                                                              booking::format_date(from) + "-" + booking::format_date(to) + ".csv");
         co_return Response::json(200, booking::usage_json(rep.group_by, rep.period, rep.rows));
     };
@@ -48,9 +42,9 @@ http::Handler stats_usage(Services& svc) {
 http::Handler stats_top(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        auto from = required_query_date(req, "from"), to = required_query_date(req, "to");
-        int limit = 10;
-        if (auto l = req.query_param("limit")) limit = query_int(*l, "limit", 1, 100);
+        auto period = parse_period(req);
+        auto from = period.from, to = period.to;
+        int limit = top_limit(req);
         auto r = co_await svc.stats.top(me, from, to, limit);
         if (!r) co_return Response::error(r.error());
         const auto& t = r.value();
@@ -64,7 +58,8 @@ http::Handler stats_top(Services& svc) {
 http::Handler stats_ledger(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        auto from = required_query_date(req, "from"), to = required_query_date(req, "to");
+        auto period = parse_period(req);
+        auto from = period.from, to = period.to;
         auto r = co_await svc.stats.ledger(me, from, to);
         if (!r) co_return Response::error(r.error());
         co_return csv(booking::ledger_csv(r.value()),

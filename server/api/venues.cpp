@@ -2,6 +2,7 @@
 // types), call the use case (app/venues.cpp, app/availability.cpp), render the result.
 #include "app/availability.hpp"
 #include "app/venues.hpp"
+#include "server/api/bodies.hpp"
 #include "server/api/handlers.hpp"
 #include "server/api/input.hpp"
 
@@ -13,21 +14,6 @@ using http::Response;
 using nlohmann::json;
 
 namespace {
-
-// An optional positive integer query parameter.
-std::optional<std::uint64_t> query_id(const Request& req, const char* name) {
-    auto v = req.query_param(name);
-    if (!v || v->empty()) return std::nullopt;
-    return static_cast<std::uint64_t>(query_int(*v, name, 1, std::numeric_limits<int>::max()));
-}
-
-std::optional<int> query_minute(const Request& req, const char* name, bool end) {
-    auto v = req.query_param(name);
-    if (!v) return std::nullopt;
-    auto m = booking::parse_hhmm(*v, end);
-    if (!m) throw field_error(name, "must be HH:MM");
-    return m;
-}
 
 template <class T, class ToJson>
 Response render(const booking::Result<T>& r, int status, ToJson to_json) {
@@ -64,11 +50,7 @@ http::Handler list_buildings(Services& svc) {
 http::Handler create_building(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        auto body = object_body(req);
-        booking::Building b;
-        b.street_id = required_id(body, "street_id");
-        b.name = required_string(body, "name");
-        b.address = optional_string(body, "address").value_or("");
+        auto b = parse_building(object_body(req));
         co_return render(co_await svc.venues.create_building(me, b), 201, booking::building_json);
     };
 }
@@ -112,15 +94,7 @@ http::Handler create_closure(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
         auto id = path_id(p["id"]);
-        auto body = object_body(req);
-        booking::ClosureRequest cr;
-        cr.from = required_string(body, "from");
-        cr.to = required_string(body, "to");
-        cr.reason = required_string(body, "reason");
-        if (body.contains("cancel_conflicting")) {
-            if (!body["cancel_conflicting"].is_boolean()) throw field_error("cancel_conflicting", "must be true or false");
-            cr.cancel_conflicting = body["cancel_conflicting"].get<bool>();
-        }
+        auto cr = parse_closure(object_body(req));
         co_return render(co_await svc.venues.add_closure(me, id, cr), 201, [](const booking::ClosureOutcome& o) {
             json out = booking::closure_json(o.closure);
             out["cancelled_booking_ids"] = o.cancelled;
@@ -184,17 +158,7 @@ http::Handler get_availability(Services& svc) {
 http::Handler search_venues(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         co_await svc.auth.authenticate(req);
-        app::Search s;
-        s.filters.street_id = query_id(req, "street_id");
-        s.filters.building_id = query_id(req, "building_id");
-        if (auto cap = query_id(req, "min_capacity")) s.filters.min_capacity = static_cast<int>(*cap);
-        if (auto f = req.query_param("facility"); f && !f->empty()) s.filters.facility = *f;
-        if (auto d = req.query_param("date")) s.date = query_date(*d, "date");
-        s.from = query_minute(req, "from", false).value_or(0);
-        s.to = query_minute(req, "to", true).value_or(1440);
-        if ((req.query_param("from") || req.query_param("to")) && !s.date) throw field_error("date", "is required with from/to");
-        if (s.to <= s.from) throw field_error("to", "must be after from");
-        if (auto pg = req.query_param("page")) s.page = query_int(*pg, "page", 1, booking::max_page);
+        auto s = parse_search(req);
         auto page = co_await svc.availability.search(s);
         co_return render(page, 200, [](const app::SearchPage& p) {
             json items = json::array();

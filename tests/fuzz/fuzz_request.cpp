@@ -1,13 +1,15 @@
 // Bytes off the socket to what a handler reads: Beast's parser with the server's limits, the
 // conversion to our Request (from_beast.hpp, the server's own), the router, the query, header
-// and cookie accessors, the JSON body and the field validators every endpoint uses. Whatever the
-// bytes, nothing may crash or throw anything but AppException (a 4xx).
+// and cookie accessors, and every endpoint's reading of its query and JSON body (bodies.hpp, the
+// handlers' own code). Whatever the bytes, nothing may crash or throw anything but AppException
+// (a 4xx).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "booking/errors.hpp"
 #include "config/app_config.hpp"
+#include "server/api/bodies.hpp"
 #include "server/api/input.hpp"
 #include "server/http/from_beast.hpp"
 #include "server/http/router.hpp"
@@ -37,15 +39,43 @@ const http::Router& router() {
     return r;
 }
 
-void validate(const nlohmann::json& body) {
-    const char* fields[] = {"venue_id", "date", "start", "end", "purpose", "attendees", "code", "name", "reason"};
-    for (const char* f : fields) {
-        try { api::required_string(body, f); } catch (const booking::AppException&) {}
-        try { api::optional_string(body, f); } catch (const booking::AppException&) {}
-        try { api::optional_bool(body, f); } catch (const booking::AppException&) {}
-        try { api::required_id(body, f); } catch (const booking::AppException&) {}
-        try { api::required_int(body, f); } catch (const booking::AppException&) {}
+// Runs f, letting only the AppException every refusal is (a 4xx) pass.
+template <class F>
+void refused_or_ok(F f) {
+    try {
+        f();
+    } catch (const booking::AppException&) {
     }
+}
+
+// Every endpoint's reading of a JSON body (server/api/bodies.hpp), and a hall's fields.
+void read_body(const http::Request& req, const nlohmann::json& body) {
+    refused_or_ok([&] { api::parse_slot(body); });
+    refused_or_ok([&] { api::parse_booking(body); });
+    refused_or_ok([&] { api::idempotency_key(req, body); });
+    refused_or_ok([&] { api::venue_code(body); });
+    refused_or_ok([&] { api::template_ids(body); });
+    refused_or_ok([&] { api::parse_building(body); });
+    refused_or_ok([&] { api::parse_closure(body); });
+    refused_or_ok([&] { api::login_code(body); });
+    refused_or_ok([&] { api::parse_profile(body); });
+    refused_or_ok([&] { api::parse_role_request(body); });
+    booking::Venue venue;
+    booking::apply_venue_json(body, venue);  // answers its refusal, throws nothing
+}
+
+// Every endpoint's reading of the query string and of a body that may be empty.
+void read_query(const http::Request& req) {
+    refused_or_ok([&] { api::booking_filters(req); });
+    refused_or_ok([&] { api::parse_cancellation(req); });
+    refused_or_ok([&] { api::reason_of(req); });
+    refused_or_ok([&] { api::parse_search(req); });
+    refused_or_ok([&] { api::parse_period(req); });
+    refused_or_ok([&] { api::parse_group_by(req); });
+    refused_or_ok([&] { api::wants_csv(req); });
+    refused_or_ok([&] { api::top_limit(req); });
+    refused_or_ok([&] { api::query_id(req, "street_id"); });
+    refused_or_ok([&] { api::required_query_date(req, "date"); });
 }
 
 }  // namespace
@@ -67,19 +97,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     http::Request req = http::to_request(parser.release(), "127.0.0.2", trusted);
 
     auto match = router().match(req.method, req.path());
-    for (const auto& [name, value] : match.params.values) {
-        try { api::path_id(value); } catch (const booking::AppException&) {}
-    }
-    for (const char* q : {"date", "from", "to", "group_by", "limit", "page"}) {
-        auto v = req.query_param(q);
-        if (!v) continue;
-        try { api::query_date(*v, q); } catch (const booking::AppException&) {}
-        try { api::query_int(*v, q, 1, 100); } catch (const booking::AppException&) {}
-    }
+    for (const auto& param : match.params.values) refused_or_ok([&] { api::path_id(param.second); });
     api::cookie(req, "sh_session");
-    try {
-        validate(api::object_body(req));
-    } catch (const booking::AppException&) {
-    }
+    read_query(req);
+    refused_or_ok([&] { read_body(req, api::object_body(req)); });
     return 0;
 }
