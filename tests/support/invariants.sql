@@ -1,0 +1,30 @@
+-- What MySQL must hold after any load, crash or failover: one row, four counts, all 0.
+--   overlapping     owning bookings of a hall that overlap an earlier one (the running maximum
+--                   of the earlier ends: exact, and O(n log n) on a soak's half a million rows);
+--   missing_quanta  owning bookings that do not own exactly their 15-minute quanta;
+--   stray_quanta    quanta owned by a booking that no longer owns time (a no-show keeps those
+--                   before its release, the time already passed);
+--   lost_notices    bookings whose change the member must be told of (rejected, expired, a
+--                   no-show, cancelled by someone else or by a closure, approved) without the
+--                   outbox row written in the change's transaction.
+-- Read by tests/support/invariants.hpp and scripts/lib/invariants.sh (the benchmarks, the soak).
+SELECT
+  (SELECT COUNT(*) FROM (
+     SELECT starts_at, MAX(ends_at) OVER (PARTITION BY venue_id ORDER BY starts_at, id
+                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_end
+     FROM bookings WHERE status IN ('pending','confirmed','checked_in','completed')) o
+   WHERE o.earlier_end > o.starts_at) AS overlapping,
+  (SELECT COUNT(*) FROM bookings b WHERE b.status IN ('pending','confirmed','checked_in','completed')
+     AND TIMESTAMPDIFF(MINUTE, b.starts_at, b.ends_at) / 15 <>
+         (SELECT COUNT(*) FROM booking_quanta q WHERE q.booking_id = b.id AND q.venue_id = b.venue_id
+            AND q.slot_start >= b.starts_at AND q.slot_start < b.ends_at)) AS missing_quanta,
+  (SELECT COUNT(*) FROM booking_quanta q JOIN bookings b ON b.id = q.booking_id JOIN venues v ON v.id = b.venue_id
+   WHERE b.status NOT IN ('pending','confirmed','checked_in','completed')
+     AND NOT (b.status = 'no_show' AND q.slot_start < b.starts_at + INTERVAL v.checkin_after_minutes MINUTE)) AS stray_quanta,
+  (SELECT COUNT(*) FROM bookings b
+   WHERE (b.status IN ('rejected','expired','no_show')
+          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = b.status AND o.booking_id = b.id))
+      OR (b.status = 'cancelled' AND b.cancelled_by <> b.user_id
+          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind IN ('cancelled','closure_cancelled') AND o.booking_id = b.id))
+      OR (EXISTS (SELECT 1 FROM audit_log a WHERE a.object_type = 'booking' AND a.object_id = b.id AND a.action = 'approve_booking')
+          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'approved' AND o.booking_id = b.id))) AS lost_notices;
