@@ -2,6 +2,7 @@
 # Runs MariaDB and Redis for Shared Hall on 127.0.0.1, with data under the checkout — no systemd.
 #
 #   scripts/services.sh start|stop|status|restart [mysql|redis]
+#   scripts/services.sh kill mysql|redis      # SIGKILL, as a crash (the chaos tests)
 #
 # Environment (defaults for development):
 #   SH_RUN_DIR         data, sockets, pid files and logs   (.run/dev)
@@ -91,6 +92,17 @@ stop_pidfile() {  # stop_pidfile NAME PIDFILE
     log "$name stopped"
 }
 
+# kill_pidfile NAME PIDFILE: SIGKILL, as a crash would end it (no shutdown, nothing flushed).
+kill_pidfile() {
+    local name=$1 pidfile=$2 pid
+    alive "$pidfile" || { log "$name is not running"; return 0; }
+    pid="$(cat "$pidfile")"
+    kill -KILL "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    rm -f "$pidfile"
+    log "$name killed (SIGKILL)"
+}
+
 stop_mysql() { stop_pidfile mariadb "$MYSQL_PID"; }
 stop_redis() { stop_pidfile redis "$REDIS_PID"; }
 
@@ -108,9 +120,11 @@ case "$cmd:$which" in
     stop:all) stop_redis; stop_mysql ;;
     stop:mysql) stop_mysql ;;
     stop:redis) stop_redis ;;
+    kill:mysql) kill_pidfile mariadb "$MYSQL_PID" ;;
+    kill:redis) kill_pidfile redis "$REDIS_PID" ;;
     restart:mysql) stop_mysql; start_mysql ;;
     restart:redis) stop_redis; start_redis ;;
     restart:all) stop_redis; stop_mysql; start_mysql; start_redis ;;
     status:*) status ;;
-    *) echo "usage: $0 start|stop|status|restart [mysql|redis]" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|restart [mysql|redis] | kill mysql|redis" >&2; exit 2 ;;
 esac

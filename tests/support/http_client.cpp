@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include <openssl/ssl.h>
@@ -182,6 +184,29 @@ bool can_connect(std::uint16_t port) {
     if (fd < 0) return false;
     ::close(fd);
     return true;
+}
+
+std::uint16_t Connection::local_port() const {
+    sockaddr_in addr{};
+    socklen_t len = sizeof addr;
+    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return 0;
+    return ntohs(addr.sin_port);
+}
+
+bool server_read_all(std::uint16_t server_port, std::uint16_t client_port) {
+    // Lines: "sl local rem st tx_queue:rx_queue ...", addresses as HEXIP:HEXPORT.
+    std::ifstream tcp("/proc/net/tcp");
+    std::string line;
+    std::getline(tcp, line);  // the header
+    while (std::getline(tcp, line)) {
+        std::istringstream in(line);
+        std::string sl, local, remote, state, queues;
+        in >> sl >> local >> remote >> state >> queues;
+        auto port_of = [](const std::string& a) { return static_cast<std::uint16_t>(std::stoul(a.substr(a.find(':') + 1), nullptr, 16)); };
+        if (port_of(local) != server_port || port_of(remote) != client_port) continue;
+        return std::stoul(queues.substr(queues.find(':') + 1), nullptr, 16) == 0;
+    }
+    return false;  // not (yet) accepted
 }
 
 }  // namespace sh::test

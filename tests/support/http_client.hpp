@@ -47,6 +47,8 @@ public:
     std::optional<HttpResult> read_response(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // True when the server closes the connection within the timeout.
     bool wait_closed(std::chrono::milliseconds timeout);
+    // This end's port (the server sees the connection coming from it).
+    std::uint16_t local_port() const;
 
 private:
     bool fill(std::chrono::steady_clock::time_point deadline);
@@ -72,5 +74,9 @@ std::optional<HttpResult> request(std::uint16_t port, const ClientOptions& optio
 
 // True if a TCP connection to 127.0.0.1:port is accepted.
 bool can_connect(std::uint16_t port);
+
+// True when the server listening on server_port has read every byte the client at client_port
+// sent it: the kernel holds none unread for that connection (/proc/net/tcp's rx_queue is 0).
+bool server_read_all(std::uint16_t server_port, std::uint16_t client_port);
 
 }  // namespace sh::test

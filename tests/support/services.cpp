@@ -66,6 +66,10 @@ void OwnServices::start(const std::string& which) {
 
 void OwnServices::stop(const std::string& which) { run("stop " + which); }
 
+void OwnServices::kill(const std::string& which) {
+    if (run("kill " + which) != 0) throw std::runtime_error("could not kill " + which + " for " + name_);
+}
+
 config::MysqlConfig OwnServices::mysql() const {
     config::MysqlConfig c = shared_mysql();
     c.port = mysql_port_;

@@ -22,6 +22,7 @@ public:
     ~OwnServices();
     void start(const std::string& which);  // "mysql" or "redis"
     void stop(const std::string& which);
+    void kill(const std::string& which);  // SIGKILL: a crash, not a shutdown
     config::MysqlConfig mysql() const;
     config::RedisConfig redis() const;
 
