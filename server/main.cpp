@@ -247,7 +247,7 @@ int run_serve(const config::AppConfig& cfg) {
     booking::ShiftedClock clock(std::chrono::milliseconds(cfg.test.clock_offset_ms));
     mysql::Database db(driver, cfg.mysql);
     redis::Client redis(cfg.redis);
-    redis::AsyncClient fast_redis(ioc, cfg.redis);
+    redis::AsyncClient fast_redis(ioc, cfg.redis, redis.locator());
     wechat::Client wx(cfg.wechat);
     redis::AccessTokenProvider wx_token(wx, redis);
     wechat_gateway::WechatGateway wechat(wx, wx_token);

@@ -45,11 +45,12 @@ struct Op final : OpBase {
 }  // namespace
 
 struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
-    Impl(asio::io_context& ioc, const config::RedisConfig& c)
-        : cfg(c), primary(cfg), strand(asio::make_strand(ioc)), retry(strand) {}
+    Impl(asio::io_context& ioc, const config::RedisConfig& c, std::shared_ptr<PrimaryLocator> p)
+        : cfg(c), primary(p ? std::move(p) : std::make_shared<PrimaryLocator>(cfg)), strand(asio::make_strand(ioc)),
+          retry(strand) {}
 
     config::RedisConfig cfg;
-    PrimaryLocator primary;
+    std::shared_ptr<PrimaryLocator> primary;
     asio::any_io_executor strand;
     asio::steady_timer retry;
     redisAsyncContext* ac = nullptr;
@@ -117,7 +118,7 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
         ++generation;
         errors.fetch_add(1, std::memory_order_relaxed);
         if (stopping) return;
-        primary.report_failure();
+        primary->report_failure();
         log::warn("redis", std::string("async client: ") + why);
         schedule_reconnect();
     }
@@ -129,9 +130,9 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void connect() {
-        auto where = primary.current();
+        auto where = primary->current();
         if (!where) {
-            primary.report_failure();
+            primary->report_failure();
             schedule_reconnect();
             return;
         }
@@ -168,7 +169,7 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
         if (reply && is_readonly(static_cast<redisReply*>(reply))) {
             // The server became a replica (failover): drop this connection, find the primary.
             auto& s = *static_cast<Impl*>(c->data);
-            s.primary.report_failure();
+            s.primary->report_failure();
             if (s.ac == c) redisAsyncDisconnect(c);
             reply = nullptr;
         }
@@ -212,8 +213,8 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
     }
 };
 
-AsyncClient::AsyncClient(asio::io_context& ioc, config::RedisConfig cfg)
-    : cfg_(std::move(cfg)), impl_(std::make_shared<Impl>(ioc, cfg_)) {
+AsyncClient::AsyncClient(asio::io_context& ioc, config::RedisConfig cfg, std::shared_ptr<PrimaryLocator> primary)
+    : cfg_(std::move(cfg)), impl_(std::make_shared<Impl>(ioc, cfg_, std::move(primary))) {
     asio::post(impl_->strand, [impl = impl_] { impl->connect(); });
 }
 

@@ -21,7 +21,8 @@ namespace sh::redis {
 
 class AsyncClient {
 public:
-    AsyncClient(asio::io_context& ioc, config::RedisConfig cfg);
+    // `primary`: the process's locator (redis::Client::locator()); without one, its own.
+    AsyncClient(asio::io_context& ioc, config::RedisConfig cfg, std::shared_ptr<PrimaryLocator> primary = nullptr);
     ~AsyncClient();
     AsyncClient(const AsyncClient&) = delete;
     AsyncClient& operator=(const AsyncClient&) = delete;

@@ -183,7 +183,7 @@ Reply Conn::eval(const Script& script, const std::vector<std::string>& keys,
 }
 
 Client::Client(config::RedisConfig cfg)
-    : cfg_(std::move(cfg)), primary_(cfg_), pool_(cfg_.pool_size, [this] {
+    : cfg_(std::move(cfg)), primary_(std::make_shared<PrimaryLocator>(cfg_)), pool_(cfg_.pool_size, [this] {
           return std::make_unique<Conn>(*this, cfg_);
       }) {}
 

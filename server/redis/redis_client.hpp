@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,7 +85,9 @@ public:
         return std::chrono::milliseconds(cfg_.command_timeout_ms);
     }
     const config::RedisConfig& config() const { return cfg_; }
-    PrimaryLocator& primary() { return primary_; }
+    PrimaryLocator& primary() { return *primary_; }
+    // The same locator for the process's other client (AsyncClient).
+    std::shared_ptr<PrimaryLocator> locator() const { return primary_; }
     std::string key(std::string_view suffix) const { return cfg_.key_prefix + std::string(suffix); }
 
     // Wraps a job: fails fast while Redis is known to be down, connects when needed.
@@ -110,7 +113,7 @@ private:
     config::RedisConfig cfg_;
     std::atomic<std::int64_t> down_until_ns_{0};
     std::atomic<std::uint64_t> errors_{0};
-    PrimaryLocator primary_;
+    std::shared_ptr<PrimaryLocator> primary_;
     workers::WorkerPool<Conn> pool_;
 };
 

@@ -40,7 +40,7 @@ std::optional<Address> ask(const Address& sentinel, const std::string& master, i
 
 }  // namespace
 
-PrimaryLocator::PrimaryLocator(const config::RedisConfig& cfg) : cfg_(cfg) {
+PrimaryLocator::PrimaryLocator(config::RedisConfig cfg) : cfg_(std::move(cfg)) {
     if (!uses_sentinels()) {
         primary_ = Address{cfg_.host, cfg_.port};
         return;

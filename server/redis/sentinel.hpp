@@ -25,7 +25,9 @@ class PrimaryLocator {
 public:
     // With Sentinels, asks them once before returning (the first connect has an answer when
     // one is there to have).
-    explicit PrimaryLocator(const config::RedisConfig& cfg);
+    // Keeps its own copy of cfg. One per process, shared by the blocking and the async client
+    // (redis::Client::locator()), so that the Sentinels are asked once a second, not twice.
+    explicit PrimaryLocator(config::RedisConfig cfg);
     ~PrimaryLocator();
     PrimaryLocator(const PrimaryLocator&) = delete;
     PrimaryLocator& operator=(const PrimaryLocator&) = delete;
@@ -42,7 +44,7 @@ public:
 private:
     void run();
 
-    const config::RedisConfig& cfg_;
+    const config::RedisConfig cfg_;
     mutable std::mutex mu_;
     std::condition_variable cv_;
     std::optional<Address> primary_;
