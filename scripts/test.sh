@@ -10,7 +10,15 @@
 #   SH_TEST_SANITIZERS=0 / SH_TEST_FUZZ=0           # without the ASan+UBSan tiers / the fuzzing
 # The end-to-end tier then runs twice more with the servers' clock just before and just after
 # midnight in Shanghai (a day rolling over mid-test), unless SH_TEST_MIDNIGHT=0.
+#   scripts/test.sh --full     # the long forms, by hand (about 1.5 h on 2 cores): the chaos tests
+#                              # ten times as long, 10 minutes per fuzz target, the concurrency tests
+#                              # under ThreadSanitizer (build-tsan), then the 10-minute soak
 set -euo pipefail
+FULL=0
+if [ "${1:-}" = "--full" ]; then
+    FULL=1
+    export SH_CHAOS_SCALE="${SH_CHAOS_SCALE:-10}" SH_FUZZ_SECONDS="${SH_FUZZ_SECONDS:-600}"
+fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
@@ -85,4 +93,19 @@ fi
 if [ "${SH_TEST_LABELS:-}" = "" ] && [ "${SH_TEST_FUZZ:-1}" != "0" ]; then
     echo "== fuzzing, ${SH_FUZZ_SECONDS:-30} s a target"
     SH_FUZZ_SECONDS="${SH_FUZZ_SECONDS:-30}" bash scripts/fuzz.sh
+fi
+
+# The long forms (--full): the concurrency tests under ThreadSanitizer, then the soak.
+if [ "$FULL" = 1 ]; then
+    echo "== the concurrency tests under ThreadSanitizer (build-tsan)"
+    TSAN_DIR="$ROOT/build-tsan"
+    cmake -S "$ROOT" -B "$TSAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-fsanitize=thread \
+        -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread >/dev/null
+    cmake --build "$TSAN_DIR" -j "$JOBS" --target component_workers integration_booking_batches sharedhall
+    bash scripts/services.sh start
+    SH_BINARY="$TSAN_DIR/server/sharedhall" TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1" \
+        ctest --test-dir "$TSAN_DIR" --output-on-failure -j 1 --timeout 1800 -R "^(component_workers|integration_booking_batches)$"
+    bash scripts/services.sh stop
+    echo "== the soak (scripts/soak.sh)"
+    bash scripts/soak.sh
 fi

@@ -299,7 +299,7 @@ int run_serve(const config::AppConfig& cfg) {
                                                     std::chrono::seconds(a.web_session_ttl_s), a.web_login_page});
     api::Services services{cfg,      clock,        db,     redis,    metrics,  auth,    accounts,
                            availability, venues, bookings, notifier, stats, console,
-                           cfg.test.settable_clock ? &clock : nullptr};
+                           cfg.test.settable_clock ? &clock : nullptr, read_db ? &*read_db : nullptr};
     api::register_metric_sources(services);
     jobs::JobCounters job_counters;
     metrics.add_source([&job_counters](std::string& out) {

@@ -1,5 +1,6 @@
 #include "server/api/handlers.hpp"
 
+#include <malloc.h>
 
 #include "booking/local_time.hpp"
 #include "server/api/input.hpp"
@@ -92,6 +93,7 @@ void register_metric_sources(Services& svc) {
                "# TYPE sh_pool_acquire_timeouts_total counter\n";
         append_pool(out, "mysql", svc.db.pool().stats());
         append_pool(out, "mysql_booking", svc.db.booking_pool().stats());
+        if (svc.read_db) append_pool(out, "mysql_read", svc.read_db->pool().stats());
         append_pool(out, "redis", svc.redis.pool().stats());
         out += "# TYPE sh_mysql_tx_commits_total counter\nsh_mysql_tx_commits_total " +
                std::to_string(svc.db.tx_stats().commits.load()) + "\n";
@@ -106,6 +108,11 @@ void register_metric_sources(Services& svc) {
         out += "# TYPE sh_booking_mysql_attempts_total counter\nsh_booking_mysql_attempts_total " +
                std::to_string(b.mysql_attempts.load()) + "\n";
         out += "# TYPE sh_booking_created_total counter\nsh_booking_created_total " + std::to_string(b.created.load()) + "\n";
+        // The heap as glibc's allocator sees it: bytes in use against bytes held free. RSS that
+        // grows while in-use stays flat is the allocator's arenas, not a leak (the soak reads both).
+        auto heap = ::mallinfo2();
+        out += "# TYPE sh_heap_in_use_bytes gauge\nsh_heap_in_use_bytes " + std::to_string(heap.uordblks + heap.hblkhd) + "\n";
+        out += "# TYPE sh_heap_free_bytes gauge\nsh_heap_free_bytes " + std::to_string(heap.fordblks) + "\n";
     });
 }
 

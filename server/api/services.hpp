@@ -34,6 +34,7 @@ struct Services {
     app::StatsService& stats;
     app::ConsoleSignIn& console;
     booking::ShiftedClock* test_clock = nullptr;  // only in a test configuration: POST /test/clock
+    mysql::Database* read_db = nullptr;           // the statistics' read pool, when configured
 };
 
 // The full routing table of the service: one place lists every route (routes.cpp).

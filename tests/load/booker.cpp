@@ -3,6 +3,8 @@
 //   sh_booker burst  --ports P1,P2 --tokens F --venue V --date D --slots S --attempts A --concurrency C
 //   sh_booker closed --ports P --tokens F WALK --concurrency C --duration S [--warmup S] [IDS]
 //   sh_booker open   --ports P --tokens F WALK --rate R --concurrency C --duration S [--warmup S] [IDS]
+//   sh_booker mix    --ports P --tokens F --admin-token T --venues V1,.. --first-day D --rate R
+//                    --concurrency C --duration S --checkin-halls FILE --checkins-per-second N
 // WALK: --venues V1,V2,.. --first-day D [--first-minute M --slot-minutes S --slots-per-day N]: request
 // i books its own slot (load/slots.hpp), as member (i + K) % members with [--user-offset K]. IDS: [--idempotency 1] sends an Idempotency-Key per request;
 // [--ids-out F] appends the ids of the 201s to F.
@@ -11,6 +13,11 @@
 // request's intended send time, so a server that falls behind shows it (no coordinated omission).
 // [--ca FILE] (any mode): HTTPS, trusting only that CA, as to nginx in scripts/cluster.sh;
 // [--source A]: connect from loopback address A (127.0.x.y), another "machine" to the server.
+// mix (the soak's other traffic): open loop at R reads/s, 49 of 50 a day's availability of a hall
+// of V on one of the 30 days from D, 1 of 50 a statistics question as the district admin T; and,
+// N times a second, a member booking a 15-minute slot starting in the coming hour on a hall of
+// FILE (lines "id code", halls open all day with check-in 60 minutes before the start) and
+// checking in at it with the hall's code. Reports each kind's statuses.
 // Prints one JSON line: counts by status, elapsed seconds, requests/s, p50/p99/max latency (ms).
 #include <algorithm>
 #include <atomic>
@@ -86,6 +93,10 @@ struct Client {
     std::unique_ptr<sh::test::Connection> conn;
     std::optional<sh::test::HttpResult> post(const std::string& target, const std::string& body,
                                              const std::string& headers) {
+        return send("POST", target, body, headers);
+    }
+    std::optional<sh::test::HttpResult> send(const char* method, const std::string& target,
+                                             const std::string& body, const std::string& headers) {
         std::optional<sh::test::HttpResult> r;
         for (int attempt = 0; attempt < 2 && !r; ++attempt) {
             if (!conn) {
@@ -95,7 +106,7 @@ struct Client {
                     continue;  // refused: counted as no answer
                 }
             }
-            if (conn->send(sh::test::make_request("POST", target, body, headers)))
+            if (conn->send(sh::test::make_request(method, target, body, headers)))
                 r = conn->read_response(std::chrono::seconds(30));
             if (!r) conn.reset();
         }
@@ -193,6 +204,87 @@ std::string body_for(std::uint64_t venue, const std::string& date, int start, in
         .dump();
 }
 
+// The soak's reads and check-ins (see the header). Each kind's answers are counted apart.
+json run_mix(std::map<std::string, std::string>& a, const std::vector<std::uint16_t>& ports,
+             const std::vector<std::string>& tokens) {
+    using namespace std::chrono;
+    auto walk = sh::load::walk_from(a);
+    std::string admin = "Authorization: Bearer " + a["--admin-token"] + "\r\n";
+    double rate = std::stod(a["--rate"]), duration_s = std::stod(a["--duration"]);
+    int concurrency = std::stoi(a["--concurrency"]);
+    double checkin_rate = std::stod(a["--checkins-per-second"]);
+    std::vector<std::pair<std::string, std::string>> halls;  // id, code
+    {
+        std::ifstream in(a["--checkin-halls"]);
+        for (std::string id, code; in >> id >> code;) halls.emplace_back(id, code);
+    }
+    if (halls.empty()) throw std::runtime_error("no check-in halls");
+    auto today = walk.first_day;
+    auto from = sh::booking::format_date(sh::booking::add_days(today, -30)), to = sh::booking::format_date(today);
+    const std::vector<std::string> questions = {
+        "/api/v1/stats/usage?from=" + from + "&to=" + to + "&group_by=building",
+        "/api/v1/stats/usage?from=" + from + "&to=" + to + "&group_by=day",
+        "/api/v1/stats/usage?from=" + from + "&to=" + to + "&group_by=venue",
+        "/api/v1/stats/top?from=" + from + "&to=" + to};
+    Stats availability, stats, checkin_book, checkin;
+    auto start = Clock::now(), end = start + duration_cast<Clock::duration>(duration<double>(duration_s));
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < concurrency; ++t)
+        threads.emplace_back([&, t] {
+            Client c{ports[static_cast<std::size_t>(t) % ports.size()], {}};
+            for (;;) {
+                auto i = next.fetch_add(1);
+                auto due = start + duration_cast<Clock::duration>(duration<double>(static_cast<double>(i) / rate));
+                if (due >= end) break;
+                std::this_thread::sleep_until(due);
+                bool question = i % 50 == 0;
+                std::string target =
+                    question ? questions[(i / 50) % questions.size()]
+                             : "/api/v1/venues/" + walk.venues[i % walk.venues.size()] + "/availability?date=" +
+                                   sh::booking::format_date(sh::booking::add_days(today, static_cast<int>(i % 30)));
+                auto r = c.send("GET", target, "",
+                                question ? admin : "Authorization: Bearer " + tokens[i % tokens.size()] + "\r\n");
+                double ms = duration<double, std::milli>(Clock::now() - due).count();
+                (question ? stats : availability).add(r ? r->status : 0, ms, error_code(r));
+            }
+        });
+    // Check-ins: book the next free 15-minute slot within the hour on the next hall, check in.
+    threads.emplace_back([&] {
+        Client c{ports[0], {}};
+        std::size_t hall = 0, member = 0;
+        for (std::size_t k = 0;; ++k) {
+            auto due = start + duration_cast<Clock::duration>(duration<double>(static_cast<double>(k) / checkin_rate));
+            if (due >= end) break;
+            std::this_thread::sleep_until(due);
+            auto now = sh::booking::to_local(system_clock::now());
+            int minute = now.minute + 1;
+            for (int tries = 0; tries < 4; ++tries) {
+                int slot = (minute + 14) / 15 * 15 + 15 * static_cast<int>((hall / halls.size()) % 4);
+                auto date = now.date;
+                if (slot >= 1440) { date = sh::booking::add_days(date, 1); slot -= 1440; }
+                const auto& [id, code] = halls[hall % halls.size()];
+                ++hall;
+                std::string auth = "Authorization: Bearer " + tokens[member++ % tokens.size()] + "\r\n";
+                auto t0 = Clock::now();
+                auto r = c.post("/api/v1/bookings", body_for(std::stoull(id), sh::booking::format_date(date), slot, slot + 15), auth);
+                checkin_book.add(r ? r->status : 0, duration<double, std::milli>(Clock::now() - t0).count(), error_code(r));
+                if (!r || r->status != 201) continue;  // the slot taken: the next hall
+                auto booking = json::parse(r->body)["id"].get<std::uint64_t>();
+                t0 = Clock::now();
+                auto in = c.post("/api/v1/bookings/" + std::to_string(booking) + "/checkin",
+                                 json{{"venue_code", code}}.dump(), auth);
+                checkin.add(in ? in->status : 0, duration<double, std::milli>(Clock::now() - t0).count(), error_code(in));
+                break;
+            }
+        }
+    });
+    for (auto& th : threads) th.join();
+    double seconds = duration<double>(Clock::now() - start).count();
+    return {{"availability", availability.report(seconds)}, {"stats", stats.report(seconds)},
+            {"checkin_bookings", checkin_book.report(seconds)}, {"checkins", checkin.report(seconds)}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -255,6 +347,8 @@ int main(int argc, char** argv) {
             for (auto id : ids) out << id << "\n";
         }
         std::cout << report.dump() << "\n";
+    } else if (mode == "mix") {
+        std::cout << run_mix(a, ports, tokens).dump() << "\n";
     }
     return 0;
 }
