@@ -44,20 +44,18 @@ REDIS_PID=$(redis-cli -p "$SH_REDIS_PORT" INFO server | awk -F: '/^process_id/ {
 # Halls: 400 for the bookings (09:00-21:00, as the benchmark's: 19,200 slots a day, so that a
 # soak at 1,500 bookings a second stays within the 90-day horizon), 500 open all day for the
 # check-ins (check-in from 60 minutes before the start), each with its check-in code.
-"${SQL[@]}" -e "
+halls() {  # halls NAME COUNT OPEN_MINUTE CLOSE_MINUTE CHECKIN_BEFORE_MINUTES: COUNT halls in building 1
+    "${SQL[@]}" -e "
     INSERT INTO venues (building_id, name, capacity, description, photos, slot_minutes, horizon_days, release_minute,
                         min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, checkin_after_minutes)
-    SELECT 1, CONCAT('耐久厅', seq), 50, '', '[]', 15, 90, 0, 15, 240, 120, 15, 15 FROM seq_1_to_400;
+    SELECT 1, CONCAT('$1', seq), 50, '', '[]', 15, 90, 0, 15, 240, 120, $5, 15 FROM seq_1_to_$2;
     SET @first = LAST_INSERT_ID();
     INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute)
-    SELECT @first + h.seq - 1, d.seq, 540, 1260 FROM seq_1_to_400 h JOIN seq_1_to_7 d;
-    INSERT INTO venues (building_id, name, capacity, description, photos, slot_minutes, horizon_days, release_minute,
-                        min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, checkin_after_minutes)
-    SELECT 1, CONCAT('签到厅', seq), 50, '', '[]', 15, 90, 0, 15, 240, 120, 60, 15 FROM seq_1_to_500;
-    SET @first = LAST_INSERT_ID();
-    INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute)
-    SELECT @first + h.seq - 1, d.seq, 0, 1440 FROM seq_1_to_500 h JOIN seq_1_to_7 d;
-    UPDATE venues SET checkin_code = CONCAT('soak', LPAD(id, 20, '0')) WHERE name LIKE '签到厅%';"
+    SELECT @first + h.seq - 1, d.seq, $3, $4 FROM seq_1_to_$2 h JOIN seq_1_to_7 d;"
+}
+halls 耐久厅 400 540 1260 15
+halls 签到厅 500 0 1440 60
+"${SQL[@]}" -e "UPDATE venues SET checkin_code = CONCAT('soak', LPAD(id, 20, '0')) WHERE name LIKE '签到厅%'"
 HALLS=$("${SQL[@]}" -e "SELECT GROUP_CONCAT(id ORDER BY id) FROM venues WHERE name LIKE '耐久厅%'")
 "${SQL[@]}" -e "SELECT id, checkin_code FROM venues WHERE name LIKE '签到厅%' ORDER BY id" >"$SH_RUN_DIR/checkin-halls.txt"
 "$BOOKER" login --port $APP_PORT --users 4000 --prefix soak >"$SH_RUN_DIR/tokens.txt"
@@ -83,8 +81,10 @@ if [ -z "${SOAK_RATE:-}" ]; then
     echo "closed loop beside the reads: $MAX" >&2
     SOAK_RATE=$(echo "$MAX" | field '["per_second"]' | awk '{printf "%d", $1 / 2}')
     FIRST_DAY=$(day_after $((1 + $(echo "$MAX" | field '["days_used"]'))))
-else
-    FIRST_DAY=$(day_after 1)
+else  # a moment of bookings all the same, so that every pool is open before the idle sample
+    WARM=$("$BOOKER" closed --ports $APP_PORT --tokens "$SH_RUN_DIR/tokens.txt" --venues "$HALLS" --first-day "$(day_after 1)" \
+        --concurrency "$CLIENTS" --duration 2 --warmup 0 --idempotency 1 --ids-out "$IDS")
+    FIRST_DAY=$(day_after $((1 + $(echo "$WARM" | field '["days_used"]'))))
 fi
 echo "soak: ${SOAK_SECONDS}s, bookings at $SOAK_RATE/s, reads at $READS_PER_SECOND/s, $CHECKINS_PER_SECOND check-ins/s" >&2
 
