@@ -101,10 +101,12 @@ if [ "$FULL" = 1 ]; then
     TSAN_DIR="$ROOT/build-tsan"
     cmake -S "$ROOT" -B "$TSAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-fsanitize=thread \
         -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread >/dev/null
-    cmake --build "$TSAN_DIR" -j "$JOBS" --target component_workers integration_booking_batches sharedhall
+    cmake --build "$TSAN_DIR" -j "$JOBS" --target component_workers integration_booking_batches integration_redis_async sharedhall
     bash scripts/services.sh start
-    SH_BINARY="$TSAN_DIR/server/sharedhall" TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1" \
-        ctest --test-dir "$TSAN_DIR" --output-on-failure -j 1 --timeout 1800 -R "^(component_workers|integration_booking_batches)$"
+    SH_BINARY="$TSAN_DIR/server/sharedhall" \
+    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tests/sanitizers/tsan.supp" \
+        ctest --test-dir "$TSAN_DIR" --output-on-failure -j 1 --timeout 1800 \
+        -R "^(component_workers|integration_booking_batches|integration_redis_async)$"
     bash scripts/services.sh stop
     echo "== the soak (scripts/soak.sh)"
     bash scripts/soak.sh
