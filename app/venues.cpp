@@ -64,7 +64,8 @@ awaitable<Result<std::vector<booking::Closure>>> VenueService::closures(booking:
 
 awaitable<Result<booking::ClosureOutcome>> VenueService::add_closure(const Principal& me, booking::VenueId id,
                                                                      const booking::ClosureRequest& req) {
-    auto r = co_await change<booking::ClosureOutcome>([&](VenueStore& s) { return booking::add_closure(s, me, id, req); });
+    auto now = clock_.now();
+    auto r = co_await change<booking::ClosureOutcome>([&](VenueStore& s) { return booking::add_closure(s, me, id, req, now); });
     if (r.ok()) co_await halls_.changed(id);
     co_return r;
 }

@@ -58,7 +58,8 @@ Result<Venue> update_venue(VenueStore& s, const Principal& actor, VenueId id, co
     return next;
 }
 
-Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueId venue, const ClosureRequest& req) {
+Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueId venue, const ClosureRequest& req,
+                                   TimePoint now) {
     auto from = parse_local(req.from);
     auto to = parse_local(req.to);
     if (!from) return bad("from", "must be YYYY-MM-DDTHH:MM");
@@ -79,7 +80,7 @@ Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueI
     if (!in_the_way.empty() && !req.cancel_conflicting)
         return make_error(Errc::conflicts_with_bookings, "Bookings are in the way of this closure.",
                           {{"booking_ids", in_the_way}});
-    if (!in_the_way.empty()) s.cancel_bookings(in_the_way, actor.user_id, "closure: " + req.reason);
+    if (!in_the_way.empty()) s.cancel_bookings(in_the_way, actor.user_id, "closure: " + req.reason, now);
     c.id = s.insert_closure(c, actor.user_id);
     json after = closure_json(c);
     after["cancelled_booking_ids"] = in_the_way;

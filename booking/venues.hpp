@@ -71,7 +71,8 @@ public:
     virtual std::optional<Venue> find_venue(VenueId id, Lock lock) = 0;
     // Bookings owning a quantum in [from, to).
     virtual std::vector<BookingId> bookings_between(VenueId id, TimePoint from, TimePoint to) = 0;
-    virtual void cancel_bookings(const std::vector<BookingId>& ids, UserId by, const std::string& reason) = 0;
+    // Cancels them for a closure and tells each owner (the outbox), all at `now`.
+    virtual void cancel_bookings(const std::vector<BookingId>& ids, UserId by, const std::string& reason, TimePoint now) = 0;
     virtual ClosureId insert_closure(const Closure& c, UserId by) = 0;
     virtual std::optional<Closure> find_closure(ClosureId id) = 0;
     virtual void delete_closure(ClosureId id) = 0;
@@ -111,7 +112,8 @@ struct ClosureOutcome {
 };
 // 409 conflicts_with_bookings (ids in details) unless cancel_conflicting, which cancels them in
 // the same transaction.
-Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueId venue, const ClosureRequest& req);
+Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueId venue, const ClosureRequest& req,
+                                   TimePoint now);
 Result<Closure> remove_closure(VenueStore& s, const Principal& actor, VenueId venue, ClosureId id);
 
 nlohmann::json closure_json(const Closure& c);

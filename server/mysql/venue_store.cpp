@@ -259,13 +259,14 @@ std::vector<BookingId> MysqlVenueStore::bookings_between(VenueId id, TimePoint f
     return out;
 }
 
-void MysqlVenueStore::cancel_bookings(const std::vector<BookingId>& ids, UserId by, const std::string& reason) {
+void MysqlVenueStore::cancel_bookings(const std::vector<BookingId>& ids, UserId by, const std::string& reason,
+                                      TimePoint now) {
     auto& up = c_.prepare("UPDATE bookings SET status = 'cancelled', cancel_reason = ?, cancelled_by = ? WHERE id = ?");
     auto& del = c_.prepare("DELETE FROM booking_quanta WHERE booking_id = ?");
     // Each owner is told, in this transaction (the outbox).
     auto& tell = c_.prepare(
         "INSERT IGNORE INTO outbox (user_id, kind, booking_id, note, next_attempt_at, created_at) "
-        "SELECT user_id, 'closure_cancelled', id, ?, '2000-01-01 00:00:00', NOW() FROM bookings WHERE id = ?");  // due at once
+        "SELECT user_id, 'closure_cancelled', id, ?, ?, ? FROM bookings WHERE id = ?");  // due at once
     for (auto id : ids) {
         up.setString(1, reason);  // "closure: " + at most 200 characters: the column holds 300
         up.setUInt64(2, by);
@@ -274,7 +275,9 @@ void MysqlVenueStore::cancel_bookings(const std::vector<BookingId>& ids, UserId 
         del.setUInt64(1, id);
         del.executeUpdate();
         tell.setString(1, reason);
-        tell.setUInt64(2, id);
+        tell.setString(2, to_sql_datetime(now));
+        tell.setString(3, to_sql_datetime(now));
+        tell.setUInt64(4, id);
         tell.executeUpdate();
     }
 }

@@ -21,8 +21,8 @@ public:
     std::optional<booking::Venue> find_venue(booking::VenueId id, booking::Lock lock) override;
     std::vector<booking::BookingId> bookings_between(booking::VenueId id, booking::TimePoint from,
                                                      booking::TimePoint to) override;
-    void cancel_bookings(const std::vector<booking::BookingId>& ids, booking::UserId by,
-                         const std::string& reason) override;
+    void cancel_bookings(const std::vector<booking::BookingId>& ids, booking::UserId by, const std::string& reason,
+                         booking::TimePoint now) override;
     booking::ClosureId insert_closure(const booking::Closure& c, booking::UserId by) override;
     std::optional<booking::Closure> find_closure(booking::ClosureId id) override;
     void delete_closure(booking::ClosureId id) override;

@@ -9,8 +9,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
@@ -170,6 +173,14 @@ void Stack::sql(const std::vector<std::string>& statements) {
     c.execute("START TRANSACTION");
     for (const auto& s : statements) c.execute(s);
     c.execute("COMMIT");
+}
+
+std::string Stack::sql_value(const std::string& query) {
+    mysql::Conn c(sql::mysql::get_mysql_driver_instance(), db_.config());
+    c.ensure_ready();
+    std::unique_ptr<sql::ResultSet> rs(c.prepare(query).executeQuery());
+    if (!rs->next()) throw std::runtime_error("no row: " + query);
+    return rs->isNull(1) ? std::string("NULL") : std::string(rs->getString(1));
 }
 
 std::string Stack::server_logs() const {

@@ -78,6 +78,8 @@ public:
     void sql(const std::string& statement);
     // The statements in one transaction: the servers' jobs see all of them or none.
     void sql(const std::vector<std::string>& statements);
+    // The first column of the first row of `query`, as text ("NULL" for NULL).
+    std::string sql_value(const std::string& query);
 
     // Everything every server wrote, and every response body seen.
     std::string server_logs() const;
