@@ -12,7 +12,9 @@ using booking::User;
 namespace {
 
 constexpr std::size_t max_cached = 100'000;  // bounded memory; a full cache is simply dropped
-constexpr auto miss_ttl = std::chrono::seconds(2);
+// A token minted by a server that no session holds (signed out, expired) never comes back to life:
+// it is remembered for a window, so an address pays one lookup per distinct dead token a minute.
+constexpr auto miss_ttl = std::chrono::seconds(60);
 constexpr auto minute = std::chrono::seconds(60);
 
 booking::AppError rate_limited(int retry_after) {
@@ -20,6 +22,7 @@ booking::AppError rate_limited(int retry_after) {
 }
 
 std::string hash_of(const std::string& token) { return sha256_hex(token); }
+std::string misses_key(const std::string& client_ip) { return "authmiss:ip:" + client_ip; }
 
 }  // namespace
 
@@ -39,17 +42,36 @@ awaitable<Result<SignedIn>> AccountService::sign_in(const std::string& code, con
     if (auto wait = co_await rates_.hit("login:openid:" + who.value().openid, settings_.login_per_openid_per_minute, minute))
         co_return rate_limited(*wait);
 
-    std::string token = random_hex(32);  // 256 bits from the CSPRNG
+    std::string token = seal_.mint_token();  // 256 bits from the CSPRNG, sealed
     auto expires_at = clock_.now() + settings_.token_ttl;
     std::optional<User> user;
     co_await db_.transact([&](booking::AccountStore& s) {
         user = booking::sign_in(s, s, who.value().openid, who.value().unionid, hash_of(token), expires_at);
         return true;
     });
+    // The phone's next request comes at once: its session is cached from here (and a phone that
+    // signed in again because of a 401 is served even where its address spent its lookups).
+    const std::string hash = hash_of(token);
+    const booking::SessionRecord session{user->id, expires_at};
+    if (settings_.cache_ttl.count() > 0) {
+        co_await sessions_.store(hash, session, std::chrono::duration_cast<std::chrono::milliseconds>(settings_.cache_ttl));
+        std::lock_guard lock(mu_);
+        if (cached_.size() > max_cached) cached_.clear();
+        cached_[hash] = Cached{session, clock_.now() + settings_.cache_ttl};
+    }
     co_return SignedIn{token, settings_.token_ttl, std::move(*user)};
 }
 
-awaitable<std::optional<booking::SessionRecord>> AccountService::find_session(const std::string& hash) {
+bool AccountService::may_look_up(const std::string& client_ip) {
+    return !rates_.refused_here(misses_key(client_ip), settings_.unknown_lookups_per_ip_per_minute);
+}
+
+awaitable<void> AccountService::count_miss(const std::string& client_ip) {
+    co_await rates_.hit(misses_key(client_ip), settings_.unknown_lookups_per_ip_per_minute, minute);
+}
+
+awaitable<std::optional<booking::SessionRecord>> AccountService::find_session(const std::string& hash,
+                                                                            const std::string& client_ip) {
     const auto now = clock_.now();
     {
         std::lock_guard lock(mu_);
@@ -73,12 +95,16 @@ awaitable<std::optional<booking::SessionRecord>> AccountService::find_session(co
     if (auto shared = co_await sessions_.find(hash, now)) {
         found = shared->session;
         keep = std::min(keep, shared->left);
+    } else if (!may_look_up(client_ip)) {
+        // This address spent its lookups on tokens nobody holds: no MySQL until its window ends.
+        co_return std::nullopt;
     } else {
         co_await db_.read([&](booking::AccountStore& s) { found = s.find_live_session(hash, now); });
         if (found && bound.count() > 0) {
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(found->expires_at - now);
             co_await sessions_.store(hash, *found, std::min(left, bound));
         }
+        if (!found) co_await count_miss(client_ip);
     }
     std::lock_guard lock(mu_);
     if (!found) {
@@ -113,25 +139,25 @@ awaitable<Result<Principal>> AccountService::principal_of(booking::UserId id) {
 }
 
 awaitable<Result<Principal>> AccountService::authenticate(const std::string& token, const std::string& client_ip) {
-    // An address that keeps presenting unknown tokens is turned away before any lookup.
-    const std::string failures = "authfail:ip:" + client_ip;
-    const int failure_limit = settings_.failed_auth_per_ip_per_minute;
-    if (auto wait = rates_.refused_here(failures, failure_limit)) co_return rate_limited(*wait);
-    auto session = co_await find_session(hash_of(token));
-    if (!session) {
-        if (auto wait = co_await rates_.hit(failures, failure_limit, minute)) co_return rate_limited(*wait);
-        co_return make_error(Errc::unauthorized);
-    }
+    // A token no server minted costs nothing: no cache, no lookup, no count.
+    if (!seal_.minted(token)) co_return make_error(Errc::unauthorized);
+    auto session = co_await find_session(hash_of(token), client_ip);
+    if (!session) co_return make_error(Errc::unauthorized);
     if (auto wait = co_await rates_.hit_often("user:" + std::to_string(session->user_id), settings_.user_per_minute, minute))
         co_return rate_limited(*wait);
     co_return co_await principal_of(session->user_id);
 }
 
-awaitable<Result<bool>> AccountService::sign_out(const std::string& token) {
+awaitable<Result<bool>> AccountService::sign_out(const std::string& token, const std::string& client_ip) {
+    // As in authenticate: a forgery costs no write, and misses are counted per address.
+    if (!seal_.minted(token) || !may_look_up(client_ip)) co_return make_error(Errc::unauthorized);
     const std::string hash = hash_of(token);
     bool revoked = false;
     co_await db_.transact([&](booking::AccountStore& s) { return revoked = s.revoke_session(hash); });
-    if (!revoked) co_return make_error(Errc::unauthorized);
+    if (!revoked) {
+        co_await count_miss(client_ip);
+        co_return make_error(Errc::unauthorized);
+    }
     {
         std::lock_guard lock(mu_);
         cached_.erase(hash);

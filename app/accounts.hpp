@@ -3,11 +3,18 @@
 //  - sign_in: WeChat vouches for the code -> the user (created on first sign-in) and a session in
 //    one transaction. The token is 256 random bits; only its SHA-256 is stored (MySQL, with an
 //    expiry). WeChat's session_key is never kept.
+//  - The token is sealed (common/seal.hpp): one nobody minted is unauthorized at once, without
+//    a lookup or a count, so a garbage token costs nothing and blocks nobody.
 //  - authenticate: this instance's cache -> the shared SessionCache -> MySQL. A copy never
 //    outlives the one it came from, so a sign-out reaches every instance within cache_ttl.
-//    Roles are read fresh or from a cache of the same bound. Unknown tokens are remembered for
-//    2 s and counted per client address: an address over failed_auth_per_ip gets rate_limited
-//    before any lookup.
+//    Roles are read fresh or from a cache of the same bound. A token found is always served
+//    (only its own user's rate applies); an unknown one is always unauthorized, never
+//    rate_limited: the phone's "401 -> sign in again" must work behind any NAT. What is
+//    limited is the cost of a miss: MySQL lookups that find nothing are counted per address,
+//    and past unknown_lookups_per_ip (a bar for hundreds of phones behind one address) that
+//    address's uncached tokens are answered unauthorized without a lookup until the window ends.
+//    Unknown tokens are also remembered for a minute, so repeating one costs nothing; reaching
+//    the bar takes hundreds of distinct dead tokens a minute, each one a real WeChat sign-in.
 #include <mutex>
 #include <optional>
 #include <string>
@@ -15,6 +22,7 @@
 
 #include "app/ports.hpp"
 #include "booking/clock.hpp"
+#include "common/seal.hpp"
 
 namespace sh::app {
 
@@ -24,7 +32,8 @@ struct AccountSettings {
     int login_per_ip_per_minute = 1200;
     int login_per_openid_per_minute = 10;
     int user_per_minute = 600;
-    int failed_auth_per_ip_per_minute = 30;
+    // MySQL lookups of minted tokens that found no live session (revoked or expired), per address.
+    int unknown_lookups_per_ip_per_minute = 600;
 };
 
 struct SignedIn {
@@ -40,16 +49,16 @@ awaitable<Result<booking::User>> grant_role(UserDb& db, const std::string& openi
 
 class AccountService {
 public:
-    AccountService(UserDb& db, SessionCache& sessions, RateCounters& rates, Wechat& wechat,
+    AccountService(UserDb& db, SessionCache& sessions, RateCounters& rates, Wechat& wechat, const Seal& seal,
                    const booking::Clock& clock, AccountSettings settings)
-        : db_(db), sessions_(sessions), rates_(rates), wechat_(wechat), clock_(clock), settings_(settings) {}
+        : db_(db), sessions_(sessions), rates_(rates), wechat_(wechat), seal_(seal), clock_(clock), settings_(settings) {}
 
     // invalid_code, rate_limited (details.retry_after), login_blocked, wechat_unavailable.
     awaitable<Result<SignedIn>> sign_in(const std::string& code, const std::string& client_ip);
-    // unauthorized, rate_limited.
+    // unauthorized; rate_limited only for a found token whose user is over user_per_minute.
     awaitable<Result<booking::Principal>> authenticate(const std::string& token, const std::string& client_ip);
-    // unauthorized when the token is not a live session.
-    awaitable<Result<bool>> sign_out(const std::string& token);
+    // unauthorized when the token is not a live session (counted as a miss, as in authenticate).
+    awaitable<Result<bool>> sign_out(const std::string& token, const std::string& client_ip);
 
     awaitable<Result<booking::User>> me(const booking::Principal& me);
     awaitable<Result<booking::User>> update_profile(const booking::Principal& me, const std::optional<std::string>& name,
@@ -70,7 +79,10 @@ private:
     };
     using Deadlines = std::unordered_map<std::string, TimePoint>;
 
-    awaitable<std::optional<booking::SessionRecord>> find_session(const std::string& hash);
+    awaitable<std::optional<booking::SessionRecord>> find_session(const std::string& hash, const std::string& client_ip);
+    // Whether this address may still spend a MySQL lookup on a token no cache knows.
+    bool may_look_up(const std::string& client_ip);
+    awaitable<void> count_miss(const std::string& client_ip);
     awaitable<Result<booking::Principal>> principal_of(booking::UserId id);
     template <class F>
     awaitable<Result<booking::User>> change_user(F use_case);
@@ -80,6 +92,7 @@ private:
     SessionCache& sessions_;
     RateCounters& rates_;
     Wechat& wechat_;
+    const Seal& seal_;
     const booking::Clock& clock_;
     AccountSettings settings_;
 

@@ -32,10 +32,21 @@ awaitable<Result<ConsoleLogin>> ConsoleSignIn::start(const std::string& client_i
 awaitable<Result<std::string>> ConsoleSignIn::code(const std::string& nonce) {
     if (!well_formed(nonce)) co_return make_error(Errc::not_found);
     std::optional<booking::WebLogin> w;
+    std::optional<std::string> kept;
     auto now = clock_.now();
-    co_await db_.read([&](booking::AccountStore& s) { w = s.find_web_login(nonce); });
+    co_await db_.read([&](booking::AccountStore& s) {
+        w = s.find_web_login(nonce);
+        if (w) kept = s.web_login_code(nonce);
+    });
     if (!w || w->consumed || now >= w->expires_at) co_return make_error(Errc::not_found);
-    co_return co_await codes_.png(nonce, settings_.page);
+    if (kept) co_return std::move(*kept);
+    // WeChat's code API is paid for and limited per app: asked once per nonce, then kept.
+    auto png = co_await codes_.png(nonce, settings_.page);
+    if (png) co_await db_.transact([&](booking::AccountStore& s) {
+        s.keep_web_login_code(nonce, png.value());
+        return true;
+    });
+    co_return png;
 }
 
 awaitable<Result<bool>> ConsoleSignIn::confirm(const booking::Principal& me, const std::string& nonce) {
@@ -52,7 +63,7 @@ awaitable<Result<bool>> ConsoleSignIn::confirm(const booking::Principal& me, con
 awaitable<Result<ConsoleSession>> ConsoleSignIn::finish(const std::string& nonce, const std::string& browser_secret) {
     if (!well_formed(nonce) || browser_secret.empty()) co_return make_error(Errc::not_found);
     auto now = clock_.now();
-    std::string token = random_hex(32);
+    std::string token = seal_.mint_token();
     Result<ConsoleSession> r = make_error(Errc::internal);
     co_await db_.transact([&](booking::AccountStore& s) {
         auto state = booking::finish_web_login(s, nonce, sha256_hex(browser_secret), now);

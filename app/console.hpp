@@ -11,6 +11,7 @@
 
 #include "app/ports.hpp"
 #include "booking/clock.hpp"
+#include "common/seal.hpp"
 
 namespace sh::app {
 
@@ -36,12 +37,14 @@ struct ConsoleSession {
 
 class ConsoleSignIn {
 public:
-    ConsoleSignIn(UserDb& db, HallCodes& codes, RateCounters& rates, const booking::Clock& clock, ConsoleSettings settings)
-        : db_(db), codes_(codes), rates_(rates), clock_(clock), settings_(std::move(settings)) {}
+    ConsoleSignIn(UserDb& db, HallCodes& codes, RateCounters& rates, const Seal& seal, const booking::Clock& clock,
+                  ConsoleSettings settings)
+        : db_(db), codes_(codes), rates_(rates), seal_(seal), clock_(clock), settings_(std::move(settings)) {}
 
     // rate_limited (details.retry_after) beyond starts_per_ip_per_minute.
     awaitable<Result<ConsoleLogin>> start(const std::string& client_ip);
-    // The mini-program code carrying the nonce (not_found for a nonce not live).
+    // The mini-program code carrying the nonce (not_found for a nonce not live): WeChat is asked
+    // on the first view only; the code is kept with the nonce and goes with it.
     awaitable<Result<std::string>> code(const std::string& nonce);
     // From the phone: forbidden for members; not_found when expired, used or confirmed already.
     awaitable<Result<bool>> confirm(const booking::Principal& me, const std::string& nonce);
@@ -52,6 +55,7 @@ private:
     UserDb& db_;
     HallCodes& codes_;
     RateCounters& rates_;
+    const Seal& seal_;
     const booking::Clock& clock_;
     ConsoleSettings settings_;
 };

@@ -11,9 +11,15 @@ nlohmann::json principal_json(const Principal& p) {
     return j;
 }
 
-nlohmann::json user_json(const User& u) {
+nlohmann::json role_json(const User& u) {
+    nlohmann::json j = principal_json(u.principal);
+    j["id"] = u.id;
+    return j;
+}
+
+nlohmann::json user_json(const User& u, const Principal& viewer) {
     nlohmann::json j = {{"id", u.id}, {"name", u.name}, {"org", u.org}};
-    j["phone"] = u.phone ? nlohmann::json(*u.phone) : nlohmann::json(nullptr);
+    j["phone"] = u.phone && may_see_phone(viewer, u.id) ? nlohmann::json(*u.phone) : nlohmann::json(nullptr);
     auto p = principal_json(u.principal);
     j["role"] = p["role"];
     j["building_ids"] = p["building_ids"];
@@ -58,6 +64,8 @@ Result<User> change_role(UserStore& users, const Principal& actor, UserId target
     if (actor.role == Role::street_admin && actor.street_id)
         actor_street_buildings = users.buildings_of_street(*actor.street_id);
     if (auto e = authorize_role_change(actor, before->principal, req, actor_street_buildings)) return *e;
+    // Asking for what already is changes nothing: no write, no audit row.
+    if (holds_role(before->principal, req)) return *before;
 
     users.set_role(target, req);
     auto after = users.find_user(target);

@@ -62,6 +62,9 @@ public:
     virtual std::optional<WebLogin> find_web_login(const std::string& nonce) = 0;
     virtual void confirm_web_login(const std::string& nonce, UserId user) = 0;
     virtual void consume_web_login(const std::string& nonce) = 0;
+    // The code WeChat made for the nonce, kept so that showing it again costs no call.
+    virtual std::optional<std::string> web_login_code(const std::string& nonce) = 0;
+    virtual void keep_web_login_code(const std::string& nonce, const std::string& png) = 0;
     virtual void create_session(const std::string& token_hash, UserId user, TimePoint expires_at) = 0;
     // A session that exists, is not revoked and has not expired at `now`.
     virtual std::optional<SessionRecord> find_live_session(const std::string& token_hash,
@@ -81,7 +84,10 @@ inline Principal console_operator() {
 }
 
 nlohmann::json principal_json(const Principal& p);
-nlohmann::json user_json(const User& u);
+// A user as `viewer` may see them (the phone only where may_see_phone says so).
+nlohmann::json user_json(const User& u, const Principal& viewer);
+// The answer to a role change: who, and the role and scope they now hold — nothing more.
+nlohmann::json role_json(const User& u);
 
 // Login after WeChat vouched for `openid`: the user (created on first login) and a new session.
 User sign_in(UserStore& users, SessionStore& sessions, const std::string& openid,

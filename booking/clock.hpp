@@ -32,20 +32,41 @@ private:
     std::atomic<TimePoint::rep> t_;
 };
 
-// Time flows as on the system clock, from wherever a test put it.
+// Time flows as on the system clock, from wherever a test put it — or stands still where a test
+// froze it, so that a test can compare exact instants (two readings of a running clock a moment
+// apart fall in different minutes at :59.9).
 class ShiftedClock final : public Clock {
 public:
     explicit ShiftedClock(std::chrono::milliseconds offset) : offset_(offset.count()) {}
     TimePoint now() const override {
+        if (frozen_.load()) return TimePoint(TimePoint::duration(frozen_at_.load()));
         return std::chrono::system_clock::now() + std::chrono::milliseconds(offset_.load());
     }
     void set(TimePoint t) {
-        offset_ = std::chrono::duration_cast<std::chrono::milliseconds>(t - std::chrono::system_clock::now()).count();
+        if (frozen_.load()) frozen_at_ = t.time_since_epoch().count();
+        else offset_ = std::chrono::duration_cast<std::chrono::milliseconds>(t - std::chrono::system_clock::now()).count();
     }
-    void advance(std::chrono::milliseconds d) { offset_ += d.count(); }
+    void advance(std::chrono::milliseconds d) {
+        if (frozen_.load()) frozen_at_ += std::chrono::duration_cast<TimePoint::duration>(d).count();
+        else offset_ += d.count();
+    }
+    // Stands still at the present reading until moved (set, advance) or thawed.
+    void freeze() {
+        frozen_at_ = now().time_since_epoch().count();
+        frozen_ = true;
+    }
+    // Flows again from where it stood.
+    void thaw() {
+        if (!frozen_.load()) return;
+        auto at = TimePoint(TimePoint::duration(frozen_at_.load()));
+        offset_ = std::chrono::ceil<std::chrono::milliseconds>(at - std::chrono::system_clock::now()).count();
+        frozen_ = false;  // rounded up: it never reads earlier than where it stood
+    }
 
 private:
     std::atomic<long long> offset_;
+    std::atomic<bool> frozen_{false};
+    std::atomic<TimePoint::rep> frozen_at_{0};
 };
 
 }  // namespace sh::booking

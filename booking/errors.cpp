@@ -10,6 +10,7 @@ HttpError to_http(Errc e) {
         case Errc::unauthorized: return {401, "unauthorized", "Sign in first."};
         case Errc::invalid_code: return {401, "invalid_code", "The login code is invalid or used."};
         case Errc::forbidden: return {403, "forbidden", "You may not change this."};
+        case Errc::self_approval: return {403, "self_approval", "Someone else decides on your own request."};
         case Errc::not_found: return {404, "not_found", "Not found."};
         case Errc::method_not_allowed:
             return {405, "method_not_allowed", "This method is not allowed here."};

@@ -18,6 +18,7 @@ enum class Errc {
     unauthorized,         // 401 no or dead token
     invalid_code,         // 401 WeChat login code rejected
     forbidden,            // 403 can see, cannot change
+    self_approval,        // 403 one's own request or violation is decided by someone else
     not_found,            // 404 cannot see (or does not exist)
     method_not_allowed,   // 405
     conflict,             // 409 generic state conflict

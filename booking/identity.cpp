@@ -130,4 +130,39 @@ std::optional<AppError> validate_profile(const std::optional<std::string>& name,
     return std::nullopt;
 }
 
+int rank_over(const Principal& p, BuildingId building, StreetId street_of_building) {
+    if (!can_manage_building(p, building, street_of_building)) return 0;
+    switch (p.role) {
+        case Role::manager: return 1;
+        case Role::street_admin: return 2;
+        case Role::district_admin: return 3;
+        case Role::member: return 0;
+    }
+    return 0;
+}
+
+std::optional<AppError> authorize_decision(const Principal& decider, const Principal& booker, BuildingId building,
+                                           StreetId street_of_building) {
+    if (decider.user_id == booker.user_id)
+        return make_error(Errc::self_approval, "Your own request is decided by another manager or administrator.");
+    int mine = rank_over(decider, building, street_of_building);
+    if (mine == 0) return make_error(Errc::forbidden, "Only the hall's managers decide on bookings.");
+    if (mine < rank_over(booker, building, street_of_building))
+        return make_error(Errc::forbidden, "A request by an administrator is decided by an administrator above the hall.");
+    return std::nullopt;
+}
+
+bool holds_role(const Principal& p, const RoleRequest& req) {
+    if (p.role != req.role) return false;
+    switch (req.role) {
+        case Role::manager: return p.building_ids == req.building_ids;
+        case Role::street_admin: return p.street_id == req.street_id;
+        case Role::member:
+        case Role::district_admin: return true;
+    }
+    return false;
+}
+
+bool may_see_phone(const Principal& viewer, UserId subject) { return viewer.user_id == subject; }
+
 }  // namespace sh::booking

@@ -78,9 +78,30 @@ std::optional<AppError> authorize_role_change(const Principal& actor, const Prin
                                               const RoleRequest& req,
                                               const std::set<BuildingId>& street_buildings_of_actor);
 
+// Whether `p` already is what `req` asks (the same role over the same scope): a no-op.
+bool holds_role(const Principal& p, const RoleRequest& req);
+
+// Who may see a person's phone number: the person themself, nobody else. Managers and admins
+// reach a member through the booking (name, branch, subscribe messages); no answer of this API
+// carries another person's phone (docs/personal-data.md). The one rule every rendering asks.
+bool may_see_phone(const Principal& viewer, UserId subject);
+
 // May the principal manage this building's halls (publish, edit, close, approve)? The building's
 // managers, the street admin of its street, and district admins.
 bool can_manage_building(const Principal& p, BuildingId building, StreetId street_of_building);
+// How far a principal's powers reach over a building: 0 not at all (a member there), 1 one of its
+// managers, 2 an admin of its street, 3 a district admin.
+int rank_over(const Principal& p, BuildingId building, StreetId street_of_building);
+// Nobody decides for themselves. May `decider` approve or reject a request `booker` made for a
+// hall of this building, or waive the booker's violation there? The booker never
+// (self_approval); otherwise only someone who manages the building and stands at least as high
+// over it as the booker: a manager's request goes to the building's other managers and the
+// street's admins, a street admin's to the street's other admins and the district's, a district
+// admin's to another district admin (forbidden below that). With nobody else in scope a request
+// stays pending.
+std::optional<AppError> authorize_decision(const Principal& decider, const Principal& booker, BuildingId building,
+                                           StreetId street_of_building);
+
 // May the principal create buildings in this street? Its street admin and district admins.
 bool can_manage_street(const Principal& p, StreetId street);
 

@@ -40,6 +40,8 @@ Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules,
     if ((me.role != Role::street_admin && me.role != Role::district_admin) ||
         !can_manage_building(me, v->building_id, v->street_id))
         return make_error(Errc::forbidden, "Only administrators waive violations.");
+    if (v->user_id == me.user_id)
+        return make_error(Errc::self_approval, "Your own violation is waived by another administrator.");
     if (v->waived) return make_error(Errc::invalid_state, "This violation is waived already.");
     auto ban = locked_ban(s, v->user_id, now);
     s.waive_violation(id, me.user_id, now);

@@ -169,6 +169,9 @@ public:
     // [from, to). Unknown halls are absent.
     virtual std::map<VenueId, HallState> share_halls(const std::vector<VenueId>& ids, TimePoint from, TimePoint to) = 0;
     virtual std::optional<Venue> find_venue(VenueId id, Lock lock) = 0;
+    // A user's role and scope (who made a request, for deciding who may decide on it); nullopt
+    // for an unknown user.
+    virtual std::optional<Principal> load_principal(UserId id) = 0;
     // Writes the bookings and all their quanta (from each booking's start to its end). The
     // primary key (venue_id, slot_start) refuses a quantum another booking owns — the guard: a
     // booking that lost any quantum is not written at all, and its id comes back 0.

@@ -25,5 +25,9 @@ namespace sh {
 std::string random_hex(std::size_t bytes);
 // SHA-256 of `text`, as hex (token hashes, request fingerprints).
 std::string sha256_hex(std::string_view text);
+// HMAC-SHA256 of `text` under `key`, as hex (sealed tokens and cached values).
+std::string hmac_sha256_hex(std::string_view key, std::string_view text);
+// Equal strings, compared in time that does not depend on where they differ.
+bool equal_in_constant_time(std::string_view a, std::string_view b);
 
 }  // namespace sh

@@ -91,14 +91,84 @@ void override_port(const EnvLookup& env, const char* var, const char* field, std
 }
 
 void validate_url(const std::string& url) {
-    bool https = url.rfind("https://", 0) == 0;
-    bool loopback_http = url.rfind("http://127.0.0.1", 0) == 0 || url.rfind("http://localhost", 0) == 0;
-    if (!https && !loopback_http)
+    auto u = parse_url(url);
+    if (!u) throw ConfigError("wechat.base_url", "not a URL: expected scheme://host[:port][/path]");
+    if (u->scheme != "https" && !(u->scheme == "http" && is_loopback_host(u->host)))
         throw ConfigError("wechat.base_url",
-                          "must be https:// (plain http:// only for 127.0.0.1/localhost)");
+                          "must be https:// (plain http:// only for 127.0.0.1, ::1 or localhost)");
 }
 
 }  // namespace
+
+bool is_loopback_host(const std::string& host) {
+    if (host == "localhost" || host == "::1") return true;
+    // 127.x.y.z, digits only ("127.evil.tld" is a name anyone can register).
+    if (host.rfind("127.", 0) != 0) return false;
+    int dots = 0;
+    for (char ch : host) {
+        if (ch == '.') ++dots;
+        else if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
+    }
+    return dots == 3 && host.find("..") == std::string::npos && host.back() != '.';
+}
+
+std::optional<Url> parse_url(const std::string& url) {
+    // scheme "://" host [":" port] [path]; the host is a name, an IPv4 address or [IPv6]; no
+    // user info (an '@' would let "http://127.0.0.1@evil" pass as loopback).
+    Url u;
+    auto sep = url.find("://");
+    if (sep == std::string::npos) return std::nullopt;
+    u.scheme = url.substr(0, sep);
+    if (u.scheme != "http" && u.scheme != "https") return std::nullopt;
+    std::string rest = url.substr(sep + 3);
+    auto slash = rest.find('/');
+    std::string authority = rest.substr(0, slash);
+    u.path = slash == std::string::npos ? "" : rest.substr(slash);
+    if (authority.empty() || authority.find_first_of("@?#") != std::string::npos) return std::nullopt;
+    std::string port;
+    if (authority.front() == '[') {
+        auto close = authority.find(']');
+        if (close == std::string::npos) return std::nullopt;
+        u.host = authority.substr(1, close - 1);
+        if (close + 1 < authority.size()) {
+            if (authority[close + 1] != ':') return std::nullopt;
+            port = authority.substr(close + 2);
+        }
+    } else {
+        auto colon = authority.find(':');
+        u.host = authority.substr(0, colon);
+        if (colon != std::string::npos) port = authority.substr(colon + 1);
+        for (char ch : u.host)
+            if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-')) return std::nullopt;
+    }
+    if (u.host.empty()) return std::nullopt;
+    if (port.empty()) {
+        if (authority.back() == ':') return std::nullopt;
+        u.port = u.scheme == "https" ? 443 : 80;
+    } else {
+        if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+        long n = std::stol(port);
+        if (n < 1 || n > 65535) return std::nullopt;
+        u.port = static_cast<std::uint16_t>(n);
+    }
+    return u;
+}
+
+void check_for_serving(const AppConfig& c) {
+    if (c.auth.token_key.size() < 32)
+        throw ConfigError("auth.token_key",
+                          "must be set, at least 32 characters, the same on every instance (SH_AUTH_TOKEN_KEY)");
+    if (!c.test.settable_clock) return;
+    const char* why = "a settable clock (test.settable_clock) is for tests on loopback only: ";
+    if (!c.http.trusted_proxies.empty())
+        throw ConfigError("test.settable_clock", std::string(why) + "not with http.trusted_proxies");
+    if (!is_loopback_host(c.http.address))
+        throw ConfigError("test.settable_clock", std::string(why) + "not with a non-loopback http.address");
+    auto wx = parse_url(c.wechat.base_url);
+    if (!wx || (!is_loopback_host(wx->host) && c.wechat.ca_file.empty()))
+        throw ConfigError("test.settable_clock",
+                          std::string(why) + "not with a real WeChat (wechat.base_url neither loopback nor pinned to a test CA)");
+}
 
 AppConfig parse(const std::string& json_text, const EnvLookup& env) {
     json root = json::object();
@@ -191,6 +261,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("web_login_ttl_s", c.auth.web_login_ttl_s, 10, 600);
         s.boolean("secure_cookies", c.auth.secure_cookies);
         s.str("web_login_page", c.auth.web_login_page);
+        s.str("token_key", c.auth.token_key);
         s.finish();
     }
     {
@@ -199,7 +270,8 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("login_per_ip_per_minute", r.login_per_ip_per_minute, 0, 1'000'000);
         s.integer("login_per_openid_per_minute", r.login_per_openid_per_minute, 0, 1'000'000);
         s.integer("user_per_minute", r.user_per_minute, 0, 1'000'000'000);
-        s.integer("failed_auth_per_ip_per_minute", r.failed_auth_per_ip_per_minute, 0, 1'000'000);
+        s.integer("unknown_lookups_per_ip_per_minute", r.unknown_lookups_per_ip_per_minute, 0, 1'000'000);
+        s.integer("web_login_per_ip_per_minute", r.web_login_per_ip_per_minute, 0, 1'000'000);
         s.finish();
     }
 
@@ -262,6 +334,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
     override_str(env, "SH_WECHAT_APPID", c.wechat.appid);
     override_str(env, "SH_WECHAT_SECRET", c.wechat.secret);
     override_str(env, "SH_WECHAT_CA_FILE", c.wechat.ca_file);
+    override_str(env, "SH_AUTH_TOKEN_KEY", c.auth.token_key);
 
     if (c.http.address.empty()) throw ConfigError("http.address", "must not be empty");
     if (c.mysql.host.empty()) throw ConfigError("mysql.host", "must not be empty");

@@ -84,6 +84,10 @@ struct AuthConfig {
     int web_login_ttl_s = 120;        // a nonce shown as a code is good this long, once
     bool secure_cookies = true;       // Secure cookies (HTTPS behind nginx); off for plain-HTTP dev
     std::string web_login_page = "pages/weblogin/index";  // the mini-program page the code opens
+    // The key of the servers' seal (common/seal.hpp): tokens and cached sessions are signed with
+    // it. Every instance of a deployment shares it; at least 32 characters, from the environment
+    // (SH_AUTH_TOKEN_KEY) in a deployment. Changing it signs every phone out (they sign in again).
+    std::string token_key;
 };
 
 // Requests per minute; 0 switches a limit off.
@@ -91,9 +95,11 @@ struct RateLimitConfig {
     int login_per_ip_per_minute = 1200;  // generous: a branch meeting on one Wi-Fi, carrier NAT
     int login_per_openid_per_minute = 10;
     int user_per_minute = 600;
-    // Requests with a bearer token that matches no live session, per client address: beyond it
-    // the address gets 429 without a lookup.
-    int failed_auth_per_ip_per_minute = 30;
+    // MySQL lookups of well-formed tokens that found no live session (revoked, expired), per
+    // client address: beyond it that address's uncached tokens are 401 without a lookup until the
+    // minute ends. Never a 429: hundreds of phones share one address behind a carrier's NAT.
+    int unknown_lookups_per_ip_per_minute = 600;
+    int web_login_per_ip_per_minute = 60;  // console sign-ins started (each a row and a code)
 };
 
 // Booking rules that hold across halls (each hall adds its own: hours, horizon, durations).
@@ -169,6 +175,21 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 // Parses JSON text (may be empty: defaults only), then applies environment overrides
 // (SH_MYSQL_PASSWORD, SH_WECHAT_SECRET, ... listed in README.md). Throws ConfigError.
 AppConfig parse(const std::string& json_text, const EnvLookup& env);
+
+// What only a deployment has must never meet what only a test may do: a settable clock beside
+// trusted proxies, a non-loopback listen address, or a WeChat that is neither on loopback nor
+// pinned to a test CA (wechat.ca_file). And a server needs its seal's key. Throws ConfigError;
+// `serve` calls it, the command-line tools (migrate, grant-role) do not need it.
+void check_for_serving(const AppConfig& c);
+
+// wechat.base_url's parts; http only for loopback hosts.
+struct Url {
+    std::string scheme, host;
+    std::uint16_t port = 0;
+    std::string path;
+};
+std::optional<Url> parse_url(const std::string& url);
+bool is_loopback_host(const std::string& host);
 
 // Reads the file (throws ConfigError naming "--config" if unreadable) and parses it with
 // the process environment.

@@ -36,6 +36,11 @@ unset SH_HTTP_ADDRESS SH_HTTP_PORT SH_MYSQL_HOST SH_MYSQL_PORT SH_MYSQL_USER SH_
 BIN="${SH_BINARY:-$ROOT/build/server/sharedhall}"
 DB_USER=sharedhall DB_PASSWORD=sharedhall-cluster DB_NAME=sharedhall
 WECHAT_SECRET=cluster-only-secret
+# Redis asks every client for this password (the replica too, and the Sentinels when they fail
+# over); the seal's key signs tokens and cached sessions on every instance alike. A deployment
+# sets both from its secrets (docs/operations.md), never from a script.
+REDIS_PASSWORD=cluster-only-redis-password
+TOKEN_KEY=cluster-only-token-key-0123456789abcdef
 
 NGINX_PORT=14443
 APP_PORTS=(14081 14082 14083)
@@ -251,6 +256,7 @@ start_redis() {
         local port=${REDIS_PORTS[$i]}
         if alive "$d/redis$port.pid"; then continue; fi
         local args=(--port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes
+                    --requirepass "$REDIS_PASSWORD" --masterauth "$REDIS_PASSWORD"
                     --pidfile "$d/redis$port.pid" --logfile "$d/redis$port.log" --dir "$d")
         # A restarted server asks the Sentinels who is primary now and follows it; on a first
         # start the second server replicates the first.
@@ -261,7 +267,7 @@ start_redis() {
             args+=(--replicaof 127.0.0.1 "${REDIS_PORTS[0]}")
         fi
         redis-server "${args[@]}"
-        wait_for 10 "redis :$port" redis-cli -p "$port" ping
+        wait_for 10 "redis :$port" redis_ping "$port"
     done
     for i in 0 1 2; do
         local port=${SENTINEL_PORTS[$i]}
@@ -275,6 +281,7 @@ pidfile $d/sentinel$port.pid
 logfile $d/sentinel$port.log
 dir $d
 sentinel monitor sharedhall 127.0.0.1 ${REDIS_PORTS[0]} 2
+sentinel auth-pass sharedhall $REDIS_PASSWORD
 sentinel down-after-milliseconds sharedhall 1000
 sentinel failover-timeout sharedhall 5000
 sentinel parallel-syncs sharedhall 1
@@ -286,6 +293,8 @@ CFG
     wait_for 20 "Sentinels agreeing on a primary" sentinel_primary
     log "redis primary $(sentinel_primary) (Sentinels :${SENTINEL_PORTS[*]})"
 }
+
+redis_ping() { REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -p "$1" ping | grep -qx PONG; }
 
 sentinel_primary() {
     local port
@@ -309,11 +318,10 @@ app_config() {  # app_config N
              "read_host": "127.0.0.1", "read_port": $HAPROXY_READERS, "read_pool_size": 2,
              "connect_timeout_s": 2, "read_timeout_s": 5, "write_timeout_s": 5, "acquire_timeout_ms": 1000 },
   "redis": { "sentinels": ["127.0.0.1:${SENTINEL_PORTS[0]}", "127.0.0.1:${SENTINEL_PORTS[1]}", "127.0.0.1:${SENTINEL_PORTS[2]}"],
-             "sentinel_master": "sharedhall", "command_timeout_ms": 200 },
+             "sentinel_master": "sharedhall", "command_timeout_ms": 200, "password": "$REDIS_PASSWORD" },
   "wechat": { "base_url": "https://localhost:$FAKE_HTTPS", "ca_file": "$DIR/tls/ca.pem",
               "appid": "wxcluster00000000", "secret": "$WECHAT_SECRET" },
-  "auth": { "secure_cookies": true },
-  "test": { "settable_clock": true }
+  "auth": { "secure_cookies": true, "token_key": "$TOKEN_KEY" }
 }
 JSON
 }
@@ -375,9 +383,16 @@ CFG
         cat <<CFG
         keepalive 64;
     }
+    server_tokens off;  # no version in headers or error pages
     server {
         listen 127.0.0.1:$NGINX_PORT ssl;
         server_name localhost;
+        add_header Strict-Transport-Security "max-age=31536000" always;
+        # What is for the operators (metrics, readiness) and for tests (the clock) is not served
+        # to the outside: the instances' own ports answer them on the internal network.
+        location = /metrics { return 404; }
+        location = /readyz { return 404; }
+        location ^~ /test/ { return 404; }
         ssl_certificate $DIR/tls/server.pem;
         ssl_certificate_key $DIR/tls/server.key;
         ssl_protocols TLSv1.2 TLSv1.3;

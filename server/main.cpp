@@ -130,7 +130,7 @@ int run_grant_role(const config::AppConfig& cfg, std::map<std::string, std::stri
         [&]() -> awaitable<void> {
             auto r = co_await app::grant_role(users, opts["--openid"], req);
             if (r) {
-                std::cout << booking::user_json(r.value()).dump() << "\n";
+                std::cout << booking::role_json(r.value()).dump() << "\n";
                 rc = 0;
             } else {
                 std::cerr << "grant-role: " << r.error().body() << "\n";
@@ -252,15 +252,16 @@ int run_serve(const config::AppConfig& cfg) {
     redis::AccessTokenProvider wx_token(wx, redis);
     wechat_gateway::WechatGateway wechat(wx, wx_token);
     redis::RateLimiter limiter(redis);
-    redis::SessionCache session_cache(redis);
+    const Seal seal(cfg.auth.token_key);
+    redis::SessionCache session_cache(redis, seal);
     mysql::UserDb user_db(db);
     const auto& a = cfg.auth;
     const auto& rl = cfg.rate_limit;
     app::AccountService accounts(
-        user_db, session_cache, limiter, wechat, clock,
+        user_db, session_cache, limiter, wechat, seal, clock,
         app::AccountSettings{std::chrono::seconds(a.token_ttl_s), std::chrono::seconds(a.cache_ttl_s),
                              rl.login_per_ip_per_minute, rl.login_per_openid_per_minute, rl.user_per_minute,
-                             rl.failed_auth_per_ip_per_minute});
+                             rl.unknown_lookups_per_ip_per_minute});
     api::Auth auth(accounts);
     http::Metrics metrics;
     http::AccessLog access_log(cfg.http.access_log);
@@ -294,8 +295,8 @@ int run_serve(const config::AppConfig& cfg) {
     }
     mysql::StatsDb stats_db(read_db ? *read_db : db);
     app::StatsService stats(stats_db, clock);
-    app::ConsoleSignIn console(user_db, wechat, limiter, clock,
-                               app::ConsoleSettings{rl.login_per_ip_per_minute, std::chrono::seconds(a.web_login_ttl_s),
+    app::ConsoleSignIn console(user_db, wechat, limiter, seal, clock,
+                               app::ConsoleSettings{rl.web_login_per_ip_per_minute, std::chrono::seconds(a.web_login_ttl_s),
                                                     std::chrono::seconds(a.web_session_ttl_s), a.web_login_page});
     api::Services services{cfg,      clock,        db,     redis,    metrics,  auth,    accounts,
                            availability, venues, bookings, notifier, stats, console,
@@ -372,7 +373,15 @@ int main(int argc, char** argv) {
     }
     std::signal(SIGPIPE, SIG_IGN);
 
-    if (command == "serve") return run_serve(cfg);
+    if (command == "serve") {
+        try {
+            config::check_for_serving(cfg);
+        } catch (const config::ConfigError& e) {
+            std::cerr << "sharedhall: refusing to serve: " << e.what() << "\n";
+            return exit_config;
+        }
+        return run_serve(cfg);
+    }
     if (command == "migrate") return run_migrate(cfg);
     if (command == "grant-role") return run_grant_role(cfg, opts);
     if (command == "seed-demo") {

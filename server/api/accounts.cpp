@@ -16,8 +16,9 @@ using nlohmann::json;
 
 namespace {
 
+// The signed-in user's own profile.
 Response render(const booking::Result<booking::User>& r) {
-    return r ? Response::json(200, booking::user_json(r.value())) : Response::error(r.error());
+    return r ? Response::json(200, booking::user_json(r.value(), r.value().principal)) : Response::error(r.error());
 }
 }  // namespace
 
@@ -29,7 +30,7 @@ http::Handler login(Services& svc) {
         const auto& in = r.value();
         co_return Response::json(200, json{{"token", in.token},
                                            {"expires_in", in.expires_in.count()},
-                                           {"user", booking::user_json(in.user)}});
+                                           {"user", booking::user_json(in.user, in.user.principal)}});
     };
 }
 
@@ -37,7 +38,7 @@ http::Handler logout(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto token = Auth::bearer(req);
         if (!token) throw AppException(Errc::unauthorized);
-        auto r = co_await svc.accounts.sign_out(*token);
+        auto r = co_await svc.accounts.sign_out(*token, req.client_ip);
         if (!r) co_return Response::error(r.error());
         co_return Response::json(200, json{{"ok", true}});
     };
@@ -71,7 +72,8 @@ http::Handler put_role(Services& svc) {
         auto me = co_await svc.auth.authenticate(req);
         auto target = path_id(p["id"]);
         auto role = parse_role_request(object_body(req));
-        co_return render(co_await svc.accounts.change_role(me, target, role));
+        auto r = co_await svc.accounts.change_role(me, target, role);
+        co_return r ? Response::json(200, booking::role_json(r.value())) : Response::error(r.error());
     };
 }
 

@@ -73,16 +73,22 @@ http::Handler metrics(Services& svc) {
 }
 
 http::Handler set_test_clock(Services& svc) {
-    // {"now": "2026-12-01T23:59:30+08:00"} or {"advance_s": 600}: the server's clock from then on.
+    // {"now": "2026-12-01T23:59:30+08:00"} or {"advance_s": 600}: the server's clock from then on;
+    // "freeze": true stands it still there (false lets it flow again). Only for a caller on this
+    // machine with nobody between: through a proxy, or with X-Forwarded-For, there is no such route.
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        if (!req.direct_loopback) throw booking::AppException(booking::Errc::not_found);
         auto body = object_body(req);
+        auto freeze = optional_bool(body, "freeze");
+        if (freeze && *freeze) svc.test_clock->freeze();
         if (auto now = optional_string(body, "now")) {
             auto t = booking::from_iso(*now);
             if (!t) throw field_error("now", "must be an ISO 8601 instant");
             svc.test_clock->set(*t);
-        } else {
+        } else if (body.contains("advance_s") || !freeze) {
             svc.test_clock->advance(std::chrono::seconds(required_int(body, "advance_s")));
         }
+        if (freeze && !*freeze) svc.test_clock->thaw();
         co_return Response::json(200, nlohmann::json{{"now", booking::to_iso(svc.clock.now())}});
     };
 }

@@ -54,6 +54,12 @@ inline std::string_view trim_blanks(std::string_view s) {
     return s;
 }
 
+// 127.0.0.0/8, ::1 and IPv4-mapped 127.x (as Asio prints them).
+inline bool is_loopback_address(std::string_view a) {
+    if (a.rfind("::ffff:", 0) == 0) a.remove_prefix(7);
+    return a == "::1" || a.rfind("127.", 0) == 0;
+}
+
 // X-Forwarded-For is believed only when the peer is a trusted proxy; then the client is the
 // right-most address that is not itself a trusted proxy.
 inline std::string client_address(const std::string& peer, std::optional<std::string_view> xff,
@@ -90,6 +96,7 @@ inline Request to_request(bhttp::request<bhttp::string_body>&& msg, const std::s
     req.request_id = rid && valid_request_id(*rid) ? std::string(*rid) : new_request_id();
     auto forwarded = req.header_list("x-forwarded-for");
     req.client_ip = client_address(peer, forwarded ? std::optional<std::string_view>(*forwarded) : std::nullopt, trusted);
+    req.direct_loopback = !forwarded && !trusted.count(peer) && is_loopback_address(peer);
     return req;
 }
 

@@ -27,6 +27,9 @@ struct Request {
     // Every line of a header joined by ", " (RFC 9110 5.3: a list split over lines is one list).
     std::optional<std::string> header_list(std::string_view lower_name) const;
     std::string client_ip;   // the peer, or X-Forwarded-For's client when the peer is trusted
+    // The peer is on this machine (loopback), is no trusted proxy, and no X-Forwarded-For came:
+    // nobody stands between the caller and this process.
+    bool direct_loopback = false;
     std::string request_id;  // echoed in X-Request-Id
 
     std::string_view path() const;

@@ -141,6 +141,10 @@ awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Request&
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(resp.status), 11};
     res.set(bhttp::field::content_type, resp.content_type);
     res.set("X-Request-Id", req.request_id);
+    // The API's answers are one person's (tokens, profiles, phone numbers, bookings): no cache on
+    // the way — a carrier's proxy, the building's, the phone's — may keep them. A handler may
+    // say otherwise (its own header wins).
+    if (req.path().rfind("/api/", 0) == 0) res.set(bhttp::field::cache_control, "no-store");
     for (const auto& [k, v] : resp.headers) res.set(k, v);
     std::size_t bytes = resp.body.size();
     res.body() = std::move(resp.body);

@@ -166,6 +166,7 @@ std::map<VenueId, HallState> MysqlBookingStore::share_halls(const std::vector<Ve
 }
 
 std::optional<Venue> MysqlBookingStore::find_venue(VenueId id, Lock lock) { return venues_.find_venue(id, lock); }
+std::optional<Principal> MysqlBookingStore::load_principal(UserId id) { return users_.load_principal(id); }
 
 std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Booking>& bookings) {
     std::vector<BookingId> ids;

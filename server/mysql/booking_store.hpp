@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "booking/reservations.hpp"
+#include "server/mysql/user_store.hpp"
 #include "server/mysql/venue_store.hpp"
 
 namespace sh::mysql {
@@ -26,13 +27,14 @@ private:
 class MysqlBookingStore final : public booking::BookingStore {
 public:
     // Without a rules cache, share_halls loads every hall's rules.
-    explicit MysqlBookingStore(Conn& c, HallRulesCache* rules = nullptr) : c_(c), venues_(c), rules_(rules) {}
+    explicit MysqlBookingStore(Conn& c, HallRulesCache* rules = nullptr) : c_(c), venues_(c), users_(c), rules_(rules) {}
 
     std::map<booking::UserId, booking::MemberState> lock_members(const std::vector<booking::UserId>& ids,
                                                                  booking::TimePoint since) override;
     std::map<booking::VenueId, booking::HallState> share_halls(const std::vector<booking::VenueId>& ids,
                                                                booking::TimePoint from, booking::TimePoint to) override;
     std::optional<booking::Venue> find_venue(booking::VenueId id, booking::Lock lock) override;
+    std::optional<booking::Principal> load_principal(booking::UserId id) override;
     std::vector<booking::BookingId> insert_bookings(const std::vector<booking::Booking>& bookings) override;
     std::optional<booking::Booking> find_booking(booking::BookingId id, bool for_update) override;
     void set_status(booking::BookingId id, booking::BookingStatus s, const std::string& reason,
@@ -65,6 +67,7 @@ public:
 private:
     Conn& c_;
     MysqlVenueStore venues_;
+    MysqlUserStore users_;
     HallRulesCache* rules_;
 };
 

@@ -301,6 +301,11 @@ const std::vector<Migration>& migrations() {
              // The member's bookings for the quotas, read from the index alone.
              "ALTER TABLE bookings DROP KEY ix_bookings_user, ADD KEY ix_bookings_user (user_id, starts_at, status, ends_at)",
          }},
+        {11,
+         "a console's code is asked of WeChat once per nonce and kept with it (viewing it again costs no call)",
+         {
+             "ALTER TABLE web_logins ADD COLUMN IF NOT EXISTS code_png MEDIUMBLOB NULL",
+         }},
     };
     return all;
 }

@@ -221,4 +221,20 @@ void MysqlUserStore::consume_web_login(const std::string& nonce) {
     q.executeUpdate();
 }
 
+std::optional<std::string> MysqlUserStore::web_login_code(const std::string& nonce) {
+    auto& q = c_.prepare("SELECT code_png FROM web_logins WHERE nonce = ? AND code_png IS NOT NULL");
+    q.setString(1, nonce);
+    Rs rs(q.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return std::string(rs->getString(1));
+}
+
+void MysqlUserStore::keep_web_login_code(const std::string& nonce, const std::string& png) {
+    // The first code kept stands: two first views at once each asked WeChat, one is kept.
+    auto& q = c_.prepare("UPDATE web_logins SET code_png = ? WHERE nonce = ? AND code_png IS NULL");
+    q.setString(1, png);
+    q.setString(2, nonce);
+    q.executeUpdate();
+}
+
 }  // namespace sh::mysql

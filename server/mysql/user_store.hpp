@@ -34,6 +34,8 @@ public:
     std::optional<booking::WebLogin> find_web_login(const std::string& nonce) override;
     void confirm_web_login(const std::string& nonce, booking::UserId user) override;
     void consume_web_login(const std::string& nonce) override;
+    std::optional<std::string> web_login_code(const std::string& nonce) override;
+    void keep_web_login_code(const std::string& nonce, const std::string& png) override;
 
     std::optional<booking::Principal> load_principal(booking::UserId id) override;
     std::optional<booking::UserId> find_by_openid(const std::string& openid);

@@ -16,16 +16,19 @@ const Script read_session(R"lua(
 return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}
 )lua");
 
-std::optional<app::CachedSession> parse(const Reply& reply, booking::TimePoint now) {
+std::optional<app::CachedSession> parse(const Reply& reply, const Seal& seal, const std::string& key,
+                                        booking::TimePoint now) {
     if (reply.type != Reply::Type::array || reply.elements.size() != 2) return std::nullopt;
-    const auto& value = reply.elements[0];
+    const auto& sealed = reply.elements[0];
     long long left_ms = reply.elements[1].integer;
-    if (value.type != Reply::Type::string || left_ms <= 0) return std::nullopt;
-    // "user_id:expires_epoch_seconds"; anything else is ignored (MySQL is asked).
+    if (sealed.type != Reply::Type::string || left_ms <= 0) return std::nullopt;
+    // "user_id:expires_epoch_seconds" under our seal; anything else is ignored (MySQL is asked).
+    std::string_view value;
+    if (!seal.open(key, sealed.str, value)) return std::nullopt;
     std::uint64_t user = 0;
     long long expires_s = 0;
-    const char* p = value.str.data();
-    const char* end = p + value.str.size();
+    const char* p = value.data();
+    const char* end = p + value.size();
     auto a = std::from_chars(p, end, user);
     if (a.ec != std::errc() || a.ptr == end || *a.ptr != ':') return std::nullopt;
     auto b = std::from_chars(a.ptr + 1, end, expires_s);
@@ -38,11 +41,10 @@ std::optional<app::CachedSession> parse(const Reply& reply, booking::TimePoint n
 
 awaitable<std::optional<app::CachedSession>> SessionCache::find(const std::string& token_hash, booking::TimePoint now) {
     std::optional<app::CachedSession> out;
+    const std::string key = keys::session(redis_, token_hash);
     try {
-        auto reply = co_await workers::run(redis_, [&](Conn& c) {
-            return c.eval(read_session, {keys::session(redis_, token_hash)}, {});
-        });
-        out = parse(reply, now);
+        auto reply = co_await workers::run(redis_, [&](Conn& c) { return c.eval(read_session, {key}, {}); });
+        out = parse(reply, seal_, key, now);
     } catch (const AppException&) {
     }
     co_return out;
@@ -50,14 +52,13 @@ awaitable<std::optional<app::CachedSession>> SessionCache::find(const std::strin
 
 awaitable<void> SessionCache::store(const std::string& token_hash, const booking::SessionRecord& s,
                                     std::chrono::milliseconds ttl) {
-    std::string value = std::to_string(s.user_id) + ":" +
-                        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                           s.expires_at.time_since_epoch()).count());
+    const std::string key = keys::session(redis_, token_hash);
+    std::string value = seal_.seal(key, std::to_string(s.user_id) + ":" +
+                                            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                               s.expires_at.time_since_epoch()).count()));
     std::string ms = std::to_string(std::max<long long>(1, ttl.count()));
     try {
-        co_await workers::run(redis_, [&](Conn& c) {
-            return c.command({"SET", keys::session(redis_, token_hash), value, "PX", ms});
-        });
+        co_await workers::run(redis_, [&](Conn& c) { return c.command({"SET", key, value, "PX", ms}); });
     } catch (const AppException&) {
     }
 }

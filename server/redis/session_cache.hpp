@@ -8,15 +8,18 @@
 
 #include "app/ports.hpp"
 #include "booking/accounts.hpp"
+#include "common/seal.hpp"
 #include "server/redis/redis_client.hpp"
 
 namespace sh::redis {
 
-// app::SessionCache on Redis: "user_id:expires_epoch_seconds" under sess:HASH. Redis being
-// unreachable reads as a miss and writes as nothing (MySQL decides).
+// app::SessionCache on Redis: "user_id:expires_epoch_seconds" sealed for its key (common/seal.hpp)
+// under sess:HASH, so that a Redis writer cannot make a session say another user: a value whose
+// seal does not hold reads as a miss. Redis being unreachable reads as a miss and writes as
+// nothing (MySQL decides).
 class SessionCache final : public app::SessionCache {
 public:
-    explicit SessionCache(Client& redis) : redis_(redis) {}
+    SessionCache(Client& redis, const Seal& seal) : redis_(redis), seal_(seal) {}
     awaitable<std::optional<app::CachedSession>> find(const std::string& token_hash, booking::TimePoint now) override;
     awaitable<void> store(const std::string& token_hash, const booking::SessionRecord& s,
                           std::chrono::milliseconds ttl) override;
@@ -24,6 +27,7 @@ public:
 
 private:
     Client& redis_;
+    const Seal& seal_;
 };
 
 }  // namespace sh::redis

@@ -42,11 +42,12 @@ struct World {
         s.sql("INSERT INTO buildings (id, street_id, name) VALUES (1, 1, '新城大厦'), (2, 2, '越洋国际广场')");
         // The hall asks for approval, so that approve and reject have something to decide.
         test::make_hall_in(s, 1, 1, ", requires_approval", ", 1");
-        tokens[D] = s.login("d").first;
+        std::tie(tokens[D], ids[D]) = s.login("d");
         REQUIRE(s.grant_role("openid-d", "district_admin") == 0);
         auto role = [&](Who w, const char* code, const json& body) {
             auto [t, id] = s.login(code);
             tokens[w] = t;
+            ids[w] = id;
             if (!body.is_null())
                 REQUIRE(s.call(s.port(), "PUT", "/api/v1/users/" + std::to_string(id) + "/role", body, tokens[D]).status == 200);
             return id;
@@ -60,9 +61,10 @@ struct World {
         auto banned = role(BANNED, "banned", nullptr);
         s.sql("UPDATE users SET banned_until = NOW() + INTERVAL 7 DAY WHERE id = " + std::to_string(banned));
     }
-    // A new pending booking of A's (each allowed destructive cell gets its own).
-    std::string booking() {
-        auto r = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(1, day, minute, minute + 15), tokens[A]);
+    // A new pending booking of A's, or of `owner`'s (each allowed destructive cell gets its own).
+    std::string booking(Who owner = A) {
+        REQUIRE(minute + 15 <= 24 * 60);
+        auto r = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(1, day, minute, minute + 15), tokens[owner]);
         minute += 15;
         REQUIRE(r.status == 201);
         return std::to_string(r.body["id"].get<std::uint64_t>());
@@ -75,11 +77,11 @@ struct World {
         REQUIRE(r.status == 201);
         return r.body["hold_id"].get<std::string>();
     }
-    // A violation of A's, as a no-show of a booking of theirs leaves (its id: the booking's).
-    std::string violation() {
-        auto id = booking();
+    // A violation of A's (or `owner`'s), as a no-show of a booking of theirs leaves (its id: the booking's).
+    std::string violation(Who owner = A) {
+        auto id = booking(owner);
         s.sql("INSERT INTO violations (id, user_id, booking_id, kind, weight_milli, created_at) VALUES (" + id + ", " +
-              std::to_string(a_id) + ", " + id + ", 'no_show', 1000, NOW())");
+              std::to_string(ids.at(owner)) + ", " + id + ", 'no_show', 1000, NOW())");
         return id;
     }
     // A closure of the hall, made by the district admin, 30 minutes each, on a day of its own.
@@ -115,9 +117,10 @@ struct World {
     }
     Stack& s;
     std::map<Who, std::string> tokens;
+    std::map<Who, std::uint64_t> ids;
     std::uint64_t a_id = 0, b_id = 0;
     booking::Date day = booking::add_days(test::tomorrow(), 1);
-    int minute = 8 * 60;
+    int minute = 0;  // 96 quarters in the day: one booking each
     int hold_minute = 8 * 60;
     booking::Date closure_day = booking::add_days(test::tomorrow(), 3);
     int closure_minute = 6 * 60;
@@ -129,6 +132,7 @@ struct Row {
     std::string what;
     std::function<ApiResult(World&, Who)> call;
     std::map<Who, int> expect;
+    std::map<Who, std::string> codes = {};  // where a refusal's code matters too
 };
 
 // A refusal says only why: the error envelope, nothing of the object.
@@ -140,6 +144,35 @@ void check_refusal(const ApiResult& r) {
 }
 
 }  // namespace
+
+TEST_CASE("a role change asking for what already is changes nothing: 200, no write, no audit row") {
+    Stack s(own(), 19150);
+    auto [admin, admin_id] = s.login("noop-d");
+    REQUIRE(s.grant_role("openid-noop-d", "district_admin") == 0);
+    auto [member, member_id] = s.login("noop-m");
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/me/phone", json{{"code", "phone-13800138000"}}, member).status == 200);
+    auto audits = s.sql_value("SELECT COUNT(*) FROM audit_log");
+    auto r = s.call(s.port(), "PUT", "/api/v1/users/" + std::to_string(member_id) + "/role", json{{"role", "member"}}, admin);
+    REQUIRE(r.status == 200);
+    CHECK(r.body == json{{"id", member_id}, {"role", "member"}, {"building_ids", json::array()}, {"street_id", nullptr}});
+    CHECK(r.raw.find("13800138000") == std::string::npos);
+    CHECK(s.sql_value("SELECT COUNT(*) FROM audit_log") == audits);
+    // The member still sees their own phone.
+    CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, member).body["phone"] == "13800138000");
+}
+
+TEST_CASE("the test clock answers only a caller on this machine with nobody between") {
+    Stack s(own(), 19160);
+    const json body = {{"advance_s", 0}};
+    CHECK(s.call(s.port(), "POST", "/test/clock", body).status == 200);
+    // Through a proxy (X-Forwarded-For) there is no such route: the same 404 as any unknown path.
+    auto proxied = s.call(s.port(), "POST", "/test/clock", body, "", "X-Forwarded-For: 203.0.113.7\r\n");
+    CHECK(proxied.status == 404);
+    CHECK(test::error_code(proxied) == "not_found");
+    // Every answer of the API forbids caches on the way to keep it.
+    auto me = s.call(s.port(), "GET", "/api/v1/me", nullptr, s.login("nocache").first);
+    CHECK(me.headers["cache-control"] == "no-store");
+}
 
 TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
     Stack s(own(), 19100, json{{"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}},
@@ -165,6 +198,26 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
              return x.call(who, "POST", "/api/v1/bookings/" + x.booking() + "/reject", json{{"reason", "时间冲突"}});
          },
          {{A, 403}, {B, 404}, {X, 200}, {Y, 404}, {S1, 200}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}}},
+        // Nobody decides for themselves; a request goes to someone at least as high over the hall
+        // as its maker (X manages building 1, S1 its street, D the district).
+        {"POST /bookings/{id}/approve (manager X's own request)",
+         [](World& x, Who who) { return x.call(who, "POST", "/api/v1/bookings/" + x.booking(X) + "/approve", json::object()); },
+         {{A, 404}, {B, 404}, {X, 403}, {Y, 404}, {S1, 200}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}},
+         {{X, "self_approval"}}},
+        {"POST /bookings/{id}/reject (street admin S1's own request)",
+         [](World& x, Who who) {
+             return x.call(who, "POST", "/api/v1/bookings/" + x.booking(S1) + "/reject", json{{"reason", "时间冲突"}});
+         },
+         {{A, 404}, {B, 404}, {X, 403}, {Y, 404}, {S1, 403}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}},
+         {{X, "forbidden"}, {S1, "self_approval"}}},
+        {"POST /bookings/{id}/approve (the district admin's own request: nobody else in scope, it stays pending)",
+         [](World& x, Who who) { return x.call(who, "POST", "/api/v1/bookings/" + x.booking(D) + "/approve", json::object()); },
+         {{A, 404}, {B, 404}, {X, 403}, {Y, 404}, {S1, 403}, {S2, 404}, {D, 403}, {BANNED, 404}, {NOBODY, 401}},
+         {{X, "forbidden"}, {S1, "forbidden"}, {D, "self_approval"}}},
+        {"POST /violations/{id}/waive (a violation of street admin S1's)",
+         [](World& x, Who who) { return x.call(who, "POST", "/api/v1/violations/" + x.violation(S1) + "/waive"); },
+         {{A, 404}, {B, 404}, {X, 403}, {Y, 404}, {S1, 403}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}},
+         {{S1, "self_approval"}}},
         {"GET /venues/{id}", [&](World& x, Who who) { return x.call(who, "GET", hall); },
          {{A, 200}, {B, 200}, {X, 200}, {Y, 200}, {S1, 200}, {S2, 200}, {D, 200}, {BANNED, 200}, {NOBODY, 401}}},
         {"PATCH /venues/{id}", [&](World& x, Who who) { return x.call(who, "PATCH", hall, json{{"capacity", 60}}); },
@@ -239,8 +292,12 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
             int want = row.expect.at(who);
             CHECK(r.status == want);
             if (r.status >= 400) check_refusal(r);
-            if (row.what.rfind("PUT /users", 0) == 0 && r.status == 200)
+            if (auto code = row.codes.find(who); code != row.codes.end()) CHECK(test::error_code(r) == code->second);
+            if (row.what.rfind("PUT /users", 0) == 0 && r.status == 200) {
+                // Least data: the role and its scope, never the person's phone or violations.
+                CHECK(r.body == json{{"id", w.b_id}, {"role", "manager"}, {"building_ids", {1}}, {"street_id", nullptr}});
                 REQUIRE(w.call(D, "PUT", "/api/v1/users/" + std::to_string(w.b_id) + "/role", json{{"role", "member"}}).status == 200);
+            }
         }
     }
 }

@@ -89,9 +89,25 @@ TEST_CASE("console sign-in: the nonce works once, expires, and only for the brow
     CHECK(s.call(s.port(), "GET", "/api/v1/auth/web-login/" + late_nonce, nullptr, "", "Cookie: " + cookie_of(late) + "\r\n").status == 404);
 }
 
-TEST_CASE("an address cannot ask for console sign-ins without end") {
+TEST_CASE("a console's code costs WeChat one call however often it is viewed") {
+    Stack s(own(), 18990, console_config());
+    auto start = s.call(s.port(), "POST", "/api/v1/auth/web-login");
+    REQUIRE(start.status == 200);
+    std::string path = "/api/v1/auth/web-login/" + start.body["nonce"].get<std::string>() + "/code";
+    auto before = s.fake_stats().value("getwxacodeunlimit", 0);
+    auto first = s.call(s.port(), "GET", path);
+    REQUIRE(first.status == 200);
+    for (int i = 0; i < 49; ++i) {
+        auto again = s.call(s.port(), "GET", path);
+        REQUIRE(again.status == 200);
+        CHECK(again.raw == first.raw);
+    }
+    CHECK(s.fake_stats().value("getwxacodeunlimit", 0) == before + 1);
+}
+
+TEST_CASE("an address cannot ask for console sign-ins without end: their own limit, not the phones' sign-in's") {
     auto cfg = console_config();
-    cfg["rate_limit"]["login_per_ip_per_minute"] = 2;
+    cfg["rate_limit"]["web_login_per_ip_per_minute"] = 2;
     Stack s(own(), 18970, cfg);
     CHECK(s.call(s.port(), "POST", "/api/v1/auth/web-login").status == 200);
     CHECK(s.call(s.port(), "POST", "/api/v1/auth/web-login").status == 200);

@@ -27,7 +27,8 @@ std::vector<std::string> server_env(const config::MysqlConfig& m, const config::
             "SH_MYSQL_USER=" + m.user,
             "SH_MYSQL_PASSWORD=" + m.password,
             "SH_MYSQL_DATABASE=" + m.database,
-            "SH_REDIS_PORT=" + std::to_string(r.port)};
+            "SH_REDIS_PORT=" + std::to_string(r.port),
+            "SH_AUTH_TOKEN_KEY=ops-test-token-key-0123456789abcdef0123"};
 }
 
 nlohmann::json readyz(int* status = nullptr) {

@@ -79,6 +79,7 @@ public:
         return it->second.first;
     }
     std::map<std::string, WebLogin> web_logins;
+    std::map<std::string, std::string> web_login_codes;
     void insert_web_login(const WebLogin& w, TimePoint) override { web_logins[w.nonce] = w; }
     std::optional<WebLogin> find_web_login(const std::string& nonce) override {
         auto it = web_logins.find(nonce);
@@ -87,6 +88,14 @@ public:
     }
     void confirm_web_login(const std::string& nonce, UserId user) override { web_logins[nonce].user_id = user; }
     void consume_web_login(const std::string& nonce) override { web_logins[nonce].consumed = true; }
+    std::optional<std::string> web_login_code(const std::string& nonce) override {
+        auto it = web_login_codes.find(nonce);
+        if (it == web_login_codes.end()) return std::nullopt;
+        return it->second;
+    }
+    void keep_web_login_code(const std::string& nonce, const std::string& png) override {
+        web_login_codes.emplace(nonce, png);
+    }
     bool revoke_session(const std::string& hash) override {
         auto it = sessions.find(hash);
         if (it == sessions.end() || it->second.second) return false;
@@ -100,12 +109,15 @@ public:
 class MemoryUserDb final : public app::UserDb {
 public:
     MemoryAccountStore store;
+    int reads = 0, transactions = 0;  // what a use case cost MySQL
     awaitable<void> transact(std::function<bool(booking::AccountStore&)> work) override {
+        ++transactions;
         MemoryAccountStore before = store;
         if (!work(store)) store = std::move(before);
         co_return;
     }
     awaitable<void> read(std::function<void(booking::AccountStore&)> work) override {
+        ++reads;
         work(store);
         co_return;
     }

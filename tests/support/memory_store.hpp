@@ -33,6 +33,7 @@ inline booking::Venue open_hall(int capacity, int slot_minutes, int horizon_days
 
 struct MemoryState {
     std::map<booking::UserId, std::optional<booking::TimePoint>> users;  // id -> ban
+    std::map<booking::UserId, booking::Principal> principals;             // those with a role
     std::map<booking::VenueId, booking::Venue> venues;
     std::map<booking::VenueId, std::vector<booking::ClosureSpan>> closures;
     std::map<booking::BookingId, booking::Booking> bookings;
@@ -89,6 +90,13 @@ public:
                 if (c.from < to && from < c.to) h.closures.push_back(c);
         }
         return out;
+    }
+    std::optional<booking::Principal> load_principal(booking::UserId id) override {
+        auto it = s_.principals.find(id);
+        if (it != s_.principals.end()) return it->second;
+        booking::Principal p;  // every other user is a member
+        p.user_id = id;
+        return p;
     }
     std::optional<booking::Venue> find_venue(booking::VenueId id, booking::Lock) override {
         auto it = s_.venues.find(id);

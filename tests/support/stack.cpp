@@ -67,7 +67,8 @@ std::string Stack::write_config(std::uint16_t port, const json& extra) {
               {"wechat", {{"base_url", "http://127.0.0.1:" + std::to_string(fake_port_)},
                           {"appid", "wxe2etestappid"},
                           {"secret", e2e_secret},
-                          {"timeout_ms", 800}}}};
+                          {"timeout_ms", 800}}},
+              {"auth", {{"token_key", test_token_key}}}};
     // Tests own time: every server of a stack has a clock the test moves (POST /test/clock).
     c["test"] = {{"settable_clock", true}, {"clock_offset_ms", clock_offset().count()}};
     c.merge_patch(extra_);
@@ -193,6 +194,13 @@ void Stack::set_clock(booking::TimePoint t) {
     for (auto p : ports_) {
         auto r = call(p, "POST", "/test/clock", json{{"now", booking::to_iso(t)}});
         if (r.status != 200) throw std::runtime_error("cannot set the server's clock: " + r.raw);
+    }
+}
+
+void Stack::freeze_clock(booking::TimePoint t) {
+    for (auto p : ports_) {
+        auto r = call(p, "POST", "/test/clock", json{{"now", booking::to_iso(t)}, {"freeze", true}});
+        if (r.status != 200) throw std::runtime_error("cannot freeze the server's clock: " + r.raw);
     }
 }
 

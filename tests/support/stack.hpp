@@ -20,6 +20,8 @@
 namespace sh::test {
 
 constexpr const char* e2e_secret = "E2E-APPSECRET-7f3a9c";
+// The seal's key of every test server (auth.token_key): a test may mint a token as a server would.
+constexpr const char* test_token_key = "e2e-token-key-0123456789abcdef0123456789";
 
 struct ApiResult {
     int status = 0;
@@ -72,6 +74,10 @@ public:
     int grant_role(const std::string& openid, const std::string& role, const std::string& extra_args = "");
     // Sets every server's clock to `t` (time flows on from there).
     void set_clock(booking::TimePoint t);
+    // Sets every server's clock to `t` and stands it still there (until set, advanced or thawed):
+    // a test that compares exact instants freezes, since a running clock crosses a minute or a
+    // second between two readings.
+    void freeze_clock(booking::TimePoint t);
     // Moves every server's clock forward (the servers run a test configuration).
     void advance_clock(int seconds);
     // Runs SQL as the application user on this stack's database.

@@ -28,15 +28,16 @@ struct District {
     test::MemorySessionCache unreachable{clock};  // an instance cut off from Redis
     test::MemoryRates rates{clock};
     test::TableWechat wechat;
+    Seal seal{"unit-test-token-key-0123456789abcdef"};
     app::AccountSettings settings;
 
     District() {
         unreachable.down = true;
         settings.cache_ttl = 10s;
-        settings.failed_auth_per_ip_per_minute = 3;
+        settings.unknown_lookups_per_ip_per_minute = 3;
     }
     std::unique_ptr<app::AccountService> instance(app::SessionCache& cache) {
-        return std::make_unique<app::AccountService>(db, cache, rates, wechat, clock, settings);
+        return std::make_unique<app::AccountService>(db, cache, rates, wechat, seal, clock, settings);
     }
     std::string sign_in(app::AccountService& a, const std::string& openid) {
         wechat.codes["code-" + openid] = openid;
@@ -75,7 +76,7 @@ TEST_CASE("a sign-out reaches every instance within one cache bound, even when t
     auto t0 = d.clock.now();
     REQUIRE(d.auth(*b, token) == "ok");  // MySQL -> shared copy until t0 + 10 s
     d.clock.set(t0 + 9s);
-    REQUIRE(run(a->sign_out(token)).ok());  // MySQL revoked; the shared copy is left behind
+    REQUIRE(run(a->sign_out(token, "10.0.0.1")).ok());  // MySQL revoked; the shared copy is left behind
     CHECK(d.auth(*a, token) == "unauthorized");
     d.clock.set(t0 + 9500ms);
     CHECK(d.auth(*c, token) == "ok");  // from the shared copy: allowed within the bound
@@ -85,30 +86,58 @@ TEST_CASE("a sign-out reaches every instance within one cache bound, even when t
     CHECK(d.auth(*b, token) == "unauthorized");
 }
 
-TEST_CASE("an address that keeps presenting unknown tokens gets 429, before any lookup, and only that address") {
+TEST_CASE("a token no server minted is 401 at once: no lookup, never 429, and nobody behind the same address is affected") {
     District d;
     auto a = d.instance(d.shared);
     auto good = d.sign_in(*a, "openid-1");
-    for (int i = 0; i < 3; ++i) CHECK(d.auth(*a, "forged-" + std::to_string(i), "6.6.6.6") == "unauthorized");
-    CHECK(d.auth(*a, "forged-3", "6.6.6.6") == "rate_limited");
-    CHECK(d.auth(*a, good, "6.6.6.6") == "rate_limited");  // turned away before its token is looked at
-    CHECK(d.auth(*a, good, "10.0.0.1") == "ok");
-    d.clock.advance(61s);  // the window ends
+    d.clock.advance(11s);  // nothing cached any more: the good token is looked up again below
+    const int reads = d.db.reads;
+    for (int i = 0; i < 1000; ++i) REQUIRE(d.auth(*a, "garbage-" + std::to_string(i), "6.6.6.6") == "unauthorized");
+    // A forgery of the right shape, and a real token with one digit changed, are refused the same way.
+    CHECK(d.auth(*a, std::string(Seal::token_size, 'a'), "6.6.6.6") == "unauthorized");
+    auto altered = good;
+    altered[0] = altered[0] == '0' ? '1' : '0';
+    CHECK(d.auth(*a, altered, "6.6.6.6") == "unauthorized");
+    CHECK(d.db.reads == reads);  // MySQL never asked
     CHECK(d.auth(*a, good, "6.6.6.6") == "ok");
+    CHECK(run(a->sign_out("garbage", "6.6.6.6")).error().code == Errc::unauthorized);
+    CHECK(d.db.transactions == 1);  // the sign-in's only: a forged sign-out writes nothing
 }
 
-TEST_CASE("an unknown token is remembered briefly: repeating it does not reach MySQL or the shared cache") {
+TEST_CASE("an address spending its lookups on tokens nobody holds gets 401 without lookups, never 429; found tokens are served") {
     District d;
-    d.settings.failed_auth_per_ip_per_minute = 0;
+    auto a = d.instance(d.shared);
+    auto good = d.sign_in(*a, "openid-1");
+    REQUIRE(d.auth(*a, good, "6.6.6.6") == "ok");  // cached from here on
+    std::vector<std::string> dead;  // minted by a server, signed out or never used: a lookup each
+    for (int i = 0; i < 6; ++i) dead.push_back(d.seal.mint_token());
+    for (int i = 0; i < 4; ++i) CHECK(d.auth(*a, dead[static_cast<std::size_t>(i)], "6.6.6.6") == "unauthorized");
+    const int reads = d.db.reads;
+    CHECK(d.auth(*a, dead[4], "6.6.6.6") == "unauthorized");  // over the bar: no lookup
+    CHECK(d.db.reads == reads);
+    CHECK(d.auth(*a, good, "6.6.6.6") == "ok");  // a found token is always served
+    CHECK(d.auth(*a, dead[5], "10.0.0.1") == "unauthorized");  // another address still looks up
+    CHECK(d.db.reads == reads + 1);
+    d.clock.advance(61s);  // the window ends: lookups again
+    CHECK(d.auth(*a, dead[4], "6.6.6.6") == "unauthorized");
+    CHECK(d.db.reads == reads + 2);
+}
+
+TEST_CASE("an unknown token is remembered for a minute: repeating it does not reach MySQL or the shared cache") {
+    District d;
+    d.settings.unknown_lookups_per_ip_per_minute = 0;
     auto b = d.instance(d.shared);
-    CHECK(d.auth(*b, "forged") == "unauthorized");
+    auto token = d.seal.mint_token();
+    CHECK(d.auth(*b, token) == "unauthorized");
     // Had it been looked up again, this session (created behind the cache's back) would be found.
-    d.db.store.create_session(sha256_hex("forged"), 1, d.clock.now() + 1h);
+    d.db.store.create_session(sha256_hex(token), 1, d.clock.now() + 1h);
     d.db.store.users[1] = User{};
     d.db.store.users[1].principal.user_id = 1;
-    CHECK(d.auth(*b, "forged") == "unauthorized");
-    d.clock.advance(3s);
-    CHECK(d.auth(*b, "forged") == "ok");
+    CHECK(d.auth(*b, token) == "unauthorized");
+    d.clock.advance(59s);
+    CHECK(d.auth(*b, token) == "unauthorized");
+    d.clock.advance(2s);
+    CHECK(d.auth(*b, token) == "ok");
 }
 
 TEST_CASE("the console's grant-role creates the user and goes through the same rules as the API") {

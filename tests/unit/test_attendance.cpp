@@ -224,6 +224,20 @@ TEST_CASE("an admin over the hall's street waives a violation, lifting the ban i
     CHECK(d.state.audit.back() == "waive_violation");
 }
 
+TEST_CASE("an admin cannot waive their own violation: another admin does (403 self_approval)") {
+    Day d;
+    auto hall = d.state.venues[1].rules;
+    auto id = d.book_at(d.street_admin, add_days(monday, 0));
+    REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall, d.at(add_days(monday, 0), 9 * 60 + 16)));
+    REQUIRE(d.state.violations.size() == 1);
+    auto now = d.at(add_days(monday, 1), 12 * 60);
+    CHECK(d.code_of(waive_violation(d.store, d.rules, d.street_admin, 1, now).error()) == "self_approval");
+    CHECK_FALSE(d.state.violations[0].waived);
+    Principal second_admin = d.street_admin;
+    second_admin.user_id = 99;
+    CHECK(waive_violation(d.store, d.rules, second_admin, 1, now).ok());
+}
+
 TEST_CASE("message values are cut on character boundaries to WeChat's limits") {
     CHECK(fit_chars("新城大厦三楼党群服务中心多功能活动厅（东）", 20) == "新城大厦三楼党群服务中心多功能活动厅（…");
     CHECK(fit_chars("新城大厦", 20) == "新城大厦");

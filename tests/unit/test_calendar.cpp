@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "booking/calendar.hpp"
+#include "booking/clock.hpp"
 
 using namespace sh::booking;
 
@@ -48,4 +49,17 @@ TEST_CASE("local times are Shanghai time, UTC+8") {
     CHECK(parse_local("2026-11-26T09:15")->minute == 555);
     CHECK_FALSE(parse_local("2026-11-26 09:15"));
     CHECK(format_local(LocalTime{Date{2026, 11, 26}, 555}) == "2026-11-26T09:15");
+}
+
+TEST_CASE("a test clock frozen at an instant reads exactly that instant until it is moved, then flows on from there") {
+    sh::booking::ShiftedClock clock(std::chrono::milliseconds(0));
+    const auto t = sh::booking::TimePoint(std::chrono::seconds(1'900'000'000));
+    clock.freeze();
+    clock.set(t);
+    for (int i = 0; i < 1000; ++i) REQUIRE(clock.now() == t);
+    clock.advance(std::chrono::milliseconds(5000));
+    CHECK(clock.now() == t + std::chrono::seconds(5));
+    clock.thaw();
+    CHECK(clock.now() >= t + std::chrono::seconds(5));
+    CHECK(clock.now() < t + std::chrono::seconds(65));
 }

@@ -107,6 +107,52 @@ TEST_CASE("plain http is accepted for WeChat only on loopback (the fake)") {
           "http://127.0.0.1:8081");
 }
 
+TEST_CASE("WeChat's URL is parsed, not matched by prefix: plain http only for a loopback host") {
+    for (const char* bad : {"http://localhost.evil.tld", "http://127.0.0.1.evil.tld:80", "http://127.evil.tld",
+                            "http://127.0.0.1@evil.tld", "http://evil.tld/127.0.0.1", "ftp://127.0.0.1",
+                            "https://", "https://host:0", "https://host:99999", "https://ho st"})
+        CHECK_MESSAGE(error_field(std::string(R"({"wechat":{"base_url":")") + bad + "\"}}") == "wechat.base_url", bad);
+    for (const char* good : {"http://localhost:8081", "http://127.0.0.2:80/x", "http://[::1]:8081", "https://api.weixin.qq.com"})
+        CHECK_MESSAGE(error_field(std::string(R"({"wechat":{"base_url":")") + good + "\"}}") == "(no error)", good);
+    auto u = sh::config::parse_url("https://localhost:14091/cgi-bin");
+    REQUIRE(u);
+    CHECK(u->host == "localhost");
+    CHECK(u->port == 14091);
+    CHECK(u->path == "/cgi-bin");
+}
+
+namespace {
+std::string serving_error(const std::string& json) {
+    try {
+        sh::config::check_for_serving(parse(json, env()));
+    } catch (const ConfigError& e) {
+        return e.field();
+    }
+    return "(serves)";
+}
+}  // namespace
+
+TEST_CASE("a server refuses to start with a test clock beside anything only a deployment has, or without its seal's key") {
+    const std::string key = R"("auth":{"token_key":"0123456789abcdef0123456789abcdef"})";
+    const std::string test = R"("test":{"settable_clock":true})";
+    CHECK(serving_error("{}") == "auth.token_key");
+    CHECK(serving_error(R"({"auth":{"token_key":"short"}})") == "auth.token_key");
+    CHECK(serving_error("{" + key + "}") == "(serves)");
+    CHECK(serving_error("{" + key + "," + test + R"(,"wechat":{"base_url":"http://127.0.0.1:8081"}})") == "(serves)");
+    // The default WeChat is the real one: no test clock there.
+    CHECK(serving_error("{" + key + "," + test + "}") == "test.settable_clock");
+    CHECK(serving_error("{" + key + "," + test +
+                        R"(,"wechat":{"base_url":"https://wx.test:14091","ca_file":"/tmp/ca.pem"}})") == "(serves)");
+    CHECK(serving_error("{" + key + "," + test +
+                        R"(,"wechat":{"base_url":"http://127.0.0.1:8081"},"http":{"trusted_proxies":["127.0.0.2"]}})") ==
+          "test.settable_clock");
+    CHECK(serving_error("{" + key + "," + test +
+                        R"(,"wechat":{"base_url":"http://127.0.0.1:8081"},"http":{"address":"0.0.0.0"}})") ==
+          "test.settable_clock");
+    // The key may come from the environment, as a deployment's does.
+    CHECK_NOTHROW(sh::config::check_for_serving(parse("", env({{"SH_AUTH_TOKEN_KEY", std::string(40, 'k')}}))));
+}
+
 TEST_CASE("load() of a missing file names --config") {
     try {
         sh::config::load("/nonexistent/config.json");

@@ -278,7 +278,7 @@ TEST_CASE("approving and rejecting: only the hall's managers and admins in scope
     CHECK(approve(d.store, d.other_manager, id, d.now).error().code == Errc::not_found);
     CHECK(approve(d.store, d.other_street_admin, id, d.now).error().code == Errc::not_found);
     CHECK(approve(d.store, d.bob, id, d.now).error().code == Errc::not_found);
-    CHECK(approve(d.store, d.alice, id, d.now).error().code == Errc::forbidden);  // sees it, may not decide
+    CHECK(approve(d.store, d.alice, id, d.now).error().code == Errc::self_approval);  // sees it, may not decide
     CHECK(reject(d.store, d.manager, id, "", d.now).error().code == Errc::validation);
     CHECK(reject(d.store, d.manager, id, chinese(201), d.now).error().code == Errc::validation);
     auto ok = approve(d.store, d.street_admin, id, d.now);
@@ -291,6 +291,68 @@ TEST_CASE("approving and rejecting: only the hall's managers and admins in scope
     REQUIRE(no.ok());
     CHECK(no.value().status == BookingStatus::rejected);
     CHECK(d.error_of(d.bob, d.request(day, 11 * 60, 12 * 60)).empty());  // the rejected time is free again
+}
+
+TEST_CASE("nobody decides for themselves: a request goes to someone at least as high over the hall as its maker") {
+    District d;
+    d.state.venues[1].rules.requires_approval = true;
+    Principal second_manager{7, Role::manager, {}, {10}};
+    Principal second_street_admin{8, Role::street_admin, 100, {}};
+    Principal district{9, Role::district_admin, {}, {}};
+    Principal second_district{10, Role::district_admin, {}, {}};
+    for (const Principal* p : {&d.manager, &d.street_admin, &district}) d.state.principals[p->user_id] = *p;
+    for (UserId u = 7; u <= 10; ++u) d.state.users[u] = std::nullopt;
+    auto day = add_days(monday, 1);
+    auto pending = [&](const Principal& who, int hour) {
+        auto id = d.book_as(who, d.request(day, hour * 60, (hour + 1) * 60)).value().booking.id;
+        REQUIRE(d.state.bookings[id].status == BookingStatus::pending);
+        return id;
+    };
+    SUBCASE("a manager's own request: not by themselves; by the building's other managers and the street's admins") {
+        auto id = pending(d.manager, 9);
+        CHECK(approve(d.store, d.manager, id, d.now).error().code == Errc::self_approval);
+        CHECK(reject(d.store, d.manager, id, "不批", d.now).error().code == Errc::self_approval);
+        CHECK(approve(d.store, second_manager, id, d.now).ok());
+        auto again = pending(d.manager, 11);
+        CHECK(approve(d.store, d.street_admin, again, d.now).ok());
+    }
+    SUBCASE("a street admin's: not by the building's managers; by the street's other admins or the district's") {
+        auto id = pending(d.street_admin, 9);
+        CHECK(approve(d.store, d.street_admin, id, d.now).error().code == Errc::self_approval);
+        CHECK(approve(d.store, d.manager, id, d.now).error().code == Errc::forbidden);
+        CHECK(approve(d.store, second_street_admin, id, d.now).ok());
+        auto again = pending(d.street_admin, 11);
+        CHECK(approve(d.store, district, again, d.now).ok());
+    }
+    SUBCASE("a district admin's: by another district admin only; with nobody else it stays pending") {
+        auto id = pending(district, 9);
+        CHECK(approve(d.store, district, id, d.now).error().code == Errc::self_approval);
+        CHECK(approve(d.store, d.manager, id, d.now).error().code == Errc::forbidden);
+        CHECK(approve(d.store, d.street_admin, id, d.now).error().code == Errc::forbidden);
+        CHECK(d.state.bookings[id].status == BookingStatus::pending);
+        CHECK(approve(d.store, second_district, id, d.now).ok());
+    }
+    SUBCASE("a manager of another building books here as a member: this building's managers decide") {
+        d.state.principals[d.other_manager.user_id] = d.other_manager;
+        auto id = pending(d.other_manager, 9);
+        CHECK(approve(d.store, d.manager, id, d.now).ok());
+    }
+}
+
+TEST_CASE("a manager's own late cancellation counts like anyone's") {
+    District d;
+    auto day = add_days(monday, 1);
+    auto own = d.book_as(d.manager, d.request(day, 10 * 60, 11 * 60)).value().booking.id;
+    d.now = to_timepoint(day, 8 * 60 + 1);  // past the 08:00 deadline
+    auto refused = cancel(d.store, d.manager, own, "", d.now);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == Errc::too_late_to_cancel);
+    CancelTerms terms;
+    terms.accept_penalty = true;
+    REQUIRE(cancel(d.store, d.manager, own, "", d.now, terms).ok());
+    REQUIRE(d.state.violations.size() == 1);
+    CHECK(d.state.violations[0].user == d.manager.user_id);
+    CHECK(d.state.violations[0].kind == ViolationKind::late_cancel);
 }
 
 TEST_CASE("managers list only their scope; members may not list") {
