@@ -83,7 +83,7 @@ bool holds_role(const Principal& p, const RoleRequest& req);
 
 // Who may see a person's phone number: the person themself, nobody else. Managers and admins
 // reach a member through the booking (name, branch, subscribe messages); no answer of this API
-// carries another person's phone (docs/personal-data.md). The one rule every rendering asks.
+// carries another person's phone (docs/architecture.md, Who sees what). The one rule every rendering asks.
 bool may_see_phone(const Principal& viewer, UserId subject);
 
 // May the principal manage this building's halls (publish, edit, close, approve)? The building's

@@ -101,6 +101,12 @@ async function loadPending() {
     tr.dataset.id = b.id;
     cell(tr, b.id); cell(tr, b.date); cell(tr, `${b.start}–${b.end}`); cell(tr, b.purpose); cell(tr, b.attendees);
     const td = cell(tr, '');
+    if (me && b.user_id === me.id) {
+      // Nobody decides on their own request: another manager or an administrator above the hall does.
+      td.textContent = '本人申请，须由其他管理员审批';
+      td.className = 'own-request';
+      return;
+    }
     const reason = Object.assign(document.createElement('input'), { placeholder: '拒绝原因' });
     const ok = Object.assign(document.createElement('button'), { textContent: '通过', className: 'approve' });
     const no = Object.assign(document.createElement('button'), { textContent: '拒绝', className: 'reject' });

@@ -38,8 +38,10 @@ try {
     await page.waitForSelector(`#${id}[data-drawn="1"] canvas`, { timeout: 10000 });
   await page.screenshot({ path: `${outDir}/console-2-dashboard.png`, fullPage: true });
 
+  // The signed-in manager's own requests carry no buttons, only why (another decides them).
+  const own = await page.locator('#pending td.own-request').allTextContents();
   // Approve the first pending request from the table.
-  const row = page.locator('#pending tbody tr').first();
+  const row = page.locator('#pending tbody tr:has(button.approve)').first();
   const id = await row.getAttribute('data-id');
   if (!id) throw new Error('no pending request shown');
   await row.locator('button.approve').click();
@@ -50,7 +52,7 @@ try {
   const session = (await page.context().cookies()).find((c) => c.name === 'sh_session');
   if (!session || !session.httpOnly || session.sameSite !== 'Strict') throw new Error('the session cookie is not HttpOnly and Strict');
   if (errors.length) throw new Error(errors.join('\n'));
-  console.log(JSON.stringify({ approved: Number(id) }));
+  console.log(JSON.stringify({ approved: Number(id), own_requests: own }));
 } catch (e) {
   console.error(e.stack || String(e));
   if (errors.length) console.error(errors.join('\n'));

@@ -17,6 +17,7 @@
 #include "tests/cluster/cluster.hpp"
 #include "tests/support/halls.hpp"
 #include "tests/support/invariants.hpp"
+#include "tests/support/process.hpp"
 
 using namespace sh;
 using nlohmann::json;
@@ -448,6 +449,33 @@ TEST_CASE("the instances believe X-Forwarded-For from nginx only, and nginx sets
                logs.find(R"("client":"127.0.3.8")") != std::string::npos;
     }, 10'000, 100));
     CHECK(c.app_logs().find(R"("client":"6.6.6.6")") == std::string::npos);
+}
+
+TEST_CASE("the public entry serves no operator or test route, hides nginx's version, sends HSTS; Redis asks for its password") {
+    auto& c = cluster();
+    for (const char* path : {"/metrics", "/readyz", "/test/clock"}) {
+        CAPTURE(path);
+        CHECK(c.api(path == std::string("/test/clock") ? "POST" : "GET", path, json{{"advance_s", 3600}}).status == 404);
+    }
+    // The instances still answer them on their own ports (the monitoring's and the balancer's).
+    CHECK(c.call(Cluster::app_ports[0], Cluster::direct(), "GET", "/readyz").status == 200);
+    // No instance of the cluster has a settable clock: not even a direct loopback caller finds it.
+    CHECK(c.call(Cluster::app_ports[0], Cluster::direct(), "POST", "/test/clock", json{{"advance_s", 3600}}).status == 404);
+    auto health = c.api("GET", "/healthz");
+    CHECK(health.status == 200);
+    CHECK(health.headers["server"] == "nginx");
+    CHECK(health.headers["strict-transport-security"].find("max-age=") == 0);
+    // Either Redis (primary or replica, whichever is up after the failover test) refuses a client
+    // that did not authenticate.
+    int refused = 0;
+    for (const char* port : {"14379", "14380"}) {
+        std::string out;
+        test::run_command({"/usr/bin/redis-cli", "-p", port, "GET", "anything"}, {}, out);
+        CAPTURE(out);
+        if (out.find("NOAUTH") != std::string::npos) ++refused;
+        else CHECK(out.find("onnect") != std::string::npos);  // down, never an answer
+    }
+    CHECK(refused >= 1);
 }
 
 TEST_CASE("200 members signing in from one address within a minute all succeed") {

@@ -130,6 +130,10 @@ TEST_CASE("the console in headless chromium: signs in through the fake flow, dra
     auto b = s.call(s.port(), "POST", "/api/v1/bookings", test::booking_body(1, test::tomorrow(), 9 * 60, 10 * 60), member);
     REQUIRE(b.status == 201);
     REQUIRE(b.body["status"] == "pending");
+    // The manager's own request, later that morning: shown without buttons, with why.
+    auto own = s.call(s.port(), "POST", "/api/v1/bookings", test::booking_body(1, test::tomorrow(), 11 * 60, 12 * 60), phone);
+    REQUIRE(own.status == 201);
+    REQUIRE(own.body["status"] == "pending");
     std::string out;
     int rc = test::run_command({"/usr/bin/env", "node", std::string(SH_SOURCE_DIR) + "/console/test/drive.mjs", std::to_string(s.port()), phone,
                                 SH_TEST_RUN_DIR},
@@ -137,6 +141,7 @@ TEST_CASE("the console in headless chromium: signs in through the fake flow, dra
     CAPTURE(out);
     REQUIRE(rc == 0);
     CHECK(out.find("\"approved\":" + std::to_string(b.body["id"].get<std::uint64_t>())) != std::string::npos);
+    CHECK(out.find("\"own_requests\":[\"本人申请，须由其他管理员审批\"]") != std::string::npos);
     CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + std::to_string(b.body["id"].get<std::uint64_t>()), nullptr, member)
               .body["status"] == "confirmed");
     for (const char* shot : {"console-1-login.png", "console-2-dashboard.png", "console-3-approved.png"})
