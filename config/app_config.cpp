@@ -158,6 +158,11 @@ void check_for_serving(const AppConfig& c) {
     if (c.auth.token_key.size() < 32)
         throw ConfigError("auth.token_key",
                           "must be set, at least 32 characters, the same on every instance (SH_AUTH_TOKEN_KEY)");
+    // A Redis on another machine holds the sessions' cache and the claims: never without a password.
+    bool remote_redis = !is_loopback_host(c.redis.host);
+    for (const auto& a : c.redis.sentinels) remote_redis = remote_redis || !is_loopback_host(a.substr(0, a.rfind(':')));
+    if (remote_redis && c.redis.password.empty())
+        throw ConfigError("redis.password", "must be set when Redis is not on this machine (SH_REDIS_PASSWORD)");
     if (!c.test.settable_clock) return;
     const char* why = "a settable clock (test.settable_clock) is for tests on loopback only: ";
     if (!c.http.trusted_proxies.empty())

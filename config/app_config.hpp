@@ -178,7 +178,8 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env);
 
 // What only a deployment has must never meet what only a test may do: a settable clock beside
 // trusted proxies, a non-loopback listen address, or a WeChat that is neither on loopback nor
-// pinned to a test CA (wechat.ca_file). And a server needs its seal's key. Throws ConfigError;
+// pinned to a test CA (wechat.ca_file). And a server needs its seal's key, and a password for a
+// Redis on another machine. Throws ConfigError;
 // `serve` calls it, the command-line tools (migrate, grant-role) do not need it.
 void check_for_serving(const AppConfig& c);
 

@@ -90,6 +90,12 @@ public:
         std::string out;
         if (mariadb(writer_port, statement, out) != 0) throw std::runtime_error("SQL failed: " + statement + "\n" + out);
     }
+    // A query's rows as the mariadb client prints them (tab-separated), for a failure's message.
+    std::string rows(const std::string& query, std::uint16_t port = writer_port) const {
+        std::string out;
+        mariadb(port, query, out);
+        return out;
+    }
     long long scalar(const std::string& query, std::uint16_t port = writer_port) const {
         std::string out;
         if (mariadb(port, query, out) != 0) throw std::runtime_error("SQL failed: " + query + "\n" + out);

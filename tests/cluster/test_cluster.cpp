@@ -269,6 +269,14 @@ TEST_CASE("a closure racing bookings across instances never leaves a booking ins
                       booking_body(hall(4), day(), 8 * 60 + i * 15, 8 * 60 + i * 15 + 15), tokens[static_cast<std::size_t>(i)]);
     });
     REQUIRE(rs[24].status == 201);
+    // Seen once in about seventy runs on a freshly started cluster (one booking inside the closure,
+    // five confirmed), never reproduced since: should it recur, the rows say what happened.
+    CAPTURE(rs[24].raw);
+    auto rows = c.rows("SELECT b.id, b.status, b.starts_at, b.created_at, b.updated_at, "
+                       "(SELECT COUNT(*) FROM booking_quanta q WHERE q.booking_id = b.id) AS quanta, "
+                       "(SELECT GROUP_CONCAT(id, ' ', created_at) FROM closures z WHERE z.venue_id = b.venue_id) AS closures "
+                       "FROM bookings b WHERE b.venue_id = " + std::to_string(hall(4)) + " ORDER BY b.starts_at");
+    CAPTURE(rows);
     // Whatever the order, no live booking overlaps the closure.
     CHECK(c.scalar("SELECT COUNT(*) FROM bookings b JOIN closures z ON z.venue_id = b.venue_id "
                    "AND b.starts_at < z.ends_at AND z.starts_at < b.ends_at WHERE b.venue_id = " +

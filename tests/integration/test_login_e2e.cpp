@@ -5,6 +5,8 @@
 #include <atomic>
 #include <thread>
 
+#include "common/hex.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/stack.hpp"
 
 using namespace sh;
@@ -336,4 +338,37 @@ TEST_CASE("200 members behind one address are served while one of them sends gar
     for (int i = 0; i < 20; ++i)
         CHECK(s.call(s.port(), "POST", "/api/v1/auth/logout", nullptr, "garbage-" + std::to_string(i)).status == 401);
     CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, tokens.front()).status == 200);
+}
+
+TEST_CASE("whoever can write to Redis cannot be anyone: a session value there without the servers' seal is not believed") {
+    Stack s(own(), 18860);
+    auto [member, member_id] = s.login("forge-member");
+    auto [admin, admin_id] = s.login("forge-admin");
+    REQUIRE(s.grant_role("openid-forge-admin", "district_admin") == 0);
+    const std::string prefix = "sh:" + s.sql_value("SELECT DATABASE()") + ":sess:";
+    const std::string expiry = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                  (test::now() + std::chrono::hours(24)).time_since_epoch()).count());
+    auto redis_set = [&](const std::string& key, const std::string& value) {
+        std::string out;
+        REQUIRE(test::run_command({"/usr/bin/redis-cli", "-p", std::to_string(own().redis().port), "SET", key, value, "PX",
+                                   "60000"},
+                                  {}, out) == 0);
+    };
+    // A second instance that keeps nothing in its own memory (cache bound 0): it asks Redis first,
+    // every time.
+    auto other = s.start_server(json{{"auth", {{"cache_ttl_s", 0}}}});
+    // The member's cached session rewritten to say the admin — plainly, or with a made-up seal.
+    for (const std::string& forged : {std::to_string(admin_id) + ":" + expiry,
+                                      std::to_string(admin_id) + ":" + expiry + "|" + std::string(32, 'a')}) {
+        CAPTURE(forged);
+        redis_set(prefix + sha256_hex(member), forged);
+        auto me = s.call(other, "GET", "/api/v1/me", nullptr, member);
+        REQUIRE(me.status == 200);
+        CHECK(me.body["id"] == member_id);
+        CHECK(me.body["role"] == "member");
+    }
+    // A token of the writer's own choosing, its session written straight into Redis: unknown.
+    const std::string chosen(96, 'f');
+    redis_set(prefix + sha256_hex(chosen), std::to_string(admin_id) + ":" + expiry);
+    CHECK(s.call(other, "GET", "/api/v1/me", nullptr, chosen).status == 401);
 }

@@ -149,6 +149,10 @@ TEST_CASE("a server refuses to start with a test clock beside anything only a de
     CHECK(serving_error("{" + key + "," + test +
                         R"(,"wechat":{"base_url":"http://127.0.0.1:8081"},"http":{"address":"0.0.0.0"}})") ==
           "test.settable_clock");
+    // A Redis on another machine needs a password.
+    CHECK(serving_error("{" + key + R"(,"redis":{"host":"10.0.0.5"}})") == "redis.password");
+    CHECK(serving_error("{" + key + R"(,"redis":{"sentinels":["10.0.0.6:26379"]}})") == "redis.password");
+    CHECK(serving_error("{" + key + R"(,"redis":{"host":"10.0.0.5","password":"p"}})") == "(serves)");
     // The key may come from the environment, as a deployment's does.
     CHECK_NOTHROW(sh::config::check_for_serving(parse("", env({{"SH_AUTH_TOKEN_KEY", std::string(40, 'k')}}))));
 }
