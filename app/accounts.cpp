@@ -43,15 +43,15 @@ awaitable<Result<SignedIn>> AccountService::sign_in(const std::string& code, con
         co_return rate_limited(*wait);
 
     std::string token = seal_.mint_token();  // 256 bits from the CSPRNG, sealed
+    const std::string hash = hash_of(token);
     auto expires_at = clock_.now() + settings_.token_ttl;
     std::optional<User> user;
     co_await db_.transact([&](booking::AccountStore& s) {
-        user = booking::sign_in(s, s, who.value().openid, who.value().unionid, hash_of(token), expires_at);
+        user = booking::sign_in(s, s, who.value().openid, who.value().unionid, hash, expires_at);
         return true;
     });
     // The phone's next request comes at once: its session is cached from here (and a phone that
     // signed in again because of a 401 is served even where its address spent its lookups).
-    const std::string hash = hash_of(token);
     const booking::SessionRecord session{user->id, expires_at};
     if (settings_.cache_ttl.count() > 0) {
         co_await sessions_.store(hash, session, std::chrono::duration_cast<std::chrono::milliseconds>(settings_.cache_ttl));
