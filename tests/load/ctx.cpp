@@ -3,12 +3,14 @@
 // transaction (booking::book on a MysqlBookingStore, same statements, locks and rows, the
 // Idempotency-Key included), on `concurrency` threads with a connection each, over the same
 // slot walk as sh_booker. No HTTP, no Redis, no thread hand-off.
-//   sh_ctx --config F --users N WALK --concurrency C --duration S [--warmup S] [--idempotency 1] [--user-offset K]
+//   sh_ctx --config F --users N [--openid-prefix P] WALK --concurrency C --duration S [--warmup S] [--idempotency 1]
+//          [--user-offset K]
 //          [--batch B]
 // --batch B decides B requests per transaction (booking::book_all), as the server's booking
 // connections do under load; 1 (the default) is one booking per transaction.
-// Users: the first N members of the database, by id. Prints one JSON line like sh_booker's.
+// Users: the first N members of the database whose openid starts with --openid-prefix, by id. Prints one JSON line like sh_booker's.
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <chrono>
 #include <iostream>
@@ -59,7 +61,16 @@ int main(int argc, char** argv) {
         sh::mysql::Conn c(driver, cfg.mysql);
         c.ensure_ready();
         std::unique_ptr<sql::Statement> st(c.raw().createStatement());
-        std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT id FROM users WHERE role = 'member' ORDER BY id LIMIT " +
+        // Members of C_tx's own (--openid-prefix): bookings it makes must not weigh on the quota
+        // reads of the server's members in later rounds.
+        std::string prefix = a.count("--openid-prefix") ? a["--openid-prefix"] : "";
+        for (char ch : prefix)
+            if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_')) {
+                std::cerr << "sh_ctx: --openid-prefix takes letters, digits, - and _\n";
+                return 2;
+            }
+        std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT id FROM users WHERE role = 'member' AND openid LIKE '" +
+                                                            prefix + "%' ORDER BY id LIMIT " +
                                                             std::to_string(std::stoi(a["--users"]))));
         while (rs->next()) users.push_back(rs->getUInt64(1));
     }
@@ -96,7 +107,7 @@ int main(int argc, char** argv) {
                     call.req.date = slot.date;
                     call.req.start = slot.start;
                     call.req.end = slot.end;
-                    call.req.purpose = "基准测试";
+                    call.req.purpose = "基准测试 " + run_id + "-" + std::to_string(i);  // distinct, as the server's
                     call.req.attendees = 5;
                     if (idempotency)
                         call.key = sh::booking::IdempotencyKey{run_id + "-" + std::to_string(i), sh::random_hex(16)};
