@@ -52,13 +52,7 @@ awaitable<Result<SignedIn>> AccountService::sign_in(const std::string& code, con
     });
     // The phone's next request comes at once: its session is cached from here (and a phone that
     // signed in again because of a 401 is served even where its address spent its lookups).
-    const booking::SessionRecord session{user->id, expires_at};
-    if (settings_.cache_ttl.count() > 0) {
-        co_await sessions_.store(hash, session, std::chrono::duration_cast<std::chrono::milliseconds>(settings_.cache_ttl));
-        std::lock_guard lock(mu_);
-        if (cached_.size() > max_cached) cached_.clear();
-        cached_[hash] = Cached{session, clock_.now() + settings_.cache_ttl};
-    }
+    co_await remember(hash, booking::SessionRecord{user->id, expires_at}, clock_.now());
     co_return SignedIn{token, settings_.token_ttl, std::move(*user)};
 }
 
@@ -88,34 +82,45 @@ awaitable<std::optional<booking::SessionRecord>> AccountService::find_session(co
             cached_.erase(it);
         }
     }
-    const auto bound = std::chrono::duration_cast<std::chrono::milliseconds>(settings_.cache_ttl);
-    std::optional<booking::SessionRecord> found;
-    // How long this instance may keep what it found: never longer than the copy it came from.
-    std::chrono::milliseconds keep = bound;
+    // A copy in the shared cache: this instance keeps it no longer than the copy it came from.
     if (auto shared = co_await sessions_.find(hash, now)) {
-        found = shared->session;
-        keep = std::min(keep, shared->left);
-    } else if (!may_look_up(client_ip)) {
-        // This address spent its lookups on tokens nobody holds: no MySQL until its window ends.
-        co_return std::nullopt;
-    } else {
-        co_await db_.read([&](booking::AccountStore& s) { found = s.find_live_session(hash, now); });
-        if (found && bound.count() > 0) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(found->expires_at - now);
-            co_await sessions_.store(hash, *found, std::min(left, bound));
-        }
-        if (!found) co_await count_miss(client_ip);
+        keep_here(hash, shared->session, now, std::min(cache_bound(), shared->left));
+        co_return shared->session;
     }
+    // This address spent its lookups on tokens nobody holds: no MySQL until its window ends.
+    if (!may_look_up(client_ip)) co_return std::nullopt;
+    std::optional<booking::SessionRecord> found;
+    co_await db_.read([&](booking::AccountStore& s) { found = s.find_live_session(hash, now); });
+    if (found) {
+        co_await remember(hash, *found, now);
+        co_return found;
+    }
+    co_await count_miss(client_ip);
+    // A token nobody holds stays unknown for a moment: repeating it costs no lookup.
     std::lock_guard lock(mu_);
-    if (!found) {
-        // A token nobody holds stays unknown for a moment: repeating it costs no lookup.
-        prune(misses_, now);
-        misses_[hash] = now + miss_ttl;
-    } else if (keep.count() > 0) {
-        if (cached_.size() > max_cached) cached_.clear();
-        cached_[hash] = Cached{*found, now + keep};
-    }
-    co_return found;
+    prune(misses_, now);
+    misses_[hash] = now + miss_ttl;
+    co_return std::nullopt;
+}
+
+std::chrono::milliseconds AccountService::cache_bound() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(settings_.cache_ttl);
+}
+
+void AccountService::keep_here(const std::string& hash, const booking::SessionRecord& session, TimePoint now,
+                               std::chrono::milliseconds keep) {
+    if (keep.count() <= 0) return;  // a bound of 0: no caching
+    std::lock_guard lock(mu_);
+    if (cached_.size() > max_cached) cached_.clear();
+    cached_[hash] = Cached{session, now + keep};
+}
+
+awaitable<void> AccountService::remember(const std::string& hash, const booking::SessionRecord& session, TimePoint now) {
+    const auto bound = cache_bound();
+    if (bound.count() <= 0) co_return;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(session.expires_at - now);
+    co_await sessions_.store(hash, session, std::min(left, bound));
+    keep_here(hash, session, now, bound);
 }
 
 awaitable<Result<Principal>> AccountService::principal_of(booking::UserId id) {

@@ -83,6 +83,13 @@ private:
     // Whether this address may still spend a MySQL lookup on a token no cache knows.
     bool may_look_up(const std::string& client_ip);
     awaitable<void> count_miss(const std::string& client_ip);
+    // A session found in MySQL or just created: into the shared cache and this instance's, each
+    // for the cache bound at most (and never past the session's end).
+    awaitable<void> remember(const std::string& hash, const booking::SessionRecord& session, TimePoint now);
+    // Into this instance's cache for `keep` from `now` (nothing for a keep of 0).
+    void keep_here(const std::string& hash, const booking::SessionRecord& session, TimePoint now,
+                   std::chrono::milliseconds keep);
+    std::chrono::milliseconds cache_bound() const;
     awaitable<Result<booking::Principal>> principal_of(booking::UserId id);
     template <class F>
     awaitable<Result<booking::User>> change_user(F use_case);
