@@ -367,21 +367,14 @@ int main(int argc, char** argv) {
     config::AppConfig cfg;
     try {
         cfg = config_path ? config::load(*config_path) : config::parse("", config::process_env());
+        if (command == "serve") config::check_for_serving(cfg);  // the tools need no seal or deployment check
     } catch (const config::ConfigError& e) {
         std::cerr << "sharedhall: bad configuration: " << e.what() << "\n";
         return exit_config;
     }
     std::signal(SIGPIPE, SIG_IGN);
 
-    if (command == "serve") {
-        try {
-            config::check_for_serving(cfg);
-        } catch (const config::ConfigError& e) {
-            std::cerr << "sharedhall: refusing to serve: " << e.what() << "\n";
-            return exit_config;
-        }
-        return run_serve(cfg);
-    }
+    if (command == "serve") return run_serve(cfg);
     if (command == "migrate") return run_migrate(cfg);
     if (command == "grant-role") return run_grant_role(cfg, opts);
     if (command == "seed-demo") {
