@@ -8,12 +8,7 @@ using booking::Errc;
 using booking::make_error;
 
 namespace {
-bool well_formed(const std::string& nonce) {
-    if (nonce.size() != 32) return false;
-    for (char c : nonce)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    return true;
-}
+bool well_formed(const std::string& nonce) { return nonce.size() == 32 && is_lower_hex(nonce); }
 }  // namespace
 
 awaitable<Result<ConsoleLogin>> ConsoleSignIn::start(const std::string& client_ip) {

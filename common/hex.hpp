@@ -25,6 +25,12 @@ namespace sh {
 std::string random_hex(std::size_t bytes);
 // SHA-256 of `text`, as hex (token hashes, request fingerprints).
 std::string sha256_hex(std::string_view text);
+// Only the digits to_hex writes (0-9, a-f): what random_hex and the digests look like.
+inline bool is_lower_hex(std::string_view s) {
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
 // HMAC-SHA256 of `text` under `key`, as hex (sealed tokens and cached values).
 std::string hmac_sha256_hex(std::string_view key, std::string_view text);
 // Equal strings, compared in time that does not depend on where they differ.

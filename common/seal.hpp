@@ -28,6 +28,7 @@ public:
 
 private:
     std::string tag(std::string_view purpose, std::string_view text, std::size_t hex_digits) const;
+    std::string value_tag(std::string_view where, std::string_view value) const;
     std::string key_;
 };
 
