@@ -13,6 +13,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include "config/app_config.hpp"
 #include "server/http/message.hpp"
 
 namespace sh::http {
@@ -54,10 +55,10 @@ inline std::string_view trim_blanks(std::string_view s) {
     return s;
 }
 
-// 127.0.0.0/8, ::1 and IPv4-mapped 127.x (as Asio prints them).
+// A peer on this machine: config's loopback rule, after Asio's IPv4-mapped prefix.
 inline bool is_loopback_address(std::string_view a) {
     if (a.rfind("::ffff:", 0) == 0) a.remove_prefix(7);
-    return a == "::1" || a.rfind("127.", 0) == 0;
+    return config::is_loopback_host(std::string(a));
 }
 
 // X-Forwarded-For is believed only when the peer is a trusted proxy; then the client is the
