@@ -112,33 +112,23 @@ step_peer() {
     PEER_CURSOR=$((PEER_CURSOR + pdays)); BAD=$((BAD + pbad))
     S_PEER="$prate $pp99 $pcpu $pdb $(per "$pmade" $((f1 - f0)))"
 }
-step_ctx() {
-    local d0 d1 f0 f1 out sent
+# ctx_run CONCURRENCY BATCH -> CTX_RESULT="bookings/s MariaDB_cpu_µs_per_tx bookings_per_fsync"
+ctx_run() {
+    local d0 d1 f0 f1 out sent booked
     d0=$(cpu_ticks "$MYSQLD_PID"); f0=$(fsyncs "${SQL[@]}")
     out=$("$CTX" --config "$CONFIG" "${CTX_USERS[@]}" "${WALK[@]}" --first-day "$(day_after $CURSOR)" --user-offset "$CTX_USED" \
-        --concurrency "$BOOKING_CLIENTS" --duration "$DURATION" --warmup 1 --idempotency 1)
+        --concurrency "$1" --batch "$2" --duration "$DURATION" --warmup 1 --idempotency 1)
     d1=$(cpu_ticks "$MYSQLD_PID"); f1=$(fsyncs "${SQL[@]}")
     echo "$out" >>"$SH_RUN_DIR/booking-runs.jsonl"
     sent=$(echo "$out" | json_field '["sent"]')
     CURSOR=$((CURSOR + $(echo "$out" | json_field '["days_used"]'))); CTX_USED=$((CTX_USED + sent))
-    local rate booked
-    rate=$(echo "$out" | json_field '["per_second"]'); booked=$(echo "$out" | json_field '["outcomes"].get("booked", 0)')
-    S_CTX="$rate $(cpu_us_per $((d1 - d0)) "$sent") $(per "$booked" $((f1 - f0)))"
-}
-step_ctxb() {
-    # The same transaction in the server's batches: its booking connections (2) each deciding up
-    # to 8 of the 16 clients' requests at once — the floor of this design on this machine.
-    local f0 f1 out booked
-    f0=$(fsyncs "${SQL[@]}")
-    out=$("$CTX" --config "$CONFIG" "${CTX_USERS[@]}" "${WALK[@]}" --first-day "$(day_after $CURSOR)" --user-offset "$CTX_USED" \
-        --concurrency 2 --batch 8 --duration "$DURATION" --warmup 1 --idempotency 1)
-    f1=$(fsyncs "${SQL[@]}")
-    echo "$out" >>"$SH_RUN_DIR/booking-runs.jsonl"
-    CURSOR=$((CURSOR + $(echo "$out" | json_field '["days_used"]')))
-    CTX_USED=$((CTX_USED + $(echo "$out" | json_field '["sent"]')))
     booked=$(echo "$out" | json_field '["outcomes"].get("booked", 0)')
-    S_CTXB="$(echo "$out" | json_field '["per_second"]') $(per "$booked" $((f1 - f0)))"
+    CTX_RESULT="$(echo "$out" | json_field '["per_second"]') $(cpu_us_per $((d1 - d0)) "$sent") $(per "$booked" $((f1 - f0)))"
 }
+step_ctx() { ctx_run "$BOOKING_CLIENTS" 1; S_CTX=$CTX_RESULT; }
+# The same transaction in the server's batches: its booking connections (2) each deciding up to 8
+# of the 16 clients' requests at once — the floor of this design on this machine.
+step_ctxb() { ctx_run 2 8; S_CTXB=$CTX_RESULT; }
 step_raw() { S_RAW=$(slap); }
 
 OURS=() PEERS=() CTXS=() CTXBS=() RAWS=() R_PEER=() R_CTX=() R_CTXB=() R_RAW=()
@@ -151,7 +141,7 @@ for r in $(seq 0 "$ROUNDS"); do
     for k in $(seq 0 4); do "step_${STEPS[$(( (k + r) % 5 ))]}"; done
     read -r rate p99 cpu db ofs <<<"$S_OURS"
     read -r crate cdb cfs <<<"$S_CTX"
-    read -r cbrate cbfs <<<"$S_CTXB"
+    read -r cbrate _ cbfs <<<"$S_CTXB"
     raw=$S_RAW
     tag=""
     [ "$r" = 0 ] && tag=" (warm-up, not counted)"
