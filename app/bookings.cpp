@@ -15,8 +15,6 @@ using booking::Errc;
 using booking::make_error;
 using booking::Principal;
 
-std::string hold_token(const std::string& hold_id) { return "h:" + hold_id; }
-
 namespace {
 
 // The quanta of a request, or none when its times are not on the 15-minute grid (the rules

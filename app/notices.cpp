@@ -23,7 +23,10 @@ awaitable<void> Notifier::deliver(const OutboxItem& item, TimePoint now) {
         co_return;
     }
     auto data = booking::message_data(item.kind, item.hall, item.start, item.end, item.note);
-    std::string page = settings_.page + "?id=" + std::to_string(item.booking_id);
+    // A booking's notice opens the booking; any other opens the member's notices.
+    std::string page = item.subject == booking::SubjectKind::booking
+                           ? settings_.page + "?id=" + std::to_string(item.subject_id)
+                           : settings_.notices_page;
     Sent sent = co_await sender_.send(item.openid, template_id, page, data);
     switch (sent.outcome) {
         case SendOutcome::accepted:

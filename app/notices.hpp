@@ -19,6 +19,7 @@ namespace sh::app {
 struct NoticeSettings {
     std::map<booking::NoticeKind, std::string> templates;  // the template of each kind
     std::string page = "pages/booking/detail";              // opened with ?id=<booking>
+    std::string notices_page = "pages/notices/index";       // a notice about anything else
     int max_attempts = 6;
     std::chrono::seconds first_retry{30};  // then 60, 120, ...
     std::chrono::seconds lease{60};

@@ -130,9 +130,10 @@ struct OutboxItem {
     booking::UserId user_id = 0;
     std::string openid;
     booking::NoticeKind kind = booking::NoticeKind::reminder;
-    booking::BookingId booking_id = 0;
+    booking::SubjectKind subject = booking::SubjectKind::booking;
+    std::uint64_t subject_id = 0;
     std::string note;
-    std::string hall;
+    std::string hall;  // a booking's notice: its hall and times
     TimePoint start, end;
     int attempts = 0;  // including this one
 };
@@ -189,7 +190,7 @@ struct Hold {
 };
 
 // The claim token of a hold: a booking that confirms its own hold passes the hold's claim.
-std::string hold_token(const std::string& hold_id);
+inline std::string hold_token(const std::string& hold_id) { return "h:" + hold_id; }
 
 struct HoldLimits {
     int max_per_user = 3;             // live holds of one user
@@ -250,6 +251,43 @@ public:
                                   const CachedDay& day) = 0;
     // Moves the hall's version on; false when Redis is unreachable.
     virtual awaitable<bool> bump(booking::VenueId venue) = 0;
+};
+
+// Where jobs record their leases and the due time each last ran for (MySQL).
+class JobLedger {
+public:
+    virtual ~JobLedger() = default;
+    // Makes sure every job has its record.
+    virtual awaitable<void> declare(const std::vector<std::string>& jobs) = 0;
+    // Takes the job's lease for `ttl` if nobody holds it and (unless `again`) the job has not yet
+    // run for `due_ms`. nullopt: not taken. Taken: the due time it last ran for (nullopt: never).
+    struct Taken {
+        std::optional<long long> last_due_ms;
+    };
+    virtual awaitable<std::optional<Taken>> take(const std::string& job, const std::string& owner, long long due_ms,
+                                                 bool again, std::chrono::milliseconds ttl) = 0;
+    // Extends a lease this owner holds; false when it no longer holds it.
+    virtual awaitable<bool> renew(const std::string& job, const std::string& owner, std::chrono::milliseconds ttl) = 0;
+    // Gives the lease back; `done_due_ms`: the run succeeded for that due time.
+    virtual awaitable<void> release(const std::string& job, const std::string& owner,
+                                    std::optional<long long> done_due_ms) = 0;
+};
+
+// The transitions time drives, as the lifecycle's use cases pick them.
+enum class Due {
+    undecided_started,  // pending, its start passed
+    unattended,         // confirmed, not checked in by the end of its hall's check-in window
+    attended_ended,     // checked in, its end passed
+    reminder,           // confirmed, not reminded, starting in (now, until]
+};
+// Bookings in MySQL that a transition may be due for, oldest first.
+class DueBookings {
+public:
+    virtual ~DueBookings() = default;
+    virtual awaitable<std::vector<booking::BookingId>> find(Due what, TimePoint now, TimePoint until, int limit) = 0;
+    // Deletes what nobody needs after `before`: idempotency keys and console sign-ins. Returns how
+    // many rows went.
+    virtual awaitable<int> purge(TimePoint before) = 0;
 };
 
 }  // namespace sh::app

@@ -50,7 +50,7 @@ bool release_no_show(BookingStore& s, const PenaltyRules& rules, const Booking& 
     if (now <= release) return false;
     s.set_status(b.id, BookingStatus::no_show, "", 0);
     s.release_quanta_from(b.id, release);  // the time already passed stays the booking's
-    s.notify(Notice{b.user_id, NoticeKind::no_show, b.id, ""}, now);
+    s.notify(Notice::about_booking(b.user_id, NoticeKind::no_show, b.id, ""), now);
     record_violation(s, rules, b, ViolationKind::no_show, now);
     return true;
 }
@@ -65,14 +65,14 @@ bool expire(BookingStore& s, const Booking& b, TimePoint now) {
     if (b.status != BookingStatus::pending || now < b.start) return false;
     s.set_status(b.id, BookingStatus::expired, "", 0);
     s.release_quanta(b.id);
-    s.notify(Notice{b.user_id, NoticeKind::expired, b.id, ""}, now);
+    s.notify(Notice::about_booking(b.user_id, NoticeKind::expired, b.id, ""), now);
     return true;
 }
 
 bool remind(BookingStore& s, const Booking& b, TimePoint now) {
     if (b.status != BookingStatus::confirmed || now >= b.start) return false;
     s.set_reminded(b.id, now);
-    s.notify(Notice{b.user_id, NoticeKind::reminder, b.id, ""}, now);
+    s.notify(Notice::about_booking(b.user_id, NoticeKind::reminder, b.id, ""), now);
     return true;
 }
 

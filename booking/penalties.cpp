@@ -23,7 +23,7 @@ std::optional<TimePoint> record_violation(BookingStore& s, const PenaltyRules& r
     if (current && *current > now) return std::nullopt;  // banned already: told once
     auto until = now + std::chrono::hours(24) * rules.ban_days;
     s.set_ban(b.user_id, until);
-    s.notify(Notice{b.user_id, NoticeKind::banned, b.id, format_date(to_local(until).date)}, now);
+    s.notify(Notice::about_booking(b.user_id, NoticeKind::banned, b.id, format_date(to_local(until).date)), now);
     return until;
 }
 

@@ -58,6 +58,19 @@ std::optional<NoticeKind> parse_notice(std::string_view s) {
     return std::nullopt;
 }
 
+std::string_view subject_name(SubjectKind k) { return k == SubjectKind::booking ? "booking" : "member"; }
+
+std::optional<SubjectKind> parse_subject(std::string_view s) {
+    for (auto k : {SubjectKind::booking, SubjectKind::member})
+        if (subject_name(k) == s) return k;
+    return std::nullopt;
+}
+
+Notice Notice::about_booking(UserId user, NoticeKind kind, BookingId id, std::string note) {
+    return Notice{user, kind, SubjectKind::booking, id, std::move(note),
+                  std::string(notice_name(kind)) + ":booking:" + std::to_string(id)};
+}
+
 std::string_view violation_name(ViolationKind k) { return k == ViolationKind::no_show ? "no_show" : "late_cancel"; }
 
 json booking_json(const Booking& b) {
@@ -134,11 +147,27 @@ std::optional<AppError> check_day_open(const VenueRules& rules, Date date, TimeP
     if (date > last_open_day)
         return rule(Errc::beyond_horizon, "Halls can be booked " + std::to_string(rules.horizon_days) + " days ahead.",
                     {{"horizon_days", rules.horizon_days}});
-    TimePoint opens = to_timepoint(add_days(date, -rules.horizon_days), rules.release_minute);
+    TimePoint opens = opens_at(rules, date);
     if (now < opens)
         return rule(Errc::not_yet_open, "This day opens for booking at " + format_local(to_local(opens)) + ".",
                     {{"opens_at", to_iso(opens)}});
     return std::nullopt;
+}
+
+TimePoint opens_at(const VenueRules& rules, Date date) {
+    return to_timepoint(add_days(date, -rules.horizon_days), rules.release_minute);
+}
+
+std::vector<Date> days_opening(const VenueRules& rules, TimePoint from, TimePoint to) {
+    std::vector<Date> out;
+    if (to <= from) return out;
+    // The first candidate: the day whose opening falls on from's local day (or the one before).
+    for (Date d = add_days(to_local(from).date, rules.horizon_days - 1);; d = add_days(d, 1)) {
+        auto t = opens_at(rules, d);
+        if (t > to) break;
+        if (t > from) out.push_back(d);
+    }
+    return out;
 }
 
 std::optional<AppError> check_quotas(const Quotas& q, const Usage& u, int minutes) {
@@ -398,7 +427,7 @@ Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id, const
     b->cancel_reason = reason;
     if (b->user_id != me.user_id) {
         s.audit(me.user_id, "cancel_booking", "booking", id, before, booking_json(*b));
-        s.notify(Notice{b->user_id, NoticeKind::cancelled, id, reason}, now);
+        s.notify(Notice::about_booking(b->user_id, NoticeKind::cancelled, id, reason), now);
     }
     if (late) record_violation(s, terms.penalties, *b, ViolationKind::late_cancel, now);
     return *b;
@@ -422,7 +451,7 @@ Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool 
         b->cancel_reason = reason;
     }
     s.audit(me.user_id, approve_it ? "approve_booking" : "reject_booking", "booking", id, before, booking_json(*b));
-    s.notify(Notice{b->user_id, approve_it ? NoticeKind::approved : NoticeKind::rejected, id, reason}, now);
+    s.notify(Notice::about_booking(b->user_id, approve_it ? NoticeKind::approved : NoticeKind::rejected, id, reason), now);
     return *b;
 }
 }  // namespace

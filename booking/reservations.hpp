@@ -40,15 +40,28 @@ nlohmann::json booking_json(const Booking& b);
 // The 15-minute quanta a booking owns while it owns any (from its start to its end).
 std::vector<TimePoint> quanta_of(const Booking& b);
 
-// Events a member is told about (through the outbox, written in the event's transaction).
+// Events a member is told about: a notice, written in the event's transaction, listed in the
+// member's notices and delivered by WeChat where the member gave consent.
 enum class NoticeKind { approved, rejected, cancelled, closure_cancelled, expired, reminder, no_show, banned };
 std::string_view notice_name(NoticeKind k);
 std::optional<NoticeKind> parse_notice(std::string_view s);
+// What a notice is about: a booking today; later a series, an activity, a waitlist entry, the
+// member.
+enum class SubjectKind { booking, member };
+std::string_view subject_name(SubjectKind k);
+std::optional<SubjectKind> parse_subject(std::string_view s);
 struct Notice {
-    UserId user_id = 0;
+    UserId user_id = 0;  // the recipient
     NoticeKind kind = NoticeKind::reminder;
-    BookingId booking_id = 0;
+    SubjectKind subject = SubjectKind::booking;
+    std::uint64_t subject_id = 0;
     std::string note;  // a reason, or the end of a ban
+    // One notice per recipient and key: an event told twice (two instances, a retried job) is
+    // one notice; a second offer of the same thing takes a key of its own.
+    std::string key;
+
+    // The notice of something that happens once to a booking: keyed "<kind>:booking:<id>".
+    static Notice about_booking(UserId user, NoticeKind kind, BookingId id, std::string note = {});
 };
 
 enum class ViolationKind { no_show, late_cancel };
@@ -99,6 +112,10 @@ struct Usage {
 // Whether `date` is open for booking at `now`: beyond_horizon, not_yet_open (details.opens_at),
 // or nullopt. The same answer for a booking and for the day's availability.
 std::optional<AppError> check_day_open(const VenueRules& rules, Date date, TimePoint now);
+// The instant day `date` opens for booking under `rules` (release time, horizon_days before).
+TimePoint opens_at(const VenueRules& rules, Date date);
+// The days that open for booking at an instant in (from, to], in order.
+std::vector<Date> days_opening(const VenueRules& rules, TimePoint from, TimePoint to);
 std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, TimePoint now,
                                       const std::vector<ClosureSpan>& closures);
 std::optional<AppError> check_quotas(const Quotas& q, const Usage& u, int minutes);
@@ -202,7 +219,7 @@ public:
     // Deletes the booking's quanta that start at or after `from`.
     virtual void release_quanta_from(BookingId id, TimePoint from) = 0;
     virtual void set_reminded(BookingId id, TimePoint at) = 0;
-    // The outbox: at most one notice per kind, booking and user.
+    // A notice to a member: at most one per recipient and key.
     virtual void notify(const Notice& n, TimePoint now) = 0;
     // False when this booking already has a violation of this kind.
     virtual bool add_violation(UserId user, BookingId booking, ViolationKind kind, int weight_milli, TimePoint at) = 0;

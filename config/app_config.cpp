@@ -163,7 +163,10 @@ void check_for_serving(const AppConfig& c) {
     for (const auto& a : c.redis.sentinels) remote_redis = remote_redis || !is_loopback_host(a.substr(0, a.rfind(':')));
     if (remote_redis && c.redis.password.empty())
         throw ConfigError("redis.password", "must be set when Redis is not on this machine (SH_REDIS_PASSWORD)");
-    if (!c.test.settable_clock) return;
+    if (!c.test.settable_clock) {
+        if (!c.test.slow_job.empty()) throw ConfigError("test.slow_job", "is for tests: only with test.settable_clock");
+        return;
+    }
     const char* why = "a settable clock (test.settable_clock) is for tests on loopback only: ";
     if (!c.http.trusted_proxies.empty())
         throw ConfigError("test.settable_clock", std::string(why) + "not with http.trusted_proxies");
@@ -321,6 +324,8 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         Section s(root, "test");
         s.boolean("settable_clock", c.test.settable_clock);
         s.integer("clock_offset_ms", c.test.clock_offset_ms, -100LL * 365 * 86'400'000, 100LL * 365 * 86'400'000);
+        s.str("slow_job", c.test.slow_job);
+        s.integer("slow_job_ms", c.test.slow_job_ms, 0, 600'000);
         s.finish();
     }
 

@@ -144,6 +144,10 @@ struct NotificationConfig {
 struct TestConfig {
     bool settable_clock = false;
     long long clock_offset_ms = 0;
+    // A test makes one timed job long: its runs wait this long after their work (only with
+    // settable_clock).
+    std::string slow_job;
+    int slow_job_ms = 0;
 };
 
 struct AppConfig {

@@ -30,7 +30,8 @@
 #include "server/http/server.hpp"
 #include "server/jobs/jobs.hpp"
 #include "server/mysql/booking_db.hpp"
-#include "server/mysql/lifecycle.hpp"
+#include "server/mysql/due_bookings.hpp"
+#include "server/mysql/job_ledger.hpp"
 #include "server/mysql/outbox.hpp"
 #include "server/mysql/database.hpp"
 #include "server/redis/async_client.hpp"
@@ -298,19 +299,21 @@ int run_serve(const config::AppConfig& cfg) {
     app::ConsoleSignIn console(user_db, wechat, limiter, seal, clock,
                                app::ConsoleSettings{rl.web_login_per_ip_per_minute, std::chrono::seconds(a.web_login_ttl_s),
                                                     std::chrono::seconds(a.web_session_ttl_s), a.web_login_page});
+    // Timed work: the lifecycle's transitions, the notices' delivery, the purge (server/jobs).
+    mysql::DueBookings due_bookings(db);
+    app::Lifecycle lifecycle(booking_db, due_bookings, availability,
+                             app::LifecycleSettings{penalties, std::chrono::minutes(n.remind_before_minutes)});
+    mysql::JobLedger job_ledger(db);
+    app::Scheduler scheduler(job_ledger, clock, jobs::instance_name(), [](const std::string& w) { log::warn("jobs", w); });
+    app::DayOpening day_opening(std::chrono::minutes(10));  // no steps yet: series will be the first
+    jobs::add_jobs(scheduler, day_opening, lifecycle, notifier,
+                   jobs::JobSettings{std::chrono::milliseconds(cfg.booking.jobs_interval_ms), std::chrono::hours(1), std::chrono::minutes(1),
+                                     cfg.test.slow_job, std::chrono::milliseconds(cfg.test.slow_job_ms)});
+    metrics.add_source([&scheduler](std::string& out) { jobs::append_metrics(scheduler, out); });
     api::Services services{cfg,      clock,        db,     redis,    metrics,  auth,    accounts,
                            availability, venues, bookings, notifier, stats, console,
-                           cfg.test.settable_clock ? &clock : nullptr, read_db ? &*read_db : nullptr};
+                           cfg.test.settable_clock ? &clock : nullptr, read_db ? &*read_db : nullptr, &scheduler};
     api::register_metric_sources(services);
-    jobs::JobCounters job_counters;
-    metrics.add_source([&job_counters](std::string& out) {
-        out += "# TYPE sh_jobs_runs_total counter\nsh_jobs_runs_total " + std::to_string(job_counters.runs.load()) + "\n";
-        out += "# TYPE sh_jobs_expired_bookings_total counter\nsh_jobs_expired_bookings_total " +
-               std::to_string(job_counters.expired_bookings.load()) + "\n";
-        out += "# TYPE sh_jobs_no_shows_total counter\nsh_jobs_no_shows_total " + std::to_string(job_counters.no_shows.load()) + "\n";
-        out += "# TYPE sh_jobs_completed_total counter\nsh_jobs_completed_total " + std::to_string(job_counters.completed.load()) + "\n";
-        out += "# TYPE sh_jobs_reminders_total counter\nsh_jobs_reminders_total " + std::to_string(job_counters.reminded.load()) + "\n";
-    });
     metrics.add_source([&notifier](std::string& out) {
         const auto& c = notifier.counts();
         out += "# TYPE sh_notices_total counter\n";
@@ -332,9 +335,8 @@ int run_serve(const config::AppConfig& cfg) {
                std::to_string(fast_redis.errors()) + "\n";
     });
     http::Router router = api::make_router(services);
-    jobs::JobSettings job_settings{std::chrono::milliseconds(cfg.booking.jobs_interval_ms),
-                                   mysql::RoundSettings{penalties, std::chrono::minutes(n.remind_before_minutes)}};
-    asio::co_spawn(ioc, jobs::run_jobs(services, job_settings, job_counters), asio::detached);
+    const auto tick = std::min(std::chrono::milliseconds(cfg.booking.jobs_interval_ms), std::chrono::milliseconds(1000));
+    asio::co_spawn(ioc, scheduler.run(tick), asio::detached);
     return serve_router(ioc, cfg.http, router, metrics, access_log);
     // then, in reverse order: the access log flushes, the pools close
 }

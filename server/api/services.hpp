@@ -6,6 +6,7 @@
 #include "app/bookings.hpp"
 #include "app/console.hpp"
 #include "app/notices.hpp"
+#include "app/scheduler.hpp"
 #include "app/stats.hpp"
 #include "app/venues.hpp"
 #include "booking/clock.hpp"
@@ -35,6 +36,7 @@ struct Services {
     app::ConsoleSignIn& console;
     booking::ShiftedClock* test_clock = nullptr;  // only in a test configuration: POST /test/clock
     mysql::Database* read_db = nullptr;           // the statistics' read pool, when configured
+    app::Scheduler* scheduler = nullptr;          // the timed work (a test runs a job on demand)
 };
 
 // The full routing table of the service: one place lists every route (routes.cpp).

@@ -1,32 +1,33 @@
 #pragma once
-// Time-driven work, run inside the server on Asio timers (nothing depends on cron). Each job is
-// an idempotent SQL state transition, run by one instance at a time under a Redis lease — and
-// still safe when two run (Redis down, or a lease that outlived its holder).
+// The service's timed work, as jobs of the one scheduler (app/scheduler.hpp): their names, their
+// periods and the order they catch up in. Each is a use case of app/; nothing here decides.
 #include <chrono>
-#include <set>
+#include <string>
 
-#include "booking/venue.hpp"
-#include "server/api/services.hpp"
-#include "server/mysql/lifecycle.hpp"
+#include "app/day_opening.hpp"
+#include "app/lifecycle.hpp"
+#include "app/notices.hpp"
+#include "app/scheduler.hpp"
 
 namespace sh::jobs {
 
-struct JobCounters {
-    std::atomic<std::uint64_t> runs{0};
-    std::atomic<std::uint64_t> expired_bookings{0};
-    std::atomic<std::uint64_t> no_shows{0};
-    std::atomic<std::uint64_t> completed{0};
-    std::atomic<std::uint64_t> reminded{0};
-    std::atomic<std::uint64_t> purged_keys{0};
-};
-
 struct JobSettings {
-    std::chrono::milliseconds interval{10'000};
-    mysql::RoundSettings round;
+    std::chrono::milliseconds every{10'000};   // the bookings' transitions and the notices
+    std::chrono::milliseconds purge_every{3'600'000};
+    std::chrono::milliseconds open_days_every{60'000};
+    std::string slow_job;                      // a test configuration's long job
+    std::chrono::milliseconds slow_job_delay{0};
 };
 
-// Runs until the io_context stops: every interval, the lifecycle round once (under the lease),
-// then the outbox's due notices (every instance: each notice is taken by one sender).
-awaitable<void> run_jobs(api::Services& svc, JobSettings settings, JobCounters& counters);
+// In order: open_days, expire_requests, release_no_shows, complete_bookings, send_reminders,
+// deliver_notices, purge.
+void add_jobs(app::Scheduler& scheduler, app::DayOpening& opening, app::Lifecycle& lifecycle, app::Notifier& notifier,
+              const JobSettings& settings);
+
+// The scheduler's view of each job in Prometheus' text format.
+void append_metrics(const app::Scheduler& scheduler, std::string& out);
+
+// A name for this process in the jobs' leases: host, pid and a random part.
+std::string instance_name();
 
 }  // namespace sh::jobs

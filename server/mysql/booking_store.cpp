@@ -422,13 +422,16 @@ void MysqlBookingStore::set_reminded(BookingId id, TimePoint at) {
 
 void MysqlBookingStore::notify(const Notice& n, TimePoint now) {
     auto& q = c_.prepare(
-        "INSERT IGNORE INTO outbox (user_id, kind, booking_id, note, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT IGNORE INTO notices (user_id, kind, subject_kind, subject_id, dedup_key, note, next_attempt_at, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.setUInt64(1, n.user_id);
     q.setString(2, std::string(notice_name(n.kind)));
-    q.setUInt64(3, n.booking_id);
-    q.setString(4, n.note);
-    q.setString(5, to_sql_datetime(now));
-    q.setString(6, to_sql_datetime(now));
+    q.setString(3, std::string(subject_name(n.subject)));
+    q.setUInt64(4, n.subject_id);
+    q.setString(5, n.key);
+    q.setString(6, n.note);
+    q.setString(7, to_sql_datetime(now));
+    q.setString(8, to_sql_datetime(now));
     q.executeUpdate();
 }
 

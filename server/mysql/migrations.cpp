@@ -306,6 +306,30 @@ const std::vector<Migration>& migrations() {
          {
              "ALTER TABLE web_logins ADD COLUMN IF NOT EXISTS code_png MEDIUMBLOB NULL",
          }},
+        {12,
+         "the scheduler's ledger: each timed job's lease (on the database's clock) and the due time it last ran for",
+         {
+             R"(CREATE TABLE IF NOT EXISTS job_runs (
+                  name VARCHAR(48) NOT NULL PRIMARY KEY,
+                  last_due_ms BIGINT NULL,
+                  lease_owner VARCHAR(80) NULL,
+                  lease_until DATETIME(3) NULL,
+                  started_at DATETIME(3) NULL,
+                  finished_at DATETIME(3) NULL,
+                  runs BIGINT UNSIGNED NOT NULL DEFAULT 0
+                ) ENGINE=InnoDB)",
+         }},
+        {13,
+         "notices about anything: a subject (kind and id) instead of a booking, and the notice's own key; read or not",
+         {
+             "RENAME TABLE outbox TO notices",
+             "ALTER TABLE notices ADD COLUMN subject_kind VARCHAR(16) NOT NULL DEFAULT 'booking' AFTER kind, "
+             "CHANGE COLUMN booking_id subject_id BIGINT UNSIGNED NOT NULL, ADD COLUMN dedup_key VARCHAR(100) NULL, "
+             "ADD COLUMN read_at DATETIME NULL",
+             "UPDATE notices SET dedup_key = CONCAT(kind, ':booking:', subject_id)",
+             "ALTER TABLE notices MODIFY COLUMN dedup_key VARCHAR(100) NOT NULL, DROP KEY uq_outbox_event, "
+             "ADD UNIQUE KEY uq_notices_key (user_id, dedup_key), ADD KEY ix_notices_user (user_id, id)",
+         }},
     };
     return all;
 }

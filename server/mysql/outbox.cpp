@@ -11,17 +11,18 @@
 
 namespace sh::mysql {
 
+using booking::TimePoint;
 using booking::to_sql_datetime;
 using Rs = std::unique_ptr<sql::ResultSet>;
 
 awaitable<std::vector<app::OutboxItem>> Outbox::take_due(booking::TimePoint now, int limit, std::chrono::seconds lease) {
     co_return co_await workers::run(db_, [&](Conn& c) {
         return db_.transact(c, Isolation::read_committed, [&](Conn& tx) {
-            // The outbox rows alone are locked (skipping those another sender holds); the rest is
+            // The notices' rows alone are locked (skipping those another sender holds); the rest is
             // read without locks, so a sender never waits on (or blocks) bookings and halls.
             std::vector<std::uint64_t> ids;
             auto& pick = tx.prepare(
-                "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
+                "SELECT id FROM notices WHERE status = 'pending' AND next_attempt_at <= ? "
                 "AND (locked_until IS NULL OR locked_until <= ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
             pick.setString(1, to_sql_datetime(now));
             pick.setString(2, to_sql_datetime(now));
@@ -30,12 +31,13 @@ awaitable<std::vector<app::OutboxItem>> Outbox::take_due(booking::TimePoint now,
                 Rs rs(pick.executeQuery());
                 while (rs->next()) ids.push_back(rs->getUInt64(1));
             }
-            auto& take = tx.prepare("UPDATE outbox SET locked_until = ?, attempts = attempts + 1 WHERE id = ?");
+            auto& take = tx.prepare("UPDATE notices SET locked_until = ?, attempts = attempts + 1 WHERE id = ?");
             auto& read = tx.prepare(
-                "SELECT o.id, o.user_id, u.openid, o.kind, o.booking_id, o.note, v.name, "
+                "SELECT o.id, o.user_id, u.openid, o.kind, o.subject_kind, o.subject_id, o.note, v.name, "
                 "DATE_FORMAT(bk.starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(bk.ends_at, '%Y-%m-%d %H:%i:%s'), o.attempts "
-                "FROM outbox o JOIN users u ON u.id = o.user_id JOIN bookings bk ON bk.id = o.booking_id "
-                "JOIN venues v ON v.id = bk.venue_id WHERE o.id = ?");
+                "FROM notices o JOIN users u ON u.id = o.user_id "
+                "LEFT JOIN bookings bk ON o.subject_kind = 'booking' AND bk.id = o.subject_id "
+                "LEFT JOIN venues v ON v.id = bk.venue_id WHERE o.id = ?");
             std::vector<app::OutboxItem> items;
             for (auto id : ids) {
                 take.setString(1, to_sql_datetime(now + lease));
@@ -49,12 +51,15 @@ awaitable<std::vector<app::OutboxItem>> Outbox::take_due(booking::TimePoint now,
                 it.user_id = rs->getUInt64(2);
                 it.openid = rs->getString(3);
                 it.kind = booking::parse_notice(std::string(rs->getString(4))).value_or(booking::NoticeKind::reminder);
-                it.booking_id = rs->getUInt64(5);
-                it.note = rs->getString(6);
-                it.hall = rs->getString(7);
-                it.start = *booking::from_sql_datetime(std::string(rs->getString(8)));
-                it.end = *booking::from_sql_datetime(std::string(rs->getString(9)));
-                it.attempts = rs->getInt(10);
+                it.subject = booking::parse_subject(std::string(rs->getString(5))).value_or(booking::SubjectKind::member);
+                it.subject_id = rs->getUInt64(6);
+                it.note = rs->getString(7);
+                if (!rs->isNull(8)) {  // a booking's notice shows its hall and times
+                    it.hall = rs->getString(8);
+                    it.start = booking::from_sql_datetime(std::string(rs->getString(9))).value_or(TimePoint{});
+                    it.end = booking::from_sql_datetime(std::string(rs->getString(10))).value_or(TimePoint{});
+                }
+                it.attempts = rs->getInt(11);
                 items.push_back(std::move(it));
             }
             return items;
@@ -92,7 +97,7 @@ awaitable<void> Outbox::finish(const app::OutboxItem& item, const std::string& t
     }
     co_await workers::run(db_, [&](Conn& c) {
         auto& q = c.prepare(
-            "UPDATE outbox SET status = ?, last_errcode = ?, sent_at = ?, next_attempt_at = ?, locked_until = NULL WHERE id = ?");
+            "UPDATE notices SET status = ?, last_errcode = ?, sent_at = ?, next_attempt_at = ?, locked_until = NULL WHERE id = ?");
         q.setString(1, status);
         if (errcode) q.setInt(2, static_cast<int>(errcode));
         else q.setNull(2, sql::DataType::INTEGER);

@@ -263,10 +263,11 @@ void MysqlVenueStore::cancel_bookings(const std::vector<BookingId>& ids, UserId 
                                       TimePoint now) {
     auto& up = c_.prepare("UPDATE bookings SET status = 'cancelled', cancel_reason = ?, cancelled_by = ? WHERE id = ?");
     auto& del = c_.prepare("DELETE FROM booking_quanta WHERE booking_id = ?");
-    // Each owner is told, in this transaction (the outbox).
+    // Each owner is told, in this transaction (a notice keyed as Notice::about_booking keys it).
     auto& tell = c_.prepare(
-        "INSERT IGNORE INTO outbox (user_id, kind, booking_id, note, next_attempt_at, created_at) "
-        "SELECT user_id, 'closure_cancelled', id, ?, ?, ? FROM bookings WHERE id = ?");  // due at once
+        "INSERT IGNORE INTO notices (user_id, kind, subject_kind, subject_id, dedup_key, note, next_attempt_at, created_at) "
+        "SELECT user_id, 'closure_cancelled', 'booking', id, CONCAT('closure_cancelled:booking:', id), ?, ?, ? "
+        "FROM bookings WHERE id = ?");  // due at once
     for (auto id : ids) {
         up.setString(1, reason);  // "closure: " + at most 200 characters: the column holds 300
         up.setUInt64(2, by);

@@ -6,7 +6,7 @@
 --                   before its release, the time already passed);
 --   lost_notices    bookings whose change the member must be told of (rejected, expired, a
 --                   no-show, cancelled by someone else or by a closure, approved) without the
---                   outbox row written in the change's transaction.
+--                   notice written in the change's transaction.
 -- Read by tests/support/invariants.hpp and scripts/lib/invariants.sh (the benchmarks, the soak).
 SELECT
   (SELECT COUNT(*) FROM (
@@ -23,8 +23,8 @@ SELECT
      AND NOT (b.status = 'no_show' AND q.slot_start < b.starts_at + INTERVAL v.checkin_after_minutes MINUTE)) AS stray_quanta,
   (SELECT COUNT(*) FROM bookings b
    WHERE (b.status IN ('rejected','expired','no_show')
-          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = b.status AND o.booking_id = b.id))
+          AND NOT EXISTS (SELECT 1 FROM notices o WHERE o.kind = b.status AND o.subject_kind = 'booking' AND o.subject_id = b.id))
       OR (b.status = 'cancelled' AND b.cancelled_by <> b.user_id
-          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind IN ('cancelled','closure_cancelled') AND o.booking_id = b.id))
+          AND NOT EXISTS (SELECT 1 FROM notices o WHERE o.kind IN ('cancelled','closure_cancelled') AND o.subject_kind = 'booking' AND o.subject_id = b.id))
       OR (EXISTS (SELECT 1 FROM audit_log a WHERE a.object_type = 'booking' AND a.object_id = b.id AND a.action = 'approve_booking')
-          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'approved' AND o.booking_id = b.id))) AS lost_notices;
+          AND NOT EXISTS (SELECT 1 FROM notices o WHERE o.kind = 'approved' AND o.subject_kind = 'booking' AND o.subject_id = b.id))) AS lost_notices;

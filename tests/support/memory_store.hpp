@@ -198,7 +198,7 @@ public:
     void set_reminded(booking::BookingId, booking::TimePoint) override {}
     void notify(const booking::Notice& n, booking::TimePoint) override {
         for (const auto& o : s_.outbox)
-            if (o.kind == n.kind && o.booking_id == n.booking_id && o.user_id == n.user_id) return;  // the unique key
+            if (o.key == n.key && o.user_id == n.user_id) return;  // the unique key
         s_.outbox.push_back(n);
     }
     bool add_violation(booking::UserId user, booking::BookingId b, booking::ViolationKind kind, int weight,

@@ -211,4 +211,8 @@ void Stack::advance_clock(int seconds) {
     }
 }
 
+ApiResult Stack::run_job(const std::string& name, std::size_t i) {
+    return call(port(i), "POST", "/test/jobs/" + name + "/run");
+}
+
 }  // namespace sh::test

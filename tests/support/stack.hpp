@@ -80,6 +80,8 @@ public:
     void freeze_clock(booking::TimePoint t);
     // Moves every server's clock forward (the servers run a test configuration).
     void advance_clock(int seconds);
+    // Runs a timed job now on server i (POST /test/jobs/{name}/run): {job, due, changed}.
+    ApiResult run_job(const std::string& name, std::size_t i = 0);
     // Runs SQL as the application user on this stack's database.
     void sql(const std::string& statement);
     // The statements in one transaction: the servers' jobs see all of them or none.

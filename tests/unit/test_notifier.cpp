@@ -69,7 +69,7 @@ struct MemoryOutbox final : app::Outbox {
         it.user_id = user;
         it.openid = "openid-" + std::to_string(user);
         it.kind = kind;
-        it.booking_id = 100 + it.id;
+        it.subject_id = 100 + it.id;
         it.hall = "新城大厦多功能厅";
         it.start = now + 24h;
         it.end = now + 25h;

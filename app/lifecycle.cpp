@@ -1,0 +1,65 @@
+#include "app/lifecycle.hpp"
+
+#include <set>
+
+namespace sh::app {
+
+awaitable<long long> Lifecycle::sweep(Due what, TimePoint now, TimePoint until, const Decide& decide, bool frees_quanta) {
+    long long total = 0;
+    std::set<booking::VenueId> halls;
+    for (;;) {
+        auto ids = co_await due_.find(what, now, until, settings_.batch);
+        if (ids.empty()) break;
+        long long changed = 0;
+        std::set<booking::VenueId> touched;
+        co_await db_.transact([&](booking::BookingStore& s) {
+            changed = 0;  // the work may run again after a deadlock
+            touched.clear();
+            for (auto id : ids) {
+                auto b = s.find_booking(id, /*for_update=*/true);  // the booking's row alone
+                if (!b || !decide(s, *b)) continue;
+                ++changed;
+                touched.insert(b->venue_id);
+            }
+            return true;
+        });
+        total += changed;
+        if (frees_quanta) halls.insert(touched.begin(), touched.end());
+        // A short batch was the last; a batch where nothing changed would be picked again.
+        if (ids.size() < static_cast<std::size_t>(settings_.batch) || changed == 0) break;
+    }
+    for (auto v : halls) co_await halls_.changed(v);
+    co_return total;
+}
+
+awaitable<long long> Lifecycle::expire_requests(TimePoint now) {
+    co_return co_await sweep(
+        Due::undecided_started, now, now, [&](booking::BookingStore& s, const booking::Booking& b) { return booking::expire(s, b, now); },
+        true);
+}
+
+awaitable<long long> Lifecycle::release_no_shows(TimePoint now) {
+    co_return co_await sweep(
+        Due::unattended, now, now,
+        [&](booking::BookingStore& s, const booking::Booking& b) {
+            auto venue = s.find_venue(b.venue_id, booking::Lock::none);
+            return venue && booking::release_no_show(s, settings_.penalties, b, venue->rules, now);
+        },
+        true);
+}
+
+awaitable<long long> Lifecycle::complete_bookings(TimePoint now) {
+    co_return co_await sweep(
+        Due::attended_ended, now, now, [&](booking::BookingStore& s, const booking::Booking& b) { return booking::complete(s, b, now); },
+        false);
+}
+
+awaitable<long long> Lifecycle::send_reminders(TimePoint now) {
+    co_return co_await sweep(
+        Due::reminder, now, now + settings_.remind_before,
+        [&](booking::BookingStore& s, const booking::Booking& b) { return booking::remind(s, b, now); }, false);
+}
+
+awaitable<long long> Lifecycle::purge(TimePoint now) { co_return co_await due_.purge(now - settings_.keep_keys); }
+
+}  // namespace sh::app

@@ -1,0 +1,62 @@
+#include "server/mysql/due_bookings.hpp"
+
+#include <memory>
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include "booking/local_time.hpp"
+#include "server/workers/await.hpp"
+
+namespace sh::mysql {
+
+using booking::to_sql_datetime;
+
+namespace {
+
+const char* pick_sql(app::Due what) {
+    switch (what) {
+        case app::Due::undecided_started:
+            return "SELECT bk.id FROM bookings bk WHERE bk.status = 'pending' AND bk.starts_at <= ? ORDER BY bk.id LIMIT ?";
+        case app::Due::unattended:
+            return "SELECT bk.id FROM bookings bk JOIN venues v ON v.id = bk.venue_id WHERE bk.status = 'confirmed' "
+                   "AND DATE_ADD(bk.starts_at, INTERVAL v.checkin_after_minutes MINUTE) < ? ORDER BY bk.id LIMIT ?";
+        case app::Due::attended_ended:
+            return "SELECT bk.id FROM bookings bk WHERE bk.status = 'checked_in' AND bk.ends_at <= ? ORDER BY bk.id LIMIT ?";
+        case app::Due::reminder:
+            return "SELECT bk.id FROM bookings bk WHERE bk.status = 'confirmed' AND bk.reminded_at IS NULL "
+                   "AND bk.starts_at > ? AND bk.starts_at <= ? ORDER BY bk.id LIMIT ?";
+    }
+    return "";
+}
+
+}  // namespace
+
+awaitable<std::vector<booking::BookingId>> DueBookings::find(app::Due what, booking::TimePoint now,
+                                                             booking::TimePoint until, int limit) {
+    co_return co_await workers::run(db_, [&](Conn& c) {
+        auto& q = c.prepare(pick_sql(what));
+        unsigned i = 1;
+        q.setString(i++, to_sql_datetime(now));
+        if (what == app::Due::reminder) q.setString(i++, to_sql_datetime(until));
+        q.setInt(i, limit);
+        std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+        std::vector<booking::BookingId> ids;
+        while (rs->next()) ids.push_back(rs->getUInt64(1));
+        return ids;
+    });
+}
+
+awaitable<int> DueBookings::purge(booking::TimePoint before) {
+    co_return co_await workers::run(db_, [&](Conn& c) {
+        auto& keys = c.prepare("DELETE FROM idempotency_keys WHERE created_at < ? LIMIT 5000");
+        keys.setString(1, to_sql_datetime(before));
+        int n = keys.executeUpdate();
+        // Console sign-ins are spent or expired after minutes; a day later nobody needs them.
+        auto& logins = c.prepare("DELETE FROM web_logins WHERE expires_at < ? LIMIT 5000");
+        logins.setString(1, to_sql_datetime(before));
+        return n + logins.executeUpdate();
+    });
+}
+
+}  // namespace sh::mysql
