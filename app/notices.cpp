@@ -66,4 +66,16 @@ awaitable<Result<bool>> Notifier::add_consents(const booking::Principal& me, con
     co_return true;
 }
 
+awaitable<Result<NoticePage>> NoticeList::mine(const booking::Principal& me, const NoticeQuery& q) {
+    if (q.page_size < 1 || q.page_size > max_page_size)
+        co_return booking::invalid_field("page_size", "must be between 1 and " + std::to_string(max_page_size));
+    if (q.page < 1) co_return booking::invalid_field("page", "must be 1 or more");
+    co_return co_await board_.list(me.user_id, q.unread_only, (q.page - 1) * q.page_size, q.page_size);
+}
+
+awaitable<Result<int>> NoticeList::mark_read(const booking::Principal& me, const std::vector<std::uint64_t>& ids, bool all) {
+    if (!all && (ids.empty() || ids.size() > 100)) co_return booking::invalid_field("ids", "must name 1 to 100 notices, or all");
+    co_return co_await board_.mark_read(me.user_id, ids, all, clock_.now());
+}
+
 }  // namespace sh::app

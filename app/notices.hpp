@@ -54,4 +54,24 @@ private:
     DeliveryCounts counts_;
 };
 
+// The in-app list of a member's notices: every notice, whether or not WeChat could deliver it.
+struct NoticeQuery {
+    bool unread_only = false;
+    int page = 1;
+    int page_size = 20;
+};
+class NoticeList {
+public:
+    explicit NoticeList(NoticeBoard& board, const booking::Clock& clock) : board_(board), clock_(clock) {}
+    static constexpr int max_page_size = 50;
+    // validation for a page size outside 1..max_page_size.
+    awaitable<Result<NoticePage>> mine(const booking::Principal& me, const NoticeQuery& q);
+    // Marks notices read (`ids`: 1..100 of them, or `all`): the number still unread.
+    awaitable<Result<int>> mark_read(const booking::Principal& me, const std::vector<std::uint64_t>& ids, bool all);
+
+private:
+    NoticeBoard& board_;
+    const booking::Clock& clock_;
+};
+
 }  // namespace sh::app

@@ -155,6 +155,34 @@ public:
     virtual awaitable<void> add_consents(booking::UserId user, const std::vector<std::string>& template_ids, int cap) = 0;
 };
 
+// A member's notices as the member's list shows them, newest first.
+struct NoticeEntry {
+    std::uint64_t id = 0;
+    booking::NoticeKind kind = booking::NoticeKind::reminder;
+    booking::SubjectKind subject = booking::SubjectKind::booking;
+    std::uint64_t subject_id = 0;
+    std::string note;
+    TimePoint created_at;
+    bool read = false;
+    Delivery delivery = Delivery::retry;  // retry: not sent yet (waiting or retrying)
+    // A booking's notice: its hall and times.
+    std::string hall;
+    std::optional<TimePoint> start, end;
+};
+struct NoticePage {
+    std::vector<NoticeEntry> items;
+    int total = 0;   // matching the filter
+    int unread = 0;  // of all the member's notices
+};
+class NoticeBoard {
+public:
+    virtual ~NoticeBoard() = default;
+    virtual awaitable<NoticePage> list(booking::UserId user, bool unread_only, int offset, int limit) = 0;
+    // Marks the member's notices among `ids` (all of them when `all`) read; others' ids are
+    // ignored. Returns how many of the member's notices are unread after.
+    virtual awaitable<int> mark_read(booking::UserId user, const std::vector<std::uint64_t>& ids, bool all, TimePoint now) = 0;
+};
+
 // The statistics' reads in MySQL.
 class StatsDb {
 public:

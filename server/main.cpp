@@ -32,7 +32,7 @@
 #include "server/mysql/booking_db.hpp"
 #include "server/mysql/due_bookings.hpp"
 #include "server/mysql/job_ledger.hpp"
-#include "server/mysql/outbox.hpp"
+#include "server/mysql/notices.hpp"
 #include "server/mysql/database.hpp"
 #include "server/redis/async_client.hpp"
 #include "server/redis/day_cache.hpp"
@@ -310,8 +310,10 @@ int run_serve(const config::AppConfig& cfg) {
                    jobs::JobSettings{std::chrono::milliseconds(cfg.booking.jobs_interval_ms), std::chrono::hours(1), std::chrono::minutes(1),
                                      cfg.test.slow_job, std::chrono::milliseconds(cfg.test.slow_job_ms)});
     metrics.add_source([&scheduler](std::string& out) { jobs::append_metrics(scheduler, out); });
+    mysql::NoticeBoard notice_board(db);
+    app::NoticeList notice_list(notice_board, clock);
     api::Services services{cfg,      clock,        db,     redis,    metrics,  auth,    accounts,
-                           availability, venues, bookings, notifier, stats, console,
+                           availability, venues, bookings, notifier, notice_list, stats, console,
                            cfg.test.settable_clock ? &clock : nullptr, read_db ? &*read_db : nullptr, &scheduler};
     api::register_metric_sources(services);
     metrics.add_source([&notifier](std::string& out) {

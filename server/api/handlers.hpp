@@ -20,6 +20,10 @@ http::Handler patch_me(Services& svc);
 http::Handler post_phone(Services& svc);
 http::Handler put_role(Services& svc);
 
+// notices.cpp
+http::Handler list_notices(Services& svc);
+http::Handler read_notices(Services& svc);
+
 // venues.cpp
 http::Handler list_streets(Services& svc);
 http::Handler list_buildings(Services& svc);

@@ -32,6 +32,7 @@ struct Services {
     app::VenueService& venues;
     app::BookingService& bookings;
     app::Notifier& notifier;
+    app::NoticeList& notices;
     app::StatsService& stats;
     app::ConsoleSignIn& console;
     booking::ShiftedClock* test_clock = nullptr;  // only in a test configuration: POST /test/clock

@@ -1,4 +1,4 @@
-#include "server/mysql/outbox.hpp"
+#include "server/mysql/notices.hpp"
 
 #include <memory>
 
@@ -126,6 +126,88 @@ awaitable<void> Outbox::add_consents(booking::UserId user, const std::vector<std
             q.setInt(3, cap);
             q.executeUpdate();
         }
+    });
+}
+
+namespace {
+
+int unread_of(Conn& c, booking::UserId user) {
+    auto& q = c.prepare("SELECT COUNT(*) FROM notices WHERE user_id = ? AND read_at IS NULL");
+    q.setUInt64(1, user);
+    Rs rs(q.executeQuery());
+    return rs->next() ? rs->getInt(1) : 0;
+}
+
+app::Delivery delivery_of(const std::string& status) {
+    if (status == "sent") return app::Delivery::sent;
+    if (status == "no_consent") return app::Delivery::no_consent;
+    if (status == "undeliverable") return app::Delivery::undeliverable;
+    if (status == "failed") return app::Delivery::failed;
+    return app::Delivery::retry;
+}
+
+}  // namespace
+
+awaitable<app::NoticePage> NoticeBoard::list(booking::UserId user, bool unread_only, int offset, int limit) {
+    co_return co_await workers::run(db_, [&](Conn& c) {
+        app::NoticePage page;
+        const std::string which = unread_only ? " AND o.read_at IS NULL" : "";
+        auto& q = c.prepare(
+            "SELECT o.id, o.kind, o.subject_kind, o.subject_id, o.note, DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i:%s'), "
+            "o.read_at IS NOT NULL, o.status, v.name, DATE_FORMAT(bk.starts_at, '%Y-%m-%d %H:%i:%s'), "
+            "DATE_FORMAT(bk.ends_at, '%Y-%m-%d %H:%i:%s') FROM notices o "
+            "LEFT JOIN bookings bk ON o.subject_kind = 'booking' AND bk.id = o.subject_id "
+            "LEFT JOIN venues v ON v.id = bk.venue_id WHERE o.user_id = ?" + which + " ORDER BY o.id DESC LIMIT ? OFFSET ?");
+        q.setUInt64(1, user);
+        q.setInt(2, limit);
+        q.setInt(3, offset);
+        {
+            Rs rs(q.executeQuery());
+            while (rs->next()) {
+                app::NoticeEntry e;
+                e.id = rs->getUInt64(1);
+                e.kind = booking::parse_notice(std::string(rs->getString(2))).value_or(booking::NoticeKind::reminder);
+                e.subject = booking::parse_subject(std::string(rs->getString(3))).value_or(booking::SubjectKind::member);
+                e.subject_id = rs->getUInt64(4);
+                e.note = rs->getString(5);
+                e.created_at = booking::from_sql_datetime(std::string(rs->getString(6))).value_or(TimePoint{});
+                e.read = rs->getBoolean(7);
+                e.delivery = delivery_of(rs->getString(8));
+                if (!rs->isNull(9)) {
+                    e.hall = rs->getString(9);
+                    e.start = booking::from_sql_datetime(std::string(rs->getString(10)));
+                    e.end = booking::from_sql_datetime(std::string(rs->getString(11)));
+                }
+                page.items.push_back(std::move(e));
+            }
+        }
+        auto& n = c.prepare("SELECT COUNT(*) FROM notices o WHERE o.user_id = ?" + which);
+        n.setUInt64(1, user);
+        Rs rs(n.executeQuery());
+        page.total = rs->next() ? rs->getInt(1) : 0;
+        page.unread = unread_only ? page.total : unread_of(c, user);
+        return page;
+    });
+}
+
+awaitable<int> NoticeBoard::mark_read(booking::UserId user, const std::vector<std::uint64_t>& ids, bool all,
+                                      booking::TimePoint now) {
+    co_return co_await workers::run(db_, [&](Conn& c) {
+        if (all) {
+            auto& q = c.prepare("UPDATE notices SET read_at = ? WHERE user_id = ? AND read_at IS NULL");
+            q.setString(1, to_sql_datetime(now));
+            q.setUInt64(2, user);
+            q.executeUpdate();
+        } else {
+            auto& q = c.prepare("UPDATE notices SET read_at = ? WHERE id = ? AND user_id = ? AND read_at IS NULL");
+            for (auto id : ids) {
+                q.setString(1, to_sql_datetime(now));
+                q.setUInt64(2, id);
+                q.setUInt64(3, user);
+                q.executeUpdate();
+            }
+        }
+        return unread_of(c, user);
     });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// app::Outbox in MySQL: due rows are taken with FOR UPDATE SKIP LOCKED and a lease, so two
-// senders (two instances) never take the same row.
+// The notices table in MySQL, two ways: app::Outbox delivers them (due rows are taken with FOR
+// UPDATE SKIP LOCKED and a lease, so two senders never take the same row); app::NoticeBoard
+// lists them to their recipient.
 #include "app/ports.hpp"
 #include "server/mysql/database.hpp"
 
@@ -15,6 +16,17 @@ public:
     awaitable<void> finish(const app::OutboxItem& item, const std::string& template_id, app::Delivery d,
                            long long errcode, booking::TimePoint now, booking::TimePoint retry_at) override;
     awaitable<void> add_consents(booking::UserId user, const std::vector<std::string>& template_ids, int cap) override;
+
+private:
+    Database& db_;
+};
+
+class NoticeBoard final : public app::NoticeBoard {
+public:
+    explicit NoticeBoard(Database& db) : db_(db) {}
+    awaitable<app::NoticePage> list(booking::UserId user, bool unread_only, int offset, int limit) override;
+    awaitable<int> mark_read(booking::UserId user, const std::vector<std::uint64_t>& ids, bool all,
+                             booking::TimePoint now) override;
 
 private:
     Database& db_;

@@ -1,0 +1,184 @@
+// The scheduler of timed work and the in-app notices, end to end: real sharedhall processes on
+// one MariaDB, the servers' clock set by the test. A job due while every server was down runs
+// once on start; a long job holds up no other; two instances never run one job at once; the
+// member's notice list shows every notice, whether or not WeChat delivered it.
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "booking/calendar.hpp"
+#include "booking/local_time.hpp"
+#include "tests/support/halls.hpp"
+#include "tests/support/stack.hpp"
+
+using namespace sh;
+using nlohmann::json;
+using test::Stack;
+
+namespace {
+
+test::OwnServices& own() {
+    static test::OwnServices s("jobs-e2e", 13450, 16450);
+    return s;
+}
+
+using test::tomorrow;
+
+// The value of one job's metric on a server ("" when absent).
+std::string job_metric(Stack& s, std::size_t server, const std::string& family, const std::string& job) {
+    auto text = s.call(s.port(server), "GET", "/metrics").raw;
+    auto key = family + "{job=\"" + job + "\"} ";
+    auto at = text.find(key);
+    if (at == std::string::npos) return "";
+    auto from = at + key.size();
+    return text.substr(from, text.find('\n', from) - from);
+}
+
+std::string status_of(Stack& s, const std::string& id, const std::string& token) {
+    return s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, token).body["status"].get<std::string>();
+}
+
+// A pending request for a quarter that began earlier today (the API refuses the past), written
+// with its quantum in one transaction.
+void started_request(Stack& s, std::uint64_t user, int id = 900) {
+    auto today = booking::format_date(booking::to_local(test::now()).date);
+    s.sql({"INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, attendees) VALUES (" +
+               std::to_string(id) + ", 1, " + std::to_string(user) + ", '" + today + " 00:00:00', '" + today +
+               " 00:15:00', 'pending', '过期', 3)",
+           "INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES (1, '" + today + " 00:00:00', " +
+               std::to_string(id) + ")"});
+}
+
+const json hourly = json{{"booking", {{"jobs_interval_ms", 3'600'000}}},
+                         {"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}}};
+
+}  // namespace
+
+TEST_CASE("a job that fell due while every server was down runs once when one starts") {
+    Stack s(own(), 19200, hourly);  // the jobs' timers fire on the hour only
+    test::make_hall(s, 1, ", requires_approval", ", 1");
+    auto [member, uid] = s.login("catchup");
+    // The first start ran each job once (a fresh database owes every job its first run).
+    REQUIRE(test::eventually([&] { return job_metric(s, 0, "sh_job_runs_total", "expire_requests") == "1"; }, 10000, 50));
+    s.kill_server(0);
+    started_request(s, uid);  // due for expiry while nothing runs
+    // Two hours later on the clock: two due times of the hourly job went by.
+    s.start_server(json{{"test", {{"clock_offset_ms", test::clock_offset().count() + 2 * 3'600'000}}}});
+    CHECK(test::eventually([&] { return status_of(s, "900", member) == "expired"; }, 10000, 50));
+    CHECK(job_metric(s, 0, "sh_job_runs_total", "expire_requests") == "1");  // once, not once per due time
+    CHECK(job_metric(s, 0, "sh_job_changed_total", "expire_requests") == "1");
+    CHECK(std::stod(job_metric(s, 0, "sh_job_lag_seconds", "expire_requests")) >= 0);
+    CHECK(s.sql_value("SELECT runs FROM job_runs WHERE name = 'expire_requests'") == "2");  // one per start
+    // The same due time is not run again by this server or another.
+    s.start_server(json{{"test", {{"clock_offset_ms", test::clock_offset().count() + 2 * 3'600'000}}}});
+    CHECK(s.run_job("expire_requests").body["changed"] == 0);  // on demand it runs, and finds nothing
+    CHECK(job_metric(s, 1, "sh_job_runs_total", "expire_requests") == "0");
+}
+
+TEST_CASE("a long run of one job does not hold up another job's due runs") {
+    auto cfg = hourly;
+    cfg["booking"]["jobs_interval_ms"] = 500;
+    cfg["test"] = {{"slow_job", "send_reminders"}, {"slow_job_ms", 8000}};
+    Stack s(own(), 19210, cfg);
+    test::make_hall(s, 1, ", requires_approval", ", 1");
+    auto [member, uid] = s.login("longjob");
+    REQUIRE(test::eventually([&] { return job_metric(s, 0, "sh_job_running", "send_reminders") == "1"; }, 10000, 20));
+    started_request(s, uid);
+    CHECK(test::eventually([&] { return status_of(s, "900", member) == "expired"; }, 4000, 50));
+    CHECK(job_metric(s, 0, "sh_job_running", "send_reminders") == "1");  // still in its long run
+    CHECK(job_metric(s, 0, "sh_job_runs_total", "send_reminders") == "0");
+}
+
+TEST_CASE("two instances never run one job at once") {
+    auto cfg = hourly;
+    cfg["booking"]["jobs_interval_ms"] = 200;
+    cfg["test"] = {{"slow_job", "complete_bookings"}, {"slow_job_ms", 1000}};
+    Stack s(own(), 19220, cfg);
+    s.start_server();
+    // Each run lasts a second and falls due every 200 ms on both: without the lease both would be
+    // in a run nearly all the time.
+    int both = 0, one = 0;
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < until) {
+        bool a = job_metric(s, 0, "sh_job_running", "complete_bookings") == "1";
+        bool b = job_metric(s, 1, "sh_job_running", "complete_bookings") == "1";
+        both += a && b;
+        one += a != b;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(both == 0);
+    CHECK(one > 0);  // it did run
+    auto runs = std::stoi(job_metric(s, 0, "sh_job_runs_total", "complete_bookings")) +
+                std::stoi(job_metric(s, 1, "sh_job_runs_total", "complete_bookings"));
+    CHECK(runs >= 2);
+    CHECK(runs <= 7);  // at most one a second, between them
+}
+
+TEST_CASE("a member's notice list shows every notice, those WeChat refused or could not send too, and only theirs") {
+    Stack s(own(), 19230, hourly);  // notices go out when the test runs the job
+    test::make_hall(s, 1, ", requires_approval", ", 1");
+    auto [member, uid] = s.login("noticed");
+    auto [other, other_id] = s.login("noticedother");
+    auto [mgr, mgr_id] = s.login("noticemgr");
+    REQUIRE(s.grant_role("openid-noticemgr", "manager", "--building-ids 1") == 0);
+    // One consent to the result's template: the first notice spends it (WeChat refuses: 43101);
+    // the second finds none left.
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/me/subscriptions", json{{"template_ids", {"tmpl-booking-result"}}}, member).status == 200);
+    const auto d = tomorrow();
+    s.set_clock(booking::to_timepoint(booking::add_days(d, -1), 12 * 60));
+    auto book = [&](int start) {
+        auto r = s.call(s.port(), "POST", "/api/v1/bookings", test::booking_body(1, d, start, start + 60), member);
+        REQUIRE(r.status == 201);
+        return std::to_string(r.body["id"].get<std::uint64_t>());
+    };
+    auto first = book(9 * 60), second = book(11 * 60);
+    s.inject("subscribe_send", 43101);
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + first + "/reject", json{{"reason", "场地另有安排"}}, mgr).status == 200);
+    REQUIRE(s.run_job("deliver_notices").body["changed"] == 1);
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + second + "/approve", nullptr, mgr).status == 200);
+    REQUIRE(s.run_job("deliver_notices").body["changed"] == 1);
+    CHECK(s.fake_received()["messages"].empty());  // WeChat delivered nothing
+
+    auto list = s.call(s.port(), "GET", "/api/v1/me/notices", nullptr, member);
+    REQUIRE(list.status == 200);
+    CHECK(list.body["total"] == 2);
+    CHECK(list.body["unread"] == 2);
+    REQUIRE(list.body["items"].size() == 2);
+    const auto& newest = list.body["items"][0];
+    CHECK(newest["kind"] == "approved");
+    CHECK(newest["title"] == "预约已通过");
+    CHECK(newest["subject"] == json{{"kind", "booking"}, {"id", std::stoull(second)}});
+    CHECK(newest["wechat"] == "not_sent");  // no consent left
+    CHECK(newest["read"] == false);
+    CHECK(newest["booking"]["date"] == booking::format_date(d));
+    CHECK(newest["booking"]["start"] == "11:00");
+    const auto& older = list.body["items"][1];
+    CHECK(older["kind"] == "rejected");
+    CHECK(older["note"] == "场地另有安排");
+    CHECK(older["wechat"] == "not_sent");  // WeChat refused it (43101)
+
+    // Another member sees none of them and cannot mark them read.
+    auto theirs = s.call(s.port(), "GET", "/api/v1/me/notices", nullptr, other);
+    CHECK(theirs.body["total"] == 0);
+    CHECK(theirs.body["items"].empty());
+    auto older_id = older["id"].get<std::uint64_t>();
+    CHECK(s.call(s.port(), "POST", "/api/v1/me/notices/read", json{{"ids", {older_id}}}, other).body["unread"] == 0);
+    CHECK(s.call(s.port(), "GET", "/api/v1/me/notices", nullptr, member).body["unread"] == 2);
+
+    // Read one: one left unread; the unread filter and the paging.
+    CHECK(s.call(s.port(), "POST", "/api/v1/me/notices/read", json{{"ids", {older_id}}}, member).body["unread"] == 1);
+    auto unread = s.call(s.port(), "GET", "/api/v1/me/notices?unread=1", nullptr, member);
+    REQUIRE(unread.body["items"].size() == 1);
+    CHECK(unread.body["items"][0]["kind"] == "approved");
+    auto page2 = s.call(s.port(), "GET", "/api/v1/me/notices?page=2&page_size=1", nullptr, member);
+    REQUIRE(page2.body["items"].size() == 1);
+    CHECK(page2.body["items"][0]["read"] == true);
+    CHECK(s.call(s.port(), "POST", "/api/v1/me/notices/read", json{{"all", true}}, member).body["unread"] == 0);
+
+    // Bad input: a clear 422, nothing changed.
+    auto bad = s.call(s.port(), "POST", "/api/v1/me/notices/read", json{{"ids", "all"}}, member);
+    CHECK(bad.status == 422);
+    CHECK(test::error_code(bad) == "validation");
+    CHECK(s.call(s.port(), "GET", "/api/v1/me/notices?page_size=500", nullptr, member).status == 422);
+    CHECK(s.call(s.port(), "GET", "/api/v1/me/notices").status == 401);
+}
