@@ -1,6 +1,6 @@
 #pragma once
-// Expected failures are values: an AppError carries a stable code; to_http() is the one place
-// that decides the HTTP status and the public code string for each.
+// Expected failures are values: an AppError carries the domain's code. What the domain decides
+// only: the HTTP status of each code is server/http's (http::status_of).
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -9,18 +9,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/failure.hpp"
+
 namespace sh::booking {
 
 enum class Errc {
-    bad_request,          // 400 malformed HTTP or parameters
-    bad_json,             // 400 body is not JSON
     validation,           // 422 a field is wrong (details name it)
     unauthorized,         // 401 no or dead token
     invalid_code,         // 401 WeChat login code rejected
     forbidden,            // 403 can see, cannot change
     self_approval,        // 403 one's own request or violation is decided by someone else
     not_found,            // 404 cannot see (or does not exist)
-    method_not_allowed,   // 405
     conflict,             // 409 generic state conflict
     conflicts_with_bookings,  // 409 a closure has bookings in its way (ids in details)
     slot_taken,           // 409 a quantum of the range is held or booked
@@ -36,36 +35,30 @@ enum class Errc {
     checkin_window_closed,  // 422 details.opens_at / closes_at
     no_running_booking,   // 409 nobody is checked in to the scanned hall now
     content_rejected,     // 422 the content check found the text unacceptable
-    payload_too_large,    // 413
-    headers_too_large,    // 431
     rate_limited,         // 429 (with Retry-After)
     login_blocked,        // 403 WeChat flags the user as high-risk
     invalid_phone_code,   // 422 the phone-number code is invalid or used
     internal,             // 500 never with detail
-    busy,                 // 503 no database connection free in time
     db_unavailable,       // 503 MySQL cannot be reached
     redis_unavailable,    // 503 feature needs Redis and Redis is down
     wechat_unavailable,   // 503 WeChat could not be reached or is busy
-    shutting_down,        // 503 server is draining
-    too_many_connections  // 503 connection cap reached
 };
+// (The statuses above are server/http's decision, noted here for the reader. Failures of the
+// transport and the pools — bad_json, payload_too_large, busy, shutting_down, ... — are not the
+// domain's: server/http and server/workers raise them as sh::Failure with their own codes.)
 
-struct HttpError {
-    int status;
-    std::string_view code;
-    std::string_view message;  // default human message
-};
-
-HttpError to_http(Errc e);
+// The stable code of each error (the contract's snake_case) and a default message for
+// developers (clients show their own words for the code).
+std::string_view code_of(Errc e);
+std::string_view default_message(Errc e);
 
 struct AppError {
     Errc code;
-    std::string message;  // empty: the default message of to_http(code)
+    std::string message;  // empty: default_message(code)
     nlohmann::json details = nullptr;
 
-    // The JSON error envelope {"error":{"code","message","details"?}}.
-    std::string body() const;
-    int status() const { return to_http(code).status; }
+    // As it crosses to the layers that render it.
+    operator Failure() const;
 };
 
 inline AppError make_error(Errc code, std::string message = {},
@@ -99,12 +92,11 @@ private:
 
 namespace sh::booking {
 
-// An expected failure raised below a layer that cannot return a Result (the storage pools,
-// Redis); the request boundary turns it into its AppError like any other.
-class AppException : public std::runtime_error {
+// An expected failure raised below a layer that cannot return a Result (storage, Redis); the
+// request boundary answers it like any other Failure.
+class AppException : public FailureException {
 public:
-    explicit AppException(AppError e)
-        : std::runtime_error(std::string(to_http(e.code).code)), error_(std::move(e)) {}
+    explicit AppException(AppError e) : FailureException(Failure(e)), error_(std::move(e)) {}
     explicit AppException(Errc code, std::string message = {})
         : AppException(make_error(code, std::move(message))) {}
     const AppError& error() const { return error_; }

@@ -4,6 +4,10 @@
 #   booking/  pure: no Asio, Beast, hiredis, Connector/C++; nothing of app/, server/, common/asio
 #   app/      use cases: no Beast, hiredis, Connector/C++; nothing of server/
 #   wechat/   a leaf beside the storage rooms: nothing of server/ or booking/
+#   server/http, server/workers  transport and pools: nothing of booking/ or app/ (errors cross
+#             as sh::Failure codes; server/http alone maps them to statuses)
+#   server/jobs  runs app's use cases: nothing of server/api
+#   adapters  the storage and WeChat adapters link the ports (sh_ports), never the use cases
 #   SQL text  only under server/mysql/
 #   Redis     commands, keys and scripts only under server/redis/
 set -uo pipefail
@@ -26,6 +30,16 @@ cross "app/ sees ports, not storage or HTTP" "${hits[@]}"
 
 mapfile -t hits < <(src wechat | xargs -r grep -lE '#include *"(server|booking|app)/')
 cross "wechat/ is a leaf (nothing of server/, booking/ or app/)" "${hits[@]}"
+
+mapfile -t hits < <(src server/http server/workers | xargs -r grep -lE '#include *"(booking|app)/')
+cross "server/http and server/workers know nothing of booking/ or app/" "${hits[@]}"
+
+mapfile -t hits < <(src server/jobs | xargs -r grep -lE '#include *"server/api/')
+cross "server/jobs runs app's use cases, not the handlers' services" "${hits[@]}"
+
+mapfile -t hits < <(git ls-files -- server/mysql/CMakeLists.txt server/redis/CMakeLists.txt server/wechat_gateway/CMakeLists.txt |
+    xargs -r grep -lE 'target_link_libraries\([^)]*\bsh_app\b')
+cross "storage and WeChat adapters link sh_ports, not the use cases (sh_app)" "${hits[@]}"
 
 # SQL: a string literal that starts a statement.
 mapfile -t hits < <(src booking app common config server wechat | grep -v '^server/mysql/' |

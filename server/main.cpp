@@ -81,8 +81,8 @@ int run_db_job(const config::AppConfig& cfg, F f) {
             try {
                 c.ensure_ready();
                 p.set_value(fn(c));
-            } catch (const booking::AppException& e) {
-                std::cerr << "failed: " << e.error().body() << "\n";
+            } catch (const FailureException& e) {
+                std::cerr << "failed: " << e.failure().code << ": " << e.failure().message << "\n";
                 p.set_value(1);
             } catch (const std::exception& e) {
                 std::cerr << "failed: " << e.what() << "\n";
@@ -134,7 +134,8 @@ int run_grant_role(const config::AppConfig& cfg, std::map<std::string, std::stri
                 std::cout << booking::role_json(r.value()).dump() << "\n";
                 rc = 0;
             } else {
-                std::cerr << "grant-role: " << r.error().body() << "\n";
+                const Failure f = r.error();
+                std::cerr << "grant-role: " << f.code << ": " << f.message << "\n";
                 rc = exit_config;
             }
         },
@@ -142,8 +143,8 @@ int run_grant_role(const config::AppConfig& cfg, std::map<std::string, std::stri
             if (!e) return;
             try {
                 std::rethrow_exception(e);
-            } catch (const booking::AppException& x) {
-                std::cerr << "failed: " << x.error().body() << "\n";
+            } catch (const FailureException& x) {
+                std::cerr << "failed: " << x.failure().code << ": " << x.failure().message << "\n";
             } catch (const std::exception& x) {
                 std::cerr << "failed: " << x.what() << "\n";
             }

@@ -21,8 +21,8 @@ awaitable<std::string> probe_mysql(mysql::Database& db) {
     std::string state = "ok";
     try {
         co_await workers::run(db, [](mysql::Conn& c) { mysql::ping(c); });
-    } catch (const booking::AppException& e) {
-        state = e.error().code == booking::Errc::busy ? "busy" : "down";
+    } catch (const FailureException& e) {
+        state = e.failure().code == "busy" ? "busy" : "down";
     }
     co_return state;
 }
@@ -31,7 +31,7 @@ awaitable<bool> probe_redis(redis::Client& redis) {
     bool ok = false;
     try {
         ok = co_await workers::run(redis, [](redis::Conn& c) { return redis::ping(c); });
-    } catch (const booking::AppException&) {
+    } catch (const FailureException&) {
     }
     co_return ok;
 }

@@ -1,5 +1,7 @@
 #include "server/http/message.hpp"
 
+#include "server/http/errors.hpp"
+
 #include <cctype>
 
 namespace sh::http {
@@ -87,7 +89,7 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
 
 nlohmann::json Request::json_body() const {
     auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) throw booking::AppException(booking::Errc::bad_json);
+    if (j.is_discarded()) throw FailureException(transport_failure("bad_json"));
     return j;
 }
 
@@ -98,12 +100,14 @@ Response Response::json(int status, const nlohmann::json& body) {
     return r;
 }
 
-Response Response::error(const booking::AppError& e) {
+Response Response::error(const Failure& f) {
     Response r;
-    r.status = e.status();
-    r.body = e.body();
+    r.status = status_of(f.code);
+    nlohmann::json err = {{"code", f.code}, {"message", f.message}};
+    if (!f.details.is_null()) err["details"] = f.details;
+    r.body = nlohmann::json{{"error", std::move(err)}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     // A limit that says when to come back says it in the header too (429 and friends).
-    const auto& d = e.details;
+    const auto& d = f.details;
     if (d.is_object() && d.contains("retry_after") && d["retry_after"].is_number_integer())
         r.headers.emplace_back("Retry-After", std::to_string(d["retry_after"].get<int>()));
     return r;

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "booking/errors.hpp"
+#include "common/failure.hpp"
 
 namespace sh::http {
 
@@ -48,7 +48,7 @@ struct Response {
     Headers headers;  // extra headers (Retry-After, ...)
 
     static Response json(int status, const nlohmann::json& body);
-    static Response error(const booking::AppError& e);
+    static Response error(const Failure& f);
     static Response text(int status, std::string body, std::string content_type);
 };
 

@@ -1,5 +1,7 @@
 #include "server/http/router.hpp"
 
+#include "server/http/errors.hpp"
+
 #include <exception>
 #include <optional>
 
@@ -68,7 +70,7 @@ Router::Match Router::match(Method m, std::string_view path) const {
             result.params = std::move(params);
             return result;
         }
-        result.error = booking::Errc::method_not_allowed;
+        result.error = "method_not_allowed";
         if (!result.allow.empty()) result.allow += ", ";
         result.allow += method_name(c.route.method);
     }
@@ -78,8 +80,8 @@ Router::Match Router::match(Method m, std::string_view path) const {
 awaitable<Router::Outcome> Router::dispatch(Request& req) const {
     Match m = match(req.method, req.path());
     if (!m.route) {
-        Response r = Response::error(booking::make_error(m.error));
-        if (m.error == booking::Errc::method_not_allowed) r.headers.emplace_back("Allow", m.allow);
+        Response r = Response::error(transport_failure(m.error));
+        if (m.error == "method_not_allowed") r.headers.emplace_back("Allow", m.allow);
         co_return Outcome{std::move(r), "unmatched"};
     }
     std::string_view route = m.route->pattern;
@@ -88,8 +90,8 @@ awaitable<Router::Outcome> Router::dispatch(Request& req) const {
     try {
         Response r = co_await m.route->handler(req, m.params);
         response.emplace(std::move(r));
-    } catch (const booking::AppException& e) {
-        response.emplace(Response::error(e.error()));
+    } catch (const FailureException& e) {
+        response.emplace(Response::error(e.failure()));
     } catch (const std::exception& e) {
         log::error("http", "request " + req.request_id + " " + std::string(route) +
                                " failed: " + e.what());
@@ -97,7 +99,7 @@ awaitable<Router::Outcome> Router::dispatch(Request& req) const {
         log::error("http", "request " + req.request_id + " " + std::string(route) +
                                " failed with a non-standard exception");
     }
-    if (!response) response.emplace(Response::error(booking::make_error(booking::Errc::internal)));
+    if (!response) response.emplace(Response::error(transport_failure("internal")));
     Outcome out{std::move(*response), route};
     co_return out;
 }

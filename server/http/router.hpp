@@ -35,7 +35,7 @@ public:
     struct Match {
         const Route* route = nullptr;  // null: error says why
         Params params;
-        booking::Errc error = booking::Errc::not_found;
+        std::string_view error = "not_found";
         std::string allow;  // for 405
     };
     Match match(Method m, std::string_view path) const;

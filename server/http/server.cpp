@@ -1,5 +1,7 @@
 #include "server/http/server.hpp"
 
+#include "server/http/errors.hpp"
+
 #include <algorithm>
 #include <list>
 #include <mutex>
@@ -125,8 +127,8 @@ awaitable<void> Server::Impl::reject_connection(tcp::socket socket) {
     static const std::string reply =
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
         "Connection: close\r\nContent-Length: " +
-        std::to_string(booking::make_error(booking::Errc::too_many_connections).body().size()) +
-        "\r\n\r\n" + booking::make_error(booking::Errc::too_many_connections).body();
+        std::to_string(Response::error(transport_failure("too_many_connections")).body.size()) + "\r\n\r\n" +
+        Response::error(transport_failure("too_many_connections")).body;
     beast::tcp_stream stream(std::move(socket));
     stream.expires_after(std::chrono::seconds(1));
     error_code ec;
@@ -214,16 +216,16 @@ awaitable<void> Server::Impl::run_session(tcp::socket socket) {
         Request req;
         req.client_ip = peer;
         if (ec) {
-            booking::Errc code;
-            if (ec == bhttp::error::body_limit) code = booking::Errc::payload_too_large;
-            else if (ec == bhttp::error::header_limit) code = booking::Errc::headers_too_large;
+            std::string_view code;
+            if (ec == bhttp::error::body_limit) code = "payload_too_large";
+            else if (ec == bhttp::error::header_limit) code = "headers_too_large";
             else if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
                      ec == asio::error::operation_aborted || ec == asio::error::eof ||
                      ec == asio::error::connection_reset)
                 break;
-            else code = booking::Errc::bad_request;
+            else code = "bad_request";
             req.request_id = new_request_id();
-            Response resp = Response::error(booking::make_error(code));
+            Response resp = Response::error(transport_failure(code));
             co_await write_response(stream, req, resp, false, "unparsed", started);
             // Read (and drop) what the client is still sending for a moment, so that closing
             // does not reset the connection before it has read our answer.

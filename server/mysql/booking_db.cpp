@@ -78,7 +78,7 @@ void BookingDb::decide(Conn& c, const std::vector<Pending*>& batch) {
                 return std::any_of(results.begin(), results.end(), wrote);  // else nothing to keep
             });
         })(c);
-    } catch (const booking::AppException&) {
+    } catch (const FailureException&) {
         // MySQL unreachable: every request of the batch gets the same 503.
         for (auto* p : batch) p->answer(std::current_exception(), std::nullopt);
         return;

@@ -126,7 +126,7 @@ int seed_demo(Conn& c) {
                 v.rules.release_minute = 8 * 60;
                 v.rules.cancel_deadline_minutes = t.capacity >= 100 ? 24 * 60 : 120;
                 v.rules.weekly_hours = hours_of(t.kind);
-                if (auto e = validate_venue(v)) throw std::logic_error("demo hall invalid: " + e->body());
+                if (auto e = validate_venue(v)) throw std::logic_error("demo hall invalid: " + std::string(booking::code_of(e->code)) + " " + e->message);
                 store.insert_venue(v);
                 ++created;
             }

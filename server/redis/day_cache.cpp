@@ -83,7 +83,7 @@ awaitable<std::optional<app::DayCacheEntry>> DayCache::read(booking::VenueId ven
             cached.str.compare(0, prefix.size(), prefix) == 0)
             e.day = decode(std::string_view(cached.str).substr(prefix.size()));
         out = std::move(e);
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
         // Redis unavailable: the caller reads MySQL alone.
     }
     co_return out;
@@ -100,7 +100,7 @@ awaitable<void> DayCache::store(booking::VenueId venue, booking::Date d, const s
                                      std::to_string(ttl_ms)};
     try {
         co_await fast_.eval(store_day, keys, args);
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
     }
 }
 
@@ -109,7 +109,7 @@ awaitable<bool> DayCache::bump(booking::VenueId venue) {
     try {
         std::vector<std::string> args = {"INCR", keys::version(keys_, venue)};
         ok = (co_await fast_.command(args)).type == Reply::Type::integer;
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
     }
     co_return ok;
 }

@@ -30,7 +30,7 @@ awaitable<std::optional<int>> RateLimiter::hit(const std::string& key, int limit
             if (reply.elements[0].integer > limit)
                 retry_after = static_cast<int>((reply.elements[1].integer + 999) / 1000);
         }
-    } catch (const booking::AppException&) {
+    } catch (const FailureException&) {
         // Redis unavailable: count here instead.
     }
     if (!counted) retry_after = hit_locally(key, limit, window);
@@ -89,7 +89,7 @@ awaitable<std::optional<int>> RateLimiter::hit_often(const std::string& key, int
             if (b.global > limit)
                 retry_after = static_cast<int>((reply.elements[1].integer + 999) / 1000);
         }
-    } catch (const booking::AppException&) {
+    } catch (const FailureException&) {
     }
     if (!shared) {
         // Redis unavailable (or an answer we cannot read): the hits stay counted here, so the

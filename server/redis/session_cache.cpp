@@ -45,7 +45,7 @@ awaitable<std::optional<app::CachedSession>> SessionCache::find(const std::strin
     try {
         auto reply = co_await workers::run(redis_, [&](Conn& c) { return c.eval(read_session, {key}, {}); });
         out = parse(reply, seal_, key, now);
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
     }
     co_return out;
 }
@@ -59,14 +59,14 @@ awaitable<void> SessionCache::store(const std::string& token_hash, const booking
     std::string ms = std::to_string(std::max<long long>(1, ttl.count()));
     try {
         co_await workers::run(redis_, [&](Conn& c) { return c.command({"SET", key, value, "PX", ms}); });
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
     }
 }
 
 awaitable<void> SessionCache::drop(const std::string& token_hash) {
     try {
         co_await workers::run(redis_, [&](Conn& c) { return c.command({"DEL", keys::session(redis_, token_hash)}); });
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
     }
 }
 

@@ -160,7 +160,7 @@ awaitable<app::Claim> SlotClaims::claim(booking::VenueId venue, const std::vecto
     try {
         auto reply = co_await fast_.eval(claim_all, k, args);
         if (reply.type == Reply::Type::integer) result = reply.integer == 1 ? app::Claim::claimed : app::Claim::taken;
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
         // Redis down or slow: MySQL decides alone.
     }
     co_return result;
@@ -172,7 +172,7 @@ awaitable<void> SlotClaims::release(booking::VenueId venue, const std::vector<Ti
     std::vector<std::string> args = {token};
     try {
         co_await fast_.eval(release_own, k, args);
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
         // The claim's expiry ends it.
     }
 }
@@ -182,7 +182,7 @@ awaitable<void> SlotClaims::clear(booking::VenueId venue, const std::vector<Time
     k.insert(k.begin(), "DEL");
     try {
         co_await fast_.command(k);
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
     }
 }
 
@@ -243,7 +243,7 @@ awaitable<app::HoldOutcome> HoldStore::place(app::Hold h, const app::HoldLimits&
             o.placed = app::HoldPlaced::taken;
             return o;
         });
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
         out.placed = app::HoldPlaced::unavailable;
     }
     co_return out;
@@ -257,7 +257,7 @@ awaitable<std::optional<app::Hold>> HoldStore::find(const std::string& hold_id, 
     try {
         auto reply = co_await workers::run(redis_, [&](Conn& c) { return c.command({"GET", key}); });
         if (reply.type == Reply::Type::string) out = parse_record(hold_id, reply.str);
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
         // Redis lost or down: the booking goes on, MySQL decides.
     }
     if (out && out->expires_at <= now) out.reset();
@@ -274,7 +274,7 @@ awaitable<void> HoldStore::end(const app::Hold& h, bool release_quanta) {
             c.eval(release_hold, k, args);
             return c.command({"ZREM", user_key, member});
         });
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
     }
 }
 

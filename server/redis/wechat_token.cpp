@@ -26,7 +26,7 @@ awaitable<std::optional<std::string>> AccessTokenProvider::redis_get(const std::
     try {
         auto reply = co_await workers::run(redis_, [&](Conn& c) { return c.command({"GET", key}); });
         if (reply.type == redis::Reply::Type::string) out = reply.str;
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
     }
     co_return out;
 }
@@ -36,7 +36,7 @@ awaitable<void> AccessTokenProvider::redis_set(const std::string& key, const std
     try {
         std::string ttl = std::to_string(ttl_ms);
         co_await workers::run(redis_, [&](Conn& c) { return c.command({"SET", key, value, "PX", ttl}); });
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
     }
 }
 
@@ -44,7 +44,7 @@ awaitable<bool> AccessTokenProvider::take(const char* lease, std::chrono::millis
     bool ok = false;
     try {
         ok = co_await workers::run(redis_, [&](Conn& c) { return take_lease(c, lease, ttl); });
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
     }
     co_return ok;
 }

@@ -56,7 +56,7 @@ awaitable<app::Verdict> WechatGateway::check(const std::string& openid, const st
         // Scene 2: a comment-like text the user wrote (the booking's purpose).
         r = co_await token_.with_token<wechat::SecCheckResult>(
             [&](const std::string& token) { return wx_.msg_sec_check(token, openid, 2, text); });
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
         co_return app::Verdict::unavailable;
     }
     if (!wechat::ok(*r)) {
@@ -91,7 +91,7 @@ awaitable<app::Sent> WechatGateway::send(const std::string& openid, const std::s
     try {
         r = co_await token_.with_token<wechat::Sent>(
             [&](const std::string& token) { return wx_.send_subscribe_message(token, message); });
-    } catch (const AppException&) {
+    } catch (const FailureException&) {
         co_return app::Sent{app::SendOutcome::transient, 0};  // no access token now
     }
     if (wechat::ok(*r)) co_return app::Sent{app::SendOutcome::accepted, 0};

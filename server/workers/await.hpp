@@ -8,7 +8,7 @@
 #include <optional>
 #include <type_traits>
 
-#include "booking/errors.hpp"
+#include "common/failure.hpp"
 #include "common/asio.hpp"
 #include "server/workers/worker_pool.hpp"
 
@@ -34,12 +34,12 @@ public:
             if (ec) return;  // cancelled: the job finished first
             if (!self->try_cancel()) return;  // a worker has it: it will complete
             pool.count_timeout();
-            self->complete(std::make_exception_ptr(booking::AppException(booking::Errc::busy)), std::nullopt);
+            self->complete(std::make_exception_ptr(FailureException(Failure{"busy", "The service is busy; retry shortly."})), std::nullopt);
         });
     }
 
     void abandon() noexcept override {
-        complete(std::make_exception_ptr(booking::AppException(booking::Errc::shutting_down)), std::nullopt);
+        complete(std::make_exception_ptr(FailureException(Failure{"shutting_down", "The server is restarting; retry shortly."})), std::nullopt);
     }
 
     // Runs the handler on the caller's executor, where alone the timer is touched; the job stops

@@ -75,8 +75,8 @@ TEST_CASE("with every worker taken, a caller gets busy after the acquire timeout
     try {
         test::sync_await(workers::run_on(pool, [&](Resource&) { second_ran = true; }, 50ms));
         FAIL("expected busy");
-    } catch (const booking::AppException& e) {
-        CHECK(e.error().code == booking::Errc::busy);
+    } catch (const FailureException& e) {
+        CHECK(e.failure().code == "busy");
     }
     CHECK(std::chrono::steady_clock::now() - start >= 45ms);
     gate.open();  // only now does the holder let go

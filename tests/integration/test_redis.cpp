@@ -120,7 +120,7 @@ TEST_CASE("Redis restarted: commands fail fast while it is down and resume withi
         [&] {
             try {
                 return cmd(r, {"PING"}).str == "PONG";
-            } catch (const booking::AppException&) {
+            } catch (const FailureException&) {
                 return false;
             }
         },

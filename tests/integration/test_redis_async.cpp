@@ -63,7 +63,7 @@ void wait_up(Loop& loop, redis::AsyncClient& r) {
         [&] {
             try {
                 return loop.run(r.command({"PING"})).str == "PONG";
-            } catch (const booking::AppException&) {
+            } catch (const FailureException&) {
                 return false;
             }
         },

@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
                         auto results = sh::booking::book_all(store, calls, quotas);
                         bool any = false;
                         for (std::size_t k = 0; k < batch; ++k) {
-                            outcome[k] = results[k].ok() ? "booked" : std::string(sh::booking::to_http(results[k].error().code).code);
+                            outcome[k] = results[k].ok() ? "booked" : std::string(sh::booking::code_of(results[k].error().code));
                             any = any || results[k].ok();
                         }
                         return any;

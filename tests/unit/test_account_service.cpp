@@ -19,7 +19,7 @@ T run(asio::awaitable<T> a) {
     return test::sync_await(std::move(a));
 }
 
-std::string code_of(const booking::AppError& e) { return std::string(to_http(e.code).code); }
+std::string code_of(const booking::AppError& e) { return std::string(code_of(e.code)); }
 
 struct District {
     ManualClock clock{TimePoint(std::chrono::seconds(1'900'000'000))};

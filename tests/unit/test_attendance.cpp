@@ -49,7 +49,7 @@ struct Day {
         return r.value().booking.id;
     }
     TimePoint at(Date d, int minute, int second = 0) const { return to_timepoint(d, minute) + std::chrono::seconds(second); }
-    std::string code_of(const AppError& e) const { return std::string(to_http(e.code).code); }
+    std::string code_of(const AppError& e) const { return std::string(sh::booking::code_of(e.code)); }
     int notices(NoticeKind k) const {
         int n = 0;
         for (const auto& o : state.outbox) n += o.kind == k;

@@ -43,7 +43,7 @@ struct World {
                                   std::optional<IdempotencyKey> idem = std::nullopt) {
         return run(service.create(p, request(start, end), idem, hold_id));
     }
-    std::string code(const app::Result<app::Answer>& r) { return r ? "" : std::string(to_http(r.error().code).code); }
+    std::string code(const app::Result<app::Answer>& r) { return r ? "" : std::string(code_of(r.error().code)); }
     TimePoint at(int minute) const { return to_timepoint(day, minute); }
 };
 

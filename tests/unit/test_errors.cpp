@@ -1,51 +1,79 @@
+// Errors: the domain names its failures (booking::Errc -> a stable code), server/http alone
+// chooses their status, and every code anyone can raise has one.
 #include <doctest/doctest.h>
+
+#include <algorithm>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "booking/errors.hpp"
+#include "server/http/errors.hpp"
+#include "server/http/message.hpp"
 
+using namespace sh;
 using namespace sh::booking;
+
+namespace {
+
+// Every domain error (the enum is contiguous from validation to wechat_unavailable).
+std::vector<Errc> all_errcs() {
+    std::vector<Errc> out;
+    for (int i = 0; i <= static_cast<int>(Errc::wechat_unavailable); ++i) out.push_back(static_cast<Errc>(i));
+    return out;
+}
+
+}  // namespace
 
 TEST_CASE("each error maps to its HTTP status and stable code") {
     struct Row {
-        Errc e;
-        int status;
         const char* code;
+        int status;
     };
-    for (auto [e, status, code] : {Row{Errc::bad_json, 400, "bad_json"},
-                                   Row{Errc::bad_request, 400, "bad_request"},
-                                   Row{Errc::validation, 422, "validation"},
-                                   Row{Errc::unauthorized, 401, "unauthorized"},
-                                   Row{Errc::forbidden, 403, "forbidden"},
-                                   Row{Errc::not_found, 404, "not_found"},
-                                   Row{Errc::method_not_allowed, 405, "method_not_allowed"},
-                                   Row{Errc::payload_too_large, 413, "payload_too_large"},
-                                   Row{Errc::headers_too_large, 431, "headers_too_large"},
-                                   Row{Errc::rate_limited, 429, "rate_limited"},
-                                   Row{Errc::login_blocked, 403, "login_blocked"},
-                                   Row{Errc::invalid_code, 401, "invalid_code"},
-                                   Row{Errc::internal, 500, "internal"},
-                                   Row{Errc::busy, 503, "busy"},
-                                   Row{Errc::db_unavailable, 503, "db_unavailable"},
-                                   Row{Errc::redis_unavailable, 503, "redis_unavailable"}}) {
+    for (auto [code, status] : {Row{"bad_json", 400}, Row{"bad_request", 400}, Row{"validation", 422},
+                                Row{"unauthorized", 401}, Row{"forbidden", 403}, Row{"not_found", 404},
+                                Row{"method_not_allowed", 405}, Row{"payload_too_large", 413},
+                                Row{"headers_too_large", 431}, Row{"rate_limited", 429}, Row{"login_blocked", 403},
+                                Row{"invalid_code", 401}, Row{"internal", 500}, Row{"busy", 503},
+                                Row{"db_unavailable", 503}, Row{"redis_unavailable", 503}, Row{"slot_taken", 409},
+                                Row{"shutting_down", 503}, Row{"too_many_connections", 503}}) {
         CAPTURE(code);
-        CHECK(to_http(e).status == status);
-        CHECK(to_http(e).code == code);
-        CHECK_FALSE(to_http(e).message.empty());
+        CHECK(http::status_of(code) == status);
     }
+    CHECK(code_of(Errc::slot_taken) == "slot_taken");
+    CHECK(code_of(Errc::self_approval) == "self_approval");
+}
+
+TEST_CASE("every code the domain can answer has a status of its own and a default message") {
+    std::set<std::string_view> seen;
+    for (auto e : all_errcs()) {
+        auto code = code_of(e);
+        CAPTURE(code);
+        CHECK(seen.insert(code).second);  // no two errors share a code
+        auto known = http::known_codes();
+        CHECK(std::find(known.begin(), known.end(), code) != known.end());
+        CHECK_FALSE(default_message(e).empty());
+    }
+    CHECK(seen.size() == all_errcs().size());
 }
 
 TEST_CASE("the error body is the JSON envelope with code, message and optional details") {
-    auto plain = nlohmann::json::parse(make_error(Errc::not_found).body());
+    auto plain_r = http::Response::error(make_error(Errc::not_found));
+    CHECK(plain_r.status == 404);
+    auto plain = nlohmann::json::parse(plain_r.body);
     CHECK(plain["error"]["code"] == "not_found");
     CHECK(plain["error"]["message"] == "Not found.");
     CHECK_FALSE(plain["error"].contains("details"));
 
     auto detailed = nlohmann::json::parse(
-        make_error(Errc::validation, "capacity must be positive", {{"field", "capacity"}}).body());
+        http::Response::error(make_error(Errc::validation, "capacity must be positive", {{"field", "capacity"}})).body);
     CHECK(detailed["error"]["code"] == "validation");
     CHECK(detailed["error"]["message"] == "capacity must be positive");
     CHECK(detailed["error"]["details"]["field"] == "capacity");
+
+    auto busy = http::Response::error(Failure{"busy", "The service is busy; retry shortly."});  // a pool's own failure
+    CHECK(busy.status == 503);
+    CHECK(http::Response::error(Failure{"no_such_code", "?"}).status == 500);
 }
 
 TEST_CASE("Result holds a value or an error") {
@@ -54,5 +82,5 @@ TEST_CASE("Result holds a value or an error") {
     CHECK(ok.value() == 5);
     Result<int> bad = make_error(Errc::conflict);
     REQUIRE_FALSE(bad.ok());
-    CHECK(bad.error().status() == 409);
+    CHECK(bad.error().code == Errc::conflict);
 }

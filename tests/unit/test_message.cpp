@@ -28,8 +28,8 @@ TEST_CASE("a body that is not JSON is bad_json") {
     try {
         r.json_body();
         FAIL("expected bad_json");
-    } catch (const sh::booking::AppException& e) {
-        CHECK(e.error().code == sh::booking::Errc::bad_json);
+    } catch (const sh::FailureException& e) {
+        CHECK(e.failure().code == "bad_json");
     }
     r.body = R"({"a":1})";
     CHECK(r.json_body()["a"] == 1);

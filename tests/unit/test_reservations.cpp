@@ -42,7 +42,7 @@ struct District {
     }
     std::string error_of(const Principal& p, const BookingRequest& r) {
         auto res = book_as(p, r);
-        return res ? "" : std::string(to_http(res.error().code).code);
+        return res ? "" : std::string(code_of(res.error().code));
     }
 };
 
