@@ -1,6 +1,5 @@
 #include "app/notices.hpp"
 
-#include "booking/messages.hpp"
 
 namespace sh::app {
 
@@ -22,12 +21,12 @@ awaitable<void> Notifier::deliver(const OutboxItem& item, TimePoint now) {
         co_await outbox_.finish(item, template_id, Delivery::no_consent, 0, now, now);
         co_return;
     }
-    auto data = booking::message_data(item.kind, item.hall, item.start, item.end, item.note);
+    const Message message{item.kind, item.hall, item.start, item.end, item.note};
     // A booking's notice opens the booking; any other opens the member's notices.
     std::string page = item.subject == booking::SubjectKind::booking
                            ? settings_.page + "?id=" + std::to_string(item.subject_id)
                            : settings_.notices_page;
-    Sent sent = co_await sender_.send(item.openid, template_id, page, data);
+    Sent sent = co_await sender_.send(item.openid, template_id, page, message);
     switch (sent.outcome) {
         case SendOutcome::accepted:
             counts_.sent.fetch_add(1, std::memory_order_relaxed);

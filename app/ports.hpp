@@ -111,6 +111,14 @@ public:
     virtual awaitable<Result<std::string>> png(const std::string& scene, const std::string& page) = 0;
 };
 
+// What a notice's subscribe message tells: the gateway lays it out in WeChat's fields.
+struct Message {
+    booking::NoticeKind kind = booking::NoticeKind::reminder;
+    std::string hall;  // a booking's notice: its hall and times
+    TimePoint start, end;
+    std::string note;
+};
+
 // Subscribe messages (WeChat's answer in the terms the outbox acts on).
 enum class SendOutcome { accepted, no_consent_left, permanent, transient };
 struct Sent {
@@ -121,7 +129,7 @@ class MessageSender {
 public:
     virtual ~MessageSender() = default;
     virtual awaitable<Sent> send(const std::string& openid, const std::string& template_id, const std::string& page,
-                                 const nlohmann::json& data) = 0;
+                                 const Message& message) = 0;
 };
 
 // A notice due for delivery, with what its message shows.

@@ -29,7 +29,8 @@ enum class Attempt { ran, failed, not_taken };
 
 struct Scheduler::Slot {
     JobSpec spec;
-    std::atomic<bool> running{false};
+    std::atomic<bool> running{false};  // this instance is asking for the lease or running
+    std::atomic<bool> in_run{false};   // this instance holds the lease and runs the job
     std::atomic<long long> done_due{LLONG_MIN};  // the due time this instance ran the job for
     std::atomic<long long> tried_due{LLONG_MIN};  // the due time last asked for
     std::atomic<long long> next_try_ms{0};       // steady clock: when to ask for it again
@@ -94,6 +95,7 @@ awaitable<int> Scheduler::attempt(Slot& slot, TimePoint due, bool again, long lo
     }
     if (!taken) co_return static_cast<int>(Attempt::not_taken);
 
+    slot.in_run = true;
     auto lease_done = std::make_shared<std::atomic<bool>>(false);
     asio::co_spawn(co_await asio::this_coro::executor, keep_lease(slot, lease_done), asio::detached);
     const auto started = clock_.now();
@@ -108,6 +110,7 @@ awaitable<int> Scheduler::attempt(Slot& slot, TimePoint due, bool again, long lo
         warn("job " + name + " failed: " + e.what());
     }
     *lease_done = true;
+    slot.in_run = false;  // before the lease goes back: never seen running after another took it
     try {
         co_await ledger_.release(name, owner_, result ? std::optional<long long>(epoch_ms(due)) : std::nullopt);
     } catch (const std::exception& e) {
@@ -185,7 +188,7 @@ std::vector<JobReport> Scheduler::reports() const {
     std::lock_guard lock(mu_);
     for (const auto& s : slots_) {
         out.push_back(s->report);
-        out.back().running = s->running.load();
+        out.back().running = s->in_run.load();
     }
     return out;
 }

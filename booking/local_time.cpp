@@ -14,13 +14,6 @@ std::tm local_tm(TimePoint t) {
 }
 }  // namespace
 
-std::string to_sql_datetime(TimePoint t) {
-    std::tm tm = local_tm(t);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    return buf;
-}
-
 std::string to_iso(TimePoint t) {
     std::tm tm = local_tm(t);
     char buf[40];
@@ -28,11 +21,11 @@ std::string to_iso(TimePoint t) {
     return buf;
 }
 
-std::optional<TimePoint> from_sql_datetime(std::string_view s) {
+std::optional<TimePoint> from_iso(std::string_view s) {
+    if (s.size() != 25 || s[10] != 'T' || s.substr(19) != "+08:00") return std::nullopt;
     int y, mo, d, h, mi, sec;
-    std::string str(s);
-    if (std::sscanf(str.c_str(), "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6)
-        return std::nullopt;
+    std::string str(s.substr(0, 19));
+    if (std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6) return std::nullopt;
     std::tm tm{};
     tm.tm_year = y - 1900;
     tm.tm_mon = mo - 1;
@@ -42,13 +35,6 @@ std::optional<TimePoint> from_sql_datetime(std::string_view s) {
     tm.tm_sec = sec;
     std::time_t utc = timegm(&tm) - utc_offset_seconds;
     return std::chrono::system_clock::from_time_t(utc);
-}
-
-std::optional<TimePoint> from_iso(std::string_view s) {
-    if (s.size() != 25 || s[10] != 'T' || s.substr(19) != "+08:00") return std::nullopt;
-    std::string sql(s.substr(0, 19));
-    sql[10] = ' ';
-    return from_sql_datetime(sql);
 }
 
 }  // namespace sh::booking

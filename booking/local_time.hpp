@@ -1,5 +1,5 @@
 #pragma once
-// Shanghai local time (UTC+8, no DST) for storage and the API.
+// Shanghai local time (UTC+8, no DST) as the service speaks it (the API, error details).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,9 +10,6 @@ namespace sh::booking {
 
 constexpr int utc_offset_seconds = 8 * 3600;
 
-// "2026-11-26 21:05:00": the form MySQL DATETIME columns hold (sessions run at +08:00).
-std::string to_sql_datetime(TimePoint t);
-std::optional<TimePoint> from_sql_datetime(std::string_view s);
 // "2026-11-26T21:05:00+08:00"
 std::string to_iso(TimePoint t);
 // The same form back (only +08:00, the service's zone).

@@ -14,6 +14,7 @@
 #include <cppconn/statement.h>
 
 #include "booking/local_time.hpp"
+#include "server/mysql/sql_time.hpp"
 
 namespace sh::mysql {
 

@@ -1,6 +1,7 @@
 #include "server/mysql/demo_seed.hpp"
 
 #include "booking/local_time.hpp"
+#include "server/mysql/sql_time.hpp"
 
 #include <random>
 
@@ -225,18 +226,18 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
         std::string status = roll <= 78 ? "completed" : roll <= 86 ? "no_show" : roll <= 94 ? "cancelled" : roll <= 97 ? "rejected" : "expired";
         auto starts_at = booking::to_timepoint(day, start);
         std::string id = std::to_string(next_id++);
-        std::string checked_in = status == "completed" ? sql_text(booking::to_sql_datetime(starts_at - std::chrono::minutes(pick(0, 14)))) : "NULL";
+        std::string checked_in = status == "completed" ? sql_text(to_sql_datetime(starts_at - std::chrono::minutes(pick(0, 14)))) : "NULL";
         bookings.add("(" + id + ", " + std::to_string(hall) + ", " + std::to_string(user) + ", " +
-                     sql_text(booking::to_sql_datetime(starts_at)) + ", " + sql_text(booking::to_sql_datetime(booking::to_timepoint(day, end))) +
+                     sql_text(to_sql_datetime(starts_at)) + ", " + sql_text(to_sql_datetime(booking::to_timepoint(day, end))) +
                      ", " + sql_text(status) + ", " + sql_text(purposes[rng() % 6]) + ", " + std::to_string(pick(5, std::max(6, capacity))) +
                      ", '', " + checked_in + ")");
         if (status == "completed")
             for (int k = 0, people = pick(1, 8); k < people; ++k)
                 scans.add("(" + id + ", " + std::to_string(users[rng() % users.size()]) + ", " +
-                          sql_text(booking::to_sql_datetime(starts_at + std::chrono::minutes(pick(0, 30)))) + ")");
+                          sql_text(to_sql_datetime(starts_at + std::chrono::minutes(pick(0, 30)))) + ")");
         if (status == "no_show" || (status == "cancelled" && rng() % 3 == 0))
             violations.add("(" + std::to_string(user) + ", " + id + ", " + sql_text(status == "no_show" ? "no_show" : "late_cancel") +
-                           ", " + (status == "no_show" ? "1000" : "500") + ", " + sql_text(booking::to_sql_datetime(starts_at)) + ")");
+                           ", " + (status == "no_show" ? "1000" : "500") + ", " + sql_text(to_sql_datetime(starts_at)) + ")");
         ++written;
     }
     bookings.flush();  // before the rows that refer to them

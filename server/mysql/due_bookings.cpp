@@ -6,11 +6,11 @@
 #include <cppconn/resultset.h>
 
 #include "booking/local_time.hpp"
+#include "server/mysql/sql_time.hpp"
 #include "server/workers/await.hpp"
 
 namespace sh::mysql {
 
-using booking::to_sql_datetime;
 
 namespace {
 

@@ -7,12 +7,12 @@
 #include <cppconn/resultset.h>
 
 #include "booking/local_time.hpp"
+#include "server/mysql/sql_time.hpp"
 #include "server/workers/await.hpp"
 
 namespace sh::mysql {
 
 using booking::TimePoint;
-using booking::to_sql_datetime;
 using Rs = std::unique_ptr<sql::ResultSet>;
 
 awaitable<std::vector<app::OutboxItem>> Outbox::take_due(booking::TimePoint now, int limit, std::chrono::seconds lease) {
@@ -56,8 +56,8 @@ awaitable<std::vector<app::OutboxItem>> Outbox::take_due(booking::TimePoint now,
                 it.note = rs->getString(7);
                 if (!rs->isNull(8)) {  // a booking's notice shows its hall and times
                     it.hall = rs->getString(8);
-                    it.start = booking::from_sql_datetime(std::string(rs->getString(9))).value_or(TimePoint{});
-                    it.end = booking::from_sql_datetime(std::string(rs->getString(10))).value_or(TimePoint{});
+                    it.start = from_sql_datetime(std::string(rs->getString(9))).value_or(TimePoint{});
+                    it.end = from_sql_datetime(std::string(rs->getString(10))).value_or(TimePoint{});
                 }
                 it.attempts = rs->getInt(11);
                 items.push_back(std::move(it));
@@ -170,13 +170,13 @@ awaitable<app::NoticePage> NoticeBoard::list(booking::UserId user, bool unread_o
                 e.subject = booking::parse_subject(std::string(rs->getString(3))).value_or(booking::SubjectKind::member);
                 e.subject_id = rs->getUInt64(4);
                 e.note = rs->getString(5);
-                e.created_at = booking::from_sql_datetime(std::string(rs->getString(6))).value_or(TimePoint{});
+                e.created_at = from_sql_datetime(std::string(rs->getString(6))).value_or(TimePoint{});
                 e.read = rs->getBoolean(7);
                 e.delivery = delivery_of(rs->getString(8));
                 if (!rs->isNull(9)) {
                     e.hall = rs->getString(9);
-                    e.start = booking::from_sql_datetime(std::string(rs->getString(10)));
-                    e.end = booking::from_sql_datetime(std::string(rs->getString(11)));
+                    e.start = from_sql_datetime(std::string(rs->getString(10)));
+                    e.end = from_sql_datetime(std::string(rs->getString(11)));
                 }
                 page.items.push_back(std::move(e));
             }

@@ -7,6 +7,7 @@
 
 #include "booking/calendar.hpp"
 #include "booking/local_time.hpp"
+#include "server/mysql/sql_time.hpp"
 #include "server/mysql/venue_store.hpp"
 
 namespace sh::mysql {

@@ -7,6 +7,7 @@
 #include <cppconn/resultset.h>
 
 #include "booking/local_time.hpp"
+#include "server/mysql/sql_time.hpp"
 #include "server/mysql/venue_store.hpp"
 
 namespace sh::mysql {

@@ -10,6 +10,7 @@
 #include <cppconn/resultset.h>
 
 #include "booking/local_time.hpp"
+#include "server/mysql/sql_time.hpp"
 
 namespace sh::mysql {
 

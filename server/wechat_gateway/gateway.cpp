@@ -1,5 +1,7 @@
 #include "server/wechat_gateway/gateway.hpp"
 
+#include "server/wechat_gateway/message_layout.hpp"
+
 #include "server/workers/log.hpp"
 
 namespace sh::wechat_gateway {
@@ -84,9 +86,9 @@ awaitable<booking::Result<std::string>> WechatGateway::png(const std::string& sc
 }
 
 awaitable<app::Sent> WechatGateway::send(const std::string& openid, const std::string& template_id, const std::string& page,
-                                         const nlohmann::json& data) {
-    nlohmann::json message = {{"touser", openid}, {"template_id", template_id}, {"page", page}, {"data", data},
-                              {"lang", "zh_CN"}};
+                                         const app::Message& m) {
+    nlohmann::json message = {{"touser", openid}, {"template_id", template_id}, {"page", page},
+                              {"data", message_data(m)}, {"lang", "zh_CN"}};
     std::optional<wechat::WxResult<wechat::Sent>> r;
     try {
         r = co_await token_.with_token<wechat::Sent>(

@@ -22,7 +22,7 @@ public:
     awaitable<app::Verdict> check(const std::string& openid, const std::string& text) override;
     awaitable<booking::Result<std::string>> png(const std::string& scene, const std::string& page) override;
     awaitable<app::Sent> send(const std::string& openid, const std::string& template_id, const std::string& page,
-                              const nlohmann::json& data) override;
+                              const app::Message& m) override;
 
 private:
     wechat::Client& wx_;

@@ -15,6 +15,7 @@
 
 #include "booking/calendar.hpp"
 #include "booking/local_time.hpp"
+#include "server/mysql/sql_time.hpp"
 #include "server/mysql/database.hpp"
 #include "app/lifecycle.hpp"
 #include "server/mysql/booking_db.hpp"
@@ -640,7 +641,7 @@ TEST_CASE("a booking approved while the expiry job runs keeps its slot; one the 
     std::vector<std::string> ids;
     for (int i = 0; i < 120; ++i) {
         auto start = booking::to_timepoint(tomorrow(), 0) + std::chrono::minutes(15 * i);
-        auto at = booking::to_sql_datetime(start), until = booking::to_sql_datetime(start + std::chrono::minutes(15));
+        auto at = mysql::to_sql_datetime(start), until = mysql::to_sql_datetime(start + std::chrono::minutes(15));
         auto id = std::to_string(5000 + i);
         s.sql("INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, attendees) VALUES (" + id +
               ", 1, " + std::to_string(uid) + ", '" + at + "', '" + until + "', 'pending', '竞态', 3)");

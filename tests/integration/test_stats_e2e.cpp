@@ -12,6 +12,7 @@
 
 #include "booking/calendar.hpp"
 #include "booking/local_time.hpp"
+#include "server/mysql/sql_time.hpp"
 #include "server/mysql/database.hpp"
 #include "tests/support/stack.hpp"
 
@@ -61,10 +62,10 @@ struct District {
             auto d = booking::add_days(first, static_cast<int>(rng() % days));
             int start = 8 * 60 + 30 * static_cast<int>(rng() % 24);
             int len = 30 * (1 + static_cast<int>(rng() % 4));
-            auto at = booking::to_sql_datetime(booking::to_timepoint(d, start));
+            auto at = mysql::to_sql_datetime(booking::to_timepoint(d, start));
             if (taken[{v, at}]) continue;
             taken[{v, at}] = true;
-            auto until = booking::to_sql_datetime(booking::to_timepoint(d, start + len));
+            auto until = mysql::to_sql_datetime(booking::to_timepoint(d, start + len));
             std::string status = statuses[rng() % 11];
             int user = 1 + static_cast<int>(rng() % 12);
             std::string id = std::to_string(1000 + i);

@@ -8,6 +8,7 @@
 
 #include "booking/availability.hpp"
 #include "booking/local_time.hpp"
+#include "server/mysql/sql_time.hpp"
 #include "server/mysql/venue_store.hpp"
 #include "tests/support/stack.hpp"
 
@@ -227,7 +228,7 @@ TEST_CASE("closures in the way of bookings: 409 with their ids, or cancelled wit
     CHECK(done.body["cancelled_booking_ids"] == json::array({501}));
     // Its member is told, from the closure's transaction, at the service's time.
     auto told = s.sql_value("SELECT created_at FROM notices WHERE kind = 'closure_cancelled' AND subject_id = 501");
-    CHECK(told == booking::to_sql_datetime(now));
+    CHECK(told == mysql::to_sql_datetime(now));
     auto avail = s.call(s.port(), "GET", "/api/v1/venues/" + std::to_string(id) + "/availability?date=" + day, nullptr, d.member);
     CHECK(avail.body["slots"][2] == json{{"start", "10:00"}, {"end", "10:30"}, {"state", "closed"}});
     CHECK(from_scratch(s, id, booking::parse_date(day).value())[2] == "10:00 closed");

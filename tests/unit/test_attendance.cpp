@@ -6,7 +6,6 @@
 
 #include "booking/attendance.hpp"
 #include "booking/local_time.hpp"
-#include "booking/messages.hpp"
 #include "tests/support/memory_store.hpp"
 
 using namespace sh::booking;
@@ -238,19 +237,3 @@ TEST_CASE("an admin cannot waive their own violation: another admin does (403 se
     CHECK(waive_violation(d.store, d.rules, second_admin, 1, now).ok());
 }
 
-TEST_CASE("message values are cut on character boundaries to WeChat's limits") {
-    CHECK(fit_chars("新城大厦三楼党群服务中心多功能活动厅（东）", 20) == "新城大厦三楼党群服务中心多功能活动厅（…");
-    CHECK(fit_chars("新城大厦", 20) == "新城大厦");
-    CHECK(fit_chars("abcdef", 5) == "abcd…");
-    auto data = message_data(NoticeKind::rejected, std::string(30, 'x') + "厅", TimePoint(std::chrono::seconds(1'900'000'000)),
-                             TimePoint(std::chrono::seconds(1'900'003'600)), std::string(40, 'y'));
-    auto chars = [](const std::string& s) {
-        std::size_t n = 0;
-        for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-        return n;
-    };
-    CHECK(chars(data["thing1"]["value"]) == 20);
-    CHECK(chars(data["thing4"]["value"]) == 20);
-    CHECK(chars(data["phrase3"]["value"]) <= 5);
-    CHECK(data["time2"]["value"] == "2030-03-18 01:46~02:46");  // Shanghai time
-}

@@ -81,8 +81,8 @@ struct ScriptedSender final : app::MessageSender {
     std::vector<app::Sent> script;  // answers in order; then accepted
     std::vector<nlohmann::json> sent;
     awaitable<app::Sent> send(const std::string& openid, const std::string& t, const std::string& page,
-                              const nlohmann::json& data) override {
-        sent.push_back({{"touser", openid}, {"template_id", t}, {"page", page}, {"data", data}});
+                              const app::Message& m) override {
+        sent.push_back({{"touser", openid}, {"template_id", t}, {"page", page}, {"kind", booking::notice_name(m.kind)}});
         if (script.empty()) co_return app::Sent{app::SendOutcome::accepted, 0};
         auto s = script.front();
         script.erase(script.begin());
@@ -120,7 +120,7 @@ TEST_CASE("a notice goes out once, spending one consent; without consent nothing
     REQUIRE(p.sender.sent.size() == 1);
     CHECK(p.sender.sent[0]["template_id"] == "T-RESULT");
     CHECK(p.sender.sent[0]["page"] == "pages/booking/detail?id=101");
-    CHECK(p.sender.sent[0]["data"]["phrase3"]["value"] == "已通过");
+    CHECK(p.sender.sent[0]["kind"] == "approved");
     CHECK(p.deliver() == 0);  // nothing is sent twice
 }
 

@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "booking/reservations.hpp"
+#include "app/ports.hpp"
 
-namespace sh::booking {
+namespace sh::wechat_gateway {
 
 // At most `max_chars` characters (code points) of valid UTF-8, cut on a character boundary;
 // a cut value ends with "…".
@@ -18,7 +18,6 @@ std::string fit_chars(const std::string& utf8, std::size_t max_chars);
 constexpr std::size_t thing_max = 20;
 constexpr std::size_t phrase_max = 5;
 
-nlohmann::json message_data(NoticeKind kind, const std::string& hall, TimePoint start, TimePoint end,
-                            const std::string& note);
+nlohmann::json message_data(const app::Message& m);
 
-}  // namespace sh::booking
+}  // namespace sh::wechat_gateway

@@ -1,6 +1,10 @@
-#include "booking/messages.hpp"
+#include "server/wechat_gateway/message_layout.hpp"
 
-namespace sh::booking {
+#include "booking/calendar.hpp"
+
+namespace sh::wechat_gateway {
+
+using booking::NoticeKind;
 
 namespace {
 
@@ -54,19 +58,21 @@ std::string fit_chars(const std::string& s, std::size_t max_chars) {
     return s.substr(0, starts[max_chars - 1]) + "…";
 }
 
-nlohmann::json message_data(NoticeKind kind, const std::string& hall, TimePoint start, TimePoint end,
-                            const std::string& note) {
-    auto from = to_local(start), to = to_local(end);
+nlohmann::json message_data(const app::Message& m) {
+    using namespace booking;
+    const auto kind = m.kind;
+    const auto& note = m.note;
+    auto from = to_local(m.start), to = to_local(m.end);
     std::string when = format_date(from.date) + " " + format_hhmm(from.minute) + "~" +
                        format_hhmm(to.date == from.date ? to.minute : 1440);
     std::string text = note.empty() ? default_note(kind)
                        : kind == NoticeKind::banned ? "暂停预约至" + note
                                                     : note;
     auto value = [](std::string v) { return nlohmann::json{{"value", std::move(v)}}; };
-    return {{"thing1", value(fit_chars(hall, thing_max))},
+    return {{"thing1", value(fit_chars(m.hall, thing_max))},
             {"time2", value(when)},
             {"phrase3", value(fit_chars(std::string(phrase_of(kind)), phrase_max))},
             {"thing4", value(fit_chars(text, thing_max))}};
 }
 
-}  // namespace sh::booking
+}  // namespace sh::wechat_gateway
