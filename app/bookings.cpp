@@ -93,7 +93,7 @@ awaitable<Result<Answer>> BookingService::create(const Principal& me, const Book
     std::exception_ptr broke;
     // (The call is a named local and the result awaited into a variable: g++ 12 destroys
     // temporaries of a co_await expression twice.)
-    const booking::BookCall call{me, checked, idem, now};
+    const booking::BookCall call{me, checked, idem, now, &settings_.answer_view};
     try {
         auto decided = co_await db_.book(call, settings_.quotas);
         outcome = std::move(decided);

@@ -31,6 +31,7 @@ struct BookingSettings {
     booking::PenaltyRules penalties;
     std::chrono::milliseconds claim_ttl{10'000};
     HoldLimits holds;
+    booking::AnswerView answer_view;  // the 201's body (server/api's view of a booking)
 };
 
 // What a create answers: the status and body, fresh or replayed byte for byte.

@@ -4,36 +4,10 @@
 
 namespace sh::booking {
 
-nlohmann::json principal_json(const Principal& p) {
+nlohmann::json audit_record(const Principal& p) {
     nlohmann::json j = {{"role", role_name(p.role)}};
     j["building_ids"] = p.building_ids;  // empty unless manager
     j["street_id"] = p.street_id ? nlohmann::json(*p.street_id) : nlohmann::json(nullptr);
-    return j;
-}
-
-nlohmann::json role_json(const User& u) {
-    nlohmann::json j = principal_json(u.principal);
-    j["id"] = u.id;
-    return j;
-}
-
-nlohmann::json user_json(const User& u, const Principal& viewer) {
-    nlohmann::json j = {{"id", u.id}, {"name", u.name}, {"org", u.org}};
-    j["phone"] = u.phone && may_see_phone(viewer, u.id) ? nlohmann::json(*u.phone) : nlohmann::json(nullptr);
-    auto p = principal_json(u.principal);
-    j["role"] = p["role"];
-    j["building_ids"] = p["building_ids"];
-    j["street_id"] = p["street_id"];
-    j["banned_until"] = u.banned_until ? nlohmann::json(to_iso(*u.banned_until)) : nlohmann::json(nullptr);
-    auto violations = nlohmann::json::array();
-    for (const auto& v : u.violations)
-        violations.push_back({{"id", v.id},
-                              {"booking_id", v.booking_id},
-                              {"kind", v.kind},
-                              {"weight", v.weight_milli / 1000.0},
-                              {"at", to_iso(v.at)},
-                              {"waived", v.waived}});
-    j["violations"] = violations;
     return j;
 }
 
@@ -69,8 +43,8 @@ Result<User> change_role(UserStore& users, const Principal& actor, UserId target
 
     users.set_role(target, req);
     auto after = users.find_user(target);
-    users.audit(actor.user_id, "set_role", "user", target, principal_json(before->principal),
-                principal_json(after->principal));
+    users.audit(actor.user_id, "set_role", "user", target, audit_record(before->principal),
+                audit_record(after->principal));
     return *after;
 }
 

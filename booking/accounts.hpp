@@ -83,11 +83,8 @@ inline Principal console_operator() {
     return p;
 }
 
-nlohmann::json principal_json(const Principal& p);
-// A user as `viewer` may see them (the phone only where may_see_phone says so).
-nlohmann::json user_json(const User& u, const Principal& viewer);
-// The answer to a role change: who, and the role and scope they now hold — nothing more.
-nlohmann::json role_json(const User& u);
+// What an audit entry keeps of a role and its scope (clients' views are server/api's).
+nlohmann::json audit_record(const Principal& p);
 
 // Login after WeChat vouched for `openid`: the user (created on first login) and a new session.
 User sign_in(UserStore& users, SessionStore& sessions, const std::string& openid,

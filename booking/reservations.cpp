@@ -73,23 +73,11 @@ Notice Notice::about_booking(UserId user, NoticeKind kind, BookingId id, std::st
 
 std::string_view violation_name(ViolationKind k) { return k == ViolationKind::no_show ? "no_show" : "late_cancel"; }
 
-json booking_json(const Booking& b) {
-    auto start = to_local(b.start), end = to_local(b.end);
-    json j = {{"id", b.id},
-              {"venue_id", b.venue_id},
-              {"user_id", b.user_id},
-              {"date", format_date(start.date)},
-              {"start", format_hhmm(start.minute)},
-              {"end", format_hhmm(end.date == start.date ? end.minute : 1440)},
-              {"starts_at", to_iso(b.start)},
-              {"ends_at", to_iso(b.end)},
-              {"status", status_name(b.status)},
-              {"purpose", b.purpose},
-              {"attendees", b.attendees},
-              {"org", b.org}};
+json audit_record(const Booking& b) {
+    // What an audit entry keeps of a booking: the state a decision changed and whose it was.
+    json j = {{"id", b.id},           {"venue_id", b.venue_id},   {"user_id", b.user_id},
+              {"starts_at", to_iso(b.start)}, {"ends_at", to_iso(b.end)}, {"status", status_name(b.status)}};
     if (!b.cancel_reason.empty()) j["reason"] = b.cancel_reason;
-    if (b.checked_in_at) j["checked_in_at"] = to_iso(*b.checked_in_at);
-    if (b.status == BookingStatus::checked_in || b.status == BookingStatus::completed) j["present"] = b.present;
     return j;
 }
 
@@ -378,7 +366,9 @@ std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<Boo
             continue;
         }
         accepted[j].id = ids[j];
-        BookOutcome o{accepted[j], booking_json(accepted[j]).dump(), false};
+        // The answer in the caller's view, stored with the key in this transaction: a replay is
+        // byte for byte what the first request was answered.
+        BookOutcome o{accepted[j], c.view ? (*c.view)(accepted[j]) : std::string(), false};
         if (c.key) records.push_back(KeyRecord{c.me.user_id, c.key->key, c.key->request_hash, 201, o.body});
         out[accepted_call[j]] = std::move(o);
     }
@@ -420,13 +410,13 @@ Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id, const
                         {{"deadline", to_iso(deadline)},
                          {"penalty", now >= b->start ? 0.0 : terms.penalties.late_cancel_milli / 1000.0}});
     }
-    auto before = booking_json(*b);
+    auto before = audit_record(*b);
     s.set_status(id, BookingStatus::cancelled, reason, me.user_id);
     s.release_quanta(id);  // in the same transaction as the state change
     b->status = BookingStatus::cancelled;
     b->cancel_reason = reason;
     if (b->user_id != me.user_id) {
-        s.audit(me.user_id, "cancel_booking", "booking", id, before, booking_json(*b));
+        s.audit(me.user_id, "cancel_booking", "booking", id, before, audit_record(*b));
         s.notify(Notice::about_booking(b->user_id, NoticeKind::cancelled, id, reason), now);
     }
     if (late) record_violation(s, terms.penalties, *b, ViolationKind::late_cancel, now);
@@ -443,14 +433,14 @@ Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool 
     if (b->status != BookingStatus::pending)
         return make_error(Errc::invalid_state, "Only pending bookings can be decided.");
     if (auto e = check_reason(reason, reason_max_chars, !approve_it)) return *e;
-    auto before = booking_json(*b);
+    auto before = audit_record(*b);
     b->status = approve_it ? BookingStatus::confirmed : BookingStatus::rejected;
     s.set_status(id, b->status, reason, me.user_id);
     if (!approve_it) {
         s.release_quanta(id);
         b->cancel_reason = reason;
     }
-    s.audit(me.user_id, approve_it ? "approve_booking" : "reject_booking", "booking", id, before, booking_json(*b));
+    s.audit(me.user_id, approve_it ? "approve_booking" : "reject_booking", "booking", id, before, audit_record(*b));
     s.notify(Notice::about_booking(b->user_id, approve_it ? NoticeKind::approved : NoticeKind::rejected, id, reason), now);
     return *b;
 }

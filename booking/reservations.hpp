@@ -2,6 +2,7 @@
 // Bookings: the rules a request must meet, the quotas, the state machine, and the use cases
 // (blocking; the caller runs each in one READ COMMITTED MySQL transaction).
 #include <map>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -36,7 +37,8 @@ struct Booking {
     int present = 0;  // people who scanned the hall's code during it (人次)
 };
 
-nlohmann::json booking_json(const Booking& b);
+// What an audit entry keeps of a booking (the audit's record; clients' views are server/api's).
+nlohmann::json audit_record(const Booking& b);
 // The 15-minute quanta a booking owns while it owns any (from its start to its end).
 std::vector<TimePoint> quanta_of(const Booking& b);
 
@@ -242,12 +244,17 @@ struct BookOutcome {
     bool replay = false;  // the key was completed already: the caller replays the stored answer
 };
 
+// The caller's view of a booking made: the 201 body, rendered in the booking's transaction so
+// that it can be stored with the Idempotency-Key.
+using AnswerView = std::function<std::string(const Booking&)>;
+
 // One request to book, as the transaction takes it.
 struct BookCall {
     Principal me;
     BookingRequest req;
     std::optional<IdempotencyKey> key;
     TimePoint now;
+    const AnswerView* view = nullptr;  // no view: an empty body
 };
 
 // Decides a batch of booking requests in one transaction (the caller's), each as if alone and in

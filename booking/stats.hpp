@@ -71,10 +71,6 @@ struct UsageRow {
 std::vector<UsageRow> usage_rows(GroupBy g, const std::vector<BookingFigures>& figures,
                                  const std::map<std::string, long long>& open, const std::vector<HallOpening>& halls);
 
-nlohmann::json usage_json(GroupBy g, const Period& p, const std::vector<UsageRow>& rows);
-// The rows alone, as in usage_json's "items" (the top lists).
-nlohmann::json usage_items_json(const std::vector<UsageRow>& rows);
-std::string usage_csv(const std::vector<UsageRow>& rows);
 
 // One booking in the ledger.
 struct LedgerRow {
@@ -87,13 +83,6 @@ struct LedgerRow {
     std::optional<TimePoint> checked_in_at;
     int present = 0;
 };
-std::string ledger_csv(const std::vector<LedgerRow>& rows);
-
-// CSV that Excel opens as intended: cells quoted per RFC 4180 when they hold a comma, quote or
-// line break; text that Excel would run as a formula (starting with = + - @, tab or CR) is
-// prefixed with an apostrophe. Files start with a UTF-8 BOM and end lines with CRLF.
-std::string csv_text(const std::string& s);
-constexpr const char* utf8_bom = "\xEF\xBB\xBF";
 
 // The statistics' storage.
 class StatsStore {

@@ -22,7 +22,9 @@
 #include "app/accounts.hpp"
 #include "app/bookings.hpp"
 #include "app/notices.hpp"
+#include "server/api/booking_view.hpp"
 #include "server/api/services.hpp"
+#include "server/api/user_view.hpp"
 #include "server/mysql/demo_seed.hpp"
 #include "server/mysql/user_store.hpp"
 #include "server/fake_wechat/fake_server.hpp"
@@ -131,7 +133,7 @@ int run_grant_role(const config::AppConfig& cfg, std::map<std::string, std::stri
         [&]() -> awaitable<void> {
             auto r = co_await app::grant_role(users, opts["--openid"], req);
             if (r) {
-                std::cout << booking::role_json(r.value()).dump() << "\n";
+                std::cout << api::role_view(r.value()).dump() << "\n";
                 rc = 0;
             } else {
                 const Failure f = r.error();
@@ -282,7 +284,8 @@ int run_serve(const config::AppConfig& cfg) {
         app::BookingSettings{{b.max_active_per_user, b.max_per_user_per_day, b.max_minutes_per_user_per_week},
                              penalties,
                              std::chrono::milliseconds(b.claim_ttl_ms),
-                             {b.max_holds_per_user, b.max_holds_per_range_per_hour, std::chrono::seconds(b.hold_ttl_s)}});
+                             {b.max_holds_per_user, b.max_holds_per_range_per_hour, std::chrono::seconds(b.hold_ttl_s)},
+                             api::booking_answer});
     mysql::Outbox outbox(db);
     app::Notifier notifier(outbox, wechat, clock, notice_settings(n));
     // Statistics read from any node when a read pool is configured (they may be a moment behind).

@@ -3,6 +3,7 @@
 #include "app/accounts.hpp"
 #include "server/api/bodies.hpp"
 #include "server/api/handlers.hpp"
+#include "server/api/user_view.hpp"
 #include "server/api/input.hpp"
 
 namespace sh::api {
@@ -18,7 +19,7 @@ namespace {
 
 // The signed-in user's own profile.
 Response render(const booking::Result<booking::User>& r) {
-    return r ? Response::json(200, booking::user_json(r.value(), r.value().principal)) : Response::error(r.error());
+    return r ? Response::json(200, user_view(r.value(), r.value().principal)) : Response::error(r.error());
 }
 }  // namespace
 
@@ -30,7 +31,7 @@ http::Handler login(Services& svc) {
         const auto& in = r.value();
         co_return Response::json(200, json{{"token", in.token},
                                            {"expires_in", in.expires_in.count()},
-                                           {"user", booking::user_json(in.user, in.user.principal)}});
+                                           {"user", user_view(in.user, in.user.principal)}});
     };
 }
 
@@ -73,7 +74,7 @@ http::Handler put_role(Services& svc) {
         auto target = path_id(p["id"]);
         auto role = parse_role_request(object_body(req));
         auto r = co_await svc.accounts.change_role(me, target, role);
-        co_return r ? Response::json(200, booking::role_json(r.value())) : Response::error(r.error());
+        co_return r ? Response::json(200, role_view(r.value())) : Response::error(r.error());
     };
 }
 

@@ -3,6 +3,7 @@
 #include "app/bookings.hpp"
 #include "booking/local_time.hpp"
 #include "server/api/bodies.hpp"
+#include "server/api/booking_view.hpp"
 #include "server/api/handlers.hpp"
 #include "server/api/input.hpp"
 
@@ -18,12 +19,12 @@ namespace {
 
 json list_json(const std::vector<booking::Booking>& items) {
     json out = json::array();
-    for (const auto& b : items) out.push_back(booking::booking_json(b));
+    for (const auto& b : items) out.push_back(booking_view(b));
     return json{{"items", out}};
 }
 
 Response render(const booking::Result<booking::Booking>& r) {
-    return r ? Response::json(200, booking::booking_json(r.value())) : Response::error(r.error());
+    return r ? Response::json(200, booking_view(r.value())) : Response::error(r.error());
 }
 
 json hold_json(const app::Hold& h) {

@@ -4,6 +4,7 @@
 
 #include "app/console.hpp"
 #include "server/api/handlers.hpp"
+#include "server/api/user_view.hpp"
 #include "server/api/input.hpp"
 
 namespace sh::api {
@@ -71,7 +72,7 @@ http::Handler finish_web_login(Services& svc) {
         if (!r) co_return Response::error(r.error());
         const auto& s = r.value();
         if (!s.signed_in) co_return Response::json(200, json{{"status", "pending"}});
-        auto out = Response::json(200, json{{"status", "signed_in"}, {"user", booking::user_json(*s.user, s.user->principal)}});
+        auto out = Response::json(200, json{{"status", "signed_in"}, {"user", user_view(*s.user, s.user->principal)}});
         out.headers.emplace_back("Set-Cookie", cookie_header(svc, login_cookie, "", "/api/v1/auth/web-login", 0));
         out.headers.emplace_back("Set-Cookie", cookie_header(svc, Auth::session_cookie, s.token, "/", s.expires_in.count()));
         out.headers.emplace_back("Cache-Control", "no-store");

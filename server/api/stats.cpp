@@ -3,6 +3,7 @@
 #include "app/stats.hpp"
 #include "server/api/bodies.hpp"
 #include "server/api/handlers.hpp"
+#include "server/api/stats_view.hpp"
 #include "server/api/input.hpp"
 
 namespace sh::api {
@@ -33,9 +34,9 @@ http::Handler stats_usage(Services& svc) {
         if (!r) co_return Response::error(r.error());
         const auto& rep = r.value();
         if (as_csv)
-            co_return csv(booking::usage_csv(rep.rows), "usage-" + std::string(booking::group_by_name(g)) + "-" +
+            co_return csv(usage_csv(rep.rows), "usage-" + std::string(booking::group_by_name(g)) + "-" +
                                                              booking::format_date(from) + "-" + booking::format_date(to) + ".csv");
-        co_return Response::json(200, booking::usage_json(rep.group_by, rep.period, rep.rows));
+        co_return Response::json(200, usage_json(rep.group_by, rep.period, rep.rows));
     };
 }
 
@@ -48,10 +49,10 @@ http::Handler stats_top(Services& svc) {
         auto r = co_await svc.stats.top(me, from, to, limit);
         if (!r) co_return Response::error(r.error());
         const auto& t = r.value();
-        co_return Response::json(200, json{{"branches", booking::usage_items_json(t.branches)},
-                                           {"buildings", booking::usage_items_json(t.buildings)},
-                                           {"quiet_halls", booking::usage_items_json(t.quiet_halls)},
-                                           {"peak_hours", booking::usage_items_json(t.peak_hours)}});
+        co_return Response::json(200, json{{"branches", usage_items_json(t.branches)},
+                                           {"buildings", usage_items_json(t.buildings)},
+                                           {"quiet_halls", usage_items_json(t.quiet_halls)},
+                                           {"peak_hours", usage_items_json(t.peak_hours)}});
     };
 }
 
@@ -62,7 +63,7 @@ http::Handler stats_ledger(Services& svc) {
         auto from = period.from, to = period.to;
         auto r = co_await svc.stats.ledger(me, from, to);
         if (!r) co_return Response::error(r.error());
-        co_return csv(booking::ledger_csv(r.value()),
+        co_return csv(ledger_csv(r.value()),
                       "ledger-" + booking::format_date(from) + "-" + booking::format_date(to) + ".csv");
     };
 }

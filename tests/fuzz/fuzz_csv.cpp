@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <string>
 
-#include "booking/stats.hpp"
+#include "server/api/stats_view.hpp"
 
-using namespace sh::booking;
+using namespace sh::api;
 
 namespace {
 

@@ -29,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include "booking/clock.hpp"
+#include "booking/local_time.hpp"
 #include "booking/reservations.hpp"
 #include "common/hex.hpp"
 #include "config/app_config.hpp"
@@ -94,6 +95,13 @@ int main(int argc, char** argv) {
             sh::mysql::Conn c(driver, cfg.mysql, /*autocommit=*/false);  // as the server's booking connections
             std::vector<double> mine;
             std::map<std::string, int> seen;
+            // The server renders each booking's 201 in its transaction: so does this baseline.
+            const sh::booking::AnswerView view = [](const sh::booking::Booking& b) {
+                return nlohmann::json{{"id", b.id}, {"venue_id", b.venue_id}, {"user_id", b.user_id},
+                                      {"starts_at", sh::booking::to_iso(b.start)}, {"ends_at", sh::booking::to_iso(b.end)},
+                                      {"status", sh::booking::status_name(b.status)}, {"purpose", b.purpose},
+                                      {"attendees", b.attendees}, {"org", b.org}}.dump();
+            };
             for (;;) {
                 auto t0 = Clock::now();
                 if (t0 >= end) break;
@@ -112,6 +120,7 @@ int main(int argc, char** argv) {
                     if (idempotency)
                         call.key = sh::booking::IdempotencyKey{run_id + "-" + std::to_string(i), sh::random_hex(16)};
                     call.now = sh::booking::SystemClock().now();
+                    call.view = &view;
                     calls.push_back(std::move(call));
                 }
                 std::vector<std::string> outcome(batch);

@@ -27,7 +27,10 @@ struct World {
     test::MemoryHallChanges halls;
     test::MemoryContentCheck content;
     app::BookingService service{db, claims, holds, halls, content, clock,
-                                app::BookingSettings{{5, 5, 6000}, {}, std::chrono::milliseconds(10'000), {3, 3, std::chrono::seconds(300)}}};
+                                app::BookingSettings{{5, 5, 6000}, {}, std::chrono::milliseconds(10'000), {3, 3, std::chrono::seconds(300)},
+                                                     [](const Booking& b) {  // a view like the API's
+                                                         return nlohmann::json{{"id", b.id}, {"status", booking::status_name(b.status)}}.dump();
+                                                     }}};
     Principal alice{1, Role::member, {}, {}};
     Principal bob{2, Role::member, {}, {}};
     Principal mallory{3, Role::member, {}, {}};

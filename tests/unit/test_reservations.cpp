@@ -130,8 +130,12 @@ TEST_CASE("the details of a booking are counted in characters, not bytes") {
 TEST_CASE("in one transaction's batch each request is decided as if alone and in order") {
     District d;
     auto day = add_days(monday, 1);
+    // The caller's view of a booking made (the server's is server/api's JSON).
+    const AnswerView view = [](const Booking& b) {
+        return "booking " + std::to_string(b.id) + " " + std::string(status_name(b.status));
+    };
     auto call = [&](const Principal& p, int start, int end, std::optional<IdempotencyKey> key = std::nullopt) {
-        return BookCall{p, d.request(day, start, end), std::move(key), d.now};
+        return BookCall{p, d.request(day, start, end), std::move(key), d.now, &view};
     };
     SUBCASE("the same slot twice: the first books it, the second is told slot_taken") {
         auto out = book_all(d.store, {call(d.alice, 9 * 60, 10 * 60), call(d.bob, 9 * 60, 11 * 60)}, d.quotas);
@@ -158,6 +162,7 @@ TEST_CASE("in one transaction's batch each request is decided as if alone and in
         REQUIRE(out[0].ok());
         REQUIRE(out[1].ok());
         CHECK(out[1].value().replay);
+        CHECK(out[0].value().body == "booking " + std::to_string(out[0].value().booking.id) + " confirmed");
         CHECK(out[1].value().body == out[0].value().body);
         CHECK(d.state.bookings.size() == 1);
         CHECK(d.state.keys.at({1, "k-7"}).body == out[0].value().body);

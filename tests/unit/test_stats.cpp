@@ -3,9 +3,12 @@
 #include <doctest/doctest.h>
 
 #include "booking/stats.hpp"
+#include "server/api/stats_view.hpp"
 #include "booking/local_time.hpp"
 
 using namespace sh::booking;
+using sh::api::csv_text;
+using sh::api::usage_csv;
 
 namespace {
 HallOpening hall(VenueId id, BuildingId b, StreetId s) {
