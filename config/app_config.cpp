@@ -165,6 +165,7 @@ void check_for_serving(const AppConfig& c) {
         throw ConfigError("redis.password", "must be set when Redis is not on this machine (SH_REDIS_PASSWORD)");
     if (!c.test.settable_clock) {
         if (!c.test.slow_job.empty()) throw ConfigError("test.slow_job", "is for tests: only with test.settable_clock");
+        if (c.test.manual_jobs) throw ConfigError("test.manual_jobs", "is for tests: only with test.settable_clock");
         return;
     }
     const char* why = "a settable clock (test.settable_clock) is for tests on loopback only: ";
@@ -326,6 +327,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("clock_offset_ms", c.test.clock_offset_ms, -100LL * 365 * 86'400'000, 100LL * 365 * 86'400'000);
         s.str("slow_job", c.test.slow_job);
         s.integer("slow_job_ms", c.test.slow_job_ms, 0, 600'000);
+        s.boolean("manual_jobs", c.test.manual_jobs);
         s.finish();
     }
 

@@ -148,6 +148,9 @@ struct TestConfig {
     // settable_clock).
     std::string slow_job;
     int slow_job_ms = 0;
+    // The timed jobs run only when a test asks (POST /test/jobs/{name}/run): no timers, no
+    // catch-up at start (only with settable_clock).
+    bool manual_jobs = false;
 };
 
 struct AppConfig {

@@ -342,7 +342,7 @@ int run_serve(const config::AppConfig& cfg) {
     });
     http::Router router = api::make_router(services);
     const auto tick = std::min(std::chrono::milliseconds(cfg.booking.jobs_interval_ms), std::chrono::milliseconds(1000));
-    asio::co_spawn(ioc, scheduler.run(tick), asio::detached);
+    if (!cfg.test.manual_jobs) asio::co_spawn(ioc, scheduler.run(tick), asio::detached);
     return serve_router(ioc, cfg.http, router, metrics, access_log);
     // then, in reverse order: the access log flushes, the pools close
 }

@@ -23,11 +23,19 @@ test::OwnServices& own() {
     return s;
 }
 
-// Jobs every 200 ms, no login limits, room in the quotas.
-json day_config() {
-    return json{{"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}},
-                {"booking", {{"max_active_per_user", 100}, {"max_per_user_per_day", 100},
-                             {"max_minutes_per_user_per_week", 10080}, {"jobs_interval_ms", 200}}}};
+// No login limits, room in the quotas. The tests run the timed jobs themselves
+// (Stack::run_job: no timers) — unless a test is about the timers (jobs every 200 ms).
+json day_config(bool timers = false) {
+    json c = {{"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}},
+              {"booking", {{"max_active_per_user", 100}, {"max_per_user_per_day", 100},
+                           {"max_minutes_per_user_per_week", 10080}, {"jobs_interval_ms", 200}}}};
+    if (!timers) c["test"] = {{"manual_jobs", true}};
+    return c;
+}
+
+// Runs the jobs in order, as their timers would (each answers 200 or the test fails).
+void run_jobs(Stack& s, std::initializer_list<const char*> jobs) {
+    for (const char* j : jobs) REQUIRE(s.run_job(j).status == 200);
 }
 
 const char* templates[] = {"tmpl-booking-result", "tmpl-booking-cancelled", "tmpl-booking-reminder",
@@ -92,7 +100,8 @@ TEST_CASE("a booking's whole day: approved, reminded, checked in with the hall's
     CHECK(b.body["status"] == "pending");
     auto id = b.body["id"].get<std::uint64_t>();
     REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + std::to_string(id) + "/approve", nullptr, mgr).status == 200);
-    CHECK(test::eventually([&] { return has(messages_to(s, "openid-dayuser"), "tmpl-booking-result 已通过"); }, 5000, 50));
+    run_jobs(s, {"deliver_notices"});
+    CHECK(has(messages_to(s, "openid-dayuser"), "tmpl-booking-result 已通过"));
 
     // The hall's code: its managers get it and the mini-program code for the check-in page.
     auto code = s.call(s.port(), "GET", "/api/v1/venues/1/checkin-code", nullptr, mgr);
@@ -117,7 +126,8 @@ TEST_CASE("a booking's whole day: approved, reminded, checked in with the hall's
 
     // An hour before: the reminder.
     s.set_clock(at(d, 8 * 60 + 5));
-    CHECK(test::eventually([&] { return has(messages_to(s, "openid-dayuser"), "tmpl-booking-reminder 即将开始"); }, 5000, 50));
+    run_jobs(s, {"send_reminders", "deliver_notices"});
+    CHECK(has(messages_to(s, "openid-dayuser"), "tmpl-booking-reminder 即将开始"));
 
     // Check in inside the window with the hall's code; attendees scan, each counted once.
     s.set_clock(at(d, 8 * 60 + 50));
@@ -138,13 +148,15 @@ TEST_CASE("a booking's whole day: approved, reminded, checked in with the hall's
 
     // After the end: completed, with who was there.
     s.set_clock(at(d, 10 * 60 + 1));
-    CHECK(test::eventually([&] { return status_of(s, id, member) == "completed"; }, 5000, 50));
+    run_jobs(s, {"complete_bookings"});
+    CHECK(status_of(s, id, member) == "completed");
     CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + std::to_string(id), nullptr, member).body["present"] == 3);
 
     // The afternoon booking: nobody checks in; after the window it is released and counted.
     s.set_clock(at(d, 14 * 60 + 16));
-    CHECK(test::eventually([&] { return status_of(s, missed_id, member) == "no_show"; }, 5000, 50));
-    CHECK(test::eventually([&] { return has(messages_to(s, "openid-dayuser"), "tmpl-booking-violation 未签到"); }, 5000, 50));
+    run_jobs(s, {"release_no_shows", "deliver_notices"});
+    CHECK(status_of(s, missed_id, member) == "no_show");
+    CHECK(has(messages_to(s, "openid-dayuser"), "tmpl-booking-violation 未签到"));
     auto me = s.call(s.port(), "GET", "/api/v1/me", nullptr, member).body;
     REQUIRE(me["violations"].size() == 1);
     CHECK(me["violations"][0]["kind"] == "no_show");
@@ -161,9 +173,11 @@ TEST_CASE("a booking's whole day: approved, reminded, checked in with the hall's
         REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + std::to_string(x.body["id"].get<std::uint64_t>()) + "/approve",
                        nullptr, mgr).status == 200);
         s.set_clock(at(dd, 9 * 60 + 16));
-        CHECK(test::eventually([&] { return status_of(s, x.body["id"], member) == "no_show"; }, 5000, 50));
+        run_jobs(s, {"release_no_shows"});
+        CHECK(status_of(s, x.body["id"], member) == "no_show");
     }
-    CHECK(test::eventually([&] { return has(messages_to(s, "openid-dayuser"), "tmpl-booking-violation 暂停预约"); }, 5000, 50));
+    run_jobs(s, {"deliver_notices"});
+    CHECK(has(messages_to(s, "openid-dayuser"), "tmpl-booking-violation 暂停预约"));
     me = s.call(s.port(), "GET", "/api/v1/me", nullptr, member).body;
     CHECK(me["violations"].size() == 3);
     CHECK(me["banned_until"].is_string());
@@ -233,9 +247,7 @@ TEST_CASE("check-in window edges on the server's clock, a wrong hall, and a rota
 }
 
 TEST_CASE("the outbox survives kill -9 between commit and send: another instance delivers it, once") {
-    auto cfg = day_config();
-    cfg["booking"]["jobs_interval_ms"] = 3'600'000;  // server 0 never gets round to sending
-    Stack s(own(), 18820, cfg);
+    Stack s(own(), 18820, day_config());  // server 0 never gets round to sending: no timers
     make_hall(s, /*requires_approval=*/true);
     auto [member, member_id] = s.login("crash");
     auto [mgr, mgr_id] = s.login("crashmgr");
@@ -247,19 +259,21 @@ TEST_CASE("the outbox survives kill -9 between commit and send: another instance
     REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/reject", json{{"reason", "场地另有安排"}}, mgr).status == 200);
     s.kill_server(0);  // committed, never sent
     CHECK(messages_to(s, "openid-crash").empty());
-    s.start_server(json{{"booking", {{"jobs_interval_ms", 200}}}});
+    s.start_server();
     s.set_clock(at(booking::add_days(d, -1), 12 * 60 + 1));  // the new instance's clock where the old one's was
-    CHECK(test::eventually([&] { return messages_to(s, "openid-crash").size() == 1; }, 5000, 50));
+    run_jobs(s, {"deliver_notices"});
+    CHECK(messages_to(s, "openid-crash").size() == 1);
     auto received = s.fake_received()["messages"];
     CHECK(received[0]["data"]["thing4"]["value"] == "场地另有安排");  // the reason, as the manager wrote it
     CHECK(received[0]["page"] == "pages/booking/detail?id=" + id);
-    // Nothing more comes, however long we wait on the server's clock.
+    // Nothing more comes, however long the server's clock runs on.
     s.advance_clock(3600);
-    CHECK_FALSE(test::eventually([&] { return messages_to(s, "openid-crash").size() > 1; }, 1000, 100));
+    run_jobs(s, {"deliver_notices"});
+    CHECK(messages_to(s, "openid-crash").size() == 1);
 }
 
-TEST_CASE("two instances running the jobs at once (Redis down: no lease) make each transition and send each message once") {
-    Stack s(own(), 18830, day_config());
+TEST_CASE("two instances on their timers, Redis down, make each transition and send each message once") {
+    Stack s(own(), 18830, day_config(/*timers=*/true));  // this test is about the timers of two instances
     s.start_server();
     make_hall(s);
     auto [member, member_id] = s.login("twice");
@@ -305,9 +319,11 @@ TEST_CASE("43101 ends a message for good; a rejected purpose is 422, a doubtful 
     s.inject("subscribe_send", 43101);
     auto id = std::to_string(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 9 * 60, 10 * 60), member).body["id"].get<std::uint64_t>());
     REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, mgr).status == 200);
-    CHECK(test::eventually([&] { return s.fake_stats().value("subscribe_send", 0) >= 1; }, 5000, 50));
-    s.advance_clock(7200);
-    CHECK_FALSE(test::eventually([&] { return s.fake_stats().value("subscribe_send", 0) > 1; }, 1000, 100));  // never retried
+    run_jobs(s, {"deliver_notices"});
+    CHECK(s.fake_stats().value("subscribe_send", 0) == 1);
+    s.advance_clock(7200);  // past every retry delay
+    run_jobs(s, {"deliver_notices"});
+    CHECK(s.fake_stats().value("subscribe_send", 0) == 1);  // never retried
     CHECK(messages_to(s, "openid-content").empty());
 
     s.sql("UPDATE venues SET requires_approval = 0 WHERE id = 1");

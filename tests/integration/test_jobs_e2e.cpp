@@ -49,13 +49,25 @@ void started_request(Stack& s, std::uint64_t user, int id = 900) {
                std::to_string(id) + ")"});
 }
 
+// A clock offset that puts a server at half past an hour, `hours` after the tests' current hour:
+// its hourly jobs are then half an hour from their next due time, whatever the time of day.
+long long half_past(int hours) {
+    using namespace std::chrono;
+    auto now = test::now();
+    auto hour = floor<std::chrono::hours>(now.time_since_epoch());
+    auto target = booking::TimePoint(duration_cast<booking::TimePoint::duration>(hour + std::chrono::hours(hours) + minutes(30)));
+    return duration_cast<milliseconds>(target - system_clock::now()).count();
+}
+
 const json hourly = json{{"booking", {{"jobs_interval_ms", 3'600'000}}},
                          {"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}}};
 
 }  // namespace
 
 TEST_CASE("a job that fell due while every server was down runs once when one starts") {
-    Stack s(own(), 19200, hourly);  // the jobs' timers fire on the hour only
+    auto cfg = hourly;  // the jobs' timers fire on the hour only, and the server starts at half past
+    cfg["test"] = {{"clock_offset_ms", half_past(0)}};
+    Stack s(own(), 19200, cfg);
     test::make_hall(s, 1, ", requires_approval", ", 1");
     auto [member, uid] = s.login("catchup");
     // The first start ran each job once (a fresh database owes every job its first run).
@@ -63,14 +75,14 @@ TEST_CASE("a job that fell due while every server was down runs once when one st
     s.kill_server(0);
     started_request(s, uid);  // due for expiry while nothing runs
     // Two hours later on the clock: two due times of the hourly job went by.
-    s.start_server(json{{"test", {{"clock_offset_ms", test::clock_offset().count() + 2 * 3'600'000}}}});
+    s.start_server(json{{"test", {{"clock_offset_ms", half_past(2)}}}});
     CHECK(test::eventually([&] { return status_of(s, "900", member) == "expired"; }, 10000, 50));
     CHECK(job_metric(s, 0, "sh_job_runs_total", "expire_requests") == "1");  // once, not once per due time
     CHECK(job_metric(s, 0, "sh_job_changed_total", "expire_requests") == "1");
     CHECK(std::stod(job_metric(s, 0, "sh_job_lag_seconds", "expire_requests")) >= 0);
     CHECK(s.sql_value("SELECT runs FROM job_runs WHERE name = 'expire_requests'") == "2");  // one per start
     // The same due time is not run again by this server or another.
-    s.start_server(json{{"test", {{"clock_offset_ms", test::clock_offset().count() + 2 * 3'600'000}}}});
+    s.start_server(json{{"test", {{"clock_offset_ms", half_past(2)}}}});
     CHECK(s.run_job("expire_requests").body["changed"] == 0);  // on demand it runs, and finds nothing
     CHECK(job_metric(s, 1, "sh_job_runs_total", "expire_requests") == "0");
 }
@@ -118,7 +130,9 @@ TEST_CASE("two instances never run one job at once") {
 }
 
 TEST_CASE("a member's notice list shows every notice, those WeChat refused or could not send too, and only theirs") {
-    Stack s(own(), 19230, hourly);  // notices go out when the test runs the job
+    auto cfg = hourly;
+    cfg["test"] = {{"manual_jobs", true}};  // notices go out when the test runs the job
+    Stack s(own(), 19230, cfg);
     test::make_hall(s, 1, ", requires_approval", ", 1");
     auto [member, uid] = s.login("noticed");
     auto [other, other_id] = s.login("noticedother");
