@@ -81,11 +81,9 @@ awaitable<void> Scheduler::keep_lease(Slot& slot, std::shared_ptr<std::atomic<bo
 }
 
 awaitable<int> Scheduler::attempt(Slot& slot, TimePoint due, bool again, long long* changed) {
+    // (`running` is reset by hand on each way out, not by a guard object: a frame still suspended
+    // when the server stops is destroyed after the scheduler, and must not write to it.)
     if (slot.running.exchange(true)) co_return static_cast<int>(Attempt::not_taken);
-    struct Done {
-        std::atomic<bool>& running;
-        ~Done() { running = false; }
-    } reset{slot.running};
     const auto& name = slot.spec.name;
     std::optional<JobLedger::Taken> taken;
     try {
@@ -93,7 +91,10 @@ awaitable<int> Scheduler::attempt(Slot& slot, TimePoint due, bool again, long lo
     } catch (const std::exception& e) {
         warn("job " + name + ": taking its lease failed: " + e.what());
     }
-    if (!taken) co_return static_cast<int>(Attempt::not_taken);
+    if (!taken) {
+        slot.running = false;
+        co_return static_cast<int>(Attempt::not_taken);
+    }
 
     slot.in_run = true;
     auto lease_done = std::make_shared<std::atomic<bool>>(false);
@@ -127,8 +128,9 @@ awaitable<int> Scheduler::attempt(Slot& slot, TimePoint due, bool again, long lo
         r.last_duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
         r.last_lag = std::chrono::duration_cast<std::chrono::milliseconds>(started - due);
     }
+    if (result) slot.done_due = epoch_ms(due);
+    slot.running = false;
     if (!result) co_return static_cast<int>(Attempt::failed);
-    slot.done_due = epoch_ms(due);
     if (changed) *changed = *result;
     co_return static_cast<int>(Attempt::ran);
 }

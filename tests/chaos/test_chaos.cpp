@@ -1,6 +1,6 @@
 // Our own process dying or freezing, and the services under it going away, in the middle of a
 // booking load (short forms, run by scripts/test.sh). Each ends with the invariant query: no
-// quantum owned twice, every booking's quanta present, no notice lost from the outbox, every 201
+// quantum owned twice, every booking's quanta present, no notice lost, every 201
 // the clients saw in MySQL.
 #include <doctest/doctest.h>
 
