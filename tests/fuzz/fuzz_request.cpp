@@ -1,16 +1,18 @@
 // Bytes off the socket to what a handler reads: Beast's parser with the server's limits, the
 // conversion to our Request (from_beast.hpp, the server's own), the router, the query, header
 // and cookie accessors, and every endpoint's reading of its query and JSON body (bodies.hpp, the
-// handlers' own code). Whatever the bytes, nothing may crash or throw anything but AppException
+// handlers' own code). Whatever the bytes, nothing may crash or throw anything but a Failure
 // (a 4xx).
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #include "booking/errors.hpp"
 #include "config/app_config.hpp"
 #include "server/api/bodies.hpp"
 #include "server/api/input.hpp"
+#include "server/http/errors.hpp"
 #include "server/http/from_beast.hpp"
 #include "server/http/router.hpp"
 
@@ -39,12 +41,13 @@ const http::Router& router() {
     return r;
 }
 
-// Runs f, letting only the AppException every refusal is (a 4xx) pass.
+// Runs f, letting only the Failure every refusal is pass — and only with a 4xx status.
 template <class F>
 void refused_or_ok(F f) {
     try {
         f();
-    } catch (const booking::AppException&) {
+    } catch (const FailureException& e) {
+        if (http::status_of(e.failure().code) >= 500) std::abort();
     }
 }
 
