@@ -1,6 +1,7 @@
 #include "server/mysql/notices.hpp"
 
 #include <memory>
+#include <utility>
 
 #include <cppconn/datatype.h>
 #include <cppconn/prepared_statement.h>
@@ -14,6 +15,29 @@ namespace sh::mysql {
 
 using booking::TimePoint;
 using Rs = std::unique_ptr<sql::ResultSet>;
+
+namespace {
+
+// A notice's delivery as its status column holds it (retry waits as 'pending').
+constexpr std::pair<app::Delivery, const char*> statuses[] = {
+    {app::Delivery::retry, "pending"},         {app::Delivery::sent, "sent"},
+    {app::Delivery::no_consent, "no_consent"}, {app::Delivery::undeliverable, "undeliverable"},
+    {app::Delivery::failed, "failed"},
+};
+
+const char* status_of(app::Delivery d) {
+    for (const auto& [delivery, name] : statuses)
+        if (delivery == d) return name;
+    return "pending";
+}
+
+app::Delivery delivery_of(const std::string& status) {
+    for (const auto& [delivery, name] : statuses)
+        if (status == name) return delivery;
+    return app::Delivery::retry;
+}
+
+}  // namespace
 
 awaitable<std::vector<app::OutboxItem>> Outbox::take_due(booking::TimePoint now, int limit, std::chrono::seconds lease) {
     co_return co_await workers::run(db_, [&](Conn& c) {
@@ -87,14 +111,7 @@ awaitable<void> Outbox::refund_consent(booking::UserId user, const std::string& 
 
 awaitable<void> Outbox::finish(const app::OutboxItem& item, const std::string& template_id, app::Delivery d,
                                long long errcode, booking::TimePoint now, booking::TimePoint retry_at) {
-    const char* status = "pending";
-    switch (d) {
-        case app::Delivery::sent: status = "sent"; break;
-        case app::Delivery::no_consent: status = "no_consent"; break;
-        case app::Delivery::undeliverable: status = "undeliverable"; break;
-        case app::Delivery::failed: status = "failed"; break;
-        case app::Delivery::retry: status = "pending"; break;
-    }
+    const char* status = status_of(d);
     co_await workers::run(db_, [&](Conn& c) {
         auto& q = c.prepare(
             "UPDATE notices SET status = ?, last_errcode = ?, sent_at = ?, next_attempt_at = ?, locked_until = NULL WHERE id = ?");
@@ -131,19 +148,18 @@ awaitable<void> Outbox::add_consents(booking::UserId user, const std::vector<std
 
 namespace {
 
-int unread_of(Conn& c, booking::UserId user) {
-    auto& q = c.prepare("SELECT COUNT(*) FROM notices WHERE user_id = ? AND read_at IS NULL");
+struct Counts {
+    int all = 0, unread = 0;
+};
+
+// A member's notices, all and unread, in one read of the member's index range.
+Counts counts_of(Conn& c, booking::UserId user) {
+    auto& q = c.prepare("SELECT COUNT(*), COALESCE(SUM(read_at IS NULL), 0) FROM notices WHERE user_id = ?");
     q.setUInt64(1, user);
     Rs rs(q.executeQuery());
-    return rs->next() ? rs->getInt(1) : 0;
-}
-
-app::Delivery delivery_of(const std::string& status) {
-    if (status == "sent") return app::Delivery::sent;
-    if (status == "no_consent") return app::Delivery::no_consent;
-    if (status == "undeliverable") return app::Delivery::undeliverable;
-    if (status == "failed") return app::Delivery::failed;
-    return app::Delivery::retry;
+    Counts n;
+    if (rs->next()) n = Counts{rs->getInt(1), rs->getInt(2)};
+    return n;
 }
 
 }  // namespace
@@ -172,7 +188,7 @@ awaitable<app::NoticePage> NoticeBoard::list(booking::UserId user, bool unread_o
                 e.note = rs->getString(5);
                 e.created_at = from_sql_datetime(std::string(rs->getString(6))).value_or(TimePoint{});
                 e.read = rs->getBoolean(7);
-                e.delivery = delivery_of(rs->getString(8));
+                e.delivery = delivery_of(std::string(rs->getString(8)));
                 if (!rs->isNull(9)) {
                     e.hall = rs->getString(9);
                     e.start = from_sql_datetime(std::string(rs->getString(10)));
@@ -181,11 +197,9 @@ awaitable<app::NoticePage> NoticeBoard::list(booking::UserId user, bool unread_o
                 page.items.push_back(std::move(e));
             }
         }
-        auto& n = c.prepare("SELECT COUNT(*) FROM notices o WHERE o.user_id = ?" + which);
-        n.setUInt64(1, user);
-        Rs rs(n.executeQuery());
-        page.total = rs->next() ? rs->getInt(1) : 0;
-        page.unread = unread_only ? page.total : unread_of(c, user);
+        auto n = counts_of(c, user);
+        page.total = unread_only ? n.unread : n.all;
+        page.unread = n.unread;
         return page;
     });
 }
@@ -193,21 +207,18 @@ awaitable<app::NoticePage> NoticeBoard::list(booking::UserId user, bool unread_o
 awaitable<int> NoticeBoard::mark_read(booking::UserId user, const std::vector<std::uint64_t>& ids, bool all,
                                       booking::TimePoint now) {
     co_return co_await workers::run(db_, [&](Conn& c) {
-        if (all) {
-            auto& q = c.prepare("UPDATE notices SET read_at = ? WHERE user_id = ? AND read_at IS NULL");
-            q.setString(1, to_sql_datetime(now));
-            q.setUInt64(2, user);
-            q.executeUpdate();
-        } else {
-            auto& q = c.prepare("UPDATE notices SET read_at = ? WHERE id = ? AND user_id = ? AND read_at IS NULL");
-            for (auto id : ids) {
-                q.setString(1, to_sql_datetime(now));
-                q.setUInt64(2, id);
-                q.setUInt64(3, user);
-                q.executeUpdate();
-            }
-        }
-        return unread_of(c, user);
+        // One statement either way: the ids travel as one comma-separated list (FIND_IN_SET over
+        // the member's own rows, which the (user_id, id) index bounds).
+        std::string list;
+        for (auto id : ids) list += (list.empty() ? "" : ",") + std::to_string(id);
+        auto& q = c.prepare(
+            "UPDATE notices SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND (? OR FIND_IN_SET(id, ?))");
+        q.setString(1, to_sql_datetime(now));
+        q.setUInt64(2, user);
+        q.setBoolean(3, all);
+        q.setString(4, list);
+        q.executeUpdate();
+        return counts_of(c, user).unread;
     });
 }
 
