@@ -25,8 +25,6 @@ awaitable<void> sleep_for(std::chrono::milliseconds d) {
 
 }  // namespace
 
-enum class Attempt { ran, failed, not_taken };
-
 struct Scheduler::Slot {
     JobSpec spec;
     std::atomic<bool> running{false};  // this instance is asking for the lease or running
@@ -80,10 +78,10 @@ awaitable<void> Scheduler::keep_lease(Slot& slot, std::shared_ptr<std::atomic<bo
     }
 }
 
-awaitable<int> Scheduler::attempt(Slot& slot, TimePoint due, bool again, long long* changed) {
+awaitable<Scheduler::Attempt> Scheduler::attempt(Slot& slot, TimePoint due, bool again, long long* changed) {
     // (`running` is reset by hand on each way out, not by a guard object: a frame still suspended
     // when the server stops is destroyed after the scheduler, and must not write to it.)
-    if (slot.running.exchange(true)) co_return static_cast<int>(Attempt::not_taken);
+    if (slot.running.exchange(true)) co_return Attempt::not_taken;
     const auto& name = slot.spec.name;
     std::optional<JobLedger::Taken> taken;
     try {
@@ -93,7 +91,7 @@ awaitable<int> Scheduler::attempt(Slot& slot, TimePoint due, bool again, long lo
     }
     if (!taken) {
         slot.running = false;
-        co_return static_cast<int>(Attempt::not_taken);
+        co_return Attempt::not_taken;
     }
 
     slot.in_run = true;
@@ -130,9 +128,9 @@ awaitable<int> Scheduler::attempt(Slot& slot, TimePoint due, bool again, long lo
     }
     if (result) slot.done_due = epoch_ms(due);
     slot.running = false;
-    if (!result) co_return static_cast<int>(Attempt::failed);
+    if (!result) co_return Attempt::failed;
     if (changed) *changed = *result;
-    co_return static_cast<int>(Attempt::ran);
+    co_return Attempt::ran;
 }
 
 awaitable<void> Scheduler::run(std::chrono::milliseconds tick) {
@@ -177,7 +175,7 @@ awaitable<booking::Result<JobRun>> Scheduler::run_now(const std::string& name, s
     for (;;) {
         auto due = due_at(clock_.now(), (*it)->spec.every);
         long long changed = 0;
-        auto a = static_cast<Attempt>(co_await attempt(**it, due, true, &changed));
+        auto a = co_await attempt(**it, due, true, &changed);
         if (a == Attempt::ran) co_return JobRun{name, due, changed};
         if (a == Attempt::failed)
             co_return booking::make_error(booking::Errc::conflict, "The job " + name + " failed; see the server's log.");

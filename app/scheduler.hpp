@@ -92,9 +92,9 @@ public:
 
 private:
     struct Slot;
-    // Runs the job once for `due` if this instance gets its lease (an Attempt: ran, failed, not
-    // taken).
-    awaitable<int> attempt(Slot& slot, TimePoint due, bool again, long long* changed = nullptr);
+    enum class Attempt { ran, failed, not_taken };
+    // Runs the job once for `due` if this instance gets its lease.
+    awaitable<Attempt> attempt(Slot& slot, TimePoint due, bool again, long long* changed = nullptr);
     awaitable<void> keep_lease(Slot& slot, std::shared_ptr<std::atomic<bool>> done);
     std::chrono::milliseconds lease_ttl(const Slot& slot) const;
     void warn(const std::string& what) const;
