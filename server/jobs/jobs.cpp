@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include <random>
+#include "common/hex.hpp"
 
 namespace sh::jobs {
 
@@ -65,8 +65,7 @@ void append_metrics(const app::Scheduler& scheduler, std::string& out) {
 std::string instance_name() {
     char host[64] = {0};
     gethostname(host, sizeof host - 1);
-    std::random_device rd;
-    return std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(rd() % 1000000);
+    return std::string(host) + ":" + std::to_string(getpid()) + ":" + random_hex(4);
 }
 
 }  // namespace sh::jobs
