@@ -21,8 +21,12 @@ booking::AppError rate_limited(int retry_after) {
     return make_error(Errc::rate_limited, {}, {{"retry_after", retry_after}});
 }
 
-std::string hash_of(const std::string& token) { return sha256_hex(token); }
-std::string misses_key(const std::string& client_ip) { return "authmiss:ip:" + client_ip; }
+std::string hash_of(const std::string& token) {
+    return sha256_hex(token);
+}
+std::string misses_key(const std::string& client_ip) {
+    return "authmiss:ip:" + client_ip;
+}
 
 }  // namespace
 
@@ -34,12 +38,15 @@ void AccountService::prune(Deadlines& m, TimePoint now) {
     if (m.size() >= max_cached) m.clear();
 }
 
-awaitable<Result<SignedIn>> AccountService::sign_in(const std::string& code, const std::string& client_ip) {
-    if (auto wait = co_await rates_.hit("login:ip:" + client_ip, settings_.login_per_ip_per_minute, minute))
+awaitable<Result<SignedIn>> AccountService::sign_in(const std::string& code,
+                                                    const std::string& client_ip) {
+    if (auto wait =
+            co_await rates_.hit("login:ip:" + client_ip, settings_.login_per_ip_per_minute, minute))
         co_return rate_limited(*wait);
     auto who = co_await wechat_.identify(code);
     if (!who) co_return who.error();
-    if (auto wait = co_await rates_.hit("login:openid:" + who.value().openid, settings_.login_per_openid_per_minute, minute))
+    if (auto wait = co_await rates_.hit("login:openid:" + who.value().openid,
+                                        settings_.login_per_openid_per_minute, minute))
         co_return rate_limited(*wait);
 
     std::string token = seal_.mint_token();  // 256 bits from the CSPRNG, sealed
@@ -64,8 +71,8 @@ awaitable<void> AccountService::count_miss(const std::string& client_ip) {
     co_await rates_.hit(misses_key(client_ip), settings_.unknown_lookups_per_ip_per_minute, minute);
 }
 
-awaitable<std::optional<booking::SessionRecord>> AccountService::find_session(const std::string& hash,
-                                                                            const std::string& client_ip) {
+awaitable<std::optional<booking::SessionRecord>> AccountService::find_session(
+    const std::string& hash, const std::string& client_ip) {
     const auto now = clock_.now();
     {
         std::lock_guard lock(mu_);
@@ -78,7 +85,8 @@ awaitable<std::optional<booking::SessionRecord>> AccountService::find_session(co
             misses_.erase(it);
         }
         if (auto it = cached_.find(hash); it != cached_.end()) {
-            if (now < it->second.until && now < it->second.session.expires_at) co_return it->second.session;
+            if (now < it->second.until && now < it->second.session.expires_at)
+                co_return it->second.session;
             cached_.erase(it);
         }
     }
@@ -107,15 +115,16 @@ std::chrono::milliseconds AccountService::cache_bound() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(settings_.cache_ttl);
 }
 
-void AccountService::keep_here(const std::string& hash, const booking::SessionRecord& session, TimePoint now,
-                               std::chrono::milliseconds keep) {
+void AccountService::keep_here(const std::string& hash, const booking::SessionRecord& session,
+                               TimePoint now, std::chrono::milliseconds keep) {
     if (keep.count() <= 0) return;  // a bound of 0: no caching
     std::lock_guard lock(mu_);
     if (cached_.size() > max_cached) cached_.clear();
     cached_[hash] = Cached{session, now + keep};
 }
 
-awaitable<void> AccountService::remember(const std::string& hash, const booking::SessionRecord& session, TimePoint now) {
+awaitable<void> AccountService::remember(const std::string& hash,
+                                         const booking::SessionRecord& session, TimePoint now) {
     const auto bound = cache_bound();
     if (bound.count() <= 0) co_return;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(session.expires_at - now);
@@ -143,22 +152,26 @@ awaitable<Result<Principal>> AccountService::principal_of(booking::UserId id) {
     co_return *p;
 }
 
-awaitable<Result<Principal>> AccountService::authenticate(const std::string& token, const std::string& client_ip) {
+awaitable<Result<Principal>> AccountService::authenticate(const std::string& token,
+                                                          const std::string& client_ip) {
     // A token no server minted costs nothing: no cache, no lookup, no count.
     if (!seal_.minted(token)) co_return make_error(Errc::unauthorized);
     auto session = co_await find_session(hash_of(token), client_ip);
     if (!session) co_return make_error(Errc::unauthorized);
-    if (auto wait = co_await rates_.hit_often("user:" + std::to_string(session->user_id), settings_.user_per_minute, minute))
+    if (auto wait = co_await rates_.hit_often("user:" + std::to_string(session->user_id),
+                                              settings_.user_per_minute, minute))
         co_return rate_limited(*wait);
     co_return co_await principal_of(session->user_id);
 }
 
-awaitable<Result<bool>> AccountService::sign_out(const std::string& token, const std::string& client_ip) {
+awaitable<Result<bool>> AccountService::sign_out(const std::string& token,
+                                                 const std::string& client_ip) {
     // As in authenticate: a forgery costs no write, and misses are counted per address.
     if (!seal_.minted(token) || !may_look_up(client_ip)) co_return make_error(Errc::unauthorized);
     const std::string hash = hash_of(token);
     bool revoked = false;
-    co_await db_.transact([&](booking::AccountStore& s) { return revoked = s.revoke_session(hash); });
+    co_await db_.transact(
+        [&](booking::AccountStore& s) { return revoked = s.revoke_session(hash); });
     if (!revoked) {
         co_await count_miss(client_ip);
         co_return make_error(Errc::unauthorized);
@@ -194,9 +207,12 @@ awaitable<Result<User>> AccountService::me(const Principal& me) {
     co_return std::move(*u);
 }
 
-awaitable<Result<User>> AccountService::update_profile(const Principal& me, const std::optional<std::string>& name,
+awaitable<Result<User>> AccountService::update_profile(const Principal& me,
+                                                       const std::optional<std::string>& name,
                                                        const std::optional<std::string>& org) {
-    co_return co_await change_user([&](booking::AccountStore& s) { return booking::update_profile(s, me.user_id, name, org); });
+    co_return co_await change_user([&](booking::AccountStore& s) {
+        return booking::update_profile(s, me.user_id, name, org);
+    });
 }
 
 awaitable<Result<User>> AccountService::set_phone(const Principal& me, const std::string& code) {
@@ -211,7 +227,8 @@ awaitable<Result<User>> AccountService::set_phone(const Principal& me, const std
 
 awaitable<Result<User>> AccountService::change_role(const Principal& me, booking::UserId target,
                                                     const booking::RoleRequest& req) {
-    auto r = co_await change_user([&](booking::AccountStore& s) { return booking::change_role(s, me, target, req); });
+    auto r = co_await change_user(
+        [&](booking::AccountStore& s) { return booking::change_role(s, me, target, req); });
     if (r) {
         std::lock_guard lock(mu_);
         principals_.erase(target);  // this instance sees it at once; others within the bound
@@ -219,7 +236,8 @@ awaitable<Result<User>> AccountService::change_role(const Principal& me, booking
     co_return r;
 }
 
-awaitable<Result<User>> grant_role(UserDb& db, const std::string& openid, const booking::RoleRequest& req) {
+awaitable<Result<User>> grant_role(UserDb& db, const std::string& openid,
+                                   const booking::RoleRequest& req) {
     Result<User> r = make_error(Errc::internal);
     co_await db.transact([&](booking::AccountStore& s) {
         auto id = s.upsert_by_openid(openid, std::nullopt);

@@ -45,30 +45,41 @@ struct SignedIn {
 // The console's grant-role (the first district admin, an operator's fix-up): the user, created
 // if new, gets the role through the same booking::change_role as PUT /users/{id}/role, acted
 // by booking::console_operator.
-awaitable<Result<booking::User>> grant_role(UserDb& db, const std::string& openid, const booking::RoleRequest& req);
+awaitable<Result<booking::User>> grant_role(UserDb& db, const std::string& openid,
+                                            const booking::RoleRequest& req);
 
 class AccountService {
-public:
-    AccountService(UserDb& db, SessionCache& sessions, RateCounters& rates, Wechat& wechat, const Seal& seal,
-                   const booking::Clock& clock, AccountSettings settings)
-        : db_(db), sessions_(sessions), rates_(rates), wechat_(wechat), seal_(seal), clock_(clock), settings_(settings) {}
+  public:
+    AccountService(UserDb& db, SessionCache& sessions, RateCounters& rates, Wechat& wechat,
+                   const Seal& seal, const booking::Clock& clock, AccountSettings settings)
+        : db_(db),
+          sessions_(sessions),
+          rates_(rates),
+          wechat_(wechat),
+          seal_(seal),
+          clock_(clock),
+          settings_(settings) {}
 
     // invalid_code, rate_limited (details.retry_after), login_blocked, wechat_unavailable.
     awaitable<Result<SignedIn>> sign_in(const std::string& code, const std::string& client_ip);
     // unauthorized; rate_limited only for a found token whose user is over user_per_minute.
-    awaitable<Result<booking::Principal>> authenticate(const std::string& token, const std::string& client_ip);
+    awaitable<Result<booking::Principal>> authenticate(const std::string& token,
+                                                       const std::string& client_ip);
     // unauthorized when the token is not a live session (counted as a miss, as in authenticate).
     awaitable<Result<bool>> sign_out(const std::string& token, const std::string& client_ip);
 
     awaitable<Result<booking::User>> me(const booking::Principal& me);
-    awaitable<Result<booking::User>> update_profile(const booking::Principal& me, const std::optional<std::string>& name,
+    awaitable<Result<booking::User>> update_profile(const booking::Principal& me,
+                                                    const std::optional<std::string>& name,
                                                     const std::optional<std::string>& org);
     // invalid_phone_code, wechat_unavailable.
-    awaitable<Result<booking::User>> set_phone(const booking::Principal& me, const std::string& code);
-    awaitable<Result<booking::User>> change_role(const booking::Principal& me, booking::UserId target,
+    awaitable<Result<booking::User>> set_phone(const booking::Principal& me,
+                                               const std::string& code);
+    awaitable<Result<booking::User>> change_role(const booking::Principal& me,
+                                                 booking::UserId target,
                                                  const booking::RoleRequest& req);
 
-private:
+  private:
     struct Cached {
         booking::SessionRecord session;
         TimePoint until;
@@ -79,13 +90,15 @@ private:
     };
     using Deadlines = std::unordered_map<std::string, TimePoint>;
 
-    awaitable<std::optional<booking::SessionRecord>> find_session(const std::string& hash, const std::string& client_ip);
+    awaitable<std::optional<booking::SessionRecord>> find_session(const std::string& hash,
+                                                                  const std::string& client_ip);
     // Whether this address may still spend a MySQL lookup on a token no cache knows.
     bool may_look_up(const std::string& client_ip);
     awaitable<void> count_miss(const std::string& client_ip);
     // A session found in MySQL or just created: into the shared cache and this instance's, each
     // for the cache bound at most (and never past the session's end).
-    awaitable<void> remember(const std::string& hash, const booking::SessionRecord& session, TimePoint now);
+    awaitable<void> remember(const std::string& hash, const booking::SessionRecord& session,
+                             TimePoint now);
     // Into this instance's cache for `keep` from `now` (nothing for a keep of 0).
     void keep_here(const std::string& hash, const booking::SessionRecord& session, TimePoint now,
                    std::chrono::milliseconds keep);

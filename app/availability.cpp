@@ -8,7 +8,8 @@ using booking::Errc;
 
 namespace {
 
-CachedDay build_day(const booking::Venue& v, booking::Date date, const std::vector<booking::ClosureSpan>& closures,
+CachedDay build_day(const booking::Venue& v, booking::Date date,
+                    const std::vector<booking::ClosureSpan>& closures,
                     const std::set<int>& booked) {
     return CachedDay{v.rules.slot_minutes, v.rules.horizon_days, v.rules.release_minute,
                      booking::base_slots(v.rules, date, closures, booked)};
@@ -57,8 +58,9 @@ awaitable<Result<SearchPage>> AvailabilityService::search(const Search& s) {
     if (s.date) {
         auto today = booking::to_local(now).date;
         if (*s.date < today || *s.date > booking::add_days(today, max_search_days))
-            co_return booking::invalid_field("date", "must be between today and " + std::to_string(max_search_days) +
-                                                         " days ahead");
+            co_return booking::invalid_field(
+                "date",
+                "must be between today and " + std::to_string(max_search_days) + " days ahead");
     }
     std::vector<booking::Venue> halls;
     booking::DayOccupancy occupied;
@@ -75,16 +77,20 @@ awaitable<Result<SearchPage>> AvailabilityService::search(const Search& s) {
         if (s.date) {
             // A day not open for booking has nothing free to offer.
             if (booking::check_day_open(hit.venue.rules, *s.date, now)) continue;
-            auto slots = booking::base_slots(hit.venue.rules, *s.date, occupied.closures[hit.venue.id],
-                                             occupied.booked[hit.venue.id]);
+            auto slots =
+                booking::base_slots(hit.venue.rules, *s.date, occupied.closures[hit.venue.id],
+                                    occupied.booked[hit.venue.id]);
             booking::overlay(slots, *s.date, now, {});
             int free = 0;
             for (const auto& slot : slots)
-                if (slot.state == booking::SlotState::free && slot.start >= s.from && slot.end <= s.to) ++free;
+                if (slot.state == booking::SlotState::free && slot.start >= s.from &&
+                    slot.end <= s.to)
+                    ++free;
             if (free == 0) continue;
             hit.free_slots = free;
         }
-        if (out.total >= first && out.total < first + out.page_size) out.items.push_back(std::move(hit));
+        if (out.total >= first && out.total < first + out.page_size)
+            out.items.push_back(std::move(hit));
         ++out.total;
     }
     co_return out;

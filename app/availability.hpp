@@ -44,7 +44,7 @@ struct SearchPage {
 constexpr int max_search_days = 90;
 
 class AvailabilityService final : public HallChanges {
-public:
+  public:
     AvailabilityService(VenueDb& db, DayCache& cache, const booking::Clock& clock)
         : db_(db), cache_(cache), clock_(clock) {}
 
@@ -55,7 +55,7 @@ public:
     awaitable<Result<SearchPage>> search(const Search& s);
     awaitable<void> changed(booking::VenueId venue) override;
 
-private:
+  private:
     VenueDb& db_;
     DayCache& cache_;
     const booking::Clock& clock_;

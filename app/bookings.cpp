@@ -20,7 +20,9 @@ namespace {
 // The quanta of a request, or none when its times are not on the 15-minute grid (the rules
 // then refuse it in MySQL without a claim).
 std::vector<TimePoint> quanta_if_aligned(const BookingRequest& r) {
-    if (r.start % booking::quantum_minutes != 0 || r.end % booking::quantum_minutes != 0 || r.end <= r.start) return {};
+    if (r.start % booking::quantum_minutes != 0 || r.end % booking::quantum_minutes != 0 ||
+        r.end <= r.start)
+        return {};
     return booking::quanta_of(r.date, r.start, r.end);
 }
 
@@ -31,11 +33,15 @@ bool same_range(const Hold& h, const BookingRequest& r) {
 }  // namespace
 
 awaitable<Result<std::optional<Answer>>> BookingService::replay(booking::UserId user,
-                                                                const booking::IdempotencyKey& idem, TimePoint now) {
+                                                                const booking::IdempotencyKey& idem,
+                                                                TimePoint now) {
     std::vector<booking::KeyRecord> stored;
-    co_await db_.read([&](BookingStore& s) { stored = s.find_keys({{user, idem.key}}, now - booking::idempotency_key_life); });
+    co_await db_.read([&](BookingStore& s) {
+        stored = s.find_keys({{user, idem.key}}, now - booking::idempotency_key_life);
+    });
     if (stored.empty()) co_return std::optional<Answer>{};
-    if (stored.front().request_hash != idem.request_hash) co_return make_error(Errc::idempotency_mismatch);
+    if (stored.front().request_hash != idem.request_hash)
+        co_return make_error(Errc::idempotency_mismatch);
     co_return std::optional<Answer>{Answer{stored.front().status, stored.front().body}};
 }
 
@@ -47,7 +53,8 @@ awaitable<Result<Answer>> BookingService::create(const Principal& me, const Book
     //    hold's own when confirming the caller's live hold, else fresh. A hold that is gone or
     //    someone else's gives no pass.
     auto now = clock_.now();
-    std::string token = idem ? "k:" + sha256_hex(std::to_string(me.user_id) + ":" + idem->key) : "r:" + random_hex(12);
+    std::string token = idem ? "k:" + sha256_hex(std::to_string(me.user_id) + ":" + idem->key)
+                             : "r:" + random_hex(12);
     std::optional<Hold> hold;
     if (hold_id) {
         hold = co_await holds_.find(*hold_id, now);
@@ -62,7 +69,8 @@ awaitable<Result<Answer>> BookingService::create(const Principal& me, const Book
     //    lost, and someone else's claim now covers the slot): then the stored answer.
     auto quanta = quanta_if_aligned(req);
     Claim claim = Claim::unavailable;
-    if (!quanta.empty()) claim = co_await claims_.claim(req.venue_id, quanta, token, now, settings_.claim_ttl);
+    if (!quanta.empty())
+        claim = co_await claims_.claim(req.venue_id, quanta, token, now, settings_.claim_ttl);
     if (claim == Claim::taken) {
         if (idem) {
             auto again = co_await replay(me.user_id, *idem, now);
@@ -118,25 +126,29 @@ awaitable<Result<Booking>> BookingService::get(const Principal& me, booking::Boo
     std::optional<Booking> b;
     co_await db_.read([&](BookingStore& s) { b = s.find_booking(id, false); });
     // Someone who may not see it learns nothing, not even that it exists.
-    if (!b || !booking::can_view_booking(me, *b)) co_return make_error(Errc::not_found, "No such booking.");
+    if (!b || !booking::can_view_booking(me, *b))
+        co_return make_error(Errc::not_found, "No such booking.");
     co_return std::move(*b);
 }
 
-awaitable<std::vector<Booking>> BookingService::list_mine(const Principal& me, booking::BookingQuery q) {
+awaitable<std::vector<Booking>> BookingService::list_mine(const Principal& me,
+                                                          booking::BookingQuery q) {
     q.user_id = me.user_id;
     std::vector<Booking> out;
     co_await db_.read([&](BookingStore& s) { out = s.list(q); });
     co_return out;
 }
 
-awaitable<Result<std::vector<Booking>>> BookingService::list_managed(const Principal& me, booking::BookingQuery q) {
+awaitable<Result<std::vector<Booking>>> BookingService::list_managed(const Principal& me,
+                                                                     booking::BookingQuery q) {
     if (auto e = booking::restrict_to_scope(me, q)) co_return *e;
     std::vector<Booking> out;
     co_await db_.read([&](BookingStore& s) { out = s.list(q); });
     co_return out;
 }
 
-awaitable<Result<Booking>> BookingService::change(std::function<Result<Booking>(BookingStore&)> use_case) {
+awaitable<Result<Booking>> BookingService::change(
+    std::function<Result<Booking>(BookingStore&)> use_case) {
     Result<Booking> r = make_error(Errc::internal);
     co_await db_.transact([&](BookingStore& s) {
         r = use_case(s);
@@ -146,11 +158,12 @@ awaitable<Result<Booking>> BookingService::change(std::function<Result<Booking>(
     co_return r;
 }
 
-awaitable<Result<Booking>> BookingService::cancel(const Principal& me, booking::BookingId id, const std::string& reason,
-                                                 bool accept_penalty) {
+awaitable<Result<Booking>> BookingService::cancel(const Principal& me, booking::BookingId id,
+                                                  const std::string& reason, bool accept_penalty) {
     auto now = clock_.now();
     booking::CancelTerms terms{accept_penalty, settings_.penalties};
-    co_return co_await change([&](BookingStore& s) { return booking::cancel(s, me, id, reason, now, terms); });
+    co_return co_await change(
+        [&](BookingStore& s) { return booking::cancel(s, me, id, reason, now, terms); });
 }
 
 awaitable<Result<Booking>> BookingService::approve(const Principal& me, booking::BookingId id) {
@@ -158,17 +171,22 @@ awaitable<Result<Booking>> BookingService::approve(const Principal& me, booking:
     co_return co_await change([&](BookingStore& s) { return booking::approve(s, me, id, now); });
 }
 
-awaitable<Result<Booking>> BookingService::reject(const Principal& me, booking::BookingId id, const std::string& reason) {
+awaitable<Result<Booking>> BookingService::reject(const Principal& me, booking::BookingId id,
+                                                  const std::string& reason) {
     auto now = clock_.now();
-    co_return co_await change([&](BookingStore& s) { return booking::reject(s, me, id, reason, now); });
+    co_return co_await change(
+        [&](BookingStore& s) { return booking::reject(s, me, id, reason, now); });
 }
 
-awaitable<Result<Booking>> BookingService::check_in(const Principal& me, booking::BookingId id, const std::string& code) {
+awaitable<Result<Booking>> BookingService::check_in(const Principal& me, booking::BookingId id,
+                                                    const std::string& code) {
     auto now = clock_.now();
-    co_return co_await change([&](BookingStore& s) { return booking::check_in(s, me, id, code, now); });
+    co_return co_await change(
+        [&](BookingStore& s) { return booking::check_in(s, me, id, code, now); });
 }
 
-awaitable<Result<booking::Presence>> BookingService::scan(const Principal& me, const std::string& code) {
+awaitable<Result<booking::Presence>> BookingService::scan(const Principal& me,
+                                                          const std::string& code) {
     auto now = clock_.now();
     Result<booking::Presence> r = make_error(Errc::internal);
     co_await db_.transact([&](BookingStore& s) {
@@ -178,7 +196,8 @@ awaitable<Result<booking::Presence>> BookingService::scan(const Principal& me, c
     co_return r;
 }
 
-awaitable<Result<booking::WaiveOutcome>> BookingService::waive(const Principal& me, std::uint64_t violation_id) {
+awaitable<Result<booking::WaiveOutcome>> BookingService::waive(const Principal& me,
+                                                               std::uint64_t violation_id) {
     auto now = clock_.now();
     Result<booking::WaiveOutcome> r = make_error(Errc::internal);
     co_await db_.transact([&](BookingStore& s) {
@@ -208,8 +227,10 @@ awaitable<void> BookingService::freed(const Booking& b) {
     co_await claims_.clear(b.venue_id, booking::quanta_of(b));
 }
 
-awaitable<Result<HoldAnswer>> BookingService::hold(const Principal& me, const BookingRequest& slot) {
-    // The rules first, as a booking would meet them: a hold on a slot one may not book helps nobody.
+awaitable<Result<HoldAnswer>> BookingService::hold(const Principal& me,
+                                                   const BookingRequest& slot) {
+    // The rules first, as a booking would meet them: a hold on a slot one may not book helps
+    // nobody.
     auto now = clock_.now();
     std::optional<AppError> problem;
     co_await db_.transact([&](BookingStore& s) {
@@ -232,14 +253,17 @@ awaitable<Result<HoldAnswer>> BookingService::hold(const Principal& me, const Bo
         case HoldPlaced::too_many:
             co_return make_error(Errc::too_many_holds, {}, {{"max", settings_.holds.max_per_user}});
         case HoldPlaced::too_often:
-            co_return make_error(Errc::rate_limited, "You held this time too often; book it or choose another.",
+            co_return make_error(Errc::rate_limited,
+                                 "You held this time too often; book it or choose another.",
                                  {{"retry_after", placed.retry_after_s}});
         case HoldPlaced::unavailable: break;
     }
-    co_return make_error(Errc::redis_unavailable, "Holds are unavailable for the moment; book directly.");
+    co_return make_error(Errc::redis_unavailable,
+                         "Holds are unavailable for the moment; book directly.");
 }
 
-awaitable<Result<bool>> BookingService::release_hold(const Principal& me, const std::string& hold_id) {
+awaitable<Result<bool>> BookingService::release_hold(const Principal& me,
+                                                     const std::string& hold_id) {
     auto h = co_await holds_.find(hold_id, clock_.now());
     if (!h || h->user_id != me.user_id) co_return make_error(Errc::not_found, "No such hold.");
     co_await holds_.end(*h, /*release_quanta=*/true);

@@ -4,14 +4,14 @@
 // storage is behind the ports; expected failures are values, never exceptions.
 #include <atomic>
 #include <mutex>
-#include <unordered_map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "app/ports.hpp"
-#include "booking/clock.hpp"
 #include "booking/attendance.hpp"
+#include "booking/clock.hpp"
 #include "booking/reservations.hpp"
 
 namespace sh::app {
@@ -46,42 +46,56 @@ struct HoldAnswer {
 };
 
 class BookingService {
-public:
-    BookingService(BookingDb& db, SlotClaims& claims, HoldStore& holds, HallChanges& halls, ContentCheck& content,
-                   const booking::Clock& clock, BookingSettings settings)
-        : db_(db), claims_(claims), holds_(holds), halls_(halls), content_(content), clock_(clock),
+  public:
+    BookingService(BookingDb& db, SlotClaims& claims, HoldStore& holds, HallChanges& halls,
+                   ContentCheck& content, const booking::Clock& clock, BookingSettings settings)
+        : db_(db),
+          claims_(claims),
+          holds_(holds),
+          halls_(halls),
+          content_(content),
+          clock_(clock),
           settings_(std::move(settings)) {}
 
-    awaitable<Result<Answer>> create(const booking::Principal& me, const booking::BookingRequest& req,
+    awaitable<Result<Answer>> create(const booking::Principal& me,
+                                     const booking::BookingRequest& req,
                                      const std::optional<booking::IdempotencyKey>& idem,
                                      const std::optional<std::string>& hold_id);
     awaitable<Result<booking::Booking>> get(const booking::Principal& me, booking::BookingId id);
-    awaitable<std::vector<booking::Booking>> list_mine(const booking::Principal& me, booking::BookingQuery q);
+    awaitable<std::vector<booking::Booking>> list_mine(const booking::Principal& me,
+                                                       booking::BookingQuery q);
     awaitable<Result<std::vector<booking::Booking>>> list_managed(const booking::Principal& me,
-                                                                 booking::BookingQuery q);
+                                                                  booking::BookingQuery q);
     awaitable<Result<booking::Booking>> cancel(const booking::Principal& me, booking::BookingId id,
-                                               const std::string& reason, bool accept_penalty = false);
-    awaitable<Result<booking::Booking>> approve(const booking::Principal& me, booking::BookingId id);
+                                               const std::string& reason,
+                                               bool accept_penalty = false);
+    awaitable<Result<booking::Booking>> approve(const booking::Principal& me,
+                                                booking::BookingId id);
     awaitable<Result<booking::Booking>> reject(const booking::Principal& me, booking::BookingId id,
                                                const std::string& reason);
 
     // Check-in by the owner with the hall's code; any member's scan while it runs counts them.
-    awaitable<Result<booking::Booking>> check_in(const booking::Principal& me, booking::BookingId id,
-                                                 const std::string& code);
-    awaitable<Result<booking::Presence>> scan(const booking::Principal& me, const std::string& code);
+    awaitable<Result<booking::Booking>> check_in(const booking::Principal& me,
+                                                 booking::BookingId id, const std::string& code);
+    awaitable<Result<booking::Presence>> scan(const booking::Principal& me,
+                                              const std::string& code);
     // An admin waives a member's violation; a ban it no longer justifies is lifted.
-    awaitable<Result<booking::WaiveOutcome>> waive(const booking::Principal& me, std::uint64_t violation_id);
+    awaitable<Result<booking::WaiveOutcome>> waive(const booking::Principal& me,
+                                                   std::uint64_t violation_id);
 
     // Holds: the slot part of a booking request (venue, date, start, end).
-    awaitable<Result<HoldAnswer>> hold(const booking::Principal& me, const booking::BookingRequest& slot);
+    awaitable<Result<HoldAnswer>> hold(const booking::Principal& me,
+                                       const booking::BookingRequest& slot);
     awaitable<Result<bool>> release_hold(const booking::Principal& me, const std::string& hold_id);
 
     BookingCounters& counters() { return counters_; }
 
-private:
-    awaitable<Result<std::optional<Answer>>> replay(booking::UserId user, const booking::IdempotencyKey& idem,
+  private:
+    awaitable<Result<std::optional<Answer>>> replay(booking::UserId user,
+                                                    const booking::IdempotencyKey& idem,
                                                     TimePoint now);
-    awaitable<Result<booking::Booking>> change(std::function<Result<booking::Booking>(booking::BookingStore&)> use_case);
+    awaitable<Result<booking::Booking>> change(
+        std::function<Result<booking::Booking>(booking::BookingStore&)> use_case);
     awaitable<void> freed(const booking::Booking& b);
     // The content check's verdict on a purpose; pass and risky are remembered (the same text
     // gets the same answer), so common purposes cost no WeChat call.

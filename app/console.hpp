@@ -36,10 +36,15 @@ struct ConsoleSession {
 };
 
 class ConsoleSignIn {
-public:
-    ConsoleSignIn(UserDb& db, HallCodes& codes, RateCounters& rates, const Seal& seal, const booking::Clock& clock,
-                  ConsoleSettings settings)
-        : db_(db), codes_(codes), rates_(rates), seal_(seal), clock_(clock), settings_(std::move(settings)) {}
+  public:
+    ConsoleSignIn(UserDb& db, HallCodes& codes, RateCounters& rates, const Seal& seal,
+                  const booking::Clock& clock, ConsoleSettings settings)
+        : db_(db),
+          codes_(codes),
+          rates_(rates),
+          seal_(seal),
+          clock_(clock),
+          settings_(std::move(settings)) {}
 
     // rate_limited (details.retry_after) beyond starts_per_ip_per_minute.
     awaitable<Result<ConsoleLogin>> start(const std::string& client_ip);
@@ -49,9 +54,10 @@ public:
     // From the phone: forbidden for members; not_found when expired, used or confirmed already.
     awaitable<Result<bool>> confirm(const booking::Principal& me, const std::string& nonce);
     // From the console, with its secret: not_found unless live and this browser's.
-    awaitable<Result<ConsoleSession>> finish(const std::string& nonce, const std::string& browser_secret);
+    awaitable<Result<ConsoleSession>> finish(const std::string& nonce,
+                                             const std::string& browser_secret);
 
-private:
+  private:
     UserDb& db_;
     HallCodes& codes_;
     RateCounters& rates_;

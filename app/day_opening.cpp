@@ -12,7 +12,8 @@ std::vector<std::string> DayOpening::steps() const {
 
 awaitable<long long> DayOpening::run(const JobWindow& w, std::chrono::milliseconds every) {
     TimePoint since = w.since.value_or(w.due - every);
-    since = std::max(since, w.due - max_catch_up_);  // a ledger from long ago hands over two weeks at most
+    since = std::max(since,
+                     w.due - max_catch_up_);  // a ledger from long ago hands over two weeks at most
     const TimePoint from = since + lead_, to = w.due + lead_;
     long long changed = 0;
     for (const auto& s : steps_) changed += co_await s.step(from, to);

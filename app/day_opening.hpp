@@ -15,21 +15,24 @@
 namespace sh::app {
 
 class DayOpening {
-public:
+  public:
     // Opening instants in (from, to]; returns how many things the step changed.
     using Step = std::function<awaitable<long long>(TimePoint from, TimePoint to)>;
 
-    explicit DayOpening(std::chrono::minutes lead, std::chrono::hours max_catch_up = std::chrono::hours(24 * 14))
+    explicit DayOpening(std::chrono::minutes lead,
+                        std::chrono::hours max_catch_up = std::chrono::hours(24 * 14))
         : lead_(lead), max_catch_up_(max_catch_up) {}
 
     // Steps run in the order they were added, each after the one before has finished.
-    void add_step(std::string name, Step step) { steps_.push_back({std::move(name), std::move(step)}); }
+    void add_step(std::string name, Step step) {
+        steps_.push_back({std::move(name), std::move(step)});
+    }
     std::vector<std::string> steps() const;
 
     // The job's run: the window (since + lead, due + lead], or one period back the first time.
     awaitable<long long> run(const JobWindow& w, std::chrono::milliseconds every);
 
-private:
+  private:
     struct Named {
         std::string name;
         Step step;

@@ -4,7 +4,8 @@
 
 namespace sh::app {
 
-awaitable<long long> Lifecycle::sweep(Due what, TimePoint now, TimePoint until, const Decide& decide, bool frees_quanta) {
+awaitable<long long> Lifecycle::sweep(Due what, TimePoint now, TimePoint until,
+                                      const Decide& decide, bool frees_quanta) {
     long long total = 0;
     std::set<booking::VenueId> halls;
     for (;;) {
@@ -34,7 +35,10 @@ awaitable<long long> Lifecycle::sweep(Due what, TimePoint now, TimePoint until, 
 
 awaitable<long long> Lifecycle::expire_requests(TimePoint now) {
     co_return co_await sweep(
-        Due::undecided_started, now, now, [&](booking::BookingStore& s, const booking::Booking& b) { return booking::expire(s, b, now); },
+        Due::undecided_started, now, now,
+        [&](booking::BookingStore& s, const booking::Booking& b) {
+            return booking::expire(s, b, now);
+        },
         true);
 }
 
@@ -50,16 +54,24 @@ awaitable<long long> Lifecycle::release_no_shows(TimePoint now) {
 
 awaitable<long long> Lifecycle::complete_bookings(TimePoint now) {
     co_return co_await sweep(
-        Due::attended_ended, now, now, [&](booking::BookingStore& s, const booking::Booking& b) { return booking::complete(s, b, now); },
+        Due::attended_ended, now, now,
+        [&](booking::BookingStore& s, const booking::Booking& b) {
+            return booking::complete(s, b, now);
+        },
         false);
 }
 
 awaitable<long long> Lifecycle::send_reminders(TimePoint now) {
     co_return co_await sweep(
         Due::reminder, now, now + settings_.remind_before,
-        [&](booking::BookingStore& s, const booking::Booking& b) { return booking::remind(s, b, now); }, false);
+        [&](booking::BookingStore& s, const booking::Booking& b) {
+            return booking::remind(s, b, now);
+        },
+        false);
 }
 
-awaitable<long long> Lifecycle::purge(TimePoint now) { co_return co_await due_.purge(now - settings_.keep_keys); }
+awaitable<long long> Lifecycle::purge(TimePoint now) {
+    co_return co_await due_.purge(now - settings_.keep_keys);
+}
 
 }  // namespace sh::app

@@ -21,7 +21,7 @@ struct LifecycleSettings {
 };
 
 class Lifecycle {
-public:
+  public:
     Lifecycle(BookingDb& db, DueBookings& due, HallChanges& halls, LifecycleSettings settings)
         : db_(db), due_(due), halls_(halls), settings_(std::move(settings)) {}
 
@@ -38,9 +38,10 @@ public:
     // Idempotency keys and console sign-ins older than keep_keys go.
     awaitable<long long> purge(TimePoint now);
 
-private:
+  private:
     using Decide = std::function<bool(booking::BookingStore&, const booking::Booking&)>;
-    awaitable<long long> sweep(Due what, TimePoint now, TimePoint until, const Decide& decide, bool frees_quanta);
+    awaitable<long long> sweep(Due what, TimePoint now, TimePoint until, const Decide& decide,
+                               bool frees_quanta);
 
     BookingDb& db_;
     DueBookings& due_;

@@ -1,6 +1,5 @@
 #include "app/notices.hpp"
 
-
 namespace sh::app {
 
 using booking::Errc;
@@ -34,15 +33,15 @@ awaitable<void> Notifier::deliver(const OutboxItem& item, TimePoint now) {
             co_return;
         case SendOutcome::no_consent_left:  // 43101: WeChat knows better than our count
             counts_.undeliverable.fetch_add(1, std::memory_order_relaxed);
-            co_await outbox_.finish(item, template_id, Delivery::undeliverable, sent.errcode, now, now);
+            co_await outbox_.finish(item, template_id, Delivery::undeliverable, sent.errcode, now,
+                                    now);
             co_return;
         case SendOutcome::permanent:
             co_await outbox_.refund_consent(item.user_id, template_id);
             counts_.failed.fetch_add(1, std::memory_order_relaxed);
             co_await outbox_.finish(item, template_id, Delivery::failed, sent.errcode, now, now);
             co_return;
-        case SendOutcome::transient:
-            break;
+        case SendOutcome::transient: break;
     }
     co_await outbox_.refund_consent(item.user_id, template_id);  // WeChat did not take it
     if (item.attempts >= settings_.max_attempts) {
@@ -55,7 +54,8 @@ awaitable<void> Notifier::deliver(const OutboxItem& item, TimePoint now) {
     co_await outbox_.finish(item, template_id, Delivery::retry, sent.errcode, now, now + delay);
 }
 
-awaitable<Result<bool>> Notifier::add_consents(const booking::Principal& me, const std::vector<std::string>& template_ids) {
+awaitable<Result<bool>> Notifier::add_consents(const booking::Principal& me,
+                                               const std::vector<std::string>& template_ids) {
     for (const auto& id : template_ids) {
         bool known = false;
         for (const auto& [kind, t] : settings_.templates) known = known || t == id;
@@ -67,13 +67,17 @@ awaitable<Result<bool>> Notifier::add_consents(const booking::Principal& me, con
 
 awaitable<Result<NoticePage>> NoticeList::mine(const booking::Principal& me, const NoticeQuery& q) {
     if (q.page_size < 1 || q.page_size > max_page_size)
-        co_return booking::invalid_field("page_size", "must be between 1 and " + std::to_string(max_page_size));
+        co_return booking::invalid_field("page_size",
+                                         "must be between 1 and " + std::to_string(max_page_size));
     if (q.page < 1) co_return booking::invalid_field("page", "must be 1 or more");
-    co_return co_await board_.list(me.user_id, q.unread_only, (q.page - 1) * q.page_size, q.page_size);
+    co_return co_await board_.list(me.user_id, q.unread_only, (q.page - 1) * q.page_size,
+                                   q.page_size);
 }
 
-awaitable<Result<int>> NoticeList::mark_read(const booking::Principal& me, const std::vector<std::uint64_t>& ids, bool all) {
-    if (!all && (ids.empty() || ids.size() > 100)) co_return booking::invalid_field("ids", "must name 1 to 100 notices, or all");
+awaitable<Result<int>> NoticeList::mark_read(const booking::Principal& me,
+                                             const std::vector<std::uint64_t>& ids, bool all) {
+    if (!all && (ids.empty() || ids.size() > 100))
+        co_return booking::invalid_field("ids", "must name 1 to 100 notices, or all");
     co_return co_await board_.mark_read(me.user_id, ids, all, clock_.now());
 }
 

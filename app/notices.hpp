@@ -18,8 +18,8 @@ namespace sh::app {
 
 struct NoticeSettings {
     std::map<booking::NoticeKind, std::string> templates;  // the template of each kind
-    std::string page = "pages/booking/detail";              // opened with ?id=<booking>
-    std::string notices_page = "pages/notices/index";       // a notice about anything else
+    std::string page = "pages/booking/detail";             // opened with ?id=<booking>
+    std::string notices_page = "pages/notices/index";      // a notice about anything else
     int max_attempts = 6;
     std::chrono::seconds first_retry{30};  // then 60, 120, ...
     std::chrono::seconds lease{60};
@@ -32,19 +32,21 @@ struct DeliveryCounts {
 };
 
 class Notifier {
-public:
-    Notifier(Outbox& outbox, MessageSender& sender, const booking::Clock& clock, NoticeSettings settings)
+  public:
+    Notifier(Outbox& outbox, MessageSender& sender, const booking::Clock& clock,
+             NoticeSettings settings)
         : outbox_(outbox), sender_(sender), clock_(clock), settings_(std::move(settings)) {}
 
     // Delivers what is due now; returns how many items it took.
     awaitable<int> deliver_due();
     // POST /me/subscriptions: the consents the phone reported. validation for a template we do
     // not send.
-    awaitable<Result<bool>> add_consents(const booking::Principal& me, const std::vector<std::string>& template_ids);
+    awaitable<Result<bool>> add_consents(const booking::Principal& me,
+                                         const std::vector<std::string>& template_ids);
 
     const DeliveryCounts& counts() const { return counts_; }
 
-private:
+  private:
     awaitable<void> deliver(const OutboxItem& item, TimePoint now);
 
     Outbox& outbox_;
@@ -61,15 +63,17 @@ struct NoticeQuery {
     int page_size = 20;
 };
 class NoticeList {
-public:
-    explicit NoticeList(NoticeBoard& board, const booking::Clock& clock) : board_(board), clock_(clock) {}
+  public:
+    explicit NoticeList(NoticeBoard& board, const booking::Clock& clock)
+        : board_(board), clock_(clock) {}
     static constexpr int max_page_size = 50;
     // validation for a page size outside 1..max_page_size.
     awaitable<Result<NoticePage>> mine(const booking::Principal& me, const NoticeQuery& q);
     // Marks notices read (`ids`: 1..100 of them, or `all`): the number still unread.
-    awaitable<Result<int>> mark_read(const booking::Principal& me, const std::vector<std::uint64_t>& ids, bool all);
+    awaitable<Result<int>> mark_read(const booking::Principal& me,
+                                     const std::vector<std::uint64_t>& ids, bool all);
 
-private:
+  private:
     NoticeBoard& board_;
     const booking::Clock& clock_;
 };

@@ -22,7 +22,7 @@ using booking::TimePoint;
 
 // Bookings in MySQL. The work is pure domain code against the store, run on a pool thread.
 class BookingDb {
-public:
+  public:
     virtual ~BookingDb() = default;
     // One READ COMMITTED transaction: commits when `work` returns true, rolls back when false.
     // Deadlocks and lock-wait timeouts run `work` again (it must have no other effects).
@@ -31,12 +31,13 @@ public:
     virtual awaitable<void> read(std::function<void(booking::BookingStore&)> work) = 0;
     // One booking request decided by booking::book_all in a transaction — possibly together with
     // other requests waiting at the same moment: one commit for all, each answered as if alone.
-    virtual awaitable<booking::Result<booking::BookOutcome>> book(const booking::BookCall& call, booking::Quotas quotas) = 0;
+    virtual awaitable<booking::Result<booking::BookOutcome>> book(const booking::BookCall& call,
+                                                                  booking::Quotas quotas) = 0;
 };
 
 // Streets, buildings, halls and closures in MySQL; the same shape as BookingDb.
 class VenueDb {
-public:
+  public:
     virtual ~VenueDb() = default;
     virtual awaitable<void> transact(std::function<bool(booking::VenueStore&)> work) = 0;
     virtual awaitable<void> read(std::function<void(booking::VenueStore&)> work) = 0;
@@ -44,7 +45,7 @@ public:
 
 // Users and sessions in MySQL; the same shape as BookingDb.
 class UserDb {
-public:
+  public:
     virtual ~UserDb() = default;
     virtual awaitable<void> transact(std::function<bool(booking::AccountStore&)> work) = 0;
     virtual awaitable<void> read(std::function<void(booking::AccountStore&)> work) = 0;
@@ -57,9 +58,10 @@ struct CachedSession {
     std::chrono::milliseconds left;  // until the entry expires: a copy must not outlive it
 };
 class SessionCache {
-public:
+  public:
     virtual ~SessionCache() = default;
-    virtual awaitable<std::optional<CachedSession>> find(const std::string& token_hash, TimePoint now) = 0;
+    virtual awaitable<std::optional<CachedSession>> find(const std::string& token_hash,
+                                                         TimePoint now) = 0;
     virtual awaitable<void> store(const std::string& token_hash, const booking::SessionRecord& s,
                                   std::chrono::milliseconds ttl) = 0;
     virtual awaitable<void> drop(const std::string& token_hash) = 0;
@@ -67,11 +69,12 @@ public:
 
 // Fixed-window rate counters shared by every instance; `key` names what is counted.
 class RateCounters {
-public:
+  public:
     virtual ~RateCounters() = default;
     // Counts one hit: the seconds to wait when over `limit` per `window`, else nullopt (limit 0:
     // switched off).
-    virtual awaitable<std::optional<int>> hit(const std::string& key, int limit, std::chrono::seconds window) = 0;
+    virtual awaitable<std::optional<int>> hit(const std::string& key, int limit,
+                                              std::chrono::seconds window) = 0;
     // The same for limits hit on every request: counted locally and shared in batches.
     virtual awaitable<std::optional<int>> hit_often(const std::string& key, int limit,
                                                     std::chrono::seconds window) = 0;
@@ -87,7 +90,7 @@ struct WechatIdentity {
 };
 // WeChat's server APIs the use cases need, with WeChat's errors already in the domain's terms.
 class Wechat {
-public:
+  public:
     virtual ~Wechat() = default;
     // code2Session: invalid_code, rate_limited, login_blocked, wechat_unavailable.
     virtual awaitable<Result<WechatIdentity>> identify(const std::string& code) = 0;
@@ -98,17 +101,18 @@ public:
 // WeChat's content check (msg_sec_check v2) of free text a user wrote.
 enum class Verdict { pass, review, risky, unavailable };
 class ContentCheck {
-public:
+  public:
     virtual ~ContentCheck() = default;
     virtual awaitable<Verdict> check(const std::string& openid, const std::string& text) = 0;
 };
 
 // WeChat's mini-program code of a hall's check-in page (getwxacodeunlimit): PNG bytes.
 class HallCodes {
-public:
+  public:
     virtual ~HallCodes() = default;
     // wechat_unavailable when WeChat cannot make one now.
-    virtual awaitable<Result<std::string>> png(const std::string& scene, const std::string& page) = 0;
+    virtual awaitable<Result<std::string>> png(const std::string& scene,
+                                               const std::string& page) = 0;
 };
 
 // What a notice's subscribe message tells: the gateway lays it out in WeChat's fields.
@@ -126,10 +130,10 @@ struct Sent {
     long long errcode = 0;
 };
 class MessageSender {
-public:
+  public:
     virtual ~MessageSender() = default;
-    virtual awaitable<Sent> send(const std::string& openid, const std::string& template_id, const std::string& page,
-                                 const Message& message) = 0;
+    virtual awaitable<Sent> send(const std::string& openid, const std::string& template_id,
+                                 const std::string& page, const Message& message) = 0;
 };
 
 // A notice due for delivery, with what its message shows.
@@ -150,17 +154,21 @@ enum class Delivery { sent, no_consent, undeliverable, failed, retry };
 // The outbox in MySQL (rows written in the transactions of their events) and the consents the
 // phone reported.
 class Outbox {
-public:
+  public:
     virtual ~Outbox() = default;
     // Up to `limit` due items, each taken for `lease`: another sender skips them meanwhile.
-    virtual awaitable<std::vector<OutboxItem>> take_due(TimePoint now, int limit, std::chrono::seconds lease) = 0;
+    virtual awaitable<std::vector<OutboxItem>> take_due(TimePoint now, int limit,
+                                                        std::chrono::seconds lease) = 0;
     // Spends one consent of the user to the template; false when none is left.
     virtual awaitable<bool> spend_consent(booking::UserId user, const std::string& template_id) = 0;
-    virtual awaitable<void> refund_consent(booking::UserId user, const std::string& template_id) = 0;
+    virtual awaitable<void> refund_consent(booking::UserId user,
+                                           const std::string& template_id) = 0;
     // Records the outcome; `retry_at` for Delivery::retry. undeliverable also zeroes the consents.
-    virtual awaitable<void> finish(const OutboxItem& item, const std::string& template_id, Delivery d,
-                                   long long errcode, TimePoint now, TimePoint retry_at) = 0;
-    virtual awaitable<void> add_consents(booking::UserId user, const std::vector<std::string>& template_ids, int cap) = 0;
+    virtual awaitable<void> finish(const OutboxItem& item, const std::string& template_id,
+                                   Delivery d, long long errcode, TimePoint now,
+                                   TimePoint retry_at) = 0;
+    virtual awaitable<void> add_consents(booking::UserId user,
+                                         const std::vector<std::string>& template_ids, int cap) = 0;
 };
 
 // A member's notices as the member's list shows them, newest first.
@@ -183,17 +191,19 @@ struct NoticePage {
     int unread = 0;  // of all the member's notices
 };
 class NoticeBoard {
-public:
+  public:
     virtual ~NoticeBoard() = default;
-    virtual awaitable<NoticePage> list(booking::UserId user, bool unread_only, int offset, int limit) = 0;
+    virtual awaitable<NoticePage> list(booking::UserId user, bool unread_only, int offset,
+                                       int limit) = 0;
     // Marks the member's notices among `ids` (all of them when `all`) read; others' ids are
     // ignored. Returns how many of the member's notices are unread after.
-    virtual awaitable<int> mark_read(booking::UserId user, const std::vector<std::uint64_t>& ids, bool all, TimePoint now) = 0;
+    virtual awaitable<int> mark_read(booking::UserId user, const std::vector<std::uint64_t>& ids,
+                                     bool all, TimePoint now) = 0;
 };
 
 // The statistics' reads in MySQL.
 class StatsDb {
-public:
+  public:
     virtual ~StatsDb() = default;
     virtual awaitable<void> read(std::function<void(booking::StatsStore&)> work) = 0;
 };
@@ -203,12 +213,13 @@ enum class Claim { claimed, taken, unavailable };
 // Redis claims of 15-minute quanta under a token (advisory: MySQL decides). A claim lives until
 // `now + ttl` on the service's clock.
 class SlotClaims {
-public:
+  public:
     virtual ~SlotClaims() = default;
     // All or nothing; a quantum already claimed under the same token is claimed again (its
     // expiry is only ever extended).
     virtual awaitable<Claim> claim(booking::VenueId venue, const std::vector<TimePoint>& quanta,
-                                   const std::string& token, TimePoint now, std::chrono::milliseconds ttl) = 0;
+                                   const std::string& token, TimePoint now,
+                                   std::chrono::milliseconds ttl) = 0;
     // Deletes the quanta still claimed under `token` (compare and delete).
     virtual awaitable<void> release(booking::VenueId venue, const std::vector<TimePoint>& quanta,
                                     const std::string& token) = 0;
@@ -226,25 +237,27 @@ struct Hold {
 };
 
 // The claim token of a hold: a booking that confirms its own hold passes the hold's claim.
-inline std::string hold_token(const std::string& hold_id) { return "h:" + hold_id; }
+inline std::string hold_token(const std::string& hold_id) {
+    return "h:" + hold_id;
+}
 
 struct HoldLimits {
-    int max_per_user = 3;             // live holds of one user
-    int max_per_range_per_hour = 3;   // holds of one range by one user
+    int max_per_user = 3;            // live holds of one user
+    int max_per_range_per_hour = 3;  // holds of one range by one user
     std::chrono::milliseconds ttl{300'000};
 };
 
 enum class HoldPlaced { created, existing, taken, too_many, too_often, unavailable };
 struct HoldOutcome {
     HoldPlaced placed = HoldPlaced::unavailable;
-    Hold hold;            // created: the new hold; existing: the user's live hold of that range
+    Hold hold;              // created: the new hold; existing: the user's live hold of that range
     int retry_after_s = 0;  // too_often
 };
 
 // Holds in Redis: the per-user cap, the same-range answer and the re-hold limit are one atomic
 // step; the quanta are claimed under the hold's token.
 class HoldStore {
-public:
+  public:
     virtual ~HoldStore() = default;
     // `h.id` and `h.expires_at` are filled in by the store.
     virtual awaitable<HoldOutcome> place(Hold h, const HoldLimits& limits, TimePoint now) = 0;
@@ -257,7 +270,7 @@ public:
 // The availability cache: told after every commit that changes a hall's bookings, closures or
 // rules.
 class HallChanges {
-public:
+  public:
     virtual ~HallChanges() = default;
     virtual awaitable<void> changed(booking::VenueId venue) = 0;
 };
@@ -269,29 +282,30 @@ struct CachedDay {
     std::vector<booking::DaySlot> slots;
 };
 struct DayCacheEntry {
-    std::string version;            // the hall's version now (created when missing)
-    std::optional<CachedDay> day;   // cached under that version, if any
-    std::set<int> held;             // start minutes of quanta under a live hold
+    std::string version;           // the hall's version now (created when missing)
+    std::optional<CachedDay> day;  // cached under that version, if any
+    std::set<int> held;            // start minutes of quanta under a live hold
 };
 
 // The per-hall-per-day availability cache in Redis, versioned per hall: an entry is used only
 // under the version it was built under, so a bump after a commit retires every cached day of
 // the hall at once.
 class DayCache {
-public:
+  public:
     virtual ~DayCache() = default;
     // nullopt when Redis is unreachable.
-    virtual awaitable<std::optional<DayCacheEntry>> read(booking::VenueId venue, booking::Date d, TimePoint now) = 0;
+    virtual awaitable<std::optional<DayCacheEntry>> read(booking::VenueId venue, booking::Date d,
+                                                         TimePoint now) = 0;
     // Stores `day` only if the hall's version is still `version` (no commit since it was read).
-    virtual awaitable<void> store(booking::VenueId venue, booking::Date d, const std::string& version,
-                                  const CachedDay& day) = 0;
+    virtual awaitable<void> store(booking::VenueId venue, booking::Date d,
+                                  const std::string& version, const CachedDay& day) = 0;
     // Moves the hall's version on; false when Redis is unreachable.
     virtual awaitable<bool> bump(booking::VenueId venue) = 0;
 };
 
 // Where jobs record their leases and the due time each last ran for (MySQL).
 class JobLedger {
-public:
+  public:
     virtual ~JobLedger() = default;
     // Makes sure every job has its record.
     virtual awaitable<void> declare(const std::vector<std::string>& jobs) = 0;
@@ -300,10 +314,12 @@ public:
     struct Taken {
         std::optional<long long> last_due_ms;
     };
-    virtual awaitable<std::optional<Taken>> take(const std::string& job, const std::string& owner, long long due_ms,
-                                                 bool again, std::chrono::milliseconds ttl) = 0;
+    virtual awaitable<std::optional<Taken>> take(const std::string& job, const std::string& owner,
+                                                 long long due_ms, bool again,
+                                                 std::chrono::milliseconds ttl) = 0;
     // Extends a lease this owner holds; false when it no longer holds it.
-    virtual awaitable<bool> renew(const std::string& job, const std::string& owner, std::chrono::milliseconds ttl) = 0;
+    virtual awaitable<bool> renew(const std::string& job, const std::string& owner,
+                                  std::chrono::milliseconds ttl) = 0;
     // Gives the lease back; `done_due_ms`: the run succeeded for that due time.
     virtual awaitable<void> release(const std::string& job, const std::string& owner,
                                     std::optional<long long> done_due_ms) = 0;
@@ -318,9 +334,10 @@ enum class Due {
 };
 // Bookings in MySQL that a transition may be due for, oldest first.
 class DueBookings {
-public:
+  public:
     virtual ~DueBookings() = default;
-    virtual awaitable<std::vector<booking::BookingId>> find(Due what, TimePoint now, TimePoint until, int limit) = 0;
+    virtual awaitable<std::vector<booking::BookingId>> find(Due what, TimePoint now,
+                                                            TimePoint until, int limit) = 0;
     // Deletes what nobody needs after `before`: idempotency keys and console sign-ins. Returns how
     // many rows went.
     virtual awaitable<int> purge(TimePoint before) = 0;

@@ -14,7 +14,8 @@ long long epoch_ms(TimePoint t) {
 }
 
 TimePoint from_epoch_ms(long long ms) {
-    return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
+    return TimePoint(
+        std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
 }
 
 awaitable<void> sleep_for(std::chrono::milliseconds d) {
@@ -27,12 +28,12 @@ awaitable<void> sleep_for(std::chrono::milliseconds d) {
 
 struct Scheduler::Slot {
     JobSpec spec;
-    std::atomic<bool> running{false};  // this instance is asking for the lease or running
-    std::atomic<bool> in_run{false};   // this instance holds the lease and runs the job
+    std::atomic<bool> running{false};            // this instance is asking for the lease or running
+    std::atomic<bool> in_run{false};             // this instance holds the lease and runs the job
     std::atomic<long long> done_due{LLONG_MIN};  // the due time this instance ran the job for
     std::atomic<long long> tried_due{LLONG_MIN};  // the due time last asked for
-    std::atomic<long long> next_try_ms{0};       // steady clock: when to ask for it again
-    JobReport report;                            // under the scheduler's mutex
+    std::atomic<long long> next_try_ms{0};        // steady clock: when to ask for it again
+    JobReport report;                             // under the scheduler's mutex
 };
 
 Scheduler::Scheduler(JobLedger& ledger, const booking::Clock& clock, std::string owner, Warn warn)
@@ -56,7 +57,8 @@ TimePoint Scheduler::due_at(TimePoint now, std::chrono::milliseconds every) {
 std::chrono::milliseconds Scheduler::lease_ttl(const Slot& slot) const {
     // Long enough that renewing (every third of it) never races the end; short enough that a
     // killed instance holds a job up only briefly.
-    return std::clamp(3 * slot.spec.every, std::chrono::milliseconds(5'000), std::chrono::milliseconds(60'000));
+    return std::clamp(3 * slot.spec.every, std::chrono::milliseconds(5'000),
+                      std::chrono::milliseconds(60'000));
 }
 
 awaitable<void> Scheduler::keep_lease(Slot& slot, std::shared_ptr<std::atomic<bool>> done) {
@@ -78,7 +80,8 @@ awaitable<void> Scheduler::keep_lease(Slot& slot, std::shared_ptr<std::atomic<bo
     }
 }
 
-awaitable<Scheduler::Attempt> Scheduler::attempt(Slot& slot, TimePoint due, bool again, long long* changed) {
+awaitable<Scheduler::Attempt> Scheduler::attempt(Slot& slot, TimePoint due, bool again,
+                                                 long long* changed) {
     // (`running` is reset by hand on each way out, not by a guard object: a frame still suspended
     // when the server stops is destroyed after the scheduler, and must not write to it.)
     if (slot.running.exchange(true)) co_return Attempt::not_taken;
@@ -96,7 +99,8 @@ awaitable<Scheduler::Attempt> Scheduler::attempt(Slot& slot, TimePoint due, bool
 
     slot.in_run = true;
     auto lease_done = std::make_shared<std::atomic<bool>>(false);
-    asio::co_spawn(co_await asio::this_coro::executor, keep_lease(slot, lease_done), asio::detached);
+    asio::co_spawn(co_await asio::this_coro::executor, keep_lease(slot, lease_done),
+                   asio::detached);
     const auto started = clock_.now();
     const auto t0 = std::chrono::steady_clock::now();
     std::optional<long long> result;
@@ -111,7 +115,8 @@ awaitable<Scheduler::Attempt> Scheduler::attempt(Slot& slot, TimePoint due, bool
     *lease_done = true;
     slot.in_run = false;  // before the lease goes back: never seen running after another took it
     try {
-        co_await ledger_.release(name, owner_, result ? std::optional<long long>(epoch_ms(due)) : std::nullopt);
+        co_await ledger_.release(name, owner_,
+                                 result ? std::optional<long long>(epoch_ms(due)) : std::nullopt);
     } catch (const std::exception& e) {
         warn("job " + name + ": giving its lease back failed: " + e.what());
     }
@@ -123,7 +128,8 @@ awaitable<Scheduler::Attempt> Scheduler::attempt(Slot& slot, TimePoint due, bool
         r.changed += result.value_or(0);
         r.last_due = due;
         r.last_started = started;
-        r.last_duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+        r.last_duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - t0);
         r.last_lag = std::chrono::duration_cast<std::chrono::milliseconds>(started - due);
     }
     if (result) slot.done_due = epoch_ms(due);
@@ -150,8 +156,9 @@ awaitable<void> Scheduler::run(std::chrono::milliseconds tick) {
     for (bool first = true;; first = false) {
         if (!first) co_await sleep_for(tick);
         const auto now = clock_.now();
-        const long long steady_ms =
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+        const long long steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count();
         for (auto& s : slots_) {
             auto due = due_at(now, s->spec.every);
             const long long d = epoch_ms(due);
@@ -166,11 +173,14 @@ awaitable<void> Scheduler::run(std::chrono::milliseconds tick) {
     }
 }
 
-awaitable<booking::Result<JobRun>> Scheduler::run_now(const std::string& name, std::chrono::milliseconds wait) {
-    auto it = std::find_if(slots_.begin(), slots_.end(), [&](const auto& s) { return s->spec.name == name; });
-    if (it == slots_.end()) co_return booking::make_error(booking::Errc::not_found, "No job is called " + name + ".");
+awaitable<booking::Result<JobRun>> Scheduler::run_now(const std::string& name,
+                                                      std::chrono::milliseconds wait) {
+    auto it = std::find_if(slots_.begin(), slots_.end(),
+                           [&](const auto& s) { return s->spec.name == name; });
+    if (it == slots_.end())
+        co_return booking::make_error(booking::Errc::not_found, "No job is called " + name + ".");
     const std::vector<std::string> names{name};  // (named: g++ 12 and braces in a co_await)
-    co_await ledger_.declare(names);             // the timers may never have run (a test's manual jobs)
+    co_await ledger_.declare(names);  // the timers may never have run (a test's manual jobs)
     const auto deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {
         auto due = due_at(clock_.now(), (*it)->spec.every);
@@ -178,9 +188,11 @@ awaitable<booking::Result<JobRun>> Scheduler::run_now(const std::string& name, s
         auto a = co_await attempt(**it, due, true, &changed);
         if (a == Attempt::ran) co_return JobRun{name, due, changed};
         if (a == Attempt::failed)
-            co_return booking::make_error(booking::Errc::conflict, "The job " + name + " failed; see the server's log.");
+            co_return booking::make_error(booking::Errc::conflict,
+                                          "The job " + name + " failed; see the server's log.");
         if (std::chrono::steady_clock::now() >= deadline)
-            co_return booking::make_error(booking::Errc::conflict, "The job " + name + " is running elsewhere.");
+            co_return booking::make_error(booking::Errc::conflict,
+                                          "The job " + name + " is running elsewhere.");
         co_await sleep_for(std::chrono::milliseconds(20));
     }
 }

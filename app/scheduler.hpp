@@ -54,7 +54,7 @@ struct JobSpec {
 struct JobReport {
     std::string name;
     std::uint64_t runs = 0, failures = 0;
-    long long changed = 0;        // summed over this instance's runs
+    long long changed = 0;  // summed over this instance's runs
     TimePoint last_due{}, last_started{};
     std::chrono::milliseconds last_duration{0}, last_lag{0};  // lag: start minus due time
     bool running = false;
@@ -68,7 +68,7 @@ struct JobRun {
 };
 
 class Scheduler {
-public:
+  public:
     using Warn = std::function<void(const std::string&)>;
     // `owner` names this instance in the leases (unique per process); `warn` hears of failures.
     Scheduler(JobLedger& ledger, const booking::Clock& clock, std::string owner, Warn warn = {});
@@ -83,14 +83,15 @@ public:
 
     // Runs a job now whatever its last due time, waiting up to `wait` for another run of it to
     // end. not_found: no such job; conflict: the lease stayed taken.
-    awaitable<booking::Result<JobRun>> run_now(const std::string& name, std::chrono::milliseconds wait);
+    awaitable<booking::Result<JobRun>> run_now(const std::string& name,
+                                               std::chrono::milliseconds wait);
 
     std::vector<JobReport> reports() const;
 
     // The current due time of a period at `now`: the last multiple of `every` since the epoch.
     static TimePoint due_at(TimePoint now, std::chrono::milliseconds every);
 
-private:
+  private:
     struct Slot;
     enum class Attempt { ran, failed, not_taken };
     // Runs the job once for `due` if this instance gets its lease.

@@ -19,8 +19,8 @@ std::string scope_key(const booking::StatsScope& s) {
 }
 }  // namespace
 
-Result<StatsService::Question> StatsService::question(const booking::Principal& me, booking::Date from,
-                                                      booking::Date to) {
+Result<StatsService::Question> StatsService::question(const booking::Principal& me,
+                                                      booking::Date from, booking::Date to) {
     auto scope = booking::stats_scope(me);
     if (!scope) return scope.error();
     auto period = booking::check_period(from, to);
@@ -28,15 +28,20 @@ Result<StatsService::Question> StatsService::question(const booking::Principal& 
     return Question{scope.value(), period.value()};
 }
 
-awaitable<std::vector<UsageRow>> StatsService::rows(const booking::StatsScope& scope, const booking::Period& p, GroupBy g) {
+awaitable<std::vector<UsageRow>> StatsService::rows(const booking::StatsScope& scope,
+                                                    const booking::Period& p, GroupBy g) {
     const auto now = clock_.now();
-    const std::string halls_key = scope_key(scope) + "|" + booking::format_date(p.from) + "|" + booking::format_date(p.to);
+    const std::string halls_key =
+        scope_key(scope) + "|" + booking::format_date(p.from) + "|" + booking::format_date(p.to);
     const std::string key = halls_key + "|" + std::string(booking::group_by_name(g));
     std::optional<std::vector<booking::HallOpening>> halls;
     {
         std::lock_guard lock(mu_);
-        if (auto it = kept_.find(key); it != kept_.end() && now < it->second.until) co_return it->second.rows;
-        if (auto it = kept_halls_.find(halls_key); it != kept_halls_.end() && now < it->second.until) halls = it->second.halls;
+        if (auto it = kept_.find(key); it != kept_.end() && now < it->second.until)
+            co_return it->second.rows;
+        if (auto it = kept_halls_.find(halls_key);
+            it != kept_halls_.end() && now < it->second.until)
+            halls = it->second.halls;
     }
     const bool read_halls = !halls;
     std::vector<booking::BookingFigures> figures;
@@ -53,8 +58,8 @@ awaitable<std::vector<UsageRow>> StatsService::rows(const booking::StatsScope& s
     co_return out;
 }
 
-awaitable<Result<UsageReport>> StatsService::usage(const booking::Principal& me, booking::Date from, booking::Date to,
-                                                   GroupBy g) {
+awaitable<Result<UsageReport>> StatsService::usage(const booking::Principal& me, booking::Date from,
+                                                   booking::Date to, GroupBy g) {
     auto q = question(me, from, to);
     if (!q) co_return q.error();
     const auto& [scope, period] = q.value();
@@ -64,7 +69,8 @@ awaitable<Result<UsageReport>> StatsService::usage(const booking::Principal& me,
     co_return UsageReport{period, g, std::move(found)};
 }
 
-awaitable<Result<TopLists>> StatsService::top(const booking::Principal& me, booking::Date from, booking::Date to, int limit) {
+awaitable<Result<TopLists>> StatsService::top(const booking::Principal& me, booking::Date from,
+                                              booking::Date to, int limit) {
     auto q = question(me, from, to);
     if (!q) co_return q.error();
     const auto& [scope, period] = q.value();
@@ -73,7 +79,9 @@ awaitable<Result<TopLists>> StatsService::top(const booking::Principal& me, book
         if (static_cast<int>(v.size()) > limit) v.resize(static_cast<std::size_t>(limit));
         return v;
     };
-    auto by_sessions = [](const UsageRow& a, const UsageRow& b) { return a.f.sessions > b.f.sessions; };
+    auto by_sessions = [](const UsageRow& a, const UsageRow& b) {
+        return a.f.sessions > b.f.sessions;
+    };
     // Each awaited into a variable of its own (see usage()).
     auto branches = co_await rows(scope, period, GroupBy::org);
     auto buildings = co_await rows(scope, period, GroupBy::building);
@@ -91,8 +99,8 @@ awaitable<Result<TopLists>> StatsService::top(const booking::Principal& me, book
     co_return t;
 }
 
-awaitable<Result<std::vector<booking::LedgerRow>>> StatsService::ledger(const booking::Principal& me, booking::Date from,
-                                                                        booking::Date to) {
+awaitable<Result<std::vector<booking::LedgerRow>>> StatsService::ledger(
+    const booking::Principal& me, booking::Date from, booking::Date to) {
     auto q = question(me, from, to);
     if (!q) co_return q.error();
     const auto& [scope, period] = q.value();

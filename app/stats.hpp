@@ -3,8 +3,8 @@
 // kept for a minute (dashboards ask the same question again and again; bookings move slowly at
 // that scale), so a warm answer costs no query.
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,26 +28,30 @@ struct TopLists {
 };
 
 class StatsService {
-public:
-    StatsService(StatsDb& db, const booking::Clock& clock, std::chrono::seconds keep = std::chrono::seconds(60))
+  public:
+    StatsService(StatsDb& db, const booking::Clock& clock,
+                 std::chrono::seconds keep = std::chrono::seconds(60))
         : db_(db), clock_(clock), keep_(keep) {}
 
     // forbidden for members; validation for a bad period.
-    awaitable<Result<UsageReport>> usage(const booking::Principal& me, booking::Date from, booking::Date to,
-                                         booking::GroupBy g);
-    awaitable<Result<TopLists>> top(const booking::Principal& me, booking::Date from, booking::Date to, int limit);
-    awaitable<Result<std::vector<booking::LedgerRow>>> ledger(const booking::Principal& me, booking::Date from,
-                                                              booking::Date to);
+    awaitable<Result<UsageReport>> usage(const booking::Principal& me, booking::Date from,
+                                         booking::Date to, booking::GroupBy g);
+    awaitable<Result<TopLists>> top(const booking::Principal& me, booking::Date from,
+                                    booking::Date to, int limit);
+    awaitable<Result<std::vector<booking::LedgerRow>>> ledger(const booking::Principal& me,
+                                                              booking::Date from, booking::Date to);
 
-private:
+  private:
     struct Question {
         booking::StatsScope scope;
         booking::Period period;
     };
-    // The caller's scope (forbidden for members) and a valid period, checked once for every use case.
-    static Result<Question> question(const booking::Principal& me, booking::Date from, booking::Date to);
-    awaitable<std::vector<booking::UsageRow>> rows(const booking::StatsScope& scope, const booking::Period& p,
-                                                   booking::GroupBy g);
+    // The caller's scope (forbidden for members) and a valid period, checked once for every use
+    // case.
+    static Result<Question> question(const booking::Principal& me, booking::Date from,
+                                     booking::Date to);
+    awaitable<std::vector<booking::UsageRow>> rows(const booking::StatsScope& scope,
+                                                   const booking::Period& p, booking::GroupBy g);
 
     StatsDb& db_;
     const booking::Clock& clock_;

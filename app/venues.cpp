@@ -25,18 +25,23 @@ awaitable<std::vector<booking::Street>> VenueService::streets() {
     co_return out;
 }
 
-awaitable<std::vector<booking::Building>> VenueService::buildings(std::optional<booking::StreetId> street) {
+awaitable<std::vector<booking::Building>> VenueService::buildings(
+    std::optional<booking::StreetId> street) {
     std::vector<booking::Building> out;
     co_await db_.read([&](VenueStore& s) { out = s.buildings(street); });
     co_return out;
 }
 
-awaitable<Result<booking::Building>> VenueService::create_building(const Principal& me, booking::Building b) {
-    co_return co_await change<booking::Building>([&](VenueStore& s) { return booking::create_building(s, me, b); });
+awaitable<Result<booking::Building>> VenueService::create_building(const Principal& me,
+                                                                   booking::Building b) {
+    co_return co_await change<booking::Building>(
+        [&](VenueStore& s) { return booking::create_building(s, me, b); });
 }
 
-awaitable<Result<booking::Venue>> VenueService::create_venue(const Principal& me, booking::Venue v) {
-    co_return co_await change<booking::Venue>([&](VenueStore& s) { return booking::create_venue(s, me, v); });
+awaitable<Result<booking::Venue>> VenueService::create_venue(const Principal& me,
+                                                             booking::Venue v) {
+    co_return co_await change<booking::Venue>(
+        [&](VenueStore& s) { return booking::create_venue(s, me, v); });
 }
 
 awaitable<Result<booking::Venue>> VenueService::get_venue(booking::VenueId id) {
@@ -46,9 +51,11 @@ awaitable<Result<booking::Venue>> VenueService::get_venue(booking::VenueId id) {
     co_return std::move(*v);
 }
 
-awaitable<Result<booking::Venue>> VenueService::update_venue(const Principal& me, booking::VenueId id,
+awaitable<Result<booking::Venue>> VenueService::update_venue(const Principal& me,
+                                                             booking::VenueId id,
                                                              const nlohmann::json& patch) {
-    auto r = co_await change<booking::Venue>([&](VenueStore& s) { return booking::update_venue(s, me, id, patch); });
+    auto r = co_await change<booking::Venue>(
+        [&](VenueStore& s) { return booking::update_venue(s, me, id, patch); });
     if (r.ok()) co_await halls_.changed(id);
     co_return r;
 }
@@ -62,17 +69,20 @@ awaitable<Result<std::vector<booking::Closure>>> VenueService::closures(booking:
     co_return std::move(*out);
 }
 
-awaitable<Result<booking::ClosureOutcome>> VenueService::add_closure(const Principal& me, booking::VenueId id,
-                                                                     const booking::ClosureRequest& req) {
+awaitable<Result<booking::ClosureOutcome>> VenueService::add_closure(
+    const Principal& me, booking::VenueId id, const booking::ClosureRequest& req) {
     auto now = clock_.now();
-    auto r = co_await change<booking::ClosureOutcome>([&](VenueStore& s) { return booking::add_closure(s, me, id, req, now); });
+    auto r = co_await change<booking::ClosureOutcome>(
+        [&](VenueStore& s) { return booking::add_closure(s, me, id, req, now); });
     if (r.ok()) co_await halls_.changed(id);
     co_return r;
 }
 
-awaitable<Result<booking::Closure>> VenueService::remove_closure(const Principal& me, booking::VenueId id,
+awaitable<Result<booking::Closure>> VenueService::remove_closure(const Principal& me,
+                                                                 booking::VenueId id,
                                                                  booking::ClosureId closure) {
-    auto r = co_await change<booking::Closure>([&](VenueStore& s) { return booking::remove_closure(s, me, id, closure); });
+    auto r = co_await change<booking::Closure>(
+        [&](VenueStore& s) { return booking::remove_closure(s, me, id, closure); });
     if (r.ok()) co_await halls_.changed(id);
     co_return r;
 }
@@ -85,7 +95,8 @@ awaitable<Result<booking::Venue>> VenueService::managed(const Principal& me, boo
     co_return v;
 }
 
-awaitable<Result<CheckinCode>> VenueService::checkin_code(const Principal& me, booking::VenueId id) {
+awaitable<Result<CheckinCode>> VenueService::checkin_code(const Principal& me,
+                                                          booking::VenueId id) {
     auto v = co_await managed(me, id);
     if (!v) co_return v.error();
     std::string code = v.value().checkin_code;
@@ -99,7 +110,8 @@ awaitable<Result<CheckinCode>> VenueService::checkin_code(const Principal& me, b
     co_return CheckinCode{code, checkin_page_};
 }
 
-awaitable<Result<CheckinCode>> VenueService::rotate_checkin_code(const Principal& me, booking::VenueId id) {
+awaitable<Result<CheckinCode>> VenueService::rotate_checkin_code(const Principal& me,
+                                                                 booking::VenueId id) {
     auto v = co_await managed(me, id);
     if (!v) co_return v.error();
     std::string code = random_hex(12);

@@ -19,32 +19,42 @@ struct CheckinCode {
 };
 
 class VenueService {
-public:
-    VenueService(VenueDb& db, HallChanges& halls, HallCodes& codes, const booking::Clock& clock, std::string checkin_page)
-        : db_(db), halls_(halls), codes_(codes), clock_(clock), checkin_page_(std::move(checkin_page)) {}
+  public:
+    VenueService(VenueDb& db, HallChanges& halls, HallCodes& codes, const booking::Clock& clock,
+                 std::string checkin_page)
+        : db_(db),
+          halls_(halls),
+          codes_(codes),
+          clock_(clock),
+          checkin_page_(std::move(checkin_page)) {}
 
     awaitable<std::vector<booking::Street>> streets();
     awaitable<std::vector<booking::Building>> buildings(std::optional<booking::StreetId> street);
-    awaitable<Result<booking::Building>> create_building(const booking::Principal& me, booking::Building b);
+    awaitable<Result<booking::Building>> create_building(const booking::Principal& me,
+                                                         booking::Building b);
     awaitable<Result<booking::Venue>> create_venue(const booking::Principal& me, booking::Venue v);
     awaitable<Result<booking::Venue>> get_venue(booking::VenueId id);
-    awaitable<Result<booking::Venue>> update_venue(const booking::Principal& me, booking::VenueId id,
+    awaitable<Result<booking::Venue>> update_venue(const booking::Principal& me,
+                                                   booking::VenueId id,
                                                    const nlohmann::json& patch);
     awaitable<Result<std::vector<booking::Closure>>> closures(booking::VenueId id);
-    awaitable<Result<booking::ClosureOutcome>> add_closure(const booking::Principal& me, booking::VenueId id,
+    awaitable<Result<booking::ClosureOutcome>> add_closure(const booking::Principal& me,
+                                                           booking::VenueId id,
                                                            const booking::ClosureRequest& req);
-    awaitable<Result<booking::Closure>> remove_closure(const booking::Principal& me, booking::VenueId id,
+    awaitable<Result<booking::Closure>> remove_closure(const booking::Principal& me,
+                                                       booking::VenueId id,
                                                        booking::ClosureId closure);
 
     // The hall's managers and the admins above them (else forbidden; not_found for no hall).
     awaitable<Result<CheckinCode>> checkin_code(const booking::Principal& me, booking::VenueId id);
     // A new code; the old one stops working at once.
-    awaitable<Result<CheckinCode>> rotate_checkin_code(const booking::Principal& me, booking::VenueId id);
+    awaitable<Result<CheckinCode>> rotate_checkin_code(const booking::Principal& me,
+                                                       booking::VenueId id);
     // The mini-program code PNG for the check-in page with the hall's code, made by WeChat once
     // per code and kept in MySQL.
     awaitable<Result<std::string>> qrcode(const booking::Principal& me, booking::VenueId id);
 
-private:
+  private:
     // The hall, when `me` may manage it.
     awaitable<Result<booking::Venue>> managed(const booking::Principal& me, booking::VenueId id);
     // One transaction that commits only when the use case succeeds.

@@ -37,7 +37,8 @@ Result<User> change_role(UserStore& users, const Principal& actor, UserId target
     std::set<BuildingId> actor_street_buildings;
     if (actor.role == Role::street_admin && actor.street_id)
         actor_street_buildings = users.buildings_of_street(*actor.street_id);
-    if (auto e = authorize_role_change(actor, before->principal, req, actor_street_buildings)) return *e;
+    if (auto e = authorize_role_change(actor, before->principal, req, actor_street_buildings))
+        return *e;
     // Asking for what already is changes nothing: no write, no audit row.
     if (holds_role(before->principal, req)) return *before;
 
@@ -48,19 +49,23 @@ Result<User> change_role(UserStore& users, const Principal& actor, UserId target
     return *after;
 }
 
-Result<bool> confirm_web_login(SessionStore& s, const Principal& me, const std::string& nonce, TimePoint now) {
-    if (me.role == Role::member) return make_error(Errc::forbidden, "The console is for managers and administrators.");
+Result<bool> confirm_web_login(SessionStore& s, const Principal& me, const std::string& nonce,
+                               TimePoint now) {
+    if (me.role == Role::member)
+        return make_error(Errc::forbidden, "The console is for managers and administrators.");
     auto w = s.find_web_login(nonce);
-    if (!w || w->consumed || w->user_id || now >= w->expires_at) return make_error(Errc::not_found, "This code has expired.");
+    if (!w || w->consumed || w->user_id || now >= w->expires_at)
+        return make_error(Errc::not_found, "This code has expired.");
     s.confirm_web_login(nonce, me.user_id);
     return true;
 }
 
-Result<WebLoginState> finish_web_login(SessionStore& s, const std::string& nonce, const std::string& browser_hash,
-                                       TimePoint now) {
+Result<WebLoginState> finish_web_login(SessionStore& s, const std::string& nonce,
+                                       const std::string& browser_hash, TimePoint now) {
     auto w = s.find_web_login(nonce);
     // Another browser (one that only saw the code) learns nothing.
-    if (!w || w->consumed || w->browser_hash != browser_hash || (!w->user_id && now >= w->expires_at))
+    if (!w || w->consumed || w->browser_hash != browser_hash ||
+        (!w->user_id && now >= w->expires_at))
         return make_error(Errc::not_found, "No such sign-in.");
     if (!w->user_id) return WebLoginState{};
     s.consume_web_login(nonce);

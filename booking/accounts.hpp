@@ -15,7 +15,7 @@
 namespace sh::booking {
 
 class UserStore {
-public:
+  public:
     virtual ~UserStore() = default;
     // Creates the user on first login (role member); keeps a unionid once known.
     virtual UserId upsert_by_openid(const std::string& openid,
@@ -55,7 +55,7 @@ struct WebLogin {
 };
 
 class SessionStore {
-public:
+  public:
     virtual ~SessionStore() = default;
     virtual void insert_web_login(const WebLogin& w, TimePoint now) = 0;
     // Locked (FOR UPDATE): confirming and finishing are serialised on the row.
@@ -65,7 +65,8 @@ public:
     // The code WeChat made for the nonce, kept so that showing it again costs no call.
     virtual std::optional<std::string> web_login_code(const std::string& nonce) = 0;
     virtual void keep_web_login_code(const std::string& nonce, const std::string& png) = 0;
-    virtual void create_session(const std::string& token_hash, UserId user, TimePoint expires_at) = 0;
+    virtual void create_session(const std::string& token_hash, UserId user,
+                                TimePoint expires_at) = 0;
     // A session that exists, is not revoked and has not expired at `now`.
     virtual std::optional<SessionRecord> find_live_session(const std::string& token_hash,
                                                            TimePoint now) = 0;
@@ -98,14 +99,15 @@ Result<User> change_role(UserStore& users, const Principal& actor, UserId target
 
 // The phone confirms a console's nonce: managers and admins only (forbidden); an unknown,
 // expired, used or already confirmed nonce is not_found.
-Result<bool> confirm_web_login(SessionStore& s, const Principal& me, const std::string& nonce, TimePoint now);
+Result<bool> confirm_web_login(SessionStore& s, const Principal& me, const std::string& nonce,
+                               TimePoint now);
 // The console asks how its sign-in stands: not_found unless the nonce is live and its browser's;
 // the user once confirmed (the nonce is then used up and a session is created).
 struct WebLoginState {
     std::optional<UserId> user_id;  // nullopt: not confirmed yet
 };
-Result<WebLoginState> finish_web_login(SessionStore& s, const std::string& nonce, const std::string& browser_hash,
-                                       TimePoint now);
+Result<WebLoginState> finish_web_login(SessionStore& s, const std::string& nonce,
+                                       const std::string& browser_hash, TimePoint now);
 
 // PATCH /me.
 Result<User> update_profile(UserStore& users, UserId self, const std::optional<std::string>& name,

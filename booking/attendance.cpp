@@ -9,21 +9,25 @@ CheckinWindow checkin_window(const VenueRules& rules, TimePoint start) {
             start + std::chrono::minutes(rules.checkin_after_minutes)};
 }
 
-Result<Booking> check_in(BookingStore& s, const Principal& me, BookingId id, const std::string& code, TimePoint now) {
+Result<Booking> check_in(BookingStore& s, const Principal& me, BookingId id,
+                         const std::string& code, TimePoint now) {
     auto b = s.find_booking(id, /*for_update=*/true);
     if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
     // The hall's managers see the booking, but only its member was there to scan the code.
-    if (b->user_id != me.user_id) return make_error(Errc::forbidden, "Only the booking's member checks in.");
+    if (b->user_id != me.user_id)
+        return make_error(Errc::forbidden, "Only the booking's member checks in.");
     if (b->status == BookingStatus::checked_in) return *b;
     auto venue = s.find_venue(b->venue_id, Lock::none);
     if (!venue || venue->checkin_code.empty() || code != venue->checkin_code)
         return make_error(Errc::wrong_venue, "This code belongs to another hall.");
     if (b->status != BookingStatus::confirmed)
-        return make_error(Errc::invalid_state, "This booking is " + std::string(status_name(b->status)) + ".");
+        return make_error(Errc::invalid_state,
+                          "This booking is " + std::string(status_name(b->status)) + ".");
     auto w = checkin_window(venue->rules, b->start);
     if (now < w.opens || now > w.closes)
         return make_error(Errc::checkin_window_closed,
-                          "Check in between " + format_local(to_local(w.opens)) + " and " + format_local(to_local(w.closes)) + ".",
+                          "Check in between " + format_local(to_local(w.opens)) + " and " +
+                              format_local(to_local(w.closes)) + ".",
                           {{"opens_at", to_iso(w.opens)}, {"closes_at", to_iso(w.closes)}});
     s.set_checked_in(id, now);
     if (s.add_presence(id, me.user_id, now)) ++b->present;
@@ -32,19 +36,23 @@ Result<Booking> check_in(BookingStore& s, const Principal& me, BookingId id, con
     return *b;
 }
 
-Result<Presence> scan(BookingStore& s, const Principal& me, const std::string& code, TimePoint now) {
+Result<Presence> scan(BookingStore& s, const Principal& me, const std::string& code,
+                      TimePoint now) {
     auto venue_id = code.empty() ? std::nullopt : s.venue_by_code(code);
     if (!venue_id) return make_error(Errc::not_found, "No hall has this code.");
     auto venue = s.find_venue(*venue_id, Lock::none);
     if (!venue) return make_error(Errc::not_found, "No hall has this code.");
-    auto b = s.running_checked_in(*venue_id, now, std::chrono::minutes(venue->rules.checkin_before_minutes));
-    if (!b) return make_error(Errc::no_running_booking, "Nobody has checked in to this hall for now.");
+    auto b = s.running_checked_in(*venue_id, now,
+                                  std::chrono::minutes(venue->rules.checkin_before_minutes));
+    if (!b)
+        return make_error(Errc::no_running_booking, "Nobody has checked in to this hall for now.");
     Presence p{*b, s.add_presence(b->id, me.user_id, now)};
     if (p.counted_now) ++p.booking.present;
     return p;
 }
 
-bool release_no_show(BookingStore& s, const PenaltyRules& rules, const Booking& b, const VenueRules& hall, TimePoint now) {
+bool release_no_show(BookingStore& s, const PenaltyRules& rules, const Booking& b,
+                     const VenueRules& hall, TimePoint now) {
     if (b.status != BookingStatus::confirmed) return false;
     auto release = checkin_window(hall, b.start).closes;
     if (now <= release) return false;

@@ -18,7 +18,8 @@ CheckinWindow checkin_window(const VenueRules& rules, TimePoint start);
 // The owner, with the code scanned in the hall, inside the window: checked_in, and counted
 // present. not_found (not the owner's), wrong_venue, checkin_window_closed (details: the
 // window), invalid_state. Checking in again answers the same booking.
-Result<Booking> check_in(BookingStore& s, const Principal& me, BookingId id, const std::string& code, TimePoint now);
+Result<Booking> check_in(BookingStore& s, const Principal& me, BookingId id,
+                         const std::string& code, TimePoint now);
 
 struct Presence {
     Booking booking;
@@ -32,7 +33,8 @@ Result<Presence> scan(BookingStore& s, const Principal& me, const std::string& c
 // leaves (the caller holds the booking's row lock).
 // confirmed, not checked in by start + the hall's window: no_show; the quanta from the release
 // on are given back (someone walking in can book the rest); a violation is recorded.
-bool release_no_show(BookingStore& s, const PenaltyRules& rules, const Booking& b, const VenueRules& hall, TimePoint now);
+bool release_no_show(BookingStore& s, const PenaltyRules& rules, const Booking& b,
+                     const VenueRules& hall, TimePoint now);
 // checked_in, ended: completed.
 bool complete(BookingStore& s, const Booking& b, TimePoint now);
 // pending, started without a decision: expired; its quanta are freed.

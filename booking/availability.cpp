@@ -16,21 +16,25 @@ std::string_view slot_state_name(SlotState s) {
 }
 
 std::optional<SlotState> parse_slot_state(std::string_view s) {
-    for (auto st : {SlotState::free, SlotState::held, SlotState::booked, SlotState::closed, SlotState::past})
+    for (auto st :
+         {SlotState::free, SlotState::held, SlotState::booked, SlotState::closed, SlotState::past})
         if (slot_state_name(st) == s) return st;
     return std::nullopt;
 }
 
-std::vector<DaySlot> base_slots(const VenueRules& rules, Date d, const std::vector<ClosureSpan>& closures,
+std::vector<DaySlot> base_slots(const VenueRules& rules, Date d,
+                                const std::vector<ClosureSpan>& closures,
                                 const std::set<int>& booked) {
     std::vector<DaySlot> out;
     for (const auto& range : hours_on(rules, d)) {
-        for (int start = range.open; start + rules.slot_minutes <= range.close; start += rules.slot_minutes) {
+        for (int start = range.open; start + rules.slot_minutes <= range.close;
+             start += rules.slot_minutes) {
             int end = start + rules.slot_minutes;
             DaySlot slot{start, end, SlotState::free};
             TimePoint from = to_timepoint(d, start), to = to_timepoint(d, end);
             for (const auto& c : closures)
-                if (c.from < to && from < c.to) slot.state = SlotState::closed;  // any overlap closes it
+                if (c.from < to && from < c.to)
+                    slot.state = SlotState::closed;  // any overlap closes it
             if (slot.state == SlotState::free) {
                 for (int q = start; q < end; q += quantum_minutes)
                     if (booked.count(q)) slot.state = SlotState::booked;
@@ -56,7 +60,9 @@ void overlay(std::vector<DaySlot>& slots, Date d, TimePoint now, const std::set<
 nlohmann::json slots_json(const std::vector<DaySlot>& slots) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& s : slots)
-        out.push_back({{"start", format_hhmm(s.start)}, {"end", format_hhmm(s.end)}, {"state", slot_state_name(s.state)}});
+        out.push_back({{"start", format_hhmm(s.start)},
+                       {"end", format_hhmm(s.end)},
+                       {"state", slot_state_name(s.state)}});
     return out;
 }
 
@@ -76,10 +82,13 @@ std::optional<std::vector<DaySlot>> slots_from_json(const nlohmann::json& j) {
 }
 
 namespace {
-char state_char(SlotState s) { return slot_state_name(s)[0]; }  // f h b c p: distinct
+char state_char(SlotState s) {
+    return slot_state_name(s)[0];
+}  // f h b c p: distinct
 
 std::optional<SlotState> state_of(char c) {
-    for (auto st : {SlotState::free, SlotState::held, SlotState::booked, SlotState::closed, SlotState::past})
+    for (auto st :
+         {SlotState::free, SlotState::held, SlotState::booked, SlotState::closed, SlotState::past})
         if (state_char(st) == c) return st;
     return std::nullopt;
 }

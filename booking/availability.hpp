@@ -31,7 +31,8 @@ struct DaySlot {
 };
 
 // `booked` holds the start minute (of that day) of every booked 15-minute quantum.
-std::vector<DaySlot> base_slots(const VenueRules& rules, Date d, const std::vector<ClosureSpan>& closures,
+std::vector<DaySlot> base_slots(const VenueRules& rules, Date d,
+                                const std::vector<ClosureSpan>& closures,
                                 const std::set<int>& booked);
 
 // A slot that has started (start <= now) is past; a free slot with a held quantum is held.

@@ -15,7 +15,9 @@ bool digits(std::string_view s, int& out) {
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return ec == std::errc() && p == s.data() + s.size();
 }
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool leap(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 int days_in_month(int y, int m) {
     static constexpr int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && leap(y) ? 29 : d[m - 1];
@@ -64,15 +66,19 @@ Date date_from_days(std::int64_t z) {
     return Date{y, m, d};
 }
 
-Date add_days(Date d, int n) { return date_from_days(days_since_epoch(d) + n); }
+Date add_days(Date d, int n) {
+    return date_from_days(days_since_epoch(d) + n);
+}
 
 int weekday(Date d) {
-    std::int64_t z = days_since_epoch(d);  // 1970-01-01 was a Thursday (4)
+    std::int64_t z = days_since_epoch(d);              // 1970-01-01 was a Thursday (4)
     auto w = static_cast<int>(((z % 7) + 7 + 3) % 7);  // 0 = Monday
     return w + 1;
 }
 
-Date week_start(Date d) { return add_days(d, 1 - weekday(d)); }
+Date week_start(Date d) {
+    return add_days(d, 1 - weekday(d));
+}
 
 std::optional<int> parse_hhmm(std::string_view s, bool allow_24) {
     int h, m;
@@ -97,10 +103,13 @@ std::optional<LocalTime> parse_local(std::string_view s) {
     return LocalTime{*d, *m};
 }
 
-std::string format_local(LocalTime t) { return format_date(t.date) + "T" + format_hhmm(t.minute); }
+std::string format_local(LocalTime t) {
+    return format_date(t.date) + "T" + format_hhmm(t.minute);
+}
 
 TimePoint to_timepoint(Date d, int minute) {
-    std::int64_t secs = days_since_epoch(d) * 86400 + std::int64_t{minute} * 60 - utc_offset_seconds;
+    std::int64_t secs =
+        days_since_epoch(d) * 86400 + std::int64_t{minute} * 60 - utc_offset_seconds;
     return TimePoint(std::chrono::seconds(secs));
 }
 

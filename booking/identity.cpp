@@ -21,7 +21,9 @@ std::optional<Role> parse_role(std::string_view s) {
 }
 
 namespace {
-AppError field_error(const std::string& field, const std::string& message) { return invalid_field(field, message); }
+AppError field_error(const std::string& field, const std::string& message) {
+    return invalid_field(field, message);
+}
 }  // namespace
 
 std::optional<AppError> validate_role_request(const RoleRequest& req,
@@ -53,9 +55,9 @@ std::optional<AppError> validate_role_request(const RoleRequest& req,
     return field_error("role", "unknown role");
 }
 
-std::optional<AppError> authorize_role_change(const Principal& actor, const Principal& target,
-                                              const RoleRequest& req,
-                                              const std::set<BuildingId>& street_buildings_of_actor) {
+std::optional<AppError> authorize_role_change(
+    const Principal& actor, const Principal& target, const RoleRequest& req,
+    const std::set<BuildingId>& street_buildings_of_actor) {
     if (actor.role == Role::district_admin) return std::nullopt;
     if (actor.role != Role::street_admin || !actor.street_id)
         return make_error(Errc::forbidden, "Only administrators may change roles.");
@@ -68,7 +70,8 @@ std::optional<AppError> authorize_role_change(const Principal& actor, const Prin
     bool target_ok = target.role == Role::member ||
                      (target.role == Role::manager && in_street(target.building_ids));
     if (target.role == Role::street_admin || target.role == Role::district_admin)
-        return make_error(Errc::forbidden, "A street administrator cannot change an administrator.");
+        return make_error(Errc::forbidden,
+                          "A street administrator cannot change an administrator.");
     if (!target_ok)
         return make_error(Errc::forbidden, "This user manages buildings of another street.");
     // The target as it will be.
@@ -98,7 +101,11 @@ std::optional<std::size_t> utf8_length(std::string_view s) {
     std::size_t n = 0;
     for (std::size_t i = 0; i < s.size();) {
         auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        std::size_t len = c < 0x80           ? 1
+                          : (c >> 5) == 0x6  ? 2
+                          : (c >> 4) == 0xe  ? 3
+                          : (c >> 3) == 0x1e ? 4
+                                             : 0;
         if (len == 0 || i + len > s.size()) return std::nullopt;
         for (std::size_t k = 1; k < len; ++k)
             if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return std::nullopt;
@@ -141,14 +148,18 @@ int rank_over(const Principal& p, BuildingId building, StreetId street_of_buildi
     return 0;
 }
 
-std::optional<AppError> authorize_decision(const Principal& decider, const Principal& booker, BuildingId building,
-                                           StreetId street_of_building) {
+std::optional<AppError> authorize_decision(const Principal& decider, const Principal& booker,
+                                           BuildingId building, StreetId street_of_building) {
     if (decider.user_id == booker.user_id)
-        return make_error(Errc::self_approval, "Your own request is decided by another manager or administrator.");
+        return make_error(Errc::self_approval,
+                          "Your own request is decided by another manager or administrator.");
     int mine = rank_over(decider, building, street_of_building);
-    if (mine == 0) return make_error(Errc::forbidden, "Only the hall's managers decide on bookings.");
+    if (mine == 0)
+        return make_error(Errc::forbidden, "Only the hall's managers decide on bookings.");
     if (mine < rank_over(booker, building, street_of_building))
-        return make_error(Errc::forbidden, "A request by an administrator is decided by an administrator above the hall.");
+        return make_error(
+            Errc::forbidden,
+            "A request by an administrator is decided by an administrator above the hall.");
     return std::nullopt;
 }
 
@@ -163,6 +174,8 @@ bool holds_role(const Principal& p, const RoleRequest& req) {
     return false;
 }
 
-bool may_see_phone(const Principal& viewer, UserId subject) { return viewer.user_id == subject; }
+bool may_see_phone(const Principal& viewer, UserId subject) {
+    return viewer.user_id == subject;
+}
 
 }  // namespace sh::booking

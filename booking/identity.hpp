@@ -74,16 +74,17 @@ std::optional<AppError> validate_role_request(const RoleRequest& req,
 // May `actor` change `target`'s role from what it is to `req`? `buildings` maps every building
 // named by either side to its street. district_admin: anything. street_admin: only make or
 // unmake managers of its own street's buildings, never touch an admin. Everyone else: no.
-std::optional<AppError> authorize_role_change(const Principal& actor, const Principal& target,
-                                              const RoleRequest& req,
-                                              const std::set<BuildingId>& street_buildings_of_actor);
+std::optional<AppError> authorize_role_change(
+    const Principal& actor, const Principal& target, const RoleRequest& req,
+    const std::set<BuildingId>& street_buildings_of_actor);
 
 // Whether `p` already is what `req` asks (the same role over the same scope): a no-op.
 bool holds_role(const Principal& p, const RoleRequest& req);
 
 // Who may see a person's phone number: the person themself, nobody else. Managers and admins
 // reach a member through the booking (name, branch, subscribe messages); no answer of this API
-// carries another person's phone (docs/architecture.md, Who sees what). The one rule every rendering asks.
+// carries another person's phone (docs/architecture.md, Who sees what). The one rule every
+// rendering asks.
 bool may_see_phone(const Principal& viewer, UserId subject);
 
 // May the principal manage this building's halls (publish, edit, close, approve)? The building's
@@ -99,8 +100,8 @@ int rank_over(const Principal& p, BuildingId building, StreetId street_of_buildi
 // street's admins, a street admin's to the street's other admins and the district's, a district
 // admin's to another district admin (forbidden below that). With nobody else in scope a request
 // stays pending.
-std::optional<AppError> authorize_decision(const Principal& decider, const Principal& booker, BuildingId building,
-                                           StreetId street_of_building);
+std::optional<AppError> authorize_decision(const Principal& decider, const Principal& booker,
+                                           BuildingId building, StreetId street_of_building);
 
 // May the principal create buildings in this street? Its street admin and district admins.
 bool can_manage_street(const Principal& p, StreetId street);

@@ -25,7 +25,8 @@ std::optional<TimePoint> from_iso(std::string_view s) {
     if (s.size() != 25 || s[10] != 'T' || s.substr(19) != "+08:00") return std::nullopt;
     int y, mo, d, h, mi, sec;
     std::string str(s.substr(0, 19));
-    if (std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6) return std::nullopt;
+    if (std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6)
+        return std::nullopt;
     std::tm tm{};
     tm.tm_year = y - 1900;
     tm.tm_mon = mo - 1;

@@ -13,8 +13,8 @@ std::optional<TimePoint> locked_ban(BookingStore& s, UserId user, TimePoint now)
 }
 }  // namespace
 
-std::optional<TimePoint> record_violation(BookingStore& s, const PenaltyRules& rules, const Booking& b,
-                                          ViolationKind kind, TimePoint now) {
+std::optional<TimePoint> record_violation(BookingStore& s, const PenaltyRules& rules,
+                                          const Booking& b, ViolationKind kind, TimePoint now) {
     int weight = kind == ViolationKind::no_show ? rules.no_show_milli : rules.late_cancel_milli;
     if (weight <= 0 || !s.add_violation(b.user_id, b.id, kind, weight, now)) return std::nullopt;
     int total = s.violation_weight(b.user_id, now - std::chrono::hours(24) * rules.window_days);
@@ -23,7 +23,9 @@ std::optional<TimePoint> record_violation(BookingStore& s, const PenaltyRules& r
     if (current && *current > now) return std::nullopt;  // banned already: told once
     auto until = now + std::chrono::hours(24) * rules.ban_days;
     s.set_ban(b.user_id, until);
-    s.notify(Notice::about_booking(b.user_id, NoticeKind::banned, b.id, format_date(to_local(until).date)), now);
+    s.notify(Notice::about_booking(b.user_id, NoticeKind::banned, b.id,
+                                   format_date(to_local(until).date)),
+             now);
     return until;
 }
 
@@ -31,8 +33,8 @@ bool ban_still_due(const PenaltyRules& rules, int weight_milli_in_window) {
     return weight_milli_in_window >= rules.threshold_milli;
 }
 
-Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules, const Principal& me, std::uint64_t id,
-                                     TimePoint now) {
+Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules,
+                                     const Principal& me, std::uint64_t id, TimePoint now) {
     // Its member and the hall's managers and admins see a violation; only those admins waive it.
     auto v = s.find_violation(id);
     if (!v || (v->user_id != me.user_id && !can_manage_building(me, v->building_id, v->street_id)))
@@ -41,7 +43,8 @@ Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules,
         !can_manage_building(me, v->building_id, v->street_id))
         return make_error(Errc::forbidden, "Only administrators waive violations.");
     if (v->user_id == me.user_id)
-        return make_error(Errc::self_approval, "Your own violation is waived by another administrator.");
+        return make_error(Errc::self_approval,
+                          "Your own violation is waived by another administrator.");
     if (v->waived) return make_error(Errc::invalid_state, "This violation is waived already.");
     auto ban = locked_ban(s, v->user_id, now);
     s.waive_violation(id, me.user_id, now);

@@ -8,11 +8,10 @@
 
 namespace sh::booking {
 
-
 // Records the violation (once per booking and kind) and, when the window's weight reaches the
 // threshold, bans the user and tells them. Returns the ban's end when this violation started one.
-std::optional<TimePoint> record_violation(BookingStore& s, const PenaltyRules& rules, const Booking& b,
-                                          ViolationKind kind, TimePoint now);
+std::optional<TimePoint> record_violation(BookingStore& s, const PenaltyRules& rules,
+                                          const Booking& b, ViolationKind kind, TimePoint now);
 
 // After a violation is waived: the ban stays only while the window still reaches the threshold.
 bool ban_still_due(const PenaltyRules& rules, int weight_milli_in_window);
@@ -24,7 +23,7 @@ struct WaiveOutcome {
     ViolationRecord violation;
     bool ban_lifted = false;
 };
-Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules, const Principal& me, std::uint64_t id,
-                                     TimePoint now);
+Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules,
+                                     const Principal& me, std::uint64_t id, TimePoint now);
 
 }  // namespace sh::booking

@@ -33,8 +33,8 @@ std::optional<BookingStatus> parse_status(std::string_view s) {
 }
 
 bool owns_quanta(BookingStatus s) {
-    return s == BookingStatus::pending || s == BookingStatus::confirmed || s == BookingStatus::checked_in ||
-           s == BookingStatus::completed;
+    return s == BookingStatus::pending || s == BookingStatus::confirmed ||
+           s == BookingStatus::checked_in || s == BookingStatus::completed;
 }
 
 std::string_view notice_name(NoticeKind k) {
@@ -52,13 +52,16 @@ std::string_view notice_name(NoticeKind k) {
 }
 
 std::optional<NoticeKind> parse_notice(std::string_view s) {
-    for (auto k : {NoticeKind::approved, NoticeKind::rejected, NoticeKind::cancelled, NoticeKind::closure_cancelled,
-                   NoticeKind::expired, NoticeKind::reminder, NoticeKind::no_show, NoticeKind::banned})
+    for (auto k : {NoticeKind::approved, NoticeKind::rejected, NoticeKind::cancelled,
+                   NoticeKind::closure_cancelled, NoticeKind::expired, NoticeKind::reminder,
+                   NoticeKind::no_show, NoticeKind::banned})
         if (notice_name(k) == s) return k;
     return std::nullopt;
 }
 
-std::string_view subject_name(SubjectKind k) { return k == SubjectKind::booking ? "booking" : "member"; }
+std::string_view subject_name(SubjectKind k) {
+    return k == SubjectKind::booking ? "booking" : "member";
+}
 
 std::optional<SubjectKind> parse_subject(std::string_view s) {
     for (auto k : {SubjectKind::booking, SubjectKind::member})
@@ -67,16 +70,26 @@ std::optional<SubjectKind> parse_subject(std::string_view s) {
 }
 
 Notice Notice::about_booking(UserId user, NoticeKind kind, BookingId id, std::string note) {
-    return Notice{user, kind, SubjectKind::booking, id, std::move(note),
+    return Notice{user,
+                  kind,
+                  SubjectKind::booking,
+                  id,
+                  std::move(note),
                   std::string(notice_name(kind)) + ":booking:" + std::to_string(id)};
 }
 
-std::string_view violation_name(ViolationKind k) { return k == ViolationKind::no_show ? "no_show" : "late_cancel"; }
+std::string_view violation_name(ViolationKind k) {
+    return k == ViolationKind::no_show ? "no_show" : "late_cancel";
+}
 
 json audit_record(const Booking& b) {
     // What an audit entry keeps of a booking: the state a decision changed and whose it was.
-    json j = {{"id", b.id},           {"venue_id", b.venue_id},   {"user_id", b.user_id},
-              {"starts_at", to_iso(b.start)}, {"ends_at", to_iso(b.end)}, {"status", status_name(b.status)}};
+    json j = {{"id", b.id},
+              {"venue_id", b.venue_id},
+              {"user_id", b.user_id},
+              {"starts_at", to_iso(b.start)},
+              {"ends_at", to_iso(b.end)},
+              {"status", status_name(b.status)}};
     if (!b.cancel_reason.empty()) j["reason"] = b.cancel_reason;
     return j;
 }
@@ -93,10 +106,12 @@ std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, T
     auto purpose_len = utf8_length(r.purpose);
     if (!purpose_len || *purpose_len == 0 || *purpose_len > 200)
         return make_error(Errc::validation, "purpose: 1 to 200 characters", {{"field", "purpose"}});
-    if (r.attendees < 1) return make_error(Errc::validation, "attendees: at least 1", {{"field", "attendees"}});
+    if (r.attendees < 1)
+        return make_error(Errc::validation, "attendees: at least 1", {{"field", "attendees"}});
     if (auto o = utf8_length(r.org); !o || *o > 100)
         return make_error(Errc::validation, "org: at most 100 characters", {{"field", "org"}});
-    if (r.end <= r.start) return make_error(Errc::validation, "end must be after start", {{"field", "end"}});
+    if (r.end <= r.start)
+        return make_error(Errc::validation, "end must be after start", {{"field", "end"}});
 
     std::optional<HoursRange> inside;
     for (const auto& h : hours_on(rules, r.date))
@@ -105,14 +120,17 @@ std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, T
         return rule(Errc::outside_opening_hours, "The hall is not open for all of that time.",
                     {{"opening_hours", hours_json(hours_on(rules, r.date))}});
     }
-    if ((r.start - inside->open) % rules.slot_minutes != 0 || (r.end - inside->open) % rules.slot_minutes != 0)
-        return rule(Errc::misaligned, "Start and end must fall on the hall's " + std::to_string(rules.slot_minutes) +
-                                          "-minute slots.",
+    if ((r.start - inside->open) % rules.slot_minutes != 0 ||
+        (r.end - inside->open) % rules.slot_minutes != 0)
+        return rule(Errc::misaligned,
+                    "Start and end must fall on the hall's " + std::to_string(rules.slot_minutes) +
+                        "-minute slots.",
                     {{"slot_minutes", rules.slot_minutes}});
     int minutes = r.end - r.start;
     if (minutes < rules.min_minutes || minutes > rules.max_minutes)
-        return rule(Errc::bad_duration, "Book between " + std::to_string(rules.min_minutes) + " and " +
-                                            std::to_string(rules.max_minutes) + " minutes.",
+        return rule(Errc::bad_duration,
+                    "Book between " + std::to_string(rules.min_minutes) + " and " +
+                        std::to_string(rules.max_minutes) + " minutes.",
                     {{"min_minutes", rules.min_minutes}, {"max_minutes", rules.max_minutes}});
     if (r.attendees > v.capacity)
         return rule(Errc::over_capacity, "The hall holds " + std::to_string(v.capacity) + ".",
@@ -123,8 +141,9 @@ std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, T
     if (auto e = check_day_open(rules, r.date, now)) return e;
     for (const auto& c : closures)
         if (c.from < end && start < c.to)
-            return rule(Errc::closed, "The hall is closed at that time.",
-                        {{"from", format_local(to_local(c.from))}, {"to", format_local(to_local(c.to))}});
+            return rule(
+                Errc::closed, "The hall is closed at that time.",
+                {{"from", format_local(to_local(c.from))}, {"to", format_local(to_local(c.to))}});
     return std::nullopt;
 }
 
@@ -133,11 +152,13 @@ std::optional<AppError> check_day_open(const VenueRules& rules, Date date, TimeP
     auto today = to_local(now).date;
     auto last_open_day = add_days(today, rules.horizon_days);
     if (date > last_open_day)
-        return rule(Errc::beyond_horizon, "Halls can be booked " + std::to_string(rules.horizon_days) + " days ahead.",
+        return rule(Errc::beyond_horizon,
+                    "Halls can be booked " + std::to_string(rules.horizon_days) + " days ahead.",
                     {{"horizon_days", rules.horizon_days}});
     TimePoint opens = opens_at(rules, date);
     if (now < opens)
-        return rule(Errc::not_yet_open, "This day opens for booking at " + format_local(to_local(opens)) + ".",
+        return rule(Errc::not_yet_open,
+                    "This day opens for booking at " + format_local(to_local(opens)) + ".",
                     {{"opens_at", to_iso(opens)}});
     return std::nullopt;
 }
@@ -160,14 +181,17 @@ std::vector<Date> days_opening(const VenueRules& rules, TimePoint from, TimePoin
 
 std::optional<AppError> check_quotas(const Quotas& q, const Usage& u, int minutes) {
     if (u.active >= q.max_active)
-        return rule(Errc::quota_exceeded, "You have " + std::to_string(u.active) + " bookings to come already.",
+        return rule(Errc::quota_exceeded,
+                    "You have " + std::to_string(u.active) + " bookings to come already.",
                     {{"limit", "active_bookings"}, {"max", q.max_active}});
     if (u.on_day >= q.max_per_day)
         return rule(Errc::quota_exceeded, "You have booked that day's maximum.",
                     {{"limit", "bookings_per_day"}, {"max", q.max_per_day}});
     if (u.minutes_in_week + minutes > q.max_minutes_per_week)
         return rule(Errc::quota_exceeded, "This would exceed your weekly hours.",
-                    {{"limit", "minutes_per_week"}, {"max", q.max_minutes_per_week}, {"used", u.minutes_in_week}});
+                    {{"limit", "minutes_per_week"},
+                     {"max", q.max_minutes_per_week},
+                     {"used", u.minutes_in_week}});
     return std::nullopt;
 }
 
@@ -199,9 +223,11 @@ bool can_view_booking(const Principal& p, const Booking& b) {
 std::optional<AppError> check_reason(const std::string& reason, int max_chars, bool required) {
     auto n = utf8_length(reason);
     if (!n) return make_error(Errc::validation, "reason: not valid UTF-8", {{"field", "reason"}});
-    if (required && *n == 0) return make_error(Errc::validation, "reason: is required", {{"field", "reason"}});
+    if (required && *n == 0)
+        return make_error(Errc::validation, "reason: is required", {{"field", "reason"}});
     if (*n > static_cast<std::size_t>(max_chars))
-        return make_error(Errc::validation, "reason: at most " + std::to_string(max_chars) + " characters",
+        return make_error(Errc::validation,
+                          "reason: at most " + std::to_string(max_chars) + " characters",
                           {{"field", "reason"}, {"max_chars", max_chars}});
     return std::nullopt;
 }
@@ -225,7 +251,8 @@ Usage usage_of(const std::vector<BookedSpan>& bookings, Date day, TimePoint now)
         if (b.status != BookingStatus::completed && b.end > now) ++u.active;
         if (b.start >= day_start && b.start < day_end) ++u.on_day;
         if (b.start >= week_from && b.start < week_to)
-            u.minutes_in_week += static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(b.end - b.start).count());
+            u.minutes_in_week += static_cast<int>(
+                std::chrono::duration_cast<std::chrono::minutes>(b.end - b.start).count());
     }
     return u;
 }
@@ -245,7 +272,8 @@ std::optional<AppError> refuse(const BookCall& c, const std::map<UserId, MemberS
     auto hall = halls.find(c.req.venue_id);
     if (hall == halls.end()) return make_error(Errc::not_found, "No such hall.");
     if (auto e = check_request(hall->second.venue, c.req, c.now, hall->second.closures)) return e;
-    return check_quotas(quotas, usage_of(member->second.bookings, c.req.date, c.now), c.req.end - c.req.start);
+    return check_quotas(quotas, usage_of(member->second.bookings, c.req.date, c.now),
+                        c.req.end - c.req.start);
 }
 
 }  // namespace
@@ -271,7 +299,8 @@ std::vector<T> sorted_unique(std::vector<T> v) {
 
 }  // namespace
 
-std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<BookCall>& calls, const Quotas& quotas) {
+std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<BookCall>& calls,
+                                          const Quotas& quotas) {
     std::vector<Result<BookOutcome>> out(calls.size(), make_error(Errc::internal));
     if (calls.empty()) return out;
 
@@ -282,7 +311,8 @@ std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<Boo
     std::vector<std::pair<UserId, std::string>> keys;
     const auto& first = calls.front();
     TimePoint since = usage_since(first.req.date, first.now), oldest_now = first.now;
-    TimePoint from = to_timepoint(first.req.date, first.req.start), to = to_timepoint(first.req.date, first.req.end);
+    TimePoint from = to_timepoint(first.req.date, first.req.start),
+              to = to_timepoint(first.req.date, first.req.end);
     for (const auto& c : calls) {
         users.push_back(c.me.user_id);
         venues.push_back(c.req.venue_id);
@@ -306,8 +336,10 @@ std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<Boo
     std::vector<Booking> accepted;
     std::vector<std::size_t> accepted_call;
     std::set<std::pair<VenueId, TimePoint>> taken;
-    std::map<std::pair<UserId, std::string>, std::size_t> keyed;  // key -> the call accepted with it
-    std::vector<std::pair<std::size_t, std::size_t>> repeats;      // (call, the earlier call with its key)
+    std::map<std::pair<UserId, std::string>, std::size_t>
+        keyed;  // key -> the call accepted with it
+    std::vector<std::pair<std::size_t, std::size_t>>
+        repeats;  // (call, the earlier call with its key)
     for (std::size_t i = 0; i < calls.size(); ++i) {
         const auto& c = calls[i];
         if (c.key) {
@@ -330,8 +362,9 @@ std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<Boo
             continue;
         }
         auto quanta = quanta_of(c.req.date, c.req.start, c.req.end);
-        bool free = std::none_of(quanta.begin(), quanta.end(),
-                                 [&](TimePoint q) { return taken.count({c.req.venue_id, q}); });
+        bool free = std::none_of(quanta.begin(), quanta.end(), [&](TimePoint q) {
+            return taken.count({c.req.venue_id, q});
+        });
         if (!free) {
             out[i] = make_error(Errc::slot_taken);
             continue;
@@ -345,7 +378,8 @@ std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<Boo
         b.user_id = c.me.user_id;
         b.start = to_timepoint(c.req.date, c.req.start);
         b.end = to_timepoint(c.req.date, c.req.end);
-        b.status = venue.rules.requires_approval || c.req.needs_review ? BookingStatus::pending : BookingStatus::confirmed;
+        b.status = venue.rules.requires_approval || c.req.needs_review ? BookingStatus::pending
+                                                                       : BookingStatus::confirmed;
         b.purpose = c.req.purpose;
         b.attendees = c.req.attendees;
         b.org = c.req.org;
@@ -369,46 +403,56 @@ std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<Boo
         // The answer in the caller's view, stored with the key in this transaction: a replay is
         // byte for byte what the first request was answered.
         BookOutcome o{accepted[j], c.view ? (*c.view)(accepted[j]) : std::string(), false};
-        if (c.key) records.push_back(KeyRecord{c.me.user_id, c.key->key, c.key->request_hash, 201, o.body});
+        if (c.key)
+            records.push_back(
+                KeyRecord{c.me.user_id, c.key->key, c.key->request_hash, 201, o.body});
         out[accepted_call[j]] = std::move(o);
     }
     // A repeat of a key accepted in this batch answers what that call answers.
     for (auto [i, earlier] : repeats) {
         const auto& answer = out[earlier];
-        if (answer.ok()) out[i] = BookOutcome{answer.value().booking, answer.value().body, true};
-        else out[i] = answer.error();
+        if (answer.ok())
+            out[i] = BookOutcome{answer.value().booking, answer.value().body, true};
+        else
+            out[i] = answer.error();
     }
     if (!records.empty()) s.store_keys(records, oldest_now);
     return out;
 }
 
-Result<BookOutcome> book(BookingStore& s, const Principal& me, const BookingRequest& req, const Quotas& quotas,
-                         TimePoint now, const std::optional<IdempotencyKey>& key) {
+Result<BookOutcome> book(BookingStore& s, const Principal& me, const BookingRequest& req,
+                         const Quotas& quotas, TimePoint now,
+                         const std::optional<IdempotencyKey>& key) {
     return std::move(book_all(s, {BookCall{me, req, key, now}}, quotas).front());
 }
 
-Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id, const std::string& reason, TimePoint now,
-                       const CancelTerms& terms) {
+Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id,
+                       const std::string& reason, TimePoint now, const CancelTerms& terms) {
     auto b = s.find_booking(id, /*for_update=*/true);
     if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
     if (auto e = check_reason(reason, reason_max_chars, false)) return *e;
     if (!owns_quanta(b->status) || b->status == BookingStatus::completed)
-        return make_error(Errc::invalid_state, "This booking is " + std::string(status_name(b->status)) + ".");
+        return make_error(Errc::invalid_state,
+                          "This booking is " + std::string(status_name(b->status)) + ".");
     bool late = false;
     if (b->user_id != me.user_id) {
-        if (reason.empty()) return make_error(Errc::validation, "reason: a manager's cancellation needs a reason",
-                                              {{"field", "reason"}});
+        if (reason.empty())
+            return make_error(Errc::validation, "reason: a manager's cancellation needs a reason",
+                              {{"field", "reason"}});
     } else {
         // One's own booking, whoever one is: a manager's late cancellation counts like anyone's.
         auto venue = s.find_venue(b->venue_id, Lock::none);
-        auto deadline = b->start - std::chrono::minutes(venue ? venue->rules.cancel_deadline_minutes : 0);
+        auto deadline =
+            b->start - std::chrono::minutes(venue ? venue->rules.cancel_deadline_minutes : 0);
         late = now > deadline;
         if (late && (now >= b->start || !terms.accept_penalty))
-            return rule(Errc::too_late_to_cancel,
-                        now >= b->start ? "The booking has begun." :
-                        "Cancel up to " + format_local(to_local(deadline)) + "; cancelling now counts as part of a violation.",
-                        {{"deadline", to_iso(deadline)},
-                         {"penalty", now >= b->start ? 0.0 : terms.penalties.late_cancel_milli / 1000.0}});
+            return rule(
+                Errc::too_late_to_cancel,
+                now >= b->start ? "The booking has begun."
+                                : "Cancel up to " + format_local(to_local(deadline)) +
+                                      "; cancelling now counts as part of a violation.",
+                {{"deadline", to_iso(deadline)},
+                 {"penalty", now >= b->start ? 0.0 : terms.penalties.late_cancel_milli / 1000.0}});
     }
     auto before = audit_record(*b);
     s.set_status(id, BookingStatus::cancelled, reason, me.user_id);
@@ -424,8 +468,8 @@ Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id, const
 }
 
 namespace {
-Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool approve_it, const std::string& reason,
-                       TimePoint now) {
+Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool approve_it,
+                       const std::string& reason, TimePoint now) {
     auto b = s.find_booking(id, /*for_update=*/true);
     if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
     auto booker = s.load_principal(b->user_id).value_or(Principal{b->user_id});
@@ -440,8 +484,11 @@ Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool 
         s.release_quanta(id);
         b->cancel_reason = reason;
     }
-    s.audit(me.user_id, approve_it ? "approve_booking" : "reject_booking", "booking", id, before, audit_record(*b));
-    s.notify(Notice::about_booking(b->user_id, approve_it ? NoticeKind::approved : NoticeKind::rejected, id, reason), now);
+    s.audit(me.user_id, approve_it ? "approve_booking" : "reject_booking", "booking", id, before,
+            audit_record(*b));
+    s.notify(Notice::about_booking(
+                 b->user_id, approve_it ? NoticeKind::approved : NoticeKind::rejected, id, reason),
+             now);
     return *b;
 }
 }  // namespace
@@ -449,7 +496,8 @@ Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool 
 Result<Booking> approve(BookingStore& s, const Principal& me, BookingId id, TimePoint now) {
     return decide(s, me, id, true, "", now);
 }
-Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id, const std::string& reason, TimePoint now) {
+Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id,
+                       const std::string& reason, TimePoint now) {
     return decide(s, me, id, false, reason, now);
 }
 

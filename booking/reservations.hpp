@@ -1,8 +1,8 @@
 #pragma once
 // Bookings: the rules a request must meet, the quotas, the state machine, and the use cases
 // (blocking; the caller runs each in one READ COMMITTED MySQL transaction).
-#include <map>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,7 +15,16 @@
 
 namespace sh::booking {
 
-enum class BookingStatus { pending, confirmed, checked_in, completed, cancelled, rejected, expired, no_show };
+enum class BookingStatus {
+    pending,
+    confirmed,
+    checked_in,
+    completed,
+    cancelled,
+    rejected,
+    expired,
+    no_show
+};
 std::string_view status_name(BookingStatus s);
 std::optional<BookingStatus> parse_status(std::string_view s);
 // pending, confirmed, checked_in and completed own their quanta.
@@ -44,7 +53,16 @@ std::vector<TimePoint> quanta_of(const Booking& b);
 
 // Events a member is told about: a notice, written in the event's transaction, listed in the
 // member's notices and delivered by WeChat where the member gave consent.
-enum class NoticeKind { approved, rejected, cancelled, closure_cancelled, expired, reminder, no_show, banned };
+enum class NoticeKind {
+    approved,
+    rejected,
+    cancelled,
+    closure_cancelled,
+    expired,
+    reminder,
+    no_show,
+    banned
+};
 std::string_view notice_name(NoticeKind k);
 std::optional<NoticeKind> parse_notice(std::string_view s);
 // What a notice is about: a booking today; later a series, an activity, a waitlist entry, the
@@ -81,9 +99,9 @@ struct ViolationRecord {
 
 // Violations and bans (penalties.hpp). Weights are in thousandths of a violation.
 struct PenaltyRules {
-    int threshold_milli = 3000;   // 3 violations ...
-    int window_days = 30;         // ... within 30 days ...
-    int ban_days = 14;            // ... ban new bookings and holds for 14 days
+    int threshold_milli = 3000;  // 3 violations ...
+    int window_days = 30;        // ... within 30 days ...
+    int ban_days = 14;           // ... ban new bookings and holds for 14 days
     int no_show_milli = 1000;
     int late_cancel_milli = 500;  // a cancellation after the deadline counts half
 };
@@ -129,8 +147,8 @@ bool can_view_booking(const Principal& p, const Booking& b);
 
 // A listing of bookings: filters, scope and one page.
 struct BookingQuery {
-    std::optional<UserId> user_id;               // a user's own bookings
-    std::optional<StreetId> street_id;           // scope of a street admin
+    std::optional<UserId> user_id;                  // a user's own bookings
+    std::optional<StreetId> street_id;              // scope of a street admin
     std::optional<std::set<BuildingId>> buildings;  // scope of a manager
     std::optional<BuildingId> building_id;
     std::optional<VenueId> venue_id;
@@ -138,7 +156,7 @@ struct BookingQuery {
     std::optional<TimePoint> from, to;  // starts_at within
     int page = 1, page_size = 50;
 };
-constexpr int max_page = 200;  // deeper pages are narrowed with from/to, not paged to
+constexpr int max_page = 200;          // deeper pages are narrowed with from/to, not paged to
 constexpr int reason_max_chars = 200;  // cancel, reject and closure reasons, in characters
 
 // Narrows a managers' listing to the caller's scope; members may not list (forbidden).
@@ -176,17 +194,19 @@ struct KeyRecord {
 };
 
 class BookingStore {
-public:
+  public:
     virtual ~BookingStore() = default;
     // Locks the users' rows (FOR UPDATE, in ascending id order, so that two transactions locking
     // several never deadlock on them), then reads each one's ban and the bookings that own quanta
     // and start at or after `since`. Every booking of a user serialises on this lock, so the
     // counts are exact. Unknown users are absent from the answer.
-    virtual std::map<UserId, MemberState> lock_members(const std::vector<UserId>& ids, TimePoint since) = 0;
+    virtual std::map<UserId, MemberState> lock_members(const std::vector<UserId>& ids,
+                                                       TimePoint since) = 0;
     // Takes the halls' rows shared (a closure or a rules change takes them exclusively, so neither
     // commits blind to the other), then reads their rules and the closures overlapping
     // [from, to). Unknown halls are absent.
-    virtual std::map<VenueId, HallState> share_halls(const std::vector<VenueId>& ids, TimePoint from, TimePoint to) = 0;
+    virtual std::map<VenueId, HallState> share_halls(const std::vector<VenueId>& ids,
+                                                     TimePoint from, TimePoint to) = 0;
     virtual std::optional<Venue> find_venue(VenueId id, Lock lock) = 0;
     // A user's role and scope (who made a request, for deciding who may decide on it); nullopt
     // for an unknown user.
@@ -196,25 +216,28 @@ public:
     // booking that lost any quantum is not written at all, and its id comes back 0.
     virtual std::vector<BookingId> insert_bookings(const std::vector<Booking>& bookings) = 0;
     virtual std::optional<Booking> find_booking(BookingId id, bool for_update) = 0;
-    virtual void set_status(BookingId id, BookingStatus s, const std::string& reason, UserId by) = 0;
+    virtual void set_status(BookingId id, BookingStatus s, const std::string& reason,
+                            UserId by) = 0;
     virtual void release_quanta(BookingId id) = 0;
 
     // Idempotency keys, scoped to the user: the completed keys among these, younger than `since`
     // (keys are kept 24 h), by user and key; and storing new ones (replacing an aged one).
-    virtual std::vector<KeyRecord> find_keys(const std::vector<std::pair<UserId, std::string>>& keys,
-                                             TimePoint since) = 0;
+    virtual std::vector<KeyRecord> find_keys(
+        const std::vector<std::pair<UserId, std::string>>& keys, TimePoint since) = 0;
     virtual void store_keys(const std::vector<KeyRecord>& keys, TimePoint now) = 0;
     virtual std::vector<Booking> list(const BookingQuery& q) = 0;
     // True when any quantum in [from, to) of the hall is owned (for holds).
     virtual bool any_quanta_between(VenueId venue, TimePoint from, TimePoint to) = 0;
 
     virtual void audit(UserId actor, const std::string& action, const std::string& object_type,
-                       std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) = 0;
+                       std::uint64_t object_id, const nlohmann::json& before,
+                       const nlohmann::json& after) = 0;
 
     // The rest of a booking's day.
     virtual std::optional<VenueId> venue_by_code(const std::string& checkin_code) = 0;
     // The hall's checked-in booking running at `now` (start - window <= now < end).
-    virtual std::optional<Booking> running_checked_in(VenueId venue, TimePoint now, std::chrono::minutes early) = 0;
+    virtual std::optional<Booking> running_checked_in(VenueId venue, TimePoint now,
+                                                      std::chrono::minutes early) = 0;
     virtual void set_checked_in(BookingId id, TimePoint at) = 0;
     // Records a person present once; false when already recorded.
     virtual bool add_presence(BookingId id, UserId user, TimePoint at) = 0;
@@ -224,7 +247,8 @@ public:
     // A notice to a member: at most one per recipient and key.
     virtual void notify(const Notice& n, TimePoint now) = 0;
     // False when this booking already has a violation of this kind.
-    virtual bool add_violation(UserId user, BookingId booking, ViolationKind kind, int weight_milli, TimePoint at) = 0;
+    virtual bool add_violation(UserId user, BookingId booking, ViolationKind kind, int weight_milli,
+                               TimePoint at) = 0;
     // The weight of the user's violations not waived since `since`.
     virtual int violation_weight(UserId user, TimePoint since) = 0;
     virtual void set_ban(UserId user, std::optional<TimePoint> until) = 0;
@@ -261,17 +285,20 @@ struct BookCall {
 // order: a later call sees the bookings an earlier one made (the same slot is taken, the same
 // member's quotas count it). The reads are one per kind for the whole batch (members, halls,
 // keys) and so are the writes (bookings with their quanta, keys). One answer per call.
-std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<BookCall>& calls, const Quotas& quotas);
+std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<BookCall>& calls,
+                                          const Quotas& quotas);
 // The same for one request.
-Result<BookOutcome> book(BookingStore& s, const Principal& me, const BookingRequest& req, const Quotas& quotas,
-                         TimePoint now, const std::optional<IdempotencyKey>& key);
+Result<BookOutcome> book(BookingStore& s, const Principal& me, const BookingRequest& req,
+                         const Quotas& quotas, TimePoint now,
+                         const std::optional<IdempotencyKey>& key);
 
 // A hold of [start, end) is refused for the same reasons a booking of it would be: a ban, the
 // hall's rules, the user's quotas, a quantum booked in MySQL.
 std::optional<AppError> check_hold(BookingStore& s, const Principal& me, const BookingRequest& req,
                                    const Quotas& quotas, TimePoint now);
 
-// A reason (cancel, reject, closure): at most `max_chars` characters of valid UTF-8, required or not.
+// A reason (cancel, reject, closure): at most `max_chars` characters of valid UTF-8, required or
+// not.
 std::optional<AppError> check_reason(const std::string& reason, int max_chars, bool required);
 
 // Owner: before the hall's deadline; after it and before the start only with accept_penalty,
@@ -282,9 +309,10 @@ struct CancelTerms {
     bool accept_penalty = false;
     PenaltyRules penalties;
 };
-Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id, const std::string& reason, TimePoint now,
-                       const CancelTerms& terms = {});
+Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id,
+                       const std::string& reason, TimePoint now, const CancelTerms& terms = {});
 Result<Booking> approve(BookingStore& s, const Principal& me, BookingId id, TimePoint now);
-Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id, const std::string& reason, TimePoint now);
+Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id,
+                       const std::string& reason, TimePoint now);
 
 }  // namespace sh::booking

@@ -9,10 +9,16 @@
 namespace sh::booking {
 
 namespace {
-constexpr std::array<std::pair<GroupBy, std::string_view>, 9> group_names{{
-    {GroupBy::street, "street"}, {GroupBy::building, "building"}, {GroupBy::venue, "venue"},
-    {GroupBy::org, "org"}, {GroupBy::day, "day"}, {GroupBy::week, "week"}, {GroupBy::month, "month"},
-    {GroupBy::hour, "hour"}, {GroupBy::weekday_hour, "weekday_hour"}}};
+constexpr std::array<std::pair<GroupBy, std::string_view>, 9> group_names{
+    {{GroupBy::street, "street"},
+     {GroupBy::building, "building"},
+     {GroupBy::venue, "venue"},
+     {GroupBy::org, "org"},
+     {GroupBy::day, "day"},
+     {GroupBy::week, "week"},
+     {GroupBy::month, "month"},
+     {GroupBy::hour, "hour"},
+     {GroupBy::weekday_hour, "weekday_hour"}}};
 
 std::string two_digits(int n) {
     char buf[8];
@@ -20,36 +26,45 @@ std::string two_digits(int n) {
     return buf;
 }
 
-std::string month_of(Date d) { return format_date(d).substr(0, 7); }
+std::string month_of(Date d) {
+    return format_date(d).substr(0, 7);
+}
 
 // The open minutes of one hall on one day, per hour of the day: weekly hours minus closures.
 std::array<int, 24> open_by_hour(const HallOpening& h, Date day) {
     std::array<bool, 1440> open{};
     for (const auto& r : hours_on(h.venue.rules, day))
-        for (int m = std::max(0, r.open); m < std::min(1440, r.close); ++m) open[static_cast<std::size_t>(m)] = true;
+        for (int m = std::max(0, r.open); m < std::min(1440, r.close); ++m)
+            open[static_cast<std::size_t>(m)] = true;
     const TimePoint day_start = to_timepoint(day, 0), day_end = to_timepoint(add_days(day, 1), 0);
     for (const auto& c : h.closures) {
         if (c.to <= day_start || c.from >= day_end) continue;
         auto from = std::max(c.from, day_start), to = std::min(c.to, day_end);
-        int a = static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(from - day_start).count());
-        int b = static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(to - day_start).count());
+        int a = static_cast<int>(
+            std::chrono::duration_cast<std::chrono::minutes>(from - day_start).count());
+        int b = static_cast<int>(
+            std::chrono::duration_cast<std::chrono::minutes>(to - day_start).count());
         for (int m = a; m < b; ++m) open[static_cast<std::size_t>(m)] = false;
     }
     std::array<int, 24> out{};
-    for (int m = 0; m < 1440; ++m) out[static_cast<std::size_t>(m / 60)] += open[static_cast<std::size_t>(m)];
+    for (int m = 0; m < 1440; ++m)
+        out[static_cast<std::size_t>(m / 60)] += open[static_cast<std::size_t>(m)];
     return out;
 }
 
 std::string label_of(GroupBy g, const std::string& key, const std::vector<HallOpening>& halls) {
     for (const auto& h : halls) {
         if (g == GroupBy::venue && std::to_string(h.venue.id) == key) return h.venue.name;
-        if (g == GroupBy::building && std::to_string(h.venue.building_id) == key) return h.building_name;
+        if (g == GroupBy::building && std::to_string(h.venue.building_id) == key)
+            return h.building_name;
         if (g == GroupBy::street && std::to_string(h.venue.street_id) == key) return h.street_name;
     }
     return key;
 }
 
-double ratio(long long a, long long b) { return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0; }
+double ratio(long long a, long long b) {
+    return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0;
+}
 
 }  // namespace
 
@@ -80,11 +95,13 @@ Result<StatsScope> stats_scope(const Principal& p) {
 Result<Period> check_period(Date from, Date to) {
     if (to < from) return invalid_field("to", "must not be before from");
     if (add_days(from, max_stats_days - 1) < to)
-        return invalid_field("to", "a period is at most " + std::to_string(max_stats_days) + " days");
+        return invalid_field("to",
+                             "a period is at most " + std::to_string(max_stats_days) + " days");
     return Period{from, to};
 }
 
-std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<HallOpening>& halls, const Period& p) {
+std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<HallOpening>& halls,
+                                              const Period& p) {
     std::map<std::string, long long> out;
     if (g == GroupBy::org) return out;
     for (const auto& h : halls) {
@@ -100,11 +117,13 @@ std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<HallO
                 case GroupBy::week: out[format_date(week_start(day))] += total; break;
                 case GroupBy::month: out[month_of(day)] += total; break;
                 case GroupBy::hour:
-                    for (int hr = 0; hr < 24; ++hr) out[two_digits(hr)] += hours[static_cast<std::size_t>(hr)];
+                    for (int hr = 0; hr < 24; ++hr)
+                        out[two_digits(hr)] += hours[static_cast<std::size_t>(hr)];
                     break;
                 case GroupBy::weekday_hour:
                     for (int hr = 0; hr < 24; ++hr)
-                        out[std::to_string(weekday(day)) + "-" + two_digits(hr)] += hours[static_cast<std::size_t>(hr)];
+                        out[std::to_string(weekday(day)) + "-" + two_digits(hr)] +=
+                            hours[static_cast<std::size_t>(hr)];
                     break;
                 case GroupBy::org: break;
             }
@@ -115,7 +134,8 @@ std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<HallO
 }
 
 std::vector<UsageRow> usage_rows(GroupBy g, const std::vector<BookingFigures>& figures,
-                                 const std::map<std::string, long long>& open, const std::vector<HallOpening>& halls) {
+                                 const std::map<std::string, long long>& open,
+                                 const std::vector<HallOpening>& halls) {
     std::map<std::string, UsageRow> rows;
     for (const auto& f : figures) rows[f.key].f = f;
     for (const auto& [key, minutes] : open) {
@@ -132,7 +152,8 @@ std::vector<UsageRow> usage_rows(GroupBy g, const std::vector<BookingFigures>& f
             if (!r.open_minutes) r.open_minutes = 0;
             r.utilisation = ratio(r.f.booked_minutes, *r.open_minutes);
         }
-        if (r.f.sessions + r.f.no_shows > 0) r.checkin_rate = ratio(r.f.sessions, r.f.sessions + r.f.no_shows);
+        if (r.f.sessions + r.f.no_shows > 0)
+            r.checkin_rate = ratio(r.f.sessions, r.f.sessions + r.f.no_shows);
         out.push_back(std::move(r));
     }
     return out;

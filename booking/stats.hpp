@@ -41,11 +41,12 @@ Result<Period> check_period(Date from, Date to);
 struct BookingFigures {
     std::string key, label;
     long long bookings = 0;
-    long long sessions = 0;       // checked in or completed
-    long long person_times = 0;   // people counted by their scans at those sessions
-    long long booked_minutes = 0; // confirmed, checked in, completed or no-show
+    long long sessions = 0;        // checked in or completed
+    long long person_times = 0;    // people counted by their scans at those sessions
+    long long booked_minutes = 0;  // confirmed, checked in, completed or no-show
     long long no_shows = 0;
-    long long cancelled_early = 0, cancelled_late = 0;  // late: after the deadline (a late-cancel violation)
+    long long cancelled_early = 0,
+              cancelled_late = 0;  // late: after the deadline (a late-cancel violation)
     long long pending = 0, rejected = 0;
 };
 
@@ -59,7 +60,8 @@ struct HallOpening {
 // The key (and label) of every group a hall-minute falls in, as the store's grouping writes it:
 // street/building/venue: the id; day: YYYY-MM-DD; week: its Monday; month: YYYY-MM; hour: HH;
 // weekday_hour: "W-HH" (1 = Monday); org: no open time.
-std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<HallOpening>& halls, const Period& p);
+std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<HallOpening>& halls,
+                                              const Period& p);
 
 struct UsageRow {
     BookingFigures f;
@@ -69,8 +71,8 @@ struct UsageRow {
 };
 // One row per group with bookings or open time, in key order.
 std::vector<UsageRow> usage_rows(GroupBy g, const std::vector<BookingFigures>& figures,
-                                 const std::map<std::string, long long>& open, const std::vector<HallOpening>& halls);
-
+                                 const std::map<std::string, long long>& open,
+                                 const std::vector<HallOpening>& halls);
 
 // One booking in the ledger.
 struct LedgerRow {
@@ -86,9 +88,10 @@ struct LedgerRow {
 
 // The statistics' storage.
 class StatsStore {
-public:
+  public:
     virtual ~StatsStore() = default;
-    virtual std::vector<BookingFigures> figures(GroupBy g, const Period& p, const StatsScope& scope) = 0;
+    virtual std::vector<BookingFigures> figures(GroupBy g, const Period& p,
+                                                const StatsScope& scope) = 0;
     virtual std::vector<HallOpening> halls(const Period& p, const StatsScope& scope) = 0;
     virtual std::vector<LedgerRow> ledger(const Period& p, const StatsScope& scope) = 0;
 };

@@ -7,13 +7,15 @@ namespace sh::booking {
 using nlohmann::json;
 
 namespace {
-AppError bad(const std::string& field, const std::string& message) { return invalid_field(field, message); }
+AppError bad(const std::string& field, const std::string& message) {
+    return invalid_field(field, message);
+}
 }  // namespace
 
 const std::vector<std::string>& known_facilities() {
-    static const std::vector<std::string> all = {"projector",  "microphone", "whiteboard",
-                                                 "video_conferencing", "screen", "speakers",
-                                                 "stage", "tea_service", "wifi", "accessible"};
+    static const std::vector<std::string> all = {
+        "projector", "microphone",  "whiteboard", "video_conferencing", "screen", "speakers",
+        "stage",     "tea_service", "wifi",       "accessible"};
     return all;
 }
 
@@ -32,20 +34,26 @@ std::optional<AppError> validate_venue(const Venue& v) {
     if (auto e = text("floor", v.floor, 50, false)) return e;
     if (v.capacity < 1 || v.capacity > 10000) return bad("capacity", "must be between 1 and 10000");
     for (const auto& f : v.facilities)
-        if (std::find(known_facilities().begin(), known_facilities().end(), f) == known_facilities().end())
+        if (std::find(known_facilities().begin(), known_facilities().end(), f) ==
+            known_facilities().end())
             return bad("facilities", "unknown facility '" + f + "'");
     if (v.photos.size() > 20) return bad("photos", "at most 20 photos");
     for (const auto& p : v.photos)
-        if (p.rfind("https://", 0) != 0 || p.size() > 500) return bad("photos", "must be https:// URLs");
+        if (p.rfind("https://", 0) != 0 || p.size() > 500)
+            return bad("photos", "must be https:// URLs");
 
     const auto& r = v.rules;
-    if (r.slot_minutes < quantum_minutes || r.slot_minutes % quantum_minutes != 0 || r.slot_minutes > 1440)
+    if (r.slot_minutes < quantum_minutes || r.slot_minutes % quantum_minutes != 0 ||
+        r.slot_minutes > 1440)
         return bad("slot_minutes", "must be a positive multiple of 15");
-    if (r.horizon_days < 0 || r.horizon_days > 90) return bad("horizon_days", "must be between 0 and 90");
-    if (r.release_minute < 0 || r.release_minute >= 1440) return bad("release_time", "must be a time of day");
+    if (r.horizon_days < 0 || r.horizon_days > 90)
+        return bad("horizon_days", "must be between 0 and 90");
+    if (r.release_minute < 0 || r.release_minute >= 1440)
+        return bad("release_time", "must be a time of day");
     if (r.min_minutes < r.slot_minutes || r.min_minutes % r.slot_minutes != 0)
         return bad("min_minutes", "must be a multiple of slot_minutes");
-    if (r.max_minutes < r.min_minutes || r.max_minutes % r.slot_minutes != 0 || r.max_minutes > 1440)
+    if (r.max_minutes < r.min_minutes || r.max_minutes % r.slot_minutes != 0 ||
+        r.max_minutes > 1440)
         return bad("max_minutes", "must be a multiple of slot_minutes and at least min_minutes");
     if (r.cancel_deadline_minutes < 0 || r.cancel_deadline_minutes > 14 * 1440)
         return bad("cancel_deadline_minutes", "must be between 0 and 20160");
@@ -58,14 +66,15 @@ std::optional<AppError> validate_venue(const Venue& v) {
     std::sort(hours.begin(), hours.end());
     for (std::size_t i = 0; i < hours.size(); ++i) {
         const auto& h = hours[i];
-        if (h.weekday < 1 || h.weekday > 7) return bad("weekly_hours", "weekday must be 1 (Monday) to 7");
+        if (h.weekday < 1 || h.weekday > 7)
+            return bad("weekly_hours", "weekday must be 1 (Monday) to 7");
         if (h.open < 0 || h.close > 1440 || h.close <= h.open)
             return bad("weekly_hours", "close must be after open");
         if (h.open % quantum_minutes != 0 || h.close % quantum_minutes != 0)
             return bad("weekly_hours", "times must be on a quarter hour");
         if ((h.close - h.open) % r.slot_minutes != 0)
-            return bad("weekly_hours", "the slot length must divide every range (" + format_hhmm(h.open) +
-                                           "–" + format_hhmm(h.close) + ")");
+            return bad("weekly_hours", "the slot length must divide every range (" +
+                                           format_hhmm(h.open) + "–" + format_hhmm(h.close) + ")");
         if (i > 0 && hours[i - 1].weekday == h.weekday && hours[i - 1].close > h.open)
             return bad("weekly_hours", "ranges of one day must not overlap");
     }
@@ -84,7 +93,9 @@ std::vector<HoursRange> hours_on(const VenueRules& rules, Date d) {
 json hours_json(const std::vector<HoursRange>& hours) {
     json out = json::array();
     for (const auto& h : hours)
-        out.push_back({{"weekday", h.weekday}, {"open", format_hhmm(h.open)}, {"close", format_hhmm(h.close)}});
+        out.push_back({{"weekday", h.weekday},
+                       {"open", format_hhmm(h.open)},
+                       {"close", format_hhmm(h.close)}});
     return out;
 }
 
@@ -128,7 +139,8 @@ std::optional<AppError> apply_venue_json(const json& j, Venue& v) {
         out = j[field].get<std::string>();
         return std::nullopt;
     };
-    auto strings = [&](const char* field, std::vector<std::string>& out) -> std::optional<AppError> {
+    auto strings = [&](const char* field,
+                       std::vector<std::string>& out) -> std::optional<AppError> {
         if (!j.contains(field)) return std::nullopt;
         if (!j[field].is_array()) return bad(field, "must be an array of strings");
         std::vector<std::string> list;
@@ -140,29 +152,45 @@ std::optional<AppError> apply_venue_json(const json& j, Venue& v) {
         return std::nullopt;
     };
     for (const auto& [key, value] : j.items()) {
-        static const std::vector<std::string> allowed = {
-            "building_id", "name", "capacity", "facilities", "description", "photos", "floor",
-            "requires_approval", "slot_minutes", "horizon_days", "release_time", "min_minutes",
-            "max_minutes", "cancel_deadline_minutes", "checkin_before_minutes",
-            "checkin_after_minutes", "weekly_hours"};
-        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) return bad(key, "unknown field");
+        static const std::vector<std::string> allowed = {"building_id",
+                                                         "name",
+                                                         "capacity",
+                                                         "facilities",
+                                                         "description",
+                                                         "photos",
+                                                         "floor",
+                                                         "requires_approval",
+                                                         "slot_minutes",
+                                                         "horizon_days",
+                                                         "release_time",
+                                                         "min_minutes",
+                                                         "max_minutes",
+                                                         "cancel_deadline_minutes",
+                                                         "checkin_before_minutes",
+                                                         "checkin_after_minutes",
+                                                         "weekly_hours"};
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+            return bad(key, "unknown field");
     }
     auto& r = v.rules;
-    for (auto e : {integer("building_id", v.building_id), integer("capacity", v.capacity),
-                   string("name", v.name), string("description", v.description), string("floor", v.floor),
-                   strings("facilities", v.facilities), strings("photos", v.photos),
-                   integer("slot_minutes", r.slot_minutes), integer("horizon_days", r.horizon_days),
-                   integer("min_minutes", r.min_minutes), integer("max_minutes", r.max_minutes),
-                   integer("cancel_deadline_minutes", r.cancel_deadline_minutes),
-                   integer("checkin_before_minutes", r.checkin_before_minutes),
-                   integer("checkin_after_minutes", r.checkin_after_minutes)})
+    for (auto e :
+         {integer("building_id", v.building_id), integer("capacity", v.capacity),
+          string("name", v.name), string("description", v.description), string("floor", v.floor),
+          strings("facilities", v.facilities), strings("photos", v.photos),
+          integer("slot_minutes", r.slot_minutes), integer("horizon_days", r.horizon_days),
+          integer("min_minutes", r.min_minutes), integer("max_minutes", r.max_minutes),
+          integer("cancel_deadline_minutes", r.cancel_deadline_minutes),
+          integer("checkin_before_minutes", r.checkin_before_minutes),
+          integer("checkin_after_minutes", r.checkin_after_minutes)})
         if (e) return e;
     if (j.contains("requires_approval")) {
-        if (!j["requires_approval"].is_boolean()) return bad("requires_approval", "must be true or false");
+        if (!j["requires_approval"].is_boolean())
+            return bad("requires_approval", "must be true or false");
         r.requires_approval = j["requires_approval"].get<bool>();
     }
     if (j.contains("release_time")) {
-        auto m = j["release_time"].is_string() ? parse_hhmm(j["release_time"].get<std::string>()) : std::nullopt;
+        auto m = j["release_time"].is_string() ? parse_hhmm(j["release_time"].get<std::string>())
+                                               : std::nullopt;
         if (!m) return bad("release_time", "must be HH:MM");
         r.release_minute = *m;
     }
@@ -171,11 +199,14 @@ std::optional<AppError> apply_venue_json(const json& j, Venue& v) {
         std::vector<HoursRange> hours;
         for (const auto& h : j["weekly_hours"]) {
             if (!h.is_object() || !h.contains("weekday") || !h["weekday"].is_number_integer() ||
-                !h.contains("open") || !h["open"].is_string() || !h.contains("close") || !h["close"].is_string())
-                return bad("weekly_hours", "each entry needs weekday (1-7), open and close (HH:MM)");
+                !h.contains("open") || !h["open"].is_string() || !h.contains("close") ||
+                !h["close"].is_string())
+                return bad("weekly_hours",
+                           "each entry needs weekday (1-7), open and close (HH:MM)");
             auto open = parse_hhmm(h["open"].get<std::string>());
             auto close = parse_hhmm(h["close"].get<std::string>(), /*allow_24=*/true);
-            if (!open || !close) return bad("weekly_hours", "open and close must be HH:MM (close may be 24:00)");
+            if (!open || !close)
+                return bad("weekly_hours", "open and close must be HH:MM (close may be 24:00)");
             hours.push_back(HoursRange{h["weekday"].get<int>(), *open, *close});
         }
         r.weekly_hours = std::move(hours);

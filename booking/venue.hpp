@@ -25,13 +25,13 @@ struct HoursRange {
 
 struct VenueRules {
     bool requires_approval = false;
-    int slot_minutes = 60;             // a multiple of 15
-    int horizon_days = 14;             // how far ahead a day can be booked
-    int release_minute = 8 * 60;       // the time of day a new day opens for booking
+    int slot_minutes = 60;        // a multiple of 15
+    int horizon_days = 14;        // how far ahead a day can be booked
+    int release_minute = 8 * 60;  // the time of day a new day opens for booking
     int min_minutes = 60;
     int max_minutes = 240;
-    int cancel_deadline_minutes = 120; // members cancel up to this long before the start
-    int checkin_before_minutes = 15;   // check-in window around the start
+    int cancel_deadline_minutes = 120;  // members cancel up to this long before the start
+    int checkin_before_minutes = 15;    // check-in window around the start
     int checkin_after_minutes = 15;
     std::vector<HoursRange> weekly_hours;
 };

@@ -5,7 +5,9 @@ namespace sh::booking {
 using nlohmann::json;
 
 namespace {
-AppError bad(const std::string& field, const std::string& message) { return invalid_field(field, message); }
+AppError bad(const std::string& field, const std::string& message) {
+    return invalid_field(field, message);
+}
 }  // namespace
 
 json closure_json(const Closure& c) {
@@ -21,12 +23,14 @@ json building_json(const Building& b) {
 }
 
 Result<Building> create_building(VenueStore& s, const Principal& actor, Building b) {
-    if (b.street_id == 0 || !s.street_exists(b.street_id)) return bad("street_id", "no such street");
+    if (b.street_id == 0 || !s.street_exists(b.street_id))
+        return bad("street_id", "no such street");
     if (!can_manage_street(actor, b.street_id))
         return make_error(Errc::forbidden, "Only this street's administrators may add buildings.");
     auto len = utf8_length(b.name);
     if (!len || *len == 0 || *len > 100) return bad("name", "1 to 100 characters");
-    if (auto a = utf8_length(b.address); !a || *a > 200) return bad("address", "at most 200 characters");
+    if (auto a = utf8_length(b.address); !a || *a > 200)
+        return bad("address", "at most 200 characters");
     b.id = s.insert_building(b);
     s.audit(actor.user_id, "create_building", "building", b.id, nullptr, building_json(b));
     return b;
@@ -51,24 +55,28 @@ Result<Venue> update_venue(VenueStore& s, const Principal& actor, VenueId id, co
         return make_error(Errc::forbidden, "You do not manage this hall.");
     Venue next = *current;
     if (auto e = apply_venue_json(patch, next)) return *e;
-    if (next.building_id != current->building_id) return bad("building_id", "a hall cannot move to another building");
+    if (next.building_id != current->building_id)
+        return bad("building_id", "a hall cannot move to another building");
     if (auto e = validate_venue(next)) return *e;
     s.update_venue(next);
     s.audit(actor.user_id, "update_venue", "venue", id, venue_json(*current), venue_json(next));
     return next;
 }
 
-Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueId venue, const ClosureRequest& req,
-                                   TimePoint now) {
+Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueId venue,
+                                   const ClosureRequest& req, TimePoint now) {
     auto from = parse_local(req.from);
     auto to = parse_local(req.to);
     if (!from) return bad("from", "must be YYYY-MM-DDTHH:MM");
     if (!to) return bad("to", "must be YYYY-MM-DDTHH:MM");
     auto reason_len = utf8_length(req.reason);
-    if (!reason_len || *reason_len == 0 || *reason_len > 200) return bad("reason", "1 to 200 characters");
-    Closure c{0, venue, to_timepoint(from->date, from->minute), to_timepoint(to->date, to->minute), req.reason};
+    if (!reason_len || *reason_len == 0 || *reason_len > 200)
+        return bad("reason", "1 to 200 characters");
+    Closure c{0, venue, to_timepoint(from->date, from->minute), to_timepoint(to->date, to->minute),
+              req.reason};
     if (c.to <= c.from) return bad("to", "must be after from");
-    if (c.to - c.from > std::chrono::hours(24 * 366)) return bad("to", "a closure lasts at most a year");
+    if (c.to - c.from > std::chrono::hours(24 * 366))
+        return bad("to", "a closure lasts at most a year");
 
     // Exclusive: a booking of this hall (which takes the row shared) waits for us, or we for it.
     auto v = s.find_venue(venue, Lock::exclusive);
@@ -80,7 +88,8 @@ Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueI
     if (!in_the_way.empty() && !req.cancel_conflicting)
         return make_error(Errc::conflicts_with_bookings, "Bookings are in the way of this closure.",
                           {{"booking_ids", in_the_way}});
-    if (!in_the_way.empty()) s.cancel_bookings(in_the_way, actor.user_id, "closure: " + req.reason, now);
+    if (!in_the_way.empty())
+        s.cancel_bookings(in_the_way, actor.user_id, "closure: " + req.reason, now);
     c.id = s.insert_closure(c, actor.user_id);
     json after = closure_json(c);
     after["cancelled_booking_ids"] = in_the_way;

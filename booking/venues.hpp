@@ -59,7 +59,7 @@ struct DayOccupancy {
 enum class Lock { none, shared, exclusive };
 
 class VenueStore {
-public:
+  public:
     virtual ~VenueStore() = default;
     virtual std::optional<StreetId> street_of_building(BuildingId id) = 0;
     virtual bool street_exists(StreetId id) = 0;
@@ -72,12 +72,14 @@ public:
     // Bookings owning a quantum in [from, to).
     virtual std::vector<BookingId> bookings_between(VenueId id, TimePoint from, TimePoint to) = 0;
     // Cancels them for a closure and tells each owner (the outbox), all at `now`.
-    virtual void cancel_bookings(const std::vector<BookingId>& ids, UserId by, const std::string& reason, TimePoint now) = 0;
+    virtual void cancel_bookings(const std::vector<BookingId>& ids, UserId by,
+                                 const std::string& reason, TimePoint now) = 0;
     virtual ClosureId insert_closure(const Closure& c, UserId by) = 0;
     virtual std::optional<Closure> find_closure(ClosureId id) = 0;
     virtual void delete_closure(ClosureId id) = 0;
     virtual void audit(UserId actor, const std::string& action, const std::string& object_type,
-                       std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) = 0;
+                       std::uint64_t object_id, const nlohmann::json& before,
+                       const nlohmann::json& after) = 0;
 
     // Reads.
     virtual std::vector<Street> streets() = 0;
@@ -93,13 +95,15 @@ public:
     // A new code: the old one stops working at once, its cached mini-program code goes.
     virtual void set_checkin_code(VenueId id, const std::string& code) = 0;
     virtual std::optional<std::string> cached_qrcode(VenueId id, const std::string& code) = 0;
-    virtual void store_qrcode(VenueId id, const std::string& code, const std::string& png, TimePoint now) = 0;
+    virtual void store_qrcode(VenueId id, const std::string& code, const std::string& png,
+                              TimePoint now) = 0;
 };
 
 Result<Building> create_building(VenueStore& s, const Principal& actor, Building b);
 Result<Venue> create_venue(VenueStore& s, const Principal& actor, Venue v);
 // A PATCH: only the fields in `patch`. Takes the hall row exclusively.
-Result<Venue> update_venue(VenueStore& s, const Principal& actor, VenueId id, const nlohmann::json& patch);
+Result<Venue> update_venue(VenueStore& s, const Principal& actor, VenueId id,
+                           const nlohmann::json& patch);
 
 struct ClosureRequest {
     std::string from, to;  // local "YYYY-MM-DDTHH:MM"
@@ -112,8 +116,8 @@ struct ClosureOutcome {
 };
 // 409 conflicts_with_bookings (ids in details) unless cancel_conflicting, which cancels them in
 // the same transaction.
-Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueId venue, const ClosureRequest& req,
-                                   TimePoint now);
+Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueId venue,
+                                   const ClosureRequest& req, TimePoint now);
 Result<Closure> remove_closure(VenueStore& s, const Principal& actor, VenueId venue, ClosureId id);
 
 nlohmann::json closure_json(const Closure& c);

@@ -20,11 +20,11 @@ struct Failure {
 // A Failure raised where a value cannot be returned (a pool, a parser, a storage call); the
 // request boundary answers it like a returned one.
 class FailureException : public std::runtime_error {
-public:
+  public:
     explicit FailureException(Failure f) : std::runtime_error(f.code), failure_(std::move(f)) {}
     const Failure& failure() const { return failure_; }
 
-private:
+  private:
     Failure failure_;
 };
 

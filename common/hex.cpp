@@ -26,8 +26,8 @@ std::string sha256_hex(std::string_view text) {
 std::string hmac_sha256_hex(std::string_view key, std::string_view text) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(text.data()),
-              text.size(), md, &n))
+    if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+              reinterpret_cast<const unsigned char*>(text.data()), text.size(), md, &n))
         throw std::runtime_error("HMAC failed");
     return to_hex(md, n);
 }

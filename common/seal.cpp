@@ -5,13 +5,14 @@
 namespace sh {
 
 namespace {
-constexpr std::size_t random_digits = 64;  // 256 bits
+constexpr std::size_t random_digits = 64;     // 256 bits
 constexpr std::size_t token_tag_digits = 32;  // 128 bits: guessing one is hopeless
 constexpr std::size_t value_tag_digits = 32;
 static_assert(random_digits + token_tag_digits == Seal::token_size);
 }  // namespace
 
-std::string Seal::tag(std::string_view purpose, std::string_view text, std::size_t hex_digits) const {
+std::string Seal::tag(std::string_view purpose, std::string_view text,
+                      std::size_t hex_digits) const {
     std::string message;
     message.reserve(purpose.size() + 1 + text.size());
     message.append(purpose).push_back('\n');  // a purpose never contains '\n'
@@ -27,7 +28,8 @@ std::string Seal::mint_token() const {
 bool Seal::minted(std::string_view token) const {
     if (token.size() != token_size || !is_lower_hex(token)) return false;
     auto random = token.substr(0, random_digits);
-    return equal_in_constant_time(token.substr(random_digits), tag("token", random, token_tag_digits));
+    return equal_in_constant_time(token.substr(random_digits),
+                                  tag("token", random, token_tag_digits));
 }
 
 std::string Seal::value_tag(std::string_view where, std::string_view value) const {

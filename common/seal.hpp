@@ -11,7 +11,7 @@
 namespace sh {
 
 class Seal {
-public:
+  public:
     // `key`: at least 32 characters (config checks it).
     explicit Seal(std::string key) : key_(std::move(key)) {}
 
@@ -26,7 +26,7 @@ public:
 
     static constexpr std::size_t token_size = 96;
 
-private:
+  private:
     std::string tag(std::string_view purpose, std::string_view text, std::size_t hex_digits) const;
     std::string value_tag(std::string_view where, std::string_view value) const;
     std::string key_;

@@ -17,7 +17,7 @@ using nlohmann::json;
 // Reads the members of one JSON object into struct fields, naming the field on any error
 // and rejecting unknown keys (a typo in a config must not be silently ignored).
 class Section {
-public:
+  public:
     Section(const json& root, std::string name) : name_(std::move(name)) {
         if (!root.contains(name_)) return;
         node_ = &root.at(name_);
@@ -63,7 +63,7 @@ public:
             if (!seen_.count(key)) throw ConfigError(path(key.c_str()), "unknown field");
     }
 
-private:
+  private:
     const json* take(const char* key) {
         seen_.insert(key);
         if (!node_ || !node_->contains(key)) return nullptr;
@@ -106,8 +106,10 @@ bool is_loopback_host(const std::string& host) {
     if (host.rfind("127.", 0) != 0) return false;
     int dots = 0;
     for (char ch : host) {
-        if (ch == '.') ++dots;
-        else if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
+        if (ch == '.')
+            ++dots;
+        else if (!std::isdigit(static_cast<unsigned char>(ch)))
+            return false;
     }
     return dots == 3 && host.find("..") == std::string::npos && host.back() != '.';
 }
@@ -124,7 +126,8 @@ std::optional<Url> parse_url(const std::string& url) {
     auto slash = rest.find('/');
     std::string authority = rest.substr(0, slash);
     u.path = slash == std::string::npos ? "" : rest.substr(slash);
-    if (authority.empty() || authority.find_first_of("@?#") != std::string::npos) return std::nullopt;
+    if (authority.empty() || authority.find_first_of("@?#") != std::string::npos)
+        return std::nullopt;
     std::string port;
     if (authority.front() == '[') {
         auto close = authority.find(']');
@@ -139,14 +142,16 @@ std::optional<Url> parse_url(const std::string& url) {
         u.host = authority.substr(0, colon);
         if (colon != std::string::npos) port = authority.substr(colon + 1);
         for (char ch : u.host)
-            if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-')) return std::nullopt;
+            if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-'))
+                return std::nullopt;
     }
     if (u.host.empty()) return std::nullopt;
     if (port.empty()) {
         if (authority.back() == ':') return std::nullopt;
         u.port = u.scheme == "https" ? 443 : 80;
     } else {
-        if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+        if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
+            return std::nullopt;
         long n = std::stol(port);
         if (n < 1 || n > 65535) return std::nullopt;
         u.port = static_cast<std::uint16_t>(n);
@@ -156,27 +161,36 @@ std::optional<Url> parse_url(const std::string& url) {
 
 void check_for_serving(const AppConfig& c) {
     if (c.auth.token_key.size() < 32)
-        throw ConfigError("auth.token_key",
-                          "must be set, at least 32 characters, the same on every instance (SH_AUTH_TOKEN_KEY)");
-    // A Redis on another machine holds the sessions' cache and the claims: never without a password.
+        throw ConfigError(
+            "auth.token_key",
+            "must be set, at least 32 characters, the same on every instance (SH_AUTH_TOKEN_KEY)");
+    // A Redis on another machine holds the sessions' cache and the claims: never without a
+    // password.
     bool remote_redis = !is_loopback_host(c.redis.host);
-    for (const auto& a : c.redis.sentinels) remote_redis = remote_redis || !is_loopback_host(a.substr(0, a.rfind(':')));
+    for (const auto& a : c.redis.sentinels)
+        remote_redis = remote_redis || !is_loopback_host(a.substr(0, a.rfind(':')));
     if (remote_redis && c.redis.password.empty())
-        throw ConfigError("redis.password", "must be set when Redis is not on this machine (SH_REDIS_PASSWORD)");
+        throw ConfigError("redis.password",
+                          "must be set when Redis is not on this machine (SH_REDIS_PASSWORD)");
     if (!c.test.settable_clock) {
-        if (!c.test.slow_job.empty()) throw ConfigError("test.slow_job", "is for tests: only with test.settable_clock");
-        if (c.test.manual_jobs) throw ConfigError("test.manual_jobs", "is for tests: only with test.settable_clock");
+        if (!c.test.slow_job.empty())
+            throw ConfigError("test.slow_job", "is for tests: only with test.settable_clock");
+        if (c.test.manual_jobs)
+            throw ConfigError("test.manual_jobs", "is for tests: only with test.settable_clock");
         return;
     }
     const char* why = "a settable clock (test.settable_clock) is for tests on loopback only: ";
     if (!c.http.trusted_proxies.empty())
-        throw ConfigError("test.settable_clock", std::string(why) + "not with http.trusted_proxies");
+        throw ConfigError("test.settable_clock",
+                          std::string(why) + "not with http.trusted_proxies");
     if (!is_loopback_host(c.http.address))
-        throw ConfigError("test.settable_clock", std::string(why) + "not with a non-loopback http.address");
+        throw ConfigError("test.settable_clock",
+                          std::string(why) + "not with a non-loopback http.address");
     auto wx = parse_url(c.wechat.base_url);
     if (!wx || (!is_loopback_host(wx->host) && c.wechat.ca_file.empty()))
-        throw ConfigError("test.settable_clock",
-                          std::string(why) + "not with a real WeChat (wechat.base_url neither loopback nor pinned to a test CA)");
+        throw ConfigError("test.settable_clock", std::string(why) +
+                                                     "not with a real WeChat (wechat.base_url "
+                                                     "neither loopback nor pinned to a test CA)");
 }
 
 AppConfig parse(const std::string& json_text, const EnvLookup& env) {
@@ -279,7 +293,8 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("login_per_ip_per_minute", r.login_per_ip_per_minute, 0, 1'000'000);
         s.integer("login_per_openid_per_minute", r.login_per_openid_per_minute, 0, 1'000'000);
         s.integer("user_per_minute", r.user_per_minute, 0, 1'000'000'000);
-        s.integer("unknown_lookups_per_ip_per_minute", r.unknown_lookups_per_ip_per_minute, 0, 1'000'000);
+        s.integer("unknown_lookups_per_ip_per_minute", r.unknown_lookups_per_ip_per_minute, 0,
+                  1'000'000);
         s.integer("web_login_per_ip_per_minute", r.web_login_per_ip_per_minute, 0, 1'000'000);
         s.finish();
     }
@@ -324,7 +339,8 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
     {
         Section s(root, "test");
         s.boolean("settable_clock", c.test.settable_clock);
-        s.integer("clock_offset_ms", c.test.clock_offset_ms, -100LL * 365 * 86'400'000, 100LL * 365 * 86'400'000);
+        s.integer("clock_offset_ms", c.test.clock_offset_ms, -100LL * 365 * 86'400'000,
+                  100LL * 365 * 86'400'000);
         s.str("slow_job", c.test.slow_job);
         s.integer("slow_job_ms", c.test.slow_job_ms, 0, 600'000);
         s.boolean("manual_jobs", c.test.manual_jobs);
@@ -358,7 +374,8 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
     validate_url(c.wechat.base_url);
     for (const auto& a : c.redis.sentinels) {
         auto colon = a.rfind(':');
-        if (colon == std::string::npos || colon == 0 || a.find_first_not_of("0123456789", colon + 1) != std::string::npos ||
+        if (colon == std::string::npos || colon == 0 ||
+            a.find_first_not_of("0123456789", colon + 1) != std::string::npos ||
             colon + 1 == a.size())
             throw ConfigError("redis.sentinels", "expected \"host:port\", got \"" + a + "\"");
     }

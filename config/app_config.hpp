@@ -42,7 +42,8 @@ struct MysqlConfig {
     // Booking requests waiting for a connection are decided together, up to this many in one
     // transaction (one commit, one statement of each kind); 1 decides each alone.
     int booking_batch = 16;
-    int booking_connections = 2;  // the connections that decide bookings, besides pool_size (few: bigger batches)
+    int booking_connections =
+        2;  // the connections that decide bookings, besides pool_size (few: bigger batches)
     // Reads that may be a moment behind (statistics and their exports) go here when read_port is
     // set: any node of a Galera cluster (haproxy's readers). 0: they use the pool above.
     std::string read_host = "127.0.0.1";
@@ -81,8 +82,8 @@ struct AuthConfig {
     int cache_ttl_s = 30;             // token -> user and roles are cached at most this long
     // The web console: a sign-in by scanning a code lasts this long (shorter than the phone's).
     int web_session_ttl_s = 8 * 3600;
-    int web_login_ttl_s = 120;        // a nonce shown as a code is good this long, once
-    bool secure_cookies = true;       // Secure cookies (HTTPS behind nginx); off for plain-HTTP dev
+    int web_login_ttl_s = 120;   // a nonce shown as a code is good this long, once
+    bool secure_cookies = true;  // Secure cookies (HTTPS behind nginx); off for plain-HTTP dev
     std::string web_login_page = "pages/weblogin/index";  // the mini-program page the code opens
     // The key of the servers' seal (common/seal.hpp): tokens and cached sessions are signed with
     // it. Every instance of a deployment shares it; at least 32 characters, from the environment
@@ -104,14 +105,14 @@ struct RateLimitConfig {
 
 // Booking rules that hold across halls (each hall adds its own: hours, horizon, durations).
 struct BookingConfig {
-    int max_active_per_user = 5;             // pending or confirmed bookings that have not ended
-    int max_per_user_per_day = 2;            // bookings whose day of use is that day
-    int max_minutes_per_user_per_week = 600; // booked time in a Monday-to-Sunday week
-    int claim_ttl_ms = 10'000;               // Redis claim of a booking in flight
-    int hold_ttl_s = 300;                    // a hold while the user fills in the form
+    int max_active_per_user = 5;              // pending or confirmed bookings that have not ended
+    int max_per_user_per_day = 2;             // bookings whose day of use is that day
+    int max_minutes_per_user_per_week = 600;  // booked time in a Monday-to-Sunday week
+    int claim_ttl_ms = 10'000;                // Redis claim of a booking in flight
+    int hold_ttl_s = 300;                     // a hold while the user fills in the form
     int max_holds_per_user = 3;
-    int max_holds_per_range_per_hour = 3;    // the same user holding the same range again
-    int jobs_interval_ms = 10'000;           // time-driven work (no-shows, reminders, the outbox, ...)
+    int max_holds_per_range_per_hour = 3;  // the same user holding the same range again
+    int jobs_interval_ms = 10'000;  // time-driven work (no-shows, reminders, the outbox, ...)
 };
 
 // Violations and bans: violations_to_ban within window_days ban new bookings and holds for
@@ -128,10 +129,10 @@ struct PenaltyConfig {
 // the layout thing1 hall, time2 when, phrase3 what, thing4 note), the page they open, and the
 // check-in page hall codes open.
 struct NotificationConfig {
-    std::string template_result = "tmpl-booking-result";      // approved, rejected
-    std::string template_cancelled = "tmpl-booking-cancelled"; // cancelled, closure, expired
+    std::string template_result = "tmpl-booking-result";        // approved, rejected
+    std::string template_cancelled = "tmpl-booking-cancelled";  // cancelled, closure, expired
     std::string template_reminder = "tmpl-booking-reminder";
-    std::string template_violation = "tmpl-booking-violation"; // no-show, ban
+    std::string template_violation = "tmpl-booking-violation";  // no-show, ban
     std::string page = "pages/booking/detail";
     std::string checkin_page = "pages/checkin/index";
     int remind_before_minutes = 60;
@@ -168,12 +169,12 @@ struct AppConfig {
 
 // A configuration that cannot be right; field() names it ("http.port").
 class ConfigError : public std::runtime_error {
-public:
+  public:
     ConfigError(std::string field, const std::string& why)
         : std::runtime_error(field + ": " + why), field_(std::move(field)) {}
     const std::string& field() const { return field_; }
 
-private:
+  private:
     std::string field_;
 };
 

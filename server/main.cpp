@@ -1,49 +1,49 @@
 // The composition root: loads the config, builds pools, clients and services in order, passes
 // references down, and shuts down in reverse (signal -> stop accepting -> drain -> close pools).
 #include <csignal>
+#include <cstdio>
 #include <functional>
 #include <future>
-#include <sstream>
-#include <cstdio>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <mysql_driver.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <mysql_driver.h>
 
 #include <map>
 
-#include "booking/accounts.hpp"
-#include "config/app_config.hpp"
 #include "app/accounts.hpp"
 #include "app/bookings.hpp"
 #include "app/notices.hpp"
+#include "booking/accounts.hpp"
+#include "config/app_config.hpp"
 #include "server/api/booking_view.hpp"
 #include "server/api/services.hpp"
 #include "server/api/user_view.hpp"
-#include "server/mysql/demo_seed.hpp"
-#include "server/mysql/user_store.hpp"
 #include "server/fake_wechat/fake_server.hpp"
 #include "server/fake_wechat/tls_front.hpp"
 #include "server/http/server.hpp"
 #include "server/jobs/jobs.hpp"
 #include "server/mysql/booking_db.hpp"
+#include "server/mysql/database.hpp"
+#include "server/mysql/demo_seed.hpp"
 #include "server/mysql/due_bookings.hpp"
 #include "server/mysql/job_ledger.hpp"
 #include "server/mysql/notices.hpp"
-#include "server/mysql/database.hpp"
+#include "server/mysql/user_store.hpp"
 #include "server/redis/async_client.hpp"
 #include "server/redis/day_cache.hpp"
 #include "server/redis/rate_limiter.hpp"
+#include "server/redis/redis_client.hpp"
 #include "server/redis/session_cache.hpp"
+#include "server/redis/slot_claims.hpp"
 #include "server/redis/wechat_token.hpp"
 #include "server/wechat_gateway/gateway.hpp"
-#include "server/redis/redis_client.hpp"
-#include "server/redis/slot_claims.hpp"
 #include "server/workers/await.hpp"
 #include "server/workers/log.hpp"
 
@@ -54,20 +54,22 @@ using namespace sh;
 constexpr int exit_config = 2;
 
 void usage() {
-    std::cerr << "usage: sharedhall <command> [--config FILE]\n"
-                 "commands:\n"
-                 "  serve                      run the HTTP API\n"
-                 "  migrate                    apply database migrations\n"
-                 "  seed-demo [--bookings N]   create the Jing'an demo district (once); N bookings of\n"
-                 "                             the past year for the statistics\n"
-                 "  grant-role --openid OPENID --role member|manager|street_admin|district_admin\n"
-                 "             [--street-id N] [--building-ids N,N]   (creates the user if needed)\n"
-                 "  fake-wechat --port N       run the fake WeChat server (development and tests)\n"
-                 "     [--tls-port M --tls-cert PEM --tls-key PEM]  ... and over HTTPS on M\n"
-                 "  version                    print the schema version this build expects\n"
-                 "Environment overrides: SH_HTTP_ADDRESS SH_HTTP_PORT SH_MYSQL_HOST SH_MYSQL_PORT\n"
-                 "  SH_MYSQL_USER SH_MYSQL_PASSWORD SH_MYSQL_DATABASE SH_REDIS_HOST SH_REDIS_PORT\n"
-                 "  SH_REDIS_PASSWORD SH_WECHAT_BASE_URL SH_WECHAT_APPID SH_WECHAT_SECRET SH_WECHAT_CA_FILE\n";
+    std::cerr
+        << "usage: sharedhall <command> [--config FILE]\n"
+           "commands:\n"
+           "  serve                      run the HTTP API\n"
+           "  migrate                    apply database migrations\n"
+           "  seed-demo [--bookings N]   create the Jing'an demo district (once); N bookings of\n"
+           "                             the past year for the statistics\n"
+           "  grant-role --openid OPENID --role member|manager|street_admin|district_admin\n"
+           "             [--street-id N] [--building-ids N,N]   (creates the user if needed)\n"
+           "  fake-wechat --port N       run the fake WeChat server (development and tests)\n"
+           "     [--tls-port M --tls-cert PEM --tls-key PEM]  ... and over HTTPS on M\n"
+           "  version                    print the schema version this build expects\n"
+           "Environment overrides: SH_HTTP_ADDRESS SH_HTTP_PORT SH_MYSQL_HOST SH_MYSQL_PORT\n"
+           "  SH_MYSQL_USER SH_MYSQL_PASSWORD SH_MYSQL_DATABASE SH_REDIS_HOST SH_REDIS_PORT\n"
+           "  SH_REDIS_PASSWORD SH_WECHAT_BASE_URL SH_WECHAT_APPID SH_WECHAT_SECRET "
+           "SH_WECHAT_CA_FILE\n";
 }
 
 // Runs one blocking job on a fresh connection, outside any event loop (command-line tools).
@@ -100,7 +102,8 @@ int run_db_job(const config::AppConfig& cfg, F f) {
 int run_migrate(const config::AppConfig& cfg) {
     return run_db_job(cfg, [](mysql::Conn& c) {
         int n = mysql::migrate(c);
-        std::cout << "migrate: applied " << n << ", schema version " << mysql::schema_version(c) << "\n";
+        std::cout << "migrate: applied " << n << ", schema version " << mysql::schema_version(c)
+                  << "\n";
         return 0;
     });
 }
@@ -156,17 +159,18 @@ int run_grant_role(const config::AppConfig& cfg, std::map<std::string, std::stri
 }
 
 // Runs an HTTP server with `router` until SIGINT/SIGTERM, then drains it.
-int serve_router(asio::io_context& ioc, const config::HttpConfig& http_cfg, const http::Router& router,
-                 http::Metrics& metrics, http::AccessLog& access_log) {
+int serve_router(asio::io_context& ioc, const config::HttpConfig& http_cfg,
+                 const http::Router& router, http::Metrics& metrics, http::AccessLog& access_log) {
     http::Server server(ioc, http_cfg, router, access_log, metrics);
     try {
         server.start();
     } catch (const std::exception& e) {
-        log::error("main", "cannot listen on " + http_cfg.address + ":" + std::to_string(http_cfg.port) +
-                               ": " + e.what());
+        log::error("main", "cannot listen on " + http_cfg.address + ":" +
+                               std::to_string(http_cfg.port) + ": " + e.what());
         return 1;
     }
-    log::info("main", "listening on http://" + http_cfg.address + ":" + std::to_string(server.port()));
+    log::info("main",
+              "listening on http://" + http_cfg.address + ":" + std::to_string(server.port()));
 
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
@@ -210,11 +214,13 @@ int run_fake_wechat(const config::AppConfig& cfg, std::map<std::string, std::str
     std::unique_ptr<wechat::TlsFront> tls;
     if (!opts["--tls-port"].empty()) {
         try {
-            tls = std::make_unique<wechat::TlsFront>(ioc, opts["--tls-cert"], opts["--tls-key"], http_cfg.port);
+            tls = std::make_unique<wechat::TlsFront>(ioc, opts["--tls-cert"], opts["--tls-key"],
+                                                     http_cfg.port);
             auto port = tls->start(static_cast<std::uint16_t>(std::stoi(opts["--tls-port"])));
             log::info("main", "fake WeChat also on https://127.0.0.1:" + std::to_string(port));
         } catch (const std::exception& e) {
-            std::cerr << "fake-wechat: --tls-port N --tls-cert PEM --tls-key PEM: " << e.what() << "\n";
+            std::cerr << "fake-wechat: --tls-port N --tls-cert PEM --tls-key PEM: " << e.what()
+                      << "\n";
             return exit_config;
         }
     }
@@ -233,10 +239,11 @@ booking::PenaltyRules penalty_rules(const config::PenaltyConfig& p) {
 app::NoticeSettings notice_settings(const config::NotificationConfig& n) {
     using K = booking::NoticeKind;
     app::NoticeSettings s;
-    s.templates = {{K::approved, n.template_result},     {K::rejected, n.template_result},
-                   {K::cancelled, n.template_cancelled}, {K::closure_cancelled, n.template_cancelled},
-                   {K::expired, n.template_cancelled},   {K::reminder, n.template_reminder},
-                   {K::no_show, n.template_violation},   {K::banned, n.template_violation}};
+    s.templates = {
+        {K::approved, n.template_result},     {K::rejected, n.template_result},
+        {K::cancelled, n.template_cancelled}, {K::closure_cancelled, n.template_cancelled},
+        {K::expired, n.template_cancelled},   {K::reminder, n.template_reminder},
+        {K::no_show, n.template_violation},   {K::banned, n.template_violation}};
     s.page = n.page;
     s.max_attempts = n.max_attempts;
     s.first_retry = std::chrono::seconds(n.first_retry_s);
@@ -263,8 +270,9 @@ int run_serve(const config::AppConfig& cfg) {
     const auto& rl = cfg.rate_limit;
     app::AccountService accounts(
         user_db, session_cache, limiter, wechat, seal, clock,
-        app::AccountSettings{std::chrono::seconds(a.token_ttl_s), std::chrono::seconds(a.cache_ttl_s),
-                             rl.login_per_ip_per_minute, rl.login_per_openid_per_minute, rl.user_per_minute,
+        app::AccountSettings{std::chrono::seconds(a.token_ttl_s),
+                             std::chrono::seconds(a.cache_ttl_s), rl.login_per_ip_per_minute,
+                             rl.login_per_openid_per_minute, rl.user_per_minute,
                              rl.unknown_lookups_per_ip_per_minute});
     api::Auth auth(accounts);
     http::Metrics metrics;
@@ -281,11 +289,13 @@ int run_serve(const config::AppConfig& cfg) {
     const booking::PenaltyRules penalties = penalty_rules(cfg.penalties);
     app::BookingService bookings(
         booking_db, claims, holds, availability, wechat, clock,
-        app::BookingSettings{{b.max_active_per_user, b.max_per_user_per_day, b.max_minutes_per_user_per_week},
-                             penalties,
-                             std::chrono::milliseconds(b.claim_ttl_ms),
-                             {b.max_holds_per_user, b.max_holds_per_range_per_hour, std::chrono::seconds(b.hold_ttl_s)},
-                             api::booking_answer});
+        app::BookingSettings{
+            {b.max_active_per_user, b.max_per_user_per_day, b.max_minutes_per_user_per_week},
+            penalties,
+            std::chrono::milliseconds(b.claim_ttl_ms),
+            {b.max_holds_per_user, b.max_holds_per_range_per_hour,
+             std::chrono::seconds(b.hold_ttl_s)},
+            api::booking_answer});
     mysql::Outbox outbox(db);
     app::Notifier notifier(outbox, wechat, clock, notice_settings(n));
     // Statistics read from any node when a read pool is configured (they may be a moment behind).
@@ -300,32 +310,55 @@ int run_serve(const config::AppConfig& cfg) {
     }
     mysql::StatsDb stats_db(read_db ? *read_db : db);
     app::StatsService stats(stats_db, clock);
-    app::ConsoleSignIn console(user_db, wechat, limiter, seal, clock,
-                               app::ConsoleSettings{rl.web_login_per_ip_per_minute, std::chrono::seconds(a.web_login_ttl_s),
-                                                    std::chrono::seconds(a.web_session_ttl_s), a.web_login_page});
+    app::ConsoleSignIn console(
+        user_db, wechat, limiter, seal, clock,
+        app::ConsoleSettings{rl.web_login_per_ip_per_minute,
+                             std::chrono::seconds(a.web_login_ttl_s),
+                             std::chrono::seconds(a.web_session_ttl_s), a.web_login_page});
     // Timed work: the lifecycle's transitions, the notices' delivery, the purge (server/jobs).
     mysql::DueBookings due_bookings(db);
-    app::Lifecycle lifecycle(booking_db, due_bookings, availability,
-                             app::LifecycleSettings{penalties, std::chrono::minutes(n.remind_before_minutes)});
+    app::Lifecycle lifecycle(
+        booking_db, due_bookings, availability,
+        app::LifecycleSettings{penalties, std::chrono::minutes(n.remind_before_minutes)});
     mysql::JobLedger job_ledger(db);
-    app::Scheduler scheduler(job_ledger, clock, jobs::instance_name(), [](const std::string& w) { log::warn("jobs", w); });
-    app::DayOpening day_opening(std::chrono::minutes(10));  // no steps yet: series will be the first
-    jobs::add_jobs(scheduler, day_opening, lifecycle, notifier,
-                   jobs::JobSettings{std::chrono::milliseconds(cfg.booking.jobs_interval_ms), std::chrono::hours(1), std::chrono::minutes(1),
-                                     cfg.test.slow_job, std::chrono::milliseconds(cfg.test.slow_job_ms)});
+    app::Scheduler scheduler(job_ledger, clock, jobs::instance_name(),
+                             [](const std::string& w) { log::warn("jobs", w); });
+    app::DayOpening day_opening(
+        std::chrono::minutes(10));  // no steps yet: series will be the first
+    jobs::add_jobs(
+        scheduler, day_opening, lifecycle, notifier,
+        jobs::JobSettings{std::chrono::milliseconds(cfg.booking.jobs_interval_ms),
+                          std::chrono::hours(1), std::chrono::minutes(1), cfg.test.slow_job,
+                          std::chrono::milliseconds(cfg.test.slow_job_ms)});
     metrics.add_source([&scheduler](std::string& out) { jobs::append_metrics(scheduler, out); });
     mysql::NoticeBoard notice_board(db);
     app::NoticeList notice_list(notice_board, clock);
-    api::Services services{cfg,      clock,        db,     redis,    metrics,  auth,    accounts,
-                           availability, venues, bookings, notifier, notice_list, stats, console,
-                           cfg.test.settable_clock ? &clock : nullptr, read_db ? &*read_db : nullptr, &scheduler};
+    api::Services services{cfg,
+                           clock,
+                           db,
+                           redis,
+                           metrics,
+                           auth,
+                           accounts,
+                           availability,
+                           venues,
+                           bookings,
+                           notifier,
+                           notice_list,
+                           stats,
+                           console,
+                           cfg.test.settable_clock ? &clock : nullptr,
+                           read_db ? &*read_db : nullptr,
+                           &scheduler};
     api::register_metric_sources(services);
     metrics.add_source([&notifier](std::string& out) {
         const auto& c = notifier.counts();
         out += "# TYPE sh_notices_total counter\n";
         out += "sh_notices_total{outcome=\"sent\"} " + std::to_string(c.sent.load()) + "\n";
-        out += "sh_notices_total{outcome=\"no_consent\"} " + std::to_string(c.no_consent.load()) + "\n";
-        out += "sh_notices_total{outcome=\"undeliverable\"} " + std::to_string(c.undeliverable.load()) + "\n";
+        out += "sh_notices_total{outcome=\"no_consent\"} " + std::to_string(c.no_consent.load()) +
+               "\n";
+        out += "sh_notices_total{outcome=\"undeliverable\"} " +
+               std::to_string(c.undeliverable.load()) + "\n";
         out += "sh_notices_total{outcome=\"failed\"} " + std::to_string(c.failed.load()) + "\n";
         out += "sh_notices_total{outcome=\"retried\"} " + std::to_string(c.retried.load()) + "\n";
     });
@@ -333,15 +366,17 @@ int run_serve(const config::AppConfig& cfg) {
         // Booking transactions and the requests they decided: their ratio is the mean batch.
         out += "# TYPE sh_booking_batches_total counter\nsh_booking_batches_total " +
                std::to_string(booking_db.batches()) + "\n";
-        out += "# TYPE sh_booking_batched_requests_total counter\nsh_booking_batched_requests_total " +
-               std::to_string(booking_db.batched_requests()) + "\n";
+        out +=
+            "# TYPE sh_booking_batched_requests_total counter\nsh_booking_batched_requests_total " +
+            std::to_string(booking_db.batched_requests()) + "\n";
     });
     metrics.add_source([&fast_redis](std::string& out) {
         out += "# TYPE sh_redis_async_errors_total counter\nsh_redis_async_errors_total " +
                std::to_string(fast_redis.errors()) + "\n";
     });
     http::Router router = api::make_router(services);
-    const auto tick = std::min(std::chrono::milliseconds(cfg.booking.jobs_interval_ms), std::chrono::milliseconds(1000));
+    const auto tick = std::min(std::chrono::milliseconds(cfg.booking.jobs_interval_ms),
+                               std::chrono::milliseconds(1000));
     if (!cfg.test.manual_jobs) asio::co_spawn(ioc, scheduler.run(tick), asio::detached);
     return serve_router(ioc, cfg.http, router, metrics, access_log);
     // then, in reverse order: the access log flushes, the pools close
@@ -360,8 +395,10 @@ int main(int argc, char** argv) {
     std::map<std::string, std::string> opts;
     for (std::size_t i = 1; i < args.size(); ++i) {
         if (args[i].rfind("--", 0) == 0 && i + 1 < args.size()) {
-            if (args[i] == "--config") config_path = args[i + 1];
-            else opts[args[i]] = args[i + 1];
+            if (args[i] == "--config")
+                config_path = args[i + 1];
+            else
+                opts[args[i]] = args[i + 1];
             ++i;
         } else {
             std::cerr << "unknown argument: " << args[i] << "\n";
@@ -375,7 +412,8 @@ int main(int argc, char** argv) {
     config::AppConfig cfg;
     try {
         cfg = config_path ? config::load(*config_path) : config::parse("", config::process_env());
-        if (command == "serve") config::check_for_serving(cfg);  // the tools need no seal or deployment check
+        if (command == "serve")
+            config::check_for_serving(cfg);  // the tools need no seal or deployment check
     } catch (const config::ConfigError& e) {
         std::cerr << "sharedhall: bad configuration: " << e.what() << "\n";
         return exit_config;
@@ -395,10 +433,12 @@ int main(int argc, char** argv) {
         }
         return run_db_job(cfg, [history](mysql::Conn& c) {
             int n = mysql::seed_demo(c);
-            std::cout << "seed-demo: " << (n ? std::to_string(n) + " halls created" : "already seeded") << "\n";
+            std::cout << "seed-demo: "
+                      << (n ? std::to_string(n) + " halls created" : "already seeded") << "\n";
             if (history > 0) {
                 auto today = booking::to_local(std::chrono::system_clock::now()).date;
-                std::cout << "seed-demo: " << mysql::seed_history(c, history, today) << " bookings of the past year\n";
+                std::cout << "seed-demo: " << mysql::seed_history(c, history, today)
+                          << " bookings of the past year\n";
             }
             return 0;
         });

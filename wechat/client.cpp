@@ -84,7 +84,8 @@ Client::Client(config::WechatConfig cfg) : cfg_(std::move(cfg)), impl_(std::make
         impl_->tls.load_verify_file(cfg_.ca_file);  // throws when unreadable: a startup error
     impl_->tls.set_verify_mode(ssl::verify_peer);
     impl_->tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                           ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+                           ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                           ssl::context::no_tlsv1_1);
 }
 
 Client::~Client() = default;
@@ -104,8 +105,8 @@ awaitable<std::optional<RawReply>> Client::exchange(const char* method, const st
     resolve_timer.async_wait([resolver](error_code e) {
         if (!e) resolver->cancel();
     });
-    auto endpoints = co_await resolver->async_resolve(base.host, base.port,
-                                                      asio::redirect_error(asio::use_awaitable, ec));
+    auto endpoints = co_await resolver->async_resolve(
+        base.host, base.port, asio::redirect_error(asio::use_awaitable, ec));
     resolve_timer.cancel();
     if (ec) {
         why = "resolve: " + ec.message();
@@ -133,8 +134,8 @@ awaitable<std::optional<RawReply>> Client::exchange(const char* method, const st
         beast::ssl_stream<beast::tcp_stream> stream(ex, impl_->tls);
         // SNI, and the certificate must name the host we asked for.
         // SSL_set_tlsext_host_name, spelled out: the macro uses an old-style cast.
-        if (SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                     const_cast<char*>(base.host.c_str())) != 1) {
+        if (SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME,
+                     TLSEXT_NAMETYPE_host_name, const_cast<char*>(base.host.c_str())) != 1) {
             why = "tls: cannot set SNI";
             co_return std::nullopt;
         }
@@ -156,11 +157,13 @@ awaitable<std::optional<RawReply>> Client::exchange(const char* method, const st
             long verify = SSL_get_verify_result(stream.native_handle());
             if (ec && verify != X509_V_OK) {
                 // Say why the certificate was refused: expired, unknown issuer, wrong host.
-                why = std::string("tls: certificate refused: ") + X509_verify_cert_error_string(verify);
+                why = std::string("tls: certificate refused: ") +
+                      X509_verify_cert_error_string(verify);
                 co_return std::nullopt;
             }
         }
-        if (!ec) co_await bhttp::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec)
+            co_await bhttp::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
         if (!ec)
             co_await bhttp::async_read(stream, buffer, parser,
                                        asio::redirect_error(asio::use_awaitable, ec));
@@ -169,7 +172,8 @@ awaitable<std::optional<RawReply>> Client::exchange(const char* method, const st
         beast::tcp_stream stream(ex);
         stream.expires_at(deadline);
         co_await stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
-        if (!ec) co_await bhttp::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec)
+            co_await bhttp::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
         if (!ec)
             co_await bhttp::async_read(stream, buffer, parser,
                                        asio::redirect_error(asio::use_awaitable, ec));
@@ -189,7 +193,8 @@ awaitable<std::optional<RawReply>> Client::exchange(const char* method, const st
 
 template <class T>
 awaitable<WxResult<T>> Client::call(const char* method, std::string target, std::string body,
-                                    WxResult<T> (*read)(std::optional<RawReply>, const std::string& why)) {
+                                    WxResult<T> (*read)(std::optional<RawReply>,
+                                                        const std::string& why)) {
     std::string why;
     auto reply = co_await exchange(method, target, body, why);
     co_return read(std::move(reply), why);
@@ -212,28 +217,32 @@ awaitable<WxResult<AccessToken>> Client::stable_token(bool force_refresh) {
 
 awaitable<WxResult<Sent>> Client::send_subscribe_message(const std::string& access_token,
                                                          const json& message) {
-    return call<Sent>("POST", "/cgi-bin/message/subscribe/send?access_token=" + url_encode(access_token),
+    return call<Sent>("POST",
+                      "/cgi-bin/message/subscribe/send?access_token=" + url_encode(access_token),
                       message.dump(), read_sent);
 }
 
 awaitable<WxResult<PhoneInfo>> Client::get_phone_number(const std::string& access_token,
                                                         const std::string& code) {
     json body = {{"code", code}};  // in the body: in the query string WeChat answers 40029
-    return call<PhoneInfo>("POST", "/wxa/business/getuserphonenumber?access_token=" + url_encode(access_token),
-                           body.dump(), read_phone);
+    return call<PhoneInfo>(
+        "POST", "/wxa/business/getuserphonenumber?access_token=" + url_encode(access_token),
+        body.dump(), read_phone);
 }
 
 awaitable<WxResult<SecCheckResult>> Client::msg_sec_check(const std::string& access_token,
                                                           const std::string& openid, int scene,
                                                           const std::string& content) {
     json body = {{"version", 2}, {"openid", openid}, {"scene", scene}, {"content", content}};
-    return call<SecCheckResult>("POST", "/wxa/msg_sec_check?access_token=" + url_encode(access_token), body.dump(),
-                                read_sec_check);
+    return call<SecCheckResult>("POST",
+                                "/wxa/msg_sec_check?access_token=" + url_encode(access_token),
+                                body.dump(), read_sec_check);
 }
 
 awaitable<WxResult<std::string>> Client::get_wxacode_unlimited(const std::string& access_token,
                                                                const json& request) {
-    return call<std::string>("POST", "/wxa/getwxacodeunlimit?access_token=" + url_encode(access_token),
+    return call<std::string>("POST",
+                             "/wxa/getwxacodeunlimit?access_token=" + url_encode(access_token),
                              request.dump(), read_wxacode);
 }
 

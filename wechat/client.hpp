@@ -11,14 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "config/app_config.hpp"
 #include "common/asio.hpp"
+#include "config/app_config.hpp"
 #include "wechat/replies.hpp"
 
 namespace sh::wechat {
 
 class Client {
-public:
+  public:
     explicit Client(config::WechatConfig cfg);
     ~Client();
     Client(const Client&) = delete;
@@ -44,11 +44,12 @@ public:
     awaitable<std::optional<RawReply>> exchange(const char* method, const std::string& target,
                                                 const std::string& body, std::string& why);
 
-private:
+  private:
     // Parameters by value: callers return this coroutine without awaiting it themselves.
     template <class T>
     awaitable<WxResult<T>> call(const char* method, std::string target, std::string body,
-                                WxResult<T> (*read)(std::optional<RawReply>, const std::string& why));
+                                WxResult<T> (*read)(std::optional<RawReply>,
+                                                    const std::string& why));
 
     struct Impl;
     config::WechatConfig cfg_;

@@ -3,10 +3,10 @@
 #include <memory>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <nlohmann/json.hpp>
 
 #include "common/hex.hpp"
 

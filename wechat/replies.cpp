@@ -54,7 +54,9 @@ std::string_view errc_name(WxErrc e) {
     return "other";
 }
 
-bool is_transient(WxErrc e) { return e == WxErrc::busy || e == WxErrc::transport; }
+bool is_transient(WxErrc e) {
+    return e == WxErrc::busy || e == WxErrc::transport;
+}
 
 namespace {
 
@@ -70,11 +72,15 @@ std::string str(const json& j, const char* key) {
 template <class T, class Parse>
 WxResult<T> read_json(const std::optional<RawReply>& reply, const std::string& why, Parse parse) {
     if (!reply) return WxError{WxErrc::transport, 0, why};
-    if (reply->status >= 500) return WxError{WxErrc::transport, 0, "http " + std::to_string(reply->status)};
+    if (reply->status >= 500)
+        return WxError{WxErrc::transport, 0, "http " + std::to_string(reply->status)};
     json j = json::parse(reply->body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return WxError{WxErrc::bad_response, 0, "not a JSON object"};
+    if (j.is_discarded() || !j.is_object())
+        return WxError{WxErrc::bad_response, 0, "not a JSON object"};
     // A success may carry no errcode at all: missing counts as 0.
-    long long errcode = j.contains("errcode") && j["errcode"].is_number_integer() ? j["errcode"].get<long long>() : 0;
+    long long errcode = j.contains("errcode") && j["errcode"].is_number_integer()
+                            ? j["errcode"].get<long long>()
+                            : 0;
     if (errcode != 0) return WxError{classify(errcode), errcode, str(j, "errmsg")};
     std::optional<T> parsed;
     try {
@@ -99,7 +105,8 @@ WxResult<LoginSession> read_login_session(std::optional<RawReply> reply, const s
 WxResult<AccessToken> read_access_token(std::optional<RawReply> reply, const std::string& why) {
     return read_json<AccessToken>(reply, why, [](const json& j) -> std::optional<AccessToken> {
         AccessToken t{str(j, "access_token"), 0};
-        if (j.contains("expires_in") && j["expires_in"].is_number_integer()) t.expires_in = j["expires_in"].get<int>();
+        if (j.contains("expires_in") && j["expires_in"].is_number_integer())
+            t.expires_in = j["expires_in"].get<int>();
         if (t.token.empty() || t.expires_in <= 0) return std::nullopt;
         return t;
     });
@@ -120,23 +127,29 @@ WxResult<PhoneInfo> read_phone(std::optional<RawReply> reply, const std::string&
 }
 
 WxResult<SecCheckResult> read_sec_check(std::optional<RawReply> reply, const std::string& why) {
-    return read_json<SecCheckResult>(reply, why, [](const json& j) -> std::optional<SecCheckResult> {
-        auto it = j.find("result");
-        if (it == j.end() || !it->is_object()) return std::nullopt;
-        SecCheckResult r{str(*it, "suggest"), 0};
-        if (it->contains("label") && (*it)["label"].is_number_integer()) r.label = (*it)["label"].get<int>();
-        if (r.suggest != "pass" && r.suggest != "review" && r.suggest != "risky") return std::nullopt;
-        return r;
-    });
+    return read_json<SecCheckResult>(
+        reply, why, [](const json& j) -> std::optional<SecCheckResult> {
+            auto it = j.find("result");
+            if (it == j.end() || !it->is_object()) return std::nullopt;
+            SecCheckResult r{str(*it, "suggest"), 0};
+            if (it->contains("label") && (*it)["label"].is_number_integer())
+                r.label = (*it)["label"].get<int>();
+            if (r.suggest != "pass" && r.suggest != "review" && r.suggest != "risky")
+                return std::nullopt;
+            return r;
+        });
 }
 
 WxResult<std::string> read_wxacode(std::optional<RawReply> reply, const std::string& why) {
     if (!reply) return WxError{WxErrc::transport, 0, why};
-    if (reply->status >= 500) return WxError{WxErrc::transport, 0, "http " + std::to_string(reply->status)};
-    if (reply->body.size() > 8 && reply->body.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0) return std::move(reply->body);
+    if (reply->status >= 500)
+        return WxError{WxErrc::transport, 0, "http " + std::to_string(reply->status)};
+    if (reply->body.size() > 8 && reply->body.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0)
+        return std::move(reply->body);
     // Errors come back as JSON.
     json j = json::parse(reply->body, nullptr, false);
-    long long errcode = !j.is_discarded() && j.is_object() && j.contains("errcode") && j["errcode"].is_number_integer()
+    long long errcode = !j.is_discarded() && j.is_object() && j.contains("errcode") &&
+                                j["errcode"].is_number_integer()
                             ? j["errcode"].get<long long>()
                             : 0;
     if (errcode != 0) return WxError{classify(errcode), errcode, str(j, "errmsg")};

@@ -3,8 +3,8 @@
 #include "app/accounts.hpp"
 #include "server/api/bodies.hpp"
 #include "server/api/handlers.hpp"
-#include "server/api/user_view.hpp"
 #include "server/api/input.hpp"
+#include "server/api/user_view.hpp"
 
 namespace sh::api {
 
@@ -19,7 +19,8 @@ namespace {
 
 // The signed-in user's own profile.
 Response render(const booking::Result<booking::User>& r) {
-    return r ? Response::json(200, user_view(r.value(), r.value().principal)) : Response::error(r.error());
+    return r ? Response::json(200, user_view(r.value(), r.value().principal))
+             : Response::error(r.error());
 }
 }  // namespace
 

@@ -13,8 +13,10 @@ std::optional<std::string> Auth::bearer(const http::Request& req) {
     }
     auto c = cookie(req, session_cookie);
     if (!c || c->empty() || c->size() > 128) return std::nullopt;
-    if (req.method != http::Method::get && req.header("x-console") != std::optional<std::string_view>("1"))
-        throw booking::AppException(booking::Errc::forbidden, "A console request must say so (X-Console: 1).");
+    if (req.method != http::Method::get &&
+        req.header("x-console") != std::optional<std::string_view>("1"))
+        throw booking::AppException(booking::Errc::forbidden,
+                                    "A console request must say so (X-Console: 1).");
     return c;
 }
 

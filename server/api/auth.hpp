@@ -10,7 +10,7 @@
 namespace sh::api {
 
 class Auth {
-public:
+  public:
     explicit Auth(app::AccountService& accounts) : accounts_(accounts) {}
 
     // The signed-in principal, or AppException(unauthorized / rate_limited).
@@ -22,7 +22,7 @@ public:
     static std::optional<std::string> bearer(const http::Request& req);
     static constexpr const char* session_cookie = "sh_session";
 
-private:
+  private:
     app::AccountService& accounts_;
 };
 

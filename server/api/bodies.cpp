@@ -40,7 +40,8 @@ std::optional<booking::IdempotencyKey> idempotency_key(const Request& req, const
     auto k = req.header("idempotency-key");
     if (!k) return std::nullopt;
     bool ok = !k->empty() && k->size() <= 64;
-    for (char c : *k) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
+    for (char c : *k)
+        ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
     if (!ok) throw field_error("Idempotency-Key", "1 to 64 of [A-Za-z0-9_-]");
     return booking::IdempotencyKey{std::string(*k), sha256_hex(body.dump())};
 }
@@ -52,7 +53,8 @@ booking::BookingQuery booking_filters(const Request& req) {
         if (!q.status) throw field_error("status", "unknown status");
     }
     if (auto f = req.query_param("from")) q.from = booking::to_timepoint(query_date(*f, "from"), 0);
-    if (auto t = req.query_param("to")) q.to = booking::to_timepoint(booking::add_days(query_date(*t, "to"), 1), 0);
+    if (auto t = req.query_param("to"))
+        q.to = booking::to_timepoint(booking::add_days(query_date(*t, "to"), 1), 0);
     if (auto p = req.query_param("page")) q.page = query_int(*p, "page", 1, booking::max_page);
     if (auto b = req.query_param("building_id"); b && !b->empty()) q.building_id = path_id(*b);
     if (auto v = req.query_param("venue_id"); v && !v->empty()) q.venue_id = path_id(*v);
@@ -73,7 +75,9 @@ std::string reason_of(const Request& req) {
     return optional_string(object_body(req), "reason").value_or("");
 }
 
-std::string venue_code(const json& body) { return required_string(body, "venue_code", 64); }
+std::string venue_code(const json& body) {
+    return required_string(body, "venue_code", 64);
+}
 
 std::vector<std::string> template_ids(const json& body) {
     std::vector<std::string> ids;
@@ -102,7 +106,8 @@ booking::ClosureRequest parse_closure(const json& body) {
     cr.to = required_string(body, "to");
     cr.reason = required_string(body, "reason");
     if (body.contains("cancel_conflicting")) {
-        if (!body["cancel_conflicting"].is_boolean()) throw field_error("cancel_conflicting", "must be true or false");
+        if (!body["cancel_conflicting"].is_boolean())
+            throw field_error("cancel_conflicting", "must be true or false");
         cr.cancel_conflicting = body["cancel_conflicting"].get<bool>();
     }
     return cr;
@@ -133,13 +138,16 @@ app::Search parse_search(const Request& req) {
     if (auto d = req.query_param("date")) s.date = query_date(*d, "date");
     s.from = query_minute(req, "from", false).value_or(0);
     s.to = query_minute(req, "to", true).value_or(1440);
-    if ((req.query_param("from") || req.query_param("to")) && !s.date) throw field_error("date", "is required with from/to");
+    if ((req.query_param("from") || req.query_param("to")) && !s.date)
+        throw field_error("date", "is required with from/to");
     if (s.to <= s.from) throw field_error("to", "must be after from");
     if (auto pg = req.query_param("page")) s.page = query_int(*pg, "page", 1, booking::max_page);
     return s;
 }
 
-std::string login_code(const json& body) { return required_string(body, "code", 128); }
+std::string login_code(const json& body) {
+    return required_string(body, "code", 128);
+}
 
 ProfilePatch parse_profile(const json& body) {
     return {optional_string(body, "name"), optional_string(body, "org")};
@@ -172,7 +180,10 @@ booking::Period parse_period(const Request& req) {
 
 booking::GroupBy parse_group_by(const Request& req) {
     auto g = booking::parse_group_by(req.query_param("group_by").value_or("venue"));
-    if (!g) throw field_error("group_by", "must be street, building, venue, org, day, week, month, hour or weekday_hour");
+    if (!g)
+        throw field_error(
+            "group_by",
+            "must be street, building, venue, org, day, week, month, hour or weekday_hour");
     return *g;
 }
 

@@ -19,25 +19,28 @@
 namespace sh::api {
 
 // Bookings and holds.
-booking::BookingRequest parse_slot(const nlohmann::json& body);     // venue_id, date, start, end
-booking::BookingRequest parse_booking(const nlohmann::json& body);  // the slot, purpose, attendees, org
+booking::BookingRequest parse_slot(const nlohmann::json& body);  // venue_id, date, start, end
+booking::BookingRequest parse_booking(
+    const nlohmann::json& body);  // the slot, purpose, attendees, org
 // The Idempotency-Key header (1 to 64 of [A-Za-z0-9_-]) with the hash of the body it came with.
-std::optional<booking::IdempotencyKey> idempotency_key(const http::Request& req, const nlohmann::json& body);
+std::optional<booking::IdempotencyKey> idempotency_key(const http::Request& req,
+                                                       const nlohmann::json& body);
 // ?status=&from=&to=&page=&building_id=&venue_id= of the booking lists.
 booking::BookingQuery booking_filters(const http::Request& req);
 struct Cancellation {
     std::string reason;
     bool accept_penalty = false;
 };
-Cancellation parse_cancellation(const http::Request& req);  // an empty body is no reason
-std::string reason_of(const http::Request& req);             // a rejection's optional reason
-std::string venue_code(const nlohmann::json& body);          // a check-in's hall code
+Cancellation parse_cancellation(const http::Request& req);          // an empty body is no reason
+std::string reason_of(const http::Request& req);                    // a rejection's optional reason
+std::string venue_code(const nlohmann::json& body);                 // a check-in's hall code
 std::vector<std::string> template_ids(const nlohmann::json& body);  // subscription consents
 
 // Streets, buildings, halls, closures, search.
 booking::Building parse_building(const nlohmann::json& body);
 booking::ClosureRequest parse_closure(const nlohmann::json& body);
-std::optional<std::uint64_t> query_id(const http::Request& req, const char* name);  // optional, positive
+std::optional<std::uint64_t> query_id(const http::Request& req,
+                                      const char* name);  // optional, positive
 app::Search parse_search(const http::Request& req);
 
 // Accounts.

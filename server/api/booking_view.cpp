@@ -24,10 +24,13 @@ json booking_view(const booking::Booking& b) {
               {"org", b.org}};
     if (!b.cancel_reason.empty()) j["reason"] = b.cancel_reason;
     if (b.checked_in_at) j["checked_in_at"] = to_iso(*b.checked_in_at);
-    if (b.status == BookingStatus::checked_in || b.status == BookingStatus::completed) j["present"] = b.present;
+    if (b.status == BookingStatus::checked_in || b.status == BookingStatus::completed)
+        j["present"] = b.present;
     return j;
 }
 
-std::string booking_answer(const booking::Booking& b) { return booking_view(b).dump(); }
+std::string booking_answer(const booking::Booking& b) {
+    return booking_view(b).dump();
+}
 
 }  // namespace sh::api

@@ -46,7 +46,8 @@ http::Handler create_booking(Services& svc) {
         auto request = parse_booking(body);
         auto hold_id = optional_string(body, "hold_id");
         auto r = co_await svc.bookings.create(me, request, idem, hold_id);
-        co_return r ? Response::text(r.value().status, r.value().body, "application/json") : Response::error(r.error());
+        co_return r ? Response::text(r.value().status, r.value().body, "application/json")
+                    : Response::error(r.error());
     };
 }
 
@@ -60,7 +61,8 @@ http::Handler get_booking(Services& svc) {
 http::Handler my_bookings(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        co_return Response::json(200, list_json(co_await svc.bookings.list_mine(me, booking_filters(req))));
+        co_return Response::json(
+            200, list_json(co_await svc.bookings.list_mine(me, booking_filters(req))));
     };
 }
 
@@ -113,7 +115,9 @@ http::Handler scan_in(Services& svc) {
         if (!r) co_return Response::error(r.error());
         const auto& b = r.value().booking;
         co_return Response::json(r.value().counted_now ? 201 : 200,
-                                 json{{"booking_id", b.id}, {"venue_id", b.venue_id}, {"present", b.present},
+                                 json{{"booking_id", b.id},
+                                      {"venue_id", b.venue_id},
+                                      {"present", b.present},
                                       {"counted", r.value().counted_now}});
     };
 }
@@ -124,8 +128,11 @@ http::Handler waive_violation(Services& svc) {
         auto r = co_await svc.bookings.waive(me, path_id(p["id"]));
         if (!r) co_return Response::error(r.error());
         const auto& v = r.value().violation;
-        co_return Response::json(200, json{{"id", v.id}, {"user_id", v.user_id}, {"booking_id", v.booking_id},
-                                           {"waived", v.waived}, {"ban_lifted", r.value().ban_lifted}});
+        co_return Response::json(200, json{{"id", v.id},
+                                           {"user_id", v.user_id},
+                                           {"booking_id", v.booking_id},
+                                           {"waived", v.waived},
+                                           {"ban_lifted", r.value().ban_lifted}});
     };
 }
 
@@ -134,7 +141,8 @@ http::Handler add_subscriptions(Services& svc) {
         auto me = co_await svc.auth.authenticate(req);
         auto ids = template_ids(object_body(req));
         auto r = co_await svc.notifier.add_consents(me, ids);
-        co_return r ? Response::json(200, json{{"recorded", ids.size()}}) : Response::error(r.error());
+        co_return r ? Response::json(200, json{{"recorded", ids.size()}})
+                    : Response::error(r.error());
     };
 }
 

@@ -4,8 +4,8 @@
 
 #include "app/console.hpp"
 #include "server/api/handlers.hpp"
-#include "server/api/user_view.hpp"
 #include "server/api/input.hpp"
+#include "server/api/user_view.hpp"
 
 namespace sh::api {
 
@@ -18,10 +18,10 @@ namespace {
 
 constexpr const char* login_cookie = "sh_wl";
 
-std::string cookie_header(const Services& svc, const std::string& name, const std::string& value, const char* path,
-                          long long max_age) {
-    return name + "=" + value + "; Path=" + path + "; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Strict" +
-           (svc.cfg.auth.secure_cookies ? "; Secure" : "");
+std::string cookie_header(const Services& svc, const std::string& name, const std::string& value,
+                          const char* path, long long max_age) {
+    return name + "=" + value + "; Path=" + path + "; Max-Age=" + std::to_string(max_age) +
+           "; HttpOnly; SameSite=Strict" + (svc.cfg.auth.secure_cookies ? "; Secure" : "");
 }
 
 std::optional<std::string> read_file(const std::string& path) {
@@ -39,11 +39,13 @@ http::Handler start_web_login(Services& svc) {
         auto started = co_await svc.console.start(req.client_ip);
         if (!started) co_return Response::error(started.error());
         const auto& login = started.value();
-        auto r = Response::json(200, json{{"nonce", login.nonce},
-                                          {"expires_in", login.expires_in.count()},
-                                          {"code_url", "/api/v1/auth/web-login/" + login.nonce + "/code"}});
-        r.headers.emplace_back("Set-Cookie", cookie_header(svc, login_cookie, login.browser_secret, "/api/v1/auth/web-login",
-                                                           login.expires_in.count()));
+        auto r = Response::json(
+            200, json{{"nonce", login.nonce},
+                      {"expires_in", login.expires_in.count()},
+                      {"code_url", "/api/v1/auth/web-login/" + login.nonce + "/code"}});
+        r.headers.emplace_back("Set-Cookie",
+                               cookie_header(svc, login_cookie, login.browser_secret,
+                                             "/api/v1/auth/web-login", login.expires_in.count()));
         r.headers.emplace_back("Cache-Control", "no-store");
         co_return r;
     };
@@ -72,9 +74,12 @@ http::Handler finish_web_login(Services& svc) {
         if (!r) co_return Response::error(r.error());
         const auto& s = r.value();
         if (!s.signed_in) co_return Response::json(200, json{{"status", "pending"}});
-        auto out = Response::json(200, json{{"status", "signed_in"}, {"user", user_view(*s.user, s.user->principal)}});
-        out.headers.emplace_back("Set-Cookie", cookie_header(svc, login_cookie, "", "/api/v1/auth/web-login", 0));
-        out.headers.emplace_back("Set-Cookie", cookie_header(svc, Auth::session_cookie, s.token, "/", s.expires_in.count()));
+        auto out = Response::json(
+            200, json{{"status", "signed_in"}, {"user", user_view(*s.user, s.user->principal)}});
+        out.headers.emplace_back("Set-Cookie",
+                                 cookie_header(svc, login_cookie, "", "/api/v1/auth/web-login", 0));
+        out.headers.emplace_back("Set-Cookie", cookie_header(svc, Auth::session_cookie, s.token,
+                                                             "/", s.expires_in.count()));
         out.headers.emplace_back("Cache-Control", "no-store");
         co_return out;
     };
@@ -82,12 +87,17 @@ http::Handler finish_web_login(Services& svc) {
 
 // The console's files, read once at start (a missing file answers 404: the console is optional).
 http::Handler console_file(Services& svc, const std::string& relative, const std::string& type) {
-    auto body = svc.cfg.http.console_dir.empty() ? std::nullopt : read_file(svc.cfg.http.console_dir + "/" + relative);
+    auto body = svc.cfg.http.console_dir.empty()
+                    ? std::nullopt
+                    : read_file(svc.cfg.http.console_dir + "/" + relative);
     return [body, type](Request&, const Params&) -> awaitable<Response> {
-        if (!body) co_return Response::error(booking::make_error(booking::Errc::not_found, "No console here."));
+        if (!body)
+            co_return Response::error(
+                booking::make_error(booking::Errc::not_found, "No console here."));
         auto r = Response::text(200, *body, type);
         r.headers.emplace_back("Content-Security-Policy",
-                               "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
+                               "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                               "script-src 'self'; frame-ancestors 'none'");
         r.headers.emplace_back("X-Content-Type-Options", "nosniff");
         r.headers.emplace_back("Cache-Control", "no-cache");
         co_return r;

@@ -14,7 +14,9 @@ booking::AppException field_error(const std::string& field, const std::string& m
 
 nlohmann::json object_body(const http::Request& req) {
     auto j = req.json_body();
-    if (!j.is_object()) throw AppException(booking::make_error(Errc::validation, "The body must be a JSON object."));
+    if (!j.is_object())
+        throw AppException(
+            booking::make_error(Errc::validation, "The body must be a JSON object."));
     return j;
 }
 
@@ -44,7 +46,8 @@ std::string required_string(const nlohmann::json& j, const char* field, std::siz
 std::uint64_t required_id(const nlohmann::json& j, const char* field) {
     auto it = j.find(field);
     if (it == j.end() || it->is_null()) throw field_error(field, "is required");
-    if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0) throw field_error(field, "must be a positive integer");
+    if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0)
+        throw field_error(field, "must be a positive integer");
     return it->get<std::uint64_t>();
 }
 
@@ -76,7 +79,8 @@ int query_int(const std::string& text, const char* field, int min, int max) {
     if (ec != std::errc() || p != text.data() + text.size())
         throw field_error(field, "must be an integer");
     if (v < min || v > max)
-        throw field_error(field, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        throw field_error(field,
+                          "must be between " + std::to_string(min) + " and " + std::to_string(max));
     return v;
 }
 
@@ -90,7 +94,8 @@ std::optional<std::string> cookie(const http::Request& req, std::string_view nam
         rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
         while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
         auto eq = pair.find('=');
-        if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+        if (eq != std::string_view::npos && pair.substr(0, eq) == name)
+            return std::string(pair.substr(eq + 1));
     }
     return std::nullopt;
 }

@@ -19,7 +19,8 @@ booking::AppException field_error(const std::string& field, const std::string& m
 // Shape and type only: lengths in characters are the domain's rules. The byte cap is a guard
 // against absurd input (the body limit is the real one).
 constexpr std::size_t max_field_bytes = 4096;
-std::string required_string(const nlohmann::json& j, const char* field, std::size_t max_bytes = max_field_bytes);
+std::string required_string(const nlohmann::json& j, const char* field,
+                            std::size_t max_bytes = max_field_bytes);
 std::optional<std::string> optional_string(const nlohmann::json& j, const char* field,
                                            std::size_t max_bytes = max_field_bytes);
 std::optional<bool> optional_bool(const nlohmann::json& j, const char* field);

@@ -67,7 +67,8 @@ http::Handler list_notices(Services& svc) {
         app::NoticeQuery q;
         if (auto u = req.query_param("unread")) q.unread_only = *u == "1" || *u == "true";
         if (auto p = req.query_param("page")) q.page = query_int(*p, "page", 1, 100'000);
-        if (auto s = req.query_param("page_size")) q.page_size = query_int(*s, "page_size", 1, app::NoticeList::max_page_size);
+        if (auto s = req.query_param("page_size"))
+            q.page_size = query_int(*s, "page_size", 1, app::NoticeList::max_page_size);
         auto r = co_await svc.notices.mine(me, q);
         if (!r) co_return Response::error(r.error());
         json items = json::array();
@@ -90,7 +91,8 @@ http::Handler read_notices(Services& svc) {
         if (body.contains("ids")) {
             if (!body["ids"].is_array()) throw field_error("ids", "must be a list of notice ids");
             for (const auto& v : body["ids"]) {
-                if (!v.is_number_unsigned() || v.get<std::uint64_t>() == 0) throw field_error("ids", "must be a list of notice ids");
+                if (!v.is_number_unsigned() || v.get<std::uint64_t>() == 0)
+                    throw field_error("ids", "must be a list of notice ids");
                 ids.push_back(v.get<std::uint64_t>());
             }
         }

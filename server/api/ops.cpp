@@ -40,7 +40,8 @@ template <class Stats>
 void append_pool(std::string& out, const char* pool, const Stats& s) {
     std::string p = std::string("{pool=\"") + pool + "\"";
     out += "sh_pool_connections" + p + ",state=\"in_use\"} " + std::to_string(s.in_use) + "\n";
-    out += "sh_pool_connections" + p + ",state=\"idle\"} " + std::to_string(s.size - s.in_use) + "\n";
+    out +=
+        "sh_pool_connections" + p + ",state=\"idle\"} " + std::to_string(s.size - s.in_use) + "\n";
     out += "sh_pool_waiting" + p + "} " + std::to_string(s.waiting) + "\n";
     out += "sh_pool_acquire_timeouts_total" + p + "} " + std::to_string(s.timeouts) + "\n";
 }
@@ -75,7 +76,8 @@ http::Handler metrics(Services& svc) {
 http::Handler set_test_clock(Services& svc) {
     // {"now": "2026-12-01T23:59:30+08:00"} or {"advance_s": 600}: the server's clock from then on;
     // "freeze": true stands it still there (false lets it flow again). Only for a caller on this
-    // machine with nobody between: through a proxy, or with X-Forwarded-For, there is no such route.
+    // machine with nobody between: through a proxy, or with X-Forwarded-For, there is no such
+    // route.
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         if (!req.direct_loopback) throw booking::AppException(booking::Errc::not_found);
         auto body = object_body(req);
@@ -97,7 +99,8 @@ http::Handler run_test_job(Services& svc) {
     // Runs a timed job now, through its lease (waiting up to 10 s for a run elsewhere to end):
     // tests run the timed work on demand instead of waiting for its timer. Same guard as the clock.
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
-        if (!req.direct_loopback || !svc.scheduler) throw booking::AppException(booking::Errc::not_found);
+        if (!req.direct_loopback || !svc.scheduler)
+            throw booking::AppException(booking::Errc::not_found);
         auto r = co_await svc.scheduler->run_now(p["name"], std::chrono::seconds(10));
         if (!r) co_return Response::error(r.error());
         co_return Response::json(200, nlohmann::json{{"job", r.value().job},
@@ -108,8 +111,9 @@ http::Handler run_test_job(Services& svc) {
 
 void register_metric_sources(Services& svc) {
     svc.metrics.add_source([&svc](std::string& out) {
-        out += "# TYPE sh_pool_connections gauge\n# TYPE sh_pool_waiting gauge\n"
-               "# TYPE sh_pool_acquire_timeouts_total counter\n";
+        out +=
+            "# TYPE sh_pool_connections gauge\n# TYPE sh_pool_waiting gauge\n"
+            "# TYPE sh_pool_acquire_timeouts_total counter\n";
         append_pool(out, "mysql", svc.db.pool().stats());
         append_pool(out, "mysql_booking", svc.db.booking_pool().stats());
         if (svc.read_db) append_pool(out, "mysql_read", svc.read_db->pool().stats());
@@ -121,17 +125,23 @@ void register_metric_sources(Services& svc) {
         out += "# TYPE sh_redis_errors_total counter\nsh_redis_errors_total " +
                std::to_string(svc.redis.errors()) + "\n";
         const auto& b = svc.bookings.counters();
-        out += "# TYPE sh_booking_attempts_total counter\nsh_booking_attempts_total " + std::to_string(b.attempts.load()) + "\n";
-        out += "# TYPE sh_booking_redis_rejections_total counter\nsh_booking_redis_rejections_total " +
-               std::to_string(b.redis_rejections.load()) + "\n";
+        out += "# TYPE sh_booking_attempts_total counter\nsh_booking_attempts_total " +
+               std::to_string(b.attempts.load()) + "\n";
+        out +=
+            "# TYPE sh_booking_redis_rejections_total counter\nsh_booking_redis_rejections_total " +
+            std::to_string(b.redis_rejections.load()) + "\n";
         out += "# TYPE sh_booking_mysql_attempts_total counter\nsh_booking_mysql_attempts_total " +
                std::to_string(b.mysql_attempts.load()) + "\n";
-        out += "# TYPE sh_booking_created_total counter\nsh_booking_created_total " + std::to_string(b.created.load()) + "\n";
+        out += "# TYPE sh_booking_created_total counter\nsh_booking_created_total " +
+               std::to_string(b.created.load()) + "\n";
         // The heap as glibc's allocator sees it: bytes in use against bytes held free. RSS that
-        // grows while in-use stays flat is the allocator's arenas, not a leak (the soak reads both).
+        // grows while in-use stays flat is the allocator's arenas, not a leak (the soak reads
+        // both).
         auto heap = ::mallinfo2();
-        out += "# TYPE sh_heap_in_use_bytes gauge\nsh_heap_in_use_bytes " + std::to_string(heap.uordblks + heap.hblkhd) + "\n";
-        out += "# TYPE sh_heap_free_bytes gauge\nsh_heap_free_bytes " + std::to_string(heap.fordblks) + "\n";
+        out += "# TYPE sh_heap_in_use_bytes gauge\nsh_heap_in_use_bytes " +
+               std::to_string(heap.uordblks + heap.hblkhd) + "\n";
+        out += "# TYPE sh_heap_free_bytes gauge\nsh_heap_free_bytes " +
+               std::to_string(heap.fordblks) + "\n";
     });
 }
 

@@ -62,9 +62,12 @@ http::Router make_router(Services& svc) {
         {M::get, "/console/", console_file(svc, "index.html", "text/html; charset=utf-8")},
         {M::get, "/console/app.js", console_file(svc, "app.js", "text/javascript; charset=utf-8")},
         {M::get, "/console/app.css", console_file(svc, "app.css", "text/css; charset=utf-8")},
-        {M::get, "/console/echarts.min.js", console_file(svc, "node_modules/echarts/dist/echarts.min.js", "text/javascript; charset=utf-8")},
+        {M::get, "/console/echarts.min.js",
+         console_file(svc, "node_modules/echarts/dist/echarts.min.js",
+                      "text/javascript; charset=utf-8")},
     });
-    // Tests own time: a test configuration may set the server's clock; a deployment has no such route.
+    // Tests own time: a test configuration may set the server's clock; a deployment has no such
+    // route.
     if (svc.test_clock) {
         routes.push_back({M::post, "/test/clock", set_test_clock(svc)});
         routes.push_back({M::post, "/test/jobs/{name}/run", run_test_job(svc)});

@@ -3,8 +3,8 @@
 #include "app/stats.hpp"
 #include "server/api/bodies.hpp"
 #include "server/api/handlers.hpp"
-#include "server/api/stats_view.hpp"
 #include "server/api/input.hpp"
+#include "server/api/stats_view.hpp"
 
 namespace sh::api {
 
@@ -34,8 +34,9 @@ http::Handler stats_usage(Services& svc) {
         if (!r) co_return Response::error(r.error());
         const auto& rep = r.value();
         if (as_csv)
-            co_return csv(usage_csv(rep.rows), "usage-" + std::string(booking::group_by_name(g)) + "-" +
-                                                             booking::format_date(from) + "-" + booking::format_date(to) + ".csv");
+            co_return csv(usage_csv(rep.rows), "usage-" + std::string(booking::group_by_name(g)) +
+                                                   "-" + booking::format_date(from) + "-" +
+                                                   booking::format_date(to) + ".csv");
         co_return Response::json(200, usage_json(rep.group_by, rep.period, rep.rows));
     };
 }
@@ -63,8 +64,8 @@ http::Handler stats_ledger(Services& svc) {
         auto from = period.from, to = period.to;
         auto r = co_await svc.stats.ledger(me, from, to);
         if (!r) co_return Response::error(r.error());
-        co_return csv(ledger_csv(r.value()),
-                      "ledger-" + booking::format_date(from) + "-" + booking::format_date(to) + ".csv");
+        co_return csv(ledger_csv(r.value()), "ledger-" + booking::format_date(from) + "-" +
+                                                 booking::format_date(to) + ".csv");
     };
 }
 

@@ -20,7 +20,9 @@ std::string fixed(double v, int places) {
 }  // namespace
 
 nlohmann::json usage_json(GroupBy g, const Period& p, const std::vector<UsageRow>& rows) {
-    return {{"group_by", group_by_name(g)}, {"from", format_date(p.from)}, {"to", format_date(p.to)},
+    return {{"group_by", group_by_name(g)},
+            {"from", format_date(p.from)},
+            {"to", format_date(p.to)},
             {"items", usage_items_json(rows)}};
 }
 
@@ -39,9 +41,12 @@ nlohmann::json usage_items_json(const std::vector<UsageRow>& rows) {
                             {"cancelled_after_deadline", f.cancelled_late},
                             {"pending", f.pending},
                             {"rejected", f.rejected}};
-        j["open_hours"] = r.open_minutes ? nlohmann::json(static_cast<double>(*r.open_minutes) / 60.0) : nlohmann::json(nullptr);
+        j["open_hours"] = r.open_minutes
+                              ? nlohmann::json(static_cast<double>(*r.open_minutes) / 60.0)
+                              : nlohmann::json(nullptr);
         j["utilisation"] = r.utilisation ? nlohmann::json(*r.utilisation) : nlohmann::json(nullptr);
-        j["checkin_rate"] = r.checkin_rate ? nlohmann::json(*r.checkin_rate) : nlohmann::json(nullptr);
+        j["checkin_rate"] =
+            r.checkin_rate ? nlohmann::json(*r.checkin_rate) : nlohmann::json(nullptr);
         items.push_back(std::move(j));
     }
     return items;
@@ -49,7 +54,8 @@ nlohmann::json usage_items_json(const std::vector<UsageRow>& rows) {
 
 std::string csv_text(const std::string& s) {
     std::string v = s;
-    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r'))
+    if (!v.empty() &&
+        (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r'))
         v = "'" + v;  // shown as text, never run as a formula
     if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
     std::string out = "\"";
@@ -70,30 +76,35 @@ std::string csv_line(const std::vector<std::string>& cells) {
 
 std::string usage_csv(const std::vector<UsageRow>& rows) {
     std::string out = utf8_bom;
-    out += csv_line({"分组", "名称", "预约数", "场次", "人次", "预约时长(小时)", "开放时长(小时)", "利用率", "签到率", "爽约",
-                     "截止前取消", "截止后取消", "待审批", "已拒绝"});
+    out += csv_line({"分组", "名称", "预约数", "场次", "人次", "预约时长(小时)", "开放时长(小时)",
+                     "利用率", "签到率", "爽约", "截止前取消", "截止后取消", "待审批", "已拒绝"});
     for (const auto& r : rows) {
         const auto& f = r.f;
-        out += csv_line({csv_text(f.key), csv_text(f.label), std::to_string(f.bookings), std::to_string(f.sessions),
-                         std::to_string(f.person_times), fixed(static_cast<double>(f.booked_minutes) / 60.0, 2),
-                         r.open_minutes ? fixed(static_cast<double>(*r.open_minutes) / 60.0, 2) : "",
-                         r.utilisation ? fixed(*r.utilisation, 4) : "", r.checkin_rate ? fixed(*r.checkin_rate, 4) : "",
-                         std::to_string(f.no_shows), std::to_string(f.cancelled_early), std::to_string(f.cancelled_late),
-                         std::to_string(f.pending), std::to_string(f.rejected)});
+        out +=
+            csv_line({csv_text(f.key), csv_text(f.label), std::to_string(f.bookings),
+                      std::to_string(f.sessions), std::to_string(f.person_times),
+                      fixed(static_cast<double>(f.booked_minutes) / 60.0, 2),
+                      r.open_minutes ? fixed(static_cast<double>(*r.open_minutes) / 60.0, 2) : "",
+                      r.utilisation ? fixed(*r.utilisation, 4) : "",
+                      r.checkin_rate ? fixed(*r.checkin_rate, 4) : "", std::to_string(f.no_shows),
+                      std::to_string(f.cancelled_early), std::to_string(f.cancelled_late),
+                      std::to_string(f.pending), std::to_string(f.rejected)});
     }
     return out;
 }
 
 std::string ledger_csv(const std::vector<LedgerRow>& rows) {
     std::string out = utf8_bom;
-    out += csv_line({"预约编号", "街道", "楼宇", "场地", "日期", "开始", "结束", "状态", "预约人", "党支部", "用途",
-                     "预计人数", "签到时间", "到场人次"});
+    out += csv_line({"预约编号", "街道", "楼宇", "场地", "日期", "开始", "结束", "状态", "预约人",
+                     "党支部", "用途", "预计人数", "签到时间", "到场人次"});
     for (const auto& r : rows) {
         auto s = to_local(r.start), e = to_local(r.end);
-        out += csv_line({std::to_string(r.id), csv_text(r.street), csv_text(r.building), csv_text(r.venue),
-                         format_date(s.date), format_hhmm(s.minute), format_hhmm(e.date == s.date ? e.minute : 1440),
-                         csv_text(r.status), csv_text(r.booker), csv_text(r.org), csv_text(r.purpose),
-                         std::to_string(r.attendees), r.checked_in_at ? format_local(to_local(*r.checked_in_at)) : "",
+        out += csv_line({std::to_string(r.id), csv_text(r.street), csv_text(r.building),
+                         csv_text(r.venue), format_date(s.date), format_hhmm(s.minute),
+                         format_hhmm(e.date == s.date ? e.minute : 1440), csv_text(r.status),
+                         csv_text(r.booker), csv_text(r.org), csv_text(r.purpose),
+                         std::to_string(r.attendees),
+                         r.checked_in_at ? format_local(to_local(*r.checked_in_at)) : "",
                          std::to_string(r.present)});
     }
     return out;

@@ -9,7 +9,8 @@
 
 namespace sh::api {
 
-nlohmann::json usage_json(booking::GroupBy g, const booking::Period& p, const std::vector<booking::UsageRow>& rows);
+nlohmann::json usage_json(booking::GroupBy g, const booking::Period& p,
+                          const std::vector<booking::UsageRow>& rows);
 // The rows alone, as in usage_json's "items" (the top lists).
 nlohmann::json usage_items_json(const std::vector<booking::UsageRow>& rows);
 std::string usage_csv(const std::vector<booking::UsageRow>& rows);

@@ -1,7 +1,7 @@
 // Streets, buildings, halls, closures, availability and search: parse the request (shape and
 // types), call the use case (app/venues.cpp, app/availability.cpp), render the result.
-#include "app/availability.hpp"
 #include "app/venues.hpp"
+#include "app/availability.hpp"
 #include "server/api/bodies.hpp"
 #include "server/api/handlers.hpp"
 #include "server/api/input.hpp"
@@ -34,8 +34,8 @@ http::Handler list_streets(Services& svc) {
         co_await svc.auth.authenticate(req);
         auto streets = co_await svc.venues.streets();
         co_return Response::json(200, items_json(streets, [](const booking::Street& s) {
-            return json{{"id", s.id}, {"name", s.name}};
-        }));
+                                     return json{{"id", s.id}, {"name", s.name}};
+                                 }));
     };
 }
 
@@ -84,9 +84,9 @@ http::Handler patch_venue(Services& svc) {
 http::Handler list_closures(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         co_await svc.auth.authenticate(req);
-        co_return render(co_await svc.venues.closures(path_id(p["id"])), 200, [](const auto& closures) {
-            return items_json(closures, booking::closure_json);
-        });
+        co_return render(
+            co_await svc.venues.closures(path_id(p["id"])), 200,
+            [](const auto& closures) { return items_json(closures, booking::closure_json); });
     };
 }
 
@@ -95,11 +95,12 @@ http::Handler create_closure(Services& svc) {
         auto me = co_await svc.auth.authenticate(req);
         auto id = path_id(p["id"]);
         auto cr = parse_closure(object_body(req));
-        co_return render(co_await svc.venues.add_closure(me, id, cr), 201, [](const booking::ClosureOutcome& o) {
-            json out = booking::closure_json(o.closure);
-            out["cancelled_booking_ids"] = o.cancelled;
-            return out;
-        });
+        co_return render(co_await svc.venues.add_closure(me, id, cr), 201,
+                         [](const booking::ClosureOutcome& o) {
+                             json out = booking::closure_json(o.closure);
+                             out["cancelled_booking_ids"] = o.cancelled;
+                             return out;
+                         });
     };
 }
 
@@ -108,25 +109,30 @@ http::Handler delete_closure(Services& svc) {
         auto me = co_await svc.auth.authenticate(req);
         auto id = path_id(p["id"]);
         auto closure = path_id(p["closure_id"]);
-        co_return render(co_await svc.venues.remove_closure(me, id, closure), 200, booking::closure_json);
+        co_return render(co_await svc.venues.remove_closure(me, id, closure), 200,
+                         booking::closure_json);
     };
 }
 
 namespace {
-json checkin_code_json(const app::CheckinCode& c) { return {{"venue_code", c.code}, {"page", c.page}}; }
+json checkin_code_json(const app::CheckinCode& c) {
+    return {{"venue_code", c.code}, {"page", c.page}};
+}
 }  // namespace
 
 http::Handler get_checkin_code(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        co_return render(co_await svc.venues.checkin_code(me, path_id(p["id"])), 200, checkin_code_json);
+        co_return render(co_await svc.venues.checkin_code(me, path_id(p["id"])), 200,
+                         checkin_code_json);
     };
 }
 
 http::Handler rotate_checkin_code(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        co_return render(co_await svc.venues.rotate_checkin_code(me, path_id(p["id"])), 200, checkin_code_json);
+        co_return render(co_await svc.venues.rotate_checkin_code(me, path_id(p["id"])), 200,
+                         checkin_code_json);
     };
 }
 
@@ -147,8 +153,9 @@ http::Handler get_availability(Services& svc) {
         auto day = co_await svc.availability.day(id, date);
         if (!day) co_return Response::error(day.error());
         // Written directly: the hot path. Keys in the order nlohmann::json would write them.
-        std::string body = "{\"date\":\"" + booking::format_date(date) + "\",\"slot_minutes\":" +
-                           std::to_string(day.value().slot_minutes) + ",\"slots\":";
+        std::string body = "{\"date\":\"" + booking::format_date(date) +
+                           "\",\"slot_minutes\":" + std::to_string(day.value().slot_minutes) +
+                           ",\"slots\":";
         booking::append_slots_json(body, day.value().slots);
         body += ",\"venue_id\":" + std::to_string(id) + "}";
         co_return Response::text(200, std::move(body), "application/json");
@@ -167,7 +174,8 @@ http::Handler search_venues(Services& svc) {
                 if (hit.free_slots) item["free_slots"] = *hit.free_slots;
                 items.push_back(std::move(item));
             }
-            return json{{"items", items}, {"page", p.page}, {"page_size", p.page_size}, {"total", p.total}};
+            return json{
+                {"items", items}, {"page", p.page}, {"page_size", p.page_size}, {"total", p.total}};
         });
     };
 }

@@ -12,7 +12,9 @@ using nlohmann::json;
 
 namespace {
 
-Response wx(const json& body) { return Response::json(200, body); }
+Response wx(const json& body) {
+    return Response::json(200, body);
+}
 
 Response wx_error(long long errcode, const std::string& msg) {
     return wx({{"errcode", errcode}, {"errmsg", msg}});
@@ -60,7 +62,8 @@ std::string make_png(int width, int height, const std::vector<unsigned char>& gr
     for (int y = 0; y < height; ++y) {
         raw.push_back('\0');
         for (int x = 0; x < width; ++x)
-            raw.push_back(static_cast<char>(grey[static_cast<std::size_t>(y * width + x) % grey.size()]));
+            raw.push_back(
+                static_cast<char>(grey[static_cast<std::size_t>(y * width + x) % grey.size()]));
     }
     // zlib stream with stored (uncompressed) deflate blocks.
     std::string z = "\x78\x01";
@@ -109,8 +112,10 @@ awaitable<std::optional<Response>> FakeWechat::apply(const std::string& endpoint
                              std::chrono::milliseconds(inj->delay_ms));
         co_await t.async_wait(asio::use_awaitable);
     }
-    if (inj->http_status >= 500) out = Response::text(inj->http_status, "upstream error", "text/plain");
-    else if (inj->errcode != 0) out = wx_error(inj->errcode, "injected by the fake");
+    if (inj->http_status >= 500)
+        out = Response::text(inj->http_status, "upstream error", "text/plain");
+    else if (inj->errcode != 0)
+        out = wx_error(inj->errcode, "injected by the fake");
     co_return out;
 }
 
@@ -122,50 +127,60 @@ bool FakeWechat::token_valid(const Request& req) {
 
 http::Router FakeWechat::router() {
     http::Router r;
-    r.add(Method::get, "/sns/jscode2session", [this](Request& req, const Params&) -> awaitable<Response> {
-        if (auto injected = co_await apply("jscode2session")) co_return std::move(*injected);
-        if (req.query_param("appid").value_or("") != appid_) co_return wx_error(40013, "invalid appid");
-        if (req.query_param("secret").value_or("") != secret_) co_return wx_error(40125, "invalid appsecret");
-        if (req.query_param("grant_type").value_or("") != "authorization_code")
-            co_return wx_error(40002, "invalid grant_type");
-        std::string code = req.query_param("js_code").value_or("");
-        if (code.empty() || code.rfind("invalid", 0) == 0) co_return wx_error(40029, "invalid code");
-        {
-            std::lock_guard lock(mu_);
-            if (!used_codes_.insert(code).second) co_return wx_error(40163, "code been used");
-        }
-        // Deterministic, so that tests can look for it where it must never appear.
-        // "alice:2" is a second code of the same WeChat user "alice" (a code works once).
-        std::string who = code.substr(0, code.find(':'));
-        json body = {{"openid", "openid-" + who}, {"session_key", "sk-" + code + "-SESSIONKEY"}};
-        if (who.rfind("union-", 0) == 0) body["unionid"] = "unionid-" + who;
-        co_return wx(body);  // a success carries no errcode, as WeChat's often does
-    });
+    r.add(Method::get, "/sns/jscode2session",
+          [this](Request& req, const Params&) -> awaitable<Response> {
+              if (auto injected = co_await apply("jscode2session")) co_return std::move(*injected);
+              if (req.query_param("appid").value_or("") != appid_)
+                  co_return wx_error(40013, "invalid appid");
+              if (req.query_param("secret").value_or("") != secret_)
+                  co_return wx_error(40125, "invalid appsecret");
+              if (req.query_param("grant_type").value_or("") != "authorization_code")
+                  co_return wx_error(40002, "invalid grant_type");
+              std::string code = req.query_param("js_code").value_or("");
+              if (code.empty() || code.rfind("invalid", 0) == 0)
+                  co_return wx_error(40029, "invalid code");
+              {
+                  std::lock_guard lock(mu_);
+                  if (!used_codes_.insert(code).second) co_return wx_error(40163, "code been used");
+              }
+              // Deterministic, so that tests can look for it where it must never appear.
+              // "alice:2" is a second code of the same WeChat user "alice" (a code works once).
+              std::string who = code.substr(0, code.find(':'));
+              json body = {{"openid", "openid-" + who},
+                           {"session_key", "sk-" + code + "-SESSIONKEY"}};
+              if (who.rfind("union-", 0) == 0) body["unionid"] = "unionid-" + who;
+              co_return wx(body);  // a success carries no errcode, as WeChat's often does
+          });
 
-    r.add(Method::post, "/cgi-bin/stable_token", [this](Request& req, const Params&) -> awaitable<Response> {
-        if (auto injected = co_await apply("stable_token")) co_return std::move(*injected);
-        auto j = json::parse(req.body, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) co_return wx_error(47001, "data format error");
-        if (j.value("appid", "") != appid_) co_return wx_error(40013, "invalid appid");
-        if (j.value("secret", "") != secret_) co_return wx_error(40125, "invalid appsecret");
-        int generation;
-        {
-            std::lock_guard lock(mu_);
-            if (j.value("force_refresh", false)) {
-                ++token_generation_;
-                ++calls_["force_refresh"];
-            }
-            generation = token_generation_;
-        }
-        co_return wx({{"access_token", "fake-token-" + std::to_string(generation)}, {"expires_in", 7200}});
-    });
+    r.add(Method::post, "/cgi-bin/stable_token",
+          [this](Request& req, const Params&) -> awaitable<Response> {
+              if (auto injected = co_await apply("stable_token")) co_return std::move(*injected);
+              auto j = json::parse(req.body, nullptr, false);
+              if (j.is_discarded() || !j.is_object())
+                  co_return wx_error(47001, "data format error");
+              if (j.value("appid", "") != appid_) co_return wx_error(40013, "invalid appid");
+              if (j.value("secret", "") != secret_) co_return wx_error(40125, "invalid appsecret");
+              int generation;
+              {
+                  std::lock_guard lock(mu_);
+                  if (j.value("force_refresh", false)) {
+                      ++token_generation_;
+                      ++calls_["force_refresh"];
+                  }
+                  generation = token_generation_;
+              }
+              co_return wx({{"access_token", "fake-token-" + std::to_string(generation)},
+                            {"expires_in", 7200}});
+          });
 
     r.add(Method::post, "/cgi-bin/message/subscribe/send",
           [this](Request& req, const Params&) -> awaitable<Response> {
               if (auto injected = co_await apply("subscribe_send")) co_return std::move(*injected);
-              if (!token_valid(req)) co_return wx_error(40001, "invalid credential, access_token is invalid");
+              if (!token_valid(req))
+                  co_return wx_error(40001, "invalid credential, access_token is invalid");
               auto j = json::parse(req.body, nullptr, false);
-              if (j.is_discarded() || !j.is_object() || !j.contains("touser") || !j.contains("template_id"))
+              if (j.is_discarded() || !j.is_object() || !j.contains("touser") ||
+                  !j.contains("template_id"))
                   co_return wx_error(47001, "data format error");
               std::lock_guard lock(mu_);
               sent_.push_back(j);
@@ -174,14 +189,18 @@ http::Router FakeWechat::router() {
 
     r.add(Method::post, "/wxa/business/getuserphonenumber",
           [this](Request& req, const Params&) -> awaitable<Response> {
-              if (auto injected = co_await apply("getuserphonenumber")) co_return std::move(*injected);
-              if (!token_valid(req)) co_return wx_error(40001, "invalid credential, access_token is invalid");
+              if (auto injected = co_await apply("getuserphonenumber"))
+                  co_return std::move(*injected);
+              if (!token_valid(req))
+                  co_return wx_error(40001, "invalid credential, access_token is invalid");
               auto j = json::parse(req.body, nullptr, false);
               std::string code = !j.is_discarded() && j.is_object() ? j.value("code", "") : "";
-              if (code.rfind("phone-", 0) != 0 || code.size() < 8) co_return wx_error(40029, "invalid code");
+              if (code.rfind("phone-", 0) != 0 || code.size() < 8)
+                  co_return wx_error(40029, "invalid code");
               {
                   std::lock_guard lock(mu_);
-                  if (!used_phone_codes_.insert(code).second) co_return wx_error(40029, "invalid code");
+                  if (!used_phone_codes_.insert(code).second)
+                      co_return wx_error(40029, "invalid code");
               }
               std::string number = code.substr(6);
               json info = {{"phoneNumber", number},
@@ -191,47 +210,57 @@ http::Router FakeWechat::router() {
               co_return wx({{"errcode", 0}, {"errmsg", "ok"}, {"phone_info", info}});
           });
 
-    r.add(Method::post, "/wxa/msg_sec_check", [this](Request& req, const Params&) -> awaitable<Response> {
-        if (auto injected = co_await apply("msg_sec_check")) co_return std::move(*injected);
-        if (!token_valid(req)) co_return wx_error(40001, "invalid credential, access_token is invalid");
-        auto j = json::parse(req.body, nullptr, false);
-        if (j.is_discarded() || !j.is_object() || j.value("version", 0) != 2)
-            co_return wx_error(47001, "data format error");
-        std::string content = j.value("content", "");
-        {
-            std::lock_guard lock(mu_);
-            checks_.push_back({{"openid", j.value("openid", "")}, {"scene", j.value("scene", 0)}, {"content", content}});
-        }
-        std::string suggest = "pass";
-        int label = 100;
-        if (content.find("RISKY") != std::string::npos || content.find("赌博") != std::string::npos) {
-            suggest = "risky";
-            label = 20006;
-        } else if (content.find("REVIEW") != std::string::npos) {
-            suggest = "review";
-            label = 21000;
-        }
-        co_return wx({{"errcode", 0},
-                      {"errmsg", "ok"},
-                      {"result", {{"suggest", suggest}, {"label", label}}},
-                      {"trace_id", "fake-trace"}});
-    });
+    r.add(Method::post, "/wxa/msg_sec_check",
+          [this](Request& req, const Params&) -> awaitable<Response> {
+              if (auto injected = co_await apply("msg_sec_check")) co_return std::move(*injected);
+              if (!token_valid(req))
+                  co_return wx_error(40001, "invalid credential, access_token is invalid");
+              auto j = json::parse(req.body, nullptr, false);
+              if (j.is_discarded() || !j.is_object() || j.value("version", 0) != 2)
+                  co_return wx_error(47001, "data format error");
+              std::string content = j.value("content", "");
+              {
+                  std::lock_guard lock(mu_);
+                  checks_.push_back({{"openid", j.value("openid", "")},
+                                     {"scene", j.value("scene", 0)},
+                                     {"content", content}});
+              }
+              std::string suggest = "pass";
+              int label = 100;
+              if (content.find("RISKY") != std::string::npos ||
+                  content.find("赌博") != std::string::npos) {
+                  suggest = "risky";
+                  label = 20006;
+              } else if (content.find("REVIEW") != std::string::npos) {
+                  suggest = "review";
+                  label = 21000;
+              }
+              co_return wx({{"errcode", 0},
+                            {"errmsg", "ok"},
+                            {"result", {{"suggest", suggest}, {"label", label}}},
+                            {"trace_id", "fake-trace"}});
+          });
 
-    r.add(Method::post, "/wxa/getwxacodeunlimit", [this](Request& req, const Params&) -> awaitable<Response> {
-        if (auto injected = co_await apply("getwxacodeunlimit")) co_return std::move(*injected);
-        if (!token_valid(req)) co_return wx_error(40001, "invalid credential, access_token is invalid");
-        auto j = json::parse(req.body, nullptr, false);
-        std::string scene = !j.is_discarded() && j.is_object() ? j.value("scene", "") : "";
-        if (scene.empty() || scene.size() > 32) co_return wx_error(40169, "invalid length for scene");
-        {
-            std::lock_guard lock(mu_);
-            codes_.push_back(j);
-        }
-        std::vector<unsigned char> grey;
-        for (int i = 0; i < 64 * 64; ++i)
-            grey.push_back(static_cast<unsigned char>(scene[static_cast<std::size_t>(i) % scene.size()] * (i % 7)));
-        co_return Response::text(200, make_png(64, 64, grey), "image/png");
-    });
+    r.add(Method::post, "/wxa/getwxacodeunlimit",
+          [this](Request& req, const Params&) -> awaitable<Response> {
+              if (auto injected = co_await apply("getwxacodeunlimit"))
+                  co_return std::move(*injected);
+              if (!token_valid(req))
+                  co_return wx_error(40001, "invalid credential, access_token is invalid");
+              auto j = json::parse(req.body, nullptr, false);
+              std::string scene = !j.is_discarded() && j.is_object() ? j.value("scene", "") : "";
+              if (scene.empty() || scene.size() > 32)
+                  co_return wx_error(40169, "invalid length for scene");
+              {
+                  std::lock_guard lock(mu_);
+                  codes_.push_back(j);
+              }
+              std::vector<unsigned char> grey;
+              for (int i = 0; i < 64 * 64; ++i)
+                  grey.push_back(static_cast<unsigned char>(
+                      scene[static_cast<std::size_t>(i) % scene.size()] * (i % 7)));
+              co_return Response::text(200, make_png(64, 64, grey), "image/png");
+          });
 
     // Control endpoints for tests.
     r.add(Method::post, "/fake/inject", [this](Request& req, const Params&) -> awaitable<Response> {

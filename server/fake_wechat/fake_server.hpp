@@ -27,7 +27,7 @@
 namespace sh::wechat {
 
 class FakeWechat {
-public:
+  public:
     FakeWechat(std::string appid, std::string secret);
     // The routing table of the fake. The FakeWechat must outlive the router.
     http::Router router();
@@ -38,7 +38,7 @@ public:
         int http_status = 0;
     };
 
-private:
+  private:
     std::optional<Injection> take_injection(const std::string& endpoint);
     bool token_valid(const http::Request& req);
     awaitable<std::optional<http::Response>> apply(const std::string& endpoint);

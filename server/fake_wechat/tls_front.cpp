@@ -16,7 +16,8 @@ using tcp = boost::asio::ip::tcp;
 using boost::system::error_code;
 
 struct TlsFront::Impl : std::enable_shared_from_this<Impl> {
-    Impl(asio::io_context& io, std::uint16_t backend_port) : ioc(io), acceptor(io), backend(backend_port) {}
+    Impl(asio::io_context& io, std::uint16_t backend_port)
+        : ioc(io), acceptor(io), backend(backend_port) {}
 
     asio::io_context& ioc;
     ssl::context tls{ssl::context::tls_server};
@@ -36,7 +37,8 @@ struct TlsFront::Impl : std::enable_shared_from_this<Impl> {
     awaitable<void> accept_loop() {
         for (;;) {
             error_code ec;
-            tcp::socket s = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+            tcp::socket s =
+                co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
             if (ec) co_return;  // closed by stop()
             asio::co_spawn(ioc, serve(std::move(s)), asio::detached);
         }
@@ -53,7 +55,8 @@ struct TlsFront::Impl : std::enable_shared_from_this<Impl> {
             if (!e) front->lowest_layer().close();
         });
         error_code ec;
-        co_await front->async_handshake(ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+        co_await front->async_handshake(ssl::stream_base::server,
+                                        asio::redirect_error(asio::use_awaitable, ec));
         deadline.cancel();
         if (ec) co_return;
         auto back = std::make_shared<tcp::socket>(ioc);
@@ -61,20 +64,24 @@ struct TlsFront::Impl : std::enable_shared_from_this<Impl> {
                                      asio::redirect_error(asio::use_awaitable, ec));
         if (ec) co_return;
         // The shared pointers keep both ends alive while either direction still runs.
-        asio::co_spawn(ioc, [front, back]() -> awaitable<void> { co_await pipe(*front, *back, front, back); },
-                       asio::detached);
+        asio::co_spawn(
+            ioc, [front, back]() -> awaitable<void> { co_await pipe(*front, *back, front, back); },
+            asio::detached);
         co_await pipe(*back, *front, front, back);
     }
 
     template <class From, class To>
-    static awaitable<void> pipe(From& from, To& to, const std::shared_ptr<ssl::stream<tcp::socket>>& front,
+    static awaitable<void> pipe(From& from, To& to,
+                                const std::shared_ptr<ssl::stream<tcp::socket>>& front,
                                 const std::shared_ptr<tcp::socket>& back) {
         std::array<char, 16 * 1024> buf;
         for (;;) {
             error_code ec;
-            std::size_t n = co_await from.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+            std::size_t n = co_await from.async_read_some(
+                asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
             if (ec) break;
-            co_await asio::async_write(to, asio::buffer(buf.data(), n), asio::redirect_error(asio::use_awaitable, ec));
+            co_await asio::async_write(to, asio::buffer(buf.data(), n),
+                                       asio::redirect_error(asio::use_awaitable, ec));
             if (ec) break;
         }
         error_code ignored;
@@ -101,7 +108,9 @@ std::string TlsFront::last_server_name() const {
     return impl_->last_sni;
 }
 
-TlsFront::~TlsFront() { stop(); }
+TlsFront::~TlsFront() {
+    stop();
+}
 
 std::uint16_t TlsFront::start(std::uint16_t port) {
     tcp::endpoint ep{asio::ip::address_v4::loopback(), port};

@@ -16,7 +16,7 @@ class io_context;
 namespace sh::wechat {
 
 class TlsFront {
-public:
+  public:
     // cert_file: PEM chain; key_file: its private key. Throws std::system_error if unreadable.
     TlsFront(asio::io_context& ioc, const std::string& cert_file, const std::string& key_file,
              std::uint16_t backend_port);
@@ -27,7 +27,7 @@ public:
     // The server name (SNI) the last handshake asked for; empty if none.
     std::string last_server_name() const;
 
-private:
+  private:
     struct Impl;
     std::shared_ptr<Impl> impl_;
 };

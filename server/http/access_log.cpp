@@ -45,8 +45,12 @@ void append_timestamp(std::string& out) {
     }
     auto ms = static_cast<int>(duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000);
     out += cached;
-    char frac[6] = {'.', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
-                    static_cast<char>('0' + ms % 10), 'Z', '\0'};
+    char frac[6] = {'.',
+                    static_cast<char>('0' + ms / 100),
+                    static_cast<char>('0' + ms / 10 % 10),
+                    static_cast<char>('0' + ms % 10),
+                    'Z',
+                    '\0'};
     out += frac;
 }
 
@@ -57,8 +61,7 @@ void append_number(std::string& out, std::uint64_t v) {
 }
 }  // namespace
 
-AccessLog::AccessLog(bool enabled, std::FILE* out)
-    : enabled_(enabled), out_(out) {
+AccessLog::AccessLog(bool enabled, std::FILE* out) : enabled_(enabled), out_(out) {
     if (enabled_) writer_ = std::thread([this] { run(); });
 }
 
@@ -90,7 +93,8 @@ void AccessLog::write(const AccessEntry& e) {
     auto micros = static_cast<std::uint64_t>(e.latency_ms * 1000.0 + 0.5);
     append_number(line, micros / 1000);
     char frac[5] = {'.', static_cast<char>('0' + micros / 100 % 10),
-                    static_cast<char>('0' + micros / 10 % 10), static_cast<char>('0' + micros % 10), '\0'};
+                    static_cast<char>('0' + micros / 10 % 10), static_cast<char>('0' + micros % 10),
+                    '\0'};
     line += frac;
     line += R"(,"bytes":)";
     append_number(line, e.bytes_out);
@@ -109,7 +113,8 @@ std::string AccessLog::collect() {
     std::string out;
     shards_.for_each([&out](Shard& shard) {
         std::lock_guard l(shard.mu);
-        if (out.empty()) out.swap(shard.buffer);
+        if (out.empty())
+            out.swap(shard.buffer);
         else {
             out += shard.buffer;
             shard.buffer.clear();

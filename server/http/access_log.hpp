@@ -28,7 +28,7 @@ struct AccessEntry {
 };
 
 class AccessLog {
-public:
+  public:
     // Writes to `out` (stdout by default). Disabled: write() does nothing.
     explicit AccessLog(bool enabled, std::FILE* out = stdout);
     ~AccessLog();
@@ -38,7 +38,7 @@ public:
     void write(const AccessEntry& e);
     void flush();  // writes what is buffered now
 
-private:
+  private:
     struct Shard {
         std::mutex mu;
         std::string buffer;

@@ -96,7 +96,8 @@ inline Request to_request(bhttp::request<bhttp::string_body>&& msg, const std::s
     auto rid = req.header("x-request-id");
     req.request_id = rid && valid_request_id(*rid) ? std::string(*rid) : new_request_id();
     auto forwarded = req.header_list("x-forwarded-for");
-    req.client_ip = client_address(peer, forwarded ? std::optional<std::string_view>(*forwarded) : std::nullopt, trusted);
+    req.client_ip = client_address(
+        peer, forwarded ? std::optional<std::string_view>(*forwarded) : std::nullopt, trusted);
     req.direct_loopback = !forwarded && !trusted.count(peer) && is_loopback_address(peer);
     return req;
 }

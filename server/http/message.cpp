@@ -41,8 +41,10 @@ std::optional<std::string> Request::header_list(std::string_view lower_name) con
     std::optional<std::string> out;
     for (const auto& [k, v] : headers) {
         if (k != lower_name) continue;
-        if (out) *out += ", ";
-        else out.emplace();
+        if (out)
+            *out += ", ";
+        else
+            out.emplace();
         *out += v;
     }
     return out;
@@ -62,7 +64,8 @@ std::string percent_decode(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '+') {
             out.push_back(' ');
-        } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+        } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+                   hex_value(s[i + 2]) >= 0) {
             out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
             i += 2;
         } else {
@@ -82,7 +85,8 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
         auto eq = pair.find('=');
         std::string key = percent_decode(pair.substr(0, eq));
         if (key == name)
-            return eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1));
+            return eq == std::string_view::npos ? std::string{}
+                                                : percent_decode(pair.substr(eq + 1));
     }
     return std::nullopt;
 }
@@ -105,7 +109,8 @@ Response Response::error(const Failure& f) {
     r.status = status_of(f.code);
     nlohmann::json err = {{"code", f.code}, {"message", f.message}};
     if (!f.details.is_null()) err["details"] = f.details;
-    r.body = nlohmann::json{{"error", std::move(err)}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    r.body = nlohmann::json{{"error", std::move(err)}}.dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
     // A limit that says when to come back says it in the header too (429 and friends).
     const auto& d = f.details;
     if (d.is_object() && d.contains("retry_after") && d["retry_after"].is_number_integer())

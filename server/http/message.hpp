@@ -26,7 +26,7 @@ struct Request {
     std::string body;
     // Every line of a header joined by ", " (RFC 9110 5.3: a list split over lines is one list).
     std::optional<std::string> header_list(std::string_view lower_name) const;
-    std::string client_ip;   // the peer, or X-Forwarded-For's client when the peer is trusted
+    std::string client_ip;  // the peer, or X-Forwarded-For's client when the peer is trusted
     // The peer is on this machine (loopback), is no trusted proxy, and no X-Forwarded-For came:
     // nobody stands between the caller and this process.
     bool direct_loopback = false;

@@ -14,8 +14,7 @@ std::string format_double(double v) {
 }
 }  // namespace
 
-void Metrics::observe(std::string_view method, std::string_view route, int status,
-                      double seconds) {
+void Metrics::observe(std::string_view method, std::string_view route, int status, double seconds) {
     std::size_t bucket = buckets.size();
     for (std::size_t i = 0; i < buckets.size(); ++i)
         if (seconds <= buckets[i]) {
@@ -65,7 +64,9 @@ std::string Metrics::render() const {
         out += "sh_http_requests_total{method=\"" + method + "\",route=\"" + route +
                "\",status=\"" + std::to_string(status) + "\"} " + std::to_string(n) + "\n";
     }
-    out += "# HELP sh_http_request_duration_seconds Time from first request byte to response written.\n";
+    out +=
+        "# HELP sh_http_request_duration_seconds Time from first request byte to response "
+        "written.\n";
     out += "# TYPE sh_http_request_duration_seconds histogram\n";
     for (const auto& [route, l] : latency) {
         std::uint64_t cumulative = 0;
@@ -77,14 +78,16 @@ std::string Metrics::render() const {
         cumulative += l.counts[buckets.size()];
         out += "sh_http_request_duration_seconds_bucket{route=\"" + route + "\",le=\"+Inf\"} " +
                std::to_string(cumulative) + "\n";
-        out += "sh_http_request_duration_seconds_sum{route=\"" + route + "\"} " + format_double(l.sum) + "\n";
+        out += "sh_http_request_duration_seconds_sum{route=\"" + route + "\"} " +
+               format_double(l.sum) + "\n";
         out += "sh_http_request_duration_seconds_count{route=\"" + route + "\"} " +
                std::to_string(l.count) + "\n";
     }
     out += "# TYPE sh_http_connections_active gauge\n";
     out += "sh_http_connections_active " + std::to_string(connections_active.load()) + "\n";
     out += "# TYPE sh_http_connections_rejected_total counter\n";
-    out += "sh_http_connections_rejected_total " + std::to_string(connections_rejected.load()) + "\n";
+    out +=
+        "sh_http_connections_rejected_total " + std::to_string(connections_rejected.load()) + "\n";
     for (const auto& s : sources) s(out);
     return out;
 }

@@ -19,7 +19,7 @@
 namespace sh::http {
 
 class Metrics {
-public:
+  public:
     static constexpr std::array<double, 12> buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                        0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
@@ -34,7 +34,7 @@ public:
 
     std::string render() const;
 
-private:
+  private:
     struct Key {
         const char* method;
         const char* route;

@@ -56,7 +56,8 @@ Router::Match Router::match(Method m, std::string_view path) const {
         bool ok = true;
         for (std::size_t i = 0; i < segs.size() && ok; ++i) {
             if (is_placeholder(c.segments[i])) {
-                if (segs[i].empty()) ok = false;
+                if (segs[i].empty())
+                    ok = false;
                 else
                     params.values.emplace_back(c.segments[i].substr(1, c.segments[i].size() - 2),
                                                std::string(segs[i]));
@@ -93,8 +94,8 @@ awaitable<Router::Outcome> Router::dispatch(Request& req) const {
     } catch (const FailureException& e) {
         response.emplace(Response::error(e.failure()));
     } catch (const std::exception& e) {
-        log::error("http", "request " + req.request_id + " " + std::string(route) +
-                               " failed: " + e.what());
+        log::error("http",
+                   "request " + req.request_id + " " + std::string(route) + " failed: " + e.what());
     } catch (...) {
         log::error("http", "request " + req.request_id + " " + std::string(route) +
                                " failed with a non-standard exception");

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "server/http/message.hpp"
 #include "common/asio.hpp"
+#include "server/http/message.hpp"
 
 namespace sh::http {
 
@@ -27,7 +27,7 @@ struct Route {
 };
 
 class Router {
-public:
+  public:
     Router() = default;
     explicit Router(std::vector<Route> routes);
     void add(Method m, std::string pattern, Handler h);
@@ -49,7 +49,7 @@ public:
     // with a bare 500 that leaks nothing.
     awaitable<Outcome> dispatch(Request& req) const;
 
-private:
+  private:
     struct Compiled {
         Route route;
         std::vector<std::string> segments;  // "{name}" marks a placeholder

@@ -25,7 +25,6 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
-
 struct SessionState {
     asio::any_io_executor executor;
     beast::tcp_stream* stream = nullptr;  // null once the session ended
@@ -85,13 +84,16 @@ void Server::start() {
     asio::co_spawn(impl_->ioc, impl_->run_listener(), asio::detached);
 }
 
-std::uint16_t Server::port() const { return impl_->port; }
+std::uint16_t Server::port() const {
+    return impl_->port;
+}
 
 awaitable<void> Server::Impl::run_listener() {
     for (;;) {
         error_code ec;
-        tcp::socket socket = co_await acceptor.async_accept(
-            asio::any_io_executor(asio::make_strand(ioc)), asio::redirect_error(asio::use_awaitable, ec));
+        tcp::socket socket =
+            co_await acceptor.async_accept(asio::any_io_executor(asio::make_strand(ioc)),
+                                           asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             if (draining || !acceptor.is_open()) co_return;
             // Out of descriptors or a transient error: do not spin.
@@ -127,12 +129,13 @@ awaitable<void> Server::Impl::reject_connection(tcp::socket socket) {
     static const std::string reply =
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
         "Connection: close\r\nContent-Length: " +
-        std::to_string(Response::error(transport_failure("too_many_connections")).body.size()) + "\r\n\r\n" +
-        Response::error(transport_failure("too_many_connections")).body;
+        std::to_string(Response::error(transport_failure("too_many_connections")).body.size()) +
+        "\r\n\r\n" + Response::error(transport_failure("too_many_connections")).body;
     beast::tcp_stream stream(std::move(socket));
     stream.expires_after(std::chrono::seconds(1));
     error_code ec;
-    co_await asio::async_write(stream, asio::buffer(reply), asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(stream, asio::buffer(reply),
+                               asio::redirect_error(asio::use_awaitable, ec));
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
 }
 
@@ -217,13 +220,16 @@ awaitable<void> Server::Impl::run_session(tcp::socket socket) {
         req.client_ip = peer;
         if (ec) {
             std::string_view code;
-            if (ec == bhttp::error::body_limit) code = "payload_too_large";
-            else if (ec == bhttp::error::header_limit) code = "headers_too_large";
+            if (ec == bhttp::error::body_limit)
+                code = "payload_too_large";
+            else if (ec == bhttp::error::header_limit)
+                code = "headers_too_large";
             else if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
                      ec == asio::error::operation_aborted || ec == asio::error::eof ||
                      ec == asio::error::connection_reset)
                 break;
-            else code = "bad_request";
+            else
+                code = "bad_request";
             req.request_id = new_request_id();
             Response resp = Response::error(transport_failure(code));
             co_await write_response(stream, req, resp, false, "unparsed", started);
@@ -233,7 +239,8 @@ awaitable<void> Server::Impl::run_session(tcp::socket socket) {
             stream.expires_after(std::chrono::milliseconds(500));
             char sink[4096];
             for (int i = 0; i < 64; ++i) {
-                co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+                co_await stream.async_read_some(asio::buffer(sink),
+                                                asio::redirect_error(asio::use_awaitable, ec));
                 if (ec) break;
             }
             break;
@@ -300,7 +307,8 @@ awaitable<void> Server::drain(std::chrono::milliseconds grace) {
             co_await timer.async_wait(asio::use_awaitable);
         }
         if (s.active.load() > 0)
-            log::warn("http", std::to_string(s.active.load()) + " handler(s) still running after their connection was cut");
+            log::warn("http", std::to_string(s.active.load()) +
+                                  " handler(s) still running after their connection was cut");
     }
 }
 

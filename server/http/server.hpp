@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <memory>
 
+#include "common/asio.hpp"
 #include "config/app_config.hpp"
 #include "server/http/access_log.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/router.hpp"
-#include "common/asio.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -17,7 +17,7 @@ class io_context;
 namespace sh::http {
 
 class Server {
-public:
+  public:
     Server(asio::io_context& ioc, const config::HttpConfig& cfg, const Router& router,
            AccessLog& log, Metrics& metrics);
     ~Server();
@@ -34,7 +34,7 @@ public:
     // cut. Completes when every connection is closed.
     awaitable<void> drain(std::chrono::milliseconds grace);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -13,7 +13,7 @@ namespace sh::http {
 
 template <class Shard>
 class ThreadShards {
-public:
+  public:
     ThreadShards() : id_(next_id()) {}
 
     // This thread's shard, created on first use.
@@ -34,7 +34,7 @@ public:
         for (const auto& s : shards_) f(*s);
     }
 
-private:
+  private:
     static std::uint64_t next_id() {
         static std::atomic<std::uint64_t> next{1};
         return next.fetch_add(1);

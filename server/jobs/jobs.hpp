@@ -12,17 +12,17 @@
 namespace sh::jobs {
 
 struct JobSettings {
-    std::chrono::milliseconds every{10'000};   // the bookings' transitions and the notices
+    std::chrono::milliseconds every{10'000};  // the bookings' transitions and the notices
     std::chrono::milliseconds purge_every{3'600'000};
     std::chrono::milliseconds open_days_every{60'000};
-    std::string slow_job;                      // a test configuration's long job
+    std::string slow_job;  // a test configuration's long job
     std::chrono::milliseconds slow_job_delay{0};
 };
 
 // In order: open_days, expire_requests, release_no_shows, complete_bookings, send_reminders,
 // deliver_notices, purge.
-void add_jobs(app::Scheduler& scheduler, app::DayOpening& opening, app::Lifecycle& lifecycle, app::Notifier& notifier,
-              const JobSettings& settings);
+void add_jobs(app::Scheduler& scheduler, app::DayOpening& opening, app::Lifecycle& lifecycle,
+              app::Notifier& notifier, const JobSettings& settings);
 
 // The scheduler's view of each job in Prometheus' text format.
 void append_metrics(const app::Scheduler& scheduler, std::string& out);

@@ -21,10 +21,14 @@ struct BookingDb::Pending {
 namespace {
 
 template <class Handler>
-class BookJob final : public workers::detail::AwaitedJob<Conn, Result<BookOutcome>, Handler>, public BookingDb::Pending {
-public:
-    BookJob(BookingDb& owner, Database& db, booking::BookCall c, booking::Quotas q, Handler h, asio::any_io_executor ex)
-        : workers::detail::AwaitedJob<Conn, Result<BookOutcome>, Handler>(std::move(h), ex), owner_(owner), db_(db) {
+class BookJob final : public workers::detail::AwaitedJob<Conn, Result<BookOutcome>, Handler>,
+                      public BookingDb::Pending {
+  public:
+    BookJob(BookingDb& owner, Database& db, booking::BookCall c, booking::Quotas q, Handler h,
+            asio::any_io_executor ex)
+        : workers::detail::AwaitedJob<Conn, Result<BookOutcome>, Handler>(std::move(h), ex),
+          owner_(owner),
+          db_(db) {
         call = std::move(c);
         quotas = q;
     }
@@ -41,16 +45,19 @@ public:
         owner_.decide(c, batch);
     }
 
-private:
+  private:
     BookingDb& owner_;
     Database& db_;
 };
 
-bool wrote(const Result<BookOutcome>& r) { return r.ok() && !r.value().replay; }
+bool wrote(const Result<BookOutcome>& r) {
+    return r.ok() && !r.value().replay;
+}
 
 }  // namespace
 
-awaitable<Result<BookOutcome>> BookingDb::book(const booking::BookCall& call, booking::Quotas quotas) {
+awaitable<Result<BookOutcome>> BookingDb::book(const booking::BookCall& call,
+                                               booking::Quotas quotas) {
     auto ex = co_await asio::this_coro::executor;
     auto init = [&](auto handler) {
         using H = decltype(handler);
@@ -60,7 +67,8 @@ awaitable<Result<BookOutcome>> BookingDb::book(const booking::BookCall& call, bo
     };
     std::optional<Result<BookOutcome>> r =
         co_await asio::async_initiate<decltype(asio::use_awaitable),
-                                      void(std::exception_ptr, std::optional<Result<BookOutcome>>)>(init, asio::use_awaitable);
+                                      void(std::exception_ptr, std::optional<Result<BookOutcome>>)>(
+            init, asio::use_awaitable);
     co_return std::move(*r);
 }
 

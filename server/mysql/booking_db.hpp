@@ -1,6 +1,6 @@
 #pragma once
-// The application's MySQL ports (app::BookingDb, app::VenueDb, app::UserDb): a domain store on a pool
-// connection, awaited from coroutines. Both have one shape: a READ COMMITTED transaction that
+// The application's MySQL ports (app::BookingDb, app::VenueDb, app::UserDb): a domain store on a
+// pool connection, awaited from coroutines. Both have one shape: a READ COMMITTED transaction that
 // commits when the work returns true, and plain reads.
 #include <atomic>
 #include <functional>
@@ -16,21 +16,21 @@ namespace sh::mysql {
 
 template <class Port, class Store, class MysqlStore>
 class StoreDb : public Port {
-public:
+  public:
     explicit StoreDb(Database& db) : db_(db) {}
     awaitable<void> transact(std::function<bool(Store&)> work) override;
     awaitable<void> read(std::function<void(Store&)> work) override;
 
-protected:
+  protected:
     Database& db_;
 };
 
 class StatsDb final : public app::StatsDb {
-public:
+  public:
     explicit StatsDb(Database& db) : db_(db) {}
     awaitable<void> read(std::function<void(booking::StatsStore&)> work) override;
 
-private:
+  private:
     Database& db_;
 };
 
@@ -40,13 +40,14 @@ private:
 // commit, one statement of each kind (booking::book_all). Under load the batches grow by
 // themselves; alone, a request is a batch of one. No request waits for a batch to fill.
 class BookingDb final : public StoreDb<app::BookingDb, booking::BookingStore, MysqlBookingStore> {
-public:
+  public:
     explicit BookingDb(Database& db) : StoreDb(db) {}
     // Its jobs refer to it: the booking connections finish their batches before it goes.
     ~BookingDb() override { db_.booking_pool().stop(); }
     BookingDb(const BookingDb&) = delete;
     BookingDb& operator=(const BookingDb&) = delete;
-    awaitable<booking::Result<booking::BookOutcome>> book(const booking::BookCall& call, booking::Quotas quotas) override;
+    awaitable<booking::Result<booking::BookOutcome>> book(const booking::BookCall& call,
+                                                          booking::Quotas quotas) override;
 
     struct Pending;  // one request in a batch (booking_db.cpp)
     // Decides the requests in one transaction on `c` and answers each. A batch that fails as a
@@ -57,7 +58,7 @@ public:
     std::uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
     std::uint64_t batched_requests() const { return requests_.load(std::memory_order_relaxed); }
 
-private:
+  private:
     HallRulesCache rules_;
     std::atomic<std::uint64_t> batches_{0}, requests_{0};
 };

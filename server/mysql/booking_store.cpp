@@ -29,7 +29,8 @@ constexpr const char* booking_columns =
     "bk.status, bk.purpose, bk.attendees, bk.org, COALESCE(bk.cancel_reason, ''), "
     "DATE_FORMAT(bk.checked_in_at, '%Y-%m-%d %H:%i:%s'), "
     "bk.present "
-    "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = v.building_id ";
+    "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = "
+    "v.building_id ";
 
 // A DATETIME column read as DATE_FORMAT(…, '%Y-%m-%d %H:%i:%s').
 TimePoint read_time(sql::ResultSet& rs, unsigned int column) {
@@ -94,7 +95,8 @@ unsigned int bind_padded(sql::PreparedStatement& q, unsigned int first, const Id
 
 }  // namespace
 
-std::map<UserId, MemberState> MysqlBookingStore::lock_members(const std::vector<UserId>& ids, TimePoint since) {
+std::map<UserId, MemberState> MysqlBookingStore::lock_members(const std::vector<UserId>& ids,
+                                                              TimePoint since) {
     std::map<UserId, MemberState> out;
     if (ids.empty()) return out;
     // One locking read: the users' rows FOR UPDATE, in ascending id order (two transactions
@@ -103,11 +105,14 @@ std::map<UserId, MemberState> MysqlBookingStore::lock_members(const std::vector<
     // serialises on these locks, so the counts made from them are exact. (The bookings' rows are
     // locked too: they are the members' own, which only their cancellations and the day's jobs
     // touch, and those wait for this short transaction.)
-    auto& q = c_.prepare(std::string("SELECT u.id, DATE_FORMAT(u.banned_until, '%Y-%m-%d %H:%i:%s'), "
-                                     "DATE_FORMAT(b.starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(b.ends_at, '%Y-%m-%d %H:%i:%s'), "
-                                     "b.status FROM users u LEFT JOIN bookings b ON b.user_id = u.id AND b.starts_at >= ? "
-                                     "AND b.status IN ") + owning + " WHERE u.id IN (" + marks(ids.size()) +
-                         ") ORDER BY u.id FOR UPDATE");
+    auto& q = c_.prepare(
+        std::string(
+            "SELECT u.id, DATE_FORMAT(u.banned_until, '%Y-%m-%d %H:%i:%s'), "
+            "DATE_FORMAT(b.starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(b.ends_at, '%Y-%m-%d "
+            "%H:%i:%s'), "
+            "b.status FROM users u LEFT JOIN bookings b ON b.user_id = u.id AND b.starts_at >= ? "
+            "AND b.status IN ") +
+        owning + " WHERE u.id IN (" + marks(ids.size()) + ") ORDER BY u.id FOR UPDATE");
     q.setString(1, to_sql_datetime(since));
     bind_padded(q, 2, ids);
     Rs rs(q.executeQuery());
@@ -115,21 +120,25 @@ std::map<UserId, MemberState> MysqlBookingStore::lock_members(const std::vector<
         auto& m = out[rs->getUInt64(1)];
         if (!rs->isNull(2)) m.banned_until = read_time(*rs, 2);
         if (!rs->isNull(3))
-            m.bookings.push_back(BookedSpan{read_time(*rs, 3), read_time(*rs, 4),
-                                            parse_status(std::string(rs->getString(5))).value_or(BookingStatus::cancelled)});
+            m.bookings.push_back(BookedSpan{
+                read_time(*rs, 3), read_time(*rs, 4),
+                parse_status(std::string(rs->getString(5))).value_or(BookingStatus::cancelled)});
     }
     return out;
 }
 
-std::map<VenueId, HallState> MysqlBookingStore::share_halls(const std::vector<VenueId>& ids, TimePoint from, TimePoint to) {
+std::map<VenueId, HallState> MysqlBookingStore::share_halls(const std::vector<VenueId>& ids,
+                                                            TimePoint from, TimePoint to) {
     std::map<VenueId, HallState> out;
     if (ids.empty()) return out;
     // The halls' rows shared (a closure or rules change takes them exclusively), their rules'
     // versions and their closures within [from, to), in one statement.
     auto& q = c_.prepare(
-        "SELECT v.id, v.rules_version, (SELECT GROUP_CONCAT(DATE_FORMAT(c.starts_at, '%Y-%m-%d %H:%i:%s'), '/', "
+        "SELECT v.id, v.rules_version, (SELECT GROUP_CONCAT(DATE_FORMAT(c.starts_at, '%Y-%m-%d "
+        "%H:%i:%s'), '/', "
         "DATE_FORMAT(c.ends_at, '%Y-%m-%d %H:%i:%s') SEPARATOR ',') FROM closures c "
-        "WHERE c.venue_id = v.id AND c.starts_at < ? AND c.ends_at > ?) FROM venues v WHERE v.id IN (" +
+        "WHERE c.venue_id = v.id AND c.starts_at < ? AND c.ends_at > ?) FROM venues v WHERE v.id "
+        "IN (" +
         marks(ids.size()) + ") LOCK IN SHARE MODE");
     q.setString(1, to_sql_datetime(to));
     q.setString(2, to_sql_datetime(from));
@@ -145,7 +154,8 @@ std::map<VenueId, HallState> MysqlBookingStore::share_halls(const std::vector<Ve
             std::stringstream spans(std::string(rs->getString(3)));
             for (std::string span; std::getline(spans, span, ',');) {
                 auto slash = span.find('/');
-                auto a = from_sql_datetime(span.substr(0, slash)), b = from_sql_datetime(span.substr(slash + 1));
+                auto a = from_sql_datetime(span.substr(0, slash)),
+                     b = from_sql_datetime(span.substr(slash + 1));
                 if (a && b) h.closures.push_back({*a, *b});
             }
         }
@@ -166,16 +176,23 @@ std::map<VenueId, HallState> MysqlBookingStore::share_halls(const std::vector<Ve
     return out;
 }
 
-std::optional<Venue> MysqlBookingStore::find_venue(VenueId id, Lock lock) { return venues_.find_venue(id, lock); }
-std::optional<Principal> MysqlBookingStore::load_principal(UserId id) { return users_.load_principal(id); }
+std::optional<Venue> MysqlBookingStore::find_venue(VenueId id, Lock lock) {
+    return venues_.find_venue(id, lock);
+}
+std::optional<Principal> MysqlBookingStore::load_principal(UserId id) {
+    return users_.load_principal(id);
+}
 
 std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Booking>& bookings) {
     std::vector<BookingId> ids;
     if (bookings.empty()) return ids;
     // The rows, one statement; RETURNING gives their ids in order (no reliance on consecutive
     // AUTO_INCREMENT values, which Galera's interleaved mode does not give).
-    std::string sql = "INSERT INTO bookings (venue_id, user_id, starts_at, ends_at, status, purpose, attendees, org) VALUES ";
-    for (std::size_t i = 0; i < bookings.size(); ++i) sql += i ? ", (?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?)";
+    std::string sql =
+        "INSERT INTO bookings (venue_id, user_id, starts_at, ends_at, status, purpose, attendees, "
+        "org) VALUES ";
+    for (std::size_t i = 0; i < bookings.size(); ++i)
+        sql += i ? ", (?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?)";
     auto& q = c_.prepare(sql + " RETURNING id");
     unsigned int p = 1;
     for (const auto& b : bookings) {
@@ -192,7 +209,8 @@ std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Book
         Rs rs(q.executeQuery());
         while (rs->next()) ids.push_back(rs->getUInt64(1));
     }
-    if (ids.size() != bookings.size()) throw std::runtime_error("INSERT ... RETURNING gave fewer ids than rows");
+    if (ids.size() != bookings.size())
+        throw std::runtime_error("INSERT ... RETURNING gave fewer ids than rows");
 
     // Their quanta, one statement in ascending (hall, start) order, so that two transactions meet
     // their rows in the same order. The primary key is the guard: IGNORE turns a quantum owned by
@@ -208,10 +226,12 @@ std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Book
         for (auto t : own) quanta.emplace_back(bookings[i].venue_id, t, ids[i]);
     }
     std::sort(quanta.begin(), quanta.end());
-    std::string rows = "INSERT IGNORE INTO booking_quanta (venue_id, slot_start, booking_id) VALUES ";
+    std::string rows =
+        "INSERT IGNORE INTO booking_quanta (venue_id, slot_start, booking_id) VALUES ";
     for (std::size_t i = 0; i < quanta.size(); ++i) {
         const auto& [venue, t, id] = quanta[i];
-        rows += (i ? ", (" : "(") + std::to_string(venue) + ", '" + to_sql_datetime(t) + "', " + std::to_string(id) + ")";
+        rows += (i ? ", (" : "(") + std::to_string(venue) + ", '" + to_sql_datetime(t) + "', " +
+                std::to_string(id) + ")";
     }
     std::unique_ptr<sql::Statement> st(c_.raw().createStatement());
     auto written = static_cast<std::size_t>(st->executeUpdate(rows));
@@ -221,8 +241,9 @@ std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Book
     // again (with the quanta they did get), in this same transaction.
     std::map<BookingId, std::size_t> got;
     {
-        auto& count = c_.prepare("SELECT booking_id, COUNT(*) FROM booking_quanta WHERE booking_id IN (" + marks(ids.size()) +
-                                 ") GROUP BY booking_id");
+        auto& count =
+            c_.prepare("SELECT booking_id, COUNT(*) FROM booking_quanta WHERE booking_id IN (" +
+                       marks(ids.size()) + ") GROUP BY booking_id");
         bind_padded(count, 1, ids);
         Rs rs(count.executeQuery());
         while (rs->next()) got[rs->getUInt64(1)] = rs->getUInt64(2);
@@ -234,7 +255,8 @@ std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Book
             ids[i] = 0;
         }
     }
-    auto& dq = c_.prepare("DELETE FROM booking_quanta WHERE booking_id IN (" + marks(lost.size()) + ")");
+    auto& dq =
+        c_.prepare("DELETE FROM booking_quanta WHERE booking_id IN (" + marks(lost.size()) + ")");
     bind_padded(dq, 1, lost);
     dq.executeUpdate();
     auto& db = c_.prepare("DELETE FROM bookings WHERE id IN (" + marks(lost.size()) + ")");
@@ -259,13 +281,20 @@ std::optional<Booking> MysqlBookingStore::find_booking(BookingId id, bool for_up
     return read_booking(*rs);
 }
 
-void MysqlBookingStore::set_status(BookingId id, BookingStatus s, const std::string& reason, UserId by) {
-    auto& q = c_.prepare("UPDATE bookings SET status = ?, cancel_reason = ?, cancelled_by = ? WHERE id = ?");
+void MysqlBookingStore::set_status(BookingId id, BookingStatus s, const std::string& reason,
+                                   UserId by) {
+    auto& q = c_.prepare(
+        "UPDATE bookings SET status = ?, cancel_reason = ?, cancelled_by = ? WHERE id = ?");
     q.setString(1, std::string(status_name(s)));
-    if (reason.empty()) q.setNull(2, sql::DataType::VARCHAR);
-    else q.setString(2, reason);  // checked in characters by the domain; the column fits a prefix too
-    if (s == BookingStatus::cancelled || s == BookingStatus::rejected) q.setUInt64(3, by);
-    else q.setNull(3, sql::DataType::BIGINT);
+    if (reason.empty())
+        q.setNull(2, sql::DataType::VARCHAR);
+    else
+        q.setString(2,
+                    reason);  // checked in characters by the domain; the column fits a prefix too
+    if (s == BookingStatus::cancelled || s == BookingStatus::rejected)
+        q.setUInt64(3, by);
+    else
+        q.setNull(3, sql::DataType::BIGINT);
     q.setUInt64(4, id);
     q.executeUpdate();
 }
@@ -276,8 +305,8 @@ void MysqlBookingStore::release_quanta(BookingId id) {
     q.executeUpdate();
 }
 
-std::vector<KeyRecord> MysqlBookingStore::find_keys(const std::vector<std::pair<UserId, std::string>>& keys,
-                                                     TimePoint since) {
+std::vector<KeyRecord> MysqlBookingStore::find_keys(
+    const std::vector<std::pair<UserId, std::string>>& keys, TimePoint since) {
     std::vector<KeyRecord> out;
     if (keys.empty()) return out;
     // Users and keys as two lists (the primary key's range), the pairs sorted out here.
@@ -287,16 +316,21 @@ std::vector<KeyRecord> MysqlBookingStore::find_keys(const std::vector<std::pair<
         users.push_back(u);
         names.push_back(k);
     }
-    auto& q = c_.prepare("SELECT user_id, idem_key, request_hash, response_status, response_body FROM idempotency_keys "
-                         "WHERE user_id IN (" + marks(users.size()) + ") AND idem_key IN (" + marks(names.size()) +
-                         ") AND response_status > 0 AND created_at > ?");
+    auto& q = c_.prepare(
+        "SELECT user_id, idem_key, request_hash, response_status, response_body FROM "
+        "idempotency_keys "
+        "WHERE user_id IN (" +
+        marks(users.size()) + ") AND idem_key IN (" + marks(names.size()) +
+        ") AND response_status > 0 AND created_at > ?");
     auto p = bind_padded(q, 1, users);
-    for (std::size_t i = 0; i < padded(names.size()); ++i) q.setString(p++, names[std::min(i, names.size() - 1)]);
+    for (std::size_t i = 0; i < padded(names.size()); ++i)
+        q.setString(p++, names[std::min(i, names.size() - 1)]);
     q.setString(p, to_sql_datetime(since));
     Rs rs(q.executeQuery());
     std::set<std::pair<UserId, std::string>> wanted(keys.begin(), keys.end());
     while (rs->next()) {
-        KeyRecord k{rs->getUInt64(1), rs->getString(2), rs->getString(3), rs->getInt(4), rs->getString(5)};
+        KeyRecord k{rs->getUInt64(1), rs->getString(2), rs->getString(3), rs->getInt(4),
+                    rs->getString(5)};
         if (wanted.count({k.user, k.key})) out.push_back(std::move(k));
     }
     return out;
@@ -305,11 +339,16 @@ std::vector<KeyRecord> MysqlBookingStore::find_keys(const std::vector<std::pair<
 void MysqlBookingStore::store_keys(const std::vector<KeyRecord>& keys, TimePoint now) {
     if (keys.empty()) return;
     // An aged key (older than its 24 h, not found above) is replaced.
-    std::string sql = "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, response_body, created_at) VALUES ";
-    for (std::size_t i = 0; i < keys.size(); ++i) sql += i ? ", (?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?)";
-    auto& q = c_.prepare(sql + " ON DUPLICATE KEY UPDATE request_hash = VALUES(request_hash), "
-                               "response_status = VALUES(response_status), response_body = VALUES(response_body), "
-                               "created_at = VALUES(created_at)");
+    std::string sql =
+        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, response_status, "
+        "response_body, created_at) VALUES ";
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        sql += i ? ", (?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?)";
+    auto& q = c_.prepare(
+        sql +
+        " ON DUPLICATE KEY UPDATE request_hash = VALUES(request_hash), "
+        "response_status = VALUES(response_status), response_body = VALUES(response_body), "
+        "created_at = VALUES(created_at)");
     unsigned int p = 1;
     for (const auto& k : keys) {
         q.setUInt64(p++, k.user);
@@ -322,13 +361,16 @@ void MysqlBookingStore::store_keys(const std::vector<KeyRecord>& keys, TimePoint
     q.executeUpdate();
 }
 
-void MysqlBookingStore::audit(UserId actor, const std::string& action, const std::string& object_type,
-                              std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) {
+void MysqlBookingStore::audit(UserId actor, const std::string& action,
+                              const std::string& object_type, std::uint64_t object_id,
+                              const nlohmann::json& before, const nlohmann::json& after) {
     insert_audit(c_, actor, action, object_type, object_id, before, after);
 }
 
 bool MysqlBookingStore::any_quanta_between(VenueId venue, TimePoint from, TimePoint to) {
-    auto& q = c_.prepare("SELECT 1 FROM booking_quanta WHERE venue_id = ? AND slot_start >= ? AND slot_start < ? LIMIT 1");
+    auto& q = c_.prepare(
+        "SELECT 1 FROM booking_quanta WHERE venue_id = ? AND slot_start >= ? AND slot_start < ? "
+        "LIMIT 1");
     q.setUInt64(1, venue);
     q.setString(2, to_sql_datetime(from));
     q.setString(3, to_sql_datetime(to));
@@ -375,9 +417,11 @@ std::optional<VenueId> MysqlBookingStore::venue_by_code(const std::string& code)
     return rs->getUInt64(1);
 }
 
-std::optional<Booking> MysqlBookingStore::running_checked_in(VenueId venue, TimePoint now, std::chrono::minutes early) {
+std::optional<Booking> MysqlBookingStore::running_checked_in(VenueId venue, TimePoint now,
+                                                             std::chrono::minutes early) {
     auto& q = c_.prepare(std::string(booking_columns) +
-                         "WHERE bk.venue_id = ? AND bk.status = 'checked_in' AND bk.starts_at <= ? AND bk.ends_at > ? "
+                         "WHERE bk.venue_id = ? AND bk.status = 'checked_in' AND bk.starts_at <= ? "
+                         "AND bk.ends_at > ? "
                          "ORDER BY bk.starts_at LIMIT 1");
     q.setUInt64(1, venue);
     q.setString(2, to_sql_datetime(now + early));
@@ -388,14 +432,16 @@ std::optional<Booking> MysqlBookingStore::running_checked_in(VenueId venue, Time
 }
 
 void MysqlBookingStore::set_checked_in(BookingId id, TimePoint at) {
-    auto& q = c_.prepare("UPDATE bookings SET status = 'checked_in', checked_in_at = ? WHERE id = ?");
+    auto& q =
+        c_.prepare("UPDATE bookings SET status = 'checked_in', checked_in_at = ? WHERE id = ?");
     q.setString(1, to_sql_datetime(at));
     q.setUInt64(2, id);
     q.executeUpdate();
 }
 
 bool MysqlBookingStore::add_presence(BookingId id, UserId user, TimePoint at) {
-    auto& q = c_.prepare("INSERT IGNORE INTO attendance (booking_id, user_id, scanned_at) VALUES (?, ?, ?)");
+    auto& q = c_.prepare(
+        "INSERT IGNORE INTO attendance (booking_id, user_id, scanned_at) VALUES (?, ?, ?)");
     q.setUInt64(1, id);
     q.setUInt64(2, user);
     q.setString(3, to_sql_datetime(at));
@@ -423,7 +469,8 @@ void MysqlBookingStore::set_reminded(BookingId id, TimePoint at) {
 
 void MysqlBookingStore::notify(const Notice& n, TimePoint now) {
     auto& q = c_.prepare(
-        "INSERT IGNORE INTO notices (user_id, kind, subject_kind, subject_id, dedup_key, note, next_attempt_at, created_at) "
+        "INSERT IGNORE INTO notices (user_id, kind, subject_kind, subject_id, dedup_key, note, "
+        "next_attempt_at, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.setUInt64(1, n.user_id);
     q.setString(2, std::string(notice_name(n.kind)));
@@ -436,9 +483,11 @@ void MysqlBookingStore::notify(const Notice& n, TimePoint now) {
     q.executeUpdate();
 }
 
-bool MysqlBookingStore::add_violation(UserId user, BookingId booking, ViolationKind kind, int weight_milli, TimePoint at) {
+bool MysqlBookingStore::add_violation(UserId user, BookingId booking, ViolationKind kind,
+                                      int weight_milli, TimePoint at) {
     auto& q = c_.prepare(
-        "INSERT IGNORE INTO violations (user_id, booking_id, kind, weight_milli, created_at) VALUES (?, ?, ?, ?, ?)");
+        "INSERT IGNORE INTO violations (user_id, booking_id, kind, weight_milli, created_at) "
+        "VALUES (?, ?, ?, ?, ?)");
     q.setUInt64(1, user);
     q.setUInt64(2, booking);
     q.setString(3, std::string(violation_name(kind)));
@@ -449,7 +498,8 @@ bool MysqlBookingStore::add_violation(UserId user, BookingId booking, ViolationK
 
 int MysqlBookingStore::violation_weight(UserId user, TimePoint since) {
     auto& q = c_.prepare(
-        "SELECT COALESCE(SUM(weight_milli), 0) FROM violations WHERE user_id = ? AND created_at >= ? AND waived_at IS NULL");
+        "SELECT COALESCE(SUM(weight_milli), 0) FROM violations WHERE user_id = ? AND created_at >= "
+        "? AND waived_at IS NULL");
     q.setUInt64(1, user);
     q.setString(2, to_sql_datetime(since));
     Rs rs(q.executeQuery());
@@ -459,26 +509,31 @@ int MysqlBookingStore::violation_weight(UserId user, TimePoint since) {
 
 void MysqlBookingStore::set_ban(UserId user, std::optional<TimePoint> until) {
     auto& q = c_.prepare("UPDATE users SET banned_until = ? WHERE id = ?");
-    if (until) q.setString(1, to_sql_datetime(*until));
-    else q.setNull(1, sql::DataType::DATE);
+    if (until)
+        q.setString(1, to_sql_datetime(*until));
+    else
+        q.setNull(1, sql::DataType::DATE);
     q.setUInt64(2, user);
     q.executeUpdate();
 }
 
 std::optional<ViolationRecord> MysqlBookingStore::find_violation(std::uint64_t id) {
     auto& q = c_.prepare(
-        "SELECT x.id, x.user_id, x.booking_id, v.building_id, b.street_id, x.weight_milli, x.waived_at IS NOT NULL "
-        "FROM violations x JOIN bookings bk ON bk.id = x.booking_id JOIN venues v ON v.id = bk.venue_id "
+        "SELECT x.id, x.user_id, x.booking_id, v.building_id, b.street_id, x.weight_milli, "
+        "x.waived_at IS NOT NULL "
+        "FROM violations x JOIN bookings bk ON bk.id = x.booking_id JOIN venues v ON v.id = "
+        "bk.venue_id "
         "JOIN buildings b ON b.id = v.building_id WHERE x.id = ?");
     q.setUInt64(1, id);
     Rs rs(q.executeQuery());
     if (!rs->next()) return std::nullopt;
     return ViolationRecord{rs->getUInt64(1), rs->getUInt64(2), rs->getUInt64(3), rs->getUInt64(4),
-                           rs->getUInt64(5), rs->getInt(6), rs->getBoolean(7)};
+                           rs->getUInt64(5), rs->getInt(6),    rs->getBoolean(7)};
 }
 
 void MysqlBookingStore::waive_violation(std::uint64_t id, UserId by, TimePoint at) {
-    auto& q = c_.prepare("UPDATE violations SET waived_at = ?, waived_by = ? WHERE id = ? AND waived_at IS NULL");
+    auto& q = c_.prepare(
+        "UPDATE violations SET waived_at = ?, waived_by = ? WHERE id = ? AND waived_at IS NULL");
     q.setString(1, to_sql_datetime(at));
     q.setUInt64(2, by);
     q.setUInt64(3, id);

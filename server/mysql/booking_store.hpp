@@ -14,57 +14,65 @@ namespace sh::mysql {
 // which triggers bump on every change to the hall or its opening hours (migration 10). Read under
 // the shared lock on the hall's row, a matching version means the rules are current.
 class HallRulesCache {
-public:
+  public:
     std::optional<booking::Venue> find(booking::VenueId id, std::uint64_t version) const;
     void put(booking::VenueId id, std::uint64_t version, const booking::Venue& v);
 
-private:
+  private:
     static constexpr std::size_t max_halls = 20'000;
     mutable std::mutex mu_;
     std::unordered_map<booking::VenueId, std::pair<std::uint64_t, booking::Venue>> halls_;
 };
 
 class MysqlBookingStore final : public booking::BookingStore {
-public:
+  public:
     // Without a rules cache, share_halls loads every hall's rules.
-    explicit MysqlBookingStore(Conn& c, HallRulesCache* rules = nullptr) : c_(c), venues_(c), users_(c), rules_(rules) {}
+    explicit MysqlBookingStore(Conn& c, HallRulesCache* rules = nullptr)
+        : c_(c), venues_(c), users_(c), rules_(rules) {}
 
-    std::map<booking::UserId, booking::MemberState> lock_members(const std::vector<booking::UserId>& ids,
-                                                                 booking::TimePoint since) override;
-    std::map<booking::VenueId, booking::HallState> share_halls(const std::vector<booking::VenueId>& ids,
-                                                               booking::TimePoint from, booking::TimePoint to) override;
+    std::map<booking::UserId, booking::MemberState> lock_members(
+        const std::vector<booking::UserId>& ids, booking::TimePoint since) override;
+    std::map<booking::VenueId, booking::HallState> share_halls(
+        const std::vector<booking::VenueId>& ids, booking::TimePoint from,
+        booking::TimePoint to) override;
     std::optional<booking::Venue> find_venue(booking::VenueId id, booking::Lock lock) override;
     std::optional<booking::Principal> load_principal(booking::UserId id) override;
-    std::vector<booking::BookingId> insert_bookings(const std::vector<booking::Booking>& bookings) override;
+    std::vector<booking::BookingId> insert_bookings(
+        const std::vector<booking::Booking>& bookings) override;
     std::optional<booking::Booking> find_booking(booking::BookingId id, bool for_update) override;
     void set_status(booking::BookingId id, booking::BookingStatus s, const std::string& reason,
                     booking::UserId by) override;
     void release_quanta(booking::BookingId id) override;
     void audit(booking::UserId actor, const std::string& action, const std::string& object_type,
-               std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) override;
+               std::uint64_t object_id, const nlohmann::json& before,
+               const nlohmann::json& after) override;
 
-    std::vector<booking::KeyRecord> find_keys(const std::vector<std::pair<booking::UserId, std::string>>& keys,
-                                              booking::TimePoint since) override;
+    std::vector<booking::KeyRecord> find_keys(
+        const std::vector<std::pair<booking::UserId, std::string>>& keys,
+        booking::TimePoint since) override;
     void store_keys(const std::vector<booking::KeyRecord>& keys, booking::TimePoint now) override;
     std::vector<booking::Booking> list(const booking::BookingQuery& q) override;
-    bool any_quanta_between(booking::VenueId venue, booking::TimePoint from, booking::TimePoint to) override;
+    bool any_quanta_between(booking::VenueId venue, booking::TimePoint from,
+                            booking::TimePoint to) override;
 
     std::optional<booking::VenueId> venue_by_code(const std::string& code) override;
-    std::optional<booking::Booking> running_checked_in(booking::VenueId venue, booking::TimePoint now,
+    std::optional<booking::Booking> running_checked_in(booking::VenueId venue,
+                                                       booking::TimePoint now,
                                                        std::chrono::minutes early) override;
     void set_checked_in(booking::BookingId id, booking::TimePoint at) override;
     bool add_presence(booking::BookingId id, booking::UserId user, booking::TimePoint at) override;
     void release_quanta_from(booking::BookingId id, booking::TimePoint from) override;
     void set_reminded(booking::BookingId id, booking::TimePoint at) override;
     void notify(const booking::Notice& n, booking::TimePoint now) override;
-    bool add_violation(booking::UserId user, booking::BookingId booking, booking::ViolationKind kind, int weight_milli,
+    bool add_violation(booking::UserId user, booking::BookingId booking,
+                       booking::ViolationKind kind, int weight_milli,
                        booking::TimePoint at) override;
     int violation_weight(booking::UserId user, booking::TimePoint since) override;
     void set_ban(booking::UserId user, std::optional<booking::TimePoint> until) override;
     std::optional<booking::ViolationRecord> find_violation(std::uint64_t id) override;
     void waive_violation(std::uint64_t id, booking::UserId by, booking::TimePoint at) override;
 
-private:
+  private:
     Conn& c_;
     MysqlVenueStore venues_;
     MysqlUserStore users_;

@@ -28,8 +28,7 @@ bool is_connection_lost(const sql::SQLException& e) {
         case 1927:  // ER_CONNECTION_KILLED (MariaDB)
         case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT (MariaDB)
             return true;
-        default:
-            return false;
+        default: return false;
     }
 }
 
@@ -40,7 +39,9 @@ bool is_retryable(const sql::SQLException& e) {
 Conn::Conn(sql::Driver* driver, const config::MysqlConfig& cfg, bool autocommit)
     : driver_(driver), cfg_(cfg), autocommit_(autocommit) {}
 
-Conn::~Conn() { discard(); }
+Conn::~Conn() {
+    discard();
+}
 
 void Conn::connect() {
     sql::ConnectOptionsMap opts;
@@ -140,7 +141,8 @@ sql::Connection& Conn::raw() {
 Database::Database(sql::Driver* driver, config::MysqlConfig cfg)
     : cfg_(std::move(cfg)),
       pool_(cfg_.pool_size, [this, driver] { return std::make_unique<Conn>(driver, cfg_); }),
-      booking_pool_(cfg_.booking_connections, [this, driver] { return std::make_unique<Conn>(driver, cfg_, false); }) {}
+      booking_pool_(cfg_.booking_connections,
+                    [this, driver] { return std::make_unique<Conn>(driver, cfg_, false); }) {}
 
 Database::~Database() {
     booking_pool_.stop();
@@ -159,7 +161,7 @@ void Database::begin(Conn& c, Isolation iso) {
     switch (iso) {
         case Isolation::read_committed:
             if (!c.autocommit()) return;  // begins with the first statement
-            break;  // the session default (set at connect)
+            break;                        // the session default (set at connect)
         case Isolation::repeatable_read:
             c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
             break;

@@ -31,7 +31,7 @@ bool is_retryable(const sql::SQLException& e);
 // being idle, and is replaced (never silently reconnected: OPT_RECONNECT would drop the
 // session's time zone, isolation and prepared statements) when it breaks.
 class Conn {
-public:
+  public:
     // `autocommit` false: a transaction starts with the first statement and ends with COMMIT or
     // ROLLBACK (no START TRANSACTION round trip) — for connections that only run transactions.
     Conn(sql::Driver* driver, const config::MysqlConfig& cfg, bool autocommit = true);
@@ -56,7 +56,7 @@ public:
     int lock_wait_timeout_s() const { return cfg_.lock_wait_timeout_s; }
     bool autocommit() const { return autocommit_; }
 
-private:
+  private:
     void connect();
 
     sql::Driver* driver_;
@@ -83,7 +83,7 @@ struct TxStats {
 };
 
 class Database {
-public:
+  public:
     // `driver` comes from get_driver_instance(), called once in main (it is not thread-safe).
     Database(sql::Driver* driver, config::MysqlConfig cfg);
     ~Database();
@@ -161,7 +161,7 @@ public:
     // Current schema version and the migrations this build knows.
     static int latest_schema_version();
 
-private:
+  private:
     static void rethrow_translated(Conn& c, const std::exception& e);
     void begin(Conn& c, Isolation iso);
     void commit(Conn& c);

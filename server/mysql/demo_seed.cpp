@@ -51,8 +51,24 @@ std::vector<HoursRange> hours_of(int kind) {
 const std::vector<HallTemplate>& halls() {
     static const std::vector<HallTemplate> t = {
         {"党群服务站活动室", 30, {"projector", "whiteboard", "wifi"}, "1F", false, 30, 60, 180, 0},
-        {"多功能报告厅", 150, {"projector", "microphone", "speakers", "stage", "screen"}, "2F", true, 60, 60, 240, 1},
-        {"共享会议室A", 12, {"screen", "whiteboard", "video_conferencing", "wifi"}, "5F", false, 30, 30, 120, 2},
+        {"多功能报告厅",
+         150,
+         {"projector", "microphone", "speakers", "stage", "screen"},
+         "2F",
+         true,
+         60,
+         60,
+         240,
+         1},
+        {"共享会议室A",
+         12,
+         {"screen", "whiteboard", "video_conferencing", "wifi"},
+         "5F",
+         false,
+         30,
+         30,
+         120,
+         2},
         {"党员之家", 40, {"projector", "microphone", "tea_service"}, "3F", false, 30, 60, 180, 0},
         {"洽谈室", 8, {"whiteboard", "wifi"}, "6F", false, 30, 30, 120, 2},
     };
@@ -74,9 +90,9 @@ int seed_demo(Conn& c) {
         rs->next();
         if (rs->getInt(1) > 0) return 0;
     }
-    const std::vector<const char*> streets = {"江宁路街道", "石门二路街道", "南京西路街道", "静安寺街道",
-                                              "临汾路街道", "曹家渡街道", "宝山路街道", "共和新路街道",
-                                              "彭浦新村街道", "大宁路街道", "天目西路街道", "北站街道"};
+    const std::vector<const char*> streets = {
+        "江宁路街道", "石门二路街道", "南京西路街道", "静安寺街道", "临汾路街道",   "曹家渡街道",
+        "宝山路街道", "共和新路街道", "彭浦新村街道", "大宁路街道", "天目西路街道", "北站街道"};
     const std::vector<BuildingSeed> buildings = {
         {"江宁路街道", "新城大厦", "江宁路", 3},
         {"江宁路街道", "冠生园金融园", "江宁路", 2},
@@ -127,7 +143,10 @@ int seed_demo(Conn& c) {
                 v.rules.release_minute = 8 * 60;
                 v.rules.cancel_deadline_minutes = t.capacity >= 100 ? 24 * 60 : 120;
                 v.rules.weekly_hours = hours_of(t.kind);
-                if (auto e = validate_venue(v)) throw std::logic_error("demo hall invalid: " + std::string(booking::code_of(e->code)) + " " + e->message);
+                if (auto e = validate_venue(v))
+                    throw std::logic_error(
+                        "demo hall invalid: " + std::string(booking::code_of(e->code)) + " " +
+                        e->message);
                 store.insert_venue(v);
                 ++created;
             }
@@ -145,7 +164,7 @@ namespace {
 // Rows go in by the thousand: one multi-row INSERT per batch (numbers and fixed words only,
 // escaped by construction).
 class BatchInsert {
-public:
+  public:
     BatchInsert(Conn& c, std::string head) : c_(c), head_(std::move(head)) {}
     ~BatchInsert() { flush(); }
     void add(const std::string& row) {
@@ -159,22 +178,27 @@ public:
         n_ = 0;
     }
 
-private:
+  private:
     Conn& c_;
     std::string head_, values_;
     int n_ = 0;
 };
 
-std::string sql_text(const std::string& s) { return "'" + s + "'"; }
+std::string sql_text(const std::string& s) {
+    return "'" + s + "'";
+}
 
 }  // namespace
 
 int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
     std::mt19937 rng(seed);
-    auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng() % static_cast<unsigned>(hi - lo + 1)); };
+    auto pick = [&](int lo, int hi) {
+        return lo + static_cast<int>(rng() % static_cast<unsigned>(hi - lo + 1));
+    };
     std::vector<std::pair<std::uint64_t, int>> halls;  // id, capacity
     {
-        std::unique_ptr<sql::ResultSet> rs(c.prepare("SELECT id, capacity FROM venues ORDER BY id").executeQuery());
+        std::unique_ptr<sql::ResultSet> rs(
+            c.prepare("SELECT id, capacity FROM venues ORDER BY id").executeQuery());
         while (rs->next()) halls.push_back({rs->getUInt64(1), rs->getInt(2)});
     }
     if (halls.empty() || n <= 0) return 0;
@@ -184,25 +208,35 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
     {
         BatchInsert ins(c, "INSERT IGNORE INTO users (openid, name, org) VALUES ");
         for (int i = 0; i < branches * 2; ++i)
-            ins.add("(" + sql_text("seed-member-" + std::to_string(i)) + ", " + sql_text("党员" + std::to_string(i)) + ", " +
+            ins.add("(" + sql_text("seed-member-" + std::to_string(i)) + ", " +
+                    sql_text("党员" + std::to_string(i)) + ", " +
                     sql_text("第" + std::to_string(i / 2 + 1) + "党支部") + ")");
     }
     {
-        std::unique_ptr<sql::ResultSet> rs(c.prepare("SELECT id FROM users WHERE openid LIKE 'seed-member-%' ORDER BY id").executeQuery());
+        std::unique_ptr<sql::ResultSet> rs(
+            c.prepare("SELECT id FROM users WHERE openid LIKE 'seed-member-%' ORDER BY id")
+                .executeQuery());
         while (rs->next()) users.push_back(rs->getUInt64(1));
     }
     std::uint64_t next_id = 1;
     {
-        std::unique_ptr<sql::ResultSet> rs(c.prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM bookings").executeQuery());
+        std::unique_ptr<sql::ResultSet> rs(
+            c.prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM bookings").executeQuery());
         rs->next();
         next_id = rs->getUInt64(1);
     }
     const std::uint64_t first_new = next_id;
-    const char* purposes[] = {"支部组织生活会", "主题党日活动", "党课学习", "理论学习中心组", "志愿服务培训", "两新组织联建活动"};
-    std::map<std::pair<std::uint64_t, int>, std::vector<std::pair<int, int>>> taken;  // (hall, day) -> ranges
-    BatchInsert bookings(c, "INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, attendees, org, checked_in_at) VALUES ");
+    const char* purposes[] = {"支部组织生活会", "主题党日活动", "党课学习",
+                              "理论学习中心组", "志愿服务培训", "两新组织联建活动"};
+    std::map<std::pair<std::uint64_t, int>, std::vector<std::pair<int, int>>>
+        taken;  // (hall, day) -> ranges
+    BatchInsert bookings(c,
+                         "INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, "
+                         "purpose, attendees, org, checked_in_at) VALUES ");
     BatchInsert scans(c, "INSERT IGNORE INTO attendance (booking_id, user_id, scanned_at) VALUES ");
-    BatchInsert violations(c, "INSERT IGNORE INTO violations (user_id, booking_id, kind, weight_milli, created_at) VALUES ");
+    BatchInsert violations(c,
+                           "INSERT IGNORE INTO violations (user_id, booking_id, kind, "
+                           "weight_milli, created_at) VALUES ");
     int written = 0;
     for (int attempt = 0; written < n && attempt < n * 8; ++attempt) {
         int day_offset = pick(1, 365);
@@ -210,7 +244,8 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
         bool weekend = booking::weekday(day) >= 6;
         if (weekend && rng() % 3) continue;  // weekdays are busier
         // Any half hour from 08:00, weighted to mornings, afternoons and (most) evenings.
-        static const int starts[] = {8, 9, 9, 10, 10, 11, 12, 13, 14, 14, 15, 15, 16, 17, 18, 18, 19, 19, 19, 20};
+        static const int starts[] = {8,  9,  9,  10, 10, 11, 12, 13, 14, 14,
+                                     15, 15, 16, 17, 18, 18, 19, 19, 19, 20};
         int start = starts[rng() % 20] * 60 + (rng() % 2) * 30;
         static const int lengths[] = {30, 60, 60, 60, 90, 120};
         int end = std::min(21 * 60, start + lengths[rng() % 6]);
@@ -223,21 +258,32 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
         ranges.push_back({start, end});
         auto user = users[rng() % users.size()];
         int roll = pick(1, 100);
-        std::string status = roll <= 78 ? "completed" : roll <= 86 ? "no_show" : roll <= 94 ? "cancelled" : roll <= 97 ? "rejected" : "expired";
+        std::string status = roll <= 78   ? "completed"
+                             : roll <= 86 ? "no_show"
+                             : roll <= 94 ? "cancelled"
+                             : roll <= 97 ? "rejected"
+                                          : "expired";
         auto starts_at = booking::to_timepoint(day, start);
         std::string id = std::to_string(next_id++);
-        std::string checked_in = status == "completed" ? sql_text(to_sql_datetime(starts_at - std::chrono::minutes(pick(0, 14)))) : "NULL";
+        std::string checked_in =
+            status == "completed"
+                ? sql_text(to_sql_datetime(starts_at - std::chrono::minutes(pick(0, 14))))
+                : "NULL";
         bookings.add("(" + id + ", " + std::to_string(hall) + ", " + std::to_string(user) + ", " +
-                     sql_text(to_sql_datetime(starts_at)) + ", " + sql_text(to_sql_datetime(booking::to_timepoint(day, end))) +
-                     ", " + sql_text(status) + ", " + sql_text(purposes[rng() % 6]) + ", " + std::to_string(pick(5, std::max(6, capacity))) +
-                     ", '', " + checked_in + ")");
+                     sql_text(to_sql_datetime(starts_at)) + ", " +
+                     sql_text(to_sql_datetime(booking::to_timepoint(day, end))) + ", " +
+                     sql_text(status) + ", " + sql_text(purposes[rng() % 6]) + ", " +
+                     std::to_string(pick(5, std::max(6, capacity))) + ", '', " + checked_in + ")");
         if (status == "completed")
             for (int k = 0, people = pick(1, 8); k < people; ++k)
                 scans.add("(" + id + ", " + std::to_string(users[rng() % users.size()]) + ", " +
-                          sql_text(to_sql_datetime(starts_at + std::chrono::minutes(pick(0, 30)))) + ")");
+                          sql_text(to_sql_datetime(starts_at + std::chrono::minutes(pick(0, 30)))) +
+                          ")");
         if (status == "no_show" || (status == "cancelled" && rng() % 3 == 0))
-            violations.add("(" + std::to_string(user) + ", " + id + ", " + sql_text(status == "no_show" ? "no_show" : "late_cancel") +
-                           ", " + (status == "no_show" ? "1000" : "500") + ", " + sql_text(to_sql_datetime(starts_at)) + ")");
+            violations.add("(" + std::to_string(user) + ", " + id + ", " +
+                           sql_text(status == "no_show" ? "no_show" : "late_cancel") + ", " +
+                           (status == "no_show" ? "1000" : "500") + ", " +
+                           sql_text(to_sql_datetime(starts_at)) + ")");
         ++written;
     }
     bookings.flush();  // before the rows that refer to them
@@ -245,7 +291,8 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
     violations.flush();
     // Who was there, counted on each booking as a scan would have.
     auto& present = c.prepare(
-        "UPDATE bookings b SET present = (SELECT COUNT(*) FROM attendance a WHERE a.booking_id = b.id) WHERE b.id >= ?");
+        "UPDATE bookings b SET present = (SELECT COUNT(*) FROM attendance a WHERE a.booking_id = "
+        "b.id) WHERE b.id >= ?");
     present.setUInt64(1, first_new);
     present.executeUpdate();
     return written;

@@ -11,20 +11,24 @@
 
 namespace sh::mysql {
 
-
 namespace {
 
 const char* pick_sql(app::Due what) {
     switch (what) {
         case app::Due::undecided_started:
-            return "SELECT bk.id FROM bookings bk WHERE bk.status = 'pending' AND bk.starts_at <= ? ORDER BY bk.id LIMIT ?";
+            return "SELECT bk.id FROM bookings bk WHERE bk.status = 'pending' AND bk.starts_at <= "
+                   "? ORDER BY bk.id LIMIT ?";
         case app::Due::unattended:
-            return "SELECT bk.id FROM bookings bk JOIN venues v ON v.id = bk.venue_id WHERE bk.status = 'confirmed' "
-                   "AND DATE_ADD(bk.starts_at, INTERVAL v.checkin_after_minutes MINUTE) < ? ORDER BY bk.id LIMIT ?";
+            return "SELECT bk.id FROM bookings bk JOIN venues v ON v.id = bk.venue_id WHERE "
+                   "bk.status = 'confirmed' "
+                   "AND DATE_ADD(bk.starts_at, INTERVAL v.checkin_after_minutes MINUTE) < ? ORDER "
+                   "BY bk.id LIMIT ?";
         case app::Due::attended_ended:
-            return "SELECT bk.id FROM bookings bk WHERE bk.status = 'checked_in' AND bk.ends_at <= ? ORDER BY bk.id LIMIT ?";
+            return "SELECT bk.id FROM bookings bk WHERE bk.status = 'checked_in' AND bk.ends_at <= "
+                   "? ORDER BY bk.id LIMIT ?";
         case app::Due::reminder:
-            return "SELECT bk.id FROM bookings bk WHERE bk.status = 'confirmed' AND bk.reminded_at IS NULL "
+            return "SELECT bk.id FROM bookings bk WHERE bk.status = 'confirmed' AND bk.reminded_at "
+                   "IS NULL "
                    "AND bk.starts_at > ? AND bk.starts_at <= ? ORDER BY bk.id LIMIT ?";
     }
     return "";

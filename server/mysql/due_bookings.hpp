@@ -6,13 +6,13 @@
 namespace sh::mysql {
 
 class DueBookings final : public app::DueBookings {
-public:
+  public:
     explicit DueBookings(Database& db) : db_(db) {}
-    awaitable<std::vector<booking::BookingId>> find(app::Due what, booking::TimePoint now, booking::TimePoint until,
-                                                    int limit) override;
+    awaitable<std::vector<booking::BookingId>> find(app::Due what, booking::TimePoint now,
+                                                    booking::TimePoint until, int limit) override;
     awaitable<int> purge(booking::TimePoint before) override;
 
-private:
+  private:
     Database& db_;
 };
 

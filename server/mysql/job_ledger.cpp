@@ -20,11 +20,14 @@ awaitable<void> JobLedger::declare(const std::vector<std::string>& jobs) {
     });
 }
 
-awaitable<std::optional<app::JobLedger::Taken>> JobLedger::take(const std::string& job, const std::string& owner,
-                                                                long long due_ms, bool again, std::chrono::milliseconds ttl) {
+awaitable<std::optional<app::JobLedger::Taken>> JobLedger::take(const std::string& job,
+                                                                const std::string& owner,
+                                                                long long due_ms, bool again,
+                                                                std::chrono::milliseconds ttl) {
     co_return co_await workers::run(db_, [&](Conn& c) {
         auto& q = c.prepare(
-            "UPDATE job_runs SET lease_owner = ?, lease_until = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), "
+            "UPDATE job_runs SET lease_owner = ?, lease_until = DATE_ADD(NOW(3), INTERVAL ? "
+            "MICROSECOND), "
             "started_at = NOW(3) WHERE name = ? AND (lease_until IS NULL OR lease_until < NOW(3)) "
             "AND (? OR last_due_ms IS NULL OR last_due_ms <> ?)");
         q.setString(1, owner);
@@ -34,7 +37,8 @@ awaitable<std::optional<app::JobLedger::Taken>> JobLedger::take(const std::strin
         q.setInt64(5, due_ms);
         std::optional<Taken> taken;
         if (q.executeUpdate() != 1) return taken;
-        auto& last = c.prepare("SELECT last_due_ms FROM job_runs WHERE name = ?");  // the row is ours now
+        auto& last =
+            c.prepare("SELECT last_due_ms FROM job_runs WHERE name = ?");  // the row is ours now
         last.setString(1, job);
         std::unique_ptr<sql::ResultSet> rs(last.executeQuery());
         taken.emplace();
@@ -43,10 +47,12 @@ awaitable<std::optional<app::JobLedger::Taken>> JobLedger::take(const std::strin
     });
 }
 
-awaitable<bool> JobLedger::renew(const std::string& job, const std::string& owner, std::chrono::milliseconds ttl) {
+awaitable<bool> JobLedger::renew(const std::string& job, const std::string& owner,
+                                 std::chrono::milliseconds ttl) {
     co_return co_await workers::run(db_, [&](Conn& c) {
         auto& q = c.prepare(
-            "UPDATE job_runs SET lease_until = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) WHERE name = ? AND lease_owner = ?");
+            "UPDATE job_runs SET lease_until = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) WHERE name "
+            "= ? AND lease_owner = ?");
         q.setInt64(1, ttl.count() * 1000);
         q.setString(2, job);
         q.setString(3, owner);
@@ -54,13 +60,17 @@ awaitable<bool> JobLedger::renew(const std::string& job, const std::string& owne
     });
 }
 
-awaitable<void> JobLedger::release(const std::string& job, const std::string& owner, std::optional<long long> done_due_ms) {
+awaitable<void> JobLedger::release(const std::string& job, const std::string& owner,
+                                   std::optional<long long> done_due_ms) {
     co_await workers::run(db_, [&](Conn& c) {
         auto& q = c.prepare(
-            "UPDATE job_runs SET lease_owner = NULL, lease_until = NULL, finished_at = NOW(3), runs = runs + 1, "
+            "UPDATE job_runs SET lease_owner = NULL, lease_until = NULL, finished_at = NOW(3), "
+            "runs = runs + 1, "
             "last_due_ms = COALESCE(?, last_due_ms) WHERE name = ? AND lease_owner = ?");
-        if (done_due_ms) q.setInt64(1, *done_due_ms);
-        else q.setNull(1, sql::DataType::BIGINT);
+        if (done_due_ms)
+            q.setInt64(1, *done_due_ms);
+        else
+            q.setNull(1, sql::DataType::BIGINT);
         q.setString(2, job);
         q.setString(3, owner);
         q.executeUpdate();

@@ -8,15 +8,18 @@
 namespace sh::mysql {
 
 class JobLedger final : public app::JobLedger {
-public:
+  public:
     explicit JobLedger(Database& db) : db_(db) {}
     awaitable<void> declare(const std::vector<std::string>& jobs) override;
-    awaitable<std::optional<Taken>> take(const std::string& job, const std::string& owner, long long due_ms, bool again,
+    awaitable<std::optional<Taken>> take(const std::string& job, const std::string& owner,
+                                         long long due_ms, bool again,
                                          std::chrono::milliseconds ttl) override;
-    awaitable<bool> renew(const std::string& job, const std::string& owner, std::chrono::milliseconds ttl) override;
-    awaitable<void> release(const std::string& job, const std::string& owner, std::optional<long long> done_due_ms) override;
+    awaitable<bool> renew(const std::string& job, const std::string& owner,
+                          std::chrono::milliseconds ttl) override;
+    awaitable<void> release(const std::string& job, const std::string& owner,
+                            std::optional<long long> done_due_ms) override;
 
-private:
+  private:
     Database& db_;
 };
 

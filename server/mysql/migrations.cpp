@@ -201,9 +201,10 @@ const std::vector<Migration>& migrations() {
         {6,
          "the rest of a booking's day: hall codes, check-in, attendance, violations, the outbox",
          {
-             // A hall's check-in code: 24 hex characters from the CSPRNG (WeChat's scene allows 32),
-             // set on first use; its mini-program code PNG is cached beside it.
-             "ALTER TABLE venues ADD COLUMN IF NOT EXISTS checkin_code CHAR(24) NULL, ADD UNIQUE KEY IF NOT EXISTS uq_venues_checkin_code (checkin_code)",
+             // A hall's check-in code: 24 hex characters from the CSPRNG (WeChat's scene allows
+             // 32), set on first use; its mini-program code PNG is cached beside it.
+             "ALTER TABLE venues ADD COLUMN IF NOT EXISTS checkin_code CHAR(24) NULL, ADD UNIQUE "
+             "KEY IF NOT EXISTS uq_venues_checkin_code (checkin_code)",
              R"(CREATE TABLE IF NOT EXISTS venue_qrcodes (
                   venue_id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
                   checkin_code CHAR(24) NOT NULL,
@@ -211,7 +212,8 @@ const std::vector<Migration>& migrations() {
                   created_at DATETIME NOT NULL,
                   CONSTRAINT fk_qrcodes_venue FOREIGN KEY (venue_id) REFERENCES venues (id)
                 ) ENGINE=InnoDB)",
-             "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS checked_in_at DATETIME NULL, ADD COLUMN IF NOT EXISTS reminded_at DATETIME NULL, "
+             "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS checked_in_at DATETIME NULL, ADD "
+             "COLUMN IF NOT EXISTS reminded_at DATETIME NULL, "
              "ADD COLUMN IF NOT EXISTS content_review TINYINT(1) NOT NULL DEFAULT 0",
              // Who was there: one row per person who scanned the hall's code during the booking.
              R"(CREATE TABLE IF NOT EXISTS attendance (
@@ -242,7 +244,8 @@ const std::vector<Migration>& migrations() {
                   consents INT NOT NULL,
                   PRIMARY KEY (user_id, template_id)
                 ) ENGINE=InnoDB)",
-             // Notifications, written in the transaction of the event; one per event, booking and user.
+             // Notifications, written in the transaction of the event; one per event, booking and
+             // user.
              R"(CREATE TABLE IF NOT EXISTS outbox (
                   id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
                   user_id BIGINT UNSIGNED NOT NULL,
@@ -276,38 +279,50 @@ const std::vector<Migration>& migrations() {
         {8,
          "statistics read a hall's bookings from the index alone (status and end beside the start)",
          {
-             "ALTER TABLE bookings DROP KEY ix_bookings_venue, ADD KEY ix_bookings_venue (venue_id, starts_at, status, ends_at)",
+             "ALTER TABLE bookings DROP KEY ix_bookings_venue, ADD KEY ix_bookings_venue "
+             "(venue_id, starts_at, status, ends_at)",
          }},
         {9,
          "who was there, counted on the booking (kept with each scan) and in the statistics' index",
          {
              "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS present INT NOT NULL DEFAULT 0",
-             "UPDATE bookings b SET present = (SELECT COUNT(*) FROM attendance a WHERE a.booking_id = b.id)",
-             "ALTER TABLE bookings DROP KEY ix_bookings_venue, ADD KEY ix_bookings_venue (venue_id, starts_at, status, ends_at, present)",
+             "UPDATE bookings b SET present = (SELECT COUNT(*) FROM attendance a WHERE "
+             "a.booking_id = b.id)",
+             "ALTER TABLE bookings DROP KEY ix_bookings_venue, ADD KEY ix_bookings_venue "
+             "(venue_id, starts_at, status, ends_at, present)",
          }},
         {10,
-         "a hall's rules carry a version, bumped by triggers on any change to the hall or its hours, so bookings "
-         "read them from a cache checked under the hall's shared lock; the quotas' read is index-only",
+         "a hall's rules carry a version, bumped by triggers on any change to the hall or its "
+         "hours, so bookings "
+         "read them from a cache checked under the hall's shared lock; the quotas' read is "
+         "index-only",
          {
-             "ALTER TABLE venues ADD COLUMN IF NOT EXISTS rules_version BIGINT UNSIGNED NOT NULL DEFAULT 1",
+             "ALTER TABLE venues ADD COLUMN IF NOT EXISTS rules_version BIGINT UNSIGNED NOT NULL "
+             "DEFAULT 1",
              "CREATE TRIGGER IF NOT EXISTS tr_venues_version BEFORE UPDATE ON venues FOR EACH ROW "
              "SET NEW.rules_version = OLD.rules_version + 1",
              "CREATE TRIGGER IF NOT EXISTS tr_hours_added AFTER INSERT ON venue_hours FOR EACH ROW "
              "UPDATE venues SET rules_version = rules_version + 1 WHERE id = NEW.venue_id",
-             "CREATE TRIGGER IF NOT EXISTS tr_hours_changed AFTER UPDATE ON venue_hours FOR EACH ROW "
-             "UPDATE venues SET rules_version = rules_version + 1 WHERE id IN (OLD.venue_id, NEW.venue_id)",
-             "CREATE TRIGGER IF NOT EXISTS tr_hours_removed AFTER DELETE ON venue_hours FOR EACH ROW "
+             "CREATE TRIGGER IF NOT EXISTS tr_hours_changed AFTER UPDATE ON venue_hours FOR EACH "
+             "ROW "
+             "UPDATE venues SET rules_version = rules_version + 1 WHERE id IN (OLD.venue_id, "
+             "NEW.venue_id)",
+             "CREATE TRIGGER IF NOT EXISTS tr_hours_removed AFTER DELETE ON venue_hours FOR EACH "
+             "ROW "
              "UPDATE venues SET rules_version = rules_version + 1 WHERE id = OLD.venue_id",
              // The member's bookings for the quotas, read from the index alone.
-             "ALTER TABLE bookings DROP KEY ix_bookings_user, ADD KEY ix_bookings_user (user_id, starts_at, status, ends_at)",
+             "ALTER TABLE bookings DROP KEY ix_bookings_user, ADD KEY ix_bookings_user (user_id, "
+             "starts_at, status, ends_at)",
          }},
         {11,
-         "a console's code is asked of WeChat once per nonce and kept with it (viewing it again costs no call)",
+         "a console's code is asked of WeChat once per nonce and kept with it (viewing it again "
+         "costs no call)",
          {
              "ALTER TABLE web_logins ADD COLUMN IF NOT EXISTS code_png MEDIUMBLOB NULL",
          }},
         {12,
-         "the scheduler's ledger: each timed job's lease (on the database's clock) and the due time it last ran for",
+         "the scheduler's ledger: each timed job's lease (on the database's clock) and the due "
+         "time it last ran for",
          {
              R"(CREATE TABLE IF NOT EXISTS job_runs (
                   name VARCHAR(48) NOT NULL PRIMARY KEY,
@@ -320,15 +335,20 @@ const std::vector<Migration>& migrations() {
                 ) ENGINE=InnoDB)",
          }},
         {13,
-         "notices about anything: a subject (kind and id) instead of a booking, and the notice's own key; read or not",
+         "notices about anything: a subject (kind and id) instead of a booking, and the notice's "
+         "own key; read or not",
          {
              "RENAME TABLE outbox TO notices",
-             "ALTER TABLE notices ADD COLUMN subject_kind VARCHAR(16) NOT NULL DEFAULT 'booking' AFTER kind, "
-             "CHANGE COLUMN booking_id subject_id BIGINT UNSIGNED NOT NULL, ADD COLUMN dedup_key VARCHAR(100) NULL, "
+             "ALTER TABLE notices ADD COLUMN subject_kind VARCHAR(16) NOT NULL DEFAULT 'booking' "
+             "AFTER kind, "
+             "CHANGE COLUMN booking_id subject_id BIGINT UNSIGNED NOT NULL, ADD COLUMN dedup_key "
+             "VARCHAR(100) NULL, "
              "ADD COLUMN read_at DATETIME NULL",
              "UPDATE notices SET dedup_key = CONCAT(kind, ':booking:', subject_id)",
-             "ALTER TABLE notices MODIFY COLUMN dedup_key VARCHAR(100) NOT NULL, DROP KEY uq_outbox_event, "
-             "ADD UNIQUE KEY uq_notices_key (user_id, dedup_key), ADD KEY ix_notices_user (user_id, id)",
+             "ALTER TABLE notices MODIFY COLUMN dedup_key VARCHAR(100) NOT NULL, DROP KEY "
+             "uq_outbox_event, "
+             "ADD UNIQUE KEY uq_notices_key (user_id, dedup_key), ADD KEY ix_notices_user "
+             "(user_id, id)",
          }},
     };
     return all;
@@ -336,7 +356,9 @@ const std::vector<Migration>& migrations() {
 
 }  // namespace
 
-int Database::latest_schema_version() { return migrations().back().version; }
+int Database::latest_schema_version() {
+    return migrations().back().version;
+}
 
 int schema_version(Conn& c) {
     c.execute(
@@ -357,7 +379,7 @@ namespace {
 // has it; a Galera node refuses GET_LOCK (error 1235: locks are not replicated), so there the
 // lock is a row that certification sees. A row left by a crashed migrator expires after 10 min.
 class MigrationLock {
-public:
+  public:
     explicit MigrationLock(Conn& c) : c_(c) {
         try {
             auto& lock = c_.prepare("SELECT GET_LOCK('sharedhall_migrate', 60)");
@@ -406,7 +428,7 @@ public:
     MigrationLock(const MigrationLock&) = delete;
     MigrationLock& operator=(const MigrationLock&) = delete;
 
-private:
+  private:
     Conn& c_;
     bool row_ = false;
     std::string holder_;

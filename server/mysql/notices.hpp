@@ -8,27 +8,31 @@
 namespace sh::mysql {
 
 class Outbox final : public app::Outbox {
-public:
+  public:
     explicit Outbox(Database& db) : db_(db) {}
-    awaitable<std::vector<app::OutboxItem>> take_due(booking::TimePoint now, int limit, std::chrono::seconds lease) override;
+    awaitable<std::vector<app::OutboxItem>> take_due(booking::TimePoint now, int limit,
+                                                     std::chrono::seconds lease) override;
     awaitable<bool> spend_consent(booking::UserId user, const std::string& template_id) override;
     awaitable<void> refund_consent(booking::UserId user, const std::string& template_id) override;
-    awaitable<void> finish(const app::OutboxItem& item, const std::string& template_id, app::Delivery d,
-                           long long errcode, booking::TimePoint now, booking::TimePoint retry_at) override;
-    awaitable<void> add_consents(booking::UserId user, const std::vector<std::string>& template_ids, int cap) override;
+    awaitable<void> finish(const app::OutboxItem& item, const std::string& template_id,
+                           app::Delivery d, long long errcode, booking::TimePoint now,
+                           booking::TimePoint retry_at) override;
+    awaitable<void> add_consents(booking::UserId user, const std::vector<std::string>& template_ids,
+                                 int cap) override;
 
-private:
+  private:
     Database& db_;
 };
 
 class NoticeBoard final : public app::NoticeBoard {
-public:
+  public:
     explicit NoticeBoard(Database& db) : db_(db) {}
-    awaitable<app::NoticePage> list(booking::UserId user, bool unread_only, int offset, int limit) override;
+    awaitable<app::NoticePage> list(booking::UserId user, bool unread_only, int offset,
+                                    int limit) override;
     awaitable<int> mark_read(booking::UserId user, const std::vector<std::uint64_t>& ids, bool all,
                              booking::TimePoint now) override;
 
-private:
+  private:
     Database& db_;
 };
 

@@ -23,13 +23,22 @@ std::pair<const char*, const char*> grouping(GroupBy g) {
         case GroupBy::street: return {"CAST(b.street_id AS CHAR)", "st.name"};
         case GroupBy::building: return {"CAST(v.building_id AS CHAR)", "b.name"};
         case GroupBy::venue: return {"CAST(bk.venue_id AS CHAR)", "v.name"};
-        case GroupBy::org: return {"COALESCE(NULLIF(bk.org, ''), NULLIF(u.org, ''), '(未填写)')", "COALESCE(NULLIF(bk.org, ''), NULLIF(u.org, ''), '(未填写)')"};
-        case GroupBy::day: return {"DATE_FORMAT(bk.starts_at, '%Y-%m-%d')", "DATE_FORMAT(bk.starts_at, '%Y-%m-%d')"};
+        case GroupBy::org:
+            return {"COALESCE(NULLIF(bk.org, ''), NULLIF(u.org, ''), '(未填写)')",
+                    "COALESCE(NULLIF(bk.org, ''), NULLIF(u.org, ''), '(未填写)')"};
+        case GroupBy::day:
+            return {"DATE_FORMAT(bk.starts_at, '%Y-%m-%d')",
+                    "DATE_FORMAT(bk.starts_at, '%Y-%m-%d')"};
         case GroupBy::week:
-            return {"DATE_FORMAT(DATE_SUB(DATE(bk.starts_at), INTERVAL WEEKDAY(bk.starts_at) DAY), '%Y-%m-%d')",
-                    "DATE_FORMAT(DATE_SUB(DATE(bk.starts_at), INTERVAL WEEKDAY(bk.starts_at) DAY), '%Y-%m-%d')"};
-        case GroupBy::month: return {"DATE_FORMAT(bk.starts_at, '%Y-%m')", "DATE_FORMAT(bk.starts_at, '%Y-%m')"};
-        case GroupBy::hour: return {"DATE_FORMAT(bk.starts_at, '%H')", "DATE_FORMAT(bk.starts_at, '%H')"};
+            return {
+                "DATE_FORMAT(DATE_SUB(DATE(bk.starts_at), INTERVAL WEEKDAY(bk.starts_at) DAY), "
+                "'%Y-%m-%d')",
+                "DATE_FORMAT(DATE_SUB(DATE(bk.starts_at), INTERVAL WEEKDAY(bk.starts_at) DAY), "
+                "'%Y-%m-%d')"};
+        case GroupBy::month:
+            return {"DATE_FORMAT(bk.starts_at, '%Y-%m')", "DATE_FORMAT(bk.starts_at, '%Y-%m')"};
+        case GroupBy::hour:
+            return {"DATE_FORMAT(bk.starts_at, '%H')", "DATE_FORMAT(bk.starts_at, '%H')"};
         case GroupBy::weekday_hour:
             return {"CONCAT(WEEKDAY(bk.starts_at) + 1, '-', DATE_FORMAT(bk.starts_at, '%H'))",
                     "CONCAT(WEEKDAY(bk.starts_at) + 1, '-', DATE_FORMAT(bk.starts_at, '%H'))"};
@@ -47,12 +56,17 @@ std::pair<std::string, std::optional<std::string>> scope_sql(const StatsScope& s
     return {"", std::nullopt};
 }
 
-std::string period_start(const Period& p) { return to_sql_datetime(to_timepoint(p.from, 0)); }
-std::string period_end(const Period& p) { return to_sql_datetime(to_timepoint(add_days(p.to, 1), 0)); }
+std::string period_start(const Period& p) {
+    return to_sql_datetime(to_timepoint(p.from, 0));
+}
+std::string period_end(const Period& p) {
+    return to_sql_datetime(to_timepoint(add_days(p.to, 1), 0));
+}
 
 }  // namespace
 
-std::vector<BookingFigures> MysqlStatsStore::figures(GroupBy g, const Period& p, const StatsScope& scope) {
+std::vector<BookingFigures> MysqlStatsStore::figures(GroupBy g, const Period& p,
+                                                     const StatsScope& scope) {
     auto [key, label] = grouping(g);
     auto [where, bound] = scope_sql(scope);
     // A late cancellation is one that counted as a late-cancel violation: at most one row per
@@ -63,17 +77,22 @@ std::vector<BookingFigures> MysqlStatsStore::figures(GroupBy g, const Period& p,
         ", COUNT(*), "
         "SUM(bk.status IN ('checked_in','completed')), "
         "SUM(IF(bk.status IN ('checked_in','completed'), bk.present, 0)), "
-        "SUM(IF(bk.status IN ('confirmed','checked_in','completed','no_show'), TIMESTAMPDIFF(MINUTE, bk.starts_at, bk.ends_at), 0)), "
+        "SUM(IF(bk.status IN ('confirmed','checked_in','completed','no_show'), "
+        "TIMESTAMPDIFF(MINUTE, bk.starts_at, bk.ends_at), 0)), "
         "SUM(bk.status = 'no_show'), "
-        "SUM(bk.status = 'cancelled' AND NOT " + late + "), SUM(bk.status = 'cancelled' AND " + late + "), "
+        "SUM(bk.status = 'cancelled' AND NOT " +
+        late + "), SUM(bk.status = 'cancelled' AND " + late +
+        "), "
         "SUM(bk.status = 'pending'), SUM(bk.status = 'rejected') "
-        "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = v.building_id "
+        "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = "
+        "v.building_id "
         "JOIN streets st ON st.id = b.street_id " +
         // The member's own branch only when grouping by branch: every other grouping reads the
         // bookings from the (venue_id, starts_at, status, ends_at) index alone.
         std::string(g == GroupBy::org ? "JOIN users u ON u.id = bk.user_id " : "") +
         "LEFT JOIN violations x ON x.booking_id = bk.id AND x.kind = 'late_cancel' "
-        "WHERE bk.starts_at >= ? AND bk.starts_at < ?" + where + " GROUP BY 1, 2");
+        "WHERE bk.starts_at >= ? AND bk.starts_at < ?" +
+        where + " GROUP BY 1, 2");
     q.setString(1, period_start(p));
     q.setString(2, period_end(p));
     if (bound) q.setString(3, *bound);
@@ -99,8 +118,10 @@ std::vector<BookingFigures> MysqlStatsStore::figures(GroupBy g, const Period& p,
 
 std::vector<HallOpening> MysqlStatsStore::halls(const Period& p, const StatsScope& scope) {
     auto [where, bound] = scope_sql(scope);
-    auto& q = c_.prepare("SELECT v.id, b.name, st.name FROM venues v JOIN buildings b ON b.id = v.building_id "
-                         "JOIN streets st ON st.id = b.street_id WHERE 1 = 1" + where + " ORDER BY v.id");
+    auto& q = c_.prepare(
+        "SELECT v.id, b.name, st.name FROM venues v JOIN buildings b ON b.id = v.building_id "
+        "JOIN streets st ON st.id = b.street_id WHERE 1 = 1" +
+        where + " ORDER BY v.id");
     if (bound) q.setString(1, *bound);
     std::vector<HallOpening> out;
     {
@@ -126,12 +147,15 @@ std::vector<LedgerRow> MysqlStatsStore::ledger(const Period& p, const StatsScope
     auto [where, bound] = scope_sql(scope);
     auto& q = c_.prepare(
         "SELECT bk.id, st.name, b.name, v.name, DATE_FORMAT(bk.starts_at, '%Y-%m-%d %H:%i:%s'), "
-        "DATE_FORMAT(bk.ends_at, '%Y-%m-%d %H:%i:%s'), bk.status, u.name, COALESCE(NULLIF(bk.org, ''), u.org), "
+        "DATE_FORMAT(bk.ends_at, '%Y-%m-%d %H:%i:%s'), bk.status, u.name, COALESCE(NULLIF(bk.org, "
+        "''), u.org), "
         "bk.purpose, bk.attendees, DATE_FORMAT(bk.checked_in_at, '%Y-%m-%d %H:%i:%s'), "
         "bk.present "
-        "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = v.building_id "
+        "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = "
+        "v.building_id "
         "JOIN streets st ON st.id = b.street_id JOIN users u ON u.id = bk.user_id "
-        "WHERE bk.starts_at >= ? AND bk.starts_at < ?" + where + " ORDER BY bk.starts_at, bk.id");
+        "WHERE bk.starts_at >= ? AND bk.starts_at < ?" +
+        where + " ORDER BY bk.starts_at, bk.id");
     q.setString(1, period_start(p));
     q.setString(2, period_end(p));
     if (bound) q.setString(3, *bound);

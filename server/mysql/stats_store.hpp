@@ -8,14 +8,16 @@
 namespace sh::mysql {
 
 class MysqlStatsStore final : public booking::StatsStore {
-public:
+  public:
     explicit MysqlStatsStore(Conn& c) : c_(c) {}
     std::vector<booking::BookingFigures> figures(booking::GroupBy g, const booking::Period& p,
                                                  const booking::StatsScope& scope) override;
-    std::vector<booking::HallOpening> halls(const booking::Period& p, const booking::StatsScope& scope) override;
-    std::vector<booking::LedgerRow> ledger(const booking::Period& p, const booking::StatsScope& scope) override;
+    std::vector<booking::HallOpening> halls(const booking::Period& p,
+                                            const booking::StatsScope& scope) override;
+    std::vector<booking::LedgerRow> ledger(const booking::Period& p,
+                                           const booking::StatsScope& scope) override;
 
-private:
+  private:
     Conn& c_;
 };
 

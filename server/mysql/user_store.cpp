@@ -19,10 +19,13 @@ UserId MysqlUserStore::upsert_by_openid(const std::string& openid,
                                         const std::optional<std::string>& unionid) {
     auto& ins = c_.prepare(
         "INSERT INTO users (openid, unionid) VALUES (?, ?) "
-        "ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), unionid), id = LAST_INSERT_ID(id)");
+        "ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), unionid), id = "
+        "LAST_INSERT_ID(id)");
     ins.setString(1, openid);
-    if (unionid) ins.setString(2, *unionid);
-    else ins.setNull(2, sql::DataType::VARCHAR);
+    if (unionid)
+        ins.setString(2, *unionid);
+    else
+        ins.setNull(2, sql::DataType::VARCHAR);
     ins.executeUpdate();
     return c_.last_insert_id();
 }
@@ -56,7 +59,8 @@ std::optional<Principal> MysqlUserStore::load_principal(UserId id) {
 
 std::optional<User> MysqlUserStore::find_user(UserId id) {
     auto& q = c_.prepare(
-        "SELECT openid, name, org, phone, DATE_FORMAT(banned_until, '%Y-%m-%d %H:%i:%s') FROM users WHERE id = ?");
+        "SELECT openid, name, org, phone, DATE_FORMAT(banned_until, '%Y-%m-%d %H:%i:%s') FROM "
+        "users WHERE id = ?");
     q.setUInt64(1, id);
     Rs rs(q.executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -70,13 +74,15 @@ std::optional<User> MysqlUserStore::find_user(UserId id) {
     rs.reset();
     u.principal = *load_principal(id);
     auto& v = c_.prepare(
-        "SELECT id, booking_id, kind, weight_milli, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), waived_at IS NOT NULL "
+        "SELECT id, booking_id, kind, weight_milli, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), "
+        "waived_at IS NOT NULL "
         "FROM violations WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 50");
     v.setUInt64(1, id);
     Rs vrs(v.executeQuery());
     while (vrs->next())
-        u.violations.push_back(ViolationView{vrs->getUInt64(1), vrs->getUInt64(2), vrs->getString(3), vrs->getInt(4),
-                                             *from_sql_datetime(std::string(vrs->getString(5))), vrs->getBoolean(6)});
+        u.violations.push_back(
+            ViolationView{vrs->getUInt64(1), vrs->getUInt64(2), vrs->getString(3), vrs->getInt(4),
+                          *from_sql_datetime(std::string(vrs->getString(5))), vrs->getBoolean(6)});
     return u;
 }
 
@@ -90,11 +96,16 @@ bool MysqlUserStore::lock_user(UserId id) {
 
 void MysqlUserStore::update_profile(UserId id, const std::optional<std::string>& name,
                                     const std::optional<std::string>& org) {
-    auto& q = c_.prepare("UPDATE users SET name = COALESCE(?, name), org = COALESCE(?, org) WHERE id = ?");
-    if (name) q.setString(1, *name);
-    else q.setNull(1, sql::DataType::VARCHAR);
-    if (org) q.setString(2, *org);
-    else q.setNull(2, sql::DataType::VARCHAR);
+    auto& q = c_.prepare(
+        "UPDATE users SET name = COALESCE(?, name), org = COALESCE(?, org) WHERE id = ?");
+    if (name)
+        q.setString(1, *name);
+    else
+        q.setNull(1, sql::DataType::VARCHAR);
+    if (org)
+        q.setString(2, *org);
+    else
+        q.setNull(2, sql::DataType::VARCHAR);
     q.setUInt64(3, id);
     q.executeUpdate();
 }
@@ -109,8 +120,10 @@ void MysqlUserStore::set_phone(UserId id, const std::string& phone) {
 void MysqlUserStore::set_role(UserId id, const RoleRequest& role) {
     auto& u = c_.prepare("UPDATE users SET role = ?, street_id = ? WHERE id = ?");
     u.setString(1, std::string(role_name(role.role)));
-    if (role.street_id) u.setUInt64(2, *role.street_id);
-    else u.setNull(2, sql::DataType::BIGINT);
+    if (role.street_id)
+        u.setUInt64(2, *role.street_id);
+    else
+        u.setNull(2, sql::DataType::BIGINT);
     u.setUInt64(3, id);
     u.executeUpdate();
     auto& del = c_.prepare("DELETE FROM manager_buildings WHERE user_id = ?");
@@ -157,7 +170,8 @@ void MysqlUserStore::audit(UserId actor, const std::string& action, const std::s
     insert_audit(c_, actor, action, object_type, object_id, before, after);
 }
 
-void MysqlUserStore::create_session(const std::string& token_hash, UserId user, TimePoint expires_at) {
+void MysqlUserStore::create_session(const std::string& token_hash, UserId user,
+                                    TimePoint expires_at) {
     auto& q = c_.prepare("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)");
     q.setString(1, token_hash);
     q.setUInt64(2, user);
@@ -179,13 +193,15 @@ std::optional<SessionRecord> MysqlUserStore::find_live_session(const std::string
 }
 
 bool MysqlUserStore::revoke_session(const std::string& token_hash) {
-    auto& q = c_.prepare("UPDATE sessions SET revoked_at = NOW() WHERE token_hash = ? AND revoked_at IS NULL");
+    auto& q = c_.prepare(
+        "UPDATE sessions SET revoked_at = NOW() WHERE token_hash = ? AND revoked_at IS NULL");
     q.setString(1, token_hash);
     return q.executeUpdate() > 0;
 }
 
 void MysqlUserStore::insert_web_login(const WebLogin& w, TimePoint now) {
-    auto& q = c_.prepare("INSERT INTO web_logins (nonce, browser_hash, created_at, expires_at) VALUES (?, ?, ?, ?)");
+    auto& q = c_.prepare(
+        "INSERT INTO web_logins (nonce, browser_hash, created_at, expires_at) VALUES (?, ?, ?, ?)");
     q.setString(1, w.nonce);
     q.setString(2, w.browser_hash);
     q.setString(3, to_sql_datetime(now));
@@ -195,7 +211,8 @@ void MysqlUserStore::insert_web_login(const WebLogin& w, TimePoint now) {
 
 std::optional<WebLogin> MysqlUserStore::find_web_login(const std::string& nonce) {
     auto& q = c_.prepare(
-        "SELECT nonce, browser_hash, user_id, DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i:%s'), consumed_at IS NOT NULL "
+        "SELECT nonce, browser_hash, user_id, DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i:%s'), "
+        "consumed_at IS NOT NULL "
         "FROM web_logins WHERE nonce = ? FOR UPDATE");
     q.setString(1, nonce);
     Rs rs(q.executeQuery());
@@ -223,7 +240,8 @@ void MysqlUserStore::consume_web_login(const std::string& nonce) {
 }
 
 std::optional<std::string> MysqlUserStore::web_login_code(const std::string& nonce) {
-    auto& q = c_.prepare("SELECT code_png FROM web_logins WHERE nonce = ? AND code_png IS NOT NULL");
+    auto& q =
+        c_.prepare("SELECT code_png FROM web_logins WHERE nonce = ? AND code_png IS NOT NULL");
     q.setString(1, nonce);
     Rs rs(q.executeQuery());
     if (!rs->next()) return std::nullopt;

@@ -7,7 +7,7 @@
 namespace sh::mysql {
 
 class MysqlUserStore final : public booking::AccountStore {
-public:
+  public:
     explicit MysqlUserStore(Conn& c) : c_(c) {}
 
     booking::UserId upsert_by_openid(const std::string& openid,
@@ -18,7 +18,8 @@ public:
                         const std::optional<std::string>& org) override;
     void set_phone(booking::UserId id, const std::string& phone) override;
     void set_role(booking::UserId id, const booking::RoleRequest& role) override;
-    std::set<booking::BuildingId> existing_buildings(const std::set<booking::BuildingId>& ids) override;
+    std::set<booking::BuildingId> existing_buildings(
+        const std::set<booking::BuildingId>& ids) override;
     bool street_exists(booking::StreetId id) override;
     std::set<booking::BuildingId> buildings_of_street(booking::StreetId id) override;
     void audit(booking::UserId actor, const std::string& action, const std::string& object_type,
@@ -40,7 +41,7 @@ public:
     std::optional<booking::Principal> load_principal(booking::UserId id) override;
     std::optional<booking::UserId> find_by_openid(const std::string& openid);
 
-private:
+  private:
     Conn& c_;
 };
 

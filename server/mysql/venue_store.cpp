@@ -5,9 +5,9 @@
 
 #include <cppconn/connection.h>
 #include <cppconn/datatype.h>
-#include <cppconn/statement.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
+#include <cppconn/statement.h>
 
 #include "booking/local_time.hpp"
 #include "server/mysql/sql_time.hpp"
@@ -27,10 +27,14 @@ void insert_audit(Conn& c, UserId actor, const std::string& action, const std::s
     q.setString(2, action);
     q.setString(3, object_type);
     q.setUInt64(4, object_id);
-    if (before.is_null()) q.setNull(5, sql::DataType::VARCHAR);
-    else q.setString(5, before.dump());
-    if (after.is_null()) q.setNull(6, sql::DataType::VARCHAR);
-    else q.setString(6, after.dump());
+    if (before.is_null())
+        q.setNull(5, sql::DataType::VARCHAR);
+    else
+        q.setString(5, before.dump());
+    if (after.is_null())
+        q.setNull(6, sql::DataType::VARCHAR);
+    else
+        q.setString(6, after.dump());
     q.executeUpdate();
 }
 
@@ -85,7 +89,8 @@ void bind_venue(sql::PreparedStatement& q, const Venue& v) {
 
 VenueId MysqlVenueStore::insert_venue(const Venue& v) {
     auto& q = c_.prepare(
-        "INSERT INTO venues (name, capacity, description, photos, floor, requires_approval, slot_minutes, "
+        "INSERT INTO venues (name, capacity, description, photos, floor, requires_approval, "
+        "slot_minutes, "
         "horizon_days, release_minute, min_minutes, max_minutes, cancel_deadline_minutes, "
         "checkin_before_minutes, checkin_after_minutes, building_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -101,8 +106,10 @@ VenueId MysqlVenueStore::insert_venue(const Venue& v) {
 void MysqlVenueStore::update_venue(const Venue& v) {
     auto& q = c_.prepare(
         "UPDATE venues SET name = ?, capacity = ?, description = ?, photos = ?, floor = ?, "
-        "requires_approval = ?, slot_minutes = ?, horizon_days = ?, release_minute = ?, min_minutes = ?, "
-        "max_minutes = ?, cancel_deadline_minutes = ?, checkin_before_minutes = ?, checkin_after_minutes = ? "
+        "requires_approval = ?, slot_minutes = ?, horizon_days = ?, release_minute = ?, "
+        "min_minutes = ?, "
+        "max_minutes = ?, cancel_deadline_minutes = ?, checkin_before_minutes = ?, "
+        "checkin_after_minutes = ? "
         "WHERE id = ?");
     bind_venue(q, v);
     q.setUInt64(15, v.id);
@@ -114,7 +121,9 @@ void MysqlVenueStore::write_children(const Venue& v) {
     auto& dh = c_.prepare("DELETE FROM venue_hours WHERE venue_id = ?");
     dh.setUInt64(1, v.id);
     dh.executeUpdate();
-    auto& ih = c_.prepare("INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) VALUES (?, ?, ?, ?)");
+    auto& ih = c_.prepare(
+        "INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) VALUES (?, ?, ?, "
+        "?)");
     for (const auto& h : v.rules.weekly_hours) {
         ih.setUInt64(1, v.id);
         ih.setInt(2, h.weekday);
@@ -125,7 +134,8 @@ void MysqlVenueStore::write_children(const Venue& v) {
     auto& df = c_.prepare("DELETE FROM venue_facilities WHERE venue_id = ?");
     df.setUInt64(1, v.id);
     df.executeUpdate();
-    auto& inf = c_.prepare("INSERT IGNORE INTO venue_facilities (venue_id, facility) VALUES (?, ?)");
+    auto& inf =
+        c_.prepare("INSERT IGNORE INTO venue_facilities (venue_id, facility) VALUES (?, ?)");
     for (const auto& f : v.facilities) {
         inf.setUInt64(1, v.id);
         inf.setString(2, f);
@@ -133,15 +143,20 @@ void MysqlVenueStore::write_children(const Venue& v) {
     }
 }
 
-std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql, const std::vector<std::string>& params) {
+std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql,
+                                         const std::vector<std::string>& params) {
     std::string sql =
-        "SELECT v.id, v.building_id, b.street_id, v.name, v.capacity, v.description, v.photos, v.floor, "
-        "v.requires_approval, v.slot_minutes, v.horizon_days, v.release_minute, v.min_minutes, v.max_minutes, "
-        "v.cancel_deadline_minutes, v.checkin_before_minutes, v.checkin_after_minutes, COALESCE(v.checkin_code, '') "
+        "SELECT v.id, v.building_id, b.street_id, v.name, v.capacity, v.description, v.photos, "
+        "v.floor, "
+        "v.requires_approval, v.slot_minutes, v.horizon_days, v.release_minute, v.min_minutes, "
+        "v.max_minutes, "
+        "v.cancel_deadline_minutes, v.checkin_before_minutes, v.checkin_after_minutes, "
+        "COALESCE(v.checkin_code, '') "
         "FROM venues v JOIN buildings b ON b.id = v.building_id " +
         where_sql;
     auto& q = c_.prepare(sql);
-    for (std::size_t i = 0; i < params.size(); ++i) q.setString(static_cast<unsigned int>(i + 1), params[i]);
+    for (std::size_t i = 0; i < params.size(); ++i)
+        q.setString(static_cast<unsigned int>(i + 1), params[i]);
     Rs rs(q.executeQuery());
     std::vector<Venue> out;
     std::map<VenueId, std::size_t> index;
@@ -180,13 +195,17 @@ std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql, const std
     // facilities; the ids are numbers read from the database above, never client input, and a
     // plain statement keeps the per-connection prepared-statement cache from growing per id set.
     if (out.size() == 1) {
-        auto& h = c_.prepare("SELECT venue_id, weekday, open_minute, close_minute FROM venue_hours WHERE venue_id = ? "
-                             "ORDER BY weekday, open_minute");
+        auto& h = c_.prepare(
+            "SELECT venue_id, weekday, open_minute, close_minute FROM venue_hours WHERE venue_id = "
+            "? "
+            "ORDER BY weekday, open_minute");
         h.setUInt64(1, out[0].id);
         Rs hrs(h.executeQuery());
         while (hrs->next())
-            out[0].rules.weekly_hours.push_back(HoursRange{hrs->getInt(2), hrs->getInt(3), hrs->getInt(4)});
-        auto& f = c_.prepare("SELECT facility FROM venue_facilities WHERE venue_id = ? ORDER BY facility");
+            out[0].rules.weekly_hours.push_back(
+                HoursRange{hrs->getInt(2), hrs->getInt(3), hrs->getInt(4)});
+        auto& f = c_.prepare(
+            "SELECT facility FROM venue_facilities WHERE venue_id = ? ORDER BY facility");
         f.setUInt64(1, out[0].id);
         Rs frs(f.executeQuery());
         while (frs->next()) out[0].facilities.push_back(frs->getString(1));
@@ -194,13 +213,16 @@ std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql, const std
     }
     {
         std::unique_ptr<sql::Statement> st(c_.raw().createStatement());
-        Rs hrs(st->executeQuery("SELECT venue_id, weekday, open_minute, close_minute FROM venue_hours WHERE venue_id IN (" +
-                                ids + ") ORDER BY venue_id, weekday, open_minute"));
+        Rs hrs(
+            st->executeQuery("SELECT venue_id, weekday, open_minute, close_minute FROM venue_hours "
+                             "WHERE venue_id IN (" +
+                             ids + ") ORDER BY venue_id, weekday, open_minute"));
         while (hrs->next())
             out[index[hrs->getUInt64(1)]].rules.weekly_hours.push_back(
                 HoursRange{hrs->getInt(2), hrs->getInt(3), hrs->getInt(4)});
-        Rs frs(st->executeQuery("SELECT venue_id, facility FROM venue_facilities WHERE venue_id IN (" + ids +
-                                ") ORDER BY venue_id, facility"));
+        Rs frs(
+            st->executeQuery("SELECT venue_id, facility FROM venue_facilities WHERE venue_id IN (" +
+                             ids + ") ORDER BY venue_id, facility"));
         while (frs->next()) out[index[frs->getUInt64(1)]].facilities.push_back(frs->getString(2));
     }
     return out;
@@ -211,8 +233,9 @@ std::optional<Venue> MysqlVenueStore::find_venue(VenueId id, Lock lock) {
         // The hall row alone is the lock between a booking (shared) and a closure or rules change
         // (exclusive), DESIGN.md. A locking read that joins would lock the building's row too and
         // serialise every hall of the building; so lock first, then read without locks.
-        auto& q = c_.prepare(lock == Lock::shared ? "SELECT id FROM venues WHERE id = ? LOCK IN SHARE MODE"
-                                                  : "SELECT id FROM venues WHERE id = ? FOR UPDATE");
+        auto& q = c_.prepare(lock == Lock::shared
+                                 ? "SELECT id FROM venues WHERE id = ? LOCK IN SHARE MODE"
+                                 : "SELECT id FROM venues WHERE id = ? FOR UPDATE");
         q.setUInt64(1, id);
         Rs rs(q.executeQuery());
         if (!rs->next()) return std::nullopt;
@@ -238,17 +261,21 @@ std::vector<Venue> MysqlVenueStore::search(const VenueQuery& q) {
         params.push_back(std::to_string(*q.min_capacity));
     }
     if (q.facility) {
-        where += " AND EXISTS (SELECT 1 FROM venue_facilities f WHERE f.venue_id = v.id AND f.facility = ?)";
+        where +=
+            " AND EXISTS (SELECT 1 FROM venue_facilities f WHERE f.venue_id = v.id AND f.facility "
+            "= ?)";
         params.push_back(*q.facility);
     }
     // Smallest hall that fits first when a size is asked for; otherwise by building and name.
-    where += q.min_capacity ? " ORDER BY v.capacity, v.id" : " ORDER BY b.street_id, v.building_id, v.name, v.id";
+    where += q.min_capacity ? " ORDER BY v.capacity, v.id"
+                            : " ORDER BY b.street_id, v.building_id, v.name, v.id";
     return load(where, params);
 }
 
 std::vector<BookingId> MysqlVenueStore::bookings_between(VenueId id, TimePoint from, TimePoint to) {
     auto& q = c_.prepare(
-        "SELECT DISTINCT booking_id FROM booking_quanta WHERE venue_id = ? AND slot_start >= ? AND slot_start < ? "
+        "SELECT DISTINCT booking_id FROM booking_quanta WHERE venue_id = ? AND slot_start >= ? AND "
+        "slot_start < ? "
         "ORDER BY booking_id");
     q.setUInt64(1, id);
     // A quantum starting up to 15 minutes before `from` still overlaps it.
@@ -260,14 +287,18 @@ std::vector<BookingId> MysqlVenueStore::bookings_between(VenueId id, TimePoint f
     return out;
 }
 
-void MysqlVenueStore::cancel_bookings(const std::vector<BookingId>& ids, UserId by, const std::string& reason,
-                                      TimePoint now) {
-    auto& up = c_.prepare("UPDATE bookings SET status = 'cancelled', cancel_reason = ?, cancelled_by = ? WHERE id = ?");
+void MysqlVenueStore::cancel_bookings(const std::vector<BookingId>& ids, UserId by,
+                                      const std::string& reason, TimePoint now) {
+    auto& up = c_.prepare(
+        "UPDATE bookings SET status = 'cancelled', cancel_reason = ?, cancelled_by = ? WHERE id = "
+        "?");
     auto& del = c_.prepare("DELETE FROM booking_quanta WHERE booking_id = ?");
     // Each owner is told, in this transaction (a notice keyed as Notice::about_booking keys it).
     auto& tell = c_.prepare(
-        "INSERT IGNORE INTO notices (user_id, kind, subject_kind, subject_id, dedup_key, note, next_attempt_at, created_at) "
-        "SELECT user_id, 'closure_cancelled', 'booking', id, CONCAT('closure_cancelled:booking:', id), ?, ?, ? "
+        "INSERT IGNORE INTO notices (user_id, kind, subject_kind, subject_id, dedup_key, note, "
+        "next_attempt_at, created_at) "
+        "SELECT user_id, 'closure_cancelled', 'booking', id, CONCAT('closure_cancelled:booking:', "
+        "id), ?, ?, ? "
         "FROM bookings WHERE id = ?");  // due at once
     for (auto id : ids) {
         up.setString(1, reason);  // "closure: " + at most 200 characters: the column holds 300
@@ -285,7 +316,9 @@ void MysqlVenueStore::cancel_bookings(const std::vector<BookingId>& ids, UserId 
 }
 
 ClosureId MysqlVenueStore::insert_closure(const Closure& c, UserId by) {
-    auto& q = c_.prepare("INSERT INTO closures (venue_id, starts_at, ends_at, reason, created_by) VALUES (?, ?, ?, ?, ?)");
+    auto& q = c_.prepare(
+        "INSERT INTO closures (venue_id, starts_at, ends_at, reason, created_by) VALUES (?, ?, ?, "
+        "?, ?)");
     q.setUInt64(1, c.venue_id);
     q.setString(2, to_sql_datetime(c.from));
     q.setString(3, to_sql_datetime(c.to));
@@ -306,7 +339,8 @@ Closure read_closure(sql::ResultSet& rs) {
     return c;
 }
 constexpr const char* closure_columns =
-    "SELECT id, venue_id, DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(ends_at, '%Y-%m-%d %H:%i:%s'), "
+    "SELECT id, venue_id, DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(ends_at, "
+    "'%Y-%m-%d %H:%i:%s'), "
     "reason FROM closures ";
 }  // namespace
 
@@ -325,7 +359,8 @@ void MysqlVenueStore::delete_closure(ClosureId id) {
 }
 
 std::vector<Closure> MysqlVenueStore::closures(VenueId id) {
-    auto& q = c_.prepare(std::string(closure_columns) + "WHERE venue_id = ? ORDER BY starts_at, id");
+    auto& q =
+        c_.prepare(std::string(closure_columns) + "WHERE venue_id = ? ORDER BY starts_at, id");
     q.setUInt64(1, id);
     Rs rs(q.executeQuery());
     std::vector<Closure> out;
@@ -341,18 +376,24 @@ std::vector<Street> MysqlVenueStore::streets() {
 }
 
 std::vector<Building> MysqlVenueStore::buildings(std::optional<StreetId> street) {
-    auto& q = c_.prepare(street ? "SELECT id, street_id, name, address FROM buildings WHERE street_id = ? ORDER BY id"
-                                : "SELECT id, street_id, name, address FROM buildings ORDER BY id");
+    auto& q = c_.prepare(
+        street
+            ? "SELECT id, street_id, name, address FROM buildings WHERE street_id = ? ORDER BY id"
+            : "SELECT id, street_id, name, address FROM buildings ORDER BY id");
     if (street) q.setUInt64(1, *street);
     Rs rs(q.executeQuery());
     std::vector<Building> out;
-    while (rs->next()) out.push_back(Building{rs->getUInt64(1), rs->getUInt64(2), rs->getString(3), rs->getString(4)});
+    while (rs->next())
+        out.push_back(
+            Building{rs->getUInt64(1), rs->getUInt64(2), rs->getString(3), rs->getString(4)});
     return out;
 }
 
-std::vector<ClosureSpan> MysqlVenueStore::closures_between(VenueId id, TimePoint from, TimePoint to) {
+std::vector<ClosureSpan> MysqlVenueStore::closures_between(VenueId id, TimePoint from,
+                                                           TimePoint to) {
     auto& q = c_.prepare(
-        "SELECT DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(ends_at, '%Y-%m-%d %H:%i:%s') "
+        "SELECT DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(ends_at, '%Y-%m-%d "
+        "%H:%i:%s') "
         "FROM closures WHERE venue_id = ? AND starts_at < ? AND ends_at > ?");
     q.setUInt64(1, id);
     q.setString(2, to_sql_datetime(to));
@@ -360,7 +401,8 @@ std::vector<ClosureSpan> MysqlVenueStore::closures_between(VenueId id, TimePoint
     Rs rs(q.executeQuery());
     std::vector<ClosureSpan> out;
     while (rs->next())
-        out.push_back({*from_sql_datetime(std::string(rs->getString(1))), *from_sql_datetime(std::string(rs->getString(2)))});
+        out.push_back({*from_sql_datetime(std::string(rs->getString(1))),
+                       *from_sql_datetime(std::string(rs->getString(2)))});
     return out;
 }
 
@@ -385,14 +427,16 @@ booking::DayOccupancy MysqlVenueStore::occupancy(Date d) {
     booking::DayOccupancy out;
     TimePoint day_start = to_timepoint(d, 0), day_end = to_timepoint(add_days(d, 1), 0);
     auto& cq = c_.prepare(
-        "SELECT venue_id, DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(ends_at, '%Y-%m-%d %H:%i:%s') "
+        "SELECT venue_id, DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(ends_at, "
+        "'%Y-%m-%d %H:%i:%s') "
         "FROM closures WHERE starts_at < ? AND ends_at > ?");
     cq.setString(1, to_sql_datetime(day_end));
     cq.setString(2, to_sql_datetime(day_start));
     Rs crs(cq.executeQuery());
     while (crs->next())
-        out.closures[crs->getUInt64(1)].push_back(booking::ClosureSpan{
-            *from_sql_datetime(std::string(crs->getString(2))), *from_sql_datetime(std::string(crs->getString(3)))});
+        out.closures[crs->getUInt64(1)].push_back(
+            booking::ClosureSpan{*from_sql_datetime(std::string(crs->getString(2))),
+                                 *from_sql_datetime(std::string(crs->getString(3)))});
     auto& bq = c_.prepare(
         "SELECT venue_id, HOUR(slot_start) * 60 + MINUTE(slot_start) FROM booking_quanta "
         "WHERE slot_start >= ? AND slot_start < ?");
@@ -404,7 +448,8 @@ booking::DayOccupancy MysqlVenueStore::occupancy(Date d) {
 }
 
 std::string MysqlVenueStore::ensure_checkin_code(VenueId id, const std::string& fresh) {
-    auto& set = c_.prepare("UPDATE venues SET checkin_code = ? WHERE id = ? AND checkin_code IS NULL");
+    auto& set =
+        c_.prepare("UPDATE venues SET checkin_code = ? WHERE id = ? AND checkin_code IS NULL");
     set.setString(1, fresh);
     set.setUInt64(2, id);
     set.executeUpdate();
@@ -433,7 +478,8 @@ std::optional<std::string> MysqlVenueStore::cached_qrcode(VenueId id, const std:
     return std::string(rs->getString(1));
 }
 
-void MysqlVenueStore::store_qrcode(VenueId id, const std::string& code, const std::string& png, TimePoint now) {
+void MysqlVenueStore::store_qrcode(VenueId id, const std::string& code, const std::string& png,
+                                   TimePoint now) {
     auto& q = c_.prepare(
         "REPLACE INTO venue_qrcodes (venue_id, checkin_code, png, created_at) VALUES (?, ?, ?, ?)");
     q.setUInt64(1, id);

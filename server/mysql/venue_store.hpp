@@ -10,7 +10,7 @@ using booking::DayInputs;
 using booking::VenueQuery;
 
 class MysqlVenueStore final : public booking::VenueStore {
-public:
+  public:
     explicit MysqlVenueStore(Conn& c) : c_(c) {}
 
     std::optional<booking::StreetId> street_of_building(booking::BuildingId id) override;
@@ -21,13 +21,14 @@ public:
     std::optional<booking::Venue> find_venue(booking::VenueId id, booking::Lock lock) override;
     std::vector<booking::BookingId> bookings_between(booking::VenueId id, booking::TimePoint from,
                                                      booking::TimePoint to) override;
-    void cancel_bookings(const std::vector<booking::BookingId>& ids, booking::UserId by, const std::string& reason,
-                         booking::TimePoint now) override;
+    void cancel_bookings(const std::vector<booking::BookingId>& ids, booking::UserId by,
+                         const std::string& reason, booking::TimePoint now) override;
     booking::ClosureId insert_closure(const booking::Closure& c, booking::UserId by) override;
     std::optional<booking::Closure> find_closure(booking::ClosureId id) override;
     void delete_closure(booking::ClosureId id) override;
     void audit(booking::UserId actor, const std::string& action, const std::string& object_type,
-               std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after) override;
+               std::uint64_t object_id, const nlohmann::json& before,
+               const nlohmann::json& after) override;
 
     std::vector<booking::Street> streets() override;
     std::vector<booking::Building> buildings(std::optional<booking::StreetId> street) override;
@@ -41,16 +42,19 @@ public:
     std::string ensure_checkin_code(booking::VenueId id, const std::string& fresh) override;
     void set_checkin_code(booking::VenueId id, const std::string& code) override;
     std::optional<std::string> cached_qrcode(booking::VenueId id, const std::string& code) override;
-    void store_qrcode(booking::VenueId id, const std::string& code, const std::string& png, booking::TimePoint now) override;
+    void store_qrcode(booking::VenueId id, const std::string& code, const std::string& png,
+                      booking::TimePoint now) override;
 
-private:
+  private:
     void write_children(const booking::Venue& v);
-    std::vector<booking::Venue> load(const std::string& where_sql, const std::vector<std::string>& params);
+    std::vector<booking::Venue> load(const std::string& where_sql,
+                                     const std::vector<std::string>& params);
     Conn& c_;
 };
 
 // The same audit row for every store.
-void insert_audit(Conn& c, booking::UserId actor, const std::string& action, const std::string& object_type,
-                  std::uint64_t object_id, const nlohmann::json& before, const nlohmann::json& after);
+void insert_audit(Conn& c, booking::UserId actor, const std::string& action,
+                  const std::string& object_type, std::uint64_t object_id,
+                  const nlohmann::json& before, const nlohmann::json& after);
 
 }  // namespace sh::mysql

@@ -3,11 +3,11 @@
 #include <atomic>
 #include <optional>
 
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/strand.hpp>
-#include <hiredis/async.h>
-#include <hiredis/hiredis.h>
 
 #include "server/redis/reply.hpp"
 #include "server/workers/log.hpp"
@@ -33,10 +33,13 @@ struct Op final : OpBase {
     Op(const asio::any_io_executor& strand, Handler h)
         : OpBase(strand),
           handler(std::move(h)),
-          work(asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked)) {}
+          work(asio::prefer(asio::get_associated_executor(handler),
+                            asio::execution::outstanding_work.tracked)) {}
     void complete(std::exception_ptr e, std::optional<Reply> r) override {
         // The caller resumes on its own executor.
-        asio::post(work, [h = std::move(handler), e, r = std::move(r)]() mutable { std::move(h)(e, std::move(r)); });
+        asio::post(work, [h = std::move(handler), e, r = std::move(r)]() mutable {
+            std::move(h)(e, std::move(r));
+        });
     }
     Handler handler;
     asio::any_io_executor work;
@@ -46,7 +49,9 @@ struct Op final : OpBase {
 
 struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
     Impl(asio::io_context& ioc, const config::RedisConfig& c, std::shared_ptr<PrimaryLocator> p)
-        : cfg(c), primary(p ? std::move(p) : std::make_shared<PrimaryLocator>(cfg)), strand(asio::make_strand(ioc)),
+        : cfg(c),
+          primary(p ? std::move(p) : std::make_shared<PrimaryLocator>(cfg)),
+          strand(asio::make_strand(ioc)),
           retry(strand) {}
 
     config::RedisConfig cfg;
@@ -62,9 +67,15 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
 
     // --- hiredis event hooks (always called on the strand) ---
     static Impl& self(void* p) { return *static_cast<Impl*>(p); }
-    static void add_read(void* p) { self(p).want_read = true; self(p).arm_read(); }
+    static void add_read(void* p) {
+        self(p).want_read = true;
+        self(p).arm_read();
+    }
     static void del_read(void* p) { self(p).want_read = false; }
-    static void add_write(void* p) { self(p).want_write = true; self(p).arm_write(); }
+    static void add_write(void* p) {
+        self(p).want_write = true;
+        self(p).arm_write();
+    }
     static void del_write(void* p) { self(p).want_write = false; }
     static void cleanup(void* p) {
         auto& s = self(p);
@@ -163,7 +174,8 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
     }
 
     static void on_reply(redisAsyncContext* c, void* reply, void* privdata) {
-        std::unique_ptr<std::shared_ptr<OpBase>> holder(static_cast<std::shared_ptr<OpBase>*>(privdata));
+        std::unique_ptr<std::shared_ptr<OpBase>> holder(
+            static_cast<std::shared_ptr<OpBase>*>(privdata));
         auto& op = *holder;
         op->timer.cancel();
         if (reply && is_readonly(static_cast<redisReply*>(reply))) {
@@ -176,7 +188,8 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
         if (op->done) return;  // its caller gave up: a late reply touches nothing
         op->done = true;
         if (!reply) {
-            op->complete(std::make_exception_ptr(AppException(Errc::redis_unavailable)), std::nullopt);
+            op->complete(std::make_exception_ptr(AppException(Errc::redis_unavailable)),
+                         std::nullopt);
             return;
         }
         op->complete(nullptr, to_reply(static_cast<redisReply*>(reply)));
@@ -186,7 +199,8 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
         if (!ac) {
             op->done = true;
             errors.fetch_add(1, std::memory_order_relaxed);
-            op->complete(std::make_exception_ptr(AppException(Errc::redis_unavailable)), std::nullopt);
+            op->complete(std::make_exception_ptr(AppException(Errc::redis_unavailable)),
+                         std::nullopt);
             return;
         }
         std::vector<const char*> argv;
@@ -196,11 +210,12 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
             lens.push_back(a.size());
         }
         auto* holder = new std::shared_ptr<OpBase>(op);
-        if (redisAsyncCommandArgv(ac, &Impl::on_reply, holder, static_cast<int>(argv.size()), argv.data(),
-                                  lens.data()) != REDIS_OK) {
+        if (redisAsyncCommandArgv(ac, &Impl::on_reply, holder, static_cast<int>(argv.size()),
+                                  argv.data(), lens.data()) != REDIS_OK) {
             delete holder;
             op->done = true;
-            op->complete(std::make_exception_ptr(AppException(Errc::redis_unavailable)), std::nullopt);
+            op->complete(std::make_exception_ptr(AppException(Errc::redis_unavailable)),
+                         std::nullopt);
             return;
         }
         op->timer.expires_after(std::chrono::milliseconds(cfg.command_timeout_ms));
@@ -208,12 +223,14 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
             if (ec || op->done) return;
             op->done = true;
             me->errors.fetch_add(1, std::memory_order_relaxed);
-            op->complete(std::make_exception_ptr(AppException(Errc::redis_unavailable)), std::nullopt);
+            op->complete(std::make_exception_ptr(AppException(Errc::redis_unavailable)),
+                         std::nullopt);
         });
     }
 };
 
-AsyncClient::AsyncClient(asio::io_context& ioc, config::RedisConfig cfg, std::shared_ptr<PrimaryLocator> primary)
+AsyncClient::AsyncClient(asio::io_context& ioc, config::RedisConfig cfg,
+                         std::shared_ptr<PrimaryLocator> primary)
     : cfg_(std::move(cfg)), impl_(std::make_shared<Impl>(ioc, cfg_, std::move(primary))) {
     asio::post(impl_->strand, [impl = impl_] { impl->connect(); });
 }
@@ -229,7 +246,9 @@ AsyncClient::~AsyncClient() {
     }
 }
 
-std::uint64_t AsyncClient::errors() const { return impl_->errors.load(std::memory_order_relaxed); }
+std::uint64_t AsyncClient::errors() const {
+    return impl_->errors.load(std::memory_order_relaxed);
+}
 
 awaitable<Reply> AsyncClient::command(std::vector<std::string> args) {
     auto impl = impl_;
@@ -238,13 +257,15 @@ awaitable<Reply> AsyncClient::command(std::vector<std::string> args) {
         auto op = std::make_shared<Op<H>>(impl->strand, std::move(handler));
         asio::post(impl->strand, [impl, op, a = std::move(args)] { impl->submit(op, a); });
     };
-    std::optional<Reply> r = co_await asio::async_initiate<decltype(asio::use_awaitable),
-                                                           void(std::exception_ptr, std::optional<Reply>)>(
-        init, asio::use_awaitable);
+    std::optional<Reply> r =
+        co_await asio::async_initiate<decltype(asio::use_awaitable),
+                                      void(std::exception_ptr, std::optional<Reply>)>(
+            init, asio::use_awaitable);
     co_return std::move(*r);
 }
 
-awaitable<Reply> AsyncClient::eval(const Script& script, std::vector<std::string> keys, std::vector<std::string> args) {
+awaitable<Reply> AsyncClient::eval(const Script& script, std::vector<std::string> keys,
+                                   std::vector<std::string> args) {
     std::vector<std::string> argv = {"EVALSHA", script.sha1, std::to_string(keys.size())};
     argv.insert(argv.end(), keys.begin(), keys.end());
     argv.insert(argv.end(), args.begin(), args.end());

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "common/asio.hpp"
 #include "config/app_config.hpp"
 #include "server/redis/redis_client.hpp"
-#include "common/asio.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -20,9 +20,10 @@ class io_context;
 namespace sh::redis {
 
 class AsyncClient {
-public:
+  public:
     // `primary`: the process's locator (redis::Client::locator()); without one, its own.
-    AsyncClient(asio::io_context& ioc, config::RedisConfig cfg, std::shared_ptr<PrimaryLocator> primary = nullptr);
+    AsyncClient(asio::io_context& ioc, config::RedisConfig cfg,
+                std::shared_ptr<PrimaryLocator> primary = nullptr);
     ~AsyncClient();
     AsyncClient(const AsyncClient&) = delete;
     AsyncClient& operator=(const AsyncClient&) = delete;
@@ -30,14 +31,15 @@ public:
     // Throws AppException(redis_unavailable) on a timeout, a lost connection, or while down.
     awaitable<Reply> command(std::vector<std::string> args);
     // EVALSHA, then EVAL when Redis answers NOSCRIPT.
-    awaitable<Reply> eval(const Script& script, std::vector<std::string> keys, std::vector<std::string> args);
+    awaitable<Reply> eval(const Script& script, std::vector<std::string> keys,
+                          std::vector<std::string> args);
 
     std::string key(std::string_view suffix) const { return cfg_.key_prefix + std::string(suffix); }
     std::uint64_t errors() const;
 
     struct Impl;
 
-private:
+  private:
     config::RedisConfig cfg_;
     std::shared_ptr<Impl> impl_;
 };

@@ -49,7 +49,8 @@ bool next_int(std::string_view& rest, int& out) {
 // "slot_minutes|horizon_days|release_minute|slots" after "VERSION|".
 std::optional<app::CachedDay> decode(std::string_view rest) {
     app::CachedDay d;
-    if (!next_int(rest, d.slot_minutes) || !next_int(rest, d.horizon_days) || !next_int(rest, d.release_minute))
+    if (!next_int(rest, d.slot_minutes) || !next_int(rest, d.horizon_days) ||
+        !next_int(rest, d.release_minute))
         return std::nullopt;
     auto slots = booking::decode_slots(rest);
     if (!slots) return std::nullopt;
@@ -62,10 +63,12 @@ std::optional<app::CachedDay> decode(std::string_view rest) {
 awaitable<std::optional<app::DayCacheEntry>> DayCache::read(booking::VenueId venue, booking::Date d,
                                                             booking::TimePoint now) {
     std::optional<app::DayCacheEntry> out;
-    std::vector<std::string> keys = {keys::version(keys_, venue), keys::day(keys_, venue, d), keys::held(keys_, venue, d)};
+    std::vector<std::string> keys = {keys::version(keys_, venue), keys::day(keys_, venue, d),
+                                     keys::held(keys_, venue, d)};
     std::string now_ms = std::to_string(
         std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
-    std::vector<std::string> args = {random_version(), now_ms};  // (a braced list inside co_await trips g++ 12)
+    std::vector<std::string> args = {random_version(),
+                                     now_ms};  // (a braced list inside co_await trips g++ 12)
     try {
         auto reply = co_await fast_.eval(read_day, keys, args);
         if (reply.type != Reply::Type::array || reply.elements.size() != 3 ||
@@ -75,7 +78,9 @@ awaitable<std::optional<app::DayCacheEntry>> DayCache::read(booking::VenueId ven
         e.version = reply.elements[0].str;
         for (const auto& m : reply.elements[2].elements) {
             int minute = 0;
-            if (std::from_chars(m.str.data(), m.str.data() + m.str.size(), minute).ec == std::errc()) e.held.insert(minute);
+            if (std::from_chars(m.str.data(), m.str.data() + m.str.size(), minute).ec ==
+                std::errc())
+                e.held.insert(minute);
         }
         const auto& cached = reply.elements[1];
         const std::string prefix = e.version + "|";
@@ -94,10 +99,11 @@ awaitable<void> DayCache::store(booking::VenueId venue, booking::Date d, const s
     const int ttl_ms = keys_.config().availability_ttl_ms;
     if (ttl_ms <= 0) co_return;
     std::vector<std::string> keys = {keys::version(keys_, venue), keys::day(keys_, venue, d)};
-    std::vector<std::string> args = {version,
-                                     std::to_string(day.slot_minutes) + "|" + std::to_string(day.horizon_days) + "|" +
-                                         std::to_string(day.release_minute) + "|" + booking::encode_slots(day.slots),
-                                     std::to_string(ttl_ms)};
+    std::vector<std::string> args = {
+        version,
+        std::to_string(day.slot_minutes) + "|" + std::to_string(day.horizon_days) + "|" +
+            std::to_string(day.release_minute) + "|" + booking::encode_slots(day.slots),
+        std::to_string(ttl_ms)};
     try {
         co_await fast_.eval(store_day, keys, args);
     } catch (const FailureException&) {

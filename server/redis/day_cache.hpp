@@ -14,7 +14,7 @@
 namespace sh::redis {
 
 class DayCache final : public app::DayCache {
-public:
+  public:
     // `keys` names keys and holds the settings (both clients share one configuration).
     DayCache(Client& keys, AsyncClient& fast) : keys_(keys), fast_(fast) {}
 
@@ -24,7 +24,7 @@ public:
                           const app::CachedDay& day) override;
     awaitable<bool> bump(booking::VenueId venue) override;
 
-private:
+  private:
     Client& keys_;
     AsyncClient& fast_;
 };

@@ -10,26 +10,51 @@
 
 namespace sh::redis::keys {
 
-inline std::string hall(const Client& r, booking::VenueId v) { return r.key("{hall:" + std::to_string(v) + "}:"); }
+inline std::string hall(const Client& r, booking::VenueId v) {
+    return r.key("{hall:" + std::to_string(v) + "}:");
+}
 // One 15-minute quantum's claim: "token|expiry_ms".
 inline std::string quantum(const Client& r, booking::VenueId v, booking::TimePoint t) {
     return hall(r, v) + "q:" +
-           std::to_string(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
+           std::to_string(
+               std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
 }
-inline std::string hold_record(const Client& r, booking::VenueId v, const std::string& id) { return hall(r, v) + "hold:" + id; }
+inline std::string hold_record(const Client& r, booking::VenueId v, const std::string& id) {
+    return hall(r, v) + "hold:" + id;
+}
 // The day's held quanta: a sorted set of start minutes scored by the hold's expiry (ms).
-inline std::string held(const Client& r, booking::VenueId v, booking::Date d) { return hall(r, v) + "held:" + booking::format_date(d); }
-inline std::string version(const Client& r, booking::VenueId v) { return hall(r, v) + "ver"; }
-inline std::string day(const Client& r, booking::VenueId v, booking::Date d) { return hall(r, v) + "day:" + booking::format_date(d); }
+inline std::string held(const Client& r, booking::VenueId v, booking::Date d) {
+    return hall(r, v) + "held:" + booking::format_date(d);
+}
+inline std::string version(const Client& r, booking::VenueId v) {
+    return hall(r, v) + "ver";
+}
+inline std::string day(const Client& r, booking::VenueId v, booking::Date d) {
+    return hall(r, v) + "day:" + booking::format_date(d);
+}
 
-inline std::string user(const Client& r, booking::UserId u) { return r.key("{user:" + std::to_string(u) + "}:"); }
-inline std::string user_holds(const Client& r, booking::UserId u) { return user(r, u) + "holds"; }
-inline std::string rehold(const Client& r, booking::UserId u, const std::string& range) { return user(r, u) + "rehold:" + range; }
+inline std::string user(const Client& r, booking::UserId u) {
+    return r.key("{user:" + std::to_string(u) + "}:");
+}
+inline std::string user_holds(const Client& r, booking::UserId u) {
+    return user(r, u) + "holds";
+}
+inline std::string rehold(const Client& r, booking::UserId u, const std::string& range) {
+    return user(r, u) + "rehold:" + range;
+}
 
-inline std::string session(const Client& r, const std::string& token_hash) { return r.key("sess:" + token_hash); }
-inline std::string rate(const Client& r, const std::string& name) { return r.key("rl:" + name); }
-inline std::string lease(const Client& r, const std::string& name) { return r.key(name + ":lease"); }
-inline std::string wechat_token(const Client& r) { return r.key("wx:access_token"); }
+inline std::string session(const Client& r, const std::string& token_hash) {
+    return r.key("sess:" + token_hash);
+}
+inline std::string rate(const Client& r, const std::string& name) {
+    return r.key("rl:" + name);
+}
+inline std::string lease(const Client& r, const std::string& name) {
+    return r.key(name + ":lease");
+}
+inline std::string wechat_token(const Client& r) {
+    return r.key("wx:access_token");
+}
 // Leases (lease()) of the WeChat token: who fetches a missing one, and the 30 s gate of forced
 // refreshes across all instances.
 inline constexpr const char* wechat_token_lease = "wx:token";

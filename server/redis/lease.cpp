@@ -9,6 +9,8 @@ bool take_lease(Conn& c, const std::string& name, std::chrono::milliseconds ttl)
     return c.command({"SET", key, "1", "NX", "PX", ms}).type == Reply::Type::status;
 }
 
-bool ping(Conn& c) { return !c.command({"PING"}).is_error(); }
+bool ping(Conn& c) {
+    return !c.command({"PING"}).is_error();
+}
 
 }  // namespace sh::redis

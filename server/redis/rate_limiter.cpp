@@ -24,7 +24,8 @@ awaitable<std::optional<int>> RateLimiter::hit(const std::string& key, int limit
     std::string window_ms = std::to_string(window.count() * 1000);
     bool counted = false;
     try {
-        auto reply = co_await workers::run(redis_, [&](Conn& c) { return c.eval(count_hit, {k}, {window_ms}); });
+        auto reply = co_await workers::run(
+            redis_, [&](Conn& c) { return c.eval(count_hit, {k}, {window_ms}); });
         if (reply.type == redis::Reply::Type::array && reply.elements.size() == 2) {
             counted = true;
             if (reply.elements[0].integer > limit)
@@ -53,7 +54,7 @@ return {n, ttl}
 }  // namespace
 
 awaitable<std::optional<int>> RateLimiter::hit_often(const std::string& key, int limit,
-                                                       std::chrono::seconds window) {
+                                                     std::chrono::seconds window) {
     std::optional<int> retry_after;
     if (limit <= 0) co_return retry_after;
     const long long batch = std::max(1, limit / 20);
@@ -67,7 +68,10 @@ awaitable<std::optional<int>> RateLimiter::hit_often(const std::string& key, int
         ++b.counted;
         long long pending = b.counted - b.flushed;
         if (b.global + pending > limit)
-            retry_after = static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(b.ends - now).count()) + 1;
+            retry_after =
+                static_cast<int>(
+                    std::chrono::duration_cast<std::chrono::seconds>(b.ends - now).count()) +
+                1;
         else if (pending >= batch || b.global + pending * 2 > limit) {
             to_flush = pending;
             b.flushed = b.counted;
@@ -79,7 +83,9 @@ awaitable<std::optional<int>> RateLimiter::hit_often(const std::string& key, int
     std::string n = std::to_string(to_flush), window_ms = std::to_string(window.count() * 1000);
     bool shared = false;
     try {
-        auto reply = co_await workers::run(redis_, [&](Conn& c) { return c.eval(add_hits, {k}, {n, window_ms}); });
+        auto reply = co_await workers::run(redis_, [&](Conn& c) {
+            return c.eval(add_hits, {k}, {n, window_ms});
+        });
         if (reply.type == redis::Reply::Type::array && reply.elements.size() == 2) {
             shared = true;
             std::lock_guard lock(mu_);
@@ -98,7 +104,10 @@ awaitable<std::optional<int>> RateLimiter::hit_often(const std::string& key, int
         auto& b = batches_[key];
         b.global += to_flush;
         if (b.global > limit)
-            retry_after = static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(b.ends - now).count()) + 1;
+            retry_after =
+                static_cast<int>(
+                    std::chrono::duration_cast<std::chrono::seconds>(b.ends - now).count()) +
+                1;
     }
     co_return retry_after;
 }
@@ -113,7 +122,9 @@ std::optional<int> RateLimiter::refused_here(const std::string& key, int limit) 
         blocked_.erase(it);
         return std::nullopt;
     }
-    return static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(it->second - now).count()) + 1;
+    return static_cast<int>(
+               std::chrono::duration_cast<std::chrono::seconds>(it->second - now).count()) +
+           1;
 }
 
 std::optional<int> RateLimiter::hit_locally(const std::string& key, int limit,
@@ -124,7 +135,9 @@ std::optional<int> RateLimiter::hit_locally(const std::string& key, int limit,
     auto& w = local_[key];
     if (now >= w.ends) w = Window{now + window, 0};
     if (++w.count <= limit) return std::nullopt;
-    return static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(w.ends - now).count()) + 1;
+    return static_cast<int>(
+               std::chrono::duration_cast<std::chrono::seconds>(w.ends - now).count()) +
+           1;
 }
 
 }  // namespace sh::redis

@@ -9,29 +9,31 @@
 #include <unordered_map>
 
 #include "app/ports.hpp"
-#include "server/redis/redis_client.hpp"
 #include "common/asio.hpp"
+#include "server/redis/redis_client.hpp"
 
 namespace sh::redis {
 
 class RateLimiter final : public app::RateCounters {
-public:
+  public:
     explicit RateLimiter(redis::Client& redis) : redis_(redis) {}
 
     // Counts one hit on `key`. Returns the seconds to wait when over `limit` per `window`,
     // nullopt when allowed (or when limit is 0: switched off).
-    awaitable<std::optional<int>> hit(const std::string& key, int limit, std::chrono::seconds window) override;
+    awaitable<std::optional<int>> hit(const std::string& key, int limit,
+                                      std::chrono::seconds window) override;
 
     // The same, for limits hit on every request (signed-in calls): hits are counted here and
     // added to the shared Redis counter in batches of about limit/20, so most requests make no
     // Redis call. The shared bound holds to within one batch per instance.
-    awaitable<std::optional<int>> hit_often(const std::string& key, int limit, std::chrono::seconds window) override;
+    awaitable<std::optional<int>> hit_often(const std::string& key, int limit,
+                                            std::chrono::seconds window) override;
 
     // Without any Redis call: the seconds to wait when a hit() on `key` was refused here and
     // its window has not ended yet.
     std::optional<int> refused_here(const std::string& key, int limit) override;
 
-private:
+  private:
     std::unordered_map<std::string, std::chrono::steady_clock::time_point> blocked_;
     struct Batch {
         std::chrono::steady_clock::time_point ends;

@@ -8,9 +8,9 @@
 
 #include <hiredis/hiredis.h>
 
+#include <openssl/sha.h>
 #include "common/hex.hpp"
 #include "server/workers/log.hpp"
-#include <openssl/sha.h>
 
 namespace sh::redis {
 
@@ -41,7 +41,8 @@ std::int64_t now_ns() {
 }  // namespace
 
 bool is_readonly(const redisReply* r) {
-    return r->type == REDIS_REPLY_ERROR && std::string_view(r->str, r->len).rfind("READONLY", 0) == 0;
+    return r->type == REDIS_REPLY_ERROR &&
+           std::string_view(r->str, r->len).rfind("READONLY", 0) == 0;
 }
 
 Reply to_reply(const redisReply* r) {
@@ -66,10 +67,10 @@ Reply to_reply(const redisReply* r) {
         case REDIS_REPLY_ARRAY:
             out.type = Reply::Type::array;
             out.elements.reserve(r->elements);
-            for (std::size_t i = 0; i < r->elements; ++i) out.elements.push_back(to_reply(r->element[i]));
+            for (std::size_t i = 0; i < r->elements; ++i)
+                out.elements.push_back(to_reply(r->element[i]));
             break;
-        default:
-            out.type = Reply::Type::nil;
+        default: out.type = Reply::Type::nil;
     }
     return out;
 }
@@ -78,7 +79,9 @@ Script::Script(std::string src) : source(std::move(src)), sha1(sha1_hex(source))
 
 Conn::Conn(Client& client, const config::RedisConfig& cfg) : client_(client), cfg_(cfg) {}
 
-Conn::~Conn() { discard(); }
+Conn::~Conn() {
+    discard();
+}
 
 void Conn::discard() noexcept {
     if (ctx_) {
@@ -99,7 +102,8 @@ void Conn::fail_connect(const std::string& why) {
 void Conn::connect() {
     auto primary = client_.primary().current();
     if (!primary) fail_connect("no Sentinel names a primary");
-    ctx_ = redisConnectWithTimeout(primary->host.c_str(), primary->port, to_timeval(cfg_.connect_timeout_ms));
+    ctx_ = redisConnectWithTimeout(primary->host.c_str(), primary->port,
+                                   to_timeval(cfg_.connect_timeout_ms));
     if (!ctx_ || ctx_->err) fail_connect(ctx_ ? ctx_->errstr : "out of memory");
     // Every read and write on this socket gives up after the command timeout.
     redisSetTimeout(ctx_, to_timeval(cfg_.command_timeout_ms));
@@ -117,7 +121,8 @@ void Conn::connect() {
         // A Sentinel's answer can be a moment old: write only to a server that says it is the
         // primary (a restarted old primary says so only until Sentinel turns it into a replica).
         Reply role = command({"ROLE"});
-        if (role.type != Reply::Type::array || role.elements.empty() || role.elements[0].str != "master")
+        if (role.type != Reply::Type::array || role.elements.empty() ||
+            role.elements[0].str != "master")
             fail_connect("the server named by Sentinel is not the primary");
     }
     client_.mark_up();
@@ -183,19 +188,25 @@ Reply Conn::eval(const Script& script, const std::vector<std::string>& keys,
 }
 
 Client::Client(config::RedisConfig cfg)
-    : cfg_(std::move(cfg)), primary_(std::make_shared<PrimaryLocator>(cfg_)), pool_(cfg_.pool_size, [this] {
-          return std::make_unique<Conn>(*this, cfg_);
-      }) {}
+    : cfg_(std::move(cfg)),
+      primary_(std::make_shared<PrimaryLocator>(cfg_)),
+      pool_(cfg_.pool_size, [this] { return std::make_unique<Conn>(*this, cfg_); }) {}
 
-Client::~Client() { pool_.stop(); }
+Client::~Client() {
+    pool_.stop();
+}
 
-bool Client::is_down() const { return now_ns() < down_until_ns_.load(std::memory_order_relaxed); }
+bool Client::is_down() const {
+    return now_ns() < down_until_ns_.load(std::memory_order_relaxed);
+}
 
 void Client::mark_down() {
     down_until_ns_.store(now_ns() + std::int64_t{cfg_.retry_interval_ms} * 1'000'000,
                          std::memory_order_relaxed);
 }
 
-void Client::mark_up() { down_until_ns_.store(0, std::memory_order_relaxed); }
+void Client::mark_up() {
+    down_until_ns_.store(0, std::memory_order_relaxed);
+}
 
 }  // namespace sh::redis

@@ -45,7 +45,7 @@ struct Script {
 class Client;
 
 class Conn {
-public:
+  public:
     Conn(Client& client, const config::RedisConfig& cfg);
     ~Conn();
     Conn(const Conn&) = delete;
@@ -65,7 +65,7 @@ public:
     void discard() noexcept;
     const Client& client() const { return client_; }
 
-private:
+  private:
     void connect();
     [[noreturn]] void fail_connect(const std::string& why);
     bool looks_alive() const;
@@ -76,7 +76,7 @@ private:
 };
 
 class Client {
-public:
+  public:
     explicit Client(config::RedisConfig cfg);
     ~Client();
 
@@ -109,7 +109,7 @@ public:
     void count_error() { errors_.fetch_add(1, std::memory_order_relaxed); }
     std::uint64_t errors() const { return errors_.load(std::memory_order_relaxed); }
 
-private:
+  private:
     config::RedisConfig cfg_;
     std::atomic<std::int64_t> down_until_ns_{0};
     std::atomic<std::uint64_t> errors_{0};

@@ -15,7 +15,8 @@ std::optional<Address> parse_address(const std::string& host_port) {
     auto colon = host_port.rfind(':');
     if (colon == std::string::npos) return std::nullopt;
     try {
-        return Address{host_port.substr(0, colon), static_cast<std::uint16_t>(std::stoi(host_port.substr(colon + 1)))};
+        return Address{host_port.substr(0, colon),
+                       static_cast<std::uint16_t>(std::stoi(host_port.substr(colon + 1)))};
     } catch (const std::exception&) {
         return std::nullopt;
     }
@@ -24,15 +25,16 @@ std::optional<Address> parse_address(const std::string& host_port) {
 // One Sentinel's answer: the primary's address, or nullopt (down, no such master, timeout).
 std::optional<Address> ask(const Address& sentinel, const std::string& master, int timeout_ms) {
     std::unique_ptr<redisContext, decltype(&redisFree)> c(
-        redisConnectWithTimeout(sentinel.host.c_str(), sentinel.port, to_timeval(timeout_ms)), redisFree);
+        redisConnectWithTimeout(sentinel.host.c_str(), sentinel.port, to_timeval(timeout_ms)),
+        redisFree);
     if (!c || c->err) return std::nullopt;
     redisSetTimeout(c.get(), to_timeval(timeout_ms));
     const char* argv[] = {"SENTINEL", "get-master-addr-by-name", master.c_str()};
     std::size_t lens[] = {8, 23, master.size()};
     std::unique_ptr<redisReply, decltype(&freeReplyObject)> r(
         static_cast<redisReply*>(redisCommandArgv(c.get(), 3, argv, lens)), freeReplyObject);
-    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2 || r->element[0]->type != REDIS_REPLY_STRING ||
-        r->element[1]->type != REDIS_REPLY_STRING)
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+        r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_STRING)
         return std::nullopt;
     return parse_address(std::string(r->element[0]->str, r->element[0]->len) + ":" +
                          std::string(r->element[1]->str, r->element[1]->len));
@@ -91,7 +93,8 @@ void PrimaryLocator::run() {
         auto found = ask_sentinels();
         lock.lock();
         if (found && found != primary_) {
-            log::info("redis", "Sentinel names the primary " + found->host + ":" + std::to_string(found->port));
+            log::info("redis", "Sentinel names the primary " + found->host + ":" +
+                                   std::to_string(found->port));
             primary_ = found;
         }
         // At most ten rounds a second, however often clients report.

@@ -22,7 +22,7 @@ struct Address {
 };
 
 class PrimaryLocator {
-public:
+  public:
     // With Sentinels, asks them once before returning (the first connect has an answer when
     // one is there to have).
     // Keeps its own copy of cfg. One per process, shared by the blocking and the async client
@@ -41,7 +41,7 @@ public:
     // One round of questions to the Sentinels (exposed for tests).
     std::optional<Address> ask_sentinels() const;
 
-private:
+  private:
     void run();
 
     const config::RedisConfig cfg_;

@@ -18,14 +18,15 @@ namespace sh::redis {
 // seal does not hold reads as a miss. Redis being unreachable reads as a miss and writes as
 // nothing (MySQL decides).
 class SessionCache final : public app::SessionCache {
-public:
+  public:
     SessionCache(Client& redis, const Seal& seal) : redis_(redis), seal_(seal) {}
-    awaitable<std::optional<app::CachedSession>> find(const std::string& token_hash, booking::TimePoint now) override;
+    awaitable<std::optional<app::CachedSession>> find(const std::string& token_hash,
+                                                      booking::TimePoint now) override;
     awaitable<void> store(const std::string& token_hash, const booking::SessionRecord& s,
                           std::chrono::milliseconds ttl) override;
     awaitable<void> drop(const std::string& token_hash) override;
 
-private:
+  private:
     Client& redis_;
     const Seal& seal_;
 };

@@ -15,24 +15,24 @@ using booking::TimePoint;
 namespace {
 
 // Shared by the claim scripts: a quantum's owner and expiry ("token|expiry_ms").
-#define SH_CLAIM_LUA_PRELUDE                                                                  \
-    "local function owner_of(k)\n"                                                            \
-    "  local v = redis.call('GET', k)\n"                                                      \
-    "  if not v then return nil, 0 end\n"                                                     \
-    "  local bar = string.find(v, '|', 1, true)\n"                                            \
-    "  if not bar then return v, 0 end\n"                                                     \
-    "  return string.sub(v, 1, bar - 1), tonumber(string.sub(v, bar + 1)) or 0\n"             \
-    "end\n"                                                                                   \
-    "local function free_for(k, token, now)\n"                                                \
-    "  local owner, exp = owner_of(k)\n"                                                      \
-    "  return owner == nil or owner == token or exp <= now\n"                                 \
-    "end\n"                                                                                   \
-    "local function claim(k, token, now, ttl)\n"                                              \
-    "  local owner, exp = owner_of(k)\n"                                                      \
-    "  local until_ms = now + ttl\n"                                                          \
-    "  if owner == token and exp > until_ms then until_ms = exp end\n"                        \
-    "  redis.call('SET', k, token .. '|' .. string.format('%.0f', until_ms), 'PX',\n"        \
-    "             string.format('%.0f', math.max(until_ms - now, 1)))\n"                      \
+#define SH_CLAIM_LUA_PRELUDE                                                          \
+    "local function owner_of(k)\n"                                                    \
+    "  local v = redis.call('GET', k)\n"                                              \
+    "  if not v then return nil, 0 end\n"                                             \
+    "  local bar = string.find(v, '|', 1, true)\n"                                    \
+    "  if not bar then return v, 0 end\n"                                             \
+    "  return string.sub(v, 1, bar - 1), tonumber(string.sub(v, bar + 1)) or 0\n"     \
+    "end\n"                                                                           \
+    "local function free_for(k, token, now)\n"                                        \
+    "  local owner, exp = owner_of(k)\n"                                              \
+    "  return owner == nil or owner == token or exp <= now\n"                         \
+    "end\n"                                                                           \
+    "local function claim(k, token, now, ttl)\n"                                      \
+    "  local owner, exp = owner_of(k)\n"                                              \
+    "  local until_ms = now + ttl\n"                                                  \
+    "  if owner == token and exp > until_ms then until_ms = exp end\n"                \
+    "  redis.call('SET', k, token .. '|' .. string.format('%.0f', until_ms), 'PX',\n" \
+    "             string.format('%.0f', math.max(until_ms - now, 1)))\n"              \
     "end\n"
 
 // KEYS: quanta.  ARGV: token, now_ms, ttl_ms.  All or nothing.
@@ -105,7 +105,8 @@ long long ms(TimePoint t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-std::vector<std::string> quantum_keys(const Client& r, booking::VenueId venue, const std::vector<TimePoint>& quanta) {
+std::vector<std::string> quantum_keys(const Client& r, booking::VenueId venue,
+                                      const std::vector<TimePoint>& quanta) {
     std::vector<std::string> out;
     out.reserve(quanta.size());
     for (const auto& t : quanta) out.push_back(keys::quantum(r, venue, t));
@@ -114,19 +115,22 @@ std::vector<std::string> quantum_keys(const Client& r, booking::VenueId venue, c
 
 // "venue|date|start|end|": a user's hold of one range, whatever its id.
 std::string range_of(const app::Hold& h) {
-    return std::to_string(h.venue_id) + "|" + booking::format_date(h.date) + "|" + std::to_string(h.start) + "|" +
-           std::to_string(h.end) + "|";
+    return std::to_string(h.venue_id) + "|" + booking::format_date(h.date) + "|" +
+           std::to_string(h.start) + "|" + std::to_string(h.end) + "|";
 }
 
 std::vector<std::string> hold_keys(const Client& r, const app::Hold& h) {
-    std::vector<std::string> out = {keys::hold_record(r, h.venue_id, h.id), keys::held(r, h.venue_id, h.date)};
-    for (auto& k : quantum_keys(r, h.venue_id, booking::quanta_of(h.date, h.start, h.end))) out.push_back(std::move(k));
+    std::vector<std::string> out = {keys::hold_record(r, h.venue_id, h.id),
+                                    keys::held(r, h.venue_id, h.date)};
+    for (auto& k : quantum_keys(r, h.venue_id, booking::quanta_of(h.date, h.start, h.end)))
+        out.push_back(std::move(k));
     return out;
 }
 
 std::vector<std::string> minutes_of(const app::Hold& h) {
     std::vector<std::string> out;
-    for (int m = h.start; m < h.end; m += booking::quantum_minutes) out.push_back(std::to_string(m));
+    for (int m = h.start; m < h.end; m += booking::quantum_minutes)
+        out.push_back(std::to_string(m));
     return out;
 }
 
@@ -135,7 +139,12 @@ std::optional<app::Hold> parse_record(const std::string& id, const std::string& 
     if (!j.is_object()) return std::nullopt;
     auto date = booking::parse_date(j.value("date", ""));
     if (!date) return std::nullopt;
-    return app::Hold{id, j.value("user", 0ULL), j.value("venue", 0ULL), *date, j.value("start", 0), j.value("end", 0),
+    return app::Hold{id,
+                     j.value("user", 0ULL),
+                     j.value("venue", 0ULL),
+                     *date,
+                     j.value("start", 0),
+                     j.value("end", 0),
                      TimePoint(std::chrono::milliseconds(j.value("expires", 0LL)))};
 }
 
@@ -152,14 +161,17 @@ std::optional<booking::VenueId> venue_of(const std::string& hold_id) {
 
 }  // namespace
 
-awaitable<app::Claim> SlotClaims::claim(booking::VenueId venue, const std::vector<TimePoint>& quanta,
-                                        const std::string& token, TimePoint now, std::chrono::milliseconds ttl) {
+awaitable<app::Claim> SlotClaims::claim(booking::VenueId venue,
+                                        const std::vector<TimePoint>& quanta,
+                                        const std::string& token, TimePoint now,
+                                        std::chrono::milliseconds ttl) {
     auto k = quantum_keys(redis_, venue, quanta);
     std::vector<std::string> args = {token, std::to_string(ms(now)), std::to_string(ttl.count())};
     app::Claim result = app::Claim::unavailable;
     try {
         auto reply = co_await fast_.eval(claim_all, k, args);
-        if (reply.type == Reply::Type::integer) result = reply.integer == 1 ? app::Claim::claimed : app::Claim::taken;
+        if (reply.type == Reply::Type::integer)
+            result = reply.integer == 1 ? app::Claim::claimed : app::Claim::taken;
     } catch (const FailureException&) {
         // Redis down or slow: MySQL decides alone.
     }
@@ -186,12 +198,14 @@ awaitable<void> SlotClaims::clear(booking::VenueId venue, const std::vector<Time
     }
 }
 
-awaitable<app::HoldOutcome> HoldStore::place(app::Hold h, const app::HoldLimits& limits, TimePoint now) {
+awaitable<app::HoldOutcome> HoldStore::place(app::Hold h, const app::HoldLimits& limits,
+                                             TimePoint now) {
     h.id = std::to_string(h.venue_id) + "-" + random_hex(8);
     h.expires_at = now + limits.ttl;
     const std::string range = range_of(h);
     const std::string ttl_ms = std::to_string(limits.ttl.count());
-    std::vector<std::string> user_keys = {keys::user_holds(redis_, h.user_id), keys::rehold(redis_, h.user_id, range)};
+    std::vector<std::string> user_keys = {keys::user_holds(redis_, h.user_id),
+                                          keys::rehold(redis_, h.user_id, range)};
     std::vector<std::string> user_args = {std::to_string(ms(now)),
                                           range,
                                           range + h.id,
@@ -200,10 +214,11 @@ awaitable<app::HoldOutcome> HoldStore::place(app::Hold h, const app::HoldLimits&
                                           std::to_string(limits.max_per_range_per_hour),
                                           "3600000",
                                           std::to_string(limits.ttl.count() + 60'000)};
-    nlohmann::json record = {{"user", h.user_id}, {"venue", h.venue_id}, {"date", booking::format_date(h.date)},
-                             {"start", h.start},  {"end", h.end},        {"expires", ms(h.expires_at)}};
-    std::vector<std::string> hall_args = {app::hold_token(h.id), std::to_string(ms(now)), ttl_ms, record.dump(),
-                                          std::to_string(ms(h.expires_at))};
+    nlohmann::json record = {
+        {"user", h.user_id}, {"venue", h.venue_id}, {"date", booking::format_date(h.date)},
+        {"start", h.start},  {"end", h.end},        {"expires", ms(h.expires_at)}};
+    std::vector<std::string> hall_args = {app::hold_token(h.id), std::to_string(ms(now)), ttl_ms,
+                                          record.dump(), std::to_string(ms(h.expires_at))};
     for (auto& m : minutes_of(h)) hall_args.push_back(std::move(m));
     auto hall_keys = hold_keys(redis_, h);
 
@@ -219,7 +234,8 @@ awaitable<app::HoldOutcome> HoldStore::place(app::Hold h, const app::HoldLimits&
                     const auto& member = r.elements[1].str;
                     auto existing = h;
                     existing.id = member.substr(range.size());
-                    existing.expires_at = TimePoint(std::chrono::milliseconds(std::stoll(r.elements[2].str)));
+                    existing.expires_at =
+                        TimePoint(std::chrono::milliseconds(std::stoll(r.elements[2].str)));
                     o.hold = existing;
                     return o;
                 }
@@ -255,7 +271,9 @@ awaitable<std::optional<app::Hold>> HoldStore::find(const std::string& hold_id, 
     if (!venue) co_return out;
     std::string key = keys::hold_record(redis_, *venue, hold_id);
     try {
-        auto reply = co_await workers::run(redis_, [&](Conn& c) { return c.command({"GET", key}); });
+        auto reply = co_await workers::run(redis_, [&](Conn& c) {
+            return c.command({"GET", key});
+        });
         if (reply.type == Reply::Type::string) out = parse_record(hold_id, reply.str);
     } catch (const FailureException&) {
         // Redis lost or down: the booking goes on, MySQL decides.

@@ -10,27 +10,32 @@ namespace sh::redis {
 
 // On the booking path: its scripts run on the I/O thread (AsyncClient), no hand-off to a pool.
 class SlotClaims final : public app::SlotClaims {
-public:
+  public:
     SlotClaims(Client& keys, AsyncClient& fast) : redis_(keys), fast_(fast) {}
-    awaitable<app::Claim> claim(booking::VenueId venue, const std::vector<booking::TimePoint>& quanta,
-                                const std::string& token, booking::TimePoint now, std::chrono::milliseconds ttl) override;
+    awaitable<app::Claim> claim(booking::VenueId venue,
+                                const std::vector<booking::TimePoint>& quanta,
+                                const std::string& token, booking::TimePoint now,
+                                std::chrono::milliseconds ttl) override;
     awaitable<void> release(booking::VenueId venue, const std::vector<booking::TimePoint>& quanta,
                             const std::string& token) override;
-    awaitable<void> clear(booking::VenueId venue, const std::vector<booking::TimePoint>& quanta) override;
+    awaitable<void> clear(booking::VenueId venue,
+                          const std::vector<booking::TimePoint>& quanta) override;
 
-private:
+  private:
     Client& redis_;  // the key prefix
     AsyncClient& fast_;
 };
 
 class HoldStore final : public app::HoldStore {
-public:
+  public:
     explicit HoldStore(Client& redis) : redis_(redis) {}
-    awaitable<app::HoldOutcome> place(app::Hold h, const app::HoldLimits& limits, booking::TimePoint now) override;
-    awaitable<std::optional<app::Hold>> find(const std::string& hold_id, booking::TimePoint now) override;
+    awaitable<app::HoldOutcome> place(app::Hold h, const app::HoldLimits& limits,
+                                      booking::TimePoint now) override;
+    awaitable<std::optional<app::Hold>> find(const std::string& hold_id,
+                                             booking::TimePoint now) override;
     awaitable<void> end(const app::Hold& h, bool release_quanta) override;
 
-private:
+  private:
     Client& redis_;
 };
 

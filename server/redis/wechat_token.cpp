@@ -18,13 +18,16 @@ constexpr auto local_ttl = 60s;  // this instance re-reads Redis at least once a
 void AccessTokenProvider::remember(const std::string& token, std::chrono::seconds ttl) {
     std::lock_guard lock(mu_);
     local_token_ = token;
-    local_until_ = std::chrono::steady_clock::now() + std::min<std::chrono::seconds>(ttl, local_ttl);
+    local_until_ =
+        std::chrono::steady_clock::now() + std::min<std::chrono::seconds>(ttl, local_ttl);
 }
 
 awaitable<std::optional<std::string>> AccessTokenProvider::redis_get(const std::string& key) {
     std::optional<std::string> out;
     try {
-        auto reply = co_await workers::run(redis_, [&](Conn& c) { return c.command({"GET", key}); });
+        auto reply = co_await workers::run(redis_, [&](Conn& c) {
+            return c.command({"GET", key});
+        });
         if (reply.type == redis::Reply::Type::string) out = reply.str;
     } catch (const FailureException&) {
     }
@@ -35,7 +38,9 @@ awaitable<void> AccessTokenProvider::redis_set(const std::string& key, const std
                                                long long ttl_ms) {
     try {
         std::string ttl = std::to_string(ttl_ms);
-        co_await workers::run(redis_, [&](Conn& c) { return c.command({"SET", key, value, "PX", ttl}); });
+        co_await workers::run(redis_, [&](Conn& c) {
+            return c.command({"SET", key, value, "PX", ttl});
+        });
     } catch (const FailureException&) {
     }
 }
@@ -72,7 +77,8 @@ awaitable<std::string> AccessTokenProvider::fetch(bool force) {
 awaitable<std::string> AccessTokenProvider::get() {
     {
         std::lock_guard lock(mu_);
-        if (!local_token_.empty() && std::chrono::steady_clock::now() < local_until_) co_return local_token_;
+        if (!local_token_.empty() && std::chrono::steady_clock::now() < local_until_)
+            co_return local_token_;
     }
     const std::string key = keys::wechat_token(redis_);
     if (auto t = co_await redis_get(key)) {

@@ -7,14 +7,14 @@
 #include <mutex>
 #include <string>
 
-#include "server/redis/redis_client.hpp"
 #include "common/asio.hpp"
+#include "server/redis/redis_client.hpp"
 #include "wechat/client.hpp"
 
 namespace sh::redis {
 
 class AccessTokenProvider {
-public:
+  public:
     AccessTokenProvider(wechat::Client& wx, redis::Client& redis) : wx_(wx), redis_(redis) {}
 
     // Throws AppException(wechat_unavailable) when no token can be had.
@@ -35,7 +35,7 @@ public:
         co_return r;
     }
 
-private:
+  private:
     awaitable<std::string> replace(const std::string& bad);
     awaitable<std::optional<std::string>> redis_get(const std::string& key);
     awaitable<void> redis_set(const std::string& key, const std::string& value, long long ttl_ms);

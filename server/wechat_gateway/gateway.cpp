@@ -17,15 +17,13 @@ awaitable<booking::Result<app::WechatIdentity>> WechatGateway::identify(const st
         const auto& e = std::get<wechat::WxError>(r);
         switch (e.code) {
             case wechat::WxErrc::invalid_code:
-            case wechat::WxErrc::code_used:
-                co_return booking::make_error(Errc::invalid_code);
+            case wechat::WxErrc::code_used: co_return booking::make_error(Errc::invalid_code);
             case wechat::WxErrc::rate_limited:  // WeChat allows 100 logins per user per minute
                 co_return booking::make_error(Errc::rate_limited, {}, {{"retry_after", 60}});
-            case wechat::WxErrc::login_blocked:
-                co_return booking::make_error(Errc::login_blocked);
+            case wechat::WxErrc::login_blocked: co_return booking::make_error(Errc::login_blocked);
             default:
-                log::warn("auth", "code2session failed: " + std::string(wechat::errc_name(e.code)) + " errcode " +
-                                      std::to_string(e.errcode));
+                log::warn("auth", "code2session failed: " + std::string(wechat::errc_name(e.code)) +
+                                      " errcode " + std::to_string(e.errcode));
                 co_return booking::make_error(Errc::wechat_unavailable);
         }
     }
@@ -45,7 +43,8 @@ awaitable<booking::Result<std::string>> WechatGateway::phone_number(const std::s
     }
     if (!wechat::ok(*r)) {
         auto e = std::get<wechat::WxError>(*r);
-        if (e.code == wechat::WxErrc::invalid_code) co_return booking::make_error(Errc::invalid_phone_code);
+        if (e.code == wechat::WxErrc::invalid_code)
+            co_return booking::make_error(Errc::invalid_phone_code);
         log::warn("wechat", "getuserphonenumber failed: " + std::string(wechat::errc_name(e.code)));
         co_return booking::make_error(Errc::wechat_unavailable);
     }
@@ -62,16 +61,21 @@ awaitable<app::Verdict> WechatGateway::check(const std::string& openid, const st
         co_return app::Verdict::unavailable;
     }
     if (!wechat::ok(*r)) {
-        log::warn("wechat", "msg_sec_check failed: " + std::string(wechat::errc_name(std::get<wechat::WxError>(*r).code)));
+        log::warn("wechat", "msg_sec_check failed: " +
+                                std::string(wechat::errc_name(std::get<wechat::WxError>(*r).code)));
         co_return app::Verdict::unavailable;
     }
     const auto& suggest = std::get<wechat::SecCheckResult>(*r).suggest;
-    co_return suggest == "pass" ? app::Verdict::pass : suggest == "risky" ? app::Verdict::risky : app::Verdict::review;
+    co_return suggest == "pass" ? app::Verdict::pass
+    : suggest == "risky"        ? app::Verdict::risky
+                                : app::Verdict::review;
 }
 
-awaitable<booking::Result<std::string>> WechatGateway::png(const std::string& scene, const std::string& page) {
+awaitable<booking::Result<std::string>> WechatGateway::png(const std::string& scene,
+                                                           const std::string& page) {
     std::optional<wechat::WxResult<std::string>> r;
-    nlohmann::json request = {{"scene", scene}, {"page", page}, {"check_path", false}, {"width", 430}};
+    nlohmann::json request = {
+        {"scene", scene}, {"page", page}, {"check_path", false}, {"width", 430}};
     try {
         r = co_await token_.with_token<std::string>(
             [&](const std::string& token) { return wx_.get_wxacode_unlimited(token, request); });
@@ -79,16 +83,20 @@ awaitable<booking::Result<std::string>> WechatGateway::png(const std::string& sc
         co_return e.error();
     }
     if (!wechat::ok(*r)) {
-        log::warn("wechat", "getwxacodeunlimit failed: " + std::string(wechat::errc_name(std::get<wechat::WxError>(*r).code)));
+        log::warn("wechat", "getwxacodeunlimit failed: " +
+                                std::string(wechat::errc_name(std::get<wechat::WxError>(*r).code)));
         co_return booking::make_error(Errc::wechat_unavailable);
     }
     co_return std::get<std::string>(std::move(*r));
 }
 
-awaitable<app::Sent> WechatGateway::send(const std::string& openid, const std::string& template_id, const std::string& page,
-                                         const app::Message& m) {
-    nlohmann::json message = {{"touser", openid}, {"template_id", template_id}, {"page", page},
-                              {"data", message_data(m)}, {"lang", "zh_CN"}};
+awaitable<app::Sent> WechatGateway::send(const std::string& openid, const std::string& template_id,
+                                         const std::string& page, const app::Message& m) {
+    nlohmann::json message = {{"touser", openid},
+                              {"template_id", template_id},
+                              {"page", page},
+                              {"data", message_data(m)},
+                              {"lang", "zh_CN"}};
     std::optional<wechat::WxResult<wechat::Sent>> r;
     try {
         r = co_await token_.with_token<wechat::Sent>(
@@ -98,7 +106,8 @@ awaitable<app::Sent> WechatGateway::send(const std::string& openid, const std::s
     }
     if (wechat::ok(*r)) co_return app::Sent{app::SendOutcome::accepted, 0};
     const auto& e = std::get<wechat::WxError>(*r);
-    if (e.code == wechat::WxErrc::no_subscription) co_return app::Sent{app::SendOutcome::no_consent_left, e.errcode};
+    if (e.code == wechat::WxErrc::no_subscription)
+        co_return app::Sent{app::SendOutcome::no_consent_left, e.errcode};
     if (wechat::is_transient(e.code)) co_return app::Sent{app::SendOutcome::transient, e.errcode};
     log::warn("wechat", "subscribe send refused: " + std::string(wechat::errc_name(e.code)) + " (" +
                             std::to_string(e.errcode) + ")");

@@ -15,16 +15,17 @@ class WechatGateway final : public app::Wechat,
                             public app::ContentCheck,
                             public app::HallCodes,
                             public app::MessageSender {
-public:
+  public:
     WechatGateway(wechat::Client& wx, AccessTokenProvider& token) : wx_(wx), token_(token) {}
     awaitable<booking::Result<app::WechatIdentity>> identify(const std::string& code) override;
     awaitable<booking::Result<std::string>> phone_number(const std::string& code) override;
     awaitable<app::Verdict> check(const std::string& openid, const std::string& text) override;
-    awaitable<booking::Result<std::string>> png(const std::string& scene, const std::string& page) override;
-    awaitable<app::Sent> send(const std::string& openid, const std::string& template_id, const std::string& page,
-                              const app::Message& m) override;
+    awaitable<booking::Result<std::string>> png(const std::string& scene,
+                                                const std::string& page) override;
+    awaitable<app::Sent> send(const std::string& openid, const std::string& template_id,
+                              const std::string& page, const app::Message& m) override;
 
-private:
+  private:
     wechat::Client& wx_;
     AccessTokenProvider& token_;
 };

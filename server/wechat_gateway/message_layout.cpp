@@ -65,7 +65,7 @@ nlohmann::json message_data(const app::Message& m) {
     auto from = to_local(m.start), to = to_local(m.end);
     std::string when = format_date(from.date) + " " + format_hhmm(from.minute) + "~" +
                        format_hhmm(to.date == from.date ? to.minute : 1440);
-    std::string text = note.empty() ? default_note(kind)
+    std::string text = note.empty()                 ? default_note(kind)
                        : kind == NoticeKind::banned ? "暂停预约至" + note
                                                     : note;
     auto value = [](std::string v) { return nlohmann::json{{"value", std::move(v)}}; };

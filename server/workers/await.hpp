@@ -8,8 +8,8 @@
 #include <optional>
 #include <type_traits>
 
-#include "common/failure.hpp"
 #include "common/asio.hpp"
+#include "common/failure.hpp"
 #include "server/workers/worker_pool.hpp"
 
 namespace sh::workers {
@@ -20,8 +20,9 @@ namespace detail {
 // runs it, by the pool when it stops (shutting_down), or by the timer when no worker took it in
 // time (busy) — the timer and a worker never both win.
 template <class Resource, class T, class Handler>
-class AwaitedJob : public Job<Resource>, public std::enable_shared_from_this<AwaitedJob<Resource, T, Handler>> {
-public:
+class AwaitedJob : public Job<Resource>,
+                   public std::enable_shared_from_this<AwaitedJob<Resource, T, Handler>> {
+  public:
     AwaitedJob(Handler h, asio::any_io_executor ex)
         : handler_(std::move(h)),
           // Keeps the caller's io_context running while the job is out.
@@ -31,15 +32,19 @@ public:
     void start_timer(std::chrono::milliseconds timeout, WorkerPool<Resource>& pool) {
         timer_->expires_after(timeout);
         timer_->async_wait([self = this->shared_from_this(), &pool](boost::system::error_code ec) {
-            if (ec) return;  // cancelled: the job finished first
+            if (ec) return;                   // cancelled: the job finished first
             if (!self->try_cancel()) return;  // a worker has it: it will complete
             pool.count_timeout();
-            self->complete(std::make_exception_ptr(FailureException(Failure{"busy", "The service is busy; retry shortly."})), std::nullopt);
+            self->complete(std::make_exception_ptr(FailureException(
+                               Failure{"busy", "The service is busy; retry shortly."})),
+                           std::nullopt);
         });
     }
 
     void abandon() noexcept override {
-        complete(std::make_exception_ptr(FailureException(Failure{"shutting_down", "The server is restarting; retry shortly."})), std::nullopt);
+        complete(std::make_exception_ptr(FailureException(
+                     Failure{"shutting_down", "The server is restarting; retry shortly."})),
+                 std::nullopt);
     }
 
     // Runs the handler on the caller's executor, where alone the timer is touched; the job stops
@@ -55,7 +60,7 @@ public:
         });
     }
 
-private:
+  private:
     Handler handler_;
     asio::any_io_executor ex_;
     std::optional<asio::steady_timer> timer_;
@@ -63,8 +68,9 @@ private:
 
 template <class Resource, class T, class F, class Handler>
 class AsioJob final : public AwaitedJob<Resource, T, Handler> {
-public:
-    AsioJob(F f, Handler h, asio::any_io_executor ex) : AwaitedJob<Resource, T, Handler>(std::move(h), ex), f_(std::move(f)) {}
+  public:
+    AsioJob(F f, Handler h, asio::any_io_executor ex)
+        : AwaitedJob<Resource, T, Handler>(std::move(h), ex), f_(std::move(f)) {}
 
     void execute(Resource& r) noexcept override {
         try {
@@ -74,7 +80,7 @@ public:
         }
     }
 
-private:
+  private:
     F f_;
 };
 
@@ -84,7 +90,8 @@ awaitable<std::optional<T>> submit(WorkerPool<Resource>& pool, F f,
     auto ex = co_await asio::this_coro::executor;
     auto init = [&pool, &f, acquire_timeout, ex](auto handler) {
         using H = decltype(handler);
-        auto job = std::make_shared<AsioJob<Resource, T, F, H>>(std::move(f), std::move(handler), ex);
+        auto job =
+            std::make_shared<AsioJob<Resource, T, F, H>>(std::move(f), std::move(handler), ex);
         job->start_timer(acquire_timeout, pool);
         pool.submit(job);
     };

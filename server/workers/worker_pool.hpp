@@ -18,7 +18,7 @@ namespace sh::workers {
 
 template <class Resource>
 class Job {
-public:
+  public:
     virtual ~Job() = default;
     // Runs on a worker thread with its resource; must not throw.
     virtual void execute(Resource& r) noexcept = 0;
@@ -32,7 +32,7 @@ public:
     // queued -> cancelled; false if a worker took it first.
     bool try_cancel() { return exchange_if(queued, cancelled); }
 
-private:
+  private:
     static constexpr int queued = 0, running = 1, cancelled = 2;
     bool exchange_if(int from, int to) { return state_.compare_exchange_strong(from, to); }
     std::atomic<int> state_{queued};
@@ -47,7 +47,7 @@ struct PoolStats {
 
 template <class Resource>
 class WorkerPool {
-public:
+  public:
     using Factory = std::function<std::unique_ptr<Resource>()>;
     using JobPtr = std::shared_ptr<Job<Resource>>;
 
@@ -97,7 +97,8 @@ public:
 
     PoolStats stats() const {
         std::lock_guard lock(mu_);
-        return PoolStats{static_cast<int>(threads_.size()), in_use_, static_cast<int>(queue_.size()),
+        return PoolStats{static_cast<int>(threads_.size()), in_use_,
+                         static_cast<int>(queue_.size()),
                          timeouts_.load(std::memory_order_relaxed)};
     }
 
@@ -117,7 +118,7 @@ public:
             if (j->try_start()) j->abandon();
     }
 
-private:
+  private:
     void work(Resource& r) {
         for (;;) {
             JobPtr job;

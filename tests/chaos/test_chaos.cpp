@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <map>
 #include <csignal>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -19,11 +19,11 @@
 using namespace sh;
 using nlohmann::json;
 using test::ApiResult;
-using test::Stack;
 using test::booking_body;
 using test::check_invariants;
 using test::error_code;
 using test::make_hall;
+using test::Stack;
 
 namespace {
 
@@ -33,9 +33,14 @@ test::OwnServices& own() {
 }
 
 json open_config() {
-    return json{{"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}, {"user_per_minute", 0}}},
-                {"booking", {{"max_active_per_user", 1000}, {"max_per_user_per_day", 1000},
-                             {"max_minutes_per_user_per_week", 10080}}}};
+    return json{{"rate_limit",
+                 {{"login_per_ip_per_minute", 0},
+                  {"login_per_openid_per_minute", 0},
+                  {"user_per_minute", 0}}},
+                {"booking",
+                 {{"max_active_per_user", 1000},
+                  {"max_per_user_per_day", 1000},
+                  {"max_minutes_per_user_per_week", 10080}}}};
 }
 
 // A call that survives a dead server: status 0 when nothing answered.
@@ -51,7 +56,8 @@ ApiResult try_call(Stack& s, std::uint16_t port, const json& body, const std::st
 // thread t books 15-minute slots of its own hall on day d, so any two requests of the load differ
 // in hall or time unless `same_slots`, when every thread books the same few slots.
 struct Load {
-    Load(Stack& s, std::vector<std::uint16_t> ports, const std::vector<std::string>& tokens, int threads, bool same_slots)
+    Load(Stack& s, std::vector<std::uint16_t> ports, const std::vector<std::string>& tokens,
+         int threads, bool same_slots)
         : stack(s) {
         auto day = booking::add_days(test::tomorrow(), 1);
         for (int t = 0; t < threads; ++t)
@@ -62,9 +68,12 @@ struct Load {
                     auto d = same_slots ? day : booking::add_days(day, k / 96);
                     auto port = ports[static_cast<std::size_t>(k + t) % ports.size()];
                     auto started = std::chrono::steady_clock::now();
-                    auto r = try_call(stack, port, booking_body(hall, d, slot * 15, slot * 15 + 15),
-                                      tokens[static_cast<std::size_t>(t + threads * k) % tokens.size()]);
-                    auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                    auto r =
+                        try_call(stack, port, booking_body(hall, d, slot * 15, slot * 15 + 15),
+                                 tokens[static_cast<std::size_t>(t + threads * k) % tokens.size()]);
+                    auto took =
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                            .count();
                     {
                         std::lock_guard lock(mu);
                         results.push_back(r);
@@ -83,13 +92,15 @@ struct Load {
     // Answers so far with this status (-1: any).
     std::size_t count(int status = -1) {
         std::lock_guard lock(mu);
-        return static_cast<std::size_t>(std::count_if(results.begin(), results.end(),
-                                                      [&](const ApiResult& r) { return status < 0 || r.status == status; }));
+        return static_cast<std::size_t>(
+            std::count_if(results.begin(), results.end(),
+                          [&](const ApiResult& r) { return status < 0 || r.status == status; }));
     }
     // Waits until `more` answers with `status` have come in since this was called.
     void wait_for_more(std::size_t more, int status = -1) {
         auto target = count(status) + more;
-        REQUIRE(test::eventually([&] { return count(status) >= target; }, static_cast<int>(20'000 + 1'000 * more), 5));
+        REQUIRE(test::eventually([&] { return count(status) >= target; },
+                                 static_cast<int>(20'000 + 1'000 * more), 5));
     }
     Stack& stack;
     std::atomic<bool> stop{false};
@@ -121,7 +132,9 @@ std::vector<std::string> members(Stack& s, const std::string& prefix, int n) {
 
 }  // namespace
 
-TEST_CASE("a server kill -9ed in the middle of a burst across two servers: one owner per slot, every 201 kept") {
+TEST_CASE(
+    "a server kill -9ed in the middle of a burst across two servers: one owner per slot, every 201 "
+    "kept") {
     Stack s(own(), 19000, open_config());
     s.start_server();
     make_hall(s, 1);
@@ -129,7 +142,7 @@ TEST_CASE("a server kill -9ed in the middle of a burst across two servers: one o
     Load load(s, {s.port(0), s.port(1)}, tokens, 8, true);
     load.wait_for_more(answers(20));  // in the middle of the burst
     s.kill_server(1);
-    load.wait_for_more(answers(20), 0);  // requests that found it dead
+    load.wait_for_more(answers(20), 0);    // requests that found it dead
     load.wait_for_more(answers(20), 409);  // and the survivor still deciding
     auto rs = load.finish();
     int winners = 0, unanswered = 0;
@@ -138,13 +151,15 @@ TEST_CASE("a server kill -9ed in the middle of a burst across two servers: one o
         if (r.status == 0) ++unanswered;
         CHECK((r.status == 201 || r.status == 409 || r.status == 0));
     }
-    CHECK(winners <= 4);  // four slots
+    CHECK(winners <= 4);    // four slots
     CHECK(unanswered > 0);  // the kill did land mid-load
     check_invariants(s.mysql(), rs);
 }
 
-TEST_CASE("a server frozen (SIGSTOP) right after a hold: the other server refuses the held slot, the holder books "
-          "it once resumed") {
+TEST_CASE(
+    "a server frozen (SIGSTOP) right after a hold: the other server refuses the held slot, the "
+    "holder books "
+    "it once resumed") {
     Stack s(own(), 19010, open_config());
     s.start_server();
     make_hall(s, 1);
@@ -164,8 +179,10 @@ TEST_CASE("a server frozen (SIGSTOP) right after a hold: the other server refuse
     check_invariants(s.mysql(), {refused, booked});
 }
 
-TEST_CASE("Redis killed (SIGKILL) in the middle of a load and restarted soon after, empty: bookings go on, one "
-          "owner per slot") {
+TEST_CASE(
+    "Redis killed (SIGKILL) in the middle of a load and restarted soon after, empty: bookings go "
+    "on, one "
+    "owner per slot") {
     Stack s(own(), 19020, open_config());
     make_hall(s, 1);
     for (int h = 2; h <= 4; ++h) make_hall(s, static_cast<std::uint64_t>(h));
@@ -174,17 +191,22 @@ TEST_CASE("Redis killed (SIGKILL) in the middle of a load and restarted soon aft
     load.wait_for_more(answers(20));
     own().kill("redis");
     load.wait_for_more(answers(20));  // booked without Redis
-    own().start("redis");  // no persistence: it comes back empty
+    own().start("redis");             // no persistence: it comes back empty
     load.wait_for_more(answers(20));
     auto rs = load.finish();
     for (const auto& r : rs) CHECK(r.status == 201);  // distinct slots: Redis is only the fast path
     check_invariants(s.mysql(), rs);
 }
 
-TEST_CASE("MariaDB stopped under load: 503 within the pool's bound, no request hangs, service back within 5 s of "
-          "its return") {
+TEST_CASE(
+    "MariaDB stopped under load: 503 within the pool's bound, no request hangs, service back "
+    "within 5 s of "
+    "its return") {
     json cfg = open_config();
-    cfg["mysql"] = {{"acquire_timeout_ms", 500}, {"connect_timeout_s", 1}, {"read_timeout_s", 2}, {"write_timeout_s", 2}};
+    cfg["mysql"] = {{"acquire_timeout_ms", 500},
+                    {"connect_timeout_s", 1},
+                    {"read_timeout_s", 2},
+                    {"write_timeout_s", 2}};
     Stack s(own(), 19030, cfg);
     for (int h = 1; h <= 4; ++h) make_hall(s, static_cast<std::uint64_t>(h));
     auto tokens = members(s, "db", 16);
@@ -207,13 +229,16 @@ TEST_CASE("MariaDB stopped under load: 503 within the pool's bound, no request h
     for (const auto& [kind, n] : kinds) MESSAGE(kind << " x" << n);
     for (std::size_t i = 0; i < rs.size(); ++i) {
         CHECK((rs[i].status == 201 || rs[i].status == 503));
-        if (rs[i].status == 503) CHECK(load.seconds[i] < 4.0);  // the connect timeout and the pool's wait bound it
+        if (rs[i].status == 503)
+            CHECK(load.seconds[i] < 4.0);  // the connect timeout and the pool's wait bound it
     }
     check_invariants(s.mysql(), rs);
 }
 
-TEST_CASE("SIGTERM under load: every request in flight is answered, nothing new is accepted, the process exits "
-          "within the drain bound") {
+TEST_CASE(
+    "SIGTERM under load: every request in flight is answered, nothing new is accepted, the process "
+    "exits "
+    "within the drain bound") {
     json cfg = open_config();
     cfg["http"] = {{"shutdown_grace_ms", 3000}};
     Stack s(own(), 19040, cfg);
@@ -234,8 +259,10 @@ TEST_CASE("SIGTERM under load: every request in flight is answered, nothing new 
     check_invariants(s.mysql(), rs);
 }
 
-TEST_CASE("SIGTERM: a request half sent before the signal is read to its end and answered, a new connection after "
-          "it is refused") {
+TEST_CASE(
+    "SIGTERM: a request half sent before the signal is read to its end and answered, a new "
+    "connection after "
+    "it is refused") {
     json cfg = open_config();
     cfg["http"] = {{"shutdown_grace_ms", 3000}};
     Stack s(own(), 19050, cfg);
@@ -243,11 +270,14 @@ TEST_CASE("SIGTERM: a request half sent before the signal is read to its end and
     auto [token, id] = s.login("in-flight");
     std::string body = booking_body(1, booking::add_days(test::tomorrow(), 1), 600, 660).dump();
     test::Connection c(s.port());
-    std::string head = "POST /api/v1/bookings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
-                       "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    std::string head =
+        "POST /api/v1/bookings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n";
     REQUIRE(c.send(head + body.substr(0, body.size() / 2)));
     // In flight: the server has read the first half (the kernel holds nothing unread for it).
-    REQUIRE(test::eventually([&] { return test::server_read_all(s.port(), c.local_port()); }, 5'000, 5));
+    REQUIRE(test::eventually([&] { return test::server_read_all(s.port(), c.local_port()); }, 5'000,
+                             5));
     s.signal_server(0, SIGTERM);
     // Nothing new is accepted: the listener is gone while the request is still open.
     REQUIRE(test::eventually([&] { return !test::can_connect(s.port()); }, 3'000, 5));

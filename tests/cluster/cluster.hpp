@@ -7,10 +7,10 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <ctime>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,7 +25,7 @@
 namespace sh::test {
 
 class Cluster {
-public:
+  public:
     static constexpr std::uint16_t nginx_port = 14443;
     static constexpr std::array<std::uint16_t, 3> app_ports{14081, 14082, 14083};
     static constexpr std::uint16_t writer_port = 14306;
@@ -44,13 +44,18 @@ public:
     }
 
     // Through nginx over TLS (the test CA, SNI localhost), from `source` (127.0.x.y) if given.
-    ClientOptions nginx(const std::string& source = "") const { return {source, dir_ + "/tls/ca.pem", "localhost"}; }
-    static ClientOptions direct(const std::string& source = "") { return {source, "", "localhost"}; }
+    ClientOptions nginx(const std::string& source = "") const {
+        return {source, dir_ + "/tls/ca.pem", "localhost"};
+    }
+    static ClientOptions direct(const std::string& source = "") {
+        return {source, "", "localhost"};
+    }
 
-    ApiResult call(std::uint16_t port, const ClientOptions& how, const std::string& method, const std::string& path,
-                   const nlohmann::json& body = nullptr, const std::string& token = "",
-                   const std::string& extra_headers = "") const {
-        std::string headers = (token.empty() ? "" : "Authorization: Bearer " + token + "\r\n") + extra_headers;
+    ApiResult call(std::uint16_t port, const ClientOptions& how, const std::string& method,
+                   const std::string& path, const nlohmann::json& body = nullptr,
+                   const std::string& token = "", const std::string& extra_headers = "") const {
+        std::string headers =
+            (token.empty() ? "" : "Authorization: Bearer " + token + "\r\n") + extra_headers;
         ApiResult out;
         try {
             auto r = request(port, how, method, path, body.is_null() ? "" : body.dump(), headers);
@@ -64,16 +69,18 @@ public:
         }
         return out;
     }
-    ApiResult api(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr,
-                  const std::string& token = "", const std::string& extra_headers = "",
-                  const std::string& source = "") const {
+    ApiResult api(const std::string& method, const std::string& path,
+                  const nlohmann::json& body = nullptr, const std::string& token = "",
+                  const std::string& extra_headers = "", const std::string& source = "") const {
         return call(nginx_port, nginx(source), method, path, body, token, extra_headers);
     }
 
     // Signs in through nginx: {token, user id}.
-    std::pair<std::string, std::uint64_t> login(const std::string& code, const std::string& source = "") const {
+    std::pair<std::string, std::uint64_t> login(const std::string& code,
+                                                const std::string& source = "") const {
         auto r = api("POST", "/api/v1/auth/login", nlohmann::json{{"code", code}}, "", "", source);
-        if (r.status != 200) throw std::runtime_error("login failed (" + std::to_string(r.status) + "): " + r.raw);
+        if (r.status != 200)
+            throw std::runtime_error("login failed (" + std::to_string(r.status) + "): " + r.raw);
         return {r.body["token"].get<std::string>(), r.body["user"]["id"].get<std::uint64_t>()};
     }
 
@@ -88,7 +95,8 @@ public:
     }
     void sql(const std::string& statement) const {
         std::string out;
-        if (mariadb(writer_port, statement, out) != 0) throw std::runtime_error("SQL failed: " + statement + "\n" + out);
+        if (mariadb(writer_port, statement, out) != 0)
+            throw std::runtime_error("SQL failed: " + statement + "\n" + out);
     }
     // A query's rows as the mariadb client prints them (tab-separated), for a failure's message.
     std::string rows(const std::string& query, std::uint16_t port = writer_port) const {
@@ -98,16 +106,19 @@ public:
     }
     long long scalar(const std::string& query, std::uint16_t port = writer_port) const {
         std::string out;
-        if (mariadb(port, query, out) != 0) throw std::runtime_error("SQL failed: " + query + "\n" + out);
+        if (mariadb(port, query, out) != 0)
+            throw std::runtime_error("SQL failed: " + query + "\n" + out);
         return std::stoll(out);
     }
 
     // scripts/cluster.sh with these arguments; its output in `out`.
     int script(const std::vector<std::string>& args, std::string* out = nullptr) const {
-        std::vector<std::string> argv{"/bin/bash", std::string(SH_SOURCE_DIR) + "/scripts/cluster.sh"};
+        std::vector<std::string> argv{"/bin/bash",
+                                      std::string(SH_SOURCE_DIR) + "/scripts/cluster.sh"};
         argv.insert(argv.end(), args.begin(), args.end());
         std::string o;
-        int rc = run_command(argv, {"SH_CLUSTER_DIR=" + dir_, std::string("SH_BINARY=") + SH_BINARY}, o);
+        int rc =
+            run_command(argv, {"SH_CLUSTER_DIR=" + dir_, std::string("SH_BINARY=") + SH_BINARY}, o);
         if (out) *out = o;
         return rc;
     }
@@ -120,13 +131,14 @@ public:
     // Brings back whatever a test killed (idempotent).
     void restore() const {
         std::string out;
-        if (script({"start"}, &out) != 0) throw std::runtime_error("cluster.sh start failed:\n" + out);
+        if (script({"start"}, &out) != 0)
+            throw std::runtime_error("cluster.sh start failed:\n" + out);
     }
     // Makes a member a district admin (sharedhall grant-role on the cluster's database).
     void grant_district_admin(const std::string& openid) const {
         std::string out;
-        run_command({SH_BINARY, "grant-role", "--config", dir_ + "/app1/config.json", "--openid", openid, "--role",
-                     "district_admin"},
+        run_command({SH_BINARY, "grant-role", "--config", dir_ + "/app1/config.json", "--openid",
+                     openid, "--role", "district_admin"},
                     {}, out);
     }
 
@@ -142,10 +154,10 @@ public:
         return all;
     }
 
-private:
+  private:
     int mariadb(std::uint16_t port, const std::string& statement, std::string& out) const {
-        return run_command({"/usr/bin/mariadb", "-h127.0.0.1", "-P" + std::to_string(port), "-usharedhall", "-N", "-B",
-                            "sharedhall", "-e", statement},
+        return run_command({"/usr/bin/mariadb", "-h127.0.0.1", "-P" + std::to_string(port),
+                            "-usharedhall", "-N", "-B", "sharedhall", "-e", statement},
                            {"MYSQL_PWD=sharedhall-cluster"}, out);
     }
     std::string dir_;

@@ -40,26 +40,32 @@ TEST_CASE("a missing config file and an unknown command are refused with exit co
     CHECK(run_command({SH_BINARY, "frobnicate"}, {}, out) == 2);
 }
 
-TEST_CASE("a server refuses to start (exit 2, the reason printed) with a test clock beside what only a deployment has") {
+TEST_CASE(
+    "a server refuses to start (exit 2, the reason printed) with a test clock beside what only a "
+    "deployment has") {
     std::string out;
     const std::string key = R"("auth":{"token_key":"cli-test-token-key-0123456789abcdef"})";
-    auto proxies = write_config("clock-behind-proxy.json",
-                                "{" + key + R"(,"http":{"trusted_proxies":["127.0.0.2"]},)" +
-                                    R"("wechat":{"base_url":"http://127.0.0.1:1"},"test":{"settable_clock":true}})");
+    auto proxies = write_config(
+        "clock-behind-proxy.json",
+        "{" + key + R"(,"http":{"trusted_proxies":["127.0.0.2"]},)" +
+            R"("wechat":{"base_url":"http://127.0.0.1:1"},"test":{"settable_clock":true}})");
     CHECK(run_command({SH_BINARY, "serve", "--config", proxies}, {}, out) == 2);
     CHECK(out.find("test.settable_clock") != std::string::npos);
     CHECK(out.find("trusted_proxies") != std::string::npos);
-    auto real_wechat = write_config("clock-real-wechat.json", "{" + key + R"(,"test":{"settable_clock":true}})");
+    auto real_wechat =
+        write_config("clock-real-wechat.json", "{" + key + R"(,"test":{"settable_clock":true}})");
     CHECK(run_command({SH_BINARY, "serve", "--config", real_wechat}, {}, out) == 2);
     CHECK(out.find("wechat.base_url") != std::string::npos);
-    auto open_address = write_config("clock-open-address.json",
-                                     "{" + key + R"(,"http":{"address":"0.0.0.0"},)" +
-                                         R"("wechat":{"base_url":"http://127.0.0.1:1"},"test":{"settable_clock":true}})");
+    auto open_address = write_config(
+        "clock-open-address.json",
+        "{" + key + R"(,"http":{"address":"0.0.0.0"},)" +
+            R"("wechat":{"base_url":"http://127.0.0.1:1"},"test":{"settable_clock":true}})");
     CHECK(run_command({SH_BINARY, "serve", "--config", open_address}, {}, out) == 2);
     CHECK(out.find("http.address") != std::string::npos);
 }
 
-TEST_CASE("a server without its seal's key refuses to start; the command-line tools do not need it") {
+TEST_CASE(
+    "a server without its seal's key refuses to start; the command-line tools do not need it") {
     std::string out;
     auto keyless = write_config("keyless.json", R"({"wechat":{"base_url":"http://127.0.0.1:1"}})");
     CHECK(run_command({SH_BINARY, "serve", "--config", keyless}, {}, out) == 2);

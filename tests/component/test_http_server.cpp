@@ -25,7 +25,6 @@ namespace {
 
 std::atomic<int> handlers_started{0};  // /slow and /hang count here as they begin
 
-
 Router test_router() {
     Router r;
     r.add(Method::get, "/ping", [](Request&, const Params&) -> awaitable<Response> {
@@ -183,7 +182,8 @@ TEST_CASE("a malformed request line gets 400 bad_request") {
 TEST_CASE("header blocks over the limit get 431") {
     TestServer s;
     Connection c(s.port());
-    REQUIRE(c.send("GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n"));
+    REQUIRE(
+        c.send("GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n"));
     auto r = c.read_response();
     REQUIRE(r);
     CHECK(r->status == 431);
@@ -255,7 +255,8 @@ TEST_CASE("each request writes one JSON access-log line with route, status, late
     auto r = test::request(s.port(), "GET", "/items/77", "", "X-Request-Id: log-check-1\r\n");
     REQUIRE(r);
     std::string log;
-    CHECK(test::eventually([&] { return (log = s.access_log()).find("log-check-1") != std::string::npos; }, 2000));
+    CHECK(test::eventually(
+        [&] { return (log = s.access_log()).find("log-check-1") != std::string::npos; }, 2000));
     auto pos = log.find("log-check-1");
     REQUIRE(pos != std::string::npos);
     auto line_start = log.rfind('\n', pos);
@@ -288,8 +289,9 @@ TEST_CASE("X-Forwarded-For is believed only from a trusted proxy") {
         auto cfg = TestServer::base_config();
         cfg.trusted_proxies = {"127.0.0.1", "10.0.0.2"};
         TestServer s(cfg);
-        auto r = test::request(s.port(), "GET", "/whoami", "",
-                               "X-Forwarded-For: 6.6.6.6\r\nX-Forwarded-For: 1.2.3.4, 10.0.0.2\r\n");
+        auto r =
+            test::request(s.port(), "GET", "/whoami", "",
+                          "X-Forwarded-For: 6.6.6.6\r\nX-Forwarded-For: 1.2.3.4, 10.0.0.2\r\n");
         REQUIRE(r);
         CHECK(nlohmann::json::parse(r->body)["client"] == "1.2.3.4");
     }
@@ -312,7 +314,8 @@ TEST_CASE("beyond the connection cap a new connection gets 503 too_many_connecti
     CHECK(s.metrics.connections_rejected.load() == 1);
 }
 
-TEST_CASE("graceful shutdown answers the request in flight, closes idle connections, refuses new ones") {
+TEST_CASE(
+    "graceful shutdown answers the request in flight, closes idle connections, refuses new ones") {
     TestServer s;
     Connection idle(s.port());
     REQUIRE(idle.send(test::make_request("GET", "/ping")));
@@ -321,7 +324,8 @@ TEST_CASE("graceful shutdown answers the request in flight, closes idle connecti
     Connection busy(s.port());
     int started = handlers_started;
     REQUIRE(busy.send(test::make_request("GET", "/slow")));
-    REQUIRE(test::eventually([&] { return handlers_started > started; }, 2000));  // the slow handler is running
+    REQUIRE(test::eventually([&] { return handlers_started > started; },
+                             2000));  // the slow handler is running
 
     auto drained = s.drain(milliseconds(3000));
     CHECK(idle.wait_closed(milliseconds(1000)));
@@ -348,12 +352,14 @@ TEST_CASE("a request still running when the grace period ends is cut, and drain 
 
 TEST_CASE("metrics count requests by route and status") {
     TestServer s;
-    for (int i = 0; i < 3; ++i) REQUIRE(test::request(s.port(), "GET", "/items/" + std::to_string(i)));
+    for (int i = 0; i < 3; ++i)
+        REQUIRE(test::request(s.port(), "GET", "/items/" + std::to_string(i)));
     REQUIRE(test::request(s.port(), "GET", "/nope"));
     // Metrics are recorded once the response is written, on whichever I/O thread wrote it: the
     // client may have its answer before the count moves, so wait for each line.
     auto has = [&](const std::string& line) {
-        return test::eventually([&] { return s.metrics.render().find(line) != std::string::npos; }, 2000);
+        return test::eventually([&] { return s.metrics.render().find(line) != std::string::npos; },
+                                2000);
     };
     CHECK(has("sh_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1"));
     CHECK(has("sh_http_requests_total{method=\"GET\",route=\"/items/{id}\",status=\"200\"} 3"));

@@ -9,12 +9,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "server/fake_wechat/fake_server.hpp"
+#include "server/fake_wechat/tls_front.hpp"
 #include "server/http/server.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/sync.hpp"
 #include "wechat/client.hpp"
-#include "server/fake_wechat/fake_server.hpp"
-#include "server/fake_wechat/tls_front.hpp"
 
 using namespace sh;
 using namespace sh::wechat;
@@ -42,8 +42,12 @@ struct Fixture {
         ioc.stop();
         thread.join();
     }
-    void inject(const std::string& endpoint, long long errcode, int delay_ms = 0, int http_status = 0) {
-        json j = {{"endpoint", endpoint}, {"errcode", errcode}, {"delay_ms", delay_ms}, {"http_status", http_status}};
+    void inject(const std::string& endpoint, long long errcode, int delay_ms = 0,
+                int http_status = 0) {
+        json j = {{"endpoint", endpoint},
+                  {"errcode", errcode},
+                  {"delay_ms", delay_ms},
+                  {"http_status", http_status}};
         auto r = test::request(server->port(), "POST", "/fake/inject", j.dump());
         REQUIRE(r);
         REQUIRE(r->status == 200);
@@ -90,11 +94,10 @@ TEST_CASE("code2session errcodes map to typed errors") {
     CHECK(error_of(test::sync_await(f.client->code2session("invalid-1"))) == WxErrc::invalid_code);
     REQUIRE(ok(test::sync_await(f.client->code2session("once"))));
     CHECK(error_of(test::sync_await(f.client->code2session("once"))) == WxErrc::code_used);
-    for (auto [errcode, expect] : {std::pair{-1LL, WxErrc::busy}, std::pair{45011LL, WxErrc::rate_limited},
-                                   std::pair{40226LL, WxErrc::login_blocked},
-                                   std::pair{40164LL, WxErrc::ip_not_whitelisted},
-                                   std::pair{40243LL, WxErrc::secret_frozen},
-                                   std::pair{12345LL, WxErrc::other}}) {
+    for (auto [errcode, expect] :
+         {std::pair{-1LL, WxErrc::busy}, std::pair{45011LL, WxErrc::rate_limited},
+          std::pair{40226LL, WxErrc::login_blocked}, std::pair{40164LL, WxErrc::ip_not_whitelisted},
+          std::pair{40243LL, WxErrc::secret_frozen}, std::pair{12345LL, WxErrc::other}}) {
         CAPTURE(errcode);
         f.inject("jscode2session", errcode);
         auto r = test::sync_await(f.client->code2session("c" + std::to_string(errcode)));
@@ -137,8 +140,8 @@ TEST_CASE("stable_token: the same token until force_refresh replaces it") {
     REQUIRE(ok(c));
     CHECK(std::get<AccessToken>(c).token != std::get<AccessToken>(a).token);
     // The old token is now refused.
-    auto sent = test::sync_await(f.client->send_subscribe_message(std::get<AccessToken>(a).token,
-                                                                  json{{"touser", "o"}, {"template_id", "t"}}));
+    auto sent = test::sync_await(f.client->send_subscribe_message(
+        std::get<AccessToken>(a).token, json{{"touser", "o"}, {"template_id", "t"}}));
     CHECK(error_of(sent) == WxErrc::invalid_token);
     f.inject("stable_token", 40243);
     CHECK(error_of(test::sync_await(f.client->stable_token(false))) == WxErrc::secret_frozen);
@@ -147,7 +150,9 @@ TEST_CASE("stable_token: the same token until force_refresh replaces it") {
 TEST_CASE("subscribe/send: the fake records the message; send errcodes are typed") {
     Fixture f;
     auto t = f.token();
-    json msg = {{"touser", "openid-alice"}, {"template_id", "TPL1"}, {"data", {{"thing1", {{"value", "会议室"}}}}}};
+    json msg = {{"touser", "openid-alice"},
+                {"template_id", "TPL1"},
+                {"data", {{"thing1", {{"value", "会议室"}}}}}};
     REQUIRE(ok(test::sync_await(f.client->send_subscribe_message(t, msg))));
     auto sent = test::request(f.server->port(), "GET", "/fake/sent");
     REQUIRE(sent);
@@ -155,13 +160,11 @@ TEST_CASE("subscribe/send: the fake records the message; send errcodes are typed
     REQUIRE(messages.size() == 1);
     CHECK(messages[0]["data"]["thing1"]["value"] == "会议室");
 
-    for (auto [errcode, expect] : {std::pair{43101LL, WxErrc::no_subscription},
-                                   std::pair{47003LL, WxErrc::bad_template_data},
-                                   std::pair{40003LL, WxErrc::bad_openid},
-                                   std::pair{40037LL, WxErrc::bad_template},
-                                   std::pair{41030LL, WxErrc::bad_page},
-                                   std::pair{42001LL, WxErrc::token_expired},
-                                   std::pair{45009LL, WxErrc::quota_exhausted}}) {
+    for (auto [errcode, expect] :
+         {std::pair{43101LL, WxErrc::no_subscription},
+          std::pair{47003LL, WxErrc::bad_template_data}, std::pair{40003LL, WxErrc::bad_openid},
+          std::pair{40037LL, WxErrc::bad_template}, std::pair{41030LL, WxErrc::bad_page},
+          std::pair{42001LL, WxErrc::token_expired}, std::pair{45009LL, WxErrc::quota_exhausted}}) {
         CAPTURE(errcode);
         f.inject("subscribe_send", errcode);
         CHECK(error_of(test::sync_await(f.client->send_subscribe_message(t, msg))) == expect);
@@ -175,8 +178,10 @@ TEST_CASE("getuserphonenumber: the number from a valid code; a bad or used code 
     REQUIRE(ok(r));
     CHECK(std::get<PhoneInfo>(r).phone_number == "13800138000");
     CHECK(std::get<PhoneInfo>(r).country_code == "86");  // sent as a number, read as text
-    CHECK(error_of(test::sync_await(f.client->get_phone_number(t, "phone-13800138000"))) == WxErrc::invalid_code);
-    CHECK(error_of(test::sync_await(f.client->get_phone_number(t, "nonsense"))) == WxErrc::invalid_code);
+    CHECK(error_of(test::sync_await(f.client->get_phone_number(t, "phone-13800138000"))) ==
+          WxErrc::invalid_code);
+    CHECK(error_of(test::sync_await(f.client->get_phone_number(t, "nonsense"))) ==
+          WxErrc::invalid_code);
 }
 
 TEST_CASE("msg_sec_check: pass, review and risky") {
@@ -195,15 +200,16 @@ TEST_CASE("msg_sec_check: pass, review and risky") {
 TEST_CASE("getwxacodeunlimit: a real PNG, or a typed error") {
     Fixture f;
     auto t = f.token();
-    auto r = test::sync_await(f.client->get_wxacode_unlimited(t, json{{"scene", "v=12"}, {"page", "pages/checkin/index"}}));
+    auto r = test::sync_await(f.client->get_wxacode_unlimited(
+        t, json{{"scene", "v=12"}, {"page", "pages/checkin/index"}}));
     REQUIRE(ok(r));
     const auto& png = std::get<std::string>(r);
     REQUIRE(png.size() > 33);
     CHECK(png.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
     CHECK(png.compare(12, 4, "IHDR") == 0);
     CHECK(png.compare(png.size() - 8, 4, "IEND") == 0);
-    CHECK(error_of(test::sync_await(f.client->get_wxacode_unlimited(t, json{{"scene", std::string(40, 'x')}}))) ==
-          WxErrc::other);
+    CHECK(error_of(test::sync_await(f.client->get_wxacode_unlimited(
+              t, json{{"scene", std::string(40, 'x')}}))) == WxErrc::other);
 }
 
 TEST_CASE("errors never carry the AppSecret") {
@@ -227,7 +233,8 @@ std::string tls_dir() {
 // client trusts only the test CA and asks for https://localhost:port.
 struct TlsFixture : Fixture {
     explicit TlsFixture(const std::string& name)
-        : front(ioc, tls_dir() + "/" + name + ".pem", tls_dir() + "/" + name + ".key", server->port()) {
+        : front(ioc, tls_dir() + "/" + name + ".pem", tls_dir() + "/" + name + ".key",
+                server->port()) {
         config::WechatConfig wc;
         wc.base_url = "https://localhost:" + std::to_string(front.start());
         wc.ca_file = tls_dir() + "/ca.pem";

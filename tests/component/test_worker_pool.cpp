@@ -21,7 +21,7 @@ struct Resource {
 // A job that must not finish yet waits here until the test opens the gate (at most 10 s, so a
 // failing test cannot hang).
 class Gate {
-public:
+  public:
     void wait() {
         std::unique_lock lock(mu_);
         cv_.wait_for(lock, 10s, [&] { return open_; });
@@ -34,7 +34,7 @@ public:
         cv_.notify_all();
     }
 
-private:
+  private:
     std::mutex mu_;
     std::condition_variable cv_;
     bool open_ = false;
@@ -43,19 +43,23 @@ private:
 
 TEST_CASE("a job runs on a worker with its resource and returns its value to the coroutine") {
     workers::WorkerPool<Resource> pool(2, [] { return std::make_unique<Resource>(Resource{7}); });
-    int v = test::sync_await(workers::run_on(pool, [](Resource& r) { return r.id * 6; }, 100ms));
+    int v = test::sync_await(workers::run_on(
+        pool, [](Resource& r) { return r.id * 6; }, 100ms));
     CHECK(v == 42);
 }
 
 TEST_CASE("an exception in a job reaches the awaiting coroutine") {
     workers::WorkerPool<Resource> pool(1, [] { return std::make_unique<Resource>(Resource{1}); });
     auto run = [&]() -> awaitable<void> {
-        co_await workers::run_on(pool, [](Resource&) { throw std::runtime_error("db said no"); }, 100ms);
+        co_await workers::run_on(
+            pool, [](Resource&) { throw std::runtime_error("db said no"); }, 100ms);
     };
     CHECK_THROWS_WITH_AS(test::sync_await(run()), "db said no", std::runtime_error);
 }
 
-TEST_CASE("with every worker taken, a caller gets busy after the acquire timeout and its job never runs") {
+TEST_CASE(
+    "with every worker taken, a caller gets busy after the acquire timeout and its job never "
+    "runs") {
     workers::WorkerPool<Resource> pool(1, [] { return std::make_unique<Resource>(Resource{1}); });
     std::atomic<bool> second_ran{false};
     std::atomic<bool> holding{false};
@@ -73,7 +77,8 @@ TEST_CASE("with every worker taken, a caller gets busy after the acquire timeout
 
     auto start = std::chrono::steady_clock::now();
     try {
-        test::sync_await(workers::run_on(pool, [&](Resource&) { second_ran = true; }, 50ms));
+        test::sync_await(workers::run_on(
+            pool, [&](Resource&) { second_ran = true; }, 50ms));
         FAIL("expected busy");
     } catch (const FailureException& e) {
         CHECK(e.failure().code == "busy");
@@ -82,7 +87,8 @@ TEST_CASE("with every worker taken, a caller gets busy after the acquire timeout
     gate.open();  // only now does the holder let go
     holder.join();
     // A job submitted after it runs after anything still queued: the withdrawn job is gone.
-    CHECK(test::sync_await(workers::run_on(pool, [](Resource&) { return true; }, 5000ms)));
+    CHECK(test::sync_await(workers::run_on(
+        pool, [](Resource&) { return true; }, 5000ms)));
     CHECK_FALSE(second_ran);
     CHECK(pool.stats().timeouts == 1);
 }

@@ -1,5 +1,6 @@
 // The date, time-of-day and local-time parsers that every booking, availability and statistics
-// request goes through: no crash, and whatever they accept prints back to a value they read the same.
+// request goes through: no crash, and whatever they accept prints back to a value they read the
+// same.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

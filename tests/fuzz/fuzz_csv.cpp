@@ -13,14 +13,16 @@ namespace {
 // One RFC 4180 cell back to its text; traps on a malformed one.
 std::string unquote(const std::string& cell) {
     if (cell.empty() || cell.front() != '"') {
-        if (cell.find_first_of(",\"\r\n") != std::string::npos) __builtin_trap();  // must have been quoted
+        if (cell.find_first_of(",\"\r\n") != std::string::npos)
+            __builtin_trap();  // must have been quoted
         return cell;
     }
     if (cell.size() < 2 || cell.back() != '"') __builtin_trap();
     std::string out;
     for (std::size_t i = 1; i + 1 < cell.size(); ++i) {
         if (cell[i] == '"') {
-            if (i + 2 >= cell.size() || cell[i + 1] != '"') __builtin_trap();  // a lone quote inside
+            if (i + 2 >= cell.size() || cell[i + 1] != '"')
+                __builtin_trap();  // a lone quote inside
             ++i;
         }
         out += cell[i];

@@ -29,11 +29,18 @@ const http::Router& router() {
         };
         std::vector<http::Route> routes;
         for (auto [m, p] : std::initializer_list<std::pair<M, const char*>>{
-                 {M::get, "/healthz"}, {M::post, "/api/v1/auth/login"}, {M::get, "/api/v1/me"},
-                 {M::patch, "/api/v1/me"}, {M::put, "/api/v1/users/{id}/role"}, {M::get, "/api/v1/venues/{id}"},
-                 {M::get, "/api/v1/venues/{id}/availability"}, {M::post, "/api/v1/venues/{id}/closures"},
-                 {M::del, "/api/v1/venues/{id}/closures/{closure_id}"}, {M::post, "/api/v1/bookings"},
-                 {M::post, "/api/v1/bookings/{id}/cancel"}, {M::get, "/api/v1/auth/web-login/{nonce}/code"},
+                 {M::get, "/healthz"},
+                 {M::post, "/api/v1/auth/login"},
+                 {M::get, "/api/v1/me"},
+                 {M::patch, "/api/v1/me"},
+                 {M::put, "/api/v1/users/{id}/role"},
+                 {M::get, "/api/v1/venues/{id}"},
+                 {M::get, "/api/v1/venues/{id}/availability"},
+                 {M::post, "/api/v1/venues/{id}/closures"},
+                 {M::del, "/api/v1/venues/{id}/closures/{closure_id}"},
+                 {M::post, "/api/v1/bookings"},
+                 {M::post, "/api/v1/bookings/{id}/cancel"},
+                 {M::get, "/api/v1/auth/web-login/{nonce}/code"},
                  {M::get, "/console/"}})
             routes.push_back({m, p, none});
         return http::Router(std::move(routes));
@@ -100,7 +107,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     http::Request req = http::to_request(parser.release(), "127.0.0.2", trusted);
 
     auto match = router().match(req.method, req.path());
-    for (const auto& param : match.params.values) refused_or_ok([&] { api::path_id(param.second); });
+    for (const auto& param : match.params.values)
+        refused_or_ok([&] { api::path_id(param.second); });
     api::cookie(req, "sh_session");
     read_query(req);
     refused_or_ok([&] { read_body(req, api::object_body(req)); });

@@ -27,20 +27,27 @@ const WxError* error_of(const WxResult<T>& r) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     static const int statuses[] = {200, 200, 200, 200, 400, 404, 500, 502};
-    RawReply reply{statuses[data[0] % 8], "application/json", std::string(reinterpret_cast<const char*>(data + 1), size - 1)};
+    RawReply reply{statuses[data[0] % 8], "application/json",
+                   std::string(reinterpret_cast<const char*>(data + 1), size - 1)};
     bool server_error = reply.status >= 500;
 
     auto login = read_login_session(reply, "");
-    if (auto* e = error_of(login)) expect(!server_error || e->code == WxErrc::transport);
-    else expect(!server_error && !std::get<LoginSession>(login).openid.empty());
+    if (auto* e = error_of(login))
+        expect(!server_error || e->code == WxErrc::transport);
+    else
+        expect(!server_error && !std::get<LoginSession>(login).openid.empty());
 
     auto token = read_access_token(reply, "");
-    if (auto* e = error_of(token)) expect(!server_error || e->code == WxErrc::transport);
-    else expect(!std::get<AccessToken>(token).token.empty() && std::get<AccessToken>(token).expires_in > 0);
+    if (auto* e = error_of(token))
+        expect(!server_error || e->code == WxErrc::transport);
+    else
+        expect(!std::get<AccessToken>(token).token.empty() &&
+               std::get<AccessToken>(token).expires_in > 0);
 
     auto phone = read_phone(reply, "");
-    if (!error_of(phone)) expect(!std::get<PhoneInfo>(phone).phone_number.empty() ||
-                                 !std::get<PhoneInfo>(phone).pure_phone_number.empty());
+    if (!error_of(phone))
+        expect(!std::get<PhoneInfo>(phone).phone_number.empty() ||
+               !std::get<PhoneInfo>(phone).pure_phone_number.empty());
 
     auto check = read_sec_check(reply, "");
     if (!error_of(check)) {

@@ -14,8 +14,8 @@
 using namespace sh;
 using nlohmann::json;
 using test::ApiResult;
-using test::Stack;
 using test::booking_body;
+using test::Stack;
 
 namespace {
 
@@ -30,16 +30,24 @@ test::OwnServices& own() {
 enum Who { A, B, X, Y, S1, S2, D, BANNED, NOBODY };
 constexpr Who everyone[] = {A, B, X, Y, S1, S2, D, BANNED, NOBODY};
 const char* name(Who w) {
-    static const char* names[] = {"member A (owner)", "member B", "manager X (the hall's building)",
-                                  "manager Y (another building)", "street admin S1 (the hall's street)",
-                                  "street admin S2 (another street)", "district admin", "banned member", "no one"};
+    static const char* names[] = {"member A (owner)",
+                                  "member B",
+                                  "manager X (the hall's building)",
+                                  "manager Y (another building)",
+                                  "street admin S1 (the hall's street)",
+                                  "street admin S2 (another street)",
+                                  "district admin",
+                                  "banned member",
+                                  "no one"};
     return names[w];
 }
 
 struct World {
     explicit World(Stack& st) : s(st) {
         s.sql("INSERT INTO streets (id, name) VALUES (1, '江宁路街道'), (2, '石门二路街道')");
-        s.sql("INSERT INTO buildings (id, street_id, name) VALUES (1, 1, '新城大厦'), (2, 2, '越洋国际广场')");
+        s.sql(
+            "INSERT INTO buildings (id, street_id, name) VALUES (1, 1, '新城大厦'), (2, 2, "
+            "'越洋国际广场')");
         // The hall asks for approval, so that approve and reject have something to decide.
         test::make_hall_in(s, 1, 1, ", requires_approval", ", 1");
         std::tie(tokens[D], ids[D]) = s.login("d");
@@ -49,7 +57,9 @@ struct World {
             tokens[w] = t;
             ids[w] = id;
             if (!body.is_null())
-                REQUIRE(s.call(s.port(), "PUT", "/api/v1/users/" + std::to_string(id) + "/role", body, tokens[D]).status == 200);
+                REQUIRE(s.call(s.port(), "PUT", "/api/v1/users/" + std::to_string(id) + "/role",
+                               body, tokens[D])
+                            .status == 200);
             return id;
         };
         a_id = role(A, "a", nullptr);
@@ -59,35 +69,42 @@ struct World {
         role(S1, "s1", {{"role", "street_admin"}, {"street_id", 1}});
         role(S2, "s2", {{"role", "street_admin"}, {"street_id", 2}});
         auto banned = role(BANNED, "banned", nullptr);
-        s.sql("UPDATE users SET banned_until = NOW() + INTERVAL 7 DAY WHERE id = " + std::to_string(banned));
+        s.sql("UPDATE users SET banned_until = NOW() + INTERVAL 7 DAY WHERE id = " +
+              std::to_string(banned));
     }
     // A new pending booking of A's, or of `owner`'s (each allowed destructive cell gets its own).
     std::string booking(Who owner = A) {
         REQUIRE(minute + 15 <= 24 * 60);
-        auto r = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(1, day, minute, minute + 15), tokens[owner]);
+        auto r = s.call(s.port(), "POST", "/api/v1/bookings",
+                        booking_body(1, day, minute, minute + 15), tokens[owner]);
         minute += 15;
         REQUIRE(r.status == 201);
         return std::to_string(r.body["id"].get<std::uint64_t>());
     }
     // A new hold of A's.
     std::string hold() {
-        auto r = s.call(s.port(), "POST", "/api/v1/holds", booking_body(1, booking::add_days(day, 1), hold_minute, hold_minute + 15),
+        auto r = s.call(s.port(), "POST", "/api/v1/holds",
+                        booking_body(1, booking::add_days(day, 1), hold_minute, hold_minute + 15),
                         tokens[A]);
         hold_minute += 15;
         REQUIRE(r.status == 201);
         return r.body["hold_id"].get<std::string>();
     }
-    // A violation of A's (or `owner`'s), as a no-show of a booking of theirs leaves (its id: the booking's).
+    // A violation of A's (or `owner`'s), as a no-show of a booking of theirs leaves (its id: the
+    // booking's).
     std::string violation(Who owner = A) {
         auto id = booking(owner);
-        s.sql("INSERT INTO violations (id, user_id, booking_id, kind, weight_milli, created_at) VALUES (" + id + ", " +
-              std::to_string(ids.at(owner)) + ", " + id + ", 'no_show', 1000, NOW())");
+        s.sql(
+            "INSERT INTO violations (id, user_id, booking_id, kind, weight_milli, created_at) "
+            "VALUES (" +
+            id + ", " + std::to_string(ids.at(owner)) + ", " + id + ", 'no_show', 1000, NOW())");
         return id;
     }
     // A closure of the hall, made by the district admin, 30 minutes each, on a day of its own.
     std::string closure_from_to(json& body) {
         auto from = booking::format_date(closure_day) + "T" + booking::format_hhmm(closure_minute);
-        auto to = booking::format_date(closure_day) + "T" + booking::format_hhmm(closure_minute + 30);
+        auto to =
+            booking::format_date(closure_day) + "T" + booking::format_hhmm(closure_minute + 30);
         closure_minute += 30;
         body = json{{"from", from}, {"to", to}, {"reason", "检修"}};
         return from;
@@ -102,17 +119,23 @@ struct World {
     // A confirmed booking of A's tomorrow, the servers' clock 5 minutes before its start: its
     // check-in window open. One after another, 15 minutes apart.
     std::string checkin_ready() {
-        auto r = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(1, test::tomorrow(), checkin_minute, checkin_minute + 15),
+        auto r = s.call(s.port(), "POST", "/api/v1/bookings",
+                        booking_body(1, test::tomorrow(), checkin_minute, checkin_minute + 15),
                         tokens[A]);
         REQUIRE(r.status == 201);
         auto id = std::to_string(r.body["id"].get<std::uint64_t>());
-        REQUIRE(call(X, "POST", "/api/v1/bookings/" + id + "/approve", json::object()).status == 200);
-        s.set_clock(booking::to_timepoint(test::tomorrow(), checkin_minute) - std::chrono::minutes(5));
+        REQUIRE(call(X, "POST", "/api/v1/bookings/" + id + "/approve", json::object()).status ==
+                200);
+        s.set_clock(booking::to_timepoint(test::tomorrow(), checkin_minute) -
+                    std::chrono::minutes(5));
         checkin_minute += 15;
         return id;
     }
-    std::string venue_code() { return call(X, "GET", "/api/v1/venues/1/checkin-code").body["venue_code"]; }
-    ApiResult call(Who w, const std::string& method, const std::string& path, const json& body = nullptr) {
+    std::string venue_code() {
+        return call(X, "GET", "/api/v1/venues/1/checkin-code").body["venue_code"];
+    }
+    ApiResult call(Who w, const std::string& method, const std::string& path,
+                   const json& body = nullptr) {
         return s.call(s.port(), method, path, body, w == NOBODY ? "" : tokens[w]);
     }
     Stack& s;
@@ -139,7 +162,8 @@ struct Row {
 void check_refusal(const ApiResult& r) {
     CHECK(r.body.is_object());
     CHECK(r.body.contains("error"));
-    for (const char* leak : {"venue_id", "user_id", "purpose", "starts_at", "checkin_code", "phone"})
+    for (const char* leak :
+         {"venue_id", "user_id", "purpose", "starts_at", "checkin_code", "phone"})
         CHECK(r.raw.find(leak) == std::string::npos);
 }
 
@@ -150,11 +174,17 @@ TEST_CASE("a role change asking for what already is changes nothing: 200, no wri
     auto [admin, admin_id] = s.login("noop-d");
     REQUIRE(s.grant_role("openid-noop-d", "district_admin") == 0);
     auto [member, member_id] = s.login("noop-m");
-    REQUIRE(s.call(s.port(), "POST", "/api/v1/me/phone", json{{"code", "phone-13800138000"}}, member).status == 200);
+    REQUIRE(
+        s.call(s.port(), "POST", "/api/v1/me/phone", json{{"code", "phone-13800138000"}}, member)
+            .status == 200);
     auto audits = s.sql_value("SELECT COUNT(*) FROM audit_log");
-    auto r = s.call(s.port(), "PUT", "/api/v1/users/" + std::to_string(member_id) + "/role", json{{"role", "member"}}, admin);
+    auto r = s.call(s.port(), "PUT", "/api/v1/users/" + std::to_string(member_id) + "/role",
+                    json{{"role", "member"}}, admin);
     REQUIRE(r.status == 200);
-    CHECK(r.body == json{{"id", member_id}, {"role", "member"}, {"building_ids", json::array()}, {"street_id", nullptr}});
+    CHECK(r.body == json{{"id", member_id},
+                         {"role", "member"},
+                         {"building_ids", json::array()},
+                         {"street_id", nullptr}});
     CHECK(r.raw.find("13800138000") == std::string::npos);
     CHECK(s.sql_value("SELECT COUNT(*) FROM audit_log") == audits);
     // The member still sees their own phone.
@@ -166,7 +196,8 @@ TEST_CASE("the test clock answers only a caller on this machine with nobody betw
     const json body = {{"advance_s", 0}};
     CHECK(s.call(s.port(), "POST", "/test/clock", body).status == 200);
     // Through a proxy (X-Forwarded-For) there is no such route: the same 404 as any unknown path.
-    auto proxied = s.call(s.port(), "POST", "/test/clock", body, "", "X-Forwarded-For: 203.0.113.7\r\n");
+    auto proxied =
+        s.call(s.port(), "POST", "/test/clock", body, "", "X-Forwarded-For: 203.0.113.7\r\n");
     CHECK(proxied.status == 404);
     CHECK(test::error_code(proxied) == "not_found");
     // Every answer of the API forbids caches on the way to keep it.
@@ -175,101 +206,317 @@ TEST_CASE("the test clock answers only a caller on this machine with nobody betw
 }
 
 TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
-    Stack s(own(), 19100, json{{"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}},
-                               {"booking", {{"max_active_per_user", 1000}, {"max_per_user_per_day", 1000},
-                                            {"max_minutes_per_user_per_week", 10080}}}});
+    Stack s(
+        own(), 19100,
+        json{{"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}},
+             {"booking",
+              {{"max_active_per_user", 1000},
+               {"max_per_user_per_day", 1000},
+               {"max_minutes_per_user_per_week", 10080}}}});
     World w(s);
     const std::string hall = "/api/v1/venues/1";
     const std::string d = booking::format_date(w.day);
     // 404: cannot see; 403: can see, may not act; 401: no one.
     std::vector<Row> rows = {
-        {"GET /bookings/{id}", [](World& x, Who who) { return x.call(who, "GET", "/api/v1/bookings/" + x.booking()); },
-         {{A, 200}, {B, 404}, {X, 200}, {Y, 404}, {S1, 200}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}}},
+        {"GET /bookings/{id}",
+         [](World& x, Who who) { return x.call(who, "GET", "/api/v1/bookings/" + x.booking()); },
+         {{A, 200},
+          {B, 404},
+          {X, 200},
+          {Y, 404},
+          {S1, 200},
+          {S2, 404},
+          {D, 200},
+          {BANNED, 404},
+          {NOBODY, 401}}},
         {"POST /bookings/{id}/cancel",
          [](World& x, Who who) {
-             return x.call(who, "POST", "/api/v1/bookings/" + x.booking() + "/cancel", json{{"reason", "会议取消"}});
+             return x.call(who, "POST", "/api/v1/bookings/" + x.booking() + "/cancel",
+                           json{{"reason", "会议取消"}});
          },
-         {{A, 200}, {B, 404}, {X, 200}, {Y, 404}, {S1, 200}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}}},
+         {{A, 200},
+          {B, 404},
+          {X, 200},
+          {Y, 404},
+          {S1, 200},
+          {S2, 404},
+          {D, 200},
+          {BANNED, 404},
+          {NOBODY, 401}}},
         {"POST /bookings/{id}/approve",
-         [](World& x, Who who) { return x.call(who, "POST", "/api/v1/bookings/" + x.booking() + "/approve", json::object()); },
-         {{A, 403}, {B, 404}, {X, 200}, {Y, 404}, {S1, 200}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}}},
+         [](World& x, Who who) {
+             return x.call(who, "POST", "/api/v1/bookings/" + x.booking() + "/approve",
+                           json::object());
+         },
+         {{A, 403},
+          {B, 404},
+          {X, 200},
+          {Y, 404},
+          {S1, 200},
+          {S2, 404},
+          {D, 200},
+          {BANNED, 404},
+          {NOBODY, 401}}},
         {"POST /bookings/{id}/reject",
          [](World& x, Who who) {
-             return x.call(who, "POST", "/api/v1/bookings/" + x.booking() + "/reject", json{{"reason", "时间冲突"}});
+             return x.call(who, "POST", "/api/v1/bookings/" + x.booking() + "/reject",
+                           json{{"reason", "时间冲突"}});
          },
-         {{A, 403}, {B, 404}, {X, 200}, {Y, 404}, {S1, 200}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}}},
+         {{A, 403},
+          {B, 404},
+          {X, 200},
+          {Y, 404},
+          {S1, 200},
+          {S2, 404},
+          {D, 200},
+          {BANNED, 404},
+          {NOBODY, 401}}},
         // Nobody decides for themselves; a request goes to someone at least as high over the hall
         // as its maker (X manages building 1, S1 its street, D the district).
         {"POST /bookings/{id}/approve (manager X's own request)",
-         [](World& x, Who who) { return x.call(who, "POST", "/api/v1/bookings/" + x.booking(X) + "/approve", json::object()); },
-         {{A, 404}, {B, 404}, {X, 403}, {Y, 404}, {S1, 200}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}},
+         [](World& x, Who who) {
+             return x.call(who, "POST", "/api/v1/bookings/" + x.booking(X) + "/approve",
+                           json::object());
+         },
+         {{A, 404},
+          {B, 404},
+          {X, 403},
+          {Y, 404},
+          {S1, 200},
+          {S2, 404},
+          {D, 200},
+          {BANNED, 404},
+          {NOBODY, 401}},
          {{X, "self_approval"}}},
         {"POST /bookings/{id}/reject (street admin S1's own request)",
          [](World& x, Who who) {
-             return x.call(who, "POST", "/api/v1/bookings/" + x.booking(S1) + "/reject", json{{"reason", "时间冲突"}});
+             return x.call(who, "POST", "/api/v1/bookings/" + x.booking(S1) + "/reject",
+                           json{{"reason", "时间冲突"}});
          },
-         {{A, 404}, {B, 404}, {X, 403}, {Y, 404}, {S1, 403}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}},
+         {{A, 404},
+          {B, 404},
+          {X, 403},
+          {Y, 404},
+          {S1, 403},
+          {S2, 404},
+          {D, 200},
+          {BANNED, 404},
+          {NOBODY, 401}},
          {{X, "forbidden"}, {S1, "self_approval"}}},
-        {"POST /bookings/{id}/approve (the district admin's own request: nobody else in scope, it stays pending)",
-         [](World& x, Who who) { return x.call(who, "POST", "/api/v1/bookings/" + x.booking(D) + "/approve", json::object()); },
-         {{A, 404}, {B, 404}, {X, 403}, {Y, 404}, {S1, 403}, {S2, 404}, {D, 403}, {BANNED, 404}, {NOBODY, 401}},
+        {"POST /bookings/{id}/approve (the district admin's own request: nobody else in scope, it "
+         "stays pending)",
+         [](World& x, Who who) {
+             return x.call(who, "POST", "/api/v1/bookings/" + x.booking(D) + "/approve",
+                           json::object());
+         },
+         {{A, 404},
+          {B, 404},
+          {X, 403},
+          {Y, 404},
+          {S1, 403},
+          {S2, 404},
+          {D, 403},
+          {BANNED, 404},
+          {NOBODY, 401}},
          {{X, "forbidden"}, {S1, "forbidden"}, {D, "self_approval"}}},
         {"POST /violations/{id}/waive (a violation of street admin S1's)",
-         [](World& x, Who who) { return x.call(who, "POST", "/api/v1/violations/" + x.violation(S1) + "/waive"); },
-         {{A, 404}, {B, 404}, {X, 403}, {Y, 404}, {S1, 403}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}},
+         [](World& x, Who who) {
+             return x.call(who, "POST", "/api/v1/violations/" + x.violation(S1) + "/waive");
+         },
+         {{A, 404},
+          {B, 404},
+          {X, 403},
+          {Y, 404},
+          {S1, 403},
+          {S2, 404},
+          {D, 200},
+          {BANNED, 404},
+          {NOBODY, 401}},
          {{S1, "self_approval"}}},
-        {"GET /venues/{id}", [&](World& x, Who who) { return x.call(who, "GET", hall); },
-         {{A, 200}, {B, 200}, {X, 200}, {Y, 200}, {S1, 200}, {S2, 200}, {D, 200}, {BANNED, 200}, {NOBODY, 401}}},
-        {"PATCH /venues/{id}", [&](World& x, Who who) { return x.call(who, "PATCH", hall, json{{"capacity", 60}}); },
-         {{A, 403}, {B, 403}, {X, 200}, {Y, 403}, {S1, 200}, {S2, 403}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
-        {"GET /venues/{id}/closures", [&](World& x, Who who) { return x.call(who, "GET", hall + "/closures"); },
-         {{A, 200}, {B, 200}, {X, 200}, {Y, 200}, {S1, 200}, {S2, 200}, {D, 200}, {BANNED, 200}, {NOBODY, 401}}},
+        {"GET /venues/{id}",
+         [&](World& x, Who who) { return x.call(who, "GET", hall); },
+         {{A, 200},
+          {B, 200},
+          {X, 200},
+          {Y, 200},
+          {S1, 200},
+          {S2, 200},
+          {D, 200},
+          {BANNED, 200},
+          {NOBODY, 401}}},
+        {"PATCH /venues/{id}",
+         [&](World& x, Who who) {
+             return x.call(who, "PATCH", hall, json{{"capacity", 60}});
+         },
+         {{A, 403},
+          {B, 403},
+          {X, 200},
+          {Y, 403},
+          {S1, 200},
+          {S2, 403},
+          {D, 200},
+          {BANNED, 403},
+          {NOBODY, 401}}},
+        {"GET /venues/{id}/closures",
+         [&](World& x, Who who) { return x.call(who, "GET", hall + "/closures"); },
+         {{A, 200},
+          {B, 200},
+          {X, 200},
+          {Y, 200},
+          {S1, 200},
+          {S2, 200},
+          {D, 200},
+          {BANNED, 200},
+          {NOBODY, 401}}},
         {"POST /venues/{id}/closures",
          [&](World& x, Who who) {
              json body;
              x.closure_from_to(body);
              return x.call(who, "POST", hall + "/closures", body);
          },
-         {{A, 403}, {B, 403}, {X, 201}, {Y, 403}, {S1, 201}, {S2, 403}, {D, 201}, {BANNED, 403}, {NOBODY, 401}}},
+         {{A, 403},
+          {B, 403},
+          {X, 201},
+          {Y, 403},
+          {S1, 201},
+          {S2, 403},
+          {D, 201},
+          {BANNED, 403},
+          {NOBODY, 401}}},
         {"DELETE /venues/{id}/closures/{closure_id}",
-         [&](World& x, Who who) { return x.call(who, "DELETE", hall + "/closures/" + x.closure()); },
-         {{A, 403}, {B, 403}, {X, 200}, {Y, 403}, {S1, 200}, {S2, 403}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
-        {"GET /venues/{id}/checkin-code", [&](World& x, Who who) { return x.call(who, "GET", hall + "/checkin-code"); },
-         {{A, 403}, {B, 403}, {X, 200}, {Y, 403}, {S1, 200}, {S2, 403}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+         [&](World& x, Who who) {
+             return x.call(who, "DELETE", hall + "/closures/" + x.closure());
+         },
+         {{A, 403},
+          {B, 403},
+          {X, 200},
+          {Y, 403},
+          {S1, 200},
+          {S2, 403},
+          {D, 200},
+          {BANNED, 403},
+          {NOBODY, 401}}},
+        {"GET /venues/{id}/checkin-code",
+         [&](World& x, Who who) { return x.call(who, "GET", hall + "/checkin-code"); },
+         {{A, 403},
+          {B, 403},
+          {X, 200},
+          {Y, 403},
+          {S1, 200},
+          {S2, 403},
+          {D, 200},
+          {BANNED, 403},
+          {NOBODY, 401}}},
         {"PUT /users/{id}/role (make B a manager of building 1)",
          [](World& x, Who who) {
              return x.call(who, "PUT", "/api/v1/users/" + std::to_string(x.b_id) + "/role",
                            json{{"role", "manager"}, {"building_ids", {1}}});
          },
-         {{A, 403}, {B, 403}, {X, 403}, {Y, 403}, {S1, 200}, {S2, 403}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+         {{A, 403},
+          {B, 403},
+          {X, 403},
+          {Y, 403},
+          {S1, 200},
+          {S2, 403},
+          {D, 200},
+          {BANNED, 403},
+          {NOBODY, 401}}},
         {"DELETE /holds/{id}",
          [](World& x, Who who) {
              auto id = x.hold();
              auto r = x.call(who, "DELETE", "/api/v1/holds/" + id);
-             if (r.status != 200) REQUIRE(x.call(A, "DELETE", "/api/v1/holds/" + id).status == 200);  // A has 3 at most
+             if (r.status != 200)
+                 REQUIRE(x.call(A, "DELETE", "/api/v1/holds/" + id).status ==
+                         200);  // A has 3 at most
              return r;
          },
-         {{A, 200}, {B, 404}, {X, 404}, {Y, 404}, {S1, 404}, {S2, 404}, {D, 404}, {BANNED, 404}, {NOBODY, 401}}},
-        {"GET /venues/{id}/qrcode", [&](World& x, Who who) { return x.call(who, "GET", hall + "/qrcode"); },
-         {{A, 403}, {B, 403}, {X, 200}, {Y, 403}, {S1, 200}, {S2, 403}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+         {{A, 200},
+          {B, 404},
+          {X, 404},
+          {Y, 404},
+          {S1, 404},
+          {S2, 404},
+          {D, 404},
+          {BANNED, 404},
+          {NOBODY, 401}}},
+        {"GET /venues/{id}/qrcode",
+         [&](World& x, Who who) { return x.call(who, "GET", hall + "/qrcode"); },
+         {{A, 403},
+          {B, 403},
+          {X, 200},
+          {Y, 403},
+          {S1, 200},
+          {S2, 403},
+          {D, 200},
+          {BANNED, 403},
+          {NOBODY, 401}}},
         {"GET /stats/ledger",
-         [&](World& x, Who who) { return x.call(who, "GET", "/api/v1/stats/ledger?from=" + d + "&to=" + d); },
-         {{A, 403}, {B, 403}, {X, 200}, {Y, 200}, {S1, 200}, {S2, 200}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+         [&](World& x, Who who) {
+             return x.call(who, "GET", "/api/v1/stats/ledger?from=" + d + "&to=" + d);
+         },
+         {{A, 403},
+          {B, 403},
+          {X, 200},
+          {Y, 200},
+          {S1, 200},
+          {S2, 200},
+          {D, 200},
+          {BANNED, 403},
+          {NOBODY, 401}}},
         {"GET /stats/usage",
-         [&](World& x, Who who) { return x.call(who, "GET", "/api/v1/stats/usage?from=" + d + "&to=" + d); },
-         {{A, 403}, {B, 403}, {X, 200}, {Y, 200}, {S1, 200}, {S2, 200}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
-        {"POST /venues/{id}/checkin-code/rotate", [&](World& x, Who who) { return x.call(who, "POST", hall + "/checkin-code/rotate"); },
-         {{A, 403}, {B, 403}, {X, 200}, {Y, 403}, {S1, 200}, {S2, 403}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+         [&](World& x, Who who) {
+             return x.call(who, "GET", "/api/v1/stats/usage?from=" + d + "&to=" + d);
+         },
+         {{A, 403},
+          {B, 403},
+          {X, 200},
+          {Y, 200},
+          {S1, 200},
+          {S2, 200},
+          {D, 200},
+          {BANNED, 403},
+          {NOBODY, 401}}},
+        {"POST /venues/{id}/checkin-code/rotate",
+         [&](World& x, Who who) { return x.call(who, "POST", hall + "/checkin-code/rotate"); },
+         {{A, 403},
+          {B, 403},
+          {X, 200},
+          {Y, 403},
+          {S1, 200},
+          {S2, 403},
+          {D, 200},
+          {BANNED, 403},
+          {NOBODY, 401}}},
         {"POST /violations/{id}/waive (a violation of A's)",
-         [](World& x, Who who) { return x.call(who, "POST", "/api/v1/violations/" + x.violation() + "/waive"); },
-         {{A, 403}, {B, 404}, {X, 403}, {Y, 404}, {S1, 200}, {S2, 404}, {D, 200}, {BANNED, 404}, {NOBODY, 401}}},
+         [](World& x, Who who) {
+             return x.call(who, "POST", "/api/v1/violations/" + x.violation() + "/waive");
+         },
+         {{A, 403},
+          {B, 404},
+          {X, 403},
+          {Y, 404},
+          {S1, 200},
+          {S2, 404},
+          {D, 200},
+          {BANNED, 404},
+          {NOBODY, 401}}},
         {"POST /auth/web-login/{nonce} (confirm a console sign-in)",
          [](World& x, Who who) {
              auto started = x.call(NOBODY, "POST", "/api/v1/auth/web-login");
              REQUIRE(started.status == 200);
-             return x.call(who, "POST", "/api/v1/auth/web-login/" + started.body["nonce"].get<std::string>(), json::object());
+             return x.call(who, "POST",
+                           "/api/v1/auth/web-login/" + started.body["nonce"].get<std::string>(),
+                           json::object());
          },
-         {{A, 403}, {B, 403}, {X, 200}, {Y, 200}, {S1, 200}, {S2, 200}, {D, 200}, {BANNED, 403}, {NOBODY, 401}}},
+         {{A, 403},
+          {B, 403},
+          {X, 200},
+          {Y, 200},
+          {S1, 200},
+          {S2, 200},
+          {D, 200},
+          {BANNED, 403},
+          {NOBODY, 401}}},
         // Last: it moves the servers' clock to tomorrow morning.
         {"POST /bookings/{id}/checkin (its window open)",
          [](World& x, Who who) {
@@ -277,10 +524,20 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
              auto code = json{{"venue_code", x.venue_code()}};
              auto r = x.call(who, "POST", "/api/v1/bookings/" + id + "/checkin", code);
              // Its member is still let in: the refusal changed nothing, and no no-show follows.
-             if (r.status != 200) REQUIRE(x.call(A, "POST", "/api/v1/bookings/" + id + "/checkin", code).status == 200);
+             if (r.status != 200)
+                 REQUIRE(x.call(A, "POST", "/api/v1/bookings/" + id + "/checkin", code).status ==
+                         200);
              return r;
          },
-         {{A, 200}, {B, 404}, {X, 403}, {Y, 404}, {S1, 403}, {S2, 404}, {D, 403}, {BANNED, 404}, {NOBODY, 401}}},
+         {{A, 200},
+          {B, 404},
+          {X, 403},
+          {Y, 404},
+          {S1, 403},
+          {S2, 404},
+          {D, 403},
+          {BANNED, 404},
+          {NOBODY, 401}}},
     };
     for (auto& row : rows) {
         for (Who who : everyone) {
@@ -292,11 +549,17 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
             int want = row.expect.at(who);
             CHECK(r.status == want);
             if (r.status >= 400) check_refusal(r);
-            if (auto code = row.codes.find(who); code != row.codes.end()) CHECK(test::error_code(r) == code->second);
+            if (auto code = row.codes.find(who); code != row.codes.end())
+                CHECK(test::error_code(r) == code->second);
             if (row.what.rfind("PUT /users", 0) == 0 && r.status == 200) {
                 // Least data: the role and its scope, never the person's phone or violations.
-                CHECK(r.body == json{{"id", w.b_id}, {"role", "manager"}, {"building_ids", {1}}, {"street_id", nullptr}});
-                REQUIRE(w.call(D, "PUT", "/api/v1/users/" + std::to_string(w.b_id) + "/role", json{{"role", "member"}}).status == 200);
+                CHECK(r.body == json{{"id", w.b_id},
+                                     {"role", "manager"},
+                                     {"building_ids", {1}},
+                                     {"street_id", nullptr}});
+                REQUIRE(w.call(D, "PUT", "/api/v1/users/" + std::to_string(w.b_id) + "/role",
+                               json{{"role", "member"}})
+                            .status == 200);
             }
         }
     }

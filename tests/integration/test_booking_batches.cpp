@@ -29,20 +29,27 @@ long long number(mysql::Conn& c, const std::string& sql) {
     return rs->getInt64(1);
 }
 
-void run(mysql::Conn& c, const std::string& sql) { c.execute(sql); }
+void run(mysql::Conn& c, const std::string& sql) {
+    c.execute(sql);
+}
 
 // A district of one street, one building, one hall open 08:00-22:00 in 15-minute slots every day,
 // 90 days ahead, and `members` members; returns the hall's id.
 VenueId make_district(mysql::Conn& c, int members) {
     run(c, "INSERT INTO streets (name) VALUES ('石门二路街道')");
     run(c, "INSERT INTO buildings (street_id, name) VALUES (LAST_INSERT_ID(), '新闸大楼')");
-    run(c, "INSERT INTO venues (building_id, name, capacity, description, photos, slot_minutes, horizon_days, release_minute, "
-           "min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, checkin_after_minutes) "
-           "VALUES (LAST_INSERT_ID(), '党群活动室', 30, '', '[]', 15, 90, 0, 15, 240, 120, 15, 15)");
+    run(c,
+        "INSERT INTO venues (building_id, name, capacity, description, photos, slot_minutes, "
+        "horizon_days, release_minute, "
+        "min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, "
+        "checkin_after_minutes) "
+        "VALUES (LAST_INSERT_ID(), '党群活动室', 30, '', '[]', 15, 90, 0, 15, 240, 120, 15, 15)");
     auto hall = static_cast<VenueId>(number(c, "SELECT LAST_INSERT_ID()"));
-    run(c, "INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) SELECT " + std::to_string(hall) +
-               ", seq, 480, 1320 FROM seq_1_to_7");
-    run(c, "INSERT INTO users (openid, role) SELECT CONCAT('batch-', seq), 'member' FROM seq_1_to_" + std::to_string(members));
+    run(c, "INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) SELECT " +
+               std::to_string(hall) + ", seq, 480, 1320 FROM seq_1_to_7");
+    run(c,
+        "INSERT INTO users (openid, role) SELECT CONCAT('batch-', seq), 'member' FROM seq_1_to_" +
+            std::to_string(members));
     return hall;
 }
 
@@ -50,8 +57,10 @@ VenueId make_district(mysql::Conn& c, int members) {
 // from the bookings alone (independent of the quanta's key).
 long long overlapping(mysql::Conn& c) {
     return number(c,
-                  "SELECT COUNT(*) FROM (SELECT venue_id, starts_at, LAG(ends_at) OVER (PARTITION BY venue_id ORDER BY "
-                  "starts_at, id) prev_end FROM bookings WHERE status IN ('pending','confirmed','checked_in','completed')) x "
+                  "SELECT COUNT(*) FROM (SELECT venue_id, starts_at, LAG(ends_at) OVER (PARTITION "
+                  "BY venue_id ORDER BY "
+                  "starts_at, id) prev_end FROM bookings WHERE status IN "
+                  "('pending','confirmed','checked_in','completed')) x "
                   "WHERE prev_end > starts_at");
 }
 
@@ -89,18 +98,21 @@ struct Fixture {
             hall = make_district(tx, members);
             return true;
         });
-        return {hall, static_cast<UserId>(number(c, "SELECT MIN(id) FROM users WHERE openid LIKE 'batch-%'"))};
+        return {hall, static_cast<UserId>(
+                          number(c, "SELECT MIN(id) FROM users WHERE openid LIKE 'batch-%'"))};
     }
     BookCall call(UserId user, VenueId hall, int start, int end) const {
         Principal me;
         me.user_id = user;
-        return BookCall{me, BookingRequest{hall, day, start, end, "支部学习", 5, ""}, std::nullopt, now};
+        return BookCall{me, BookingRequest{hall, day, start, end, "支部学习", 5, ""}, std::nullopt,
+                        now};
     }
 };
 
 }  // namespace
 
-TEST_CASE("batches racing on four connections for overlapping times: no quantum twice, every 201 whole") {
+TEST_CASE(
+    "batches racing on four connections for overlapping times: no quantum twice, every 201 whole") {
     Fixture f;
     mysql::Conn setup(f.driver, f.cfg, false);
     const int members = 40;
@@ -129,7 +141,8 @@ TEST_CASE("batches racing on four connections for overlapping times: no quantum 
                 for (std::size_t k = 0; k < out.size(); ++k) {
                     if (out[k].ok()) {
                         ++booked;
-                        answered[out[k].value().booking.id] = {calls[k].req.start, calls[k].req.end};
+                        answered[out[k].value().booking.id] = {calls[k].req.start,
+                                                               calls[k].req.end};
                     } else {
                         CHECK(out[k].error().code == Errc::slot_taken);
                     }
@@ -142,21 +155,26 @@ TEST_CASE("batches racing on four connections for overlapping times: no quantum 
     CHECK(overlapping(setup) == 0);
     // Every 201 is a booking in MySQL with all of its quanta, and there is no other booking.
     CHECK(number(setup, "SELECT COUNT(*) FROM bookings") == booked.load());
-    CHECK(number(setup, "SELECT COUNT(*) FROM bookings b WHERE (SELECT COUNT(*) FROM booking_quanta q WHERE "
-                        "q.booking_id = b.id) <> TIMESTAMPDIFF(MINUTE, b.starts_at, b.ends_at) / 15") == 0);
+    CHECK(
+        number(setup,
+               "SELECT COUNT(*) FROM bookings b WHERE (SELECT COUNT(*) FROM booking_quanta q WHERE "
+               "q.booking_id = b.id) <> TIMESTAMPDIFF(MINUTE, b.starts_at, b.ends_at) / 15") == 0);
     for (const auto& [id, span] : answered) {
-        CHECK(number(setup, "SELECT COUNT(*) FROM booking_quanta WHERE booking_id = " + std::to_string(id)) ==
-              (span.second - span.first) / 15);
+        CHECK(number(setup, "SELECT COUNT(*) FROM booking_quanta WHERE booking_id = " +
+                                std::to_string(id)) == (span.second - span.first) / 15);
     }
 }
 
-TEST_CASE("a batch where the key refuses one booking keeps its neighbours and leaves no trace of the loser") {
+TEST_CASE(
+    "a batch where the key refuses one booking keeps its neighbours and leaves no trace of the "
+    "loser") {
     Fixture f;
     mysql::Conn c(f.driver, f.cfg, false);
     auto [hall, u] = f.district(c, 3);
     REQUIRE(f.decide(c, {f.call(u, hall, 10 * 60, 10 * 60 + 15)}).front().ok());
     // 09:30-10:30 meets the 10:00 quantum owned above; 11:00-11:30 is free.
-    auto out = f.decide(c, {f.call(u + 1, hall, 9 * 60 + 30, 10 * 60 + 30), f.call(u + 2, hall, 11 * 60, 11 * 60 + 30)});
+    auto out = f.decide(c, {f.call(u + 1, hall, 9 * 60 + 30, 10 * 60 + 30),
+                            f.call(u + 2, hall, 11 * 60, 11 * 60 + 30)});
     REQUIRE_FALSE(out[0].ok());
     CHECK(out[0].error().code == Errc::slot_taken);
     REQUIRE(out[1].ok());
@@ -165,7 +183,9 @@ TEST_CASE("a batch where the key refuses one booking keeps its neighbours and le
     CHECK(number(c, "SELECT COUNT(*) FROM bookings WHERE user_id = " + std::to_string(u + 1)) == 0);
 }
 
-TEST_CASE("a change to a hall's hours made by any writer reaches the next booking through the rules cache") {
+TEST_CASE(
+    "a change to a hall's hours made by any writer reaches the next booking through the rules "
+    "cache") {
     Fixture f;
     mysql::Conn c(f.driver, f.cfg, false);
     auto [hall, u] = f.district(c, 2);
@@ -173,8 +193,8 @@ TEST_CASE("a change to a hall's hours made by any writer reaches the next bookin
     REQUIRE(f.decide(c, {f.call(u, hall, 9 * 60, 10 * 60)}, &rules).front().ok());  // cached now
     // Plain SQL, as an operator might: the triggers bump the hall's rules version.
     c.execute("DELETE FROM venue_hours WHERE venue_id = " + std::to_string(hall));
-    c.execute("INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) SELECT " + std::to_string(hall) +
-              ", seq, 840, 1320 FROM seq_1_to_7");  // from 14:00 only
+    c.execute("INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) SELECT " +
+              std::to_string(hall) + ", seq, 840, 1320 FROM seq_1_to_7");  // from 14:00 only
     c.execute("COMMIT");
     auto morning = f.decide(c, {f.call(u, hall, 11 * 60, 12 * 60)}, &rules).front();
     REQUIRE_FALSE(morning.ok());

@@ -13,15 +13,15 @@
 #include <cppconn/resultset.h>
 #include <mysql_driver.h>
 
-#include "booking/calendar.hpp"
-#include "booking/local_time.hpp"
-#include "server/mysql/sql_time.hpp"
-#include "server/mysql/database.hpp"
-#include "app/lifecycle.hpp"
-#include "server/mysql/booking_db.hpp"
-#include "server/mysql/due_bookings.hpp"
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include "app/lifecycle.hpp"
+#include "booking/calendar.hpp"
+#include "booking/local_time.hpp"
+#include "server/mysql/booking_db.hpp"
+#include "server/mysql/database.hpp"
+#include "server/mysql/due_bookings.hpp"
+#include "server/mysql/sql_time.hpp"
 #include "tests/support/halls.hpp"
 #include "tests/support/invariants.hpp"
 #include "tests/support/stack.hpp"
@@ -29,10 +29,10 @@
 using namespace sh;
 using nlohmann::json;
 using test::ApiResult;
-using test::Stack;
-using test::error_code;
 using test::burst;
 using test::check_invariants;
+using test::error_code;
+using test::Stack;
 using test::statuses;
 
 namespace {
@@ -45,10 +45,13 @@ test::OwnServices& own() {
 // No login limits (many users sign in from one address) and room in the quotas: these tests
 // are about the guard, the quota tests set their own.
 json open_config() {
-    return json{{"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}},
-                {"booking", {{"max_active_per_user", 1000}, {"max_per_user_per_day", 1000},
-                             {"max_minutes_per_user_per_week", 10080}}},
-                {"mysql", {{"pool_size", 8}}}};
+    return json{
+        {"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}},
+        {"booking",
+         {{"max_active_per_user", 1000},
+          {"max_per_user_per_day", 1000},
+          {"max_minutes_per_user_per_week", 10080}}},
+        {"mysql", {{"pool_size", 8}}}};
 }
 
 using test::booking_body;
@@ -61,7 +64,9 @@ std::vector<std::string> logins(Stack& s, int n, const std::string& prefix) {
     return tokens;
 }
 
-int winners(const std::vector<ApiResult>& rs) { return statuses(rs).count(201) ? statuses(rs).at(201) : 0; }
+int winners(const std::vector<ApiResult>& rs) {
+    return statuses(rs).count(201) ? statuses(rs).at(201) : 0;
+}
 
 }  // namespace
 
@@ -70,7 +75,10 @@ TEST_CASE("64 concurrent requests for the same slot: exactly one 201, the rest 4
     auto hall = make_hall(s, 1);
     auto users = logins(s, 64, "u");
     auto body = booking_body(hall, tomorrow(), 10 * 60, 11 * 60);
-    auto rs = burst(64, [&](int i) { return s.call(s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]); });
+    auto rs = burst(64, [&](int i) {
+        return s.call(s.port(), "POST", "/api/v1/bookings", body,
+                      users[static_cast<std::size_t>(i)]);
+    });
     auto st = statuses(rs);
     CHECK(st[201] == 1);
     CHECK(st[409] == 63);
@@ -79,7 +87,9 @@ TEST_CASE("64 concurrent requests for the same slot: exactly one 201, the rest 4
     check_invariants(s.mysql(), rs);
 }
 
-TEST_CASE("overlapping multi-slot requests from 16 clients over 30 rounds: no overlap, no partial booking") {
+TEST_CASE(
+    "overlapping multi-slot requests from 16 clients over 30 rounds: no overlap, no partial "
+    "booking") {
     Stack s(own(), 18610, open_config());
     auto hall = make_hall(s, 1);
     auto users = logins(s, 16, "m");
@@ -91,11 +101,13 @@ TEST_CASE("overlapping multi-slot requests from 16 clients over 30 rounds: no ov
         std::vector<json> bodies;
         for (int i = 0; i < 16; ++i) {
             int quanta = 2 + static_cast<int>(rng() % 3);
-            int start = window + 15 * static_cast<int>(rng() % static_cast<unsigned>(8 - quanta + 1));
+            int start =
+                window + 15 * static_cast<int>(rng() % static_cast<unsigned>(8 - quanta + 1));
             bodies.push_back(booking_body(hall, day, start, start + 15 * quanta));
         }
         auto rs = burst(16, [&](int i) {
-            return s.call(s.port(), "POST", "/api/v1/bookings", bodies[static_cast<std::size_t>(i)], users[static_cast<std::size_t>(i)]);
+            return s.call(s.port(), "POST", "/api/v1/bookings", bodies[static_cast<std::size_t>(i)],
+                          users[static_cast<std::size_t>(i)]);
         });
         for (const auto& r : rs) CHECK((r.status == 201 || r.status == 409));
         CHECK(winners(rs) >= 1);
@@ -104,7 +116,8 @@ TEST_CASE("overlapping multi-slot requests from 16 clients over 30 rounds: no ov
     check_invariants(s.mysql(), all);
 }
 
-TEST_CASE("bursts with Redis flushed mid-run, and with Redis stopped: still one winner per quantum") {
+TEST_CASE(
+    "bursts with Redis flushed mid-run, and with Redis stopped: still one winner per quantum") {
     Stack s(own(), 18620, open_config());
     auto hall = make_hall(s, 1);
     auto users = logins(s, 32, "f");
@@ -112,13 +125,18 @@ TEST_CASE("bursts with Redis flushed mid-run, and with Redis stopped: still one 
     std::atomic<bool> flushing{true};
     std::thread flusher([&] {
         while (flushing) {
-            std::system(("redis-cli -p " + std::to_string(own().redis().port) + " FLUSHALL >/dev/null 2>&1").c_str());
+            std::system(
+                ("redis-cli -p " + std::to_string(own().redis().port) + " FLUSHALL >/dev/null 2>&1")
+                    .c_str());
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
     });
     for (int round = 0; round < 5; ++round) {
         auto body = booking_body(hall, tomorrow(), 8 * 60 + round * 60, 9 * 60 + round * 60);
-        auto rs = burst(32, [&](int i) { return s.call(s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]); });
+        auto rs = burst(32, [&](int i) {
+            return s.call(s.port(), "POST", "/api/v1/bookings", body,
+                          users[static_cast<std::size_t>(i)]);
+        });
         CHECK(winners(rs) == 1);
         all.insert(all.end(), rs.begin(), rs.end());
     }
@@ -128,7 +146,10 @@ TEST_CASE("bursts with Redis flushed mid-run, and with Redis stopped: still one 
     own().stop("redis");
     for (int round = 0; round < 3; ++round) {
         auto body = booking_body(hall, tomorrow(), 14 * 60 + round * 60, 15 * 60 + round * 60);
-        auto rs = burst(32, [&](int i) { return s.call(s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]); });
+        auto rs = burst(32, [&](int i) {
+            return s.call(s.port(), "POST", "/api/v1/bookings", body,
+                          users[static_cast<std::size_t>(i)]);
+        });
         CHECK(winners(rs) == 1);
         CHECK(statuses(rs)[409] == 31);
         all.insert(all.end(), rs.begin(), rs.end());
@@ -145,7 +166,10 @@ TEST_CASE("MySQL is the guard: with no Redis at all, still exactly one winner") 
     auto users = logins(s, 32, "g");
     for (int round = 0; round < 3; ++round) {
         auto body = booking_body(hall, tomorrow(), 9 * 60 + round * 60, 10 * 60 + round * 60);
-        auto rs = burst(32, [&](int i) { return s.call(s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]); });
+        auto rs = burst(32, [&](int i) {
+            return s.call(s.port(), "POST", "/api/v1/bookings", body,
+                          users[static_cast<std::size_t>(i)]);
+        });
         CHECK(winners(rs) == 1);
         check_invariants(s.mysql(), rs);
     }
@@ -153,11 +177,16 @@ TEST_CASE("MySQL is the guard: with no Redis at all, still exactly one winner") 
     CHECK(metrics.raw.find("sh_booking_redis_rejections_total 0") != std::string::npos);
 
     SUBCASE("and the test can fail: without the primary key the same burst double-books") {
-        s.sql("ALTER TABLE booking_quanta DROP PRIMARY KEY, ADD KEY ix_unguarded (venue_id, slot_start)");
+        s.sql(
+            "ALTER TABLE booking_quanta DROP PRIMARY KEY, ADD KEY ix_unguarded (venue_id, "
+            "slot_start)");
         int most = 0;
         for (int round = 0; round < 5 && most < 2; ++round) {
             auto body = booking_body(hall, tomorrow(), 16 * 60 + round * 60, 17 * 60 + round * 60);
-            auto rs = burst(32, [&](int i) { return s.call(s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]); });
+            auto rs = burst(32, [&](int i) {
+                return s.call(s.port(), "POST", "/api/v1/bookings", body,
+                              users[static_cast<std::size_t>(i)]);
+            });
             most = std::max(most, winners(rs));
         }
         CHECK(most > 1);
@@ -172,7 +201,8 @@ TEST_CASE("two server processes sharing MySQL and Redis under the same burst: on
     for (int round = 0; round < 3; ++round) {
         auto body = booking_body(hall, tomorrow(), 9 * 60 + round * 60, 10 * 60 + round * 60);
         auto rs = burst(64, [&](int i) {
-            return s.call(i % 2 ? second : s.port(), "POST", "/api/v1/bookings", body, users[static_cast<std::size_t>(i)]);
+            return s.call(i % 2 ? second : s.port(), "POST", "/api/v1/bookings", body,
+                          users[static_cast<std::size_t>(i)]);
         });
         CHECK(winners(rs) == 1);
         check_invariants(s.mysql(), rs);
@@ -181,13 +211,16 @@ TEST_CASE("two server processes sharing MySQL and Redis under the same burst: on
 
 TEST_CASE("quotas hold under concurrent requests from one user") {
     auto cfg = open_config();
-    cfg["booking"] = {{"max_active_per_user", 3}, {"max_per_user_per_day", 2}, {"max_minutes_per_user_per_week", 180}};
+    cfg["booking"] = {{"max_active_per_user", 3},
+                      {"max_per_user_per_day", 2},
+                      {"max_minutes_per_user_per_week", 180}};
     Stack s(own(), 18650, cfg);
     auto hall = make_hall(s, 1);
     auto [token, id] = s.login("greedy");
     auto day = tomorrow();
     auto rs = burst(10, [&](int i) {
-        return s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, day, i * 60, i * 60 + 30), token);
+        return s.call(s.port(), "POST", "/api/v1/bookings",
+                      booking_body(hall, day, i * 60, i * 60 + 30), token);
     });
     CHECK(winners(rs) == 2);
     for (const auto& r : rs)
@@ -198,48 +231,61 @@ TEST_CASE("quotas hold under concurrent requests from one user") {
         }
     // Another day: the active-bookings limit (3) stops the fourth.
     auto day2 = booking::add_days(day, 1);
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, day2, 600, 630), token).status == 201);
-    auto fourth = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, day2, 720, 750), token);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, day2, 600, 630), token)
+              .status == 201);
+    auto fourth =
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, day2, 720, 750), token);
     CHECK(fourth.status == 403);
     CHECK(fourth.body["error"]["details"]["limit"] == "active_bookings");
     check_invariants(s.mysql(), rs);
 }
 
-TEST_CASE("idempotency: replay byte for byte (also after a restart), mismatch 422, and a dropped response retried") {
+TEST_CASE(
+    "idempotency: replay byte for byte (also after a restart), mismatch 422, and a dropped "
+    "response retried") {
     Stack s(own(), 18660, open_config());
     auto hall = make_hall(s, 1);
     auto [token, id] = s.login("idem");
     auto body = booking_body(hall, tomorrow(), 9 * 60, 10 * 60);
-    auto first = s.call(s.port(), "POST", "/api/v1/bookings", body, token, "Idempotency-Key: abc-1\r\n");
+    auto first =
+        s.call(s.port(), "POST", "/api/v1/bookings", body, token, "Idempotency-Key: abc-1\r\n");
     REQUIRE(first.status == 201);
-    auto again = s.call(s.port(), "POST", "/api/v1/bookings", body, token, "Idempotency-Key: abc-1\r\n");
+    auto again =
+        s.call(s.port(), "POST", "/api/v1/bookings", body, token, "Idempotency-Key: abc-1\r\n");
     CHECK(again.status == 201);
     CHECK(again.raw == first.raw);
-    auto other = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 11 * 60, 12 * 60), token,
+    auto other = s.call(s.port(), "POST", "/api/v1/bookings",
+                        booking_body(hall, tomorrow(), 11 * 60, 12 * 60), token,
                         "Idempotency-Key: abc-1\r\n");
     CHECK(other.status == 422);
     CHECK(error_code(other) == "idempotency_mismatch");
     // Keys are per user: another user's same key is a new request (and meets the taken slot).
     auto [token2, id2] = s.login("idem2");
-    auto theirs = s.call(s.port(), "POST", "/api/v1/bookings", body, token2, "Idempotency-Key: abc-1\r\n");
+    auto theirs =
+        s.call(s.port(), "POST", "/api/v1/bookings", body, token2, "Idempotency-Key: abc-1\r\n");
     CHECK(theirs.status == 409);
 
     // A response lost on the way: the client sends, hangs up, and retries with the key.
     auto body2 = booking_body(hall, tomorrow(), 13 * 60, 14 * 60);
     {
         test::Connection c(s.port());
-        REQUIRE(c.send(test::make_request("POST", "/api/v1/bookings", body2.dump(),
-                                          "Authorization: Bearer " + token + "\r\nIdempotency-Key: lost-1\r\n")));
+        REQUIRE(c.send(test::make_request(
+            "POST", "/api/v1/bookings", body2.dump(),
+            "Authorization: Bearer " + token + "\r\nIdempotency-Key: lost-1\r\n")));
     }  // closed without reading
     // The retry waits for the first request if it still runs, and replays its answer.
-    auto retry = s.call(s.port(), "POST", "/api/v1/bookings", body2, token, "Idempotency-Key: lost-1\r\n");
+    auto retry =
+        s.call(s.port(), "POST", "/api/v1/bookings", body2, token, "Idempotency-Key: lost-1\r\n");
     CHECK(retry.status == 201);
     auto mine = s.call(s.port(), "GET", "/api/v1/me/bookings", nullptr, token);
     CHECK(mine.body["items"].size() == 2);  // one booking per key, not two
 
     // Concurrent requests with one key: one booking, and every one of them answered with it.
     auto body3 = booking_body(hall, tomorrow(), 15 * 60, 16 * 60);
-    auto rs = burst(8, [&](int) { return s.call(s.port(), "POST", "/api/v1/bookings", body3, token, "Idempotency-Key: same-8\r\n"); });
+    auto rs = burst(8, [&](int) {
+        return s.call(s.port(), "POST", "/api/v1/bookings", body3, token,
+                      "Idempotency-Key: same-8\r\n");
+    });
     std::set<std::string> bodies;
     for (const auto& r : rs) {
         CHECK(r.status == 201);
@@ -250,14 +296,16 @@ TEST_CASE("idempotency: replay byte for byte (also after a restart), mismatch 42
 
     // After a restart the key still replays the same bytes.
     auto restarted = s.start_server();
-    auto after = s.call(restarted, "POST", "/api/v1/bookings", body, token, "Idempotency-Key: abc-1\r\n");
+    auto after =
+        s.call(restarted, "POST", "/api/v1/bookings", body, token, "Idempotency-Key: abc-1\r\n");
     CHECK(after.status == 201);
     CHECK(after.raw == first.raw);
-    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings", body, token, "Idempotency-Key: bad key!\r\n")) ==
-          "validation");
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings", body, token,
+                            "Idempotency-Key: bad key!\r\n")) == "validation");
 }
 
-TEST_CASE("cancel frees the slot at once; a cancel racing a re-book never leaves two active bookings") {
+TEST_CASE(
+    "cancel frees the slot at once; a cancel racing a re-book never leaves two active bookings") {
     Stack s(own(), 18670, open_config());
     auto hall = make_hall(s, 1);
     auto users = logins(s, 9, "c");
@@ -267,13 +315,17 @@ TEST_CASE("cancel frees the slot at once; a cancel racing a re-book never leaves
     auto id = std::to_string(b.body["id"].get<std::uint64_t>());
     CHECK(s.call(s.port(), "POST", "/api/v1/bookings", body, users[1]).status == 409);
     // Someone else cannot even see it.
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", nullptr, users[1]).status == 404);
+    CHECK(
+        s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", nullptr, users[1]).status ==
+        404);
     CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, users[1]).status == 404);
-    auto cancelled = s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(), users[0]);
+    auto cancelled =
+        s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(), users[0]);
     REQUIRE(cancelled.status == 200);
     CHECK(cancelled.body["status"] == "cancelled");
     CHECK(s.call(s.port(), "POST", "/api/v1/bookings", body, users[1]).status == 201);
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(), users[0]).status == 409);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(), users[0])
+              .status == 409);
 
     // The race: the owner cancels while eight others try to book the same hour.
     auto body2 = booking_body(hall, tomorrow(), 11 * 60, 12 * 60);
@@ -281,8 +333,11 @@ TEST_CASE("cancel frees the slot at once; a cancel racing a re-book never leaves
     REQUIRE(held.status == 201);
     auto hid = std::to_string(held.body["id"].get<std::uint64_t>());
     auto rs = burst(9, [&](int i) {
-        if (i == 0) return s.call(s.port(), "POST", "/api/v1/bookings/" + hid + "/cancel", json::object(), users[0]);
-        return s.call(s.port(), "POST", "/api/v1/bookings", body2, users[static_cast<std::size_t>(i)]);
+        if (i == 0)
+            return s.call(s.port(), "POST", "/api/v1/bookings/" + hid + "/cancel", json::object(),
+                          users[0]);
+        return s.call(s.port(), "POST", "/api/v1/bookings", body2,
+                      users[static_cast<std::size_t>(i)]);
     });
     CHECK(rs[0].status == 200);
     int booked = 0;
@@ -299,19 +354,24 @@ TEST_CASE("too late to cancel for the owner, any time for the hall's manager wit
     auto [owner, owner_id] = s.login("owner");
     auto [mgr, mgr_id] = s.login("mgr");
     REQUIRE(s.grant_role("openid-mgr", "manager", "--building-ids 1") == 0);
-    auto b = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 600, 660), owner);
+    auto b = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 600, 660),
+                    owner);
     REQUIRE(b.status == 201);
     auto id = std::to_string(b.body["id"].get<std::uint64_t>());
-    auto late = s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(), owner);
+    auto late =
+        s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(), owner);
     CHECK(late.status == 422);
     CHECK(error_code(late) == "too_late_to_cancel");
-    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(), mgr)) == "validation");
-    auto ok = s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json{{"reason", "场地临时征用"}}, mgr);
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(),
+                            mgr)) == "validation");
+    auto ok = s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel",
+                     json{{"reason", "场地临时征用"}}, mgr);
     CHECK(ok.status == 200);
     CHECK(ok.body["reason"] == "场地临时征用");
 }
 
-TEST_CASE("approval: pending owns its slot; only the hall's managers decide; rejecting frees the slot") {
+TEST_CASE(
+    "approval: pending owns its slot; only the hall's managers decide; rejecting frees the slot") {
     Stack s(own(), 18690, open_config());
     auto hall = make_hall(s, 1, ", requires_approval", ", 1");
     auto [member, member_id] = s.login("applicant");
@@ -327,43 +387,57 @@ TEST_CASE("approval: pending owns its slot; only the hall's managers decide; rej
     REQUIRE(b.status == 201);
     CHECK(b.body["status"] == "pending");
     auto id = std::to_string(b.body["id"].get<std::uint64_t>());
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", body, other).status == 409);  // pending owns it
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", body, other).status ==
+          409);  // pending owns it
 
-    auto pending = s.call(s.port(), "GET", "/api/v1/manage/bookings?status=pending&building_id=1", nullptr, mgr_a);
+    auto pending = s.call(s.port(), "GET", "/api/v1/manage/bookings?status=pending&building_id=1",
+                          nullptr, mgr_a);
     REQUIRE(pending.status == 200);
     CHECK(pending.body["items"].size() == 1);
-    CHECK(s.call(s.port(), "GET", "/api/v1/manage/bookings?status=pending", nullptr, mgr_b).body["items"].empty());
+    CHECK(s.call(s.port(), "GET", "/api/v1/manage/bookings?status=pending", nullptr, mgr_b)
+              .body["items"]
+              .empty());
     CHECK(s.call(s.port(), "GET", "/api/v1/manage/bookings", nullptr, member).status == 403);
 
-    // Those who may not see the booking are told it does not exist; its owner may see it but not decide.
+    // Those who may not see the booking are told it does not exist; its owner may see it but not
+    // decide.
     for (const auto& who : {other, mgr_b, street}) {
         for (const char* verb : {"/approve", "/reject"}) {
-            auto r = s.call(s.port(), "POST", "/api/v1/bookings/" + id + verb, json{{"reason", "不合适"}}, who);
+            auto r = s.call(s.port(), "POST", "/api/v1/bookings/" + id + verb,
+                            json{{"reason", "不合适"}}, who);
             CHECK(r.status == 404);
             CHECK(error_code(r) == "not_found");
         }
     }
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, member).status == 403);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, member).status ==
+          403);
     CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, mgr_a).status == 200);
     CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, mgr_b).status == 404);
 
     auto approved = s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, mgr_a);
     CHECK(approved.status == 200);
     CHECK(approved.body["status"] == "confirmed");
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, mgr_a).status == 409);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, mgr_a).status ==
+          409);
 
-    auto b2 = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 720, 780), member);
+    auto b2 = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 720, 780),
+                     member);
     auto id2 = std::to_string(b2.body["id"].get<std::uint64_t>());
-    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings/" + id2 + "/reject", json::object(), mgr_a)) == "validation");
-    auto rejected = s.call(s.port(), "POST", "/api/v1/bookings/" + id2 + "/reject", json{{"reason", "时间冲突"}}, mgr_a);
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings/" + id2 + "/reject", json::object(),
+                            mgr_a)) == "validation");
+    auto rejected = s.call(s.port(), "POST", "/api/v1/bookings/" + id2 + "/reject",
+                           json{{"reason", "时间冲突"}}, mgr_a);
     CHECK(rejected.body["status"] == "rejected");
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 720, 780), other).status == 201);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 720, 780),
+                 other)
+              .status == 201);
 
     auto audit = [&] {
         mysql::Conn c(sql::mysql::get_mysql_driver_instance(), s.mysql());
         c.ensure_ready();
-        std::unique_ptr<sql::ResultSet> rs(
-            c.prepare("SELECT COUNT(*) FROM audit_log WHERE action IN ('approve_booking','reject_booking')").executeQuery());
+        std::unique_ptr<sql::ResultSet> rs(c.prepare("SELECT COUNT(*) FROM audit_log WHERE action "
+                                                     "IN ('approve_booking','reject_booking')")
+                                               .executeQuery());
         rs->next();
         return rs->getInt(1);
     };
@@ -373,16 +447,20 @@ TEST_CASE("approval: pending owns its slot; only the hall's managers decide; rej
 TEST_CASE("every rule a booking must meet has its own error") {
     Stack s(own(), 18700, open_config());
     auto hall = make_hall(s, 1);
-    s.sql("UPDATE venues SET max_minutes = 60, capacity = 20, horizon_days = 5, release_minute = 1439 WHERE id = 1");
+    s.sql(
+        "UPDATE venues SET max_minutes = 60, capacity = 20, horizon_days = 5, release_minute = "
+        "1439 WHERE id = 1");
     s.sql("DELETE FROM venue_hours WHERE venue_id = 1");
     for (int wd = 1; wd <= 7; ++wd)
-        s.sql("INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) VALUES (1, " + std::to_string(wd) +
-              ", 480, 1260)");
+        s.sql("INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) VALUES (1, " +
+              std::to_string(wd) + ", 480, 1260)");
     auto [t, id] = s.login("rules");
     // Noon today on the server's clock: the same answers at whatever hour the suite runs.
     s.set_clock(booking::to_timepoint(booking::add_days(tomorrow(), -1), 12 * 60));
     auto d = booking::add_days(tomorrow(), 1);
-    auto post = [&](json b) { return error_code(s.call(s.port(), "POST", "/api/v1/bookings", b, t)); };
+    auto post = [&](json b) {
+        return error_code(s.call(s.port(), "POST", "/api/v1/bookings", b, t));
+    };
     CHECK(post(booking_body(hall, d, 7 * 60, 8 * 60)) == "outside_opening_hours");
     CHECK(post(booking_body(hall, d, 20 * 60 + 30, 21 * 60 + 30)) == "outside_opening_hours");
     CHECK(post(booking_body(hall, d, 9 * 60 + 5, 10 * 60)) == "misaligned");
@@ -392,9 +470,11 @@ TEST_CASE("every rule a booking must meet has its own error") {
     CHECK(post(booking_body(hall, today, 8 * 60, 8 * 60 + 15)) == "in_past");
     // Day today+5 opens at 23:59 today; today+6 is beyond the five-day horizon.
     CHECK(post(booking_body(hall, booking::add_days(today, 5), 9 * 60, 10 * 60)) == "not_yet_open");
-    CHECK(post(booking_body(hall, booking::add_days(today, 6), 9 * 60, 10 * 60)) == "beyond_horizon");
-    s.sql("INSERT INTO closures (venue_id, starts_at, ends_at, reason, created_by) VALUES (1, '" + booking::format_date(d) +
-          " 12:00:00', '" + booking::format_date(d) + " 13:00:00', '检修', 1)");
+    CHECK(post(booking_body(hall, booking::add_days(today, 6), 9 * 60, 10 * 60)) ==
+          "beyond_horizon");
+    s.sql("INSERT INTO closures (venue_id, starts_at, ends_at, reason, created_by) VALUES (1, '" +
+          booking::format_date(d) + " 12:00:00', '" + booking::format_date(d) +
+          " 13:00:00', '检修', 1)");
     CHECK(post(booking_body(hall, d, 12 * 60 + 30, 13 * 60 + 30)) == "closed");
     auto no_purpose = booking_body(hall, d, 9 * 60, 10 * 60);
     no_purpose["purpose"] = "";
@@ -402,10 +482,13 @@ TEST_CASE("every rule a booking must meet has its own error") {
     auto bad_date = booking_body(hall, d, 9 * 60, 10 * 60);
     bad_date["date"] = "2026-02-30";
     CHECK(post(bad_date) == "validation");
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(999, d, 9 * 60, 10 * 60), t).status == 404);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(999, d, 9 * 60, 10 * 60), t)
+              .status == 404);
     // The day's availability gives the answer a booking would get.
     auto avail = [&](booking::Date day) {
-        return error_code(s.call(s.port(), "GET", "/api/v1/venues/1/availability?date=" + booking::format_date(day), nullptr, t));
+        return error_code(s.call(s.port(), "GET",
+                                 "/api/v1/venues/1/availability?date=" + booking::format_date(day),
+                                 nullptr, t));
     };
     CHECK(avail(booking::add_days(today, 5)) == "not_yet_open");
     CHECK(avail(booking::add_days(today, 6)) == "beyond_horizon");
@@ -422,8 +505,10 @@ TEST_CASE("every rule a booking must meet has its own error") {
     CHECK(typed("attendees", 3.5) == "attendees: must be an integer");
     CHECK(typed("purpose", 7) == "purpose: must be a string");
     CHECK(typed("start", 900) == "start: must be a string");
-    s.sql("UPDATE users SET banned_until = NOW() + INTERVAL 7 DAY WHERE id = " + std::to_string(id));
-    auto banned = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, d, 9 * 60, 10 * 60), t);
+    s.sql("UPDATE users SET banned_until = NOW() + INTERVAL 7 DAY WHERE id = " +
+          std::to_string(id));
+    auto banned =
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, d, 9 * 60, 10 * 60), t);
     CHECK(banned.status == 403);
     CHECK(error_code(banned) == "banned");
     CHECK(banned.body["error"]["details"].contains("until"));
@@ -431,22 +516,29 @@ TEST_CASE("every rule a booking must meet has its own error") {
     CHECK(s.call(s.port(), "GET", "/api/v1/me/bookings", nullptr, t).body["items"].empty());
 }
 
-TEST_CASE("paging through bookings does not grow the server's prepared statements; pages are capped") {
+TEST_CASE(
+    "paging through bookings does not grow the server's prepared statements; pages are capped") {
     Stack s(own(), 18760, open_config());
     make_hall(s, 1);
     auto [t, id] = s.login("pager");
     mysql::Conn c(sql::mysql::get_mysql_driver_instance(), s.mysql());
     c.ensure_ready();
     auto prepared = [&] {
-        std::unique_ptr<sql::ResultSet> rs(c.prepare(
-            "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'PREPARED_STMT_COUNT'").executeQuery());
+        std::unique_ptr<sql::ResultSet> rs(
+            c.prepare("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE "
+                      "VARIABLE_NAME = 'PREPARED_STMT_COUNT'")
+                .executeQuery());
         rs->next();
         return std::stoll(rs->getString(1));
     };
-    for (int page = 1; page <= 5; ++page) REQUIRE(s.call(s.port(), "GET", "/api/v1/me/bookings?page=" + std::to_string(page), nullptr, t).status == 200);
+    for (int page = 1; page <= 5; ++page)
+        REQUIRE(
+            s.call(s.port(), "GET", "/api/v1/me/bookings?page=" + std::to_string(page), nullptr, t)
+                .status == 200);
     auto before = prepared();
     for (int page = 1; page <= 300; ++page) {
-        auto r = s.call(s.port(), "GET", "/api/v1/me/bookings?page=" + std::to_string(page), nullptr, t);
+        auto r =
+            s.call(s.port(), "GET", "/api/v1/me/bookings?page=" + std::to_string(page), nullptr, t);
         CHECK(r.status == (page <= 200 ? 200 : 422));
     }
     // One statement text whatever the page (values are bound): 300 pages add no statements.
@@ -460,16 +552,19 @@ TEST_CASE("a booking does not wait for a lock on its building's row") {
     mysql::Conn c(sql::mysql::get_mysql_driver_instance(), s.mysql());
     c.ensure_ready();
     c.execute("START TRANSACTION");
-    std::unique_ptr<sql::ResultSet> locked(c.prepare("SELECT id FROM buildings WHERE id = 1 FOR UPDATE").executeQuery());
+    std::unique_ptr<sql::ResultSet> locked(
+        c.prepare("SELECT id FROM buildings WHERE id = 1 FOR UPDATE").executeQuery());
     REQUIRE(locked->next());  // held until ROLLBACK, as an edit of the building would
     // Had the booking locked the building's row too, it would wait until the lock wait timeout
     // and fail: the row is released only after the answer.
-    auto r = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 9 * 60, 10 * 60), t);
+    auto r = s.call(s.port(), "POST", "/api/v1/bookings",
+                    booking_body(hall, tomorrow(), 9 * 60, 10 * 60), t);
     c.execute("ROLLBACK");
     CHECK(r.status == 201);
 }
 
-TEST_CASE("a closure committed concurrently with bookings never leaves a booking inside the closure") {
+TEST_CASE(
+    "a closure committed concurrently with bookings never leaves a booking inside the closure") {
     Stack s(own(), 18710, open_config());
     auto hall = make_hall(s, 1);
     auto [mgr, mgr_id] = s.login("closer");
@@ -482,14 +577,17 @@ TEST_CASE("a closure committed concurrently with bookings never leaves a booking
         bool cancel_conflicting = round % 2 == 1;
         auto rs = burst(13, [&](int i) {
             if (i == 12)
-                return s.call(s.port(), "POST", "/api/v1/venues/" + std::to_string(hall) + "/closures",
-                              json{{"from", booking::format_date(day) + "T" + booking::format_hhmm(base + 30)},
-                                   {"to", booking::format_date(day) + "T" + booking::format_hhmm(base + 90)},
-                                   {"reason", "临时关闭"},
-                                   {"cancel_conflicting", cancel_conflicting}},
-                              mgr);
+                return s.call(
+                    s.port(), "POST", "/api/v1/venues/" + std::to_string(hall) + "/closures",
+                    json{
+                        {"from", booking::format_date(day) + "T" + booking::format_hhmm(base + 30)},
+                        {"to", booking::format_date(day) + "T" + booking::format_hhmm(base + 90)},
+                        {"reason", "临时关闭"},
+                        {"cancel_conflicting", cancel_conflicting}},
+                    mgr);
             int start = base + 15 * (i % 8);
-            return s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, day, start, start + 30),
+            return s.call(s.port(), "POST", "/api/v1/bookings",
+                          booking_body(hall, day, start, start + 30),
                           users[static_cast<std::size_t>(i)]);
         });
         CHECK((rs[12].status == 201 || rs[12].status == 409));
@@ -507,7 +605,9 @@ TEST_CASE("a closure committed concurrently with bookings never leaves a booking
     check_invariants(s.mysql(), {});
 }
 
-TEST_CASE("holds: others see held and get 409; the same range again is the same hold; a few at most; confirm") {
+TEST_CASE(
+    "holds: others see held and get 409; the same range again is the same hold; a few at most; "
+    "confirm") {
     auto cfg = open_config();
     cfg["booking"]["max_holds_per_user"] = 2;
     Stack s(own(), 18720, cfg);
@@ -548,13 +648,18 @@ TEST_CASE("holds: others see held and get 409; the same range again is the same 
     auto confirmed = s.call(s.port(), "POST", "/api/v1/bookings", mine, a);
     CHECK(confirmed.status == 201);
     CHECK(s.call(s.port(), "DELETE", "/api/v1/holds/" + hold_id, nullptr, a).status == 404);
-    CHECK(s.call(s.port(), "GET", "/api/v1/venues/1/availability?date=" + day, nullptr, b).body["slots"][40]["state"] == "booked");
+    CHECK(s.call(s.port(), "GET", "/api/v1/venues/1/availability?date=" + day, nullptr, b)
+              .body["slots"][40]["state"] == "booked");
     // A released hold frees its slot at once.
-    auto h2 = s.call(s.port(), "POST", "/api/v1/holds",
-                     json{{"venue_id", hall}, {"date", day}, {"start", "16:00"}, {"end", "16:30"}}, b);
+    auto h2 =
+        s.call(s.port(), "POST", "/api/v1/holds",
+               json{{"venue_id", hall}, {"date", day}, {"start", "16:00"}, {"end", "16:30"}}, b);
     REQUIRE(h2.status == 201);
-    CHECK(s.call(s.port(), "DELETE", "/api/v1/holds/" + h2.body["hold_id"].get<std::string>(), nullptr, b).status == 200);
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 960, 990), a).status == 201);
+    CHECK(s.call(s.port(), "DELETE", "/api/v1/holds/" + h2.body["hold_id"].get<std::string>(),
+                 nullptr, b)
+              .status == 200);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 960, 990), a)
+              .status == 201);
 }
 
 TEST_CASE("a holder whose hold expired cannot confirm after someone else booked") {
@@ -564,11 +669,13 @@ TEST_CASE("a holder whose hold expired cannot confirm after someone else booked"
     auto [a, a_id] = s.login("slow");
     auto [b, b_id] = s.login("fast");
     auto day = booking::format_date(tomorrow());
-    auto h = s.call(s.port(), "POST", "/api/v1/holds",
-                    json{{"venue_id", hall}, {"date", day}, {"start", "09:00"}, {"end", "10:00"}}, a);
+    auto h =
+        s.call(s.port(), "POST", "/api/v1/holds",
+               json{{"venue_id", hall}, {"date", day}, {"start", "09:00"}, {"end", "10:00"}}, a);
     REQUIRE(h.status == 201);
     s.advance_clock(301);  // past the hold's 300 s, on the service's clock: nobody sleeps
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 540, 600), b).status == 201);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 540, 600), b)
+              .status == 201);
     auto late = booking_body(hall, tomorrow(), 540, 600);
     late["hold_id"] = h.body["hold_id"];
     auto r = s.call(s.port(), "POST", "/api/v1/bookings", late, a);
@@ -582,13 +689,18 @@ TEST_CASE("with Redis down holds answer 503 and bookings still go through MySQL"
     auto [a, a_id] = s.login("nored");
     own().stop("redis");
     auto day = booking::format_date(tomorrow());
-    auto h = s.call(s.port(), "POST", "/api/v1/holds", json{{"venue_id", hall}, {"date", day}, {"start", "09:00"}, {"end", "10:00"}}, a);
+    auto h =
+        s.call(s.port(), "POST", "/api/v1/holds",
+               json{{"venue_id", hall}, {"date", day}, {"start", "09:00"}, {"end", "10:00"}}, a);
     CHECK(h.status == 503);
     CHECK(error_code(h) == "redis_unavailable");
     auto t0 = std::chrono::steady_clock::now();
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 540, 600), a).status == 201);
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 540, 600), a).status == 409);
-    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));  // nobody waits on Redis
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 540, 600), a)
+              .status == 201);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 540, 600), a)
+              .status == 409);
+    CHECK(std::chrono::steady_clock::now() - t0 <
+          std::chrono::seconds(2));  // nobody waits on Redis
     auto avail = s.call(s.port(), "GET", "/api/v1/venues/1/availability?date=" + day, nullptr, a);
     CHECK(avail.status == 200);
     CHECK(avail.body["slots"][36]["state"] == "booked");
@@ -597,7 +709,12 @@ TEST_CASE("with Redis down holds answer 503 and bookings still go through MySQL"
     CHECK(test::eventually(
         [&] {
             return s.call(s.port(), "POST", "/api/v1/holds",
-                          json{{"venue_id", hall}, {"date", day}, {"start", "11:00"}, {"end", "12:00"}}, a).status == 201;
+                          json{{"venue_id", hall},
+                               {"date", day},
+                               {"start", "11:00"},
+                               {"end", "12:00"}},
+                          a)
+                       .status == 201;
         },
         2000, 50));
 }
@@ -609,16 +726,23 @@ TEST_CASE("a pending booking nobody approved expires at its start and gives up i
     auto hall = make_hall(s, 1, ", requires_approval", ", 1");
     auto [t, uid] = s.login("waiting");
     auto today = booking::format_date(booking::add_days(tomorrow(), -1));
-    auto ahead = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 600, 660), t);
+    auto ahead =
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 600, 660), t);
     REQUIRE(ahead.status == 201);
     // One that began already (written directly: the API refuses the past), with its quantum in
     // the same transaction (a job between the two inserts would leave the quantum to a booking
     // that had expired).
-    s.sql({"INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, attendees) VALUES (900, 1, " +
-               std::to_string(uid) + ", '" + today + " 00:00:00', '" + today + " 00:15:00', 'pending', '过期', 3)",
-           "INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES (1, '" + today + " 00:00:00', 900)"});
+    s.sql(
+        {"INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, "
+         "attendees) VALUES (900, 1, " +
+             std::to_string(uid) + ", '" + today + " 00:00:00', '" + today +
+             " 00:15:00', 'pending', '过期', 3)",
+         "INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES (1, '" + today +
+             " 00:00:00', 900)"});
     auto status_of = [&](const std::string& id) {
-        return s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, t).body["status"].get<std::string>();
+        return s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, t)
+            .body["status"]
+            .get<std::string>();
     };
     auto run = s.run_job("expire_requests");
     REQUIRE(run.status == 200);
@@ -627,10 +751,12 @@ TEST_CASE("a pending booking nobody approved expires at its start and gives up i
     CHECK(status_of(std::to_string(ahead.body["id"].get<std::uint64_t>())) == "pending");
     check_invariants(s.mysql(), {});
     CHECK(s.run_job("expire_requests").body["changed"] == 0);  // once
-    CHECK(s.call(s.port(), "GET", "/metrics").raw.find("sh_job_changed_total{job=\"expire_requests\"} 1") != std::string::npos);
+    CHECK(s.call(s.port(), "GET", "/metrics")
+              .raw.find("sh_job_changed_total{job=\"expire_requests\"} 1") != std::string::npos);
 }
 
-TEST_CASE("a booking approved while the expiry job runs keeps its slot; one the job expired holds none") {
+TEST_CASE(
+    "a booking approved while the expiry job runs keeps its slot; one the job expired holds none") {
     Stack s(own(), 18780, open_config());
     make_hall(s, 1, ", requires_approval", ", 1");
     s.sql("UPDATE venues SET max_minutes = 1440 WHERE id = 1");
@@ -641,11 +767,16 @@ TEST_CASE("a booking approved while the expiry job runs keeps its slot; one the 
     std::vector<std::string> ids;
     for (int i = 0; i < 120; ++i) {
         auto start = booking::to_timepoint(tomorrow(), 0) + std::chrono::minutes(15 * i);
-        auto at = mysql::to_sql_datetime(start), until = mysql::to_sql_datetime(start + std::chrono::minutes(15));
+        auto at = mysql::to_sql_datetime(start),
+             until = mysql::to_sql_datetime(start + std::chrono::minutes(15));
         auto id = std::to_string(5000 + i);
-        s.sql("INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, attendees) VALUES (" + id +
-              ", 1, " + std::to_string(uid) + ", '" + at + "', '" + until + "', 'pending', '竞态', 3)");
-        s.sql("INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES (1, '" + at + "', " + id + ")");
+        s.sql(
+            "INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, "
+            "attendees) VALUES (" +
+            id + ", 1, " + std::to_string(uid) + ", '" + at + "', '" + until +
+            "', 'pending', '竞态', 3)");
+        s.sql("INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES (1, '" + at +
+              "', " + id + ")");
         ids.push_back(id);
     }
     // The job runs as if both days had passed, while four managers' requests approve from the
@@ -666,10 +797,13 @@ TEST_CASE("a booking approved while the expiry job runs keeps its slot; one the 
         go.arrive_and_wait();
         asio::io_context ioc;
         const auto later = booking::to_timepoint(booking::add_days(tomorrow(), 3), 0);
-        auto done = asio::co_spawn(ioc, [&]() -> awaitable<void> {
-            co_await lifecycle.expire_requests(later);
-            co_await lifecycle.release_no_shows(later);
-        }, asio::use_future);
+        auto done = asio::co_spawn(
+            ioc,
+            [&]() -> awaitable<void> {
+                co_await lifecycle.expire_requests(later);
+                co_await lifecycle.release_no_shows(later);
+            },
+            asio::use_future);
         ioc.run();
         done.get();
     });
@@ -677,14 +811,19 @@ TEST_CASE("a booking approved while the expiry job runs keeps its slot; one the 
         threads.emplace_back([&] {
             go.arrive_and_wait();
             for (int i = next--; i >= 0; i = next--)
-                if (s.call(s.port(), "POST", "/api/v1/bookings/" + ids[static_cast<std::size_t>(i)] + "/approve", nullptr, mgr).status == 200)
+                if (s.call(s.port(), "POST",
+                           "/api/v1/bookings/" + ids[static_cast<std::size_t>(i)] + "/approve",
+                           nullptr, mgr)
+                        .status == 200)
                     ++approved;
         });
     for (auto& t : threads) t.join();
-    check_invariants(s.mysql(), {});  // every confirmed booking owns its quanta; every expired one none
+    check_invariants(s.mysql(),
+                     {});  // every confirmed booking owns its quanta; every expired one none
     int confirmed = 0, expired = 0;
     for (const auto& id : ids) {
-        auto status = s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, member).body["status"];
+        auto status =
+            s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, member).body["status"];
         // The same round releases approved bookings nobody checked in to: no_show is approved too.
         if (status == "confirmed" || status == "no_show") ++confirmed;
         if (status == "expired") ++expired;

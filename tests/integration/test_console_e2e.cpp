@@ -11,8 +11,8 @@
 
 using namespace sh;
 using nlohmann::json;
-using test::Stack;
 using test::error_code;
+using test::Stack;
 
 namespace {
 
@@ -22,9 +22,10 @@ test::OwnServices& own() {
 }
 
 json console_config() {
-    return json{{"http", {{"console_dir", std::string(SH_SOURCE_DIR) + "/console"}}},
-                {"auth", {{"secure_cookies", false}}},
-                {"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}}};
+    return json{
+        {"http", {{"console_dir", std::string(SH_SOURCE_DIR) + "/console"}}},
+        {"auth", {{"secure_cookies", false}}},
+        {"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}}};
 }
 
 // "name=value" of a Set-Cookie header.
@@ -55,13 +56,17 @@ TEST_CASE("console sign-in: the nonce works once, expires, and only for the brow
     CHECK(code.raw.substr(1, 3) == "PNG");
 
     auto poll = [&](const std::string& cookie) {
-        return s.call(s.port(), "GET", "/api/v1/auth/web-login/" + nonce, nullptr, "", cookie.empty() ? "" : "Cookie: " + cookie + "\r\n");
+        return s.call(s.port(), "GET", "/api/v1/auth/web-login/" + nonce, nullptr, "",
+                      cookie.empty() ? "" : "Cookie: " + cookie + "\r\n");
     };
     CHECK(poll(browser).body["status"] == "pending");
-    CHECK(s.call(s.port(), "POST", "/api/v1/auth/web-login/" + nonce, nullptr, member).status == 403);  // members may not
-    REQUIRE(s.call(s.port(), "POST", "/api/v1/auth/web-login/" + nonce, nullptr, phone).status == 200);
-    CHECK(s.call(s.port(), "POST", "/api/v1/auth/web-login/" + nonce, nullptr, phone).status == 404);  // once
-    CHECK(poll("").status == 404);                      // someone who only saw the code
+    CHECK(s.call(s.port(), "POST", "/api/v1/auth/web-login/" + nonce, nullptr, member).status ==
+          403);  // members may not
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/auth/web-login/" + nonce, nullptr, phone).status ==
+            200);
+    CHECK(s.call(s.port(), "POST", "/api/v1/auth/web-login/" + nonce, nullptr, phone).status ==
+          404);                     // once
+    CHECK(poll("").status == 404);  // someone who only saw the code
     CHECK(poll("sh_wl=" + std::string(64, 'a')).status == 404);
     auto done = poll(browser);
     REQUIRE(done.status == 200);
@@ -69,24 +74,31 @@ TEST_CASE("console sign-in: the nonce works once, expires, and only for the brow
     CHECK(done.body["user"]["id"] == mgr_id);
     auto session = cookie_of(done);
     REQUIRE(session.rfind("sh_session=", 0) == 0);
-    CHECK(done.headers["set-cookie"].find("Max-Age=28800") != std::string::npos);  // 8 h, not the phone's week
+    CHECK(done.headers["set-cookie"].find("Max-Age=28800") !=
+          std::string::npos);            // 8 h, not the phone's week
     CHECK(poll(browser).status == 404);  // used up
 
     // The console's cookie session: reads work; a change needs X-Console (no cross-site posts).
     auto with = [&](const std::string& extra) { return "Cookie: " + session + "\r\n" + extra; };
     CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, "", with("")).body["id"] == mgr_id);
-    auto forged = s.call(s.port(), "POST", "/api/v1/venues/1/closures",
-                         json{{"from", "2030-01-01T08:00"}, {"to", "2030-01-01T09:00"}, {"reason", "x"}}, "", with(""));
+    auto forged =
+        s.call(s.port(), "POST", "/api/v1/venues/1/closures",
+               json{{"from", "2030-01-01T08:00"}, {"to", "2030-01-01T09:00"}, {"reason", "x"}}, "",
+               with(""));
     CHECK(forged.status == 403);
-    CHECK(s.call(s.port(), "POST", "/api/v1/auth/logout", nullptr, "", with("X-Console: 1\r\n")).status == 200);
+    CHECK(s.call(s.port(), "POST", "/api/v1/auth/logout", nullptr, "", with("X-Console: 1\r\n"))
+              .status == 200);
     CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, "", with("")).status == 401);
 
     // A nonce nobody confirmed expires after two minutes on the server's clock.
     auto late = s.call(s.port(), "POST", "/api/v1/auth/web-login");
     std::string late_nonce = late.body["nonce"];
     s.advance_clock(121);
-    CHECK(s.call(s.port(), "POST", "/api/v1/auth/web-login/" + late_nonce, nullptr, phone).status == 404);
-    CHECK(s.call(s.port(), "GET", "/api/v1/auth/web-login/" + late_nonce, nullptr, "", "Cookie: " + cookie_of(late) + "\r\n").status == 404);
+    CHECK(s.call(s.port(), "POST", "/api/v1/auth/web-login/" + late_nonce, nullptr, phone).status ==
+          404);
+    CHECK(s.call(s.port(), "GET", "/api/v1/auth/web-login/" + late_nonce, nullptr, "",
+                 "Cookie: " + cookie_of(late) + "\r\n")
+              .status == 404);
 }
 
 TEST_CASE("a console's code costs WeChat one call however often it is viewed") {
@@ -105,7 +117,9 @@ TEST_CASE("a console's code costs WeChat one call however often it is viewed") {
     CHECK(s.fake_stats().value("getwxacodeunlimit", 0) == before + 1);
 }
 
-TEST_CASE("an address cannot ask for console sign-ins without end: their own limit, not the phones' sign-in's") {
+TEST_CASE(
+    "an address cannot ask for console sign-ins without end: their own limit, not the phones' "
+    "sign-in's") {
     auto cfg = console_config();
     cfg["rate_limit"]["web_login_per_ip_per_minute"] = 2;
     Stack s(own(), 18970, cfg);
@@ -116,8 +130,11 @@ TEST_CASE("an address cannot ask for console sign-ins without end: their own lim
     CHECK(error_code(third) == "rate_limited");
 }
 
-TEST_CASE("the console in headless chromium: signs in through the fake flow, draws every chart, approves a request") {
-    if (!std::filesystem::exists(std::string(SH_SOURCE_DIR) + "/console/node_modules/playwright-core") ||
+TEST_CASE(
+    "the console in headless chromium: signs in through the fake flow, draws every chart, approves "
+    "a request") {
+    if (!std::filesystem::exists(std::string(SH_SOURCE_DIR) +
+                                 "/console/node_modules/playwright-core") ||
         !std::filesystem::exists("/usr/bin/chromium")) {
         FAIL("playwright-core or chromium missing: scripts/install-deps.sh installs both");
     }
@@ -127,23 +144,30 @@ TEST_CASE("the console in headless chromium: signs in through the fake flow, dra
     auto [member, member_id] = s.login("browsermember");
     REQUIRE(s.grant_role("openid-browsermgr", "manager", "--building-ids 1") == 0);
     s.set_clock(booking::to_timepoint(booking::add_days(test::tomorrow(), -1), 12 * 60));
-    auto b = s.call(s.port(), "POST", "/api/v1/bookings", test::booking_body(1, test::tomorrow(), 9 * 60, 10 * 60), member);
+    auto b = s.call(s.port(), "POST", "/api/v1/bookings",
+                    test::booking_body(1, test::tomorrow(), 9 * 60, 10 * 60), member);
     REQUIRE(b.status == 201);
     REQUIRE(b.body["status"] == "pending");
     // The manager's own request, later that morning: shown without buttons, with why.
-    auto own = s.call(s.port(), "POST", "/api/v1/bookings", test::booking_body(1, test::tomorrow(), 11 * 60, 12 * 60), phone);
+    auto own = s.call(s.port(), "POST", "/api/v1/bookings",
+                      test::booking_body(1, test::tomorrow(), 11 * 60, 12 * 60), phone);
     REQUIRE(own.status == 201);
     REQUIRE(own.body["status"] == "pending");
     std::string out;
-    int rc = test::run_command({"/usr/bin/env", "node", std::string(SH_SOURCE_DIR) + "/console/test/drive.mjs", std::to_string(s.port()), phone,
-                                SH_TEST_RUN_DIR},
-                               {}, out);
+    int rc = test::run_command(
+        {"/usr/bin/env", "node", std::string(SH_SOURCE_DIR) + "/console/test/drive.mjs",
+         std::to_string(s.port()), phone, SH_TEST_RUN_DIR},
+        {}, out);
     CAPTURE(out);
     REQUIRE(rc == 0);
-    CHECK(out.find("\"approved\":" + std::to_string(b.body["id"].get<std::uint64_t>())) != std::string::npos);
+    CHECK(out.find("\"approved\":" + std::to_string(b.body["id"].get<std::uint64_t>())) !=
+          std::string::npos);
     CHECK(out.find("\"own_requests\":[\"本人申请，须由其他管理员审批\"]") != std::string::npos);
-    CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + std::to_string(b.body["id"].get<std::uint64_t>()), nullptr, member)
+    CHECK(s.call(s.port(), "GET",
+                 "/api/v1/bookings/" + std::to_string(b.body["id"].get<std::uint64_t>()), nullptr,
+                 member)
               .body["status"] == "confirmed");
-    for (const char* shot : {"console-1-login.png", "console-2-dashboard.png", "console-3-approved.png"})
+    for (const char* shot :
+         {"console-1-login.png", "console-2-dashboard.png", "console-3-approved.png"})
         CHECK(std::filesystem::file_size(std::string(SH_TEST_RUN_DIR) + "/" + shot) > 1000);
 }

@@ -13,8 +13,8 @@
 using namespace sh;
 using nlohmann::json;
 using test::ApiResult;
-using test::Stack;
 using test::error_code;
+using test::Stack;
 
 namespace {
 
@@ -27,8 +27,11 @@ test::OwnServices& own() {
 // (Stack::run_job: no timers) — unless a test is about the timers (jobs every 200 ms).
 json day_config(bool timers = false) {
     json c = {{"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}},
-              {"booking", {{"max_active_per_user", 100}, {"max_per_user_per_day", 100},
-                           {"max_minutes_per_user_per_week", 10080}, {"jobs_interval_ms", 200}}}};
+              {"booking",
+               {{"max_active_per_user", 100},
+                {"max_per_user_per_day", 100},
+                {"max_minutes_per_user_per_week", 10080},
+                {"jobs_interval_ms", 200}}}};
     if (!timers) c["test"] = {{"manual_jobs", true}};
     return c;
 }
@@ -52,7 +55,9 @@ json booking_body(booking::Date d, int start, int end, const std::string& purpos
     return test::booking_body(1, d, start, end, 10, purpose);
 }
 
-booking::TimePoint at(booking::Date d, int minute) { return booking::to_timepoint(d, minute); }
+booking::TimePoint at(booking::Date d, int minute) {
+    return booking::to_timepoint(d, minute);
+}
 
 // The messages the fake accepted for one openid, as "template phrase3".
 std::vector<std::string> messages_to(Stack& s, const std::string& openid) {
@@ -60,28 +65,37 @@ std::vector<std::string> messages_to(Stack& s, const std::string& openid) {
     auto received = s.fake_received();  // kept: a range over a temporary's member would dangle
     for (const auto& m : received["messages"])
         if (m["touser"] == openid)
-            out.push_back(m["template_id"].get<std::string>() + " " + m["data"]["phrase3"]["value"].get<std::string>());
+            out.push_back(m["template_id"].get<std::string>() + " " +
+                          m["data"]["phrase3"]["value"].get<std::string>());
     return out;
 }
 
-bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 std::string status_of(Stack& s, std::uint64_t id, const std::string& token) {
-    return s.call(s.port(), "GET", "/api/v1/bookings/" + std::to_string(id), nullptr, token).body["status"].get<std::string>();
+    return s.call(s.port(), "GET", "/api/v1/bookings/" + std::to_string(id), nullptr, token)
+        .body["status"]
+        .get<std::string>();
 }
 
 void consent_to_all(Stack& s, const std::string& token, int times = 3) {
     for (int i = 0; i < times; ++i) {
         json ids = json::array();
         for (auto* t : templates) ids.push_back(t);
-        REQUIRE(s.call(s.port(), "POST", "/api/v1/me/subscriptions", json{{"template_ids", ids}}, token).status == 200);
+        REQUIRE(
+            s.call(s.port(), "POST", "/api/v1/me/subscriptions", json{{"template_ids", ids}}, token)
+                .status == 200);
     }
 }
 
 }  // namespace
 
-TEST_CASE("a booking's whole day: approved, reminded, checked in with the hall's code, attendees counted, completed; "
-          "another not attended: released, counted, banned after three") {
+TEST_CASE(
+    "a booking's whole day: approved, reminded, checked in with the hall's code, attendees "
+    "counted, completed; "
+    "another not attended: released, counted, banned after three") {
     Stack s(own(), 18800, day_config());
     make_hall(s, /*requires_approval=*/true);
     auto [member, member_id] = s.login("dayuser");
@@ -99,7 +113,9 @@ TEST_CASE("a booking's whole day: approved, reminded, checked in with the hall's
     REQUIRE(b.status == 201);
     CHECK(b.body["status"] == "pending");
     auto id = b.body["id"].get<std::uint64_t>();
-    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + std::to_string(id) + "/approve", nullptr, mgr).status == 200);
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + std::to_string(id) + "/approve", nullptr,
+                   mgr)
+                .status == 200);
     run_jobs(s, {"deliver_notices"});
     CHECK(has(messages_to(s, "openid-dayuser"), "tmpl-booking-result 已通过"));
 
@@ -119,10 +135,13 @@ TEST_CASE("a booking's whole day: approved, reminded, checked in with the hall's
     CHECK(codes[0]["page"] == "pages/checkin/index");
 
     // A second booking the member will not come to, and nothing else.
-    auto missed = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 14 * 60, 15 * 60), member);
+    auto missed =
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 14 * 60, 15 * 60), member);
     REQUIRE(missed.status == 201);
     auto missed_id = missed.body["id"].get<std::uint64_t>();
-    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + std::to_string(missed_id) + "/approve", nullptr, mgr).status == 200);
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + std::to_string(missed_id) + "/approve",
+                   nullptr, mgr)
+                .status == 200);
 
     // An hour before: the reminder.
     s.set_clock(at(d, 8 * 60 + 5));
@@ -137,7 +156,8 @@ TEST_CASE("a booking's whole day: approved, reminded, checked in with the hall's
     CHECK(checkin.body["status"] == "checked_in");
     s.set_clock(at(d, 9 * 60 + 5));
     auto scan = [&](const std::string& token) {
-        return s.call(s.port(), "POST", "/api/v1/checkins", json{{"venue_code", venue_code}}, token);
+        return s.call(s.port(), "POST", "/api/v1/checkins", json{{"venue_code", venue_code}},
+                      token);
     };
     CHECK(scan(a1).status == 201);
     auto second = scan(a2);
@@ -150,7 +170,8 @@ TEST_CASE("a booking's whole day: approved, reminded, checked in with the hall's
     s.set_clock(at(d, 10 * 60 + 1));
     run_jobs(s, {"complete_bookings"});
     CHECK(status_of(s, id, member) == "completed");
-    CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + std::to_string(id), nullptr, member).body["present"] == 3);
+    CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + std::to_string(id), nullptr, member)
+              .body["present"] == 3);
 
     // The afternoon booking: nobody checks in; after the window it is released and counted.
     s.set_clock(at(d, 14 * 60 + 16));
@@ -162,16 +183,22 @@ TEST_CASE("a booking's whole day: approved, reminded, checked in with the hall's
     CHECK(me["violations"][0]["kind"] == "no_show");
     CHECK(me["banned_until"].is_null());
     // The rest of that hour can be booked by someone walking in.
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 14 * 60 + 30, 15 * 60), walker).status == 201);
+    CHECK(
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 14 * 60 + 30, 15 * 60), walker)
+            .status == 201);
 
     // Two more no-shows within 30 days: banned for 14 days, told, and refused.
     for (int day : {2, 3}) {
         auto dd = booking::add_days(d, day);
         s.set_clock(at(booking::add_days(dd, -1), 12 * 60));
-        auto x = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(dd, 9 * 60, 10 * 60), member);
+        auto x =
+            s.call(s.port(), "POST", "/api/v1/bookings", booking_body(dd, 9 * 60, 10 * 60), member);
         REQUIRE(x.status == 201);
-        REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + std::to_string(x.body["id"].get<std::uint64_t>()) + "/approve",
-                       nullptr, mgr).status == 200);
+        REQUIRE(s.call(s.port(), "POST",
+                       "/api/v1/bookings/" + std::to_string(x.body["id"].get<std::uint64_t>()) +
+                           "/approve",
+                       nullptr, mgr)
+                    .status == 200);
         s.set_clock(at(dd, 9 * 60 + 16));
         run_jobs(s, {"release_no_shows"});
         CHECK(status_of(s, x.body["id"], member) == "no_show");
@@ -181,27 +208,36 @@ TEST_CASE("a booking's whole day: approved, reminded, checked in with the hall's
     me = s.call(s.port(), "GET", "/api/v1/me", nullptr, member).body;
     CHECK(me["violations"].size() == 3);
     CHECK(me["banned_until"].is_string());
-    auto refused = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(booking::add_days(d, 5), 9 * 60, 10 * 60), member);
+    auto refused = s.call(s.port(), "POST", "/api/v1/bookings",
+                          booking_body(booking::add_days(d, 5), 9 * 60, 10 * 60), member);
     CHECK(refused.status == 403);
     CHECK(error_code(refused) == "banned");
 
     // The street's admin waives one: the ban is lifted at once.
     auto [admin, admin_id] = s.login("streetadmin");
     REQUIRE(s.grant_role("openid-streetadmin", "street_admin", "--street-id 1") == 0);
-    auto waived = s.call(s.port(), "POST", "/api/v1/violations/" + std::to_string(me["violations"][0]["id"].get<std::uint64_t>()) +
-                                               "/waive", nullptr, admin);
+    auto waived =
+        s.call(s.port(), "POST",
+               "/api/v1/violations/" +
+                   std::to_string(me["violations"][0]["id"].get<std::uint64_t>()) + "/waive",
+               nullptr, admin);
     REQUIRE(waived.status == 200);
     CHECK(waived.body["ban_lifted"] == true);
     CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, member).body["banned_until"].is_null());
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(booking::add_days(d, 5), 9 * 60, 10 * 60), member).status == 201);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings",
+                 booking_body(booking::add_days(d, 5), 9 * 60, 10 * 60), member)
+              .status == 201);
 }
 
 TEST_CASE("check-in window edges on the server's clock, a wrong hall, and a rotated code") {
     Stack s(own(), 18810, day_config());
     make_hall(s);
-    s.sql("INSERT INTO venues (id, building_id, name, capacity, description, photos, slot_minutes, horizon_days, "
-          "release_minute, min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, checkin_after_minutes) "
-          "VALUES (2, 2, '越洋会议室', 20, '', '[]', 15, 14, 0, 15, 120, 120, 15, 15)");
+    s.sql(
+        "INSERT INTO venues (id, building_id, name, capacity, description, photos, slot_minutes, "
+        "horizon_days, "
+        "release_minute, min_minutes, max_minutes, cancel_deadline_minutes, "
+        "checkin_before_minutes, checkin_after_minutes) "
+        "VALUES (2, 2, '越洋会议室', 20, '', '[]', 15, 14, 0, 15, 120, 120, 15, 15)");
     auto [member, member_id] = s.login("edge");
     auto [other, other_id] = s.login("edgeother");
     auto [mgr, mgr_id] = s.login("edgemgr");
@@ -210,18 +246,26 @@ TEST_CASE("check-in window edges on the server's clock, a wrong hall, and a rota
     REQUIRE(s.grant_role("openid-edgemgr2", "manager", "--building-ids 2") == 0);
     const auto d = tomorrow();
     s.set_clock(at(booking::add_days(d, -1), 12 * 60));
-    auto id = std::to_string(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 9 * 60, 10 * 60), member).body["id"].get<std::uint64_t>());
-    std::string code1 = s.call(s.port(), "GET", "/api/v1/venues/1/checkin-code", nullptr, mgr).body["venue_code"];
-    std::string code2 = s.call(s.port(), "GET", "/api/v1/venues/2/checkin-code", nullptr, mgr2).body["venue_code"];
-    CHECK(s.call(s.port(), "GET", "/api/v1/venues/1/checkin-code", nullptr, mgr2).status == 403);  // another building's manager
+    auto id = std::to_string(
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 9 * 60, 10 * 60), member)
+            .body["id"]
+            .get<std::uint64_t>());
+    std::string code1 =
+        s.call(s.port(), "GET", "/api/v1/venues/1/checkin-code", nullptr, mgr).body["venue_code"];
+    std::string code2 =
+        s.call(s.port(), "GET", "/api/v1/venues/2/checkin-code", nullptr, mgr2).body["venue_code"];
+    CHECK(s.call(s.port(), "GET", "/api/v1/venues/1/checkin-code", nullptr, mgr2).status ==
+          403);  // another building's manager
     auto checkin = [&](const std::string& code, const std::string& token) {
-        return s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/checkin", json{{"venue_code", code}}, token);
+        return s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/checkin",
+                      json{{"venue_code", code}}, token);
     };
     s.set_clock(at(d, 8 * 60 + 44) + std::chrono::seconds(59));  // one second before the window
     auto early = checkin(code1, member);
     CHECK(early.status == 422);
     CHECK(error_code(early) == "checkin_window_closed");
-    CHECK(early.body["error"]["details"]["opens_at"] == booking::format_date(d) + "T08:45:00+08:00");
+    CHECK(early.body["error"]["details"]["opens_at"] ==
+          booking::format_date(d) + "T08:45:00+08:00");
     s.set_clock(at(d, 8 * 60 + 45));
     CHECK(error_code(checkin(code2, member)) == "wrong_venue");
     CHECK(checkin(code1, other).status == 404);
@@ -236,17 +280,26 @@ TEST_CASE("check-in window edges on the server's clock, a wrong hall, and a rota
     // The other edge: one second inside the window's end, and one second past it (the server's
     // clock runs on from where it is set, so "inside" is set a second early).
     s.set_clock(at(booking::add_days(d, -1), 12 * 60));
-    auto late_id = std::to_string(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 11 * 60, 12 * 60), member).body["id"].get<std::uint64_t>());
-    auto late_id2 = std::to_string(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 13 * 60, 14 * 60), member).body["id"].get<std::uint64_t>());
+    auto late_id = std::to_string(
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 11 * 60, 12 * 60), member)
+            .body["id"]
+            .get<std::uint64_t>());
+    auto late_id2 = std::to_string(
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 13 * 60, 14 * 60), member)
+            .body["id"]
+            .get<std::uint64_t>());
     std::string code = rotated.body["venue_code"];
     s.set_clock(at(d, 11 * 60 + 14) + std::chrono::seconds(59));
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + late_id + "/checkin", json{{"venue_code", code}}, member).status == 200);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + late_id + "/checkin",
+                 json{{"venue_code", code}}, member)
+              .status == 200);
     s.set_clock(at(d, 13 * 60 + 15) + std::chrono::seconds(1));
-    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings/" + late_id2 + "/checkin", json{{"venue_code", code}}, member)) ==
-          "checkin_window_closed");
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings/" + late_id2 + "/checkin",
+                            json{{"venue_code", code}}, member)) == "checkin_window_closed");
 }
 
-TEST_CASE("the outbox survives kill -9 between commit and send: another instance delivers it, once") {
+TEST_CASE(
+    "the outbox survives kill -9 between commit and send: another instance delivers it, once") {
     Stack s(own(), 18820, day_config());  // server 0 never gets round to sending: no timers
     make_hall(s, /*requires_approval=*/true);
     auto [member, member_id] = s.login("crash");
@@ -255,16 +308,23 @@ TEST_CASE("the outbox survives kill -9 between commit and send: another instance
     consent_to_all(s, member);
     const auto d = tomorrow();
     s.set_clock(at(booking::add_days(d, -1), 12 * 60));
-    auto id = std::to_string(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 9 * 60, 10 * 60), member).body["id"].get<std::uint64_t>());
-    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/reject", json{{"reason", "场地另有安排"}}, mgr).status == 200);
+    auto id = std::to_string(
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 9 * 60, 10 * 60), member)
+            .body["id"]
+            .get<std::uint64_t>());
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/reject",
+                   json{{"reason", "场地另有安排"}}, mgr)
+                .status == 200);
     s.kill_server(0);  // committed, never sent
     CHECK(messages_to(s, "openid-crash").empty());
     s.start_server();
-    s.set_clock(at(booking::add_days(d, -1), 12 * 60 + 1));  // the new instance's clock where the old one's was
+    s.set_clock(at(booking::add_days(d, -1),
+                   12 * 60 + 1));  // the new instance's clock where the old one's was
     run_jobs(s, {"deliver_notices"});
     CHECK(messages_to(s, "openid-crash").size() == 1);
     auto received = s.fake_received()["messages"];
-    CHECK(received[0]["data"]["thing4"]["value"] == "场地另有安排");  // the reason, as the manager wrote it
+    CHECK(received[0]["data"]["thing4"]["value"] ==
+          "场地另有安排");  // the reason, as the manager wrote it
     CHECK(received[0]["page"] == "pages/booking/detail?id=" + id);
     // Nothing more comes, however long the server's clock runs on.
     s.advance_clock(3600);
@@ -272,33 +332,40 @@ TEST_CASE("the outbox survives kill -9 between commit and send: another instance
     CHECK(messages_to(s, "openid-crash").size() == 1);
 }
 
-TEST_CASE("two instances on their timers, Redis down, make each transition and send each message once") {
-    Stack s(own(), 18830, day_config(/*timers=*/true));  // this test is about the timers of two instances
+TEST_CASE(
+    "two instances on their timers, Redis down, make each transition and send each message once") {
+    Stack s(own(), 18830,
+            day_config(/*timers=*/true));  // this test is about the timers of two instances
     s.start_server();
     make_hall(s);
     auto [member, member_id] = s.login("twice");
     const auto d = tomorrow();
-    s.sql("INSERT INTO subscriptions (user_id, template_id, consents) VALUES (" + std::to_string(member_id) +
-          ", 'tmpl-booking-violation', 100), (" + std::to_string(member_id) + ", 'tmpl-booking-reminder', 100)");
+    s.sql("INSERT INTO subscriptions (user_id, template_id, consents) VALUES (" +
+          std::to_string(member_id) + ", 'tmpl-booking-violation', 100), (" +
+          std::to_string(member_id) + ", 'tmpl-booking-reminder', 100)");
     s.set_clock(at(booking::add_days(d, -1), 12 * 60));
     std::vector<std::uint64_t> ids;
     for (int i = 0; i < 12; ++i) {
-        auto r = s.call(s.port(i % 2), "POST", "/api/v1/bookings", booking_body(d, 8 * 60 + i * 30, 8 * 60 + i * 30 + 15), member);
+        auto r = s.call(s.port(i % 2), "POST", "/api/v1/bookings",
+                        booking_body(d, 8 * 60 + i * 30, 8 * 60 + i * 30 + 15), member);
         REQUIRE(r.status == 201);
         ids.push_back(r.body["id"]);
     }
     own().stop("redis");
     s.set_clock(at(d, 7 * 60 + 30));  // every booking due for its reminder, some for none yet
     s.set_clock(at(d, 18 * 60));      // then every one a no-show
-    for (auto id : ids) CHECK(test::eventually([&] { return status_of(s, id, member) == "no_show"; }, 8000, 100));
+    for (auto id : ids)
+        CHECK(test::eventually([&] { return status_of(s, id, member) == "no_show"; }, 8000, 100));
     CHECK(test::eventually([&] { return messages_to(s, "openid-twice").size() >= 12; }, 8000, 100));
     own().start("redis");
     s.advance_clock(600);  // more rounds on both
-    CHECK_FALSE(test::eventually([&] { return messages_to(s, "openid-twice").size() > 12 + 4; }, 1500, 100));
+    CHECK_FALSE(test::eventually([&] { return messages_to(s, "openid-twice").size() > 12 + 4; },
+                                 1500, 100));
     std::map<std::string, int> per_booking;
     auto received = s.fake_received();
     for (const auto& m : received["messages"])
-        ++per_booking[m["page"].get<std::string>() + " " + m["data"]["phrase3"]["value"].get<std::string>()];
+        ++per_booking[m["page"].get<std::string>() + " " +
+                      m["data"]["phrase3"]["value"].get<std::string>()];
     for (const auto& [key, n] : per_booking) {
         CAPTURE(key);
         CHECK(n == 1);
@@ -307,7 +374,9 @@ TEST_CASE("two instances on their timers, Redis down, make each transition and s
     CHECK(me["violations"].size() == 12);  // one per booking, though two instances saw each
 }
 
-TEST_CASE("43101 ends a message for good; a rejected purpose is 422, a doubtful one waits for a manager") {
+TEST_CASE(
+    "43101 ends a message for good; a rejected purpose is 422, a doubtful one waits for a "
+    "manager") {
     Stack s(own(), 18840, day_config());
     make_hall(s, /*requires_approval=*/true);
     auto [member, member_id] = s.login("content");
@@ -317,8 +386,12 @@ TEST_CASE("43101 ends a message for good; a rejected purpose is 422, a doubtful 
     const auto d = tomorrow();
     s.set_clock(at(booking::add_days(d, -1), 12 * 60));
     s.inject("subscribe_send", 43101);
-    auto id = std::to_string(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 9 * 60, 10 * 60), member).body["id"].get<std::uint64_t>());
-    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, mgr).status == 200);
+    auto id = std::to_string(
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 9 * 60, 10 * 60), member)
+            .body["id"]
+            .get<std::uint64_t>());
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, mgr).status ==
+            200);
     run_jobs(s, {"deliver_notices"});
     CHECK(s.fake_stats().value("subscribe_send", 0) == 1);
     s.advance_clock(7200);  // past every retry delay
@@ -327,17 +400,22 @@ TEST_CASE("43101 ends a message for good; a rejected purpose is 422, a doubtful 
     CHECK(messages_to(s, "openid-content").empty());
 
     s.sql("UPDATE venues SET requires_approval = 0 WHERE id = 1");
-    auto risky = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 11 * 60, 12 * 60, "RISKY 内容"), member);
+    auto risky = s.call(s.port(), "POST", "/api/v1/bookings",
+                        booking_body(d, 11 * 60, 12 * 60, "RISKY 内容"), member);
     CHECK(risky.status == 422);
     CHECK(error_code(risky) == "content_rejected");
-    auto review = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 11 * 60, 12 * 60, "REVIEW 请人看看"), member);
+    auto review = s.call(s.port(), "POST", "/api/v1/bookings",
+                         booking_body(d, 11 * 60, 12 * 60, "REVIEW 请人看看"), member);
     CHECK(review.status == 201);
     CHECK(review.body["status"] == "pending");
-    s.inject("msg_sec_check", -1, 0, 1);  // WeChat busy: the booking waits for a manager rather than failing
-    auto busy = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 13 * 60, 14 * 60, "第三次读书会"), member);
+    s.inject("msg_sec_check", -1, 0,
+             1);  // WeChat busy: the booking waits for a manager rather than failing
+    auto busy = s.call(s.port(), "POST", "/api/v1/bookings",
+                       booking_body(d, 13 * 60, 14 * 60, "第三次读书会"), member);
     CHECK(busy.status == 201);
     CHECK(busy.body["status"] == "pending");
-    auto pass = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 15 * 60, 16 * 60, "支部学习"), member);
+    auto pass = s.call(s.port(), "POST", "/api/v1/bookings",
+                       booking_body(d, 15 * 60, 16 * 60, "支部学习"), member);
     CHECK(pass.body["status"] == "confirmed");
     auto checks = s.fake_received()["content_checks"];
     REQUIRE(checks.size() >= 3);

@@ -23,7 +23,8 @@ test::OwnServices& own() {
 using test::tomorrow;
 
 // The value of one job's metric on a server ("" when absent).
-std::string job_metric(Stack& s, std::size_t server, const std::string& family, const std::string& job) {
+std::string job_metric(Stack& s, std::size_t server, const std::string& family,
+                       const std::string& job) {
     auto text = s.call(s.port(server), "GET", "/metrics").raw;
     auto key = family + "{job=\"" + job + "\"} ";
     auto at = text.find(key);
@@ -33,18 +34,22 @@ std::string job_metric(Stack& s, std::size_t server, const std::string& family, 
 }
 
 std::string status_of(Stack& s, const std::string& id, const std::string& token) {
-    return s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, token).body["status"].get<std::string>();
+    return s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, token)
+        .body["status"]
+        .get<std::string>();
 }
 
 // A pending request for a quarter that began earlier today (the API refuses the past), written
 // with its quantum in one transaction.
 void started_request(Stack& s, std::uint64_t user, int id = 900) {
     auto today = booking::format_date(booking::to_local(test::now()).date);
-    s.sql({"INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, attendees) VALUES (" +
-               std::to_string(id) + ", 1, " + std::to_string(user) + ", '" + today + " 00:00:00', '" + today +
-               " 00:15:00', 'pending', '过期', 3)",
-           "INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES (1, '" + today + " 00:00:00', " +
-               std::to_string(id) + ")"});
+    s.sql(
+        {"INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, "
+         "attendees) VALUES (" +
+             std::to_string(id) + ", 1, " + std::to_string(user) + ", '" + today + " 00:00:00', '" +
+             today + " 00:15:00', 'pending', '过期', 3)",
+         "INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES (1, '" + today +
+             " 00:00:00', " + std::to_string(id) + ")"});
 }
 
 // A clock offset that puts a server at half past an hour, `hours` after the tests' current hour:
@@ -53,12 +58,14 @@ long long half_past(int hours) {
     using namespace std::chrono;
     auto now = test::now();
     auto hour = floor<std::chrono::hours>(now.time_since_epoch());
-    auto target = booking::TimePoint(duration_cast<booking::TimePoint::duration>(hour + std::chrono::hours(hours) + minutes(30)));
+    auto target = booking::TimePoint(duration_cast<booking::TimePoint::duration>(
+        hour + std::chrono::hours(hours) + minutes(30)));
     return duration_cast<milliseconds>(target - system_clock::now()).count();
 }
 
-const json hourly = json{{"booking", {{"jobs_interval_ms", 3'600'000}}},
-                         {"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}}};
+const json hourly =
+    json{{"booking", {{"jobs_interval_ms", 3'600'000}}},
+         {"rate_limit", {{"login_per_ip_per_minute", 0}, {"login_per_openid_per_minute", 0}}}};
 
 }  // namespace
 
@@ -76,13 +83,16 @@ TEST_CASE("a job that fell due while every server was down runs once when one st
     const json later = {{"test", {{"clock_offset_ms", half_past(2)}, {"manual_jobs", false}}}};
     s.start_server(later);
     CHECK(test::eventually([&] { return status_of(s, "900", member) == "expired"; }, 10000, 50));
-    CHECK(job_metric(s, 0, "sh_job_runs_total", "expire_requests") == "1");  // once, not once per due time
+    CHECK(job_metric(s, 0, "sh_job_runs_total", "expire_requests") ==
+          "1");  // once, not once per due time
     CHECK(job_metric(s, 0, "sh_job_changed_total", "expire_requests") == "1");
     CHECK(std::stod(job_metric(s, 0, "sh_job_lag_seconds", "expire_requests")) >= 0);
-    CHECK(s.sql_value("SELECT runs FROM job_runs WHERE name = 'expire_requests'") == "2");  // the test's, the catch-up
+    CHECK(s.sql_value("SELECT runs FROM job_runs WHERE name = 'expire_requests'") ==
+          "2");  // the test's, the catch-up
     // The same due time is not run again by this server or another.
     s.start_server(later);
-    CHECK(s.run_job("expire_requests").body["changed"] == 0);  // on demand it runs, and finds nothing
+    CHECK(s.run_job("expire_requests").body["changed"] ==
+          0);  // on demand it runs, and finds nothing
     CHECK(job_metric(s, 1, "sh_job_runs_total", "expire_requests") == "0");
 }
 
@@ -93,7 +103,8 @@ TEST_CASE("a long run of one job does not hold up another job's due runs") {
     Stack s(own(), 19210, cfg);
     test::make_hall(s, 1, ", requires_approval", ", 1");
     auto [member, uid] = s.login("longjob");
-    REQUIRE(test::eventually([&] { return job_metric(s, 0, "sh_job_running", "send_reminders") == "1"; }, 10000, 20));
+    REQUIRE(test::eventually(
+        [&] { return job_metric(s, 0, "sh_job_running", "send_reminders") == "1"; }, 10000, 20));
     started_request(s, uid);
     CHECK(test::eventually([&] { return status_of(s, "900", member) == "expired"; }, 4000, 50));
     CHECK(job_metric(s, 0, "sh_job_running", "send_reminders") == "1");  // still in its long run
@@ -114,7 +125,9 @@ TEST_CASE("two instances never run one job at once") {
         // Read A, B, A: a run of B seen between two readings of A in a run means both held the
         // job at B's reading (a run lasts a second, far longer than the three readings), while a
         // hand-over between two readings is never counted.
-        auto running = [&](std::size_t i) { return job_metric(s, i, "sh_job_running", "complete_bookings") == "1"; };
+        auto running = [&](std::size_t i) {
+            return job_metric(s, i, "sh_job_running", "complete_bookings") == "1";
+        };
         bool a = running(0), b = running(1), a_again = running(0);
         both += a && b && a_again;
         one += a != b;  // (the three readings pace the loop: no sleep)
@@ -127,7 +140,9 @@ TEST_CASE("two instances never run one job at once") {
     CHECK(runs <= 7);  // at most one a second, between them
 }
 
-TEST_CASE("a member's notice list shows every notice, those WeChat refused or could not send too, and only theirs") {
+TEST_CASE(
+    "a member's notice list shows every notice, those WeChat refused or could not send too, and "
+    "only theirs") {
     auto cfg = hourly;
     cfg["test"] = {{"manual_jobs", true}};  // notices go out when the test runs the job
     Stack s(own(), 19230, cfg);
@@ -138,19 +153,26 @@ TEST_CASE("a member's notice list shows every notice, those WeChat refused or co
     REQUIRE(s.grant_role("openid-noticemgr", "manager", "--building-ids 1") == 0);
     // One consent to the result's template: the first notice spends it (WeChat refuses: 43101);
     // the second finds none left.
-    REQUIRE(s.call(s.port(), "POST", "/api/v1/me/subscriptions", json{{"template_ids", {"tmpl-booking-result"}}}, member).status == 200);
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/me/subscriptions",
+                   json{{"template_ids", {"tmpl-booking-result"}}}, member)
+                .status == 200);
     const auto d = tomorrow();
     s.set_clock(booking::to_timepoint(booking::add_days(d, -1), 12 * 60));
     auto book = [&](int start) {
-        auto r = s.call(s.port(), "POST", "/api/v1/bookings", test::booking_body(1, d, start, start + 60), member);
+        auto r = s.call(s.port(), "POST", "/api/v1/bookings",
+                        test::booking_body(1, d, start, start + 60), member);
         REQUIRE(r.status == 201);
         return std::to_string(r.body["id"].get<std::uint64_t>());
     };
     auto first = book(9 * 60), second = book(11 * 60);
     s.inject("subscribe_send", 43101);
-    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + first + "/reject", json{{"reason", "场地另有安排"}}, mgr).status == 200);
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + first + "/reject",
+                   json{{"reason", "场地另有安排"}}, mgr)
+                .status == 200);
     REQUIRE(s.run_job("deliver_notices").body["changed"] == 1);
-    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + second + "/approve", nullptr, mgr).status == 200);
+    REQUIRE(
+        s.call(s.port(), "POST", "/api/v1/bookings/" + second + "/approve", nullptr, mgr).status ==
+        200);
     REQUIRE(s.run_job("deliver_notices").body["changed"] == 1);
     CHECK(s.fake_received()["messages"].empty());  // WeChat delivered nothing
 
@@ -177,23 +199,27 @@ TEST_CASE("a member's notice list shows every notice, those WeChat refused or co
     CHECK(theirs.body["total"] == 0);
     CHECK(theirs.body["items"].empty());
     auto older_id = older["id"].get<std::uint64_t>();
-    CHECK(s.call(s.port(), "POST", "/api/v1/me/notices/read", json{{"ids", {older_id}}}, other).body["unread"] == 0);
+    CHECK(s.call(s.port(), "POST", "/api/v1/me/notices/read", json{{"ids", {older_id}}}, other)
+              .body["unread"] == 0);
     CHECK(s.call(s.port(), "GET", "/api/v1/me/notices", nullptr, member).body["unread"] == 2);
 
     // Read one: one left unread; the unread filter and the paging.
-    CHECK(s.call(s.port(), "POST", "/api/v1/me/notices/read", json{{"ids", {older_id}}}, member).body["unread"] == 1);
+    CHECK(s.call(s.port(), "POST", "/api/v1/me/notices/read", json{{"ids", {older_id}}}, member)
+              .body["unread"] == 1);
     auto unread = s.call(s.port(), "GET", "/api/v1/me/notices?unread=1", nullptr, member);
     REQUIRE(unread.body["items"].size() == 1);
     CHECK(unread.body["items"][0]["kind"] == "approved");
     auto page2 = s.call(s.port(), "GET", "/api/v1/me/notices?page=2&page_size=1", nullptr, member);
     REQUIRE(page2.body["items"].size() == 1);
     CHECK(page2.body["items"][0]["read"] == true);
-    CHECK(s.call(s.port(), "POST", "/api/v1/me/notices/read", json{{"all", true}}, member).body["unread"] == 0);
+    CHECK(s.call(s.port(), "POST", "/api/v1/me/notices/read", json{{"all", true}}, member)
+              .body["unread"] == 0);
 
     // Bad input: a clear 422, nothing changed.
     auto bad = s.call(s.port(), "POST", "/api/v1/me/notices/read", json{{"ids", "all"}}, member);
     CHECK(bad.status == 422);
     CHECK(test::error_code(bad) == "validation");
-    CHECK(s.call(s.port(), "GET", "/api/v1/me/notices?page_size=500", nullptr, member).status == 422);
+    CHECK(s.call(s.port(), "GET", "/api/v1/me/notices?page_size=500", nullptr, member).status ==
+          422);
     CHECK(s.call(s.port(), "GET", "/api/v1/me/notices").status == 401);
 }

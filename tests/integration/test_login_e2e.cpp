@@ -11,8 +11,8 @@
 
 using namespace sh;
 using nlohmann::json;
-using test::Stack;
 using test::error_code;
+using test::Stack;
 
 namespace {
 
@@ -43,8 +43,10 @@ TEST_CASE("a member signs in with a WeChat code and sees themself; a used or bad
     CHECK(bad.status == 401);
     CHECK(error_code(bad) == "invalid_code");
 
-    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/auth/login", json{{"nope", 1}})) == "validation");
-    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/auth/login", json{{"code", 42}})) == "validation");
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/auth/login", json{{"nope", 1}})) ==
+          "validation");
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/auth/login", json{{"code", 42}})) ==
+          "validation");
     CHECK(s.call(s.port(), "GET", "/api/v1/me").status == 401);
     CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, "not-a-token").status == 401);
 
@@ -57,7 +59,9 @@ TEST_CASE("a member signs in with a WeChat code and sees themself; a used or bad
     CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, token).status == 200);
 }
 
-TEST_CASE("WeChat trouble at sign-in: busy is retried once, then 503; 45011 is 429; 40226 is 403; a timeout is 503") {
+TEST_CASE(
+    "WeChat trouble at sign-in: busy is retried once, then 503; 45011 is 429; 40226 is 403; a "
+    "timeout is 503") {
     Stack s(own(), 18430);
     s.inject("jscode2session", -1, 0, 1);
     CHECK(s.call(s.port(), "POST", "/api/v1/auth/login", json{{"code", "b1"}}).status == 200);
@@ -87,7 +91,9 @@ TEST_CASE("WeChat trouble at sign-in: busy is retried once, then 503; 45011 is 4
 TEST_CASE("sign-in is rate limited per client address, with Retry-After") {
     Stack s(own(), 18440, json{{"rate_limit", {{"login_per_ip_per_minute", 3}}}});
     for (int i = 0; i < 3; ++i)
-        CHECK(s.call(s.port(), "POST", "/api/v1/auth/login", json{{"code", "r" + std::to_string(i)}}).status == 200);
+        CHECK(
+            s.call(s.port(), "POST", "/api/v1/auth/login", json{{"code", "r" + std::to_string(i)}})
+                .status == 200);
     auto r = s.call(s.port(), "POST", "/api/v1/auth/login", json{{"code", "r9"}});
     CHECK(r.status == 429);
     CHECK(error_code(r) == "rate_limited");
@@ -106,7 +112,9 @@ TEST_CASE("a token stops working when it expires") {
     CHECK(error_code(r) == "unauthorized");
 }
 
-TEST_CASE("logout revokes the token; with Redis down a signed-in user still gets through, and a logout then stays") {
+TEST_CASE(
+    "logout revokes the token; with Redis down a signed-in user still gets through, and a logout "
+    "then stays") {
     Stack s(own(), 18460);
     auto [t1, u1] = s.login("lo1");
     auto [t2, u2] = s.login("lo2");
@@ -125,7 +133,8 @@ TEST_CASE("logout revokes the token; with Redis down a signed-in user still gets
     CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, t1).status == 401);
 }
 
-TEST_CASE("a role change made through one server is seen by a second server within the cache bound") {
+TEST_CASE(
+    "a role change made through one server is seen by a second server within the cache bound") {
     Stack s(own(), 18470, json{{"auth", {{"cache_ttl_s", 2}}}});
     std::uint16_t a = s.port(0), b = s.start_server();
     auto [admin, admin_id] = s.login("admin");
@@ -133,29 +142,38 @@ TEST_CASE("a role change made through one server is seen by a second server with
     auto [u, u_id] = s.login("u");
     auto [v, v_id] = s.login("v");
     auto promote_v = [&] {
-        return s.call(b, "PUT", "/api/v1/users/" + std::to_string(v_id) + "/role", json{{"role", "member"}}, u).status;
+        return s
+            .call(b, "PUT", "/api/v1/users/" + std::to_string(v_id) + "/role",
+                  json{{"role", "member"}}, u)
+            .status;
     };
     CHECK(promote_v() == 403);  // u is a member; server b has cached that
 
-    REQUIRE(s.call(a, "PUT", "/api/v1/users/" + std::to_string(u_id) + "/role", json{{"role", "district_admin"}},
-                   admin).status == 200);
+    REQUIRE(s.call(a, "PUT", "/api/v1/users/" + std::to_string(u_id) + "/role",
+                   json{{"role", "district_admin"}}, admin)
+                .status == 200);
     auto t0 = std::chrono::steady_clock::now();
     CHECK(test::eventually([&] { return promote_v() == 200; }, 3500, 100));
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(3500));
 
-    REQUIRE(s.call(a, "PUT", "/api/v1/users/" + std::to_string(u_id) + "/role", json{{"role", "member"}},
-                   admin).status == 200);
+    REQUIRE(s.call(a, "PUT", "/api/v1/users/" + std::to_string(u_id) + "/role",
+                   json{{"role", "member"}}, admin)
+                .status == 200);
     CHECK(test::eventually([&] { return promote_v() == 403; }, 3500, 100));
 }
 
 TEST_CASE("role matrix: only the allowed cells succeed") {
     Stack s(own(), 18480, json{{"auth", {{"cache_ttl_s", 0}}}});
     s.sql("INSERT INTO streets (id, name) VALUES (1, '江宁路街道'), (2, '石门二路街道')");
-    s.sql("INSERT INTO buildings (id, street_id, name) VALUES (1, 1, '新城大厦'), (2, 2, '冠生园金融园')");
+    s.sql(
+        "INSERT INTO buildings (id, street_id, name) VALUES (1, 1, '新城大厦'), (2, 2, "
+        "'冠生园金融园')");
     auto [district, district_id] = s.login("district");
     REQUIRE(s.grant_role("openid-district", "district_admin") == 0);
     auto set_role = [&](const std::string& token, std::uint64_t user, const json& body) {
-        return s.call(s.port(), "PUT", "/api/v1/users/" + std::to_string(user) + "/role", body, token).status;
+        return s
+            .call(s.port(), "PUT", "/api/v1/users/" + std::to_string(user) + "/role", body, token)
+            .status;
     };
     auto [street, street_id] = s.login("street");
     REQUIRE(set_role(district, street_id, {{"role", "street_admin"}, {"street_id", 1}}) == 200);
@@ -169,8 +187,11 @@ TEST_CASE("role matrix: only the allowed cells succeed") {
         const char* name;
         std::string token;
     };
-    std::vector<Actor> actors = {{"member", member}, {"manager A", mgr_a}, {"manager B", mgr_b},
-                                 {"street admin 1", street}, {"district admin", district}};
+    std::vector<Actor> actors = {{"member", member},
+                                 {"manager A", mgr_a},
+                                 {"manager B", mgr_b},
+                                 {"street admin 1", street},
+                                 {"district admin", district}};
     // Each action runs against a fresh target prepared by the district admin.
     struct Action {
         const char* name;
@@ -179,19 +200,33 @@ TEST_CASE("role matrix: only the allowed cells succeed") {
         std::vector<int> expect;  // per actor, in the order above
     };
     std::vector<Action> actions = {
-        {"make a manager of A (street 1)", {{"role", "member"}}, {{"role", "manager"}, {"building_ids", {1}}},
+        {"make a manager of A (street 1)",
+         {{"role", "member"}},
+         {{"role", "manager"}, {"building_ids", {1}}},
          {403, 403, 403, 200, 200}},
-        {"make a manager of B (street 2)", {{"role", "member"}}, {{"role", "manager"}, {"building_ids", {2}}},
+        {"make a manager of B (street 2)",
+         {{"role", "member"}},
+         {{"role", "manager"}, {"building_ids", {2}}},
          {403, 403, 403, 403, 200}},
-        {"unmake a manager of A", {{"role", "manager"}, {"building_ids", {1}}}, {{"role", "member"}},
+        {"unmake a manager of A",
+         {{"role", "manager"}, {"building_ids", {1}}},
+         {{"role", "member"}},
          {403, 403, 403, 200, 200}},
-        {"unmake a manager of B", {{"role", "manager"}, {"building_ids", {2}}}, {{"role", "member"}},
+        {"unmake a manager of B",
+         {{"role", "manager"}, {"building_ids", {2}}},
+         {{"role", "member"}},
          {403, 403, 403, 403, 200}},
-        {"make a street admin", {{"role", "member"}}, {{"role", "street_admin"}, {"street_id", 1}},
+        {"make a street admin",
+         {{"role", "member"}},
+         {{"role", "street_admin"}, {"street_id", 1}},
          {403, 403, 403, 403, 200}},
-        {"demote a street admin", {{"role", "street_admin"}, {"street_id", 2}}, {{"role", "member"}},
+        {"demote a street admin",
+         {{"role", "street_admin"}, {"street_id", 2}},
+         {{"role", "member"}},
          {403, 403, 403, 403, 200}},
-        {"make a district admin", {{"role", "member"}}, {{"role", "district_admin"}},
+        {"make a district admin",
+         {{"role", "member"}},
+         {{"role", "district_admin"}},
          {403, 403, 403, 403, 200}},
     };
     int n = 0;
@@ -214,27 +249,34 @@ TEST_CASE("role matrix: only the allowed cells succeed") {
     // Everyone edits their own profile, and only their own.
     for (const auto& a : actors) {
         CAPTURE(a.name);
-        auto r = s.call(s.port(), "PATCH", "/api/v1/me", json{{"name", std::string("张") + a.name}}, a.token);
+        auto r = s.call(s.port(), "PATCH", "/api/v1/me", json{{"name", std::string("张") + a.name}},
+                        a.token);
         CHECK(r.status == 200);
         CHECK(r.body["name"] == std::string("张") + a.name);
     }
-    auto too_long = s.call(s.port(), "PATCH", "/api/v1/me", json{{"name", std::string(51, 'x')}}, member);
+    auto too_long =
+        s.call(s.port(), "PATCH", "/api/v1/me", json{{"name", std::string(51, 'x')}}, member);
     CHECK(too_long.status == 422);
     CHECK(too_long.body["error"]["details"]["field"] == "name");
 }
 
-TEST_CASE("the phone number comes through WeChat; a rejected access_token is refreshed once and retried") {
+TEST_CASE(
+    "the phone number comes through WeChat; a rejected access_token is refreshed once and "
+    "retried") {
     Stack s(own(), 18490);
     auto [token, id] = s.login("phone-user");
-    auto r = s.call(s.port(), "POST", "/api/v1/me/phone", json{{"code", "phone-13900001111"}}, token);
+    auto r =
+        s.call(s.port(), "POST", "/api/v1/me/phone", json{{"code", "phone-13900001111"}}, token);
     REQUIRE(r.status == 200);
     CHECK(r.body["phone"] == "13900001111");
-    auto reused = s.call(s.port(), "POST", "/api/v1/me/phone", json{{"code", "phone-13900001111"}}, token);
+    auto reused =
+        s.call(s.port(), "POST", "/api/v1/me/phone", json{{"code", "phone-13900001111"}}, token);
     CHECK(reused.status == 422);
     CHECK(error_code(reused) == "invalid_phone_code");
 
     s.inject("getuserphonenumber", 40001);
-    auto retried = s.call(s.port(), "POST", "/api/v1/me/phone", json{{"code", "phone-13900002222"}}, token);
+    auto retried =
+        s.call(s.port(), "POST", "/api/v1/me/phone", json{{"code", "phone-13900002222"}}, token);
     CHECK(retried.status == 200);
     CHECK(s.fake_stats()["force_refresh"] == 1);
     // A second rejection within 30 s does not force again (WeChat allows 20 a day).
@@ -257,7 +299,8 @@ TEST_CASE("no log line or response ever contains the AppSecret or a session_key"
     s.call(s.port(), "GET", "/metrics");
     // The access log is written in order: once the last request's line is there, all are.
     std::string logs;
-    REQUIRE(test::eventually([&] { return (logs = s.server_logs()).find("\"/metrics\"") != std::string::npos; }, 5000));
+    REQUIRE(test::eventually(
+        [&] { return (logs = s.server_logs()).find("\"/metrics\"") != std::string::npos; }, 5000));
     REQUIRE(logs.find("/api/v1/auth/login") != std::string::npos);
     for (const std::string& secret : {std::string(test::e2e_secret), std::string("SESSIONKEY")}) {
         CAPTURE(secret);
@@ -305,10 +348,14 @@ TEST_CASE("with Redis stopped the per-user limit still holds, per server") {
     CHECK(limited == 10);
 }
 
-TEST_CASE("200 members behind one address are served while one of them sends garbage tokens as fast as it can") {
+TEST_CASE(
+    "200 members behind one address are served while one of them sends garbage tokens as fast as "
+    "it can") {
     // A carrier's NAT or a building's Wi-Fi: every phone comes from 127.0.0.1 here.
     // No session cache: every member's request is a MySQL lookup, as after a cache's expiry.
-    Stack s(own(), 18590, json{{"rate_limit", {{"unknown_lookups_per_ip_per_minute", 5}}}, {"auth", {{"cache_ttl_s", 0}}}});
+    Stack s(own(), 18590,
+            json{{"rate_limit", {{"unknown_lookups_per_ip_per_minute", 5}}},
+                 {"auth", {{"cache_ttl_s", 0}}}});
     std::vector<std::string> tokens;
     for (int i = 0; i < 200; ++i) tokens.push_back(s.login("nat-" + std::to_string(i)).first);
     auto revoked = s.login("nat-attacker").first;
@@ -318,8 +365,9 @@ TEST_CASE("200 members behind one address are served while one of them sends gar
     std::thread attacker([&] {
         // Garbage of every shape, the revoked token of a real sign-in among it; bounded in count.
         for (int i = 0; i < 5000 && !done; ++i) {
-            std::string t = i % 3 == 0 ? "garbage-" + std::to_string(i)
-                          : i % 3 == 1 ? std::string(96, static_cast<char>('a' + i % 6)) : revoked;
+            std::string t = i % 3 == 0   ? "garbage-" + std::to_string(i)
+                            : i % 3 == 1 ? std::string(96, static_cast<char>('a' + i % 6))
+                                         : revoked;
             auto r = s.call(s.port(), "GET", "/api/v1/me", nullptr, t);
             ++garbage_sent;
             if (r.status != 401) ++garbage_not_401;
@@ -328,7 +376,8 @@ TEST_CASE("200 members behind one address are served while one of them sends gar
     // Every other member keeps working, twice round.
     int served = 0;
     for (int round = 0; round < 2; ++round)
-        for (const auto& t : tokens) served += s.call(s.port(), "GET", "/api/v1/me", nullptr, t).status == 200;
+        for (const auto& t : tokens)
+            served += s.call(s.port(), "GET", "/api/v1/me", nullptr, t).status == 200;
     done = true;
     attacker.join();
     CHECK(served == 400);
@@ -336,30 +385,37 @@ TEST_CASE("200 members behind one address are served while one of them sends gar
     CHECK(garbage_not_401 == 0);  // an unknown token is 401, never 429: the phone signs in again
     // Signing out with garbage is a 401 as well, and still nobody is turned away.
     for (int i = 0; i < 20; ++i)
-        CHECK(s.call(s.port(), "POST", "/api/v1/auth/logout", nullptr, "garbage-" + std::to_string(i)).status == 401);
+        CHECK(
+            s.call(s.port(), "POST", "/api/v1/auth/logout", nullptr, "garbage-" + std::to_string(i))
+                .status == 401);
     CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, tokens.front()).status == 200);
 }
 
-TEST_CASE("whoever can write to Redis cannot be anyone: a session value there without the servers' seal is not believed") {
+TEST_CASE(
+    "whoever can write to Redis cannot be anyone: a session value there without the servers' seal "
+    "is not believed") {
     Stack s(own(), 18860);
     auto [member, member_id] = s.login("forge-member");
     auto [admin, admin_id] = s.login("forge-admin");
     REQUIRE(s.grant_role("openid-forge-admin", "district_admin") == 0);
     const std::string prefix = "sh:" + s.sql_value("SELECT DATABASE()") + ":sess:";
-    const std::string expiry = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                  (test::now() + std::chrono::hours(24)).time_since_epoch()).count());
+    const std::string expiry =
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                           (test::now() + std::chrono::hours(24)).time_since_epoch())
+                           .count());
     auto redis_set = [&](const std::string& key, const std::string& value) {
         std::string out;
-        REQUIRE(test::run_command({"/usr/bin/redis-cli", "-p", std::to_string(own().redis().port), "SET", key, value, "PX",
-                                   "60000"},
+        REQUIRE(test::run_command({"/usr/bin/redis-cli", "-p", std::to_string(own().redis().port),
+                                   "SET", key, value, "PX", "60000"},
                                   {}, out) == 0);
     };
     // A second instance that keeps nothing in its own memory (cache bound 0): it asks Redis first,
     // every time.
     auto other = s.start_server(json{{"auth", {{"cache_ttl_s", 0}}}});
     // The member's cached session rewritten to say the admin — plainly, or with a made-up seal.
-    for (const std::string& forged : {std::to_string(admin_id) + ":" + expiry,
-                                      std::to_string(admin_id) + ":" + expiry + "|" + std::string(32, 'a')}) {
+    for (const std::string& forged :
+         {std::to_string(admin_id) + ":" + expiry,
+          std::to_string(admin_id) + ":" + expiry + "|" + std::string(32, 'a')}) {
         CAPTURE(forged);
         redis_set(prefix + sha256_hex(member), forged);
         auto me = s.call(other, "GET", "/api/v1/me", nullptr, member);

@@ -29,7 +29,8 @@ test::OwnServices& own() {
 
 template <class F>
 auto db_run(mysql::Database& db, F f) {
-    return test::sync_await(workers::run_on(db.pool(), db.guard(std::move(f)), db.acquire_timeout()));
+    return test::sync_await(
+        workers::run_on(db.pool(), db.guard(std::move(f)), db.acquire_timeout()));
 }
 
 std::string scalar(mysql::Conn& c, const std::string& sql) {
@@ -60,8 +61,9 @@ TEST_CASE("migrations run once, in order, and record the schema version") {
     CHECK(db_run(db, [](mysql::Conn& c) { return mysql::schema_version(c); }) ==
           mysql::Database::latest_schema_version());
     CHECK(db_run(db, [](mysql::Conn& c) {
-              return scalar(c, "SELECT COUNT(*) FROM information_schema.tables "
-                               "WHERE table_schema = DATABASE() AND table_name = 'buildings'");
+              return scalar(c,
+                            "SELECT COUNT(*) FROM information_schema.tables "
+                            "WHERE table_schema = DATABASE() AND table_name = 'buildings'");
           }) == "1");
 }
 
@@ -75,11 +77,14 @@ TEST_CASE("a connection keeps Chinese text intact and runs at +08:00 with bounde
         return scalar(c, "SELECT name FROM streets WHERE id = LAST_INSERT_ID()");
     });
     CHECK(name == "江宁路街道");
-    CHECK(db_run(db, [](mysql::Conn& c) { return scalar(c, "SELECT @@session.time_zone"); }) == "+08:00");
+    CHECK(db_run(db, [](mysql::Conn& c) { return scalar(c, "SELECT @@session.time_zone"); }) ==
+          "+08:00");
     // Quota counts rely on READ COMMITTED after the user's row lock (DESIGN.md).
-    CHECK(db_run(db, [](mysql::Conn& c) { return scalar(c, "SELECT @@session.tx_isolation"); }) == "READ-COMMITTED");
-    CHECK(db_run(db, [](mysql::Conn& c) { return scalar(c, "SELECT @@session.innodb_lock_wait_timeout"); }) ==
-          std::to_string(tmp.config().lock_wait_timeout_s));
+    CHECK(db_run(db, [](mysql::Conn& c) { return scalar(c, "SELECT @@session.tx_isolation"); }) ==
+          "READ-COMMITTED");
+    CHECK(db_run(db, [](mysql::Conn& c) {
+              return scalar(c, "SELECT @@session.innodb_lock_wait_timeout");
+          }) == std::to_string(tmp.config().lock_wait_timeout_s));
 }
 
 TEST_CASE("a deadlock is retried inside the transaction helper and both transactions commit") {
@@ -120,26 +125,29 @@ TEST_CASE("a deadlock is retried inside the transaction helper and both transact
     t2.join();
 
     CHECK(db.tx_stats().retries.load() >= 1);
-    CHECK(db_run(db, [](mysql::Conn& c) { return scalar(c, "SELECT SUM(v) FROM counters"); }) == "4");
+    CHECK(db_run(db, [](mysql::Conn& c) { return scalar(c, "SELECT SUM(v) FROM counters"); }) ==
+          "4");
 }
 
 TEST_CASE("an error inside a transaction rolls it back and is not retried") {
     test::TempDatabase tmp(own().mysql());
     mysql::Database db(sql::mysql::get_mysql_driver_instance(), tmp.config());
     auto attempts = std::make_shared<int>(0);
-    CHECK_THROWS_AS(db_run(db,
-                           [&db, attempts](mysql::Conn& c) {
-                               db.transact(c, mysql::Isolation::read_committed, [&](mysql::Conn& tx) {
-                                   ++*attempts;
-                                   auto& ins = tx.prepare("INSERT INTO streets (name) VALUES (?)");
-                                   ins.setString(1, "石门二路街道");
-                                   ins.executeUpdate();
-                                   ins.executeUpdate();  // duplicate key
-                               });
-                           }),
-                    sql::SQLException);
+    CHECK_THROWS_AS(
+        db_run(db,
+               [&db, attempts](mysql::Conn& c) {
+                   db.transact(c, mysql::Isolation::read_committed, [&](mysql::Conn& tx) {
+                       ++*attempts;
+                       auto& ins = tx.prepare("INSERT INTO streets (name) VALUES (?)");
+                       ins.setString(1, "石门二路街道");
+                       ins.executeUpdate();
+                       ins.executeUpdate();  // duplicate key
+                   });
+               }),
+        sql::SQLException);
     CHECK(*attempts == 1);
-    CHECK(db_run(db, [](mysql::Conn& c) { return scalar(c, "SELECT COUNT(*) FROM streets"); }) == "0");
+    CHECK(db_run(db, [](mysql::Conn& c) { return scalar(c, "SELECT COUNT(*) FROM streets"); }) ==
+          "0");
 }
 
 TEST_CASE("an exhausted pool answers busy quickly instead of queueing") {
@@ -175,14 +183,17 @@ TEST_CASE("MariaDB restarted mid-test: requests fail with db_unavailable, then t
     // A query in flight when the server goes away ends with db_unavailable, not a crash.
     std::string in_flight_error = "?";  // read after the join
     std::thread slow([&] {
-        in_flight_error = error_of([&] { db_run(db, [](mysql::Conn& c) { scalar(c, "SELECT SLEEP(5)"); }); });
+        in_flight_error =
+            error_of([&] { db_run(db, [](mysql::Conn& c) { scalar(c, "SELECT SLEEP(5)"); }); });
     });
     // Stop the server once the query is running on it.
     mysql::Conn watcher(sql::mysql::get_mysql_driver_instance(), cfg);
     watcher.ensure_ready();
     REQUIRE(test::eventually(
         [&] {
-            return scalar(watcher, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(5)'") != "0";
+            return scalar(watcher,
+                          "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = "
+                          "'SELECT SLEEP(5)'") != "0";
         },
         5000, 10));
     own().stop("mysql");

@@ -85,8 +85,10 @@ TEST_CASE("readyz follows MariaDB and Redis through outages; healthz and metrics
     auto metrics = test::request(http_port, "GET", "/metrics");
     REQUIRE(metrics);
     CHECK(metrics->status == 200);
-    CHECK(metrics->body.find("sh_http_requests_total{method=\"GET\",route=\"/readyz\"") != std::string::npos);
-    CHECK(metrics->body.find("sh_pool_connections{pool=\"mysql\",state=\"in_use\"}") != std::string::npos);
+    CHECK(metrics->body.find("sh_http_requests_total{method=\"GET\",route=\"/readyz\"") !=
+          std::string::npos);
+    CHECK(metrics->body.find("sh_pool_connections{pool=\"mysql\",state=\"in_use\"}") !=
+          std::string::npos);
     CHECK(metrics->body.find("sh_pool_waiting{pool=\"mysql\"}") != std::string::npos);
     CHECK(metrics->body.find("sh_redis_errors_total") != std::string::npos);
     CHECK(metrics->body.find("sh_http_request_duration_seconds_bucket") != std::string::npos);

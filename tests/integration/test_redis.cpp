@@ -95,17 +95,20 @@ TEST_CASE("a reply arriving after its caller's timeout does no harm to later com
     auto t0 = std::chrono::steady_clock::now();
     CHECK(unavailable([&] { rrun(r, [&](redis::Conn& c) { return c.eval(slow, {}, {}); }); }));
     CHECK(std::chrono::steady_clock::now() - t0 < 600ms);  // gave up long before the reply
-    std::this_thread::sleep_for(1200ms);                     // the late reply has been sent by now
+    std::this_thread::sleep_for(1200ms);                   // the late reply has been sent by now
     CHECK(cmd(r, {"GET", k}).str == "right-value");
     CHECK(r.errors() >= 1);
 }
 
-TEST_CASE("Redis restarted: commands fail fast while it is down and resume within 2 s of its return") {
+TEST_CASE(
+    "Redis restarted: commands fail fast while it is down and resume within 2 s of its return") {
     redis::Client r(cfg());
     auto k = r.key("restart");
     REQUIRE(cmd(r, {"SET", k, "1"}).str == "OK");
     std::vector<std::string> keys = {r.key("{hall:2}:q1")};
-    REQUIRE(rrun(r, [&](redis::Conn& c) { return c.eval(claim_all, keys, {"x", "5000"}); }).integer == 1);
+    REQUIRE(rrun(r, [&](redis::Conn& c) {
+                return c.eval(claim_all, keys, {"x", "5000"});
+            }).integer == 1);
 
     own().stop("redis");
     CHECK(unavailable([&] { cmd(r, {"GET", k}); }));
@@ -128,5 +131,7 @@ TEST_CASE("Redis restarted: commands fail fast while it is down and resume withi
     CHECK(ok);
     CHECK(std::chrono::steady_clock::now() - back < 2s);
     // The restarted Redis has no scripts: the claim script is loaded again on first use.
-    CHECK(rrun(r, [&](redis::Conn& c) { return c.eval(claim_all, keys, {"y", "5000"}); }).integer == 1);
+    CHECK(rrun(r, [&](redis::Conn& c) {
+              return c.eval(claim_all, keys, {"y", "5000"});
+          }).integer == 1);
 }

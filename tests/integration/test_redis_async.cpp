@@ -89,7 +89,8 @@ TEST_CASE("async: commands round-trip, and a script is loaded again after NOSCRI
     // Many at once on the one connection: each gets its own answer.
     std::vector<std::future<redis::Reply>> futures;
     for (int i = 0; i < 200; ++i)
-        futures.push_back(asio::co_spawn(loop.ioc, r.eval(echo_sum, {}, {std::to_string(i), "0"}), asio::use_future));
+        futures.push_back(asio::co_spawn(loop.ioc, r.eval(echo_sum, {}, {std::to_string(i), "0"}),
+                                         asio::use_future));
     for (int i = 0; i < 200; ++i) CHECK(futures[static_cast<std::size_t>(i)].get().integer == i);
 }
 
@@ -108,12 +109,14 @@ TEST_CASE("async: a reply arriving after its caller's deadline does no harm") {
     CHECK(r.errors() >= 1);
 }
 
-TEST_CASE("async: Redis restarted — commands fail fast while it is down and work again within 2 s") {
+TEST_CASE(
+    "async: Redis restarted — commands fail fast while it is down and work again within 2 s") {
     Loop loop;
     redis::AsyncClient r(loop.ioc, cfg());
     wait_up(loop, r);
     own().stop("redis");
-    CHECK(test::eventually([&] { return unavailable([&] { loop.run(r.command({"PING"})); }); }, 2000, 20));
+    CHECK(test::eventually([&] { return unavailable([&] { loop.run(r.command({"PING"})); }); },
+                           2000, 20));
     auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < 20; ++i) CHECK(unavailable([&] { loop.run(r.command({"PING"})); }));
     CHECK(std::chrono::steady_clock::now() - t0 < 500ms);
@@ -121,5 +124,6 @@ TEST_CASE("async: Redis restarted — commands fail fast while it is down and wo
     auto back = std::chrono::steady_clock::now();
     wait_up(loop, r);
     CHECK(std::chrono::steady_clock::now() - back < 2s);
-    CHECK(loop.run(r.eval(echo_sum, {}, {"20", "22"})).integer == 42);  // the script is loaded again
+    CHECK(loop.run(r.eval(echo_sum, {}, {"20", "22"})).integer ==
+          42);  // the script is loaded again
 }

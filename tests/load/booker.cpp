@@ -1,12 +1,14 @@
 // Load generator for the booking benchmarks (loopback only; stops by itself).
 //   sh_booker login  --port P --users N [--prefix X]             -> tokens on stdout, one per line
-//   sh_booker burst  --ports P1,P2 --tokens F --venue V --date D --slots S --attempts A --concurrency C
-//   sh_booker closed --ports P --tokens F WALK --concurrency C --duration S [--warmup S] [IDS]
-//   sh_booker open   --ports P --tokens F WALK --rate R --concurrency C --duration S [--warmup S] [IDS]
-//   sh_booker mix    --ports P --tokens F --admin-token T --venues V1,.. --first-day D --rate R
+//   sh_booker burst  --ports P1,P2 --tokens F --venue V --date D --slots S --attempts A
+//   --concurrency C sh_booker closed --ports P --tokens F WALK --concurrency C --duration S
+//   [--warmup S] [IDS] sh_booker open   --ports P --tokens F WALK --rate R --concurrency C
+//   --duration S [--warmup S] [IDS] sh_booker mix    --ports P --tokens F --admin-token T --venues
+//   V1,.. --first-day D --rate R
 //                    --concurrency C --duration S --checkin-halls FILE --checkins-per-second N
-// WALK: --venues V1,V2,.. --first-day D [--first-minute M --slot-minutes S --slots-per-day N]: request
-// i books its own slot (load/slots.hpp), as member (i + K) % members with [--user-offset K]. IDS: [--idempotency 1] sends an Idempotency-Key per request;
+// WALK: --venues V1,V2,.. --first-day D [--first-minute M --slot-minutes S --slots-per-day N]:
+// request i books its own slot (load/slots.hpp), as member (i + K) % members with [--user-offset
+// K]. IDS: [--idempotency 1] sends an Idempotency-Key per request;
 // [--ids-out F] appends the ids of the 201s to F.
 // closed: C connections, each sending its next request when the last is answered.
 // open: a fixed arrival rate R; C connections carry it, and each latency is counted from the
@@ -72,14 +74,22 @@ struct Stats {
     json report(double seconds) {
         std::sort(latencies_ms.begin(), latencies_ms.end());
         auto pct = [&](double p) {
-            return latencies_ms.empty() ? 0.0 : latencies_ms[std::min(latencies_ms.size() - 1,
-                                                                      static_cast<std::size_t>(p * static_cast<double>(latencies_ms.size())))];
+            return latencies_ms.empty()
+                       ? 0.0
+                       : latencies_ms[std::min(latencies_ms.size() - 1,
+                                               static_cast<std::size_t>(
+                                                   p * static_cast<double>(latencies_ms.size())))];
         };
         json s = json::object();
         for (auto [k, v] : statuses) s[std::to_string(k)] = v;
-        return {{"statuses", s}, {"codes", codes}, {"requests", latencies_ms.size()}, {"seconds", seconds},
+        return {{"statuses", s},
+                {"codes", codes},
+                {"requests", latencies_ms.size()},
+                {"seconds", seconds},
                 {"per_second", static_cast<double>(latencies_ms.size()) / seconds},
-                {"p50_ms", pct(0.50)}, {"p99_ms", pct(0.99)}, {"max_ms", latencies_ms.empty() ? 0.0 : latencies_ms.back()}};
+                {"p50_ms", pct(0.50)},
+                {"p99_ms", pct(0.99)},
+                {"max_ms", latencies_ms.empty() ? 0.0 : latencies_ms.back()}};
     }
 };
 
@@ -149,7 +159,8 @@ json run(const std::vector<std::uint16_t>& ports, int total, int concurrency, Ma
     for (int t = 0; t < concurrency; ++t)
         threads.emplace_back([&, t] {
             Client c{ports[static_cast<std::size_t>(t) % ports.size()], {}};
-            for (int i; (i = next.fetch_add(1)) < total;) send_one(c, make(i), Clock::now(), true, stats, nullptr);
+            for (int i; (i = next.fetch_add(1)) < total;)
+                send_one(c, make(i), Clock::now(), true, stats, nullptr);
         });
     for (auto& th : threads) th.join();
     return stats.report(std::chrono::duration<double>(Clock::now() - start).count());
@@ -159,8 +170,9 @@ json run(const std::vector<std::uint16_t>& ports, int total, int concurrency, Ma
 // open loop (request i is due at start + i / rate; its latency counts from then). Requests due
 // in the warm-up are sent but not counted. Reports also how many were sent and the days walked.
 template <class MakeRequest>
-json run_timed(const std::vector<std::uint16_t>& ports, int concurrency, double rate, double warmup_s,
-               double duration_s, MakeRequest make, std::vector<std::uint64_t>* ids) {
+json run_timed(const std::vector<std::uint16_t>& ports, int concurrency, double rate,
+               double warmup_s, double duration_s, MakeRequest make,
+               std::vector<std::uint64_t>* ids) {
     using namespace std::chrono;
     Stats stats;
     std::mutex ids_mu;
@@ -175,7 +187,8 @@ json run_timed(const std::vector<std::uint16_t>& ports, int concurrency, double 
             std::vector<std::uint64_t> mine;
             for (;;) {
                 auto i = next.fetch_add(1);
-                auto due = rate > 0 ? start + duration_cast<Clock::duration>(duration<double>(static_cast<double>(i) / rate))
+                auto due = rate > 0 ? start + duration_cast<Clock::duration>(
+                                                  duration<double>(static_cast<double>(i) / rate))
                                     : Clock::now();
                 if (due >= end) break;
                 std::this_thread::sleep_until(due);
@@ -185,7 +198,8 @@ json run_timed(const std::vector<std::uint16_t>& ports, int concurrency, double 
             if (ids) ids->insert(ids->end(), mine.begin(), mine.end());
         });
     for (auto& th : threads) th.join();
-    auto report = stats.report(std::min(duration_s, duration<double>(Clock::now() - measured_from).count()));
+    auto report =
+        stats.report(std::min(duration_s, duration<double>(Clock::now() - measured_from).count()));
     report["sent"] = next.load() - static_cast<std::size_t>(concurrency);
     return report;
 }
@@ -200,8 +214,12 @@ std::vector<std::string> read_tokens(const std::string& path) {
 
 std::string body_for(std::uint64_t venue, const std::string& date, int start, int end,
                      const std::string& purpose = "基准测试") {
-    return json{{"venue_id", venue}, {"date", date}, {"start", sh::booking::format_hhmm(start)},
-                {"end", sh::booking::format_hhmm(end)}, {"purpose", purpose}, {"attendees", 5}}
+    return json{{"venue_id", venue},
+                {"date", date},
+                {"start", sh::booking::format_hhmm(start)},
+                {"end", sh::booking::format_hhmm(end)},
+                {"purpose", purpose},
+                {"attendees", 5}}
         .dump();
 }
 
@@ -221,14 +239,16 @@ json run_mix(std::map<std::string, std::string>& a, const std::vector<std::uint1
     }
     if (halls.empty()) throw std::runtime_error("no check-in halls");
     auto today = walk.first_day;
-    auto from = sh::booking::format_date(sh::booking::add_days(today, -30)), to = sh::booking::format_date(today);
+    auto from = sh::booking::format_date(sh::booking::add_days(today, -30)),
+         to = sh::booking::format_date(today);
     const std::vector<std::string> questions = {
         "/api/v1/stats/usage?from=" + from + "&to=" + to + "&group_by=building",
         "/api/v1/stats/usage?from=" + from + "&to=" + to + "&group_by=day",
         "/api/v1/stats/usage?from=" + from + "&to=" + to + "&group_by=venue",
         "/api/v1/stats/top?from=" + from + "&to=" + to};
     Stats availability, stats, checkin_book, checkin;
-    auto start = Clock::now(), end = start + duration_cast<Clock::duration>(duration<double>(duration_s));
+    auto start = Clock::now(),
+         end = start + duration_cast<Clock::duration>(duration<double>(duration_s));
     std::atomic<std::size_t> next{0};
     std::vector<std::thread> threads;
     for (int t = 0; t < concurrency; ++t)
@@ -236,16 +256,21 @@ json run_mix(std::map<std::string, std::string>& a, const std::vector<std::uint1
             Client c{ports[static_cast<std::size_t>(t) % ports.size()], {}};
             for (;;) {
                 auto i = next.fetch_add(1);
-                auto due = start + duration_cast<Clock::duration>(duration<double>(static_cast<double>(i) / rate));
+                auto due = start + duration_cast<Clock::duration>(
+                                       duration<double>(static_cast<double>(i) / rate));
                 if (due >= end) break;
                 std::this_thread::sleep_until(due);
                 bool question = i % 50 == 0;
-                std::string target =
-                    question ? questions[(i / 50) % questions.size()]
-                             : "/api/v1/venues/" + walk.venues[i % walk.venues.size()] + "/availability?date=" +
-                                   sh::booking::format_date(sh::booking::add_days(today, static_cast<int>(i % 30)));
-                auto r = c.send("GET", target, "",
-                                question ? admin : "Authorization: Bearer " + tokens[i % tokens.size()] + "\r\n");
+                std::string target = question
+                                         ? questions[(i / 50) % questions.size()]
+                                         : "/api/v1/venues/" + walk.venues[i % walk.venues.size()] +
+                                               "/availability?date=" +
+                                               sh::booking::format_date(sh::booking::add_days(
+                                                   today, static_cast<int>(i % 30)));
+                auto r = c.send(
+                    "GET", target, "",
+                    question ? admin
+                             : "Authorization: Bearer " + tokens[i % tokens.size()] + "\r\n");
                 double ms = duration<double, std::milli>(Clock::now() - due).count();
                 (question ? stats : availability).add(r ? r->status : 0, ms, error_code(r));
             }
@@ -255,35 +280,50 @@ json run_mix(std::map<std::string, std::string>& a, const std::vector<std::uint1
         Client c{ports[0], {}};
         std::size_t hall = 0, member = 0;
         for (std::size_t k = 0;; ++k) {
-            auto due = start + duration_cast<Clock::duration>(duration<double>(static_cast<double>(k) / checkin_rate));
+            auto due = start + duration_cast<Clock::duration>(
+                                   duration<double>(static_cast<double>(k) / checkin_rate));
             if (due >= end) break;
             std::this_thread::sleep_until(due);
             auto now = sh::booking::to_local(system_clock::now());
             int minute = now.minute + 1;
             for (int tries = 0; tries < 4; ++tries) {
-                int slot = (minute + 14) / 15 * 15 + 15 * static_cast<int>((hall / halls.size()) % 4);
+                int slot =
+                    (minute + 14) / 15 * 15 + 15 * static_cast<int>((hall / halls.size()) % 4);
                 auto date = now.date;
-                if (slot >= 1440) { date = sh::booking::add_days(date, 1); slot -= 1440; }
+                if (slot >= 1440) {
+                    date = sh::booking::add_days(date, 1);
+                    slot -= 1440;
+                }
                 const auto& [id, code] = halls[hall % halls.size()];
                 ++hall;
-                std::string auth = "Authorization: Bearer " + tokens[member++ % tokens.size()] + "\r\n";
+                std::string auth =
+                    "Authorization: Bearer " + tokens[member++ % tokens.size()] + "\r\n";
                 auto t0 = Clock::now();
-                auto r = c.post("/api/v1/bookings", body_for(std::stoull(id), sh::booking::format_date(date), slot, slot + 15), auth);
-                checkin_book.add(r ? r->status : 0, duration<double, std::milli>(Clock::now() - t0).count(), error_code(r));
+                auto r = c.post(
+                    "/api/v1/bookings",
+                    body_for(std::stoull(id), sh::booking::format_date(date), slot, slot + 15),
+                    auth);
+                checkin_book.add(r ? r->status : 0,
+                                 duration<double, std::milli>(Clock::now() - t0).count(),
+                                 error_code(r));
                 if (!r || r->status != 201) continue;  // the slot taken: the next hall
                 auto booking = json::parse(r->body)["id"].get<std::uint64_t>();
                 t0 = Clock::now();
                 auto in = c.post("/api/v1/bookings/" + std::to_string(booking) + "/checkin",
                                  json{{"venue_code", code}}.dump(), auth);
-                checkin.add(in ? in->status : 0, duration<double, std::milli>(Clock::now() - t0).count(), error_code(in));
+                checkin.add(in ? in->status : 0,
+                            duration<double, std::milli>(Clock::now() - t0).count(),
+                            error_code(in));
                 break;
             }
         }
     });
     for (auto& th : threads) th.join();
     double seconds = duration<double>(Clock::now() - start).count();
-    return {{"availability", availability.report(seconds)}, {"stats", stats.report(seconds)},
-            {"checkin_bookings", checkin_book.report(seconds)}, {"checkins", checkin.report(seconds)}};
+    return {{"availability", availability.report(seconds)},
+            {"stats", stats.report(seconds)},
+            {"checkin_bookings", checkin_book.report(seconds)},
+            {"checkins", checkin.report(seconds)}};
 }
 
 }  // namespace
@@ -299,8 +339,9 @@ int main(int argc, char** argv) {
         int users = std::stoi(a["--users"]);
         std::string prefix = a.count("--prefix") ? a["--prefix"] : "bench";
         for (int i = 0; i < users; ++i) {
-            auto r = sh::test::request(port, client_options, "POST", "/api/v1/auth/login",
-                                       json{{"code", prefix + "-user-" + std::to_string(i)}}.dump());
+            auto r =
+                sh::test::request(port, client_options, "POST", "/api/v1/auth/login",
+                                  json{{"code", prefix + "-user-" + std::to_string(i)}}.dump());
             if (!r || r->status != 200) {
                 std::cerr << "login failed: " << (r ? r->body : "no response") << "\n";
                 return 1;
@@ -310,7 +351,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     std::vector<std::uint16_t> ports;
-    for (const auto& p : split(a["--ports"])) ports.push_back(static_cast<std::uint16_t>(std::stoi(p)));
+    for (const auto& p : split(a["--ports"]))
+        ports.push_back(static_cast<std::uint16_t>(std::stoi(p)));
     auto tokens = read_tokens(a["--tokens"]);
     int concurrency = std::stoi(a["--concurrency"]);
     std::string date = a["--date"];
@@ -320,7 +362,8 @@ int main(int argc, char** argv) {
         int slots = std::stoi(a["--slots"]), attempts = std::stoi(a["--attempts"]);
         std::mt19937 rng(7);
         std::vector<int> pick;
-        for (int i = 0; i < attempts; ++i) pick.push_back(static_cast<int>(rng() % static_cast<unsigned>(slots)));
+        for (int i = 0; i < attempts; ++i)
+            pick.push_back(static_cast<int>(rng() % static_cast<unsigned>(slots)));
         auto report = run(ports, attempts, concurrency, [&](int i) {
             int start = 9 * 60 + 15 * pick[static_cast<std::size_t>(i)];
             return Request{"/api/v1/bookings", body_for(venue, date, start, start + 15),
@@ -333,17 +376,23 @@ int main(int argc, char** argv) {
         std::size_t user_offset = a.count("--user-offset") ? std::stoull(a["--user-offset"]) : 0;
         double rate = mode == "open" ? std::stod(a["--rate"]) : 0.0;
         double warmup = a.count("--warmup") ? std::stod(a["--warmup"]) : 1.0;
-        std::string run_id = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+        std::string run_id =
+            std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
         std::vector<std::uint64_t> ids;
-        auto report = run_timed(ports, concurrency, rate, warmup, std::stod(a["--duration"]), [&](std::size_t i) {
-            auto slot = walk.at(i);
-            // A purpose of its own per request, so that WeChat's content check runs for each (the
-            // server remembers a verdict per text).
-            return Request{"/api/v1/bookings",
-                           body_for(std::stoull(slot.venue), sh::booking::format_date(slot.date), slot.start, slot.end,
-                                    "基准测试 " + run_id + "-" + std::to_string(i)),
-                           tokens[(i + user_offset) % tokens.size()], idempotency ? run_id + "-" + std::to_string(i) : ""};
-        }, &ids);
+        auto report = run_timed(
+            ports, concurrency, rate, warmup, std::stod(a["--duration"]),
+            [&](std::size_t i) {
+                auto slot = walk.at(i);
+                // A purpose of its own per request, so that WeChat's content check runs for each
+                // (the server remembers a verdict per text).
+                return Request{
+                    "/api/v1/bookings",
+                    body_for(std::stoull(slot.venue), sh::booking::format_date(slot.date),
+                             slot.start, slot.end, "基准测试 " + run_id + "-" + std::to_string(i)),
+                    tokens[(i + user_offset) % tokens.size()],
+                    idempotency ? run_id + "-" + std::to_string(i) : ""};
+            },
+            &ids);
         std::size_t sent = report["sent"];
         report["days_used"] = sent ? walk.at(sent - 1).day + 1 : 0;
         if (a.count("--ids-out")) {

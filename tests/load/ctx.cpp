@@ -3,15 +3,17 @@
 // transaction (booking::book on a MysqlBookingStore, same statements, locks and rows, the
 // Idempotency-Key included), on `concurrency` threads with a connection each, over the same
 // slot walk as sh_booker. No HTTP, no Redis, no thread hand-off.
-//   sh_ctx --config F --users N [--openid-prefix P] WALK --concurrency C --duration S [--warmup S] [--idempotency 1]
+//   sh_ctx --config F --users N [--openid-prefix P] WALK --concurrency C --duration S [--warmup S]
+//   [--idempotency 1]
 //          [--user-offset K]
 //          [--batch B]
 // --batch B decides B requests per transaction (booking::book_all), as the server's booking
 // connections do under load; 1 (the default) is one booking per transaction.
-// Users: the first N members of the database whose openid starts with --openid-prefix, by id. Prints one JSON line like sh_booker's.
+// Users: the first N members of the database whose openid starts with --openid-prefix, by id.
+// Prints one JSON line like sh_booker's.
 #include <algorithm>
-#include <cctype>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -51,7 +53,8 @@ int main(int argc, char** argv) {
     bool idempotency = a.count("--idempotency") && a["--idempotency"] == "1";
     std::size_t user_offset = a.count("--user-offset") ? std::stoull(a["--user-offset"]) : 0;
     std::size_t batch = a.count("--batch") ? std::stoull(a["--batch"]) : 1;
-    double warmup = a.count("--warmup") ? std::stod(a["--warmup"]) : 1.0, duration = std::stod(a["--duration"]);
+    double warmup = a.count("--warmup") ? std::stod(a["--warmup"]) : 1.0,
+           duration = std::stod(a["--duration"]);
 
     sql::Driver* driver = sql::mysql::get_mysql_driver_instance();
     auto pool_cfg = cfg.mysql;
@@ -70,9 +73,9 @@ int main(int argc, char** argv) {
                 std::cerr << "sh_ctx: --openid-prefix takes letters, digits, - and _\n";
                 return 2;
             }
-        std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT id FROM users WHERE role = 'member' AND openid LIKE '" +
-                                                            prefix + "%' ORDER BY id LIMIT " +
-                                                            std::to_string(std::stoi(a["--users"]))));
+        std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
+            "SELECT id FROM users WHERE role = 'member' AND openid LIKE '" + prefix +
+            "%' ORDER BY id LIMIT " + std::to_string(std::stoi(a["--users"]))));
         while (rs->next()) users.push_back(rs->getUInt64(1));
     }
     if (users.empty()) {
@@ -85,22 +88,31 @@ int main(int argc, char** argv) {
     std::map<std::string, int> outcomes;
     std::atomic<std::size_t> next{0};
     auto start = Clock::now();
-    auto measured_from = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(warmup));
-    auto end = measured_from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
+    auto measured_from =
+        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(warmup));
+    auto end = measured_from +
+               std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
     std::string run_id = sh::random_hex(6);
     sh::mysql::HallRulesCache rules;  // as the server's: the halls' rules checked by version
     std::vector<std::thread> threads;
     for (int t = 0; t < concurrency; ++t)
         threads.emplace_back([&] {
-            sh::mysql::Conn c(driver, cfg.mysql, /*autocommit=*/false);  // as the server's booking connections
+            sh::mysql::Conn c(driver, cfg.mysql,
+                              /*autocommit=*/false);  // as the server's booking connections
             std::vector<double> mine;
             std::map<std::string, int> seen;
             // The server renders each booking's 201 in its transaction: so does this baseline.
             const sh::booking::AnswerView view = [](const sh::booking::Booking& b) {
-                return nlohmann::json{{"id", b.id}, {"venue_id", b.venue_id}, {"user_id", b.user_id},
-                                      {"starts_at", sh::booking::to_iso(b.start)}, {"ends_at", sh::booking::to_iso(b.end)},
-                                      {"status", sh::booking::status_name(b.status)}, {"purpose", b.purpose},
-                                      {"attendees", b.attendees}, {"org", b.org}}.dump();
+                return nlohmann::json{{"id", b.id},
+                                      {"venue_id", b.venue_id},
+                                      {"user_id", b.user_id},
+                                      {"starts_at", sh::booking::to_iso(b.start)},
+                                      {"ends_at", sh::booking::to_iso(b.end)},
+                                      {"status", sh::booking::status_name(b.status)},
+                                      {"purpose", b.purpose},
+                                      {"attendees", b.attendees},
+                                      {"org", b.org}}
+                    .dump();
             };
             for (;;) {
                 auto t0 = Clock::now();
@@ -115,10 +127,12 @@ int main(int argc, char** argv) {
                     call.req.date = slot.date;
                     call.req.start = slot.start;
                     call.req.end = slot.end;
-                    call.req.purpose = "基准测试 " + run_id + "-" + std::to_string(i);  // distinct, as the server's
+                    call.req.purpose = "基准测试 " + run_id + "-" +
+                                       std::to_string(i);  // distinct, as the server's
                     call.req.attendees = 5;
                     if (idempotency)
-                        call.key = sh::booking::IdempotencyKey{run_id + "-" + std::to_string(i), sh::random_hex(16)};
+                        call.key = sh::booking::IdempotencyKey{run_id + "-" + std::to_string(i),
+                                                               sh::random_hex(16)};
                     call.now = sh::booking::SystemClock().now();
                     call.view = &view;
                     calls.push_back(std::move(call));
@@ -126,22 +140,26 @@ int main(int argc, char** argv) {
                 std::vector<std::string> outcome(batch);
                 try {
                     c.ensure_ready();
-                    db.transact_if(c, sh::mysql::Isolation::read_committed, [&](sh::mysql::Conn& tx) {
-                        sh::mysql::MysqlBookingStore store(tx, &rules);
-                        auto results = sh::booking::book_all(store, calls, quotas);
-                        bool any = false;
-                        for (std::size_t k = 0; k < batch; ++k) {
-                            outcome[k] = results[k].ok() ? "booked" : std::string(sh::booking::code_of(results[k].error().code));
-                            any = any || results[k].ok();
-                        }
-                        return any;
-                    });
+                    db.transact_if(
+                        c, sh::mysql::Isolation::read_committed, [&](sh::mysql::Conn& tx) {
+                            sh::mysql::MysqlBookingStore store(tx, &rules);
+                            auto results = sh::booking::book_all(store, calls, quotas);
+                            bool any = false;
+                            for (std::size_t k = 0; k < batch; ++k) {
+                                outcome[k] = results[k].ok() ? "booked"
+                                                             : std::string(sh::booking::code_of(
+                                                                   results[k].error().code));
+                                any = any || results[k].ok();
+                            }
+                            return any;
+                        });
                 } catch (const std::exception& e) {
                     for (auto& o : outcome) o = std::string("exception: ") + e.what();
                     c.discard();
                 }
                 if (t0 >= measured_from) {
-                    double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+                    double ms =
+                        std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
                     for (const auto& o : outcome) {
                         mine.push_back(ms);
                         ++seen[o];
@@ -155,13 +173,18 @@ int main(int argc, char** argv) {
     for (auto& th : threads) th.join();
     std::sort(latencies.begin(), latencies.end());
     auto pct = [&](double p) {
-        return latencies.empty() ? 0.0 : latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(p * static_cast<double>(latencies.size())))];
+        return latencies.empty()
+                   ? 0.0
+                   : latencies[std::min(
+                         latencies.size() - 1,
+                         static_cast<std::size_t>(p * static_cast<double>(latencies.size())))];
     };
     auto sent = next.load();
-    json report = {{"outcomes", outcomes}, {"requests", latencies.size()}, {"seconds", duration},
-                   {"per_second", static_cast<double>(outcomes["booked"]) / duration},
-                   {"p50_ms", pct(0.5)}, {"p99_ms", pct(0.99)}, {"sent", sent},
-                   {"days_used", sent ? walk.at(sent - 1).day + 1 : 0}};
+    json report = {
+        {"outcomes", outcomes}, {"requests", latencies.size()},
+        {"seconds", duration},  {"per_second", static_cast<double>(outcomes["booked"]) / duration},
+        {"p50_ms", pct(0.5)},   {"p99_ms", pct(0.99)},
+        {"sent", sent},         {"days_used", sent ? walk.at(sent - 1).day + 1 : 0}};
     std::cout << report.dump() << "\n";
     return outcomes["booked"] > 0 ? 0 : 1;
 }

@@ -29,7 +29,8 @@ asio::awaitable<void> run_session(tcp::socket socket) {
     for (;;) {
         http::request<http::string_body> req;
         stream.expires_after(std::chrono::seconds(30));
-        co_await http::async_read(stream, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
+        co_await http::async_read(stream, buffer, req,
+                                  asio::redirect_error(asio::use_awaitable, ec));
         if (ec) break;
         http::response<http::string_body> res{http::status::ok, req.version()};
         res.set(http::field::content_type, "application/json");

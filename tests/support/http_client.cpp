@@ -60,7 +60,8 @@ Connection::Connection(std::uint16_t port, const ClientOptions& options)
     SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
     ssl_ = SSL_new(ctx_);
     // SSL_set_tlsext_host_name, spelled out: the macro uses an old-style cast.
-    SSL_ctrl(ssl_, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(options.host.c_str()));
+    SSL_ctrl(ssl_, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(options.host.c_str()));
     SSL_set1_host(ssl_, options.host.c_str());
     SSL_set_fd(ssl_, fd_);
     if (SSL_connect(ssl_) != 1) {
@@ -69,7 +70,9 @@ Connection::Connection(std::uint16_t port, const ClientOptions& options)
     }
 }
 
-Connection::~Connection() { close_all(); }
+Connection::~Connection() {
+    close_all();
+}
 
 void Connection::close_all() noexcept {
     if (ssl_) SSL_free(ssl_);
@@ -92,11 +95,12 @@ bool Connection::send(const std::string& bytes) {
 }
 
 bool Connection::fill(std::chrono::steady_clock::time_point deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                      std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd p{fd_, POLLIN, 0};
-    if (!(ssl_ && SSL_pending(ssl_) > 0) && ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    if (!(ssl_ && SSL_pending(ssl_) > 0) && ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
+        return false;
     char buf[8192];
     ssize_t n = ssl_ ? SSL_read(ssl_, buf, sizeof buf) : ::recv(fd_, buf, sizeof buf, 0);
     if (n <= 0) return false;
@@ -132,7 +136,8 @@ std::optional<HttpResult> Connection::read_response(std::chrono::milliseconds ti
         }
         pos = e + 2;
     }
-    std::size_t length = r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
+    std::size_t length =
+        r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
     while (buffer_.size() < length)
         if (!fill(deadline)) return std::nullopt;
     r.body = buffer_.substr(0, length);
@@ -158,7 +163,8 @@ std::string make_request(const std::string& method, const std::string& target,
                          const std::string& body, const std::string& extra_headers) {
     std::string r = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers;
     if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
-        r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+        r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+             "\r\n";
     r += "\r\n" + body;
     return r;
 }
@@ -171,9 +177,9 @@ std::optional<HttpResult> request(std::uint16_t port, const std::string& method,
     return c.read_response();
 }
 
-std::optional<HttpResult> request(std::uint16_t port, const ClientOptions& options, const std::string& method,
-                                  const std::string& target, const std::string& body,
-                                  const std::string& extra_headers) {
+std::optional<HttpResult> request(std::uint16_t port, const ClientOptions& options,
+                                  const std::string& method, const std::string& target,
+                                  const std::string& body, const std::string& extra_headers) {
     Connection c(port, options);
     if (!c.send(make_request(method, target, body, extra_headers))) return std::nullopt;
     return c.read_response(std::chrono::seconds(15));  // a failover may hold a request this long
@@ -202,7 +208,9 @@ bool server_read_all(std::uint16_t server_port, std::uint16_t client_port) {
         std::istringstream in(line);
         std::string sl, local, remote, state, queues;
         in >> sl >> local >> remote >> state >> queues;
-        auto port_of = [](const std::string& a) { return static_cast<std::uint16_t>(std::stoul(a.substr(a.find(':') + 1), nullptr, 16)); };
+        auto port_of = [](const std::string& a) {
+            return static_cast<std::uint16_t>(std::stoul(a.substr(a.find(':') + 1), nullptr, 16));
+        };
         if (port_of(local) != server_port || port_of(remote) != client_port) continue;
         return std::stoul(queues.substr(queues.find(':') + 1), nullptr, 16) == 0;
     }

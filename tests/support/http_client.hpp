@@ -32,7 +32,7 @@ struct ClientOptions {
 };
 
 class Connection {
-public:
+  public:
     // Connects to 127.0.0.1:port; throws std::runtime_error if it cannot.
     explicit Connection(std::uint16_t port);
     // The same with options (a TLS handshake included); throws if it or the check fails.
@@ -44,13 +44,14 @@ public:
     // Sends raw bytes; false if the peer is gone.
     bool send(const std::string& bytes);
     // Reads one response; nullopt on timeout or when the connection closed first.
-    std::optional<HttpResult> read_response(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    std::optional<HttpResult> read_response(
+        std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // True when the server closes the connection within the timeout.
     bool wait_closed(std::chrono::milliseconds timeout);
     // This end's port (the server sees the connection coming from it).
     std::uint16_t local_port() const;
 
-private:
+  private:
     bool fill(std::chrono::steady_clock::time_point deadline);
     void close_all() noexcept;
     int fd_ = -1;
@@ -68,8 +69,9 @@ std::optional<HttpResult> request(std::uint16_t port, const std::string& method,
                                   const std::string& extra_headers = "");
 
 // One request on a fresh connection made with `options`.
-std::optional<HttpResult> request(std::uint16_t port, const ClientOptions& options, const std::string& method,
-                                  const std::string& target, const std::string& body = "",
+std::optional<HttpResult> request(std::uint16_t port, const ClientOptions& options,
+                                  const std::string& method, const std::string& target,
+                                  const std::string& body = "",
                                   const std::string& extra_headers = "");
 
 // True if a TCP connection to 127.0.0.1:port is accepted.

@@ -7,9 +7,9 @@
 #include <functional>
 #include <latch>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
-#include <memory>
 #include <thread>
 #include <vector>
 
@@ -68,9 +68,11 @@ inline void check_invariants(const config::MysqlConfig& db, const std::vector<Ap
     if (answered.empty()) return;
     std::string ids;
     for (auto id : answered) ids += (ids.empty() ? "" : ",") + std::to_string(id);
-    std::unique_ptr<sql::ResultSet> owned(c.prepare(
-        "SELECT id FROM bookings WHERE status IN ('pending','confirmed','checked_in','completed') AND id IN (" + ids + ")")
-                                              .executeQuery());
+    std::unique_ptr<sql::ResultSet> owned(
+        c.prepare("SELECT id FROM bookings WHERE status IN "
+                  "('pending','confirmed','checked_in','completed') AND id IN (" +
+                  ids + ")")
+            .executeQuery());
     while (owned->next()) answered.erase(owned->getUInt64(1));
     std::string missing;
     for (auto id : answered) missing += " " + std::to_string(id);

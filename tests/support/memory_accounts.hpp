@@ -14,7 +14,7 @@ namespace sh::test {
 using namespace sh::booking;
 
 class MemoryAccountStore final : public booking::AccountStore {
-public:
+  public:
     std::map<UserId, User> users;
     std::map<BuildingId, StreetId> buildings = {{1, 1}, {2, 1}, {3, 2}};
     std::set<StreetId> streets = {1, 2};
@@ -67,15 +67,17 @@ public:
     }
     void audit(UserId actor, const std::string& action, const std::string&, std::uint64_t object_id,
                const nlohmann::json& before, const nlohmann::json& after) override {
-        audits.push_back(std::to_string(actor) + " " + action + " " + std::to_string(object_id) + " " +
-                         before.dump() + " -> " + after.dump());
+        audits.push_back(std::to_string(actor) + " " + action + " " + std::to_string(object_id) +
+                         " " + before.dump() + " -> " + after.dump());
     }
     void create_session(const std::string& hash, UserId user, TimePoint expires) override {
         sessions[hash] = {SessionRecord{user, expires}, false};
     }
-    std::optional<SessionRecord> find_live_session(const std::string& hash, TimePoint now) override {
+    std::optional<SessionRecord> find_live_session(const std::string& hash,
+                                                   TimePoint now) override {
         auto it = sessions.find(hash);
-        if (it == sessions.end() || it->second.second || it->second.first.expires_at <= now) return std::nullopt;
+        if (it == sessions.end() || it->second.second || it->second.first.expires_at <= now)
+            return std::nullopt;
         return it->second.first;
     }
     std::map<std::string, WebLogin> web_logins;
@@ -86,7 +88,9 @@ public:
         if (it == web_logins.end()) return std::nullopt;
         return it->second;
     }
-    void confirm_web_login(const std::string& nonce, UserId user) override { web_logins[nonce].user_id = user; }
+    void confirm_web_login(const std::string& nonce, UserId user) override {
+        web_logins[nonce].user_id = user;
+    }
     void consume_web_login(const std::string& nonce) override { web_logins[nonce].consumed = true; }
     std::optional<std::string> web_login_code(const std::string& nonce) override {
         auto it = web_login_codes.find(nonce);
@@ -104,10 +108,9 @@ public:
     }
 };
 
-
 // Transactions by copy: a rolled-back transaction leaves the store as it was.
 class MemoryUserDb final : public app::UserDb {
-public:
+  public:
     MemoryAccountStore store;
     int reads = 0, transactions = 0;  // what a use case cost MySQL
     awaitable<void> transact(std::function<bool(booking::AccountStore&)> work) override {
@@ -126,7 +129,7 @@ public:
 // The shared session cache, expiring entries on `clock`. `down` makes it answer as Redis does
 // when unreachable (misses, writes lost).
 class MemorySessionCache final : public app::SessionCache {
-public:
+  public:
     explicit MemorySessionCache(const booking::Clock& clock) : clock_(clock) {}
     struct Entry {
         SessionRecord session;
@@ -135,14 +138,18 @@ public:
     std::map<std::string, Entry> entries;
     bool down = false;
 
-    awaitable<std::optional<app::CachedSession>> find(const std::string& hash, TimePoint now) override {
+    awaitable<std::optional<app::CachedSession>> find(const std::string& hash,
+                                                      TimePoint now) override {
         auto it = entries.find(hash);
-        if (down || it == entries.end() || it->second.until <= clock_.now() || it->second.session.expires_at <= now)
+        if (down || it == entries.end() || it->second.until <= clock_.now() ||
+            it->second.session.expires_at <= now)
             co_return std::nullopt;
-        co_return app::CachedSession{it->second.session,
-                                     std::chrono::duration_cast<std::chrono::milliseconds>(it->second.until - clock_.now())};
+        co_return app::CachedSession{
+            it->second.session,
+            std::chrono::duration_cast<std::chrono::milliseconds>(it->second.until - clock_.now())};
     }
-    awaitable<void> store(const std::string& hash, const SessionRecord& s, std::chrono::milliseconds ttl) override {
+    awaitable<void> store(const std::string& hash, const SessionRecord& s,
+                          std::chrono::milliseconds ttl) override {
         if (!down) entries[hash] = Entry{s, clock_.now() + ttl};
         co_return;
     }
@@ -151,13 +158,13 @@ public:
         co_return;
     }
 
-private:
+  private:
     const booking::Clock& clock_;
 };
 
 // Fixed windows on `clock`, shared by every service built on the same counters.
 class MemoryRates final : public app::RateCounters {
-public:
+  public:
     explicit MemoryRates(const booking::Clock& clock) : clock_(clock) {}
     struct Window {
         TimePoint ends;
@@ -165,20 +172,23 @@ public:
     };
     std::map<std::string, Window> windows;
 
-    awaitable<std::optional<int>> hit(const std::string& key, int limit, std::chrono::seconds window) override {
+    awaitable<std::optional<int>> hit(const std::string& key, int limit,
+                                      std::chrono::seconds window) override {
         co_return count(key, limit, window);
     }
-    awaitable<std::optional<int>> hit_often(const std::string& key, int limit, std::chrono::seconds window) override {
+    awaitable<std::optional<int>> hit_often(const std::string& key, int limit,
+                                            std::chrono::seconds window) override {
         co_return count(key, limit, window);
     }
     std::optional<int> refused_here(const std::string& key, int limit) override {
         auto it = windows.find(key);
-        if (limit <= 0 || it == windows.end() || clock_.now() >= it->second.ends || it->second.count <= limit)
+        if (limit <= 0 || it == windows.end() || clock_.now() >= it->second.ends ||
+            it->second.count <= limit)
             return std::nullopt;
         return left(it->second);
     }
 
-private:
+  private:
     std::optional<int> count(const std::string& key, int limit, std::chrono::seconds window) {
         if (limit <= 0) return std::nullopt;
         auto& w = windows[key];
@@ -187,14 +197,17 @@ private:
         return left(w);
     }
     int left(const Window& w) const {
-        return static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(w.ends - clock_.now()).count()) + 1;
+        return static_cast<int>(
+                   std::chrono::duration_cast<std::chrono::seconds>(w.ends - clock_.now())
+                       .count()) +
+               1;
     }
     const booking::Clock& clock_;
 };
 
 // WeChat as a table: code -> openid (each code works once, as WeChat's do); phone codes -> number.
 class TableWechat final : public app::Wechat {
-public:
+  public:
     std::map<std::string, std::string> codes;
     std::map<std::string, std::string> phones;
     int identify_calls = 0;

@@ -33,11 +33,12 @@ inline booking::Venue open_hall(int capacity, int slot_minutes, int horizon_days
 
 struct MemoryState {
     std::map<booking::UserId, std::optional<booking::TimePoint>> users;  // id -> ban
-    std::map<booking::UserId, booking::Principal> principals;             // those with a role
+    std::map<booking::UserId, booking::Principal> principals;            // those with a role
     std::map<booking::VenueId, booking::Venue> venues;
     std::map<booking::VenueId, std::vector<booking::ClosureSpan>> closures;
     std::map<booking::BookingId, booking::Booking> bookings;
-    std::map<std::pair<booking::VenueId, booking::TimePoint>, booking::BookingId> quanta;  // the guard
+    std::map<std::pair<booking::VenueId, booking::TimePoint>, booking::BookingId>
+        quanta;  // the guard
     struct Key {
         std::string hash;
         int status = 0;
@@ -61,11 +62,11 @@ struct MemoryState {
 };
 
 class MemoryBookingStore final : public booking::BookingStore {
-public:
+  public:
     explicit MemoryBookingStore(MemoryState& s) : s_(s) {}
 
-    std::map<booking::UserId, booking::MemberState> lock_members(const std::vector<booking::UserId>& ids,
-                                                                 booking::TimePoint since) override {
+    std::map<booking::UserId, booking::MemberState> lock_members(
+        const std::vector<booking::UserId>& ids, booking::TimePoint since) override {
         std::map<booking::UserId, booking::MemberState> out;
         for (auto id : ids) {
             auto it = s_.users.find(id);
@@ -78,8 +79,9 @@ public:
         }
         return out;
     }
-    std::map<booking::VenueId, booking::HallState> share_halls(const std::vector<booking::VenueId>& ids,
-                                                               booking::TimePoint from, booking::TimePoint to) override {
+    std::map<booking::VenueId, booking::HallState> share_halls(
+        const std::vector<booking::VenueId>& ids, booking::TimePoint from,
+        booking::TimePoint to) override {
         std::map<booking::VenueId, booking::HallState> out;
         for (auto id : ids) {
             auto it = s_.venues.find(id);
@@ -103,11 +105,14 @@ public:
         if (it == s_.venues.end()) return std::nullopt;
         return it->second;
     }
-    std::vector<booking::BookingId> insert_bookings(const std::vector<booking::Booking>& bs) override {
+    std::vector<booking::BookingId> insert_bookings(
+        const std::vector<booking::Booking>& bs) override {
         std::vector<booking::BookingId> ids;
         for (const auto& b : bs) {
             auto q = booking::quanta_of(b);
-            bool free = std::none_of(q.begin(), q.end(), [&](auto t) { return s_.quanta.count({b.venue_id, t}); });
+            bool free = std::none_of(q.begin(), q.end(), [&](auto t) {
+                return s_.quanta.count({b.venue_id, t});
+            });
             if (!free) {  // the primary key refuses it
                 ids.push_back(0);
                 continue;
@@ -131,15 +136,17 @@ public:
             if (p.first == id) ++b.present;
         return b;
     }
-    void set_status(booking::BookingId id, booking::BookingStatus st, const std::string& reason, booking::UserId) override {
+    void set_status(booking::BookingId id, booking::BookingStatus st, const std::string& reason,
+                    booking::UserId) override {
         s_.bookings[id].status = st;
         s_.bookings[id].cancel_reason = reason;
     }
     void release_quanta(booking::BookingId id) override {
         std::erase_if(s_.quanta, [id](const auto& q) { return q.second == id; });
     }
-    std::vector<booking::KeyRecord> find_keys(const std::vector<std::pair<booking::UserId, std::string>>& keys,
-                                              booking::TimePoint since) override {
+    std::vector<booking::KeyRecord> find_keys(
+        const std::vector<std::pair<booking::UserId, std::string>>& keys,
+        booking::TimePoint since) override {
         std::vector<booking::KeyRecord> out;
         for (const auto& k : keys) {
             auto it = s_.keys.find(k);
@@ -149,7 +156,8 @@ public:
         return out;
     }
     void store_keys(const std::vector<booking::KeyRecord>& keys, booking::TimePoint now) override {
-        for (const auto& k : keys) s_.keys[{k.user, k.key}] = {k.request_hash, k.status, k.body, now};
+        for (const auto& k : keys)
+            s_.keys[{k.user, k.key}] = {k.request_hash, k.status, k.body, now};
     }
     std::vector<booking::Booking> list(const booking::BookingQuery& q) override {
         std::vector<booking::Booking> out;
@@ -163,13 +171,14 @@ public:
         }
         return out;
     }
-    bool any_quanta_between(booking::VenueId venue, booking::TimePoint from, booking::TimePoint to) override {
+    bool any_quanta_between(booking::VenueId venue, booking::TimePoint from,
+                            booking::TimePoint to) override {
         for (const auto& [k, id] : s_.quanta)
             if (k.first == venue && k.second >= from && k.second < to) return true;
         return false;
     }
-    void audit(booking::UserId, const std::string& action, const std::string&, std::uint64_t, const nlohmann::json&,
-               const nlohmann::json&) override {
+    void audit(booking::UserId, const std::string& action, const std::string&, std::uint64_t,
+               const nlohmann::json&, const nlohmann::json&) override {
         s_.audit.push_back(action);
     }
 
@@ -178,10 +187,12 @@ public:
             if (!v.checkin_code.empty() && v.checkin_code == code) return id;
         return std::nullopt;
     }
-    std::optional<booking::Booking> running_checked_in(booking::VenueId venue, booking::TimePoint now,
+    std::optional<booking::Booking> running_checked_in(booking::VenueId venue,
+                                                       booking::TimePoint now,
                                                        std::chrono::minutes early) override {
         for (const auto& [id, b] : s_.bookings)
-            if (b.venue_id == venue && b.status == booking::BookingStatus::checked_in && b.start <= now + early && b.end > now)
+            if (b.venue_id == venue && b.status == booking::BookingStatus::checked_in &&
+                b.start <= now + early && b.end > now)
                 return find_booking(id, false);
         return std::nullopt;
     }
@@ -193,7 +204,8 @@ public:
         return s_.presence.insert({id, user}).second;
     }
     void release_quanta_from(booking::BookingId id, booking::TimePoint from) override {
-        std::erase_if(s_.quanta, [&](const auto& q) { return q.second == id && q.first.second >= from; });
+        std::erase_if(s_.quanta,
+                      [&](const auto& q) { return q.second == id && q.first.second >= from; });
     }
     void set_reminded(booking::BookingId, booking::TimePoint) override {}
     void notify(const booking::Notice& n, booking::TimePoint) override {
@@ -201,8 +213,8 @@ public:
             if (o.key == n.key && o.user_id == n.user_id) return;  // the unique key
         s_.outbox.push_back(n);
     }
-    bool add_violation(booking::UserId user, booking::BookingId b, booking::ViolationKind kind, int weight,
-                       booking::TimePoint at) override {
+    bool add_violation(booking::UserId user, booking::BookingId b, booking::ViolationKind kind,
+                       int weight, booking::TimePoint at) override {
         for (const auto& v : s_.violations)
             if (v.booking == b && v.kind == kind) return false;
         s_.violations.push_back({user, b, kind, weight, at});
@@ -214,25 +226,28 @@ public:
             if (v.user == user && v.at >= since && !v.waived) total += v.weight;
         return total;
     }
-    void set_ban(booking::UserId user, std::optional<booking::TimePoint> until) override { s_.users[user] = until; }
+    void set_ban(booking::UserId user, std::optional<booking::TimePoint> until) override {
+        s_.users[user] = until;
+    }
     std::optional<booking::ViolationRecord> find_violation(std::uint64_t id) override {
         if (id == 0 || id > s_.violations.size()) return std::nullopt;
         const auto& v = s_.violations[id - 1];
         auto b = find_booking(v.booking, false);
-        return booking::ViolationRecord{id, v.user, v.booking, b ? b->building_id : 0, b ? b->street_id : 0, v.weight,
-                                        v.waived};
+        return booking::ViolationRecord{
+            id,       v.user,  v.booking, b ? b->building_id : 0, b ? b->street_id : 0,
+            v.weight, v.waived};
     }
     void waive_violation(std::uint64_t id, booking::UserId, booking::TimePoint) override {
         s_.violations[id - 1].waived = true;
     }
 
-private:
+  private:
     MemoryState& s_;
 };
 
 // Transactions: the state is copied first and put back on rollback.
 class MemoryBookingDb final : public app::BookingDb {
-public:
+  public:
     MemoryState state;
     int transactions = 0;
 
@@ -248,7 +263,8 @@ public:
         work(s);
         co_return;
     }
-    awaitable<booking::Result<booking::BookOutcome>> book(const booking::BookCall& call, booking::Quotas quotas) override {
+    awaitable<booking::Result<booking::BookOutcome>> book(const booking::BookCall& call,
+                                                          booking::Quotas quotas) override {
         booking::Result<booking::BookOutcome> r = booking::make_error(booking::Errc::internal);
         co_await transact([&](booking::BookingStore& s) {
             auto all = booking::book_all(s, {call}, quotas);
@@ -261,7 +277,7 @@ public:
 
 // Redis claims on the service's clock, as the Lua scripts keep them.
 class MemoryClaims final : public app::SlotClaims {
-public:
+  public:
     struct Entry {
         std::string token;
         booking::TimePoint until;
@@ -270,13 +286,15 @@ public:
     booking::TimePoint last_now{};
     bool down = false;
 
-    awaitable<app::Claim> claim(booking::VenueId v, const std::vector<booking::TimePoint>& q, const std::string& token,
-                                booking::TimePoint now, std::chrono::milliseconds ttl) override {
+    awaitable<app::Claim> claim(booking::VenueId v, const std::vector<booking::TimePoint>& q,
+                                const std::string& token, booking::TimePoint now,
+                                std::chrono::milliseconds ttl) override {
         if (down) co_return app::Claim::unavailable;
         last_now = now;
         for (const auto& t : q) {
             auto it = claims.find({v, t});
-            if (it != claims.end() && it->second.token != token && it->second.until > now) co_return app::Claim::taken;
+            if (it != claims.end() && it->second.token != token && it->second.until > now)
+                co_return app::Claim::taken;
         }
         for (const auto& t : q) {
             auto& e = claims[{v, t}];
@@ -286,9 +304,11 @@ public:
         }
         co_return app::Claim::claimed;
     }
-    awaitable<void> release(booking::VenueId v, const std::vector<booking::TimePoint>& q, const std::string& token) override {
+    awaitable<void> release(booking::VenueId v, const std::vector<booking::TimePoint>& q,
+                            const std::string& token) override {
         for (const auto& t : q)
-            if (auto it = claims.find({v, t}); it != claims.end() && it->second.token == token) claims.erase(it);
+            if (auto it = claims.find({v, t}); it != claims.end() && it->second.token == token)
+                claims.erase(it);
         co_return;
     }
     awaitable<void> clear(booking::VenueId v, const std::vector<booking::TimePoint>& q) override {
@@ -302,21 +322,23 @@ public:
 };
 
 class MemoryHolds final : public app::HoldStore {
-public:
+  public:
     explicit MemoryHolds(MemoryClaims& claims) : claims_(claims) {}
     std::map<std::string, app::Hold> holds;
     std::map<std::string, int> reholds;  // user|range -> count
     int next = 1;
     bool down = false;
 
-    awaitable<app::HoldOutcome> place(app::Hold h, const app::HoldLimits& limits, booking::TimePoint now) override {
+    awaitable<app::HoldOutcome> place(app::Hold h, const app::HoldLimits& limits,
+                                      booking::TimePoint now) override {
         app::HoldOutcome o;
         if (down) co_return o;
         int live = 0;
         for (const auto& [id, x] : holds) {
             if (x.user_id != h.user_id || x.expires_at <= now) continue;
             ++live;
-            if (x.venue_id == h.venue_id && x.date == h.date && x.start == h.start && x.end == h.end) {
+            if (x.venue_id == h.venue_id && x.date == h.date && x.start == h.start &&
+                x.end == h.end) {
                 o.placed = app::HoldPlaced::existing;
                 o.hold = x;
                 co_return o;
@@ -327,7 +349,8 @@ public:
             co_return o;
         }
         std::string range = std::to_string(h.user_id) + "|" + std::to_string(h.venue_id) + "|" +
-                            booking::format_date(h.date) + "|" + std::to_string(h.start) + "|" + std::to_string(h.end);
+                            booking::format_date(h.date) + "|" + std::to_string(h.start) + "|" +
+                            std::to_string(h.end);
         if (++reholds[range] > limits.max_per_range_per_hour) {
             o.placed = app::HoldPlaced::too_often;
             o.retry_after_s = 3600;
@@ -335,8 +358,9 @@ public:
         }
         h.id = std::to_string(h.venue_id) + "-" + std::to_string(next++);
         h.expires_at = now + limits.ttl;
-        auto c = co_await claims_.claim(h.venue_id, booking::quanta_of(h.date, h.start, h.end), app::hold_token(h.id), now,
-                                        std::chrono::duration_cast<std::chrono::milliseconds>(limits.ttl));
+        auto c = co_await claims_.claim(
+            h.venue_id, booking::quanta_of(h.date, h.start, h.end), app::hold_token(h.id), now,
+            std::chrono::duration_cast<std::chrono::milliseconds>(limits.ttl));
         if (c != app::Claim::claimed) {
             --reholds[range];
             o.placed = app::HoldPlaced::taken;
@@ -347,24 +371,28 @@ public:
         o.hold = h;
         co_return o;
     }
-    awaitable<std::optional<app::Hold>> find(const std::string& id, booking::TimePoint now) override {
+    awaitable<std::optional<app::Hold>> find(const std::string& id,
+                                             booking::TimePoint now) override {
         std::optional<app::Hold> out;
-        if (auto it = holds.find(id); !down && it != holds.end() && it->second.expires_at > now) out = it->second;
+        if (auto it = holds.find(id); !down && it != holds.end() && it->second.expires_at > now)
+            out = it->second;
         co_return out;
     }
     awaitable<void> end(const app::Hold& h, bool release_quanta) override {
-        if (release_quanta) co_await claims_.release(h.venue_id, booking::quanta_of(h.date, h.start, h.end), app::hold_token(h.id));
+        if (release_quanta)
+            co_await claims_.release(h.venue_id, booking::quanta_of(h.date, h.start, h.end),
+                                     app::hold_token(h.id));
         holds.erase(h.id);
     }
 
-private:
+  private:
     MemoryClaims& claims_;
 };
 
 // WeChat's content check as the fake's marker words: "RISKY" risky, "REVIEW" review; `down`
 // answers as a failed call.
 class MemoryContentCheck final : public app::ContentCheck {
-public:
+  public:
     int calls = 0;
     bool down = false;
     awaitable<app::Verdict> check(const std::string&, const std::string& text) override {
@@ -377,7 +405,7 @@ public:
 };
 
 class MemoryHallChanges final : public app::HallChanges {
-public:
+  public:
     std::vector<booking::VenueId> changed_halls;
     awaitable<void> changed(booking::VenueId v) override {
         changed_halls.push_back(v);

@@ -8,7 +8,7 @@
 namespace sh::test {
 
 class Process {
-public:
+  public:
     // argv[0] is the program; env entries "NAME=value" are added to the current environment.
     // stdout and stderr go to `log_path`.
     Process(std::vector<std::string> argv, std::vector<std::string> env, std::string log_path);
@@ -21,7 +21,7 @@ public:
     int wait(int timeout_ms);
     std::string log() const;
 
-private:
+  private:
     pid_t pid_ = -1;
     std::string log_path_;
 };

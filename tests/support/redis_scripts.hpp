@@ -14,7 +14,8 @@ local t = redis.call('TIME')
 local start = tonumber(t[1]) * 1000000 + tonumber(t[2])
 while true do
   t = redis.call('TIME')
-  if tonumber(t[1]) * 1000000 + tonumber(t[2]) - start > )lua" + std::to_string(micros) + R"lua( then break end
+  if tonumber(t[1]) * 1000000 + tonumber(t[2]) - start > )lua" +
+                         std::to_string(micros) + R"lua( then break end
 end
 return 'late-reply'
 )lua");

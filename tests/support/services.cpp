@@ -47,27 +47,34 @@ OwnServices::OwnServices(std::string name, std::uint16_t mysql_port, std::uint16
     if (redis_port_) start("redis");
 }
 
-OwnServices::~OwnServices() { run("stop"); }
+OwnServices::~OwnServices() {
+    run("stop");
+}
 
 int OwnServices::run(const std::string& args) const {
     std::string dir = std::string(SH_TEST_RUN_DIR) + "/" + name_;
-    std::string cmd = "SH_RUN_DIR='" + dir + "' SH_MYSQL_PORT=" + std::to_string(mysql_port_ ? mysql_port_ : 1) +
+    std::string cmd = "SH_RUN_DIR='" + dir +
+                      "' SH_MYSQL_PORT=" + std::to_string(mysql_port_ ? mysql_port_ : 1) +
                       " SH_REDIS_PORT=" + std::to_string(redis_port_ ? redis_port_ : 1) +
                       " SH_MYSQL_PASSWORD=sharedhall-test bash '" + std::string(SH_SOURCE_DIR) +
-                      "/scripts/services.sh' " + args + " >>'" + std::string(SH_TEST_RUN_DIR) + "/" +
-                      name_ + ".log' 2>&1";
+                      "/scripts/services.sh' " + args + " >>'" + std::string(SH_TEST_RUN_DIR) +
+                      "/" + name_ + ".log' 2>&1";
     std::system(("mkdir -p '" + std::string(SH_TEST_RUN_DIR) + "'").c_str());
     return std::system(cmd.c_str());
 }
 
 void OwnServices::start(const std::string& which) {
-    if (run("start " + which) != 0) throw std::runtime_error("could not start " + which + " for " + name_);
+    if (run("start " + which) != 0)
+        throw std::runtime_error("could not start " + which + " for " + name_);
 }
 
-void OwnServices::stop(const std::string& which) { run("stop " + which); }
+void OwnServices::stop(const std::string& which) {
+    run("stop " + which);
+}
 
 void OwnServices::kill(const std::string& which) {
-    if (run("kill " + which) != 0) throw std::runtime_error("could not kill " + which + " for " + name_);
+    if (run("kill " + which) != 0)
+        throw std::runtime_error("could not kill " + which + " for " + name_);
 }
 
 config::MysqlConfig OwnServices::mysql() const {

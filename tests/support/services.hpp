@@ -16,7 +16,7 @@ config::MysqlConfig shared_mysql();
 config::RedisConfig shared_redis();
 
 class OwnServices {
-public:
+  public:
     // Ports 0 mean "this service is not needed".
     OwnServices(std::string name, std::uint16_t mysql_port, std::uint16_t redis_port);
     ~OwnServices();
@@ -26,19 +26,19 @@ public:
     config::MysqlConfig mysql() const;
     config::RedisConfig redis() const;
 
-private:
+  private:
     int run(const std::string& args) const;
     std::string name_;
     std::uint16_t mysql_port_, redis_port_;
 };
 
 class TempDatabase {
-public:
+  public:
     explicit TempDatabase(config::MysqlConfig server, bool migrate = true);
     ~TempDatabase();
     const config::MysqlConfig& config() const { return cfg_; }
 
-private:
+  private:
     config::MysqlConfig cfg_;
 };
 

@@ -28,26 +28,34 @@ std::chrono::milliseconds clock_offset() {
         const char* start = std::getenv("SH_TEST_CLOCK_START");
         if (!start || !*start) return std::chrono::milliseconds(0);
         int h = 0, m = 0, sec = 0;
-        if (std::sscanf(start, "%d:%d:%d", &h, &m, &sec) != 3 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
+        if (std::sscanf(start, "%d:%d:%d", &h, &m, &sec) != 3 || h < 0 || h > 23 || m < 0 ||
+            m > 59 || sec < 0 || sec > 59)
             throw std::runtime_error("SH_TEST_CLOCK_START must be HH:MM:SS");
         auto real = std::chrono::system_clock::now();
-        auto wanted = booking::to_timepoint(booking::to_local(real).date, h * 60 + m) + std::chrono::seconds(sec);
+        auto wanted = booking::to_timepoint(booking::to_local(real).date, h * 60 + m) +
+                      std::chrono::seconds(sec);
         return std::chrono::duration_cast<std::chrono::milliseconds>(wanted - real);
     }();
     return offset;
 }
 
 booking::TimePoint now() {
-    return std::chrono::time_point_cast<booking::TimePoint::duration>(std::chrono::system_clock::now() + clock_offset());
+    return std::chrono::time_point_cast<booking::TimePoint::duration>(
+        std::chrono::system_clock::now() + clock_offset());
 }
 
 Stack::Stack(OwnServices& services, std::uint16_t base_port, json extra)
-    : services_(services), db_(services.mysql()), base_port_(base_port),
-      fake_port_(base_port), extra_(std::move(extra)) {
+    : services_(services),
+      db_(services.mysql()),
+      base_port_(base_port),
+      fake_port_(base_port),
+      extra_(std::move(extra)) {
     std::string cfg = write_config(fake_port_);
     fake_ = std::make_unique<Process>(
-        std::vector<std::string>{SH_BINARY, "fake-wechat", "--port", std::to_string(fake_port_), "--config", cfg},
-        std::vector<std::string>{}, std::string(SH_TEST_RUN_DIR) + "/fake-" + std::to_string(fake_port_) + ".log");
+        std::vector<std::string>{SH_BINARY, "fake-wechat", "--port", std::to_string(fake_port_),
+                                 "--config", cfg},
+        std::vector<std::string>{},
+        std::string(SH_TEST_RUN_DIR) + "/fake-" + std::to_string(fake_port_) + ".log");
     if (!eventually([&] { return can_connect(fake_port_); }, 10000))
         throw std::runtime_error("fake WeChat did not start");
     start_server();
@@ -61,14 +69,17 @@ Stack::~Stack() {
 std::string Stack::write_config(std::uint16_t port, const json& extra) {
     auto m = db_.config();
     auto r = services_.redis();
-    json c = {{"http", {{"port", port}, {"io_threads", 2}}},
-              {"mysql", {{"port", m.port}, {"user", m.user}, {"password", m.password}, {"database", m.database}}},
-              {"redis", {{"port", r.port}, {"key_prefix", "sh:" + m.database + ":"}}},
-              {"wechat", {{"base_url", "http://127.0.0.1:" + std::to_string(fake_port_)},
-                          {"appid", "wxe2etestappid"},
-                          {"secret", e2e_secret},
-                          {"timeout_ms", 800}}},
-              {"auth", {{"token_key", test_token_key}}}};
+    json c = {
+        {"http", {{"port", port}, {"io_threads", 2}}},
+        {"mysql",
+         {{"port", m.port}, {"user", m.user}, {"password", m.password}, {"database", m.database}}},
+        {"redis", {{"port", r.port}, {"key_prefix", "sh:" + m.database + ":"}}},
+        {"wechat",
+         {{"base_url", "http://127.0.0.1:" + std::to_string(fake_port_)},
+          {"appid", "wxe2etestappid"},
+          {"secret", e2e_secret},
+          {"timeout_ms", 800}}},
+        {"auth", {{"token_key", test_token_key}}}};
     // Tests own time: every server of a stack has a clock the test moves (POST /test/clock).
     c["test"] = {{"settable_clock", true}, {"clock_offset_ms", clock_offset().count()}};
     c.merge_patch(extra_);
@@ -76,7 +87,8 @@ std::string Stack::write_config(std::uint16_t port, const json& extra) {
     // Named after the database, which is this stack's alone: the command-line tools' config
     // (port 1) was once "e2e-1.json" for every stack, so two test processes running at once
     // could each grant a role in the other's database (a 403 seen under ASan's slowness).
-    std::string path = std::string(SH_TEST_RUN_DIR) + "/e2e-" + m.database + "-" + std::to_string(port) + ".json";
+    std::string path =
+        std::string(SH_TEST_RUN_DIR) + "/e2e-" + m.database + "-" + std::to_string(port) + ".json";
     std::system(("mkdir -p '" + std::string(SH_TEST_RUN_DIR) + "'").c_str());
     std::ofstream(path) << c.dump(2);
     return path;
@@ -93,15 +105,17 @@ std::uint16_t Stack::start_server(const json& extra) {
                                  servers_.back()->log());
     // Someone else listening on the port would answer in its place: the server must still run.
     if (servers_.back()->wait(100) >= 0)
-        throw std::runtime_error("sharedhall exited after starting on " + std::to_string(port) + " (port taken?):\n" +
-                                 servers_.back()->log());
+        throw std::runtime_error("sharedhall exited after starting on " + std::to_string(port) +
+                                 " (port taken?):\n" + servers_.back()->log());
     ports_.push_back(port);
     return port;
 }
 
 ApiResult Stack::call(std::uint16_t port, const std::string& method, const std::string& path,
-                      const json& body, const std::string& token, const std::string& extra_headers) {
-    std::string headers = (token.empty() ? "" : "Authorization: Bearer " + token + "\r\n") + extra_headers;
+                      const json& body, const std::string& token,
+                      const std::string& extra_headers) {
+    std::string headers =
+        (token.empty() ? "" : "Authorization: Bearer " + token + "\r\n") + extra_headers;
     auto r = request(port, method, path, body.is_null() ? "" : body.dump(), headers);
     if (!r) throw std::runtime_error("no response to " + method + " " + path);
     {
@@ -124,14 +138,19 @@ std::pair<std::string, std::uint64_t> Stack::login(const std::string& code) {
 }
 
 void Stack::inject(const std::string& endpoint, long long errcode, int delay_ms, int times) {
-    json j = {{"endpoint", endpoint}, {"errcode", errcode}, {"delay_ms", delay_ms}, {"times", times}};
+    json j = {
+        {"endpoint", endpoint}, {"errcode", errcode}, {"delay_ms", delay_ms}, {"times", times}};
     auto r = request(fake_port_, "POST", "/fake/inject", j.dump());
     if (!r || r->status != 200) throw std::runtime_error("inject failed");
 }
 
-void Stack::signal_server(std::size_t i, int sig) { servers_.at(i)->signal(sig); }
+void Stack::signal_server(std::size_t i, int sig) {
+    servers_.at(i)->signal(sig);
+}
 
-int Stack::wait_server(std::size_t i, int timeout_ms) { return servers_.at(i)->wait(timeout_ms); }
+int Stack::wait_server(std::size_t i, int timeout_ms) {
+    return servers_.at(i)->wait(timeout_ms);
+}
 
 void Stack::kill_server(std::size_t i) {
     servers_.at(i)->signal(SIGKILL);
@@ -150,10 +169,11 @@ json Stack::fake_stats() {
     return r ? json::parse(r->body) : json();
 }
 
-int Stack::grant_role(const std::string& openid, const std::string& role, const std::string& extra_args) {
+int Stack::grant_role(const std::string& openid, const std::string& role,
+                      const std::string& extra_args) {
     std::string out;
-    std::vector<std::string> argv = {SH_BINARY, "grant-role", "--config", write_config(1),
-                                     "--openid", openid, "--role", role};
+    std::vector<std::string> argv = {SH_BINARY,  "grant-role", "--config", write_config(1),
+                                     "--openid", openid,       "--role",   role};
     if (!extra_args.empty()) {
         auto space = extra_args.find(' ');
         argv.push_back(extra_args.substr(0, space));
@@ -199,7 +219,8 @@ void Stack::set_clock(booking::TimePoint t) {
 
 void Stack::freeze_clock(booking::TimePoint t) {
     for (auto p : ports_) {
-        auto r = call(p, "POST", "/test/clock", json{{"now", booking::to_iso(t)}, {"freeze", true}});
+        auto r =
+            call(p, "POST", "/test/clock", json{{"now", booking::to_iso(t)}, {"freeze", true}});
         if (r.status != 200) throw std::runtime_error("cannot freeze the server's clock: " + r.raw);
     }
 }

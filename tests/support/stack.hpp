@@ -33,7 +33,9 @@ struct ApiResult {
 
 // The error envelope's code, or "" for a body without one.
 inline std::string error_code(const ApiResult& r) {
-    return r.body.is_object() && r.body.contains("error") ? r.body["error"]["code"].get<std::string>() : "";
+    return r.body.is_object() && r.body.contains("error")
+               ? r.body["error"]["code"].get<std::string>()
+               : "";
 }
 
 // The time the tests run at. SH_TEST_CLOCK_START=HH:MM:SS (Shanghai) runs every server of the
@@ -44,9 +46,10 @@ std::chrono::milliseconds clock_offset();
 booking::TimePoint now();
 
 class Stack {
-public:
+  public:
     // `extra` is merged into every server's config (e.g. {"auth":{"cache_ttl_s":2}}).
-    Stack(OwnServices& services, std::uint16_t base_port, nlohmann::json extra = nlohmann::json::object());
+    Stack(OwnServices& services, std::uint16_t base_port,
+          nlohmann::json extra = nlohmann::json::object());
     ~Stack();
 
     // Starts one more server process, `extra` merged into its config; returns its port.
@@ -71,7 +74,8 @@ public:
     // What the fake WeChat received: {messages, codes, content_checks}.
     nlohmann::json fake_received();
     // Runs `sharedhall grant-role` against this stack's database.
-    int grant_role(const std::string& openid, const std::string& role, const std::string& extra_args = "");
+    int grant_role(const std::string& openid, const std::string& role,
+                   const std::string& extra_args = "");
     // Sets every server's clock to `t` (time flows on from there).
     void set_clock(booking::TimePoint t);
     // Sets every server's clock to `t` and stands it still there (until set, advanced or thawed):
@@ -94,8 +98,9 @@ public:
     const std::string& responses() const { return responses_; }
     const config::MysqlConfig& mysql() const { return db_.config(); }
 
-private:
-    std::string write_config(std::uint16_t port, const nlohmann::json& extra = nlohmann::json::object());
+  private:
+    std::string write_config(std::uint16_t port,
+                             const nlohmann::json& extra = nlohmann::json::object());
 
     OwnServices& services_;
     TempDatabase db_;

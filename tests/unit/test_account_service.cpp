@@ -2,11 +2,10 @@
 // instances share MySQL, the session cache and the rate counters, each with its own local cache.
 #include <doctest/doctest.h>
 
-
 #include "app/accounts.hpp"
 #include "common/hex.hpp"
-#include "tests/support/sync.hpp"
 #include "tests/support/memory_accounts.hpp"
+#include "tests/support/sync.hpp"
 
 using namespace sh;
 using namespace sh::booking;
@@ -19,7 +18,9 @@ T run(asio::awaitable<T> a) {
     return test::sync_await(std::move(a));
 }
 
-std::string code_of(const booking::AppError& e) { return std::string(code_of(e.code)); }
+std::string code_of(const booking::AppError& e) {
+    return std::string(code_of(e.code));
+}
 
 struct District {
     ManualClock clock{TimePoint(std::chrono::seconds(1'900'000'000))};
@@ -37,7 +38,8 @@ struct District {
         settings.unknown_lookups_per_ip_per_minute = 3;
     }
     std::unique_ptr<app::AccountService> instance(app::SessionCache& cache) {
-        return std::make_unique<app::AccountService>(db, cache, rates, wechat, seal, clock, settings);
+        return std::make_unique<app::AccountService>(db, cache, rates, wechat, seal, clock,
+                                                     settings);
     }
     std::string sign_in(app::AccountService& a, const std::string& openid) {
         wechat.codes["code-" + openid] = openid;
@@ -45,7 +47,8 @@ struct District {
         REQUIRE(r.ok());
         return r.value().token;
     }
-    std::string auth(app::AccountService& a, const std::string& token, const std::string& ip = "10.0.0.1") {
+    std::string auth(app::AccountService& a, const std::string& token,
+                     const std::string& ip = "10.0.0.1") {
         auto r = run(a.authenticate(token, ip));
         return r ? "ok" : code_of(r.error());
     }
@@ -68,7 +71,9 @@ TEST_CASE("a signed-in token is the user's on every instance; a used code signs 
     CHECK(code_of(again.error()) == "invalid_code");
 }
 
-TEST_CASE("a sign-out reaches every instance within one cache bound, even when the shared copy was not deleted") {
+TEST_CASE(
+    "a sign-out reaches every instance within one cache bound, even when the shared copy was not "
+    "deleted") {
     District d;
     auto a = d.instance(d.unreachable);  // signs out while it cannot reach Redis
     auto b = d.instance(d.shared), c = d.instance(d.shared);
@@ -76,7 +81,8 @@ TEST_CASE("a sign-out reaches every instance within one cache bound, even when t
     auto t0 = d.clock.now();
     REQUIRE(d.auth(*b, token) == "ok");  // MySQL -> shared copy until t0 + 10 s
     d.clock.set(t0 + 9s);
-    REQUIRE(run(a->sign_out(token, "10.0.0.1")).ok());  // MySQL revoked; the shared copy is left behind
+    REQUIRE(
+        run(a->sign_out(token, "10.0.0.1")).ok());  // MySQL revoked; the shared copy is left behind
     CHECK(d.auth(*a, token) == "unauthorized");
     d.clock.set(t0 + 9500ms);
     CHECK(d.auth(*c, token) == "ok");  // from the shared copy: allowed within the bound
@@ -86,14 +92,18 @@ TEST_CASE("a sign-out reaches every instance within one cache bound, even when t
     CHECK(d.auth(*b, token) == "unauthorized");
 }
 
-TEST_CASE("a token no server minted is 401 at once: no lookup, never 429, and nobody behind the same address is affected") {
+TEST_CASE(
+    "a token no server minted is 401 at once: no lookup, never 429, and nobody behind the same "
+    "address is affected") {
     District d;
     auto a = d.instance(d.shared);
     auto good = d.sign_in(*a, "openid-1");
     d.clock.advance(11s);  // nothing cached any more: the good token is looked up again below
     const int reads = d.db.reads;
-    for (int i = 0; i < 1000; ++i) REQUIRE(d.auth(*a, "garbage-" + std::to_string(i), "6.6.6.6") == "unauthorized");
-    // A forgery of the right shape, and a real token with one digit changed, are refused the same way.
+    for (int i = 0; i < 1000; ++i)
+        REQUIRE(d.auth(*a, "garbage-" + std::to_string(i), "6.6.6.6") == "unauthorized");
+    // A forgery of the right shape, and a real token with one digit changed, are refused the same
+    // way.
     CHECK(d.auth(*a, std::string(Seal::token_size, 'a'), "6.6.6.6") == "unauthorized");
     auto altered = good;
     altered[0] = altered[0] == '0' ? '1' : '0';
@@ -104,18 +114,21 @@ TEST_CASE("a token no server minted is 401 at once: no lookup, never 429, and no
     CHECK(d.db.transactions == 1);  // the sign-in's only: a forged sign-out writes nothing
 }
 
-TEST_CASE("an address spending its lookups on tokens nobody holds gets 401 without lookups, never 429; found tokens are served") {
+TEST_CASE(
+    "an address spending its lookups on tokens nobody holds gets 401 without lookups, never 429; "
+    "found tokens are served") {
     District d;
     auto a = d.instance(d.shared);
     auto good = d.sign_in(*a, "openid-1");
     REQUIRE(d.auth(*a, good, "6.6.6.6") == "ok");  // cached from here on
     std::vector<std::string> dead;  // minted by a server, signed out or never used: a lookup each
     for (int i = 0; i < 6; ++i) dead.push_back(d.seal.mint_token());
-    for (int i = 0; i < 4; ++i) CHECK(d.auth(*a, dead[static_cast<std::size_t>(i)], "6.6.6.6") == "unauthorized");
+    for (int i = 0; i < 4; ++i)
+        CHECK(d.auth(*a, dead[static_cast<std::size_t>(i)], "6.6.6.6") == "unauthorized");
     const int reads = d.db.reads;
     CHECK(d.auth(*a, dead[4], "6.6.6.6") == "unauthorized");  // over the bar: no lookup
     CHECK(d.db.reads == reads);
-    CHECK(d.auth(*a, good, "6.6.6.6") == "ok");  // a found token is always served
+    CHECK(d.auth(*a, good, "6.6.6.6") == "ok");                // a found token is always served
     CHECK(d.auth(*a, dead[5], "10.0.0.1") == "unauthorized");  // another address still looks up
     CHECK(d.db.reads == reads + 1);
     d.clock.advance(61s);  // the window ends: lookups again
@@ -123,7 +136,9 @@ TEST_CASE("an address spending its lookups on tokens nobody holds gets 401 witho
     CHECK(d.db.reads == reads + 2);
 }
 
-TEST_CASE("an unknown token is remembered for a minute: repeating it does not reach MySQL or the shared cache") {
+TEST_CASE(
+    "an unknown token is remembered for a minute: repeating it does not reach MySQL or the shared "
+    "cache") {
     District d;
     d.settings.unknown_lookups_per_ip_per_minute = 0;
     auto b = d.instance(d.shared);
@@ -149,5 +164,6 @@ TEST_CASE("the console's grant-role creates the user and goes through the same r
     CHECK(d.db.store.audits.back().rfind("0 set_role", 0) == 0);  // audited as the console operator
     auto bad = run(app::grant_role(d.db, "openid-x", RoleRequest{Role::manager, {}, {}}));
     REQUIRE_FALSE(bad.ok());
-    CHECK(code_of(bad.error()) == "validation");  // a manager needs buildings: the same check as PUT /role
+    CHECK(code_of(bad.error()) ==
+          "validation");  // a manager needs buildings: the same check as PUT /role
 }

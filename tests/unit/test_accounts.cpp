@@ -12,7 +12,9 @@ namespace {
 
 using MemoryStore = sh::test::MemoryAccountStore;
 
-Principal as(MemoryStore& s, UserId id) { return s.users[id].principal; }
+Principal as(MemoryStore& s, UserId id) {
+    return s.users[id].principal;
+}
 
 }  // namespace
 
@@ -43,7 +45,8 @@ TEST_CASE("a role change is applied and audited with before and after") {
     CHECK(s.audits[0].find("\"manager\"") != std::string::npos);
 }
 
-TEST_CASE("changing the role of an unknown user is not_found; a member is refused before any lookup") {
+TEST_CASE(
+    "changing the role of an unknown user is not_found; a member is refused before any lookup") {
     MemoryStore s;
     auto admin = s.upsert_by_openid("admin", std::nullopt);
     s.set_role(admin, RoleRequest{Role::district_admin, {}, std::nullopt});

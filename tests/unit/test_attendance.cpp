@@ -42,13 +42,17 @@ struct Day {
     }
     // Books 09:00-10:00 on `d` for `who`, as if at noon the day before.
     BookingId book_at(const Principal& who, Date d, int start = 9 * 60, int end = 10 * 60) {
-        auto r = book(store, who, BookingRequest{1, d, start, end, "支部学习", 10, ""}, Quotas{50, 50, 6000},
-                      at(add_days(d, -1), 12 * 60), std::nullopt);
+        auto r = book(store, who, BookingRequest{1, d, start, end, "支部学习", 10, ""},
+                      Quotas{50, 50, 6000}, at(add_days(d, -1), 12 * 60), std::nullopt);
         REQUIRE(r.ok());
         return r.value().booking.id;
     }
-    TimePoint at(Date d, int minute, int second = 0) const { return to_timepoint(d, minute) + std::chrono::seconds(second); }
-    std::string code_of(const AppError& e) const { return std::string(sh::booking::code_of(e.code)); }
+    TimePoint at(Date d, int minute, int second = 0) const {
+        return to_timepoint(d, minute) + std::chrono::seconds(second);
+    }
+    std::string code_of(const AppError& e) const {
+        return std::string(sh::booking::code_of(e.code));
+    }
     int notices(NoticeKind k) const {
         int n = 0;
         for (const auto& o : state.outbox) n += o.kind == k;
@@ -78,14 +82,17 @@ TEST_CASE("check-in is open from 15 minutes before to 15 minutes after the start
     CHECK(again.value().present == 1);
 
     auto late = d.book_at(d.bob, monday, 10 * 60, 11 * 60);
-    CHECK(try_at(d.at(monday, 10 * 60 + 15)) == "checked_in");  // alice's is in already: same answer
+    CHECK(try_at(d.at(monday, 10 * 60 + 15)) ==
+          "checked_in");  // alice's is in already: same answer
     auto last_second = check_in(d.store, d.bob, late, "hall1code", d.at(monday, 10 * 60 + 15));
     REQUIRE(last_second.ok());
     CHECK(last_second.value().checked_in_at == d.at(monday, 10 * 60 + 15));
 }
 
-TEST_CASE("check-in needs this hall's current code and the owner: wrong hall 422, someone else's booking 404, "
-          "the hall's manager (who sees it) 403") {
+TEST_CASE(
+    "check-in needs this hall's current code and the owner: wrong hall 422, someone else's booking "
+    "404, "
+    "the hall's manager (who sees it) 403") {
     Day d;
     auto id = d.book_at(d.alice, monday);
     auto t = d.at(monday, 9 * 60);
@@ -94,7 +101,8 @@ TEST_CASE("check-in needs this hall's current code and the owner: wrong hall 422
     CHECK(d.code_of(check_in(d.store, d.bob, id, "hall1code", t).error()) == "not_found");
     CHECK(d.code_of(check_in(d.store, d.manager, id, "hall1code", t).error()) == "forbidden");
     CHECK(d.code_of(check_in(d.store, d.street_admin, id, "hall1code", t).error()) == "forbidden");
-    CHECK(d.code_of(check_in(d.store, d.other_street_admin, id, "hall1code", t).error()) == "not_found");
+    CHECK(d.code_of(check_in(d.store, d.other_street_admin, id, "hall1code", t).error()) ==
+          "not_found");
     d.state.venues[1].checkin_code = "rotated";  // a manager rotated it: the printed code is dead
     CHECK(d.code_of(check_in(d.store, d.alice, id, "hall1code", t).error()) == "wrong_venue");
     CHECK(check_in(d.store, d.alice, id, "rotated", t).ok());
@@ -103,7 +111,8 @@ TEST_CASE("check-in needs this hall's current code and the owner: wrong hall 422
 TEST_CASE("attendees are counted by their scans, each once, only while a checked-in booking runs") {
     Day d;
     auto id = d.book_at(d.alice, monday);
-    CHECK(d.code_of(scan(d.store, d.bob, "hall1code", d.at(monday, 9 * 60)).error()) == "no_running_booking");
+    CHECK(d.code_of(scan(d.store, d.bob, "hall1code", d.at(monday, 9 * 60)).error()) ==
+          "no_running_booking");
     REQUIRE(check_in(d.store, d.alice, id, "hall1code", d.at(monday, 8 * 60 + 55)).ok());
     auto bob = scan(d.store, d.bob, "hall1code", d.at(monday, 9 * 60 + 20));
     REQUIRE(bob.ok());
@@ -114,18 +123,26 @@ TEST_CASE("attendees are counted by their scans, each once, only while a checked
     REQUIRE(bob_again.ok());
     CHECK_FALSE(bob_again.value().counted_now);
     CHECK(bob_again.value().booking.present == 2);
-    CHECK(scan(d.store, d.carol, "hall1code", d.at(monday, 9 * 60 + 59, 59)).value().booking.present == 3);
-    CHECK(d.code_of(scan(d.store, d.carol, "hall1code", d.at(monday, 10 * 60)).error()) == "no_running_booking");  // over
-    CHECK(d.code_of(scan(d.store, d.carol, "nosuchcode", d.at(monday, 9 * 60)).error()) == "not_found");
-    CHECK(d.code_of(scan(d.store, d.carol, "hall2code", d.at(monday, 9 * 60)).error()) == "no_running_booking");
+    CHECK(scan(d.store, d.carol, "hall1code", d.at(monday, 9 * 60 + 59, 59))
+              .value()
+              .booking.present == 3);
+    CHECK(d.code_of(scan(d.store, d.carol, "hall1code", d.at(monday, 10 * 60)).error()) ==
+          "no_running_booking");  // over
+    CHECK(d.code_of(scan(d.store, d.carol, "nosuchcode", d.at(monday, 9 * 60)).error()) ==
+          "not_found");
+    CHECK(d.code_of(scan(d.store, d.carol, "hall2code", d.at(monday, 9 * 60)).error()) ==
+          "no_running_booking");
 }
 
-TEST_CASE("a no-show gives back exactly the time from the end of its window, which another member can then book") {
+TEST_CASE(
+    "a no-show gives back exactly the time from the end of its window, which another member can "
+    "then book") {
     Day d;
     auto id = d.book_at(d.alice, monday);  // 09:00-10:00: four quanta
     auto b = *d.store.find_booking(id, true);
     auto hall = d.state.venues[1].rules;
-    CHECK_FALSE(release_no_show(d.store, d.rules, b, hall, d.at(monday, 9 * 60 + 15)));  // the window is still open
+    CHECK_FALSE(release_no_show(d.store, d.rules, b, hall,
+                                d.at(monday, 9 * 60 + 15)));  // the window is still open
     REQUIRE(release_no_show(d.store, d.rules, b, hall, d.at(monday, 9 * 60 + 15, 1)));
     CHECK(d.state.bookings[id].status == BookingStatus::no_show);
     // 09:00 stays hers (it has passed); 09:15, 09:30 and 09:45 are free.
@@ -136,11 +153,13 @@ TEST_CASE("a no-show gives back exactly the time from the end of its window, whi
     CHECK(d.store.violation_weight(d.alice.user_id, d.now - 24h) == 1000);
     // Someone walking in books the rest.
     d.now = d.at(monday, 9 * 60 + 16);
-    auto walk_in = book(d.store, d.bob, BookingRequest{1, monday, 9 * 60 + 30, 10 * 60, "临时会议", 5, ""}, Quotas{}, d.now,
-                        std::nullopt);
+    auto walk_in =
+        book(d.store, d.bob, BookingRequest{1, monday, 9 * 60 + 30, 10 * 60, "临时会议", 5, ""},
+             Quotas{}, d.now, std::nullopt);
     CHECK(walk_in.ok());
     // Running the transition again changes nothing and records nothing twice.
-    CHECK_FALSE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall, d.at(monday, 9 * 60 + 20)));
+    CHECK_FALSE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall,
+                                d.at(monday, 9 * 60 + 20)));
     CHECK(d.notices(NoticeKind::no_show) == 1);
     CHECK(d.state.violations.size() == 1);
 }
@@ -150,25 +169,29 @@ TEST_CASE("three violations within 30 days ban new bookings for 14 days; older o
     auto hall = d.state.venues[1].rules;
     auto no_show_on = [&](Date day) {
         auto id = d.book_at(d.alice, day);
-        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall, d.at(day, 9 * 60 + 16)));
+        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall,
+                                d.at(day, 9 * 60 + 16)));
     };
-    no_show_on(monday);                 // day 0
-    no_show_on(add_days(monday, 31));   // day 31: the first has left the window
+    no_show_on(monday);                // day 0
+    no_show_on(add_days(monday, 31));  // day 31: the first has left the window
     no_show_on(add_days(monday, 40));
     CHECK_FALSE(d.state.users[1].has_value());  // 2 in the window
     CHECK(d.notices(NoticeKind::banned) == 0);
-    no_show_on(add_days(monday, 45));   // 3 within 30 days
+    no_show_on(add_days(monday, 45));  // 3 within 30 days
     REQUIRE(d.state.users[1].has_value());
     CHECK(*d.state.users[1] == d.at(add_days(monday, 45), 9 * 60 + 16) + 14 * 24h);
     CHECK(d.notices(NoticeKind::banned) == 1);
     // Banned: no new booking, no hold.
     d.now = d.at(add_days(monday, 46), 8 * 60);
-    auto refused = book(d.store, d.alice, BookingRequest{1, add_days(monday, 47), 9 * 60, 10 * 60, "学习", 5, ""}, Quotas{},
-                        d.now, std::nullopt);
+    auto refused = book(d.store, d.alice,
+                        BookingRequest{1, add_days(monday, 47), 9 * 60, 10 * 60, "学习", 5, ""},
+                        Quotas{}, d.now, std::nullopt);
     REQUIRE_FALSE(refused.ok());
     CHECK(d.code_of(refused.error()) == "banned");
-    CHECK(d.code_of(*check_hold(d.store, d.alice, BookingRequest{1, add_days(monday, 47), 9 * 60, 10 * 60, "hold", 1, ""},
-                                Quotas{}, d.now)) == "banned");
+    CHECK(d.code_of(
+              *check_hold(d.store, d.alice,
+                          BookingRequest{1, add_days(monday, 47), 9 * 60, 10 * 60, "hold", 1, ""},
+                          Quotas{}, d.now)) == "banned");
 }
 
 TEST_CASE("a cancellation after the deadline needs accept_penalty and counts half a violation") {
@@ -177,7 +200,8 @@ TEST_CASE("a cancellation after the deadline needs accept_penalty and counts hal
     auto cancel_late = [&](Date day, bool accept) {
         auto id = d.book_at(d.alice, day);
         terms.accept_penalty = accept;
-        return cancel(d.store, d.alice, id, "", d.at(day, 8 * 60), terms);  // an hour before: past the 2 h deadline
+        return cancel(d.store, d.alice, id, "", d.at(day, 8 * 60),
+                      terms);  // an hour before: past the 2 h deadline
     };
     auto refused = cancel_late(monday, false);
     REQUIRE_FALSE(refused.ok());
@@ -189,7 +213,8 @@ TEST_CASE("a cancellation after the deadline needs accept_penalty and counts hal
     auto hall = d.state.venues[1].rules;
     for (int day : {2, 3}) {
         auto id = d.book_at(d.alice, add_days(monday, day));
-        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall, d.at(add_days(monday, day), 9 * 60 + 16)));
+        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall,
+                                d.at(add_days(monday, day), 9 * 60 + 16)));
     }
     CHECK_FALSE(d.state.users[1].has_value());  // 2.5
     REQUIRE(cancel_late(add_days(monday, 4), true).ok());
@@ -197,29 +222,35 @@ TEST_CASE("a cancellation after the deadline needs accept_penalty and counts hal
     // After the start there is nothing left to cancel.
     auto started = d.book_at(d.bob, add_days(monday, 5));
     terms.accept_penalty = true;
-    CHECK(d.code_of(cancel(d.store, d.bob, started, "", d.at(add_days(monday, 5), 9 * 60 + 1), terms).error()) ==
-          "too_late_to_cancel");
+    CHECK(
+        d.code_of(cancel(d.store, d.bob, started, "", d.at(add_days(monday, 5), 9 * 60 + 1), terms)
+                      .error()) == "too_late_to_cancel");
 }
 
-TEST_CASE("an admin over the hall's street waives a violation, lifting the ban it caused; its member and the hall's "
-          "manager see it and may not (403), others cannot see it (404)") {
+TEST_CASE(
+    "an admin over the hall's street waives a violation, lifting the ban it caused; its member and "
+    "the hall's "
+    "manager see it and may not (403), others cannot see it (404)") {
     Day d;
     auto hall = d.state.venues[1].rules;
     for (int day : {0, 1, 2}) {
         auto id = d.book_at(d.alice, add_days(monday, day));
-        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall, d.at(add_days(monday, day), 9 * 60 + 16)));
+        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall,
+                                d.at(add_days(monday, day), 9 * 60 + 16)));
     }
     REQUIRE(d.state.users[1].has_value());
     auto now = d.at(add_days(monday, 3), 12 * 60);
     CHECK(d.code_of(waive_violation(d.store, d.rules, d.manager, 1, now).error()) == "forbidden");
     CHECK(d.code_of(waive_violation(d.store, d.rules, d.alice, 1, now).error()) == "forbidden");
     CHECK(d.code_of(waive_violation(d.store, d.rules, d.bob, 1, now).error()) == "not_found");
-    CHECK(d.code_of(waive_violation(d.store, d.rules, d.other_street_admin, 1, now).error()) == "not_found");
+    CHECK(d.code_of(waive_violation(d.store, d.rules, d.other_street_admin, 1, now).error()) ==
+          "not_found");
     auto w = waive_violation(d.store, d.rules, d.street_admin, 3, now);
     REQUIRE(w.ok());
     CHECK(w.value().ban_lifted);
     CHECK_FALSE(d.state.users[1].has_value());
-    CHECK(d.code_of(waive_violation(d.store, d.rules, d.street_admin, 3, now).error()) == "invalid_state");
+    CHECK(d.code_of(waive_violation(d.store, d.rules, d.street_admin, 3, now).error()) ==
+          "invalid_state");
     CHECK(d.state.audit.back() == "waive_violation");
 }
 
@@ -227,13 +258,14 @@ TEST_CASE("an admin cannot waive their own violation: another admin does (403 se
     Day d;
     auto hall = d.state.venues[1].rules;
     auto id = d.book_at(d.street_admin, add_days(monday, 0));
-    REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall, d.at(add_days(monday, 0), 9 * 60 + 16)));
+    REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall,
+                            d.at(add_days(monday, 0), 9 * 60 + 16)));
     REQUIRE(d.state.violations.size() == 1);
     auto now = d.at(add_days(monday, 1), 12 * 60);
-    CHECK(d.code_of(waive_violation(d.store, d.rules, d.street_admin, 1, now).error()) == "self_approval");
+    CHECK(d.code_of(waive_violation(d.store, d.rules, d.street_admin, 1, now).error()) ==
+          "self_approval");
     CHECK_FALSE(d.state.violations[0].waived);
     Principal second_admin = d.street_admin;
     second_admin.user_id = 99;
     CHECK(waive_violation(d.store, d.rules, second_admin, 1, now).ok());
 }
-

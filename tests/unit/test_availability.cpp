@@ -60,7 +60,8 @@ TEST_CASE("a closure covering part of a slot closes that slot") {
     CHECK(states(s) == std::vector<SlotState>{F, C, C, F});
     // Touching is not overlapping.
     ClosureSpan edge{to_timepoint(monday, 8 * 60), to_timepoint(monday, 9 * 60)};
-    CHECK(states(base_slots(rules(30, {{1, 9 * 60, 10 * 60}}), monday, {edge}, {})) == std::vector<SlotState>{F, F});
+    CHECK(states(base_slots(rules(30, {{1, 9 * 60, 10 * 60}}), monday, {edge}, {})) ==
+          std::vector<SlotState>{F, F});
     // A closure of many days closes the whole day; closed wins over booked.
     ClosureSpan week{to_timepoint(add_days(monday, -3), 0), to_timepoint(add_days(monday, 4), 0)};
     CHECK(states(base_slots(rules(60, {{1, 9 * 60, 11 * 60}}), monday, {week}, {9 * 60})) ==
@@ -83,10 +84,12 @@ TEST_CASE("slots survive a round trip through the cache's JSON") {
     auto back = slots_from_json(slots_json(s));
     REQUIRE(back);
     CHECK(*back == s);
-    CHECK_FALSE(slots_from_json(nlohmann::json::parse(R"([{"start":"x","end":"09:00","state":"free"}])")));
+    CHECK_FALSE(
+        slots_from_json(nlohmann::json::parse(R"([{"start":"x","end":"09:00","state":"free"}])")));
 }
 
-TEST_CASE("the cache's compact form round-trips, and the fast JSON writer matches the JSON library") {
+TEST_CASE(
+    "the cache's compact form round-trips, and the fast JSON writer matches the JSON library") {
     auto s = base_slots(rules(15, {{1, 9 * 60, 21 * 60}}), monday,
                         {ClosureSpan{to_timepoint(monday, 600), to_timepoint(monday, 615)}}, {700});
     overlay(s, monday, to_timepoint(monday, 0), {720});

@@ -2,10 +2,9 @@
 // on every failure, holds follow the clock, the hold's claim is never shortened.
 #include <doctest/doctest.h>
 
-
 #include "app/bookings.hpp"
-#include "tests/support/sync.hpp"
 #include "tests/support/memory_store.hpp"
+#include "tests/support/sync.hpp"
 
 using namespace sh;
 using namespace sh::booking;
@@ -26,11 +25,22 @@ struct World {
     test::MemoryHolds holds{claims};
     test::MemoryHallChanges halls;
     test::MemoryContentCheck content;
-    app::BookingService service{db, claims, holds, halls, content, clock,
-                                app::BookingSettings{{5, 5, 6000}, {}, std::chrono::milliseconds(10'000), {3, 3, std::chrono::seconds(300)},
-                                                     [](const Booking& b) {  // a view like the API's
-                                                         return nlohmann::json{{"id", b.id}, {"status", booking::status_name(b.status)}}.dump();
-                                                     }}};
+    app::BookingService service{
+        db,
+        claims,
+        holds,
+        halls,
+        content,
+        clock,
+        app::BookingSettings{{5, 5, 6000},
+                             {},
+                             std::chrono::milliseconds(10'000),
+                             {3, 3, std::chrono::seconds(300)},
+                             [](const Booking& b) {  // a view like the API's
+                                 return nlohmann::json{{"id", b.id},
+                                                       {"status", booking::status_name(b.status)}}
+                                     .dump();
+                             }}};
     Principal alice{1, Role::member, {}, {}};
     Principal bob{2, Role::member, {}, {}};
     Principal mallory{3, Role::member, {}, {}};
@@ -46,7 +56,9 @@ struct World {
                                   std::optional<IdempotencyKey> idem = std::nullopt) {
         return run(service.create(p, request(start, end), idem, hold_id));
     }
-    std::string code(const app::Result<app::Answer>& r) { return r ? "" : std::string(code_of(r.error().code)); }
+    std::string code(const app::Result<app::Answer>& r) {
+        return r ? "" : std::string(code_of(r.error().code));
+    }
     TimePoint at(int minute) const { return to_timepoint(day, minute); }
 };
 
@@ -56,7 +68,8 @@ TEST_CASE("a request that MySQL refuses gives its Redis claim back, so free time
     World w;
     REQUIRE(w.book(w.alice, 14 * 60 + 30, 15 * 60 + 30).ok());
     w.clock.advance(std::chrono::seconds(11));  // Alice's claim has ended; her booking stands
-    CHECK(w.code(w.book(w.mallory, 13 * 60 + 30, 15 * 60 + 30)) == "slot_taken");  // decided by MySQL
+    CHECK(w.code(w.book(w.mallory, 13 * 60 + 30, 15 * 60 + 30)) ==
+          "slot_taken");  // decided by MySQL
     CHECK_FALSE(w.claims.claimed(1, w.at(13 * 60 + 30), w.clock.now()));
     CHECK(w.book(w.bob, 13 * 60 + 30, 14 * 60 + 30).ok());
 }
@@ -78,13 +91,16 @@ TEST_CASE("the loser of a Redis claim is turned away without a MySQL transaction
     CHECK(w.service.counters().redis_rejections == 1);
 }
 
-TEST_CASE("a retry whose first answer was lost replays it even when someone else's claim now covers the slot") {
+TEST_CASE(
+    "a retry whose first answer was lost replays it even when someone else's claim now covers the "
+    "slot") {
     World w;
     IdempotencyKey key{"k-1", "hash-a"};
     auto first = w.book(w.alice, 9 * 60, 10 * 60, std::nullopt, key);
     REQUIRE(first.ok());
     // Another member's attempt holds the Redis claim now (MySQL will refuse it).
-    for (int m = 9 * 60; m < 10 * 60; m += 15) w.claims.claims[{1, w.at(m)}] = {"r:other", w.clock.now() + std::chrono::seconds(10)};
+    for (int m = 9 * 60; m < 10 * 60; m += 15)
+        w.claims.claims[{1, w.at(m)}] = {"r:other", w.clock.now() + std::chrono::seconds(10)};
     auto again = w.book(w.alice, 9 * 60, 10 * 60, std::nullopt, key);
     REQUIRE(again.ok());
     CHECK(again.value().body == first.value().body);
@@ -101,8 +117,9 @@ TEST_CASE("a completed key replays its first answer byte for byte; another body 
     REQUIRE(again.ok());
     CHECK(again.value().body == first.value().body);
     CHECK(w.db.state.bookings.size() == 1);
-    CHECK(w.book(w.alice, 9 * 60, 10 * 60, std::nullopt, IdempotencyKey{"k-2", "hash-b"}).error().code ==
-          Errc::idempotency_mismatch);
+    CHECK(w.book(w.alice, 9 * 60, 10 * 60, std::nullopt, IdempotencyKey{"k-2", "hash-b"})
+              .error()
+              .code == Errc::idempotency_mismatch);
 }
 
 TEST_CASE("holds: others see the slot taken until it expires on the service's clock") {
@@ -133,7 +150,8 @@ TEST_CASE("confirming one's own live hold books it and ends the hold") {
 TEST_CASE("a failed confirm does not shorten the hold's claim") {
     World w;
     auto h = run(w.service.hold(w.alice, w.request(9 * 60, 10 * 60))).value().hold;
-    w.db.state.users[1] = w.clock.now() + std::chrono::minutes(1);  // banned meanwhile: the confirm fails
+    w.db.state.users[1] =
+        w.clock.now() + std::chrono::minutes(1);  // banned meanwhile: the confirm fails
     CHECK(w.code(w.book(w.alice, 9 * 60, 10 * 60, h.id)) == "banned");
     w.clock.advance(std::chrono::seconds(60));  // past the 10 s of a booking's claim
     CHECK(w.claims.claimed(1, w.at(9 * 60), w.clock.now()));
@@ -145,7 +163,8 @@ TEST_CASE("a banned member cannot hold; holds are capped and one range cannot be
     w.db.state.users[3] = w.clock.now() + std::chrono::hours(1);
     CHECK(run(w.service.hold(w.mallory, w.request(9 * 60, 10 * 60))).error().code == Errc::banned);
 
-    for (int i = 0; i < 3; ++i) REQUIRE(run(w.service.hold(w.alice, w.request((12 + i) * 60, (13 + i) * 60))).ok());
+    for (int i = 0; i < 3; ++i)
+        REQUIRE(run(w.service.hold(w.alice, w.request((12 + i) * 60, (13 + i) * 60))).ok());
     auto fourth = run(w.service.hold(w.alice, w.request(16 * 60, 17 * 60)));
     CHECK(fourth.error().code == Errc::too_many_holds);
     CHECK(fourth.error().details["max"] == 3);
@@ -163,12 +182,15 @@ TEST_CASE("a banned member cannot hold; holds are capped and one range cannot be
     CHECK(fourth_again.error().code == Errc::rate_limited);
 }
 
-TEST_CASE("releasing someone else's hold is not found; with Redis down holds answer 503 and bookings go on") {
+TEST_CASE(
+    "releasing someone else's hold is not found; with Redis down holds answer 503 and bookings go "
+    "on") {
     World w;
     auto h = run(w.service.hold(w.alice, w.request(9 * 60, 10 * 60))).value().hold;
     CHECK(run(w.service.release_hold(w.bob, h.id)).error().code == Errc::not_found);
     w.claims.down = w.holds.down = true;
-    CHECK(run(w.service.hold(w.bob, w.request(11 * 60, 12 * 60))).error().code == Errc::redis_unavailable);
+    CHECK(run(w.service.hold(w.bob, w.request(11 * 60, 12 * 60))).error().code ==
+          Errc::redis_unavailable);
     CHECK(w.book(w.bob, 11 * 60, 12 * 60).ok());
 }
 
@@ -185,7 +207,9 @@ TEST_CASE("a cancellation frees the quanta, the claims and the hall's cached day
     CHECK(w.book(w.bob, 9 * 60, 10 * 60).ok());
 }
 
-TEST_CASE("the content check: risky is refused and gives its claim back; review or no answer leaves the booking pending") {
+TEST_CASE(
+    "the content check: risky is refused and gives its claim back; review or no answer leaves the "
+    "booking pending") {
     World w;
     auto with_purpose = [&](const Principal& p, int start, const std::string& purpose) {
         auto r = w.request(start, start + 60);
@@ -205,7 +229,8 @@ TEST_CASE("the content check: risky is refused and gives its claim back; review 
     w.content.down = true;
     auto unanswered = with_purpose(w.bob, 11 * 60, "组织生活会（新）");
     REQUIRE(unanswered.ok());
-    CHECK(nlohmann::json::parse(unanswered.value().body)["status"] == "pending");  // held for a person, not blocked
+    CHECK(nlohmann::json::parse(unanswered.value().body)["status"] ==
+          "pending");  // held for a person, not blocked
 
     w.content.down = false;
     auto pass = with_purpose(w.bob, 13 * 60, "支部学习");

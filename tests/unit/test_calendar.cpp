@@ -39,7 +39,8 @@ TEST_CASE("times of day: HH:MM, 24:00 only where a range ends") {
 
 TEST_CASE("local times are Shanghai time, UTC+8") {
     auto t = to_timepoint(Date{2026, 11, 26}, 8 * 60);  // 08:00 in Shanghai is 00:00 UTC
-    CHECK(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count() % 86400 == 0);
+    CHECK(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count() % 86400 ==
+          0);
     auto back = to_local(t + std::chrono::seconds(59));
     CHECK(back.date == Date{2026, 11, 26});
     CHECK(back.minute == 480);
@@ -51,7 +52,9 @@ TEST_CASE("local times are Shanghai time, UTC+8") {
     CHECK(format_local(LocalTime{Date{2026, 11, 26}, 555}) == "2026-11-26T09:15");
 }
 
-TEST_CASE("a test clock frozen at an instant reads exactly that instant until it is moved, then flows on from there") {
+TEST_CASE(
+    "a test clock frozen at an instant reads exactly that instant until it is moved, then flows on "
+    "from there") {
     sh::booking::ShiftedClock clock(std::chrono::milliseconds(0));
     const auto t = sh::booking::TimePoint(std::chrono::seconds(1'900'000'000));
     clock.freeze();

@@ -50,10 +50,11 @@ TEST_CASE("values from the file are read") {
 }
 
 TEST_CASE("more than one machine: Sentinels, a read pool and the WeChat CA are read") {
-    auto c = parse(R"({"redis":{"sentinels":["127.0.0.1:26379","10.0.0.2:26379"],"sentinel_master":"sh"},
+    auto c =
+        parse(R"({"redis":{"sentinels":["127.0.0.1:26379","10.0.0.2:26379"],"sentinel_master":"sh"},
                        "mysql":{"read_host":"10.0.0.9","read_port":3307,"read_pool_size":3},
                        "wechat":{"ca_file":"/etc/ssl/test-ca.pem"}})",
-                   env());
+              env());
     CHECK(c.redis.sentinels == std::vector<std::string>{"127.0.0.1:26379", "10.0.0.2:26379"});
     CHECK(c.redis.sentinel_master == "sh");
     CHECK(c.mysql.read_host == "10.0.0.9");
@@ -71,11 +72,10 @@ TEST_CASE("more than one machine: Sentinels, a read pool and the WeChat CA are r
 }
 
 TEST_CASE("environment overrides secrets and addresses") {
-    auto c = parse(R"({"mysql":{"password":"from-file"}})",
-                   env({{"SH_MYSQL_PASSWORD", "from-env"},
-                        {"SH_HTTP_PORT", "8181"},
-                        {"SH_WECHAT_SECRET", "s3cret"},
-                        {"SH_REDIS_HOST", "10.1.1.1"}}));
+    auto c = parse(R"({"mysql":{"password":"from-file"}})", env({{"SH_MYSQL_PASSWORD", "from-env"},
+                                                                 {"SH_HTTP_PORT", "8181"},
+                                                                 {"SH_WECHAT_SECRET", "s3cret"},
+                                                                 {"SH_REDIS_HOST", "10.1.1.1"}}));
     CHECK(c.mysql.password == "from-env");
     CHECK(c.http.port == 8181);
     CHECK(c.wechat.secret == "s3cret");
@@ -108,12 +108,18 @@ TEST_CASE("plain http is accepted for WeChat only on loopback (the fake)") {
 }
 
 TEST_CASE("WeChat's URL is parsed, not matched by prefix: plain http only for a loopback host") {
-    for (const char* bad : {"http://localhost.evil.tld", "http://127.0.0.1.evil.tld:80", "http://127.evil.tld",
-                            "http://127.0.0.1@evil.tld", "http://evil.tld/127.0.0.1", "ftp://127.0.0.1",
-                            "https://", "https://host:0", "https://host:99999", "https://ho st"})
-        CHECK_MESSAGE(error_field(std::string(R"({"wechat":{"base_url":")") + bad + "\"}}") == "wechat.base_url", bad);
-    for (const char* good : {"http://localhost:8081", "http://127.0.0.2:80/x", "http://[::1]:8081", "https://api.weixin.qq.com"})
-        CHECK_MESSAGE(error_field(std::string(R"({"wechat":{"base_url":")") + good + "\"}}") == "(no error)", good);
+    for (const char* bad :
+         {"http://localhost.evil.tld", "http://127.0.0.1.evil.tld:80", "http://127.evil.tld",
+          "http://127.0.0.1@evil.tld", "http://evil.tld/127.0.0.1", "ftp://127.0.0.1", "https://",
+          "https://host:0", "https://host:99999", "https://ho st"})
+        CHECK_MESSAGE(error_field(std::string(R"({"wechat":{"base_url":")") + bad + "\"}}") ==
+                          "wechat.base_url",
+                      bad);
+    for (const char* good : {"http://localhost:8081", "http://127.0.0.2:80/x", "http://[::1]:8081",
+                             "https://api.weixin.qq.com"})
+        CHECK_MESSAGE(
+            error_field(std::string(R"({"wechat":{"base_url":")") + good + "\"}}") == "(no error)",
+            good);
     auto u = sh::config::parse_url("https://localhost:14091/cgi-bin");
     REQUIRE(u);
     CHECK(u->host == "localhost");
@@ -132,29 +138,40 @@ std::string serving_error(const std::string& json) {
 }
 }  // namespace
 
-TEST_CASE("a server refuses to start with a test clock beside anything only a deployment has, or without its seal's key") {
+TEST_CASE(
+    "a server refuses to start with a test clock beside anything only a deployment has, or without "
+    "its seal's key") {
     const std::string key = R"("auth":{"token_key":"0123456789abcdef0123456789abcdef"})";
     const std::string test = R"("test":{"settable_clock":true})";
     CHECK(serving_error("{}") == "auth.token_key");
     CHECK(serving_error(R"({"auth":{"token_key":"short"}})") == "auth.token_key");
     CHECK(serving_error("{" + key + "}") == "(serves)");
-    CHECK(serving_error("{" + key + "," + test + R"(,"wechat":{"base_url":"http://127.0.0.1:8081"}})") == "(serves)");
+    CHECK(serving_error("{" + key + "," + test +
+                        R"(,"wechat":{"base_url":"http://127.0.0.1:8081"}})") == "(serves)");
     // The default WeChat is the real one: no test clock there.
     CHECK(serving_error("{" + key + "," + test + "}") == "test.settable_clock");
-    CHECK(serving_error("{" + key + "," + test +
-                        R"(,"wechat":{"base_url":"https://wx.test:14091","ca_file":"/tmp/ca.pem"}})") == "(serves)");
-    CHECK(serving_error("{" + key + "," + test +
-                        R"(,"wechat":{"base_url":"http://127.0.0.1:8081"},"http":{"trusted_proxies":["127.0.0.2"]}})") ==
-          "test.settable_clock");
-    CHECK(serving_error("{" + key + "," + test +
-                        R"(,"wechat":{"base_url":"http://127.0.0.1:8081"},"http":{"address":"0.0.0.0"}})") ==
+    CHECK(serving_error(
+              "{" + key + "," + test +
+              R"(,"wechat":{"base_url":"https://wx.test:14091","ca_file":"/tmp/ca.pem"}})") ==
+          "(serves)");
+    CHECK(
+        serving_error(
+            "{" + key + "," + test +
+            R"(,"wechat":{"base_url":"http://127.0.0.1:8081"},"http":{"trusted_proxies":["127.0.0.2"]}})") ==
+        "test.settable_clock");
+    CHECK(serving_error(
+              "{" + key + "," + test +
+              R"(,"wechat":{"base_url":"http://127.0.0.1:8081"},"http":{"address":"0.0.0.0"}})") ==
           "test.settable_clock");
     // A Redis on another machine needs a password.
     CHECK(serving_error("{" + key + R"(,"redis":{"host":"10.0.0.5"}})") == "redis.password");
-    CHECK(serving_error("{" + key + R"(,"redis":{"sentinels":["10.0.0.6:26379"]}})") == "redis.password");
-    CHECK(serving_error("{" + key + R"(,"redis":{"host":"10.0.0.5","password":"p"}})") == "(serves)");
+    CHECK(serving_error("{" + key + R"(,"redis":{"sentinels":["10.0.0.6:26379"]}})") ==
+          "redis.password");
+    CHECK(serving_error("{" + key + R"(,"redis":{"host":"10.0.0.5","password":"p"}})") ==
+          "(serves)");
     // The key may come from the environment, as a deployment's does.
-    CHECK_NOTHROW(sh::config::check_for_serving(parse("", env({{"SH_AUTH_TOKEN_KEY", std::string(40, 'k')}}))));
+    CHECK_NOTHROW(sh::config::check_for_serving(
+        parse("", env({{"SH_AUTH_TOKEN_KEY", std::string(40, 'k')}}))));
 }
 
 TEST_CASE("load() of a missing file names --config") {

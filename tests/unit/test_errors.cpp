@@ -19,7 +19,8 @@ namespace {
 // Every domain error (the enum is contiguous from validation to wechat_unavailable).
 std::vector<Errc> all_errcs() {
     std::vector<Errc> out;
-    for (int i = 0; i <= static_cast<int>(Errc::wechat_unavailable); ++i) out.push_back(static_cast<Errc>(i));
+    for (int i = 0; i <= static_cast<int>(Errc::wechat_unavailable); ++i)
+        out.push_back(static_cast<Errc>(i));
     return out;
 }
 
@@ -30,13 +31,14 @@ TEST_CASE("each error maps to its HTTP status and stable code") {
         const char* code;
         int status;
     };
-    for (auto [code, status] : {Row{"bad_json", 400}, Row{"bad_request", 400}, Row{"validation", 422},
-                                Row{"unauthorized", 401}, Row{"forbidden", 403}, Row{"not_found", 404},
-                                Row{"method_not_allowed", 405}, Row{"payload_too_large", 413},
-                                Row{"headers_too_large", 431}, Row{"rate_limited", 429}, Row{"login_blocked", 403},
-                                Row{"invalid_code", 401}, Row{"internal", 500}, Row{"busy", 503},
-                                Row{"db_unavailable", 503}, Row{"redis_unavailable", 503}, Row{"slot_taken", 409},
-                                Row{"shutting_down", 503}, Row{"too_many_connections", 503}}) {
+    for (auto [code, status] :
+         {Row{"bad_json", 400}, Row{"bad_request", 400}, Row{"validation", 422},
+          Row{"unauthorized", 401}, Row{"forbidden", 403}, Row{"not_found", 404},
+          Row{"method_not_allowed", 405}, Row{"payload_too_large", 413},
+          Row{"headers_too_large", 431}, Row{"rate_limited", 429}, Row{"login_blocked", 403},
+          Row{"invalid_code", 401}, Row{"internal", 500}, Row{"busy", 503},
+          Row{"db_unavailable", 503}, Row{"redis_unavailable", 503}, Row{"slot_taken", 409},
+          Row{"shutting_down", 503}, Row{"too_many_connections", 503}}) {
         CAPTURE(code);
         CHECK(http::status_of(code) == status);
     }
@@ -66,12 +68,15 @@ TEST_CASE("the error body is the JSON envelope with code, message and optional d
     CHECK_FALSE(plain["error"].contains("details"));
 
     auto detailed = nlohmann::json::parse(
-        http::Response::error(make_error(Errc::validation, "capacity must be positive", {{"field", "capacity"}})).body);
+        http::Response::error(
+            make_error(Errc::validation, "capacity must be positive", {{"field", "capacity"}}))
+            .body);
     CHECK(detailed["error"]["code"] == "validation");
     CHECK(detailed["error"]["message"] == "capacity must be positive");
     CHECK(detailed["error"]["details"]["field"] == "capacity");
 
-    auto busy = http::Response::error(Failure{"busy", "The service is busy; retry shortly."});  // a pool's own failure
+    auto busy = http::Response::error(
+        Failure{"busy", "The service is busy; retry shortly."});  // a pool's own failure
     CHECK(busy.status == 503);
     CHECK(http::Response::error(Failure{"no_such_code", "?"}).status == 500);
 }

@@ -5,20 +5,36 @@
 using namespace sh::booking;
 
 namespace {
-Principal member(UserId id = 10) { return Principal{id, Role::member, std::nullopt, {}}; }
-Principal manager(std::set<BuildingId> b, UserId id = 11) { return Principal{id, Role::manager, std::nullopt, b}; }
-Principal street_admin(StreetId s, UserId id = 12) { return Principal{id, Role::street_admin, s, {}}; }
-Principal district_admin(UserId id = 13) { return Principal{id, Role::district_admin, std::nullopt, {}}; }
+Principal member(UserId id = 10) {
+    return Principal{id, Role::member, std::nullopt, {}};
+}
+Principal manager(std::set<BuildingId> b, UserId id = 11) {
+    return Principal{id, Role::manager, std::nullopt, b};
+}
+Principal street_admin(StreetId s, UserId id = 12) {
+    return Principal{id, Role::street_admin, s, {}};
+}
+Principal district_admin(UserId id = 13) {
+    return Principal{id, Role::district_admin, std::nullopt, {}};
+}
 
-RoleRequest make_manager(std::set<BuildingId> b) { return RoleRequest{Role::manager, b, std::nullopt}; }
-RoleRequest make_member() { return RoleRequest{Role::member, {}, std::nullopt}; }
-RoleRequest make_street_admin(StreetId s) { return RoleRequest{Role::street_admin, {}, s}; }
+RoleRequest make_manager(std::set<BuildingId> b) {
+    return RoleRequest{Role::manager, b, std::nullopt};
+}
+RoleRequest make_member() {
+    return RoleRequest{Role::member, {}, std::nullopt};
+}
+RoleRequest make_street_admin(StreetId s) {
+    return RoleRequest{Role::street_admin, {}, s};
+}
 
 // Street 1 has buildings 1 and 2; street 2 has building 3.
 const std::set<BuildingId> street1 = {1, 2};
 
-std::optional<Errc> decide(const Principal& actor, const Principal& target, const RoleRequest& req) {
-    auto e = authorize_role_change(actor, target, req, actor.street_id == 1 ? street1 : std::set<BuildingId>{3});
+std::optional<Errc> decide(const Principal& actor, const Principal& target,
+                           const RoleRequest& req) {
+    auto e = authorize_role_change(actor, target, req,
+                                   actor.street_id == 1 ? street1 : std::set<BuildingId>{3});
     if (!e) return std::nullopt;
     return e->code;
 }
@@ -57,10 +73,10 @@ TEST_CASE("a role request must carry exactly the scope its role needs") {
     CHECK(validate_role_request(make_manager({7}), {}, false)->details["field"] == "building_ids");
     CHECK(validate_role_request(make_street_admin(1), {}, false)->details["field"] == "street_id");
     CHECK_FALSE(validate_role_request(make_street_admin(1), {}, true));
-    CHECK(validate_role_request(RoleRequest{Role::member, {1}, std::nullopt}, {1}, false)->details["field"] ==
-          "building_ids");
-    CHECK(validate_role_request(RoleRequest{Role::district_admin, {}, 1}, {}, true)->details["field"] ==
-          "street_id");
+    CHECK(validate_role_request(RoleRequest{Role::member, {1}, std::nullopt}, {1}, false)
+              ->details["field"] == "building_ids");
+    CHECK(validate_role_request(RoleRequest{Role::district_admin, {}, 1}, {}, true)
+              ->details["field"] == "street_id");
 }
 
 TEST_CASE("roles have stable names") {

@@ -24,11 +24,13 @@ struct MemoryOutbox final : app::Outbox {
     std::vector<Row> rows;
     std::map<std::pair<UserId, std::string>, int> consents;
 
-    awaitable<std::vector<app::OutboxItem>> take_due(TimePoint now, int limit, std::chrono::seconds lease) override {
+    awaitable<std::vector<app::OutboxItem>> take_due(TimePoint now, int limit,
+                                                     std::chrono::seconds lease) override {
         std::vector<app::OutboxItem> out;
         for (auto& r : rows) {
             if (static_cast<int>(out.size()) == limit) break;
-            if (r.status != "pending" || r.due > now || (r.locked_until && *r.locked_until > now)) continue;
+            if (r.status != "pending" || r.due > now || (r.locked_until && *r.locked_until > now))
+                continue;
             r.locked_until = now + lease;
             ++r.item.attempts;
             out.push_back(r.item);
@@ -45,15 +47,18 @@ struct MemoryOutbox final : app::Outbox {
         ++consents[{u, t}];
         co_return;
     }
-    awaitable<void> finish(const app::OutboxItem& item, const std::string& t, app::Delivery d, long long errcode,
-                           TimePoint, TimePoint retry_at) override {
+    awaitable<void> finish(const app::OutboxItem& item, const std::string& t, app::Delivery d,
+                           long long errcode, TimePoint, TimePoint retry_at) override {
         auto& r = rows.at(item.id - 1);
         r.locked_until.reset();
         r.errcode = errcode;
         switch (d) {
             case app::Delivery::sent: r.status = "sent"; break;
             case app::Delivery::no_consent: r.status = "no_consent"; break;
-            case app::Delivery::undeliverable: r.status = "undeliverable"; consents[{item.user_id, t}] = 0; break;
+            case app::Delivery::undeliverable:
+                r.status = "undeliverable";
+                consents[{item.user_id, t}] = 0;
+                break;
             case app::Delivery::failed: r.status = "failed"; break;
             case app::Delivery::retry: r.due = retry_at; break;
         }
@@ -80,9 +85,12 @@ struct MemoryOutbox final : app::Outbox {
 struct ScriptedSender final : app::MessageSender {
     std::vector<app::Sent> script;  // answers in order; then accepted
     std::vector<nlohmann::json> sent;
-    awaitable<app::Sent> send(const std::string& openid, const std::string& t, const std::string& page,
-                              const app::Message& m) override {
-        sent.push_back({{"touser", openid}, {"template_id", t}, {"page", page}, {"kind", booking::notice_name(m.kind)}});
+    awaitable<app::Sent> send(const std::string& openid, const std::string& t,
+                              const std::string& page, const app::Message& m) override {
+        sent.push_back({{"touser", openid},
+                        {"template_id", t},
+                        {"page", page},
+                        {"kind", booking::notice_name(m.kind)}});
         if (script.empty()) co_return app::Sent{app::SendOutcome::accepted, 0};
         auto s = script.front();
         script.erase(script.begin());
@@ -111,8 +119,9 @@ TEST_CASE("a notice goes out once, spending one consent; without consent nothing
     Post p;
     p.outbox.consents[{1, "T-RESULT"}] = 1;
     p.outbox.add(1, NoticeKind::approved, p.clock.now());
-    p.outbox.add(1, NoticeKind::approved, p.clock.now());  // a second notice: no consent left for it
-    p.outbox.add(2, NoticeKind::banned, p.clock.now());    // a kind with no template
+    p.outbox.add(1, NoticeKind::approved,
+                 p.clock.now());                         // a second notice: no consent left for it
+    p.outbox.add(2, NoticeKind::banned, p.clock.now());  // a kind with no template
     CHECK(p.deliver() == 3);
     CHECK(p.outbox.rows[0].status == "sent");
     CHECK(p.outbox.rows[1].status == "no_consent");
@@ -138,7 +147,9 @@ TEST_CASE("43101 (no subscription left) ends a notice at once and is never retri
     CHECK(p.sender.sent.size() == 1);
 }
 
-TEST_CASE("transient failures are retried after 30 s, then 60 s, and given up after the last attempt; consents come back") {
+TEST_CASE(
+    "transient failures are retried after 30 s, then 60 s, and given up after the last attempt; "
+    "consents come back") {
     Post p;
     p.outbox.consents[{1, "T-REMIND"}] = 1;
     app::Sent busy{app::SendOutcome::transient, -1};
@@ -163,7 +174,8 @@ TEST_CASE("a notice taken by one sender is not taken by another until its lease 
     Post p;
     p.outbox.consents[{1, "T-RESULT"}] = 2;
     p.outbox.add(1, NoticeKind::approved, p.clock.now());
-    auto taken = test::sync_await(p.outbox.take_due(p.clock.now(), 10, 60s));  // a sender that then died
+    auto taken =
+        test::sync_await(p.outbox.take_due(p.clock.now(), 10, 60s));  // a sender that then died
     REQUIRE(taken.size() == 1);
     CHECK(p.deliver() == 0);
     p.clock.advance(61s);

@@ -61,7 +61,8 @@ TEST_CASE("a valid request is booked: the slot is the member's, confirmed, its q
     CHECK(r.value().booking.status == BookingStatus::confirmed);
     CHECK(d.state.quanta.size() == 8);
     CHECK(d.error_of(d.bob, d.request(add_days(monday, 1), 10 * 60, 11 * 60)) == "slot_taken");
-    CHECK(d.error_of(d.bob, d.request(add_days(monday, 1), 11 * 60, 12 * 60)).empty());  // the next hour is free
+    CHECK(d.error_of(d.bob, d.request(add_days(monday, 1), 11 * 60, 12 * 60))
+              .empty());  // the next hour is free
 }
 
 TEST_CASE("every rule a booking must meet has its own error, whatever the time of day") {
@@ -99,7 +100,8 @@ TEST_CASE("every rule a booking must meet has its own error, whatever the time o
         CHECK(d.error_of(d.bob, d.request(add_days(monday, 6), 9 * 60, 10 * 60)) == "not_yet_open");
     }
     SUBCASE("closures") {
-        d.state.closures[1].push_back({to_timepoint(add_days(monday, 2), 12 * 60), to_timepoint(add_days(monday, 2), 13 * 60)});
+        d.state.closures[1].push_back({to_timepoint(add_days(monday, 2), 12 * 60),
+                                       to_timepoint(add_days(monday, 2), 13 * 60)});
         CHECK(d.error_of(d.alice, d.request(add_days(monday, 2), 11 * 60, 13 * 60)) == "closed");
         CHECK(d.error_of(d.alice, d.request(add_days(monday, 2), 13 * 60, 14 * 60)).empty());
     }
@@ -134,11 +136,13 @@ TEST_CASE("in one transaction's batch each request is decided as if alone and in
     const AnswerView view = [](const Booking& b) {
         return "booking " + std::to_string(b.id) + " " + std::string(status_name(b.status));
     };
-    auto call = [&](const Principal& p, int start, int end, std::optional<IdempotencyKey> key = std::nullopt) {
+    auto call = [&](const Principal& p, int start, int end,
+                    std::optional<IdempotencyKey> key = std::nullopt) {
         return BookCall{p, d.request(day, start, end), std::move(key), d.now, &view};
     };
     SUBCASE("the same slot twice: the first books it, the second is told slot_taken") {
-        auto out = book_all(d.store, {call(d.alice, 9 * 60, 10 * 60), call(d.bob, 9 * 60, 11 * 60)}, d.quotas);
+        auto out = book_all(d.store, {call(d.alice, 9 * 60, 10 * 60), call(d.bob, 9 * 60, 11 * 60)},
+                            d.quotas);
         REQUIRE(out[0].ok());
         CHECK(out[0].value().booking.user_id == d.alice.user_id);
         REQUIRE_FALSE(out[1].ok());
@@ -148,7 +152,8 @@ TEST_CASE("in one transaction's batch each request is decided as if alone and in
     }
     SUBCASE("a member's earlier request counts against its later one (2 a day)") {
         auto out = book_all(d.store,
-                            {call(d.alice, 9 * 60, 10 * 60), call(d.alice, 11 * 60, 12 * 60), call(d.alice, 13 * 60, 14 * 60)},
+                            {call(d.alice, 9 * 60, 10 * 60), call(d.alice, 11 * 60, 12 * 60),
+                             call(d.alice, 13 * 60, 14 * 60)},
                             d.quotas);
         CHECK(out[0].ok());
         CHECK(out[1].ok());
@@ -158,18 +163,23 @@ TEST_CASE("in one transaction's batch each request is decided as if alone and in
     }
     SUBCASE("the same key twice: one booking, both answered with its body byte for byte") {
         IdempotencyKey key{"k-7", "hash"};
-        auto out = book_all(d.store, {call(d.alice, 9 * 60, 10 * 60, key), call(d.alice, 9 * 60, 10 * 60, key)}, d.quotas);
+        auto out = book_all(
+            d.store, {call(d.alice, 9 * 60, 10 * 60, key), call(d.alice, 9 * 60, 10 * 60, key)},
+            d.quotas);
         REQUIRE(out[0].ok());
         REQUIRE(out[1].ok());
         CHECK(out[1].value().replay);
-        CHECK(out[0].value().body == "booking " + std::to_string(out[0].value().booking.id) + " confirmed");
+        CHECK(out[0].value().body ==
+              "booking " + std::to_string(out[0].value().booking.id) + " confirmed");
         CHECK(out[1].value().body == out[0].value().body);
         CHECK(d.state.bookings.size() == 1);
         CHECK(d.state.keys.at({1, "k-7"}).body == out[0].value().body);
     }
     SUBCASE("a quantum owned already (the primary key) fails only the request that wanted it") {
         d.state.quanta[{1, to_timepoint(day, 10 * 60)}] = 99;
-        auto out = book_all(d.store, {call(d.alice, 9 * 60, 11 * 60, IdempotencyKey{"k-8", "h"}), call(d.bob, 12 * 60, 13 * 60)},
+        auto out = book_all(d.store,
+                            {call(d.alice, 9 * 60, 11 * 60, IdempotencyKey{"k-8", "h"}),
+                             call(d.bob, 12 * 60, 13 * 60)},
                             d.quotas);
         REQUIRE_FALSE(out[0].ok());
         CHECK(out[0].error().code == Errc::slot_taken);
@@ -179,7 +189,8 @@ TEST_CASE("in one transaction's batch each request is decided as if alone and in
     }
     SUBCASE("refusals by rule do not stop the requests beside them") {
         d.state.users[2] = d.now + std::chrono::hours(24);  // bob is banned
-        auto out = book_all(d.store, {call(d.bob, 9 * 60, 10 * 60), call(d.alice, 9 * 60, 10 * 60)}, d.quotas);
+        auto out = book_all(d.store, {call(d.bob, 9 * 60, 10 * 60), call(d.alice, 9 * 60, 10 * 60)},
+                            d.quotas);
         CHECK(out[0].error().code == Errc::banned);
         CHECK(out[1].ok());  // bob's refused request took nothing
     }
@@ -198,7 +209,9 @@ TEST_CASE("quotas stop a member at each limit and not one booking before") {
     }
     SUBCASE("active bookings") {
         d.quotas.max_per_day = 10;
-        for (int i = 0; i < 5; ++i) CHECK(d.error_of(d.alice, d.request(add_days(monday, 1), (8 + i) * 60, (9 + i) * 60)).empty());
+        for (int i = 0; i < 5; ++i)
+            CHECK(d.error_of(d.alice, d.request(add_days(monday, 1), (8 + i) * 60, (9 + i) * 60))
+                      .empty());
         auto r = d.book_as(d.alice, d.request(add_days(monday, 2), 8 * 60, 9 * 60));
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().details["limit"] == "active_bookings");
@@ -206,11 +219,13 @@ TEST_CASE("quotas stop a member at each limit and not one booking before") {
     SUBCASE("minutes per week: up to the limit exactly") {
         d.quotas = {10, 10, 360};
         CHECK(d.error_of(d.alice, d.request(add_days(monday, 1), 8 * 60, 12 * 60)).empty());  // 240
-        auto over = d.book_as(d.alice, d.request(add_days(monday, 2), 8 * 60, 11 * 60));     // 420 > 360
+        auto over =
+            d.book_as(d.alice, d.request(add_days(monday, 2), 8 * 60, 11 * 60));  // 420 > 360
         REQUIRE_FALSE(over.ok());
         CHECK(over.error().details["limit"] == "minutes_per_week");
         CHECK(d.error_of(d.alice, d.request(add_days(monday, 2), 8 * 60, 9 * 60)).empty());  // 300
-        CHECK(d.error_of(d.alice, d.request(add_days(monday, 3), 8 * 60, 9 * 60)).empty());  // 360: the limit
+        CHECK(d.error_of(d.alice, d.request(add_days(monday, 3), 8 * 60, 9 * 60))
+                  .empty());  // 360: the limit
     }
     SUBCASE("a cancelled booking no longer counts") {
         auto day = add_days(monday, 1);
@@ -239,17 +254,21 @@ TEST_CASE("a hold is refused for every reason a booking would be") {
     CHECK_FALSE(check_hold(d.store, d.alice, slot, d.quotas, d.now));
     d.state.users[2] = d.now + std::chrono::hours(1);
     CHECK(check_hold(d.store, d.bob, slot, d.quotas, d.now)->code == Errc::banned);
-    CHECK(check_hold(d.store, d.alice, d.request(day, 9 * 60 + 30, 10 * 60 + 30), d.quotas, d.now)->code == Errc::misaligned);
+    CHECK(check_hold(d.store, d.alice, d.request(day, 9 * 60 + 30, 10 * 60 + 30), d.quotas, d.now)
+              ->code == Errc::misaligned);
     REQUIRE(d.book_as(d.alice, slot).ok());
     CHECK(check_hold(d.store, d.manager, slot, d.quotas, d.now)->code == Errc::slot_taken);
     REQUIRE(d.book_as(d.alice, d.request(day, 10 * 60, 11 * 60)).ok());
-    CHECK(check_hold(d.store, d.alice, d.request(day, 12 * 60, 13 * 60), d.quotas, d.now)->code == Errc::quota_exceeded);
+    CHECK(check_hold(d.store, d.alice, d.request(day, 12 * 60, 13 * 60), d.quotas, d.now)->code ==
+          Errc::quota_exceeded);
 }
 
 TEST_CASE("cancelling: the owner before the deadline, managers in scope any time with a reason") {
     District d;
     auto day = add_days(monday, 1);
-    auto booked = [&](int hour) { return d.book_as(d.alice, d.request(day, hour * 60, (hour + 1) * 60)).value().booking.id; };
+    auto booked = [&](int hour) {
+        return d.book_as(d.alice, d.request(day, hour * 60, (hour + 1) * 60)).value().booking.id;
+    };
     auto nine = booked(9);
     d.now = to_timepoint(day, 7 * 60);  // the deadline is 07:00 for a 09:00 start
     CHECK(cancel(d.store, d.alice, nine, "", d.now).ok());
@@ -264,7 +283,8 @@ TEST_CASE("cancelling: the owner before the deadline, managers in scope any time
 
     CHECK(cancel(d.store, d.bob, ten, "", d.now).error().code == Errc::not_found);
     CHECK(cancel(d.store, d.other_manager, ten, "停电", d.now).error().code == Errc::not_found);
-    CHECK(cancel(d.store, d.other_street_admin, ten, "停电", d.now).error().code == Errc::not_found);
+    CHECK(cancel(d.store, d.other_street_admin, ten, "停电", d.now).error().code ==
+          Errc::not_found);
     CHECK(cancel(d.store, d.manager, ten, "", d.now).error().code == Errc::validation);
     CHECK(cancel(d.store, d.manager, ten, chinese(201), d.now).error().code == Errc::validation);
     auto by_manager = cancel(d.store, d.manager, ten, chinese(200), d.now);
@@ -274,7 +294,8 @@ TEST_CASE("cancelling: the owner before the deadline, managers in scope any time
     CHECK(cancel(d.store, d.street_admin, ten, "again", d.now).error().code == Errc::invalid_state);
 }
 
-TEST_CASE("approving and rejecting: only the hall's managers and admins in scope; others cannot see it") {
+TEST_CASE(
+    "approving and rejecting: only the hall's managers and admins in scope; others cannot see it") {
     District d;
     d.state.venues[1].rules.requires_approval = true;
     auto day = add_days(monday, 1);
@@ -283,7 +304,8 @@ TEST_CASE("approving and rejecting: only the hall's managers and admins in scope
     CHECK(approve(d.store, d.other_manager, id, d.now).error().code == Errc::not_found);
     CHECK(approve(d.store, d.other_street_admin, id, d.now).error().code == Errc::not_found);
     CHECK(approve(d.store, d.bob, id, d.now).error().code == Errc::not_found);
-    CHECK(approve(d.store, d.alice, id, d.now).error().code == Errc::self_approval);  // sees it, may not decide
+    CHECK(approve(d.store, d.alice, id, d.now).error().code ==
+          Errc::self_approval);  // sees it, may not decide
     CHECK(reject(d.store, d.manager, id, "", d.now).error().code == Errc::validation);
     CHECK(reject(d.store, d.manager, id, chinese(201), d.now).error().code == Errc::validation);
     auto ok = approve(d.store, d.street_admin, id, d.now);
@@ -295,17 +317,21 @@ TEST_CASE("approving and rejecting: only the hall's managers and admins in scope
     auto no = reject(d.store, d.manager, second, "时间冲突", d.now);
     REQUIRE(no.ok());
     CHECK(no.value().status == BookingStatus::rejected);
-    CHECK(d.error_of(d.bob, d.request(day, 11 * 60, 12 * 60)).empty());  // the rejected time is free again
+    CHECK(d.error_of(d.bob, d.request(day, 11 * 60, 12 * 60))
+              .empty());  // the rejected time is free again
 }
 
-TEST_CASE("nobody decides for themselves: a request goes to someone at least as high over the hall as its maker") {
+TEST_CASE(
+    "nobody decides for themselves: a request goes to someone at least as high over the hall as "
+    "its maker") {
     District d;
     d.state.venues[1].rules.requires_approval = true;
     Principal second_manager{7, Role::manager, {}, {10}};
     Principal second_street_admin{8, Role::street_admin, 100, {}};
     Principal district{9, Role::district_admin, {}, {}};
     Principal second_district{10, Role::district_admin, {}, {}};
-    for (const Principal* p : {&d.manager, &d.street_admin, &district}) d.state.principals[p->user_id] = *p;
+    for (const Principal* p : {&d.manager, &d.street_admin, &district})
+        d.state.principals[p->user_id] = *p;
     for (UserId u = 7; u <= 10; ++u) d.state.users[u] = std::nullopt;
     auto day = add_days(monday, 1);
     auto pending = [&](const Principal& who, int hour) {
@@ -313,7 +339,9 @@ TEST_CASE("nobody decides for themselves: a request goes to someone at least as 
         REQUIRE(d.state.bookings[id].status == BookingStatus::pending);
         return id;
     };
-    SUBCASE("a manager's own request: not by themselves; by the building's other managers and the street's admins") {
+    SUBCASE(
+        "a manager's own request: not by themselves; by the building's other managers and the "
+        "street's admins") {
         auto id = pending(d.manager, 9);
         CHECK(approve(d.store, d.manager, id, d.now).error().code == Errc::self_approval);
         CHECK(reject(d.store, d.manager, id, "不批", d.now).error().code == Errc::self_approval);
@@ -321,7 +349,9 @@ TEST_CASE("nobody decides for themselves: a request goes to someone at least as 
         auto again = pending(d.manager, 11);
         CHECK(approve(d.store, d.street_admin, again, d.now).ok());
     }
-    SUBCASE("a street admin's: not by the building's managers; by the street's other admins or the district's") {
+    SUBCASE(
+        "a street admin's: not by the building's managers; by the street's other admins or the "
+        "district's") {
         auto id = pending(d.street_admin, 9);
         CHECK(approve(d.store, d.street_admin, id, d.now).error().code == Errc::self_approval);
         CHECK(approve(d.store, d.manager, id, d.now).error().code == Errc::forbidden);
@@ -329,7 +359,8 @@ TEST_CASE("nobody decides for themselves: a request goes to someone at least as 
         auto again = pending(d.street_admin, 11);
         CHECK(approve(d.store, district, again, d.now).ok());
     }
-    SUBCASE("a district admin's: by another district admin only; with nobody else it stays pending") {
+    SUBCASE(
+        "a district admin's: by another district admin only; with nobody else it stays pending") {
         auto id = pending(district, 9);
         CHECK(approve(d.store, district, id, d.now).error().code == Errc::self_approval);
         CHECK(approve(d.store, d.manager, id, d.now).error().code == Errc::forbidden);
@@ -337,7 +368,8 @@ TEST_CASE("nobody decides for themselves: a request goes to someone at least as 
         CHECK(d.state.bookings[id].status == BookingStatus::pending);
         CHECK(approve(d.store, second_district, id, d.now).ok());
     }
-    SUBCASE("a manager of another building books here as a member: this building's managers decide") {
+    SUBCASE(
+        "a manager of another building books here as a member: this building's managers decide") {
         d.state.principals[d.other_manager.user_id] = d.other_manager;
         auto id = pending(d.other_manager, 9);
         CHECK(approve(d.store, d.manager, id, d.now).ok());

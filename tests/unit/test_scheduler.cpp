@@ -32,7 +32,8 @@ struct MemoryLedger final : app::JobLedger {
         for (const auto& j : jobs) rows.try_emplace(j);
         co_return;
     }
-    awaitable<std::optional<Taken>> take(const std::string& job, const std::string& owner, long long due, bool again,
+    awaitable<std::optional<Taken>> take(const std::string& job, const std::string& owner,
+                                         long long due, bool again,
                                          std::chrono::milliseconds) override {
         ++takes;
         auto& r = rows.at(job);
@@ -40,10 +41,12 @@ struct MemoryLedger final : app::JobLedger {
         r.owner = owner;
         co_return Taken{r.last_due};
     }
-    awaitable<bool> renew(const std::string& job, const std::string& owner, std::chrono::milliseconds) override {
+    awaitable<bool> renew(const std::string& job, const std::string& owner,
+                          std::chrono::milliseconds) override {
         co_return rows.at(job).owner == owner;
     }
-    awaitable<void> release(const std::string& job, const std::string& owner, std::optional<long long> done) override {
+    awaitable<void> release(const std::string& job, const std::string& owner,
+                            std::optional<long long> done) override {
         auto& r = rows.at(job);
         if (r.owner != owner) co_return;
         r.owner.clear();
@@ -51,9 +54,12 @@ struct MemoryLedger final : app::JobLedger {
     }
 };
 
-long long ms(TimePoint t) { return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count(); }
+long long ms(TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
 
-const TimePoint t0 = booking::to_timepoint(booking::Date{2026, 12, 1}, 9 * 60);  // a multiple of a minute
+const TimePoint t0 =
+    booking::to_timepoint(booking::Date{2026, 12, 1}, 9 * 60);  // a multiple of a minute
 
 // Runs the io_context until `done` holds (at most 5 s of real time), then a little longer to see
 // that nothing more happens.
@@ -65,7 +71,9 @@ void run_until(asio::io_context& ioc, const std::function<bool()>& done) {
 
 }  // namespace
 
-TEST_CASE("a job that fell due many times while no instance ran runs once on start, told the window since its last run") {
+TEST_CASE(
+    "a job that fell due many times while no instance ran runs once on start, told the window "
+    "since its last run") {
     MemoryLedger ledger;
     ledger.rows["expire"].last_due = ms(t0);
     booking::ManualClock clock(t0 + 10min + 30s);  // ten due times passed
@@ -101,7 +109,8 @@ TEST_CASE("a due time another instance already ran is not run again here") {
     booking::ManualClock clock(t0 + 30s);
     app::Scheduler scheduler(ledger, clock, "me");
     int runs = 0;
-    scheduler.add({"expire", 1min, [&](const app::JobWindow&) -> awaitable<long long> { co_return ++runs; }});
+    scheduler.add(
+        {"expire", 1min, [&](const app::JobWindow&) -> awaitable<long long> { co_return ++runs; }});
     asio::io_context ioc;
     asio::co_spawn(ioc, scheduler.run(20ms), asio::detached);
     run_until(ioc, [&] { return ledger.takes > 0; });
@@ -115,7 +124,8 @@ TEST_CASE("a job whose lease another instance holds does not run here until it i
     booking::ManualClock clock(t0 + 30s);
     app::Scheduler scheduler(ledger, clock, "me");
     int runs = 0;
-    scheduler.add({"expire", 100ms, [&](const app::JobWindow&) -> awaitable<long long> { co_return ++runs; }});
+    scheduler.add({"expire", 100ms,
+                   [&](const app::JobWindow&) -> awaitable<long long> { co_return ++runs; }});
     asio::io_context ioc;
     asio::co_spawn(ioc, scheduler.run(20ms), asio::detached);
     run_until(ioc, [&] { return ledger.takes > 0; });
@@ -138,7 +148,8 @@ TEST_CASE("a long run of one job holds up no other job's due runs") {
                        co_await never.async_wait(asio::redirect_error(asio::use_awaitable, ec));
                        co_return 0;
                    }});
-    scheduler.add({"draw", 1min, [&](const app::JobWindow&) -> awaitable<long long> { co_return ++quick_runs; }});
+    scheduler.add({"draw", 1min,
+                   [&](const app::JobWindow&) -> awaitable<long long> { co_return ++quick_runs; }});
     asio::co_spawn(ioc, scheduler.run(20ms), asio::detached);
     run_until(ioc, [&] { return quick_runs == 1; });
     for (int i = 2; i <= 4; ++i) {
@@ -158,12 +169,14 @@ TEST_CASE("a job run on demand runs now whatever its last due time; an unknown j
     booking::ManualClock clock(t0 + 5s);
     app::Scheduler scheduler(ledger, clock, "me");
     int runs = 0;
-    scheduler.add({"purge", 1h, [&](const app::JobWindow&) -> awaitable<long long> { co_return ++runs; }});
+    scheduler.add(
+        {"purge", 1h, [&](const app::JobWindow&) -> awaitable<long long> { co_return ++runs; }});
     test::sync_await(ledger.declare({"purge"}));
     auto first = test::sync_await(scheduler.run_now("purge", 1s));
     REQUIRE(first.ok());
     CHECK(first.value().changed == 1);
-    CHECK(test::sync_await(scheduler.run_now("purge", 1s)).value().changed == 2);  // again, on demand
+    CHECK(test::sync_await(scheduler.run_now("purge", 1s)).value().changed ==
+          2);  // again, on demand
     auto none = test::sync_await(scheduler.run_now("nothing", 1s));
     REQUIRE_FALSE(none.ok());
     CHECK(none.error().code == booking::Errc::not_found);
@@ -173,7 +186,8 @@ TEST_CASE("a job run on demand runs now whatever its last due time; an unknown j
     CHECK(busy.error().code == booking::Errc::conflict);
 }
 
-TEST_CASE("due times are the period's multiples on the service's clock, the same on every instance") {
+TEST_CASE(
+    "due times are the period's multiples on the service's clock, the same on every instance") {
     CHECK(app::Scheduler::due_at(t0 + 59s, 1min) == t0);
     CHECK(app::Scheduler::due_at(t0 + 60s, 1min) == t0 + 1min);
     CHECK(app::Scheduler::due_at(t0 + 250ms, 200ms) == t0 + 200ms);
@@ -184,14 +198,21 @@ TEST_CASE("the days a hall opens in a window: each once, at its release time, ho
     rules.horizon_days = 14;
     rules.release_minute = 8 * 60;
     const booking::Date d{2026, 12, 1};
-    auto at = [&](int day, int minute) { return booking::to_timepoint(booking::add_days(d, day), minute); };
-    CHECK(booking::days_opening(rules, at(0, 7 * 60), at(0, 8 * 60)) == std::vector<booking::Date>{booking::add_days(d, 14)});
-    CHECK(booking::days_opening(rules, at(0, 8 * 60), at(0, 9 * 60)).empty());  // opened at 08:00 exactly: the window before
+    auto at = [&](int day, int minute) {
+        return booking::to_timepoint(booking::add_days(d, day), minute);
+    };
+    CHECK(booking::days_opening(rules, at(0, 7 * 60), at(0, 8 * 60)) ==
+          std::vector<booking::Date>{booking::add_days(d, 14)});
+    CHECK(booking::days_opening(rules, at(0, 8 * 60), at(0, 9 * 60))
+              .empty());  // opened at 08:00 exactly: the window before
     CHECK(booking::days_opening(rules, at(0, 9 * 60), at(3, 9 * 60)) ==
-          std::vector<booking::Date>{booking::add_days(d, 15), booking::add_days(d, 16), booking::add_days(d, 17)});
+          std::vector<booking::Date>{booking::add_days(d, 15), booking::add_days(d, 16),
+                                     booking::add_days(d, 17)});
 }
 
-TEST_CASE("the day-opening steps run in the order they were added, ahead of the openings, over the window since the last run") {
+TEST_CASE(
+    "the day-opening steps run in the order they were added, ahead of the openings, over the "
+    "window since the last run") {
     app::DayOpening opening(10min);
     std::vector<std::string> order;
     std::vector<std::pair<TimePoint, TimePoint>> windows;
@@ -206,7 +227,8 @@ TEST_CASE("the day-opening steps run in the order they were added, ahead of the 
     });
     CHECK(opening.steps() == std::vector<std::string>{"series", "members"});
     // The last run was at 07:00; the instance was down until 07:55: the window covers 08:00.
-    auto changed = test::sync_await(opening.run(app::JobWindow{t0 - 2h, t0 - 5min, t0 - 5min + 3s}, 1min));
+    auto changed =
+        test::sync_await(opening.run(app::JobWindow{t0 - 2h, t0 - 5min, t0 - 5min + 3s}, 1min));
     CHECK(changed == 3);
     CHECK(order == std::vector<std::string>{"series", "members"});
     REQUIRE(windows.size() == 1);

@@ -5,7 +5,9 @@
 
 using sh::Seal;
 
-TEST_CASE("a token minted under the key is recognised; any other string, or a token of another key, is not") {
+TEST_CASE(
+    "a token minted under the key is recognised; any other string, or a token of another key, is "
+    "not") {
     Seal seal("seal-test-key-0123456789abcdef0123"), other("another-key-0123456789abcdef01234567");
     auto token = seal.mint_token();
     CHECK(token.size() == Seal::token_size);
@@ -18,7 +20,8 @@ TEST_CASE("a token minted under the key is recognised; any other string, or a to
         CHECK_FALSE(seal.minted(changed));
     }
     CHECK_FALSE(seal.minted(""));
-    CHECK_FALSE(seal.minted(token.substr(0, 64)));  // the random part alone (an old, unsealed token)
+    CHECK_FALSE(
+        seal.minted(token.substr(0, 64)));  // the random part alone (an old, unsealed token)
     CHECK_FALSE(seal.minted(token + "0"));
     auto upper = token;
     for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -36,6 +39,7 @@ TEST_CASE("a sealed value opens only unchanged, under the key and at the place i
     auto forged = sealed;
     forged[0] = '1';  // "12:..." : another user
     CHECK_FALSE(seal.open("sess:abc", forged, value));
-    CHECK_FALSE(seal.open("sess:abc", "42:1900000000", value));  // unsealed, as written before the seal
+    CHECK_FALSE(
+        seal.open("sess:abc", "42:1900000000", value));  // unsealed, as written before the seal
     CHECK_FALSE(seal.open("sess:abc", "", value));
 }

@@ -2,9 +2,9 @@
 // role, the period's bounds, and CSV text as Excel reads it.
 #include <doctest/doctest.h>
 
+#include "booking/local_time.hpp"
 #include "booking/stats.hpp"
 #include "server/api/stats_view.hpp"
-#include "booking/local_time.hpp"
 
 using namespace sh::booking;
 using sh::api::csv_text;
@@ -51,21 +51,26 @@ TEST_CASE("usage rows join booking figures with open time; utilisation and check
     f.booked_minutes = 13 * 60;
     f.sessions = 3;
     f.no_shows = 1;
-    auto rows = usage_rows(GroupBy::venue, {f}, open_minutes(GroupBy::venue, halls, {mon, mon}), halls);
+    auto rows =
+        usage_rows(GroupBy::venue, {f}, open_minutes(GroupBy::venue, halls, {mon, mon}), halls);
     REQUIRE(rows.size() == 1);
     CHECK(*rows[0].utilisation == doctest::Approx(1.0));
     CHECK(*rows[0].checkin_rate == doctest::Approx(0.75));
-    auto empty = usage_rows(GroupBy::venue, {}, open_minutes(GroupBy::venue, halls, {mon, mon}), halls);
+    auto empty =
+        usage_rows(GroupBy::venue, {}, open_minutes(GroupBy::venue, halls, {mon, mon}), halls);
     REQUIRE(empty.size() == 1);  // a hall with no bookings still shows, unused
     CHECK(empty[0].f.label == "厅1");
     CHECK(*empty[0].utilisation == 0.0);
     CHECK_FALSE(empty[0].checkin_rate);
 }
 
-TEST_CASE("statistics by role: the district all, a street admin its street, a manager its buildings, members nothing") {
+TEST_CASE(
+    "statistics by role: the district all, a street admin its street, a manager its buildings, "
+    "members nothing") {
     CHECK_FALSE(stats_scope(Principal{1, Role::district_admin, {}, {}}).value().street);
     CHECK(stats_scope(Principal{1, Role::street_admin, 7, {}}).value().street == 7u);
-    CHECK(*stats_scope(Principal{1, Role::manager, {}, {3, 4}}).value().buildings == std::set<BuildingId>{3, 4});
+    CHECK(*stats_scope(Principal{1, Role::manager, {}, {3, 4}}).value().buildings ==
+          std::set<BuildingId>{3, 4});
     CHECK(stats_scope(Principal{1, Role::member, {}, {}}).error().code == Errc::forbidden);
     CHECK(check_period(Date{2026, 1, 1}, Date{2026, 12, 31}).ok());
     CHECK_FALSE(check_period(Date{2026, 1, 1}, Date{2027, 1, 2}).ok());
@@ -83,6 +88,7 @@ TEST_CASE("CSV text: quoted when it holds commas, quotes or line breaks; never a
     CHECK(csv_text("@SUM(A1)") == "'@SUM(A1)");
     CHECK(csv_text("=A1,B1") == "\"'=A1,B1\"");
     auto csv = usage_csv({});
-    CHECK(csv == std::string("\xEF\xBB\xBF") + "分组,名称,预约数,场次,人次,预约时长(小时),开放时长(小时),利用率,签到率,爽约,"
-                                               "截止前取消,截止后取消,待审批,已拒绝\r\n");
+    CHECK(csv == std::string("\xEF\xBB\xBF") +
+                     "分组,名称,预约数,场次,人次,预约时长(小时),开放时长(小时),利用率,签到率,爽约,"
+                     "截止前取消,截止后取消,待审批,已拒绝\r\n");
 }

@@ -25,7 +25,9 @@ std::string field_of(const Venue& v) {
 }
 }  // namespace
 
-TEST_CASE("a well-formed hall is valid") { CHECK(field_of(good()) == "(valid)"); }
+TEST_CASE("a well-formed hall is valid") {
+    CHECK(field_of(good()) == "(valid)");
+}
 
 TEST_CASE("opening hours that cannot be right are refused") {
     auto v = good();
@@ -80,7 +82,11 @@ TEST_CASE("a PATCH applies only the fields it names and rejects unknown ones") {
     CHECK(v.rules.release_minute == 450);
     CHECK(v.name == "党员之家");
     CHECK(apply_venue_json(nlohmann::json{{"colour", "red"}}, v)->details["field"] == "colour");
-    CHECK(apply_venue_json(nlohmann::json{{"capacity", "many"}}, v)->details["field"] == "capacity");
-    CHECK(apply_venue_json(nlohmann::json{{"weekly_hours", {{{"weekday", 1}, {"open", "9am"}, {"close", "17:00"}}}}}, v)
-              ->details["field"] == "weekly_hours");
+    CHECK(apply_venue_json(nlohmann::json{{"capacity", "many"}}, v)->details["field"] ==
+          "capacity");
+    CHECK(
+        apply_venue_json(nlohmann::json{{"weekly_hours",
+                                         {{{"weekday", 1}, {"open", "9am"}, {"close", "17:00"}}}}},
+                         v)
+            ->details["field"] == "weekly_hours");
 }

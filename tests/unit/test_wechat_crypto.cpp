@@ -31,8 +31,9 @@ TEST_CASE("the official rawData signature vector verifies, and a changed byte do
 
 TEST_CASE("the official encryptedData vector decrypts to the expected user") {
     auto v = vectors()["decrypt"];
-    auto plain = decrypt_user_data(v["appid"].get<std::string>(), v["session_key"].get<std::string>(),
-                                   v["iv"].get<std::string>(), v["encryptedData"].get<std::string>());
+    auto plain =
+        decrypt_user_data(v["appid"].get<std::string>(), v["session_key"].get<std::string>(),
+                          v["iv"].get<std::string>(), v["encryptedData"].get<std::string>());
     REQUIRE(plain);
     auto j = nlohmann::json::parse(*plain);
     CHECK(j["openId"] == v["expect"]["openId"]);
@@ -45,7 +46,8 @@ TEST_CASE("decryption refuses another appid, a wrong key and malformed input") {
     auto v = vectors()["decrypt"];
     std::string key = v["session_key"], iv = v["iv"], data = v["encryptedData"];
     CHECK_FALSE(decrypt_user_data("wx0000000000000000", key, iv, data));
-    CHECK_FALSE(decrypt_user_data(v["appid"].get<std::string>(), "AAAAAAAAAAAAAAAAAAAAAA==", iv, data));
+    CHECK_FALSE(
+        decrypt_user_data(v["appid"].get<std::string>(), "AAAAAAAAAAAAAAAAAAAAAA==", iv, data));
     CHECK_FALSE(decrypt(key, iv, "not base64!"));
     CHECK_FALSE(decrypt("short", iv, data));
     CHECK_FALSE(decrypt(key, iv, ""));
