@@ -5,6 +5,8 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config ccache
+  # scripts/check-format.sh: the formatter, run in check mode by every test run
+  clang-format
   libboost-dev libhiredis-dev libmysqlcppconn-dev nlohmann-json3-dev doctest-dev libssl-dev
   mariadb-server mariadb-client redis-server redis-tools wrk curl ca-certificates
   # The loopback cluster (scripts/cluster.sh): TLS front, Galera and its state transfer, the

@@ -23,9 +23,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 bash scripts/install-deps.sh
-# The walls between the rooms first: a crossing fails the run and names the file. Then the API
-# contract must be a valid OpenAPI document.
+# The walls between the rooms first: a crossing fails the run and names the file. Then every C++
+# file must be as the formatter writes it, and the API contract a valid OpenAPI document.
 bash scripts/check-walls.sh
+bash scripts/check-format.sh
 bash scripts/lint-openapi.sh
 
 BUILD_DIR="${SH_BUILD_DIR:-$ROOT/build}"
