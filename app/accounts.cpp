@@ -11,7 +11,6 @@ using booking::User;
 
 namespace {
 
-constexpr std::size_t max_cached = 100'000;  // bounded memory; a full cache is simply dropped
 // A token minted by a server that no session holds (signed out, expired) never comes back to life:
 // it is remembered for a window, so an address pays one lookup per distinct dead token a minute.
 constexpr auto miss_ttl = std::chrono::seconds(60);
@@ -29,14 +28,6 @@ std::string misses_key(const std::string& client_ip) {
 }
 
 }  // namespace
-
-void AccountService::prune(Deadlines& m, TimePoint now) {
-    // Past deadlines go first; if still full, all go (an entry only ever shortens a wait that
-    // the authority, MySQL, enforces anyway).
-    if (m.size() < max_cached) return;
-    std::erase_if(m, [&](const auto& e) { return e.second <= now; });
-    if (m.size() >= max_cached) m.clear();
-}
 
 awaitable<Result<SignedIn>> AccountService::sign_in(const std::string& code,
                                                     const std::string& client_ip) {
@@ -74,22 +65,8 @@ awaitable<void> AccountService::count_miss(const std::string& client_ip) {
 awaitable<std::optional<booking::SessionRecord>> AccountService::find_session(
     const std::string& hash, const std::string& client_ip) {
     const auto now = clock_.now();
-    {
-        std::lock_guard lock(mu_);
-        if (auto it = revoked_here_.find(hash); it != revoked_here_.end()) {
-            if (now < it->second) co_return std::nullopt;
-            revoked_here_.erase(it);
-        }
-        if (auto it = misses_.find(hash); it != misses_.end()) {
-            if (now < it->second) co_return std::nullopt;
-            misses_.erase(it);
-        }
-        if (auto it = cached_.find(hash); it != cached_.end()) {
-            if (now < it->second.until && now < it->second.session.expires_at)
-                co_return it->second.session;
-            cached_.erase(it);
-        }
-    }
+    if (revoked_here_.find(hash, now) || misses_.find(hash, now)) co_return std::nullopt;
+    if (auto kept = cached_.find(hash, now); kept && now < kept->expires_at) co_return kept;
     // A copy in the shared cache: this instance keeps it no longer than the copy it came from.
     if (auto shared = co_await sessions_.find(hash, now)) {
         keep_here(hash, shared->session, now, std::min(cache_bound(), shared->left));
@@ -105,9 +82,7 @@ awaitable<std::optional<booking::SessionRecord>> AccountService::find_session(
     }
     co_await count_miss(client_ip);
     // A token nobody holds stays unknown for a moment: repeating it costs no lookup.
-    std::lock_guard lock(mu_);
-    prune(misses_, now);
-    misses_[hash] = now + miss_ttl;
+    misses_.put(hash, Mark{}, now + miss_ttl, now);
     co_return std::nullopt;
 }
 
@@ -118,9 +93,7 @@ std::chrono::milliseconds AccountService::cache_bound() const {
 void AccountService::keep_here(const std::string& hash, const booking::SessionRecord& session,
                                TimePoint now, std::chrono::milliseconds keep) {
     if (keep.count() <= 0) return;  // a bound of 0: no caching
-    std::lock_guard lock(mu_);
-    if (cached_.size() > max_cached) cached_.clear();
-    cached_[hash] = Cached{session, now + keep};
+    cached_.put(hash, session, now + keep, now);
 }
 
 awaitable<void> AccountService::remember(const std::string& hash,
@@ -134,21 +107,11 @@ awaitable<void> AccountService::remember(const std::string& hash,
 
 awaitable<Result<Principal>> AccountService::principal_of(booking::UserId id) {
     const auto now = clock_.now();
-    {
-        std::lock_guard lock(mu_);
-        if (auto it = principals_.find(id); it != principals_.end()) {
-            if (now < it->second.until) co_return it->second.principal;
-            principals_.erase(it);
-        }
-    }
+    if (auto kept = principals_.find(id, now)) co_return std::move(*kept);
     std::optional<Principal> p;
     co_await db_.read([&](booking::AccountStore& s) { p = s.load_principal(id); });
     if (!p) co_return make_error(Errc::unauthorized);  // the user is gone
-    if (settings_.cache_ttl.count() > 0) {
-        std::lock_guard lock(mu_);
-        if (principals_.size() > max_cached) principals_.clear();
-        principals_[id] = CachedPrincipal{*p, now + settings_.cache_ttl};
-    }
+    if (settings_.cache_ttl.count() > 0) principals_.put(id, *p, now + settings_.cache_ttl, now);
     co_return *p;
 }
 
@@ -176,15 +139,11 @@ awaitable<Result<bool>> AccountService::sign_out(const std::string& token,
         co_await count_miss(client_ip);
         co_return make_error(Errc::unauthorized);
     }
-    {
-        std::lock_guard lock(mu_);
-        cached_.erase(hash);
-        // Should the shared cache be unreachable now, its copy may outlive the revocation by up
-        // to the cache bound on other instances; this instance refuses the token at once.
-        const auto now = clock_.now();
-        prune(revoked_here_, now);
-        revoked_here_[hash] = now + settings_.cache_ttl + std::chrono::seconds(1);
-    }
+    // Should the shared cache be unreachable now, its copy may outlive the revocation by up to
+    // the cache bound on other instances; this instance refuses the token at once.
+    cached_.erase(hash);
+    const auto now = clock_.now();
+    revoked_here_.put(hash, Mark{}, now + settings_.cache_ttl + std::chrono::seconds(1), now);
     co_await sessions_.drop(hash);
     co_return true;
 }
@@ -229,10 +188,7 @@ awaitable<Result<User>> AccountService::change_role(const Principal& me, booking
                                                     const booking::RoleRequest& req) {
     auto r = co_await change_user(
         [&](booking::AccountStore& s) { return booking::change_role(s, me, target, req); });
-    if (r) {
-        std::lock_guard lock(mu_);
-        principals_.erase(target);  // this instance sees it at once; others within the bound
-    }
+    if (r) principals_.erase(target);  // this instance sees it at once; others within the bound
     co_return r;
 }
 

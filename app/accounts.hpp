@@ -15,13 +15,13 @@
 //    address's uncached tokens are answered unauthorized without a lookup until the window ends.
 //    Unknown tokens are also remembered for a minute, so repeating one costs nothing; reaching
 //    the bar takes hundreds of distinct dead tokens a minute, each one a real WeChat sign-in.
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 
 #include "app/ports.hpp"
 #include "booking/clock.hpp"
+#include "common/bounded_cache.hpp"
 #include "common/seal.hpp"
 
 namespace sh::app {
@@ -80,15 +80,10 @@ class AccountService {
                                                  const booking::RoleRequest& req);
 
   private:
-    struct Cached {
-        booking::SessionRecord session;
-        TimePoint until;
-    };
-    struct CachedPrincipal {
-        booking::Principal principal;
-        TimePoint until;
-    };
-    using Deadlines = std::unordered_map<std::string, TimePoint>;
+    // A token's hash -> what it stands for (a session; a mark that it is revoked or unknown).
+    template <class V>
+    using ByToken = BoundedCache<std::string, V, TimePoint>;
+    struct Mark {};
 
     awaitable<std::optional<booking::SessionRecord>> find_session(const std::string& hash,
                                                                   const std::string& client_ip);
@@ -106,7 +101,6 @@ class AccountService {
     awaitable<Result<booking::Principal>> principal_of(booking::UserId id);
     template <class F>
     awaitable<Result<booking::User>> change_user(F use_case);
-    static void prune(Deadlines& m, TimePoint now);
 
     UserDb& db_;
     SessionCache& sessions_;
@@ -116,11 +110,11 @@ class AccountService {
     const booking::Clock& clock_;
     AccountSettings settings_;
 
-    std::mutex mu_;
-    std::unordered_map<std::string, Cached> cached_;
-    Deadlines revoked_here_;  // bounded
-    Deadlines misses_;        // unknown tokens, briefly
-    std::unordered_map<booking::UserId, CachedPrincipal> principals_;
+    static constexpr std::size_t max_cached = 100'000;
+    ByToken<booking::SessionRecord> cached_{max_cached};
+    ByToken<Mark> revoked_here_{max_cached};
+    ByToken<Mark> misses_{max_cached};  // unknown tokens, briefly
+    BoundedCache<booking::UserId, booking::Principal, TimePoint> principals_{max_cached};
 };
 
 }  // namespace sh::app

@@ -208,16 +208,11 @@ awaitable<Result<booking::WaiveOutcome>> BookingService::waive(const Principal& 
 }
 
 awaitable<Verdict> BookingService::judge(const Principal& me, const std::string& text) {
-    {
-        std::lock_guard lock(verdicts_mu_);
-        if (auto it = verdicts_.find(text); it != verdicts_.end()) co_return it->second;
-    }
+    const auto now = clock_.now();
+    if (auto known = verdicts_.find(text, now)) co_return *known;
     Verdict v = co_await content_.check(me.openid, text);
-    if (v == Verdict::pass || v == Verdict::risky) {
-        std::lock_guard lock(verdicts_mu_);
-        if (verdicts_.size() >= 10'000) verdicts_.clear();  // bounded memory
-        verdicts_[text] = v;
-    }
+    // A verdict on a text does not change: kept until the cache is full.
+    if (v == Verdict::pass || v == Verdict::risky) verdicts_.put(text, v, TimePoint::max(), now);
     co_return v;
 }
 

@@ -13,6 +13,7 @@
 #include "booking/attendance.hpp"
 #include "booking/clock.hpp"
 #include "booking/reservations.hpp"
+#include "common/bounded_cache.hpp"
 
 namespace sh::app {
 
@@ -107,8 +108,7 @@ class BookingService {
     HallChanges& halls_;
     ContentCheck& content_;
     const booking::Clock& clock_;
-    std::mutex verdicts_mu_;
-    std::unordered_map<std::string, Verdict> verdicts_;
+    BoundedCache<std::string, Verdict, TimePoint> verdicts_{10'000};
     BookingSettings settings_;
     BookingCounters counters_;
 };

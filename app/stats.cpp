@@ -34,15 +34,8 @@ awaitable<std::vector<UsageRow>> StatsService::rows(const booking::StatsScope& s
     const std::string halls_key =
         scope_key(scope) + "|" + booking::format_date(p.from) + "|" + booking::format_date(p.to);
     const std::string key = halls_key + "|" + std::string(booking::group_by_name(g));
-    std::optional<std::vector<booking::HallOpening>> halls;
-    {
-        std::lock_guard lock(mu_);
-        if (auto it = kept_.find(key); it != kept_.end() && now < it->second.until)
-            co_return it->second.rows;
-        if (auto it = kept_halls_.find(halls_key);
-            it != kept_halls_.end() && now < it->second.until)
-            halls = it->second.halls;
-    }
+    if (auto kept = kept_.find(key, now)) co_return std::move(*kept);
+    auto halls = kept_halls_.find(halls_key, now);
     const bool read_halls = !halls;
     std::vector<booking::BookingFigures> figures;
     co_await db_.read([&](booking::StatsStore& s) {
@@ -50,11 +43,8 @@ awaitable<std::vector<UsageRow>> StatsService::rows(const booking::StatsScope& s
         if (read_halls) halls = s.halls(p, scope);
     });
     auto out = booking::usage_rows(g, figures, booking::open_minutes(g, *halls, p), *halls);
-    std::lock_guard lock(mu_);
-    if (kept_.size() > 1000) kept_.clear();  // bounded memory
-    if (kept_halls_.size() > 100) kept_halls_.clear();
-    kept_[key] = Kept{out, now + keep_};
-    if (read_halls) kept_halls_[halls_key] = KeptHalls{*halls, now + keep_};
+    kept_.put(key, out, now + keep_, now);
+    if (read_halls) kept_halls_.put(halls_key, *halls, now + keep_, now);
     co_return out;
 }
 

@@ -11,6 +11,7 @@
 #include "app/ports.hpp"
 #include "booking/clock.hpp"
 #include "booking/stats.hpp"
+#include "common/bounded_cache.hpp"
 
 namespace sh::app {
 
@@ -56,19 +57,12 @@ class StatsService {
     StatsDb& db_;
     const booking::Clock& clock_;
     std::chrono::seconds keep_;
-    struct Kept {
-        std::vector<booking::UsageRow> rows;
-        booking::TimePoint until;
-    };
+    // Answers for a minute, by scope, period and grouping.
+    BoundedCache<std::string, std::vector<booking::UsageRow>, booking::TimePoint> kept_{1000};
     // The halls of a scope and period (their rules and closures), read once for every grouping
     // asked of them within the minute (the top lists ask four).
-    struct KeptHalls {
-        std::vector<booking::HallOpening> halls;
-        booking::TimePoint until;
-    };
-    std::mutex mu_;
-    std::map<std::string, Kept> kept_;
-    std::map<std::string, KeptHalls> kept_halls_;
+    BoundedCache<std::string, std::vector<booking::HallOpening>, booking::TimePoint> kept_halls_{
+        100};
 };
 
 }  // namespace sh::app

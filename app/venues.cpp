@@ -117,7 +117,7 @@ awaitable<Result<CheckinCode>> VenueService::rotate_checkin_code(const Principal
     std::string code = random_hex(12);
     co_await db_.transact([&](VenueStore& s) {
         s.set_checkin_code(id, code);
-        s.audit(me.user_id, "rotate_checkin_code", "venue", id, nullptr, nullptr);
+        s.audit({me.user_id, "rotate_checkin_code", "venue", id, nullptr, nullptr});
         return true;
     });
     co_return CheckinCode{code, checkin_page_};

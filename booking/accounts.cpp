@@ -44,8 +44,8 @@ Result<User> change_role(UserStore& users, const Principal& actor, UserId target
 
     users.set_role(target, req);
     auto after = users.find_user(target);
-    users.audit(actor.user_id, "set_role", "user", target, audit_record(before->principal),
-                audit_record(after->principal));
+    users.audit({actor.user_id, "set_role", "user", target, audit_record(before->principal),
+                 audit_record(after->principal)});
     return *after;
 }
 

@@ -8,13 +8,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "booking/audit.hpp"
 #include "booking/clock.hpp"
 #include "booking/errors.hpp"
 #include "booking/identity.hpp"
 
 namespace sh::booking {
 
-class UserStore {
+class UserStore : public AuditLog {
   public:
     virtual ~UserStore() = default;
     // Creates the user on first login (role member); keeps a unionid once known.
@@ -33,10 +34,6 @@ class UserStore {
     virtual std::set<BuildingId> existing_buildings(const std::set<BuildingId>& ids) = 0;
     virtual bool street_exists(StreetId id) = 0;
     virtual std::set<BuildingId> buildings_of_street(StreetId id) = 0;
-
-    virtual void audit(UserId actor, const std::string& action, const std::string& object_type,
-                       std::uint64_t object_id, const nlohmann::json& before,
-                       const nlohmann::json& after) = 0;
 };
 
 struct SessionRecord {

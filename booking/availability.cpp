@@ -2,24 +2,23 @@
 
 #include <charconv>
 
+#include "common/names.hpp"
+
 namespace sh::booking {
 
-std::string_view slot_state_name(SlotState s) {
-    switch (s) {
-        case SlotState::free: return "free";
-        case SlotState::held: return "held";
-        case SlotState::booked: return "booked";
-        case SlotState::closed: return "closed";
-        case SlotState::past: return "past";
-    }
-    return "free";
-}
+namespace {
+constexpr NameTable slot_states{std::pair{SlotState::free, std::string_view("free")},
+                                std::pair{SlotState::held, std::string_view("held")},
+                                std::pair{SlotState::booked, std::string_view("booked")},
+                                std::pair{SlotState::closed, std::string_view("closed")},
+                                std::pair{SlotState::past, std::string_view("past")}};
+}  // namespace
 
+std::string_view slot_state_name(SlotState s) {
+    return slot_states.name(s);
+}
 std::optional<SlotState> parse_slot_state(std::string_view s) {
-    for (auto st :
-         {SlotState::free, SlotState::held, SlotState::booked, SlotState::closed, SlotState::past})
-        if (slot_state_name(st) == s) return st;
-    return std::nullopt;
+    return slot_states.parse(s);
 }
 
 std::vector<DaySlot> base_slots(const VenueRules& rules, Date d,

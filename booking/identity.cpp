@@ -1,23 +1,23 @@
 #include "booking/identity.hpp"
+#include "common/names.hpp"
+#include "common/utf8.hpp"
 
 #include <algorithm>
 
 namespace sh::booking {
 
-std::string_view role_name(Role r) {
-    switch (r) {
-        case Role::member: return "member";
-        case Role::manager: return "manager";
-        case Role::street_admin: return "street_admin";
-        case Role::district_admin: return "district_admin";
-    }
-    return "member";
-}
+namespace {
+constexpr NameTable roles{std::pair{Role::member, std::string_view("member")},
+                          std::pair{Role::manager, std::string_view("manager")},
+                          std::pair{Role::street_admin, std::string_view("street_admin")},
+                          std::pair{Role::district_admin, std::string_view("district_admin")}};
+}  // namespace
 
+std::string_view role_name(Role r) {
+    return roles.name(r);
+}
 std::optional<Role> parse_role(std::string_view s) {
-    for (Role r : {Role::member, Role::manager, Role::street_admin, Role::district_admin})
-        if (role_name(r) == s) return r;
-    return std::nullopt;
+    return roles.parse(s);
 }
 
 namespace {
@@ -97,29 +97,11 @@ bool can_manage_street(const Principal& p, StreetId street) {
     return p.role == Role::street_admin && p.street_id && *p.street_id == street;
 }
 
-std::optional<std::size_t> utf8_length(std::string_view s) {
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80           ? 1
-                          : (c >> 5) == 0x6  ? 2
-                          : (c >> 4) == 0xe  ? 3
-                          : (c >> 3) == 0x1e ? 4
-                                             : 0;
-        if (len == 0 || i + len > s.size()) return std::nullopt;
-        for (std::size_t k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return std::nullopt;
-        i += len;
-        ++n;
-    }
-    return n;
-}
-
 std::optional<AppError> validate_profile(const std::optional<std::string>& name,
                                          const std::optional<std::string>& org) {
     auto check = [](const std::string& field, const std::string& v, std::size_t max,
                     bool required) -> std::optional<AppError> {
-        auto len = utf8_length(v);
+        auto len = utf8::length(v);
         if (!len) return field_error(field, "must be valid UTF-8 text");
         if (required && v.find_first_not_of(" \t") == std::string::npos)
             return field_error(field, "must not be empty");

@@ -111,7 +111,4 @@ bool can_manage_street(const Principal& p, StreetId street);
 std::optional<AppError> validate_profile(const std::optional<std::string>& name,
                                          const std::optional<std::string>& org);
 
-// Number of Unicode code points in valid UTF-8; nullopt if the bytes are not valid UTF-8.
-std::optional<std::size_t> utf8_length(std::string_view s);
-
 }  // namespace sh::booking

@@ -55,8 +55,12 @@ Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules,
         s.set_ban(v->user_id, std::nullopt);
         out.ban_lifted = true;
     }
-    s.audit(me.user_id, "waive_violation", "violation", id, {{"waived", false}},
-            {{"waived", true}, {"ban_lifted", out.ban_lifted}});
+    s.audit({me.user_id,
+             "waive_violation",
+             "violation",
+             id,
+             {{"waived", false}},
+             {{"waived", true}, {"ban_lifted", out.ban_lifted}}});
     return out;
 }
 

@@ -1,4 +1,6 @@
 #include "booking/reservations.hpp"
+#include "common/names.hpp"
+#include "common/utf8.hpp"
 
 #include "booking/penalties.hpp"
 
@@ -10,63 +12,9 @@ namespace sh::booking {
 
 using nlohmann::json;
 
-std::string_view status_name(BookingStatus s) {
-    switch (s) {
-        case BookingStatus::pending: return "pending";
-        case BookingStatus::confirmed: return "confirmed";
-        case BookingStatus::checked_in: return "checked_in";
-        case BookingStatus::completed: return "completed";
-        case BookingStatus::cancelled: return "cancelled";
-        case BookingStatus::rejected: return "rejected";
-        case BookingStatus::expired: return "expired";
-        case BookingStatus::no_show: return "no_show";
-    }
-    return "cancelled";
-}
-
-std::optional<BookingStatus> parse_status(std::string_view s) {
-    for (auto st : {BookingStatus::pending, BookingStatus::confirmed, BookingStatus::checked_in,
-                    BookingStatus::completed, BookingStatus::cancelled, BookingStatus::rejected,
-                    BookingStatus::expired, BookingStatus::no_show})
-        if (status_name(st) == s) return st;
-    return std::nullopt;
-}
-
 bool owns_quanta(BookingStatus s) {
     return s == BookingStatus::pending || s == BookingStatus::confirmed ||
            s == BookingStatus::checked_in || s == BookingStatus::completed;
-}
-
-std::string_view notice_name(NoticeKind k) {
-    switch (k) {
-        case NoticeKind::approved: return "approved";
-        case NoticeKind::rejected: return "rejected";
-        case NoticeKind::cancelled: return "cancelled";
-        case NoticeKind::closure_cancelled: return "closure_cancelled";
-        case NoticeKind::expired: return "expired";
-        case NoticeKind::reminder: return "reminder";
-        case NoticeKind::no_show: return "no_show";
-        case NoticeKind::banned: return "banned";
-    }
-    return "reminder";
-}
-
-std::optional<NoticeKind> parse_notice(std::string_view s) {
-    for (auto k : {NoticeKind::approved, NoticeKind::rejected, NoticeKind::cancelled,
-                   NoticeKind::closure_cancelled, NoticeKind::expired, NoticeKind::reminder,
-                   NoticeKind::no_show, NoticeKind::banned})
-        if (notice_name(k) == s) return k;
-    return std::nullopt;
-}
-
-std::string_view subject_name(SubjectKind k) {
-    return k == SubjectKind::booking ? "booking" : "member";
-}
-
-std::optional<SubjectKind> parse_subject(std::string_view s) {
-    for (auto k : {SubjectKind::booking, SubjectKind::member})
-        if (subject_name(k) == s) return k;
-    return std::nullopt;
 }
 
 Notice Notice::about_booking(UserId user, NoticeKind kind, BookingId id, std::string note) {
@@ -78,8 +26,51 @@ Notice Notice::about_booking(UserId user, NoticeKind kind, BookingId id, std::st
                   std::string(notice_name(kind)) + ":booking:" + std::to_string(id)};
 }
 
+namespace {
+constexpr NameTable statuses{std::pair{BookingStatus::pending, std::string_view("pending")},
+                             std::pair{BookingStatus::confirmed, std::string_view("confirmed")},
+                             std::pair{BookingStatus::checked_in, std::string_view("checked_in")},
+                             std::pair{BookingStatus::completed, std::string_view("completed")},
+                             std::pair{BookingStatus::cancelled, std::string_view("cancelled")},
+                             std::pair{BookingStatus::rejected, std::string_view("rejected")},
+                             std::pair{BookingStatus::expired, std::string_view("expired")},
+                             std::pair{BookingStatus::no_show, std::string_view("no_show")}};
+constexpr NameTable notice_kinds{
+    std::pair{NoticeKind::approved, std::string_view("approved")},
+    std::pair{NoticeKind::rejected, std::string_view("rejected")},
+    std::pair{NoticeKind::cancelled, std::string_view("cancelled")},
+    std::pair{NoticeKind::closure_cancelled, std::string_view("closure_cancelled")},
+    std::pair{NoticeKind::expired, std::string_view("expired")},
+    std::pair{NoticeKind::reminder, std::string_view("reminder")},
+    std::pair{NoticeKind::no_show, std::string_view("no_show")},
+    std::pair{NoticeKind::banned, std::string_view("banned")}};
+constexpr NameTable subject_kinds{std::pair{SubjectKind::booking, std::string_view("booking")},
+                                  std::pair{SubjectKind::member, std::string_view("member")}};
+constexpr NameTable violation_kinds{
+    std::pair{ViolationKind::no_show, std::string_view("no_show")},
+    std::pair{ViolationKind::late_cancel, std::string_view("late_cancel")}};
+}  // namespace
+
+std::string_view status_name(BookingStatus s) {
+    return statuses.name(s);
+}
+std::optional<BookingStatus> parse_status(std::string_view s) {
+    return statuses.parse(s);
+}
+std::string_view notice_name(NoticeKind k) {
+    return notice_kinds.name(k);
+}
+std::optional<NoticeKind> parse_notice(std::string_view s) {
+    return notice_kinds.parse(s);
+}
+std::string_view subject_name(SubjectKind k) {
+    return subject_kinds.name(k);
+}
+std::optional<SubjectKind> parse_subject(std::string_view s) {
+    return subject_kinds.parse(s);
+}
 std::string_view violation_name(ViolationKind k) {
-    return k == ViolationKind::no_show ? "no_show" : "late_cancel";
+    return violation_kinds.name(k);
 }
 
 json audit_record(const Booking& b) {
@@ -103,12 +94,12 @@ AppError rule(Errc e, const std::string& message, json details = nullptr) {
 std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, TimePoint now,
                                       const std::vector<ClosureSpan>& closures) {
     const auto& rules = v.rules;
-    auto purpose_len = utf8_length(r.purpose);
+    auto purpose_len = utf8::length(r.purpose);
     if (!purpose_len || *purpose_len == 0 || *purpose_len > 200)
         return make_error(Errc::validation, "purpose: 1 to 200 characters", {{"field", "purpose"}});
     if (r.attendees < 1)
         return make_error(Errc::validation, "attendees: at least 1", {{"field", "attendees"}});
-    if (auto o = utf8_length(r.org); !o || *o > 100)
+    if (auto o = utf8::length(r.org); !o || *o > 100)
         return make_error(Errc::validation, "org: at most 100 characters", {{"field", "org"}});
     if (r.end <= r.start)
         return make_error(Errc::validation, "end must be after start", {{"field", "end"}});
@@ -221,7 +212,7 @@ bool can_view_booking(const Principal& p, const Booking& b) {
 }
 
 std::optional<AppError> check_reason(const std::string& reason, int max_chars, bool required) {
-    auto n = utf8_length(reason);
+    auto n = utf8::length(reason);
     if (!n) return make_error(Errc::validation, "reason: not valid UTF-8", {{"field", "reason"}});
     if (required && *n == 0)
         return make_error(Errc::validation, "reason: is required", {{"field", "reason"}});
@@ -460,7 +451,7 @@ Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id,
     b->status = BookingStatus::cancelled;
     b->cancel_reason = reason;
     if (b->user_id != me.user_id) {
-        s.audit(me.user_id, "cancel_booking", "booking", id, before, audit_record(*b));
+        s.audit({me.user_id, "cancel_booking", "booking", id, before, audit_record(*b)});
         s.notify(Notice::about_booking(b->user_id, NoticeKind::cancelled, id, reason), now);
     }
     if (late) record_violation(s, terms.penalties, *b, ViolationKind::late_cancel, now);
@@ -484,8 +475,8 @@ Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool 
         s.release_quanta(id);
         b->cancel_reason = reason;
     }
-    s.audit(me.user_id, approve_it ? "approve_booking" : "reject_booking", "booking", id, before,
-            audit_record(*b));
+    s.audit({me.user_id, approve_it ? "approve_booking" : "reject_booking", "booking", id, before,
+             audit_record(*b)});
     s.notify(Notice::about_booking(
                  b->user_id, approve_it ? NoticeKind::approved : NoticeKind::rejected, id, reason),
              now);

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "booking/audit.hpp"
 #include "booking/availability.hpp"
 #include "booking/venues.hpp"
 
@@ -193,7 +194,7 @@ struct KeyRecord {
     std::string body;
 };
 
-class BookingStore {
+class BookingStore : public AuditLog {
   public:
     virtual ~BookingStore() = default;
     // Locks the users' rows (FOR UPDATE, in ascending id order, so that two transactions locking
@@ -228,10 +229,6 @@ class BookingStore {
     virtual std::vector<Booking> list(const BookingQuery& q) = 0;
     // True when any quantum in [from, to) of the hall is owned (for holds).
     virtual bool any_quanta_between(VenueId venue, TimePoint from, TimePoint to) = 0;
-
-    virtual void audit(UserId actor, const std::string& action, const std::string& object_type,
-                       std::uint64_t object_id, const nlohmann::json& before,
-                       const nlohmann::json& after) = 0;
 
     // The rest of a booking's day.
     virtual std::optional<VenueId> venue_by_code(const std::string& checkin_code) = 0;

@@ -5,20 +5,20 @@
 
 #include "booking/calendar.hpp"
 #include "booking/local_time.hpp"
+#include "common/names.hpp"
 
 namespace sh::booking {
 
 namespace {
-constexpr std::array<std::pair<GroupBy, std::string_view>, 9> group_names{
-    {{GroupBy::street, "street"},
-     {GroupBy::building, "building"},
-     {GroupBy::venue, "venue"},
-     {GroupBy::org, "org"},
-     {GroupBy::day, "day"},
-     {GroupBy::week, "week"},
-     {GroupBy::month, "month"},
-     {GroupBy::hour, "hour"},
-     {GroupBy::weekday_hour, "weekday_hour"}}};
+constexpr NameTable group_names{std::pair{GroupBy::street, std::string_view("street")},
+                                std::pair{GroupBy::building, std::string_view("building")},
+                                std::pair{GroupBy::venue, std::string_view("venue")},
+                                std::pair{GroupBy::org, std::string_view("org")},
+                                std::pair{GroupBy::day, std::string_view("day")},
+                                std::pair{GroupBy::week, std::string_view("week")},
+                                std::pair{GroupBy::month, std::string_view("month")},
+                                std::pair{GroupBy::hour, std::string_view("hour")},
+                                std::pair{GroupBy::weekday_hour, std::string_view("weekday_hour")}};
 
 std::string two_digits(int n) {
     char buf[8];
@@ -69,15 +69,11 @@ double ratio(long long a, long long b) {
 }  // namespace
 
 std::optional<GroupBy> parse_group_by(std::string_view s) {
-    for (const auto& [g, name] : group_names)
-        if (name == s) return g;
-    return std::nullopt;
+    return group_names.parse(s);
 }
 
 std::string_view group_by_name(GroupBy g) {
-    for (const auto& [x, name] : group_names)
-        if (x == g) return name;
-    return "venue";
+    return group_names.name(g);
 }
 
 Result<StatsScope> stats_scope(const Principal& p) {

@@ -1,4 +1,5 @@
 #include "booking/venue.hpp"
+#include "common/utf8.hpp"
 
 #include <algorithm>
 
@@ -22,7 +23,7 @@ const std::vector<std::string>& known_facilities() {
 std::optional<AppError> validate_venue(const Venue& v) {
     auto text = [](const std::string& field, const std::string& s, std::size_t max,
                    bool required) -> std::optional<AppError> {
-        auto len = utf8_length(s);
+        auto len = utf8::length(s);
         if (!len) return bad(field, "must be valid UTF-8 text");
         if (required && *len == 0) return bad(field, "is required");
         if (*len > max) return bad(field, "must be at most " + std::to_string(max) + " characters");

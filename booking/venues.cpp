@@ -1,4 +1,5 @@
 #include "booking/venues.hpp"
+#include "common/utf8.hpp"
 
 namespace sh::booking {
 
@@ -27,12 +28,12 @@ Result<Building> create_building(VenueStore& s, const Principal& actor, Building
         return bad("street_id", "no such street");
     if (!can_manage_street(actor, b.street_id))
         return make_error(Errc::forbidden, "Only this street's administrators may add buildings.");
-    auto len = utf8_length(b.name);
+    auto len = utf8::length(b.name);
     if (!len || *len == 0 || *len > 100) return bad("name", "1 to 100 characters");
-    if (auto a = utf8_length(b.address); !a || *a > 200)
+    if (auto a = utf8::length(b.address); !a || *a > 200)
         return bad("address", "at most 200 characters");
     b.id = s.insert_building(b);
-    s.audit(actor.user_id, "create_building", "building", b.id, nullptr, building_json(b));
+    s.audit({actor.user_id, "create_building", "building", b.id, nullptr, building_json(b)});
     return b;
 }
 
@@ -44,7 +45,7 @@ Result<Venue> create_venue(VenueStore& s, const Principal& actor, Venue v) {
     v.street_id = *street;
     if (auto e = validate_venue(v)) return *e;
     v.id = s.insert_venue(v);
-    s.audit(actor.user_id, "create_venue", "venue", v.id, nullptr, venue_json(v));
+    s.audit({actor.user_id, "create_venue", "venue", v.id, nullptr, venue_json(v)});
     return v;
 }
 
@@ -59,7 +60,7 @@ Result<Venue> update_venue(VenueStore& s, const Principal& actor, VenueId id, co
         return bad("building_id", "a hall cannot move to another building");
     if (auto e = validate_venue(next)) return *e;
     s.update_venue(next);
-    s.audit(actor.user_id, "update_venue", "venue", id, venue_json(*current), venue_json(next));
+    s.audit({actor.user_id, "update_venue", "venue", id, venue_json(*current), venue_json(next)});
     return next;
 }
 
@@ -69,7 +70,7 @@ Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueI
     auto to = parse_local(req.to);
     if (!from) return bad("from", "must be YYYY-MM-DDTHH:MM");
     if (!to) return bad("to", "must be YYYY-MM-DDTHH:MM");
-    auto reason_len = utf8_length(req.reason);
+    auto reason_len = utf8::length(req.reason);
     if (!reason_len || *reason_len == 0 || *reason_len > 200)
         return bad("reason", "1 to 200 characters");
     Closure c{0, venue, to_timepoint(from->date, from->minute), to_timepoint(to->date, to->minute),
@@ -93,7 +94,7 @@ Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueI
     c.id = s.insert_closure(c, actor.user_id);
     json after = closure_json(c);
     after["cancelled_booking_ids"] = in_the_way;
-    s.audit(actor.user_id, "add_closure", "venue", venue, nullptr, after);
+    s.audit({actor.user_id, "add_closure", "venue", venue, nullptr, after});
     return ClosureOutcome{c, in_the_way};
 }
 
@@ -105,7 +106,7 @@ Result<Closure> remove_closure(VenueStore& s, const Principal& actor, VenueId ve
     if (!can_manage_building(actor, v->building_id, v->street_id))
         return make_error(Errc::forbidden, "You do not manage this hall.");
     s.delete_closure(id);
-    s.audit(actor.user_id, "remove_closure", "venue", venue, closure_json(*c), nullptr);
+    s.audit({actor.user_id, "remove_closure", "venue", venue, closure_json(*c), nullptr});
     return *c;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "booking/audit.hpp"
 #include "booking/availability.hpp"
 #include "booking/errors.hpp"
 #include "booking/identity.hpp"
@@ -58,7 +59,7 @@ struct DayOccupancy {
 
 enum class Lock { none, shared, exclusive };
 
-class VenueStore {
+class VenueStore : public AuditLog {
   public:
     virtual ~VenueStore() = default;
     virtual std::optional<StreetId> street_of_building(BuildingId id) = 0;
@@ -77,9 +78,6 @@ class VenueStore {
     virtual ClosureId insert_closure(const Closure& c, UserId by) = 0;
     virtual std::optional<Closure> find_closure(ClosureId id) = 0;
     virtual void delete_closure(ClosureId id) = 0;
-    virtual void audit(UserId actor, const std::string& action, const std::string& object_type,
-                       std::uint64_t object_id, const nlohmann::json& before,
-                       const nlohmann::json& after) = 0;
 
     // Reads.
     virtual std::vector<Street> streets() = 0;

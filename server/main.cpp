@@ -330,7 +330,7 @@ int run_serve(const config::AppConfig& cfg) {
         jobs::JobSettings{std::chrono::milliseconds(cfg.booking.jobs_interval_ms),
                           std::chrono::hours(1), std::chrono::minutes(1), cfg.test.slow_job,
                           std::chrono::milliseconds(cfg.test.slow_job_ms)});
-    metrics.add_source([&scheduler](std::string& out) { jobs::append_metrics(scheduler, out); });
+    jobs::register_metrics(scheduler, metrics.registry());
     mysql::NoticeBoard notice_board(db);
     app::NoticeList notice_list(notice_board, clock);
     api::Services services{cfg,
@@ -351,29 +351,28 @@ int run_serve(const config::AppConfig& cfg) {
                            read_db ? &*read_db : nullptr,
                            &scheduler};
     api::register_metric_sources(services);
-    metrics.add_source([&notifier](std::string& out) {
-        const auto& c = notifier.counts();
-        out += "# TYPE sh_notices_total counter\n";
-        out += "sh_notices_total{outcome=\"sent\"} " + std::to_string(c.sent.load()) + "\n";
-        out += "sh_notices_total{outcome=\"no_consent\"} " + std::to_string(c.no_consent.load()) +
-               "\n";
-        out += "sh_notices_total{outcome=\"undeliverable\"} " +
-               std::to_string(c.undeliverable.load()) + "\n";
-        out += "sh_notices_total{outcome=\"failed\"} " + std::to_string(c.failed.load()) + "\n";
-        out += "sh_notices_total{outcome=\"retried\"} " + std::to_string(c.retried.load()) + "\n";
-    });
-    metrics.add_source([&booking_db](std::string& out) {
+    {
+        using metrics::Type;
+        auto& r = metrics.registry();
+        r.add("sh_notices_total", Type::counter, "Notices by the outcome of their WeChat delivery.",
+              [&notifier](metrics::Samples& out) {
+                  const auto& c = notifier.counts();
+                  for (const auto& [outcome, n] :
+                       {std::pair{"sent", &c.sent}, std::pair{"no_consent", &c.no_consent},
+                        std::pair{"undeliverable", &c.undeliverable},
+                        std::pair{"failed", &c.failed}, std::pair{"retried", &c.retried}})
+                      out.add({{"outcome", outcome}}, static_cast<double>(n->load()));
+              });
         // Booking transactions and the requests they decided: their ratio is the mean batch.
-        out += "# TYPE sh_booking_batches_total counter\nsh_booking_batches_total " +
-               std::to_string(booking_db.batches()) + "\n";
-        out +=
-            "# TYPE sh_booking_batched_requests_total counter\nsh_booking_batched_requests_total " +
-            std::to_string(booking_db.batched_requests()) + "\n";
-    });
-    metrics.add_source([&fast_redis](std::string& out) {
-        out += "# TYPE sh_redis_async_errors_total counter\nsh_redis_async_errors_total " +
-               std::to_string(fast_redis.errors()) + "\n";
-    });
+        r.add_value("sh_booking_batches_total", Type::counter, "Booking transactions.",
+                    [&booking_db] { return static_cast<double>(booking_db.batches()); });
+        r.add_value("sh_booking_batched_requests_total", Type::counter,
+                    "Booking requests decided in those transactions.",
+                    [&booking_db] { return static_cast<double>(booking_db.batched_requests()); });
+        r.add_value("sh_redis_async_errors_total", Type::counter,
+                    "Commands that failed on the I/O threads' Redis connections.",
+                    [&fast_redis] { return static_cast<double>(fast_redis.errors()); });
+    }
     http::Router router = api::make_router(services);
     const auto tick = std::min(std::chrono::milliseconds(cfg.booking.jobs_interval_ms),
                                std::chrono::milliseconds(1000));

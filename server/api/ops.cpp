@@ -36,14 +36,18 @@ awaitable<bool> probe_redis(redis::Client& redis) {
     co_return ok;
 }
 
-template <class Stats>
-void append_pool(std::string& out, const char* pool, const Stats& s) {
-    std::string p = std::string("{pool=\"") + pool + "\"";
-    out += "sh_pool_connections" + p + ",state=\"in_use\"} " + std::to_string(s.in_use) + "\n";
-    out +=
-        "sh_pool_connections" + p + ",state=\"idle\"} " + std::to_string(s.size - s.in_use) + "\n";
-    out += "sh_pool_waiting" + p + "} " + std::to_string(s.waiting) + "\n";
-    out += "sh_pool_acquire_timeouts_total" + p + "} " + std::to_string(s.timeouts) + "\n";
+// Each pool's figures, labelled by pool: `read` picks one figure (and its state label, if any)
+// from a pool's stats.
+template <class F>
+void read_pools(Services& svc, metrics::Samples& out, F read) {
+    read("mysql", svc.db.pool().stats(), out);
+    read("mysql_booking", svc.db.booking_pool().stats(), out);
+    if (svc.read_db) read("mysql_read", svc.read_db->pool().stats(), out);
+    read("redis", svc.redis.pool().stats(), out);
+}
+
+double number(std::uint64_t n) {
+    return static_cast<double>(n);
 }
 
 }  // namespace
@@ -110,39 +114,54 @@ http::Handler run_test_job(Services& svc) {
 }
 
 void register_metric_sources(Services& svc) {
-    svc.metrics.add_source([&svc](std::string& out) {
-        out +=
-            "# TYPE sh_pool_connections gauge\n# TYPE sh_pool_waiting gauge\n"
-            "# TYPE sh_pool_acquire_timeouts_total counter\n";
-        append_pool(out, "mysql", svc.db.pool().stats());
-        append_pool(out, "mysql_booking", svc.db.booking_pool().stats());
-        if (svc.read_db) append_pool(out, "mysql_read", svc.read_db->pool().stats());
-        append_pool(out, "redis", svc.redis.pool().stats());
-        out += "# TYPE sh_mysql_tx_commits_total counter\nsh_mysql_tx_commits_total " +
-               std::to_string(svc.db.tx_stats().commits.load()) + "\n";
-        out += "# TYPE sh_mysql_tx_retries_total counter\nsh_mysql_tx_retries_total " +
-               std::to_string(svc.db.tx_stats().retries.load()) + "\n";
-        out += "# TYPE sh_redis_errors_total counter\nsh_redis_errors_total " +
-               std::to_string(svc.redis.errors()) + "\n";
-        const auto& b = svc.bookings.counters();
-        out += "# TYPE sh_booking_attempts_total counter\nsh_booking_attempts_total " +
-               std::to_string(b.attempts.load()) + "\n";
-        out +=
-            "# TYPE sh_booking_redis_rejections_total counter\nsh_booking_redis_rejections_total " +
-            std::to_string(b.redis_rejections.load()) + "\n";
-        out += "# TYPE sh_booking_mysql_attempts_total counter\nsh_booking_mysql_attempts_total " +
-               std::to_string(b.mysql_attempts.load()) + "\n";
-        out += "# TYPE sh_booking_created_total counter\nsh_booking_created_total " +
-               std::to_string(b.created.load()) + "\n";
-        // The heap as glibc's allocator sees it: bytes in use against bytes held free. RSS that
-        // grows while in-use stays flat is the allocator's arenas, not a leak (the soak reads
-        // both).
+    using metrics::Type;
+    auto& r = svc.metrics.registry();
+    r.add("sh_pool_connections", Type::gauge, "Connections of each pool, in use or idle.",
+          [&svc](metrics::Samples& out) {
+              read_pools(svc, out, [](const char* pool, const auto& s, metrics::Samples& o) {
+                  o.add({{"pool", pool}, {"state", "in_use"}}, number(s.in_use));
+                  o.add({{"pool", pool}, {"state", "idle"}}, number(s.size - s.in_use));
+              });
+          });
+    r.add("sh_pool_waiting", Type::gauge, "Jobs waiting for a connection of each pool.",
+          [&svc](metrics::Samples& out) {
+              read_pools(svc, out, [](const char* pool, const auto& s, metrics::Samples& o) {
+                  o.add({{"pool", pool}}, number(s.waiting));
+              });
+          });
+    r.add("sh_pool_acquire_timeouts_total", Type::counter,
+          "Jobs that waited too long for a connection of each pool.",
+          [&svc](metrics::Samples& out) {
+              read_pools(svc, out, [](const char* pool, const auto& s, metrics::Samples& o) {
+                  o.add({{"pool", pool}}, number(s.timeouts));
+              });
+          });
+    r.add_value("sh_mysql_tx_commits_total", Type::counter, "MySQL transactions committed.",
+                [&svc] { return number(svc.db.tx_stats().commits.load()); });
+    r.add_value("sh_mysql_tx_retries_total", Type::counter,
+                "MySQL transactions retried after a deadlock or lock wait timeout.",
+                [&svc] { return number(svc.db.tx_stats().retries.load()); });
+    r.add_value("sh_redis_errors_total", Type::counter, "Redis commands that failed.",
+                [&svc] { return number(svc.redis.errors()); });
+    const auto& b = svc.bookings.counters();
+    r.add_value("sh_booking_attempts_total", Type::counter, "Booking requests.",
+                [&b] { return number(b.attempts.load()); });
+    r.add_value("sh_booking_redis_rejections_total", Type::counter,
+                "Booking requests turned away by the Redis claim.",
+                [&b] { return number(b.redis_rejections.load()); });
+    r.add_value("sh_booking_mysql_attempts_total", Type::counter,
+                "Booking requests decided in MySQL.",
+                [&b] { return number(b.mysql_attempts.load()); });
+    r.add_value("sh_booking_created_total", Type::counter, "Bookings made.",
+                [&b] { return number(b.created.load()); });
+    // The heap as glibc's allocator sees it: bytes in use against bytes held free. RSS that grows
+    // while in-use stays flat is the allocator's arenas, not a leak (the soak reads both).
+    r.add_value("sh_heap_in_use_bytes", Type::gauge, "Heap bytes in use (glibc).", [] {
         auto heap = ::mallinfo2();
-        out += "# TYPE sh_heap_in_use_bytes gauge\nsh_heap_in_use_bytes " +
-               std::to_string(heap.uordblks + heap.hblkhd) + "\n";
-        out += "# TYPE sh_heap_free_bytes gauge\nsh_heap_free_bytes " +
-               std::to_string(heap.fordblks) + "\n";
+        return number(heap.uordblks + heap.hblkhd);
     });
+    r.add_value("sh_heap_free_bytes", Type::gauge, "Heap bytes held free (glibc).",
+                [] { return number(::mallinfo2().fordblks); });
 }
 
 }  // namespace sh::api

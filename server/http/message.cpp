@@ -4,20 +4,23 @@
 
 #include <cctype>
 
+#include "common/names.hpp"
+
 namespace sh::http {
 
+namespace {
+constexpr NameTable methods{std::pair{Method::get, std::string_view("GET")},
+                            std::pair{Method::head, std::string_view("HEAD")},
+                            std::pair{Method::post, std::string_view("POST")},
+                            std::pair{Method::put, std::string_view("PUT")},
+                            std::pair{Method::patch, std::string_view("PATCH")},
+                            std::pair{Method::del, std::string_view("DELETE")},
+                            std::pair{Method::options, std::string_view("OPTIONS")},
+                            std::pair{Method::other, std::string_view("OTHER")}};
+}  // namespace
+
 std::string_view method_name(Method m) {
-    switch (m) {
-        case Method::get: return "GET";
-        case Method::head: return "HEAD";
-        case Method::post: return "POST";
-        case Method::put: return "PUT";
-        case Method::patch: return "PATCH";
-        case Method::del: return "DELETE";
-        case Method::options: return "OPTIONS";
-        case Method::other: return "OTHER";
-    }
-    return "OTHER";
+    return methods.name(m);
 }
 
 std::string_view Request::path() const {

@@ -6,14 +6,6 @@
 
 namespace sh::http {
 
-namespace {
-std::string format_double(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
-}
-}  // namespace
-
 void Metrics::observe(std::string_view method, std::string_view route, int status, double seconds) {
     std::size_t bucket = buckets.size();
     for (std::size_t i = 0; i < buckets.size(); ++i)
@@ -31,65 +23,68 @@ void Metrics::observe(std::string_view method, std::string_view route, int statu
     ++s.counts[bucket];
 }
 
-void Metrics::add_source(std::function<void(std::string&)> source) {
-    std::lock_guard lock(mu_);
-    sources_.push_back(std::move(source));
+namespace {
+// The shards summed by (method, route, status), or by route.
+using Requests = std::map<std::tuple<std::string, std::string, int>, std::uint64_t>;
+}  // namespace
+
+Metrics::Metrics() {
+    using metrics::Type;
+    registry_.add("sh_http_requests_total", Type::counter,
+                  "HTTP requests by route, method and status.",
+                  [this](metrics::Samples& out) { read_requests(out); });
+    registry_.add("sh_http_request_duration_seconds", Type::histogram,
+                  "Time from first request byte to response written.",
+                  [this](metrics::Samples& out) { read_latency(out); });
+    registry_.add_value("sh_http_connections_active", Type::gauge, "Connections open now.",
+                        [this] { return static_cast<double>(connections_active.load()); });
+    registry_.add_value("sh_http_connections_rejected_total", Type::counter,
+                        "Connections refused at the connection limit.",
+                        [this] { return static_cast<double>(connections_rejected.load()); });
 }
 
-std::string Metrics::render() const {
-    // Sum the shards by (method, route, status) and by route.
-    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests;
+void Metrics::read_requests(metrics::Samples& out) const {
+    Requests requests;
+    shards_.for_each([&](Shard& shard) {
+        std::lock_guard l(shard.mu);
+        for (const auto& [k, s] : shard.series)
+            requests[{k.method, std::string(k.route, k.route_len), k.status}] += s.count;
+    });
+    for (const auto& [key, n] : requests) {
+        const auto& [method, route, status] = key;
+        out.add({{"method", method}, {"route", route}, {"status", std::to_string(status)}},
+                static_cast<double>(n));
+    }
+}
+
+void Metrics::read_latency(metrics::Samples& out) const {
     std::map<std::string, Series> latency;
-    std::vector<std::function<void(std::string&)>> sources;
     shards_.for_each([&](Shard& shard) {
         std::lock_guard l(shard.mu);
         for (const auto& [k, s] : shard.series) {
-            std::string route(k.route, k.route_len);
-            requests[{k.method, route, k.status}] += s.count;
-            auto& agg = latency[route];
+            auto& agg = latency[std::string(k.route, k.route_len)];
             agg.count += s.count;
             agg.sum += s.sum;
             for (std::size_t i = 0; i < agg.counts.size(); ++i) agg.counts[i] += s.counts[i];
         }
     });
-    {
-        std::lock_guard lock(mu_);
-        sources = sources_;
-    }
-    std::string out;
-    out += "# HELP sh_http_requests_total HTTP requests by route, method and status.\n";
-    out += "# TYPE sh_http_requests_total counter\n";
-    for (const auto& [key, n] : requests) {
-        const auto& [method, route, status] = key;
-        out += "sh_http_requests_total{method=\"" + method + "\",route=\"" + route +
-               "\",status=\"" + std::to_string(status) + "\"} " + std::to_string(n) + "\n";
-    }
-    out +=
-        "# HELP sh_http_request_duration_seconds Time from first request byte to response "
-        "written.\n";
-    out += "# TYPE sh_http_request_duration_seconds histogram\n";
     for (const auto& [route, l] : latency) {
         std::uint64_t cumulative = 0;
-        for (std::size_t i = 0; i < buckets.size(); ++i) {
+        for (std::size_t i = 0; i <= buckets.size(); ++i) {
             cumulative += l.counts[i];
-            out += "sh_http_request_duration_seconds_bucket{route=\"" + route + "\",le=\"" +
-                   format_double(buckets[i]) + "\"} " + std::to_string(cumulative) + "\n";
+            out.add_suffixed(
+                "_bucket",
+                {{"route", route},
+                 {"le", i < buckets.size() ? metrics::format_number(buckets[i]) : "+Inf"}},
+                static_cast<double>(cumulative));
         }
-        cumulative += l.counts[buckets.size()];
-        out += "sh_http_request_duration_seconds_bucket{route=\"" + route + "\",le=\"+Inf\"} " +
-               std::to_string(cumulative) + "\n";
-        out += "sh_http_request_duration_seconds_sum{route=\"" + route + "\"} " +
-               format_double(l.sum) + "\n";
-        out += "sh_http_request_duration_seconds_count{route=\"" + route + "\"} " +
-               std::to_string(l.count) + "\n";
+        out.add_suffixed("_sum", {{"route", route}}, l.sum);
+        out.add_suffixed("_count", {{"route", route}}, static_cast<double>(l.count));
     }
-    out += "# TYPE sh_http_connections_active gauge\n";
-    out += "sh_http_connections_active " + std::to_string(connections_active.load()) + "\n";
-    out += "# TYPE sh_http_connections_rejected_total counter\n";
-    out +=
-        "sh_http_connections_rejected_total " + std::to_string(connections_rejected.load()) + "\n";
-    for (const auto& s : sources) s(out);
-    return out;
+}
+
+std::string Metrics::render() const {
+    return registry_.render();
 }
 
 }  // namespace sh::http

@@ -1,8 +1,8 @@
 #pragma once
-// Prometheus metrics: requests by route, method and status, a latency histogram per route,
-// and gauges that other parts (pools, Redis) contribute through sources. Each I/O thread counts
-// into its own shard (an uncontended lock, no allocation once a series exists); /metrics sums
-// the shards.
+// The HTTP server's metrics: requests by route, method and status, a latency histogram per
+// route, connections. Each I/O thread counts into its own shard (an uncontended lock, no
+// allocation once a series exists); rendering sums the shards. They are families of the
+// process's registry, to which the other parts (pools, Redis, jobs) add theirs.
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/metrics.hpp"
 #include "server/http/thread_shards.hpp"
 
 namespace sh::http {
@@ -26,8 +27,12 @@ class Metrics {
     // `method` and `route` must outlive the Metrics (route patterns and literals do).
     void observe(std::string_view method, std::string_view route, int status, double seconds);
 
-    // A source appends complete Prometheus lines (with # TYPE) when /metrics is rendered.
-    void add_source(std::function<void(std::string&)> source);
+    Metrics();
+    Metrics(const Metrics&) = delete;
+    Metrics& operator=(const Metrics&) = delete;
+
+    // Every family of the process, these included.
+    metrics::Registry& registry() { return registry_; }
 
     std::atomic<std::int64_t> connections_active{0};
     std::atomic<std::uint64_t> connections_rejected{0};
@@ -58,9 +63,11 @@ class Metrics {
         std::unordered_map<Key, Series, KeyHash> series;
     };
 
+    void read_requests(metrics::Samples& out) const;
+    void read_latency(metrics::Samples& out) const;
+
     ThreadShards<Shard> shards_;
-    mutable std::mutex mu_;  // guards sources_
-    std::vector<std::function<void(std::string&)>> sources_;
+    metrics::Registry registry_;
 };
 
 }  // namespace sh::http

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <functional>
+
 #include "common/hex.hpp"
 
 namespace sh::jobs {
@@ -48,33 +50,35 @@ void add_jobs(app::Scheduler& scheduler, app::DayOpening& opening, app::Lifecycl
         [&lifecycle](booking::TimePoint now) { return lifecycle.purge(now); });
 }
 
-void append_metrics(const app::Scheduler& scheduler, std::string& out) {
-    auto seconds = [](auto d) { return std::to_string(std::chrono::duration<double>(d).count()); };
-    const auto reports = scheduler.reports();
+void register_metrics(const app::Scheduler& scheduler, metrics::Registry& registry) {
+    using metrics::Type;
+    auto seconds = [](auto d) { return std::chrono::duration<double>(d).count(); };
     struct Family {
         const char* name;
-        const char* type;
-        std::function<std::string(const app::JobReport&)> value;
+        Type type;
+        const char* help;
+        std::function<double(const app::JobReport&)> value;
     };
     const Family families[] = {
-        {"sh_job_runs_total", "counter", [](const auto& r) { return std::to_string(r.runs); }},
-        {"sh_job_failures_total", "counter",
-         [](const auto& r) { return std::to_string(r.failures); }},
-        {"sh_job_changed_total", "counter",
-         [](const auto& r) { return std::to_string(r.changed); }},
-        {"sh_job_running", "gauge",
-         [](const auto& r) { return std::string(r.running ? "1" : "0"); }},
-        {"sh_job_last_start_seconds", "gauge",
-         [&](const auto& r) { return seconds(r.last_started.time_since_epoch()); }},
-        {"sh_job_last_duration_seconds", "gauge",
-         [&](const auto& r) { return seconds(r.last_duration); }},
-        {"sh_job_lag_seconds", "gauge", [&](const auto& r) { return seconds(r.last_lag); }},
+        {"sh_job_runs_total", Type::counter, "Runs of each timed job.",
+         [](const auto& r) { return static_cast<double>(r.runs); }},
+        {"sh_job_failures_total", Type::counter, "Runs that failed.",
+         [](const auto& r) { return static_cast<double>(r.failures); }},
+        {"sh_job_changed_total", Type::counter, "Things the runs changed.",
+         [](const auto& r) { return static_cast<double>(r.changed); }},
+        {"sh_job_running", Type::gauge, "1 while a run is under way here.",
+         [](const auto& r) { return r.running ? 1.0 : 0.0; }},
+        {"sh_job_last_start_seconds", Type::gauge, "When the last run here started (Unix time).",
+         [=](const auto& r) { return seconds(r.last_started.time_since_epoch()); }},
+        {"sh_job_last_duration_seconds", Type::gauge, "How long the last run here took.",
+         [=](const auto& r) { return seconds(r.last_duration); }},
+        {"sh_job_lag_seconds", Type::gauge, "How late after its due time the last run started.",
+         [=](const auto& r) { return seconds(r.last_lag); }},
     };
-    for (const auto& f : families) {
-        out += std::string("# TYPE ") + f.name + " " + f.type + "\n";
-        for (const auto& r : reports)
-            out += std::string(f.name) + "{job=\"" + r.name + "\"} " + f.value(r) + "\n";
-    }
+    for (const auto& f : families)
+        registry.add(f.name, f.type, f.help, [&scheduler, value = f.value](metrics::Samples& out) {
+            for (const auto& r : scheduler.reports()) out.add({{"job", r.name}}, value(r));
+        });
 }
 
 std::string instance_name() {

@@ -8,6 +8,7 @@
 #include "app/lifecycle.hpp"
 #include "app/notices.hpp"
 #include "app/scheduler.hpp"
+#include "common/metrics.hpp"
 
 namespace sh::jobs {
 
@@ -24,8 +25,8 @@ struct JobSettings {
 void add_jobs(app::Scheduler& scheduler, app::DayOpening& opening, app::Lifecycle& lifecycle,
               app::Notifier& notifier, const JobSettings& settings);
 
-// The scheduler's view of each job in Prometheus' text format.
-void append_metrics(const app::Scheduler& scheduler, std::string& out);
+// The scheduler's view of each job, as metric families labelled by job.
+void register_metrics(const app::Scheduler& scheduler, metrics::Registry& registry);
 
 // A name for this process in the jobs' leases: host, pid and a random part.
 std::string instance_name();

@@ -59,16 +59,13 @@ Booking read_booking(sql::ResultSet& rs) {
 }  // namespace
 
 std::optional<Venue> HallRulesCache::find(VenueId id, std::uint64_t version) const {
-    std::lock_guard lock(mu_);
-    auto it = halls_.find(id);
-    if (it == halls_.end() || it->second.first != version) return std::nullopt;
-    return it->second.second;
+    auto found = halls_.find(id, TimePoint{});
+    if (!found || found->first != version) return std::nullopt;
+    return std::move(found->second);
 }
 
 void HallRulesCache::put(VenueId id, std::uint64_t version, const Venue& v) {
-    std::lock_guard lock(mu_);
-    if (halls_.size() >= max_halls) halls_.clear();  // bounded; refilled on the next bookings
-    halls_[id] = {version, v};
+    halls_.put(id, {version, v}, TimePoint::max(), TimePoint{});
 }
 
 namespace {
@@ -361,10 +358,8 @@ void MysqlBookingStore::store_keys(const std::vector<KeyRecord>& keys, TimePoint
     q.executeUpdate();
 }
 
-void MysqlBookingStore::audit(UserId actor, const std::string& action,
-                              const std::string& object_type, std::uint64_t object_id,
-                              const nlohmann::json& before, const nlohmann::json& after) {
-    insert_audit(c_, actor, action, object_type, object_id, before, after);
+void MysqlBookingStore::audit(const AuditEntry& e) {
+    insert_audit(c_, e);
 }
 
 bool MysqlBookingStore::any_quanta_between(VenueId venue, TimePoint from, TimePoint to) {

@@ -1,10 +1,9 @@
 #pragma once
 // Bookings, their quanta (the guard) and idempotency keys in MySQL.
 #include <cstdint>
-#include <mutex>
-#include <unordered_map>
 
 #include "booking/reservations.hpp"
+#include "common/bounded_cache.hpp"
 #include "server/mysql/user_store.hpp"
 #include "server/mysql/venue_store.hpp"
 
@@ -19,9 +18,10 @@ class HallRulesCache {
     void put(booking::VenueId id, std::uint64_t version, const booking::Venue& v);
 
   private:
-    static constexpr std::size_t max_halls = 20'000;
-    mutable std::mutex mu_;
-    std::unordered_map<booking::VenueId, std::pair<std::uint64_t, booking::Venue>> halls_;
+    // Entries do not expire: a new version replaces the hall's entry.
+    mutable BoundedCache<booking::VenueId, std::pair<std::uint64_t, booking::Venue>,
+                         booking::TimePoint>
+        halls_{20'000};
 };
 
 class MysqlBookingStore final : public booking::BookingStore {
@@ -43,9 +43,7 @@ class MysqlBookingStore final : public booking::BookingStore {
     void set_status(booking::BookingId id, booking::BookingStatus s, const std::string& reason,
                     booking::UserId by) override;
     void release_quanta(booking::BookingId id) override;
-    void audit(booking::UserId actor, const std::string& action, const std::string& object_type,
-               std::uint64_t object_id, const nlohmann::json& before,
-               const nlohmann::json& after) override;
+    void audit(const booking::AuditEntry& e) override;
 
     std::vector<booking::KeyRecord> find_keys(
         const std::vector<std::pair<booking::UserId, std::string>>& keys,

@@ -157,6 +157,23 @@ void Database::rethrow_translated(Conn& c, const std::exception& e) {
     }
 }
 
+bool Database::transact_if(Conn& c, Isolation iso, const std::function<bool(Conn&)>& work) {
+    for (int attempt = 0;; ++attempt) {
+        begin(c, iso);
+        try {
+            if (!work(c)) {
+                rollback_quietly(c);
+                return false;
+            }
+            commit(c);
+            return true;
+        } catch (const std::exception& e) {
+            rollback_quietly(c);
+            if (!should_retry(e, attempt)) throw;
+        }
+    }
+}
+
 void Database::begin(Conn& c, Isolation iso) {
     switch (iso) {
         case Isolation::read_committed:

@@ -1,12 +1,13 @@
 #pragma once
 // MySQL access: one blocking Connector/C++ connection per pool thread. No Asio or Beast here;
-// coroutines await these through server/workers/await.hpp (see db_await.hpp).
+// coroutines await these through server/workers/await.hpp (workers::run on the pool).
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "booking/errors.hpp"
@@ -114,47 +115,29 @@ class Database {
         };
     }
 
-    // Runs f inside a transaction at the given isolation, retrying deadlocks and lock-wait
-    // timeouts up to tx_retries times with a short randomised backoff. f may run more than
-    // once: it must not have effects outside the transaction.
+    // Runs `work` inside a transaction at the given isolation: commits when it returns true,
+    // rolls back when it returns false (an expected failure found halfway) and answers that.
+    // Deadlocks and lock-wait timeouts are retried up to tx_retries times with a short randomised
+    // backoff, so `work` may run more than once: it must not have effects outside the
+    // transaction. The one retry loop; transact() is built on it.
+    bool transact_if(Conn& c, Isolation iso, const std::function<bool(Conn&)>& work);
+
+    // The same for work that always commits, answering what f returns.
     template <class F>
     auto transact(Conn& c, Isolation iso, F&& f) -> decltype(f(c)) {
-        for (int attempt = 0;; ++attempt) {
-            begin(c, iso);
-            try {
-                if constexpr (std::is_void_v<decltype(f(c))>) {
-                    f(c);
-                    commit(c);
-                    return;
-                } else {
-                    auto r = f(c);
-                    commit(c);
-                    return r;
-                }
-            } catch (const std::exception& e) {
-                rollback_quietly(c);
-                if (!should_retry(e, attempt)) throw;
-            }
-        }
-    }
-
-    // The same, for work that decides itself whether to keep its writes: f returns true to
-    // commit, false to roll back (an expected failure found halfway).
-    template <class F>
-    bool transact_if(Conn& c, Isolation iso, F&& f) {
-        for (int attempt = 0;; ++attempt) {
-            begin(c, iso);
-            try {
-                if (!f(c)) {
-                    rollback_quietly(c);
-                    return false;
-                }
-                commit(c);
+        using R = decltype(f(c));
+        if constexpr (std::is_void_v<R>) {
+            transact_if(c, iso, [&](Conn& tx) {
+                f(tx);
                 return true;
-            } catch (const std::exception& e) {
-                rollback_quietly(c);
-                if (!should_retry(e, attempt)) throw;
-            }
+            });
+        } else {
+            std::optional<R> r;
+            transact_if(c, iso, [&](Conn& tx) {
+                r.emplace(f(tx));
+                return true;
+            });
+            return std::move(*r);
         }
     }
 

@@ -1,5 +1,7 @@
 #include "server/mysql/notices.hpp"
 
+#include "common/names.hpp"
+
 #include <memory>
 #include <utility>
 
@@ -19,22 +21,19 @@ using Rs = std::unique_ptr<sql::ResultSet>;
 namespace {
 
 // A notice's delivery as its status column holds it (retry waits as 'pending').
-constexpr std::pair<app::Delivery, const char*> statuses[] = {
-    {app::Delivery::retry, "pending"},         {app::Delivery::sent, "sent"},
-    {app::Delivery::no_consent, "no_consent"}, {app::Delivery::undeliverable, "undeliverable"},
-    {app::Delivery::failed, "failed"},
-};
+constexpr NameTable statuses{
+    std::pair{app::Delivery::retry, std::string_view("pending")},
+    std::pair{app::Delivery::sent, std::string_view("sent")},
+    std::pair{app::Delivery::no_consent, std::string_view("no_consent")},
+    std::pair{app::Delivery::undeliverable, std::string_view("undeliverable")},
+    std::pair{app::Delivery::failed, std::string_view("failed")}};
 
-const char* status_of(app::Delivery d) {
-    for (const auto& [delivery, name] : statuses)
-        if (delivery == d) return name;
-    return "pending";
+std::string status_of(app::Delivery d) {
+    return std::string(statuses.name(d));
 }
 
 app::Delivery delivery_of(const std::string& status) {
-    for (const auto& [delivery, name] : statuses)
-        if (status == name) return delivery;
-    return app::Delivery::retry;
+    return statuses.parse(status).value_or(app::Delivery::retry);
 }
 
 }  // namespace
@@ -125,7 +124,7 @@ awaitable<void> Outbox::refund_consent(booking::UserId user, const std::string& 
 awaitable<void> Outbox::finish(const app::OutboxItem& item, const std::string& template_id,
                                app::Delivery d, long long errcode, booking::TimePoint now,
                                booking::TimePoint retry_at) {
-    const char* status = status_of(d);
+    const std::string status = status_of(d);
     co_await workers::run(db_, [&](Conn& c) {
         auto& q = c.prepare(
             "UPDATE notices SET status = ?, last_errcode = ?, sent_at = ?, next_attempt_at = ?, "

@@ -164,10 +164,8 @@ std::set<BuildingId> MysqlUserStore::buildings_of_street(StreetId id) {
     return out;
 }
 
-void MysqlUserStore::audit(UserId actor, const std::string& action, const std::string& object_type,
-                           std::uint64_t object_id, const nlohmann::json& before,
-                           const nlohmann::json& after) {
-    insert_audit(c_, actor, action, object_type, object_id, before, after);
+void MysqlUserStore::audit(const AuditEntry& e) {
+    insert_audit(c_, e);
 }
 
 void MysqlUserStore::create_session(const std::string& token_hash, UserId user,

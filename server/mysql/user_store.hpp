@@ -22,9 +22,7 @@ class MysqlUserStore final : public booking::AccountStore {
         const std::set<booking::BuildingId>& ids) override;
     bool street_exists(booking::StreetId id) override;
     std::set<booking::BuildingId> buildings_of_street(booking::StreetId id) override;
-    void audit(booking::UserId actor, const std::string& action, const std::string& object_type,
-               std::uint64_t object_id, const nlohmann::json& before,
-               const nlohmann::json& after) override;
+    void audit(const booking::AuditEntry& e) override;
 
     void create_session(const std::string& token_hash, booking::UserId user,
                         booking::TimePoint expires_at) override;

@@ -18,29 +18,27 @@ using namespace booking;
 using Rs = std::unique_ptr<sql::ResultSet>;
 using nlohmann::json;
 
-void insert_audit(Conn& c, UserId actor, const std::string& action, const std::string& object_type,
-                  std::uint64_t object_id, const json& before, const json& after) {
+void insert_audit(Conn& c, const AuditEntry& e) {
     auto& q = c.prepare(
         "INSERT INTO audit_log (actor_id, action, object_type, object_id, before_json, after_json) "
         "VALUES (?, ?, ?, ?, ?, ?)");
-    q.setUInt64(1, actor);
-    q.setString(2, action);
-    q.setString(3, object_type);
-    q.setUInt64(4, object_id);
-    if (before.is_null())
+    q.setUInt64(1, e.actor);
+    q.setString(2, e.action);
+    q.setString(3, e.object_type);
+    q.setUInt64(4, e.object_id);
+    if (e.before.is_null())
         q.setNull(5, sql::DataType::VARCHAR);
     else
-        q.setString(5, before.dump());
-    if (after.is_null())
+        q.setString(5, e.before.dump());
+    if (e.after.is_null())
         q.setNull(6, sql::DataType::VARCHAR);
     else
-        q.setString(6, after.dump());
+        q.setString(6, e.after.dump());
     q.executeUpdate();
 }
 
-void MysqlVenueStore::audit(UserId actor, const std::string& action, const std::string& object_type,
-                            std::uint64_t object_id, const json& before, const json& after) {
-    insert_audit(c_, actor, action, object_type, object_id, before, after);
+void MysqlVenueStore::audit(const AuditEntry& e) {
+    insert_audit(c_, e);
 }
 
 std::optional<StreetId> MysqlVenueStore::street_of_building(BuildingId id) {

@@ -26,9 +26,7 @@ class MysqlVenueStore final : public booking::VenueStore {
     booking::ClosureId insert_closure(const booking::Closure& c, booking::UserId by) override;
     std::optional<booking::Closure> find_closure(booking::ClosureId id) override;
     void delete_closure(booking::ClosureId id) override;
-    void audit(booking::UserId actor, const std::string& action, const std::string& object_type,
-               std::uint64_t object_id, const nlohmann::json& before,
-               const nlohmann::json& after) override;
+    void audit(const booking::AuditEntry& e) override;
 
     std::vector<booking::Street> streets() override;
     std::vector<booking::Building> buildings(std::optional<booking::StreetId> street) override;
@@ -53,8 +51,6 @@ class MysqlVenueStore final : public booking::VenueStore {
 };
 
 // The same audit row for every store.
-void insert_audit(Conn& c, booking::UserId actor, const std::string& action,
-                  const std::string& object_type, std::uint64_t object_id,
-                  const nlohmann::json& before, const nlohmann::json& after);
+void insert_audit(Conn& c, const booking::AuditEntry& e);
 
 }  // namespace sh::mysql

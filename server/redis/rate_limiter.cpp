@@ -6,6 +6,15 @@
 namespace sh::redis {
 
 namespace {
+// Whole seconds to wait for `until`, rounded up (at least 1).
+int seconds_until(std::chrono::steady_clock::time_point until,
+                  std::chrono::steady_clock::time_point now) {
+    return static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(until - now).count()) +
+           1;
+}
+}  // namespace
+
+namespace {
 // INCR the window's counter, start its expiry on the first hit; return count and ms left.
 const redis::Script count_hit(R"lua(
 local n = redis.call('INCR', KEYS[1])
@@ -36,9 +45,9 @@ awaitable<std::optional<int>> RateLimiter::hit(const std::string& key, int limit
     }
     if (!counted) retry_after = hit_locally(key, limit, window);
     if (retry_after) {
-        std::lock_guard lock(mu_);
-        if (blocked_.size() > 100'000) blocked_.clear();
-        blocked_[key] = std::chrono::steady_clock::now() + std::chrono::seconds(*retry_after);
+        auto now = std::chrono::steady_clock::now();
+        const auto until = now + std::chrono::seconds(*retry_after);
+        blocked_.put(key, until, until, now);
     }
     co_return retry_after;
 }
@@ -60,23 +69,17 @@ awaitable<std::optional<int>> RateLimiter::hit_often(const std::string& key, int
     const long long batch = std::max(1, limit / 20);
     auto now = std::chrono::steady_clock::now();
     long long to_flush = 0;
-    {
-        std::lock_guard lock(mu_);
-        if (batches_.size() > 100'000) batches_.clear();
-        auto& b = batches_[key];
-        if (now >= b.ends) b = Batch{now + window, 0, 0, 0};
+    batches_.update(key, now, [&](Batch& b, Steady& ends) {
+        if (now >= ends) b = Batch{}, ends = now + window;
         ++b.counted;
         long long pending = b.counted - b.flushed;
         if (b.global + pending > limit)
-            retry_after =
-                static_cast<int>(
-                    std::chrono::duration_cast<std::chrono::seconds>(b.ends - now).count()) +
-                1;
+            retry_after = seconds_until(ends, now);
         else if (pending >= batch || b.global + pending * 2 > limit) {
             to_flush = pending;
             b.flushed = b.counted;
         }
-    }
+    });
     if (retry_after || to_flush == 0) co_return retry_after;
 
     std::string k = keys::rate(redis_, key);
@@ -88,11 +91,11 @@ awaitable<std::optional<int>> RateLimiter::hit_often(const std::string& key, int
         });
         if (reply.type == redis::Reply::Type::array && reply.elements.size() == 2) {
             shared = true;
-            std::lock_guard lock(mu_);
-            auto& b = batches_[key];
-            b.global = reply.elements[0].integer;  // every instance's flushed hits
-            b.ends = now + std::chrono::milliseconds(reply.elements[1].integer);
-            if (b.global > limit)
+            batches_.update(key, now, [&](Batch& b, Steady& ends) {
+                b.global = reply.elements[0].integer;  // every instance's flushed hits
+                ends = now + std::chrono::milliseconds(reply.elements[1].integer);
+            });
+            if (reply.elements[0].integer > limit)
                 retry_after = static_cast<int>((reply.elements[1].integer + 999) / 1000);
         }
     } catch (const FailureException&) {
@@ -100,14 +103,10 @@ awaitable<std::optional<int>> RateLimiter::hit_often(const std::string& key, int
     if (!shared) {
         // Redis unavailable (or an answer we cannot read): the hits stay counted here, so the
         // local count alone decides (the limit then holds per instance).
-        std::lock_guard lock(mu_);
-        auto& b = batches_[key];
-        b.global += to_flush;
-        if (b.global > limit)
-            retry_after =
-                static_cast<int>(
-                    std::chrono::duration_cast<std::chrono::seconds>(b.ends - now).count()) +
-                1;
+        batches_.update(key, now, [&](Batch& b, Steady& ends) {
+            b.global += to_flush;
+            if (b.global > limit) retry_after = seconds_until(ends, now);
+        });
     }
     co_return retry_after;
 }
@@ -115,29 +114,18 @@ awaitable<std::optional<int>> RateLimiter::hit_often(const std::string& key, int
 std::optional<int> RateLimiter::refused_here(const std::string& key, int limit) {
     if (limit <= 0) return std::nullopt;
     auto now = std::chrono::steady_clock::now();
-    std::lock_guard lock(mu_);
-    auto it = blocked_.find(key);
-    if (it == blocked_.end()) return std::nullopt;
-    if (now >= it->second) {
-        blocked_.erase(it);
-        return std::nullopt;
-    }
-    return static_cast<int>(
-               std::chrono::duration_cast<std::chrono::seconds>(it->second - now).count()) +
-           1;
+    if (auto until = blocked_.find(key, now)) return seconds_until(*until, now);
+    return std::nullopt;
 }
 
 std::optional<int> RateLimiter::hit_locally(const std::string& key, int limit,
                                             std::chrono::seconds window) {
     auto now = std::chrono::steady_clock::now();
-    std::lock_guard lock(mu_);
-    if (local_.size() > 100'000) local_.clear();  // bounded memory under a flood of keys
-    auto& w = local_[key];
-    if (now >= w.ends) w = Window{now + window, 0};
-    if (++w.count <= limit) return std::nullopt;
-    return static_cast<int>(
-               std::chrono::duration_cast<std::chrono::seconds>(w.ends - now).count()) +
-           1;
+    return local_.update(key, now, [&](int& count, Steady& ends) -> std::optional<int> {
+        if (now >= ends) count = 0, ends = now + window;
+        if (++count <= limit) return std::nullopt;
+        return seconds_until(ends, now);
+    });
 }
 
 }  // namespace sh::redis

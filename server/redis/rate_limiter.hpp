@@ -3,13 +3,12 @@
 // each instance falls back to counting on its own (the limit then holds per instance).
 // The rate counters of the service; keys in keys.hpp.
 #include <chrono>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "app/ports.hpp"
 #include "common/asio.hpp"
+#include "common/bounded_cache.hpp"
 #include "server/redis/redis_client.hpp"
 
 namespace sh::redis {
@@ -34,24 +33,20 @@ class RateLimiter final : public app::RateCounters {
     std::optional<int> refused_here(const std::string& key, int limit) override;
 
   private:
-    std::unordered_map<std::string, std::chrono::steady_clock::time_point> blocked_;
+    using Steady = std::chrono::steady_clock::time_point;
+    // Each by key, until its window ends (the entry's deadline).
+    BoundedCache<std::string, Steady, Steady> blocked_{100'000};  // refused here until
     struct Batch {
-        std::chrono::steady_clock::time_point ends;
         long long counted = 0;  // hits here in this window
         long long flushed = 0;  // of those, already added to Redis
         long long global = 0;   // Redis's count after our last flush
     };
-    std::unordered_map<std::string, Batch> batches_;
+    BoundedCache<std::string, Batch, Steady> batches_{100'000};
+    BoundedCache<std::string, int, Steady> local_{100'000};  // hits counted here, Redis down
 
     std::optional<int> hit_locally(const std::string& key, int limit, std::chrono::seconds window);
 
     redis::Client& redis_;
-    std::mutex mu_;
-    struct Window {
-        std::chrono::steady_clock::time_point ends;
-        int count = 0;
-    };
-    std::unordered_map<std::string, Window> local_;
 };
 
 }  // namespace sh::redis

@@ -1,21 +1,13 @@
 #include "server/wechat_gateway/message_layout.hpp"
 
 #include "booking/calendar.hpp"
+#include "common/utf8.hpp"
 
 namespace sh::wechat_gateway {
 
 using booking::NoticeKind;
 
 namespace {
-
-// The byte length of the UTF-8 sequence starting with `lead` (1 for a stray byte).
-std::size_t sequence_length(unsigned char lead) {
-    if (lead < 0x80) return 1;
-    if ((lead >> 5) == 0x6) return 2;
-    if ((lead >> 4) == 0xE) return 3;
-    if ((lead >> 3) == 0x1E) return 4;
-    return 1;
-}
 
 std::string_view phrase_of(NoticeKind k) {
     switch (k) {
@@ -48,14 +40,9 @@ std::string default_note(NoticeKind k) {
 }  // namespace
 
 std::string fit_chars(const std::string& s, std::size_t max_chars) {
-    std::vector<std::size_t> starts;  // byte offset of each character
-    for (std::size_t i = 0; i < s.size();) {
-        starts.push_back(i);
-        i += sequence_length(static_cast<unsigned char>(s[i]));
-    }
-    if (starts.size() <= max_chars) return s;
+    if (utf8::prefix(s, max_chars).size() == s.size()) return s;
     if (max_chars == 0) return "";
-    return s.substr(0, starts[max_chars - 1]) + "…";
+    return std::string(utf8::prefix(s, max_chars - 1)) + "…";
 }
 
 nlohmann::json message_data(const app::Message& m) {

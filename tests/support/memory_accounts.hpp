@@ -65,10 +65,10 @@ class MemoryAccountStore final : public booking::AccountStore {
             if (s == id) out.insert(b);
         return out;
     }
-    void audit(UserId actor, const std::string& action, const std::string&, std::uint64_t object_id,
-               const nlohmann::json& before, const nlohmann::json& after) override {
-        audits.push_back(std::to_string(actor) + " " + action + " " + std::to_string(object_id) +
-                         " " + before.dump() + " -> " + after.dump());
+    void audit(const booking::AuditEntry& e) override {
+        audits.push_back(std::to_string(e.actor) + " " + e.action + " " +
+                         std::to_string(e.object_id) + " " + e.before.dump() + " -> " +
+                         e.after.dump());
     }
     void create_session(const std::string& hash, UserId user, TimePoint expires) override {
         sessions[hash] = {SessionRecord{user, expires}, false};

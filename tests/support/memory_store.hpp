@@ -177,10 +177,7 @@ class MemoryBookingStore final : public booking::BookingStore {
             if (k.first == venue && k.second >= from && k.second < to) return true;
         return false;
     }
-    void audit(booking::UserId, const std::string& action, const std::string&, std::uint64_t,
-               const nlohmann::json&, const nlohmann::json&) override {
-        s_.audit.push_back(action);
-    }
+    void audit(const booking::AuditEntry& e) override { s_.audit.push_back(e.action); }
 
     std::optional<booking::VenueId> venue_by_code(const std::string& code) override {
         for (const auto& [id, v] : s_.venues)

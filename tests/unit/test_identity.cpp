@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "booking/identity.hpp"
+#include "common/utf8.hpp"
 
 using namespace sh::booking;
 
@@ -99,10 +100,10 @@ TEST_CASE("profile names are counted in characters and must be real text") {
     CHECK_FALSE(validate_profile(std::nullopt, std::string("")));
 }
 
-TEST_CASE("utf8_length counts code points and rejects broken sequences") {
-    CHECK(utf8_length("abc") == 3u);
-    CHECK(utf8_length("江宁路") == 3u);
-    CHECK(utf8_length("😀") == 1u);
-    CHECK_FALSE(utf8_length("\xe6\xb1"));
-    CHECK_FALSE(utf8_length("\x80"));
+TEST_CASE("a text's length is its characters, and broken UTF-8 has no length") {
+    CHECK(sh::utf8::length("abc") == 3u);
+    CHECK(sh::utf8::length("江宁路") == 3u);
+    CHECK(sh::utf8::length("😀") == 1u);
+    CHECK_FALSE(sh::utf8::length("\xe6\xb1"));
+    CHECK_FALSE(sh::utf8::length("\x80"));
 }
