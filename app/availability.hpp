@@ -1,6 +1,6 @@
 #pragma once
 // Availability and search: a hall's day, served from the DayCache and rebuilt from MySQL;
-// halls with free time on a day. Also the HallChanges every writer reports to.
+// halls with free time on a day. Also the VenueChanges every writer reports to.
 //  - A day the hall does not open for booking yet answers as a booking would: beyond_horizon or
 //    not_yet_open (details.opens_at).
 //  - "past" and "held" are applied per request; with Redis down everything comes from MySQL and
@@ -43,7 +43,7 @@ struct SearchPage {
 // The farthest a search date may be (the longest horizon a hall may have).
 constexpr int max_search_days = 90;
 
-class AvailabilityService final : public HallChanges {
+class AvailabilityService final : public VenueChanges {
   public:
     AvailabilityService(VenueDb& db, DayCache& cache, const booking::Clock& clock)
         : db_(db), cache_(cache), clock_(clock) {}

@@ -118,7 +118,7 @@ awaitable<Result<Answer>> BookingService::create(const Principal& me, const Book
     // 6. Invalidate: the hold has served its purpose; the hall's cached days are stale.
     counters_.created.fetch_add(1, std::memory_order_relaxed);
     if (hold) co_await holds_.end(*hold, /*release_quanta=*/false);
-    co_await halls_.changed(req.venue_id);
+    co_await changes_.changed(req.venue_id);
     co_return Answer{201, std::move(outcome.value().body)};
 }
 
@@ -218,7 +218,7 @@ awaitable<Verdict> BookingService::judge(const Principal& me, const std::string&
 
 // After a change that freed a booking's quanta: the availability cache and the Redis claims.
 awaitable<void> BookingService::freed(const Booking& b) {
-    co_await halls_.changed(b.venue_id);
+    co_await changes_.changed(b.venue_id);
     co_await claims_.clear(b.venue_id, booking::quanta_of(b));
 }
 

@@ -48,12 +48,12 @@ struct HoldAnswer {
 
 class BookingService {
   public:
-    BookingService(BookingDb& db, SlotClaims& claims, HoldStore& holds, HallChanges& halls,
+    BookingService(BookingDb& db, SlotClaims& claims, HoldStore& holds, VenueChanges& changes,
                    ContentCheck& content, const booking::Clock& clock, BookingSettings settings)
         : db_(db),
           claims_(claims),
           holds_(holds),
-          halls_(halls),
+          changes_(changes),
           content_(content),
           clock_(clock),
           settings_(std::move(settings)) {}
@@ -105,7 +105,7 @@ class BookingService {
     BookingDb& db_;
     SlotClaims& claims_;
     HoldStore& holds_;
-    HallChanges& halls_;
+    VenueChanges& changes_;
     ContentCheck& content_;
     const booking::Clock& clock_;
     BoundedCache<std::string, Verdict, TimePoint> verdicts_{10'000};

@@ -37,7 +37,7 @@ struct ConsoleSession {
 
 class ConsoleSignIn {
   public:
-    ConsoleSignIn(UserDb& db, HallCodes& codes, RateCounters& rates, const Seal& seal,
+    ConsoleSignIn(UserDb& db, VenueCodes& codes, RateCounters& rates, const Seal& seal,
                   const booking::Clock& clock, ConsoleSettings settings)
         : db_(db),
           codes_(codes),
@@ -59,7 +59,7 @@ class ConsoleSignIn {
 
   private:
     UserDb& db_;
-    HallCodes& codes_;
+    VenueCodes& codes_;
     RateCounters& rates_;
     const Seal& seal_;
     const booking::Clock& clock_;

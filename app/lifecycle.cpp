@@ -29,7 +29,7 @@ awaitable<long long> Lifecycle::sweep(Due what, TimePoint now, TimePoint until,
         // A short batch was the last; a batch where nothing changed would be picked again.
         if (ids.size() < static_cast<std::size_t>(settings_.batch) || changed == 0) break;
     }
-    for (auto v : halls) co_await halls_.changed(v);
+    for (auto v : halls) co_await changes_.changed(v);
     co_return total;
 }
 

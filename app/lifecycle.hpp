@@ -22,8 +22,8 @@ struct LifecycleSettings {
 
 class Lifecycle {
   public:
-    Lifecycle(BookingDb& db, DueBookings& due, HallChanges& halls, LifecycleSettings settings)
-        : db_(db), due_(due), halls_(halls), settings_(std::move(settings)) {}
+    Lifecycle(BookingDb& db, DueBookings& due, VenueChanges& changes, LifecycleSettings settings)
+        : db_(db), due_(due), changes_(changes), settings_(std::move(settings)) {}
 
     // Each returns how many bookings (rows) it changed.
     // Pending requests nobody decided before their start expire; their quanta are freed.
@@ -45,7 +45,7 @@ class Lifecycle {
 
     BookingDb& db_;
     DueBookings& due_;
-    HallChanges& halls_;
+    VenueChanges& changes_;
     LifecycleSettings settings_;
 };
 

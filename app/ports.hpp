@@ -107,9 +107,9 @@ class ContentCheck {
 };
 
 // WeChat's mini-program code of a hall's check-in page (getwxacodeunlimit): PNG bytes.
-class HallCodes {
+class VenueCodes {
   public:
-    virtual ~HallCodes() = default;
+    virtual ~VenueCodes() = default;
     // wechat_unavailable when WeChat cannot make one now.
     virtual awaitable<Result<std::string>> png(const std::string& scene,
                                                const std::string& page) = 0;
@@ -269,9 +269,9 @@ class HoldStore {
 
 // The availability cache: told after every commit that changes a hall's bookings, closures or
 // rules.
-class HallChanges {
+class VenueChanges {
   public:
-    virtual ~HallChanges() = default;
+    virtual ~VenueChanges() = default;
     virtual awaitable<void> changed(booking::VenueId venue) = 0;
 };
 

@@ -31,20 +31,21 @@ Result<StatsService::Question> StatsService::question(const booking::Principal& 
 awaitable<std::vector<UsageRow>> StatsService::rows(const booking::StatsScope& scope,
                                                     const booking::Period& p, GroupBy g) {
     const auto now = clock_.now();
-    const std::string halls_key =
+    const std::string venues_key =
         scope_key(scope) + "|" + booking::format_date(p.from) + "|" + booking::format_date(p.to);
-    const std::string key = halls_key + "|" + std::string(booking::group_by_name(g));
+    const std::string key = venues_key + "|" + std::string(booking::group_by_name(g));
     if (auto kept = kept_.find(key, now)) co_return std::move(*kept);
-    auto halls = kept_halls_.find(halls_key, now);
-    const bool read_halls = !halls;
-    std::vector<booking::BookingFigures> figures;
+    auto halls = kept_venues_.find(venues_key, now);
+    const bool read_venues = !halls;
+    std::vector<booking::BookingCell> cells;
     co_await db_.read([&](booking::StatsStore& s) {
-        figures = s.figures(g, p, scope);
-        if (read_halls) halls = s.halls(p, scope);
+        cells = s.cells(p, scope, g == GroupBy::org);
+        if (read_venues) halls = s.halls(p, scope);
     });
+    auto figures = booking::group_figures(g, cells, *halls);
     auto out = booking::usage_rows(g, figures, booking::open_minutes(g, *halls, p), *halls);
     kept_.put(key, out, now + keep_, now);
-    if (read_halls) kept_halls_.put(halls_key, *halls, now + keep_, now);
+    if (read_venues) kept_venues_.put(venues_key, *halls, now + keep_, now);
     co_return out;
 }
 

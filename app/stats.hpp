@@ -61,7 +61,7 @@ class StatsService {
     BoundedCache<std::string, std::vector<booking::UsageRow>, booking::TimePoint> kept_{1000};
     // The halls of a scope and period (their rules and closures), read once for every grouping
     // asked of them within the minute (the top lists ask four).
-    BoundedCache<std::string, std::vector<booking::HallOpening>, booking::TimePoint> kept_halls_{
+    BoundedCache<std::string, std::vector<booking::VenueOpening>, booking::TimePoint> kept_venues_{
         100};
 };
 

@@ -56,7 +56,7 @@ awaitable<Result<booking::Venue>> VenueService::update_venue(const Principal& me
                                                              const nlohmann::json& patch) {
     auto r = co_await change<booking::Venue>(
         [&](VenueStore& s) { return booking::update_venue(s, me, id, patch); });
-    if (r.ok()) co_await halls_.changed(id);
+    if (r.ok()) co_await changes_.changed(id);
     co_return r;
 }
 
@@ -74,7 +74,7 @@ awaitable<Result<booking::ClosureOutcome>> VenueService::add_closure(
     auto now = clock_.now();
     auto r = co_await change<booking::ClosureOutcome>(
         [&](VenueStore& s) { return booking::add_closure(s, me, id, req, now); });
-    if (r.ok()) co_await halls_.changed(id);
+    if (r.ok()) co_await changes_.changed(id);
     co_return r;
 }
 
@@ -83,7 +83,7 @@ awaitable<Result<booking::Closure>> VenueService::remove_closure(const Principal
                                                                  booking::ClosureId closure) {
     auto r = co_await change<booking::Closure>(
         [&](VenueStore& s) { return booking::remove_closure(s, me, id, closure); });
-    if (r.ok()) co_await halls_.changed(id);
+    if (r.ok()) co_await changes_.changed(id);
     co_return r;
 }
 

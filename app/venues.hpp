@@ -1,7 +1,7 @@
 #pragma once
 // The use cases of streets, buildings, halls and closures: each one function returning a result.
 // The rules (who may, what is valid) are booking/venues.cpp's; every change that can alter a
-// hall's availability is reported to HallChanges after it commits.
+// hall's availability is reported to VenueChanges after it commits.
 #include <vector>
 
 #include "app/ports.hpp"
@@ -20,10 +20,10 @@ struct CheckinCode {
 
 class VenueService {
   public:
-    VenueService(VenueDb& db, HallChanges& halls, HallCodes& codes, const booking::Clock& clock,
+    VenueService(VenueDb& db, VenueChanges& changes, VenueCodes& codes, const booking::Clock& clock,
                  std::string checkin_page)
         : db_(db),
-          halls_(halls),
+          changes_(changes),
           codes_(codes),
           clock_(clock),
           checkin_page_(std::move(checkin_page)) {}
@@ -62,8 +62,8 @@ class VenueService {
     awaitable<Result<T>> change(UseCase use_case);
 
     VenueDb& db_;
-    HallChanges& halls_;
-    HallCodes& codes_;
+    VenueChanges& changes_;
+    VenueCodes& codes_;
     const booking::Clock& clock_;
     std::string checkin_page_;
 };

@@ -256,7 +256,7 @@ TimePoint usage_since(Date day, TimePoint now) {
 namespace {
 // A call's rules, in the order a user can act on them; nullopt when it may be booked.
 std::optional<AppError> refuse(const BookCall& c, const std::map<UserId, MemberState>& members,
-                               const std::map<VenueId, HallState>& halls, const Quotas& quotas) {
+                               const std::map<VenueId, VenueState>& halls, const Quotas& quotas) {
     auto member = members.find(c.me.user_id);
     if (member == members.end()) return make_error(Errc::unauthorized);
     if (auto e = check_ban(member->second.banned_until, c.now)) return e;
@@ -273,7 +273,7 @@ std::optional<AppError> check_hold(BookingStore& s, const Principal& me, const B
                                    const Quotas& quotas, TimePoint now) {
     auto members = s.lock_members({me.user_id}, usage_since(req.date, now));
     TimePoint start = to_timepoint(req.date, req.start), end = to_timepoint(req.date, req.end);
-    auto halls = s.share_halls({req.venue_id}, start, end);
+    auto halls = s.share_venues({req.venue_id}, start, end);
     if (auto e = refuse(BookCall{me, req, std::nullopt, now}, members, halls, quotas)) return e;
     if (s.any_quanta_between(req.venue_id, start, end)) return make_error(Errc::slot_taken);
     return std::nullopt;
@@ -318,7 +318,7 @@ std::vector<Result<BookOutcome>> book_all(BookingStore& s, const std::vector<Boo
     if (!keys.empty())
         for (auto& k : s.find_keys(sorted_unique(keys), oldest_now - idempotency_key_life))
             done[{k.user, k.key}] = std::move(k);
-    auto halls = s.share_halls(sorted_unique(venues), from, to);
+    auto halls = s.share_venues(sorted_unique(venues), from, to);
 
     // Each call in order. Accepted ones are remembered: their quanta for the calls after them,
     // and their spans in their member's bookings for the quotas. (A booking the primary key then

@@ -180,7 +180,7 @@ Usage usage_of(const std::vector<BookedSpan>& bookings, Date day, TimePoint now)
 TimePoint usage_since(Date day, TimePoint now);
 
 // A hall as the booking transaction sees it under the shared lock on its row.
-struct HallState {
+struct VenueState {
     Venue venue;
     std::vector<ClosureSpan> closures;  // overlapping the span asked for
 };
@@ -206,8 +206,8 @@ class BookingStore : public AuditLog {
     // Takes the halls' rows shared (a closure or a rules change takes them exclusively, so neither
     // commits blind to the other), then reads their rules and the closures overlapping
     // [from, to). Unknown halls are absent.
-    virtual std::map<VenueId, HallState> share_halls(const std::vector<VenueId>& ids,
-                                                     TimePoint from, TimePoint to) = 0;
+    virtual std::map<VenueId, VenueState> share_venues(const std::vector<VenueId>& ids,
+                                                       TimePoint from, TimePoint to) = 0;
     virtual std::optional<Venue> find_venue(VenueId id, Lock lock) = 0;
     // A user's role and scope (who made a request, for deciding who may decide on it); nullopt
     // for an unknown user.

@@ -31,7 +31,7 @@ std::string month_of(Date d) {
 }
 
 // The open minutes of one hall on one day, per hour of the day: weekly hours minus closures.
-std::array<int, 24> open_by_hour(const HallOpening& h, Date day) {
+std::array<int, 24> open_by_hour(const VenueOpening& h, Date day) {
     std::array<bool, 1440> open{};
     for (const auto& r : hours_on(h.venue.rules, day))
         for (int m = std::max(0, r.open); m < std::min(1440, r.close); ++m)
@@ -52,7 +52,12 @@ std::array<int, 24> open_by_hour(const HallOpening& h, Date day) {
     return out;
 }
 
-std::string label_of(GroupBy g, const std::string& key, const std::vector<HallOpening>& halls) {
+// Whether a grouping tells the hours of a day apart.
+bool by_hour(GroupBy g) {
+    return g == GroupBy::hour || g == GroupBy::weekday_hour;
+}
+
+std::string label_of(GroupBy g, const std::string& key, const std::vector<VenueOpening>& halls) {
     for (const auto& h : halls) {
         if (g == GroupBy::venue && std::to_string(h.venue.id) == key) return h.venue.name;
         if (g == GroupBy::building && std::to_string(h.venue.building_id) == key)
@@ -96,33 +101,69 @@ Result<Period> check_period(Date from, Date to) {
     return Period{from, to};
 }
 
-std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<HallOpening>& halls,
+BookingFigures& BookingFigures::operator+=(const BookingFigures& o) {
+    bookings += o.bookings;
+    sessions += o.sessions;
+    person_times += o.person_times;
+    booked_minutes += o.booked_minutes;
+    no_shows += o.no_shows;
+    cancelled_early += o.cancelled_early;
+    cancelled_late += o.cancelled_late;
+    pending += o.pending;
+    rejected += o.rejected;
+    return *this;
+}
+
+std::string group_key(GroupBy g, VenueId venue, BuildingId building, StreetId street, Date day,
+                      int hour, const std::string& org) {
+    switch (g) {
+        case GroupBy::street: return std::to_string(street);
+        case GroupBy::building: return std::to_string(building);
+        case GroupBy::venue: return std::to_string(venue);
+        case GroupBy::org: return org;
+        case GroupBy::day: return format_date(day);
+        case GroupBy::week: return format_date(week_start(day));
+        case GroupBy::month: return month_of(day);
+        case GroupBy::hour: return two_digits(hour);
+        case GroupBy::weekday_hour: return std::to_string(weekday(day)) + "-" + two_digits(hour);
+    }
+    return {};
+}
+
+std::vector<BookingFigures> group_figures(GroupBy g, const std::vector<BookingCell>& cells,
+                                          const std::vector<VenueOpening>& halls) {
+    std::map<std::string, BookingFigures> groups;
+    for (const auto& c : cells) {
+        auto key = group_key(g, c.venue_id, c.building_id, c.street_id, c.day, c.hour, c.org);
+        auto& f = groups[key];
+        if (f.key.empty()) {
+            f.key = key;
+            f.label = label_of(g, key, halls);
+        }
+        f += c.figures;
+    }
+    std::vector<BookingFigures> out;
+    for (auto& [key, f] : groups) out.push_back(std::move(f));
+    return out;
+}
+
+std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<VenueOpening>& halls,
                                               const Period& p) {
     std::map<std::string, long long> out;
     if (g == GroupBy::org) return out;
     for (const auto& h : halls) {
+        const auto& v = h.venue;
         for (Date day = p.from; !(p.to < day); day = add_days(day, 1)) {
             auto hours = open_by_hour(h, day);
+            if (by_hour(g)) {
+                for (int hr = 0; hr < 24; ++hr)
+                    out[group_key(g, v.id, v.building_id, v.street_id, day, hr, {})] +=
+                        hours[static_cast<std::size_t>(hr)];
+                continue;
+            }
             long long total = 0;
             for (int n : hours) total += n;
-            switch (g) {
-                case GroupBy::street: out[std::to_string(h.venue.street_id)] += total; break;
-                case GroupBy::building: out[std::to_string(h.venue.building_id)] += total; break;
-                case GroupBy::venue: out[std::to_string(h.venue.id)] += total; break;
-                case GroupBy::day: out[format_date(day)] += total; break;
-                case GroupBy::week: out[format_date(week_start(day))] += total; break;
-                case GroupBy::month: out[month_of(day)] += total; break;
-                case GroupBy::hour:
-                    for (int hr = 0; hr < 24; ++hr)
-                        out[two_digits(hr)] += hours[static_cast<std::size_t>(hr)];
-                    break;
-                case GroupBy::weekday_hour:
-                    for (int hr = 0; hr < 24; ++hr)
-                        out[std::to_string(weekday(day)) + "-" + two_digits(hr)] +=
-                            hours[static_cast<std::size_t>(hr)];
-                    break;
-                case GroupBy::org: break;
-            }
+            out[group_key(g, v.id, v.building_id, v.street_id, day, 0, {})] += total;
         }
     }
     std::erase_if(out, [](const auto& e) { return e.second == 0; });
@@ -131,7 +172,7 @@ std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<HallO
 
 std::vector<UsageRow> usage_rows(GroupBy g, const std::vector<BookingFigures>& figures,
                                  const std::map<std::string, long long>& open,
-                                 const std::vector<HallOpening>& halls) {
+                                 const std::vector<VenueOpening>& halls) {
     std::map<std::string, UsageRow> rows;
     for (const auto& f : figures) rows[f.key].f = f;
     for (const auto& [key, minutes] : open) {

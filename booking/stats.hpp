@@ -39,6 +39,8 @@ Result<Period> check_period(Date from, Date to);
 
 // What the bookings tables say about one group (grouped by the booking's start).
 struct BookingFigures {
+    BookingFigures& operator+=(const BookingFigures& o);
+
     std::string key, label;
     long long bookings = 0;
     long long sessions = 0;        // checked in or completed
@@ -51,16 +53,39 @@ struct BookingFigures {
 };
 
 // A hall as its opening is computed: rules, where it belongs, and closures in the period.
-struct HallOpening {
+struct VenueOpening {
     Venue venue;
     std::string building_name, street_name;
     std::vector<ClosureSpan> closures;
 };
 
-// The key (and label) of every group a hall-minute falls in, as the store's grouping writes it:
-// street/building/venue: the id; day: YYYY-MM-DD; week: its Monday; month: YYYY-MM; hour: HH;
-// weekday_hour: "W-HH" (1 = Monday); org: no open time.
-std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<HallOpening>& halls,
+// The bookings of one hall that start in one hour of one day (and, when the store is asked for
+// branches, were made for one branch): the finest grain the store reads, which every grouping
+// folds.
+struct BookingCell {
+    VenueId venue_id = 0;
+    BuildingId building_id = 0;
+    StreetId street_id = 0;
+    Date day;
+    int hour = 0;
+    std::string
+        org;  // the booking's branch, else its member's, else "(未填写)"; empty unless asked
+    BookingFigures figures;
+};
+
+// The one place a group's key is made, for bookings and open time alike: street/building/venue:
+// the id; day: YYYY-MM-DD; week: its Monday; month: YYYY-MM; hour: HH; weekday_hour: "W-HH"
+// (1 = Monday); org: the branch.
+std::string group_key(GroupBy g, VenueId venue, BuildingId building, StreetId street, Date day,
+                      int hour, const std::string& org);
+
+// The cells folded into groups, each labelled (a hall's, building's or street's name; else the
+// key), in key order.
+std::vector<BookingFigures> group_figures(GroupBy g, const std::vector<BookingCell>& cells,
+                                          const std::vector<VenueOpening>& halls);
+
+// The open minutes of every group a hall-minute falls in (none when grouping by branch).
+std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<VenueOpening>& halls,
                                               const Period& p);
 
 struct UsageRow {
@@ -72,7 +97,7 @@ struct UsageRow {
 // One row per group with bookings or open time, in key order.
 std::vector<UsageRow> usage_rows(GroupBy g, const std::vector<BookingFigures>& figures,
                                  const std::map<std::string, long long>& open,
-                                 const std::vector<HallOpening>& halls);
+                                 const std::vector<VenueOpening>& halls);
 
 // One booking in the ledger.
 struct LedgerRow {
@@ -90,9 +115,12 @@ struct LedgerRow {
 class StatsStore {
   public:
     virtual ~StatsStore() = default;
-    virtual std::vector<BookingFigures> figures(GroupBy g, const Period& p,
-                                                const StatsScope& scope) = 0;
-    virtual std::vector<HallOpening> halls(const Period& p, const StatsScope& scope) = 0;
+    // The bookings starting in the period, by hall, day and hour (and branch when `by_org`).
+    virtual std::vector<BookingCell> cells(const Period& p, const StatsScope& scope,
+                                           bool by_org) = 0;
+    // Every hall in scope with its rules and its closures in the period; a constant number of
+    // queries, however many halls.
+    virtual std::vector<VenueOpening> halls(const Period& p, const StatsScope& scope) = 0;
     virtual std::vector<LedgerRow> ledger(const Period& p, const StatsScope& scope) = 0;
 };
 

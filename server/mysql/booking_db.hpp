@@ -59,7 +59,7 @@ class BookingDb final : public StoreDb<app::BookingDb, booking::BookingStore, My
     std::uint64_t batched_requests() const { return requests_.load(std::memory_order_relaxed); }
 
   private:
-    HallRulesCache rules_;
+    VenueRulesCache rules_;
     std::atomic<std::uint64_t> batches_{0}, requests_{0};
 };
 using VenueDb = StoreDb<app::VenueDb, booking::VenueStore, MysqlVenueStore>;

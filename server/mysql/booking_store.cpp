@@ -25,17 +25,12 @@ namespace {
 constexpr const char* owning = "('pending','confirmed','checked_in','completed')";
 constexpr const char* booking_columns =
     "SELECT bk.id, bk.venue_id, v.building_id, b.street_id, bk.user_id, "
-    "DATE_FORMAT(bk.starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(bk.ends_at, '%Y-%m-%d %H:%i:%s'), "
+    "bk.starts_at, bk.ends_at, "
     "bk.status, bk.purpose, bk.attendees, bk.org, COALESCE(bk.cancel_reason, ''), "
-    "DATE_FORMAT(bk.checked_in_at, '%Y-%m-%d %H:%i:%s'), "
+    "bk.checked_in_at, "
     "bk.present "
     "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = "
     "v.building_id ";
-
-// A DATETIME column read as DATE_FORMAT(…, '%Y-%m-%d %H:%i:%s').
-TimePoint read_time(sql::ResultSet& rs, unsigned int column) {
-    return *from_sql_datetime(std::string(rs.getString(column)));
-}
 
 Booking read_booking(sql::ResultSet& rs) {
     Booking b;
@@ -58,14 +53,14 @@ Booking read_booking(sql::ResultSet& rs) {
 
 }  // namespace
 
-std::optional<Venue> HallRulesCache::find(VenueId id, std::uint64_t version) const {
-    auto found = halls_.find(id, TimePoint{});
+std::optional<Venue> VenueRulesCache::find(VenueId id, std::uint64_t version) const {
+    auto found = venues_.find(id, TimePoint{});
     if (!found || found->first != version) return std::nullopt;
     return std::move(found->second);
 }
 
-void HallRulesCache::put(VenueId id, std::uint64_t version, const Venue& v) {
-    halls_.put(id, {version, v}, TimePoint::max(), TimePoint{});
+void VenueRulesCache::put(VenueId id, std::uint64_t version, const Venue& v) {
+    venues_.put(id, {version, v}, TimePoint::max(), TimePoint{});
 }
 
 namespace {
@@ -104,9 +99,8 @@ std::map<UserId, MemberState> MysqlBookingStore::lock_members(const std::vector<
     // touch, and those wait for this short transaction.)
     auto& q = c_.prepare(
         std::string(
-            "SELECT u.id, DATE_FORMAT(u.banned_until, '%Y-%m-%d %H:%i:%s'), "
-            "DATE_FORMAT(b.starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(b.ends_at, '%Y-%m-%d "
-            "%H:%i:%s'), "
+            "SELECT u.id, u.banned_until, "
+            "b.starts_at, b.ends_at, "
             "b.status FROM users u LEFT JOIN bookings b ON b.user_id = u.id AND b.starts_at >= ? "
             "AND b.status IN ") +
         owning + " WHERE u.id IN (" + marks(ids.size()) + ") ORDER BY u.id FOR UPDATE");
@@ -124,16 +118,15 @@ std::map<UserId, MemberState> MysqlBookingStore::lock_members(const std::vector<
     return out;
 }
 
-std::map<VenueId, HallState> MysqlBookingStore::share_halls(const std::vector<VenueId>& ids,
-                                                            TimePoint from, TimePoint to) {
-    std::map<VenueId, HallState> out;
+std::map<VenueId, VenueState> MysqlBookingStore::share_venues(const std::vector<VenueId>& ids,
+                                                              TimePoint from, TimePoint to) {
+    std::map<VenueId, VenueState> out;
     if (ids.empty()) return out;
     // The halls' rows shared (a closure or rules change takes them exclusively), their rules'
     // versions and their closures within [from, to), in one statement.
     auto& q = c_.prepare(
-        "SELECT v.id, v.rules_version, (SELECT GROUP_CONCAT(DATE_FORMAT(c.starts_at, '%Y-%m-%d "
-        "%H:%i:%s'), '/', "
-        "DATE_FORMAT(c.ends_at, '%Y-%m-%d %H:%i:%s') SEPARATOR ',') FROM closures c "
+        "SELECT v.id, v.rules_version, (SELECT GROUP_CONCAT(c.starts_at, '/', "
+        "c.ends_at SEPARATOR ',') FROM closures c "
         "WHERE c.venue_id = v.id AND c.starts_at < ? AND c.ends_at > ?) FROM venues v WHERE v.id "
         "IN (" +
         marks(ids.size()) + ") LOCK IN SHARE MODE");

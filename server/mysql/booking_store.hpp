@@ -12,7 +12,7 @@ namespace sh::mysql {
 // The halls' rules as the booking transaction last loaded them, by the hall row's rules_version,
 // which triggers bump on every change to the hall or its opening hours (migration 10). Read under
 // the shared lock on the hall's row, a matching version means the rules are current.
-class HallRulesCache {
+class VenueRulesCache {
   public:
     std::optional<booking::Venue> find(booking::VenueId id, std::uint64_t version) const;
     void put(booking::VenueId id, std::uint64_t version, const booking::Venue& v);
@@ -21,18 +21,18 @@ class HallRulesCache {
     // Entries do not expire: a new version replaces the hall's entry.
     mutable BoundedCache<booking::VenueId, std::pair<std::uint64_t, booking::Venue>,
                          booking::TimePoint>
-        halls_{20'000};
+        venues_{20'000};
 };
 
 class MysqlBookingStore final : public booking::BookingStore {
   public:
-    // Without a rules cache, share_halls loads every hall's rules.
-    explicit MysqlBookingStore(Conn& c, HallRulesCache* rules = nullptr)
+    // Without a rules cache, share_venues loads every hall's rules.
+    explicit MysqlBookingStore(Conn& c, VenueRulesCache* rules = nullptr)
         : c_(c), venues_(c), users_(c), rules_(rules) {}
 
     std::map<booking::UserId, booking::MemberState> lock_members(
         const std::vector<booking::UserId>& ids, booking::TimePoint since) override;
-    std::map<booking::VenueId, booking::HallState> share_halls(
+    std::map<booking::VenueId, booking::VenueState> share_venues(
         const std::vector<booking::VenueId>& ids, booking::TimePoint from,
         booking::TimePoint to) override;
     std::optional<booking::Venue> find_venue(booking::VenueId id, booking::Lock lock) override;
@@ -74,7 +74,7 @@ class MysqlBookingStore final : public booking::BookingStore {
     Conn& c_;
     MysqlVenueStore venues_;
     MysqlUserStore users_;
-    HallRulesCache* rules_;
+    VenueRulesCache* rules_;
 };
 
 }  // namespace sh::mysql

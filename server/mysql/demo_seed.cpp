@@ -21,7 +21,7 @@ using namespace booking;
 
 namespace {
 
-struct HallTemplate {
+struct VenueTemplate {
     const char* name;
     int capacity;
     std::vector<std::string> facilities;
@@ -48,8 +48,8 @@ std::vector<HoursRange> hours_of(int kind) {
     return h;
 }
 
-const std::vector<HallTemplate>& halls() {
-    static const std::vector<HallTemplate> t = {
+const std::vector<VenueTemplate>& halls() {
+    static const std::vector<VenueTemplate> t = {
         {"党群服务站活动室", 30, {"projector", "whiteboard", "wifi"}, "1F", false, 30, 60, 180, 0},
         {"多功能报告厅",
          150,

@@ -61,8 +61,7 @@ awaitable<std::vector<app::OutboxItem>> Outbox::take_due(booking::TimePoint now,
             auto& read = tx.prepare(
                 "SELECT o.id, o.user_id, u.openid, o.kind, o.subject_kind, o.subject_id, o.note, "
                 "v.name, "
-                "DATE_FORMAT(bk.starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(bk.ends_at, '%Y-%m-%d "
-                "%H:%i:%s'), o.attempts "
+                "bk.starts_at, bk.ends_at, o.attempts "
                 "FROM notices o JOIN users u ON u.id = o.user_id "
                 "LEFT JOIN bookings bk ON o.subject_kind = 'booking' AND bk.id = o.subject_id "
                 "LEFT JOIN venues v ON v.id = bk.venue_id WHERE o.id = ?");
@@ -86,10 +85,8 @@ awaitable<std::vector<app::OutboxItem>> Outbox::take_due(booking::TimePoint now,
                 it.note = rs->getString(7);
                 if (!rs->isNull(8)) {  // a booking's notice shows its hall and times
                     it.hall = rs->getString(8);
-                    it.start =
-                        from_sql_datetime(std::string(rs->getString(9))).value_or(TimePoint{});
-                    it.end =
-                        from_sql_datetime(std::string(rs->getString(10))).value_or(TimePoint{});
+                    it.start = read_optional_time(*rs, 9).value_or(TimePoint{});
+                    it.end = read_optional_time(*rs, 10).value_or(TimePoint{});
                 }
                 it.attempts = rs->getInt(11);
                 items.push_back(std::move(it));
@@ -191,11 +188,9 @@ awaitable<app::NoticePage> NoticeBoard::list(booking::UserId user, bool unread_o
         app::NoticePage page;
         const std::string which = unread_only ? " AND o.read_at IS NULL" : "";
         auto& q = c.prepare(
-            "SELECT o.id, o.kind, o.subject_kind, o.subject_id, o.note, DATE_FORMAT(o.created_at, "
-            "'%Y-%m-%d %H:%i:%s'), "
-            "o.read_at IS NOT NULL, o.status, v.name, DATE_FORMAT(bk.starts_at, '%Y-%m-%d "
-            "%H:%i:%s'), "
-            "DATE_FORMAT(bk.ends_at, '%Y-%m-%d %H:%i:%s') FROM notices o "
+            "SELECT o.id, o.kind, o.subject_kind, o.subject_id, o.note, o.created_at, "
+            "o.read_at IS NOT NULL, o.status, v.name, bk.starts_at, "
+            "bk.ends_at FROM notices o "
             "LEFT JOIN bookings bk ON o.subject_kind = 'booking' AND bk.id = o.subject_id "
             "LEFT JOIN venues v ON v.id = bk.venue_id WHERE o.user_id = ?" +
             which + " ORDER BY o.id DESC LIMIT ? OFFSET ?");
@@ -213,14 +208,13 @@ awaitable<app::NoticePage> NoticeBoard::list(booking::UserId user, bool unread_o
                                 .value_or(booking::SubjectKind::member);
                 e.subject_id = rs->getUInt64(4);
                 e.note = rs->getString(5);
-                e.created_at =
-                    from_sql_datetime(std::string(rs->getString(6))).value_or(TimePoint{});
+                e.created_at = read_optional_time(*rs, 6).value_or(TimePoint{});
                 e.read = rs->getBoolean(7);
                 e.delivery = delivery_of(std::string(rs->getString(8)));
                 if (!rs->isNull(9)) {
                     e.hall = rs->getString(9);
-                    e.start = from_sql_datetime(std::string(rs->getString(10)));
-                    e.end = from_sql_datetime(std::string(rs->getString(11)));
+                    e.start = read_optional_time(*rs, 10);
+                    e.end = read_optional_time(*rs, 11);
                 }
                 page.items.push_back(std::move(e));
             }

@@ -10,10 +10,10 @@ namespace sh::mysql {
 class MysqlStatsStore final : public booking::StatsStore {
   public:
     explicit MysqlStatsStore(Conn& c) : c_(c) {}
-    std::vector<booking::BookingFigures> figures(booking::GroupBy g, const booking::Period& p,
-                                                 const booking::StatsScope& scope) override;
-    std::vector<booking::HallOpening> halls(const booking::Period& p,
-                                            const booking::StatsScope& scope) override;
+    std::vector<booking::BookingCell> cells(const booking::Period& p,
+                                            const booking::StatsScope& scope, bool by_org) override;
+    std::vector<booking::VenueOpening> halls(const booking::Period& p,
+                                             const booking::StatsScope& scope) override;
     std::vector<booking::LedgerRow> ledger(const booking::Period& p,
                                            const booking::StatsScope& scope) override;
 

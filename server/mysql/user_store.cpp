@@ -59,7 +59,7 @@ std::optional<Principal> MysqlUserStore::load_principal(UserId id) {
 
 std::optional<User> MysqlUserStore::find_user(UserId id) {
     auto& q = c_.prepare(
-        "SELECT openid, name, org, phone, DATE_FORMAT(banned_until, '%Y-%m-%d %H:%i:%s') FROM "
+        "SELECT openid, name, org, phone, banned_until FROM "
         "users WHERE id = ?");
     q.setUInt64(1, id);
     Rs rs(q.executeQuery());
@@ -70,19 +70,19 @@ std::optional<User> MysqlUserStore::find_user(UserId id) {
     u.name = rs->getString(2);
     u.org = rs->getString(3);
     if (!rs->isNull(4)) u.phone = std::string(rs->getString(4));
-    if (!rs->isNull(5)) u.banned_until = from_sql_datetime(std::string(rs->getString(5)));
+    if (!rs->isNull(5)) u.banned_until = read_optional_time(*rs, 5);
     rs.reset();
     u.principal = *load_principal(id);
     auto& v = c_.prepare(
-        "SELECT id, booking_id, kind, weight_milli, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), "
+        "SELECT id, booking_id, kind, weight_milli, created_at, "
         "waived_at IS NOT NULL "
         "FROM violations WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 50");
     v.setUInt64(1, id);
     Rs vrs(v.executeQuery());
     while (vrs->next())
-        u.violations.push_back(
-            ViolationView{vrs->getUInt64(1), vrs->getUInt64(2), vrs->getString(3), vrs->getInt(4),
-                          *from_sql_datetime(std::string(vrs->getString(5))), vrs->getBoolean(6)});
+        u.violations.push_back(ViolationView{vrs->getUInt64(1), vrs->getUInt64(2),
+                                             vrs->getString(3), vrs->getInt(4), read_time(*vrs, 5),
+                                             vrs->getBoolean(6)});
     return u;
 }
 
@@ -180,13 +180,13 @@ void MysqlUserStore::create_session(const std::string& token_hash, UserId user,
 std::optional<SessionRecord> MysqlUserStore::find_live_session(const std::string& token_hash,
                                                                TimePoint now) {
     auto& q = c_.prepare(
-        "SELECT user_id, DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i:%s') FROM sessions "
+        "SELECT user_id, expires_at FROM sessions "
         "WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?");
     q.setString(1, token_hash);
     q.setString(2, to_sql_datetime(now));
     Rs rs(q.executeQuery());
     if (!rs->next()) return std::nullopt;
-    auto expires = from_sql_datetime(std::string(rs->getString(2)));
+    auto expires = read_optional_time(*rs, 2);
     return SessionRecord{rs->getUInt64(1), expires.value_or(now)};
 }
 
@@ -209,7 +209,7 @@ void MysqlUserStore::insert_web_login(const WebLogin& w, TimePoint now) {
 
 std::optional<WebLogin> MysqlUserStore::find_web_login(const std::string& nonce) {
     auto& q = c_.prepare(
-        "SELECT nonce, browser_hash, user_id, DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i:%s'), "
+        "SELECT nonce, browser_hash, user_id, expires_at, "
         "consumed_at IS NOT NULL "
         "FROM web_logins WHERE nonce = ? FOR UPDATE");
     q.setString(1, nonce);
@@ -219,7 +219,7 @@ std::optional<WebLogin> MysqlUserStore::find_web_login(const std::string& nonce)
     w.nonce = rs->getString(1);
     w.browser_hash = rs->getString(2);
     if (!rs->isNull(3)) w.user_id = rs->getUInt64(3);
-    w.expires_at = *from_sql_datetime(std::string(rs->getString(4)));
+    w.expires_at = read_time(*rs, 4);
     w.consumed = rs->getBoolean(5);
     return w;
 }

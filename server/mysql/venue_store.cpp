@@ -331,14 +331,13 @@ Closure read_closure(sql::ResultSet& rs) {
     Closure c;
     c.id = rs.getUInt64(1);
     c.venue_id = rs.getUInt64(2);
-    c.from = *from_sql_datetime(std::string(rs.getString(3)));
-    c.to = *from_sql_datetime(std::string(rs.getString(4)));
+    c.from = read_time(rs, 3);
+    c.to = read_time(rs, 4);
     c.reason = rs.getString(5);
     return c;
 }
 constexpr const char* closure_columns =
-    "SELECT id, venue_id, DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(ends_at, "
-    "'%Y-%m-%d %H:%i:%s'), "
+    "SELECT id, venue_id, starts_at, ends_at, "
     "reason FROM closures ";
 }  // namespace
 
@@ -390,17 +389,14 @@ std::vector<Building> MysqlVenueStore::buildings(std::optional<StreetId> street)
 std::vector<ClosureSpan> MysqlVenueStore::closures_between(VenueId id, TimePoint from,
                                                            TimePoint to) {
     auto& q = c_.prepare(
-        "SELECT DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(ends_at, '%Y-%m-%d "
-        "%H:%i:%s') "
+        "SELECT starts_at, ends_at "
         "FROM closures WHERE venue_id = ? AND starts_at < ? AND ends_at > ?");
     q.setUInt64(1, id);
     q.setString(2, to_sql_datetime(to));
     q.setString(3, to_sql_datetime(from));
     Rs rs(q.executeQuery());
     std::vector<ClosureSpan> out;
-    while (rs->next())
-        out.push_back({*from_sql_datetime(std::string(rs->getString(1))),
-                       *from_sql_datetime(std::string(rs->getString(2)))});
+    while (rs->next()) out.push_back({read_time(*rs, 1), read_time(*rs, 2)});
     return out;
 }
 
@@ -425,16 +421,14 @@ booking::DayOccupancy MysqlVenueStore::occupancy(Date d) {
     booking::DayOccupancy out;
     TimePoint day_start = to_timepoint(d, 0), day_end = to_timepoint(add_days(d, 1), 0);
     auto& cq = c_.prepare(
-        "SELECT venue_id, DATE_FORMAT(starts_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(ends_at, "
-        "'%Y-%m-%d %H:%i:%s') "
+        "SELECT venue_id, starts_at, ends_at "
         "FROM closures WHERE starts_at < ? AND ends_at > ?");
     cq.setString(1, to_sql_datetime(day_end));
     cq.setString(2, to_sql_datetime(day_start));
     Rs crs(cq.executeQuery());
     while (crs->next())
         out.closures[crs->getUInt64(1)].push_back(
-            booking::ClosureSpan{*from_sql_datetime(std::string(crs->getString(2))),
-                                 *from_sql_datetime(std::string(crs->getString(3)))});
+            booking::ClosureSpan{read_time(*crs, 2), read_time(*crs, 3)});
     auto& bq = c_.prepare(
         "SELECT venue_id, HOUR(slot_start) * 60 + MINUTE(slot_start) FROM booking_quanta "
         "WHERE slot_start >= ? AND slot_start < ?");

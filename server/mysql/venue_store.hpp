@@ -43,10 +43,13 @@ class MysqlVenueStore final : public booking::VenueStore {
     void store_qrcode(booking::VenueId id, const std::string& code, const std::string& png,
                       booking::TimePoint now) override;
 
-  private:
-    void write_children(const booking::Venue& v);
+    // The halls a condition on `v` (venues) and `b` (buildings) selects, with their hours and
+    // facilities: three queries however many.
     std::vector<booking::Venue> load(const std::string& where_sql,
                                      const std::vector<std::string>& params);
+
+  private:
+    void write_children(const booking::Venue& v);
     Conn& c_;
 };
 

@@ -13,7 +13,7 @@ using redis::AccessTokenProvider;
 
 class WechatGateway final : public app::Wechat,
                             public app::ContentCheck,
-                            public app::HallCodes,
+                            public app::VenueCodes,
                             public app::MessageSender {
   public:
     WechatGateway(wechat::Client& wx, AccessTokenProvider& token) : wx_(wx), token_(token) {}

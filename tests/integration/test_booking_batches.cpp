@@ -80,7 +80,7 @@ struct Fixture {
 
     // One batch in one transaction on `c`, as BookingDb::decide runs it.
     std::vector<Result<BookOutcome>> decide(mysql::Conn& c, const std::vector<BookCall>& calls,
-                                            mysql::HallRulesCache* rules = nullptr) {
+                                            mysql::VenueRulesCache* rules = nullptr) {
         std::vector<Result<BookOutcome>> out;
         c.ensure_ready();
         db.transact_if(c, mysql::Isolation::read_committed, [&](mysql::Conn& tx) {
@@ -189,7 +189,7 @@ TEST_CASE(
     Fixture f;
     mysql::Conn c(f.driver, f.cfg, false);
     auto [hall, u] = f.district(c, 2);
-    mysql::HallRulesCache rules;
+    mysql::VenueRulesCache rules;
     REQUIRE(f.decide(c, {f.call(u, hall, 9 * 60, 10 * 60)}, &rules).front().ok());  // cached now
     // Plain SQL, as an operator might: the triggers bump the hall's rules version.
     c.execute("DELETE FROM venue_hours WHERE venue_id = " + std::to_string(hall));

@@ -786,7 +786,7 @@ TEST_CASE(
     mysql::Database db(sql::mysql::get_mysql_driver_instance(), s.mysql());
     mysql::BookingDb booking_db(db);
     mysql::DueBookings due(db);
-    struct NoCache final : app::HallChanges {
+    struct NoCache final : app::VenueChanges {
         awaitable<void> changed(booking::VenueId) override { co_return; }
     } no_cache;
     app::Lifecycle lifecycle(booking_db, due, no_cache, app::LifecycleSettings{});

@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
     auto end = measured_from +
                std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
     std::string run_id = sh::random_hex(6);
-    sh::mysql::HallRulesCache rules;  // as the server's: the halls' rules checked by version
+    sh::mysql::VenueRulesCache rules;  // as the server's: the halls' rules checked by version
     std::vector<std::thread> threads;
     for (int t = 0; t < concurrency; ++t)
         threads.emplace_back([&] {

@@ -79,10 +79,10 @@ class MemoryBookingStore final : public booking::BookingStore {
         }
         return out;
     }
-    std::map<booking::VenueId, booking::HallState> share_halls(
+    std::map<booking::VenueId, booking::VenueState> share_venues(
         const std::vector<booking::VenueId>& ids, booking::TimePoint from,
         booking::TimePoint to) override {
-        std::map<booking::VenueId, booking::HallState> out;
+        std::map<booking::VenueId, booking::VenueState> out;
         for (auto id : ids) {
             auto it = s_.venues.find(id);
             if (it == s_.venues.end()) continue;
@@ -401,7 +401,7 @@ class MemoryContentCheck final : public app::ContentCheck {
     }
 };
 
-class MemoryHallChanges final : public app::HallChanges {
+class MemoryVenueChanges final : public app::VenueChanges {
   public:
     std::vector<booking::VenueId> changed_halls;
     awaitable<void> changed(booking::VenueId v) override {

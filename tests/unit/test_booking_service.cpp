@@ -23,7 +23,7 @@ struct World {
     test::MemoryBookingDb db;
     test::MemoryClaims claims;
     test::MemoryHolds holds{claims};
-    test::MemoryHallChanges halls;
+    test::MemoryVenueChanges halls;
     test::MemoryContentCheck content;
     app::BookingService service{
         db,

@@ -11,8 +11,8 @@ using sh::api::csv_text;
 using sh::api::usage_csv;
 
 namespace {
-HallOpening hall(VenueId id, BuildingId b, StreetId s) {
-    HallOpening h;
+VenueOpening hall(VenueId id, BuildingId b, StreetId s) {
+    VenueOpening h;
     h.venue.id = id;
     h.venue.building_id = b;
     h.venue.street_id = s;
@@ -44,7 +44,7 @@ TEST_CASE("open time is the weekly hours less closures, in every grouping") {
 
 TEST_CASE("usage rows join booking figures with open time; utilisation and check-in rate") {
     const Date mon{2026, 3, 2};
-    std::vector<HallOpening> halls{hall(1, 1, 1)};
+    std::vector<VenueOpening> halls{hall(1, 1, 1)};
     BookingFigures f;
     f.key = "1";
     f.label = "厅1";
@@ -91,4 +91,40 @@ TEST_CASE("CSV text: quoted when it holds commas, quotes or line breaks; never a
     CHECK(csv == std::string("\xEF\xBB\xBF") +
                      "分组,名称,预约数,场次,人次,预约时长(小时),开放时长(小时),利用率,签到率,爽约,"
                      "截止前取消,截止后取消,待审批,已拒绝\r\n");
+}
+
+TEST_CASE("a booking and the open time of its hour fall in the same group, in every grouping") {
+    const Date wed{2026, 3, 4};
+    auto a = hall(1, 1, 1), b = hall(2, 2, 1);
+    auto cell = [&](const VenueOpening& h, int hour, std::string org, int bookings) {
+        BookingCell c{h.venue.id, h.venue.building_id, h.venue.street_id, wed, hour, org, {}};
+        c.figures.bookings = bookings;
+        c.figures.booked_minutes = 60 * bookings;
+        return c;
+    };
+    std::vector<BookingCell> cells{cell(a, 9, "一支部", 1), cell(a, 14, "二支部", 2),
+                                   cell(b, 9, "一支部", 4)};
+    for (auto g : {GroupBy::street, GroupBy::building, GroupBy::venue, GroupBy::day, GroupBy::week,
+                   GroupBy::month, GroupBy::hour, GroupBy::weekday_hour}) {
+        CAPTURE(group_by_name(g));
+        auto open = open_minutes(g, {a, b}, {wed, wed});
+        long long total = 0;
+        for (const auto& f : group_figures(g, cells, {a, b})) {
+            CHECK(open.count(f.key) == 1);  // every group with bookings has its open time
+            total += f.bookings;
+        }
+        CHECK(total == 7);
+    }
+    auto by_hour = group_figures(GroupBy::hour, cells, {a, b});
+    REQUIRE(by_hour.size() == 2);
+    CHECK(by_hour[0].key == "09");
+    CHECK(by_hour[0].bookings == 5);
+    CHECK(group_figures(GroupBy::weekday_hour, cells, {a, b})[0].key == "3-09");
+    auto by_venue = group_figures(GroupBy::venue, cells, {a, b});
+    CHECK(by_venue[0].label == "厅1");
+    CHECK(by_venue[0].booked_minutes == 180);
+    auto by_org = group_figures(GroupBy::org, cells, {a, b});
+    REQUIRE(by_org.size() == 2);
+    CHECK(by_org[0].key == "一支部");
+    CHECK(by_org[0].bookings == 5);
 }
