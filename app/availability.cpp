@@ -1,6 +1,6 @@
 #include "app/availability.hpp"
 
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 
 namespace sh::app {
 

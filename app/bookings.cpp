@@ -2,7 +2,7 @@
 
 #include <exception>
 
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 #include "common/hex.hpp"
 
 namespace sh::app {

@@ -1,6 +1,6 @@
 #include "booking/accounts.hpp"
 
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 
 namespace sh::booking {
 

@@ -1,5 +1,6 @@
 #pragma once
-// Dates and times of day in Shanghai (UTC+8, no DST). Pure arithmetic, no time-zone database.
+// Dates and times of day in Shanghai (UTC+8, no DST), and instants in the ISO form the service
+// speaks (the API, error details). Pure arithmetic, no time-zone database.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -8,6 +9,13 @@
 #include "booking/clock.hpp"
 
 namespace sh::booking {
+
+constexpr int utc_offset_seconds = 8 * 3600;
+
+// "2026-11-26T21:05:00+08:00"
+std::string to_iso(TimePoint t);
+// The same form back (only +08:00, the service's zone).
+std::optional<TimePoint> from_iso(std::string_view s);
 
 struct Date {
     int year = 1970, month = 1, day = 1;

@@ -1,6 +1,7 @@
 #pragma once
-// The one source of time. Production uses SystemClock; unit tests a ManualClock; end-to-end
-// tests a ShiftedClock (the system clock moved by an offset the test sets).
+// The one source of time. The server runs on a ShiftedClock: the system clock itself unless a
+// test configuration moves or freezes it (POST /test/clock). Unit tests use a ManualClock;
+// SystemClock is for tools (the load generator) that never move time.
 #include <atomic>
 #include <chrono>
 

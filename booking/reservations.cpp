@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 
 namespace sh::booking {
 

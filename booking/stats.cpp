@@ -4,7 +4,6 @@
 #include <cstdio>
 
 #include "booking/calendar.hpp"
-#include "booking/local_time.hpp"
 #include "common/names.hpp"
 
 namespace sh::booking {

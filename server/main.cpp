@@ -21,6 +21,7 @@
 #include "app/bookings.hpp"
 #include "app/notices.hpp"
 #include "booking/accounts.hpp"
+#include "common/log.hpp"
 #include "config/app_config.hpp"
 #include "server/api/booking_view.hpp"
 #include "server/api/services.hpp"
@@ -45,7 +46,6 @@
 #include "server/redis/wechat_token.hpp"
 #include "server/wechat_gateway/gateway.hpp"
 #include "server/workers/await.hpp"
-#include "server/workers/log.hpp"
 
 namespace {
 
@@ -205,17 +205,17 @@ int run_fake_wechat(const config::AppConfig& cfg, std::map<std::string, std::str
         std::cerr << "fake-wechat: --port N is required\n";
         return exit_config;
     }
-    wechat::FakeWechat fake(cfg.wechat.appid, cfg.wechat.secret);
+    fake_wechat::FakeWechat fake(cfg.wechat.appid, cfg.wechat.secret);
     http::Router router = fake.router();
     http::Metrics metrics;
     http::AccessLog access_log(false);
     asio::io_context ioc(http_cfg.io_threads);
     // HTTPS beside the plain port, with a certificate of the caller's choice (the test CA's).
-    std::unique_ptr<wechat::TlsFront> tls;
+    std::unique_ptr<fake_wechat::TlsFront> tls;
     if (!opts["--tls-port"].empty()) {
         try {
-            tls = std::make_unique<wechat::TlsFront>(ioc, opts["--tls-cert"], opts["--tls-key"],
-                                                     http_cfg.port);
+            tls = std::make_unique<fake_wechat::TlsFront>(ioc, opts["--tls-cert"],
+                                                          opts["--tls-key"], http_cfg.port);
             auto port = tls->start(static_cast<std::uint16_t>(std::stoi(opts["--tls-port"])));
             log::info("main", "fake WeChat also on https://127.0.0.1:" + std::to_string(port));
         } catch (const std::exception& e) {

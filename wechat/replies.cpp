@@ -1,7 +1,9 @@
-// What WeChat's answers mean (replies.hpp). Moved here from the client unchanged.
+// What WeChat's answers mean (replies.hpp).
 #include "wechat/replies.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include "common/names.hpp"
 
 namespace sh::wechat {
 
@@ -29,29 +31,31 @@ WxErrc classify(long long errcode) {
     }
 }
 
+namespace {
+constexpr NameTable errc_names{
+    std::pair{WxErrc::ok, std::string_view("ok")},
+    std::pair{WxErrc::busy, std::string_view("busy")},
+    std::pair{WxErrc::invalid_code, std::string_view("invalid_code")},
+    std::pair{WxErrc::code_used, std::string_view("code_used")},
+    std::pair{WxErrc::rate_limited, std::string_view("rate_limited")},
+    std::pair{WxErrc::login_blocked, std::string_view("login_blocked")},
+    std::pair{WxErrc::invalid_token, std::string_view("invalid_token")},
+    std::pair{WxErrc::token_expired, std::string_view("token_expired")},
+    std::pair{WxErrc::ip_not_whitelisted, std::string_view("ip_not_whitelisted")},
+    std::pair{WxErrc::secret_frozen, std::string_view("secret_frozen")},
+    std::pair{WxErrc::quota_exhausted, std::string_view("quota_exhausted")},
+    std::pair{WxErrc::no_subscription, std::string_view("no_subscription")},
+    std::pair{WxErrc::bad_template_data, std::string_view("bad_template_data")},
+    std::pair{WxErrc::bad_openid, std::string_view("bad_openid")},
+    std::pair{WxErrc::bad_template, std::string_view("bad_template")},
+    std::pair{WxErrc::bad_page, std::string_view("bad_page")},
+    std::pair{WxErrc::other, std::string_view("other")},
+    std::pair{WxErrc::transport, std::string_view("transport")},
+    std::pair{WxErrc::bad_response, std::string_view("bad_response")}};
+}  // namespace
+
 std::string_view errc_name(WxErrc e) {
-    switch (e) {
-        case WxErrc::ok: return "ok";
-        case WxErrc::busy: return "busy";
-        case WxErrc::invalid_code: return "invalid_code";
-        case WxErrc::code_used: return "code_used";
-        case WxErrc::rate_limited: return "rate_limited";
-        case WxErrc::login_blocked: return "login_blocked";
-        case WxErrc::invalid_token: return "invalid_token";
-        case WxErrc::token_expired: return "token_expired";
-        case WxErrc::ip_not_whitelisted: return "ip_not_whitelisted";
-        case WxErrc::secret_frozen: return "secret_frozen";
-        case WxErrc::quota_exhausted: return "quota_exhausted";
-        case WxErrc::no_subscription: return "no_subscription";
-        case WxErrc::bad_template_data: return "bad_template_data";
-        case WxErrc::bad_openid: return "bad_openid";
-        case WxErrc::bad_template: return "bad_template";
-        case WxErrc::bad_page: return "bad_page";
-        case WxErrc::other: return "other";
-        case WxErrc::transport: return "transport";
-        case WxErrc::bad_response: return "bad_response";
-    }
-    return "other";
+    return errc_names.name(e);
 }
 
 bool is_transient(WxErrc e) {

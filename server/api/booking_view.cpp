@@ -1,7 +1,6 @@
 #include "server/api/booking_view.hpp"
 
 #include "booking/calendar.hpp"
-#include "booking/local_time.hpp"
 
 namespace sh::api {
 

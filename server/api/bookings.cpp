@@ -1,7 +1,7 @@
 // Bookings and holds: parse the request (shape and types), call the use case, render the result.
 // The use cases are app/bookings.cpp; the rules booking/reservations.cpp.
 #include "app/bookings.hpp"
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 #include "server/api/bodies.hpp"
 #include "server/api/booking_view.hpp"
 #include "server/api/handlers.hpp"

@@ -1,7 +1,6 @@
 // A member's notices: the in-app list (GET /me/notices) and marking them read. The view is here:
 // each kind's Chinese title, the booking a notice is about, and whether WeChat delivered it.
 #include "booking/calendar.hpp"
-#include "booking/local_time.hpp"
 #include "server/api/bodies.hpp"
 #include "server/api/handlers.hpp"
 #include "server/api/input.hpp"

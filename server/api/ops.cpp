@@ -2,7 +2,7 @@
 
 #include <malloc.h>
 
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 #include "server/api/input.hpp"
 #include "server/redis/lease.hpp"
 #include "server/workers/await.hpp"

@@ -3,7 +3,6 @@
 #include <cstdio>
 
 #include "booking/calendar.hpp"
-#include "booking/local_time.hpp"
 
 namespace sh::api {
 

@@ -1,6 +1,6 @@
 #include "server/api/user_view.hpp"
 
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 
 namespace sh::api {
 

@@ -2,7 +2,7 @@
 
 #include <array>
 
-namespace sh::wechat {
+namespace sh::fake_wechat {
 
 using http::Method;
 using http::Params;
@@ -304,4 +304,4 @@ http::Router FakeWechat::router() {
     return r;
 }
 
-}  // namespace sh::wechat
+}  // namespace sh::fake_wechat

@@ -24,7 +24,7 @@
 
 #include "server/http/router.hpp"
 
-namespace sh::wechat {
+namespace sh::fake_wechat {
 
 class FakeWechat {
   public:
@@ -58,4 +58,4 @@ class FakeWechat {
 // A PNG image (8-bit greyscale, stored deflate) — used by the fake's QR code endpoint.
 std::string make_png(int width, int height, const std::vector<unsigned char>& grey);
 
-}  // namespace sh::wechat
+}  // namespace sh::fake_wechat

@@ -9,7 +9,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 
-namespace sh::wechat {
+namespace sh::fake_wechat {
 
 namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
@@ -130,4 +130,4 @@ void TlsFront::stop() {
     });
 }
 
-}  // namespace sh::wechat
+}  // namespace sh::fake_wechat

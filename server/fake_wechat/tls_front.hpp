@@ -13,7 +13,7 @@ namespace boost::asio {
 class io_context;
 }
 
-namespace sh::wechat {
+namespace sh::fake_wechat {
 
 class TlsFront {
   public:
@@ -32,4 +32,4 @@ class TlsFront {
     std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace sh::wechat
+}  // namespace sh::fake_wechat

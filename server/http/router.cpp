@@ -5,7 +5,7 @@
 #include <exception>
 #include <optional>
 
-#include "server/workers/log.hpp"
+#include "common/log.hpp"
 
 namespace sh::http {
 

@@ -15,8 +15,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/log.hpp"
 #include "server/http/from_beast.hpp"
-#include "server/workers/log.hpp"
 
 namespace sh::http {
 

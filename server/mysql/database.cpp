@@ -10,7 +10,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
-#include "server/workers/log.hpp"
+#include "common/log.hpp"
 
 namespace sh::mysql {
 

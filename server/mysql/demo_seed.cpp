@@ -1,6 +1,6 @@
 #include "server/mysql/demo_seed.hpp"
 
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 #include "server/mysql/sql_time.hpp"
 
 #include <random>

@@ -5,7 +5,7 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 #include "server/mysql/sql_time.hpp"
 #include "server/workers/await.hpp"
 

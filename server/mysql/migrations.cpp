@@ -11,8 +11,8 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include "common/log.hpp"
 #include "server/mysql/database.hpp"
-#include "server/workers/log.hpp"
 
 namespace sh::mysql {
 namespace {

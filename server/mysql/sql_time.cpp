@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 
 namespace sh::mysql {
 

@@ -6,7 +6,6 @@
 #include <cppconn/resultset.h>
 
 #include "booking/calendar.hpp"
-#include "booking/local_time.hpp"
 #include "server/mysql/sql_time.hpp"
 #include "server/mysql/venue_store.hpp"
 

@@ -9,7 +9,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 #include "server/mysql/sql_time.hpp"
 
 namespace sh::mysql {

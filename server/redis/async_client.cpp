@@ -9,8 +9,8 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "common/log.hpp"
 #include "server/redis/reply.hpp"
-#include "server/workers/log.hpp"
 
 namespace sh::redis {
 

@@ -10,7 +10,7 @@
 
 #include <openssl/sha.h>
 #include "common/hex.hpp"
-#include "server/workers/log.hpp"
+#include "common/log.hpp"
 
 namespace sh::redis {
 

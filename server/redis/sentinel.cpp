@@ -4,8 +4,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "common/log.hpp"
 #include "server/redis/reply.hpp"
-#include "server/workers/log.hpp"
 
 namespace sh::redis {
 

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 #include "common/hex.hpp"
 #include "server/redis/keys.hpp"
 #include "server/workers/await.hpp"

@@ -1,9 +1,9 @@
 #include "server/redis/wechat_token.hpp"
 
+#include "common/log.hpp"
 #include "server/redis/keys.hpp"
 #include "server/redis/lease.hpp"
 #include "server/workers/await.hpp"
-#include "server/workers/log.hpp"
 
 namespace sh::redis {
 

@@ -2,7 +2,7 @@
 
 #include "server/wechat_gateway/message_layout.hpp"
 
-#include "server/workers/log.hpp"
+#include "common/log.hpp"
 
 namespace sh::wechat_gateway {
 

@@ -19,6 +19,8 @@
 using namespace sh;
 using namespace sh::wechat;
 using nlohmann::json;
+using sh::fake_wechat::FakeWechat;
+using sh::fake_wechat::TlsFront;
 
 namespace {
 

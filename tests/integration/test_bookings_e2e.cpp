@@ -17,7 +17,6 @@
 #include <boost/asio/use_future.hpp>
 #include "app/lifecycle.hpp"
 #include "booking/calendar.hpp"
-#include "booking/local_time.hpp"
 #include "server/mysql/booking_db.hpp"
 #include "server/mysql/database.hpp"
 #include "server/mysql/due_bookings.hpp"

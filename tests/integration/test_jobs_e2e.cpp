@@ -5,7 +5,6 @@
 #include <doctest/doctest.h>
 
 #include "booking/calendar.hpp"
-#include "booking/local_time.hpp"
 #include "tests/support/halls.hpp"
 #include "tests/support/stack.hpp"
 

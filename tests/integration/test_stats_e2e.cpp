@@ -11,7 +11,6 @@
 #include <mysql_driver.h>
 
 #include "booking/calendar.hpp"
-#include "booking/local_time.hpp"
 #include "server/mysql/database.hpp"
 #include "server/mysql/sql_time.hpp"
 #include "tests/support/stack.hpp"

@@ -7,7 +7,7 @@
 #include <mysql_driver.h>
 
 #include "booking/availability.hpp"
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 #include "server/mysql/sql_time.hpp"
 #include "server/mysql/venue_store.hpp"
 #include "tests/support/stack.hpp"

@@ -30,8 +30,8 @@
 #include <mysql_driver.h>
 #include <nlohmann/json.hpp>
 
+#include "booking/calendar.hpp"
 #include "booking/clock.hpp"
-#include "booking/local_time.hpp"
 #include "booking/reservations.hpp"
 #include "common/hex.hpp"
 #include "config/app_config.hpp"

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "app/ports.hpp"
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 #include "booking/reservations.hpp"
 
 namespace sh::test {

@@ -1,7 +1,6 @@
 #include "tests/support/stack.hpp"
 
 #include "booking/calendar.hpp"
-#include "booking/local_time.hpp"
 
 #include <unistd.h>
 

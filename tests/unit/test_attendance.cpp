@@ -5,7 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "booking/attendance.hpp"
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 #include "tests/support/memory_store.hpp"
 
 using namespace sh::booking;

@@ -2,7 +2,7 @@
 // in-memory store and a clock the test sets. Every rule and error code, at its edges.
 #include <doctest/doctest.h>
 
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 #include "tests/support/memory_store.hpp"
 
 using namespace sh::booking;

@@ -2,7 +2,7 @@
 // role, the period's bounds, and CSV text as Excel reads it.
 #include <doctest/doctest.h>
 
-#include "booking/local_time.hpp"
+#include "booking/calendar.hpp"
 #include "booking/stats.hpp"
 #include "server/api/stats_view.hpp"
 

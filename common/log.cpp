@@ -1,4 +1,4 @@
-#include "server/workers/log.hpp"
+#include "common/log.hpp"
 
 #include <chrono>
 #include <cstdio>
