@@ -11,8 +11,9 @@
 
 #include "app/ports.hpp"
 #include "booking/attendance.hpp"
+#include "booking/book.hpp"
 #include "booking/clock.hpp"
-#include "booking/reservations.hpp"
+#include "booking/decisions.hpp"
 #include "common/bounded_cache.hpp"
 
 namespace sh::app {

@@ -10,9 +10,10 @@
 #include <vector>
 
 #include "booking/accounts.hpp"
-#include "booking/reservations.hpp"
+#include "booking/book.hpp"
+#include "booking/decisions.hpp"
 #include "booking/stats.hpp"
-#include "booking/venues.hpp"
+#include "booking/venue_admin.hpp"
 #include "common/asio.hpp"
 
 namespace sh::app {

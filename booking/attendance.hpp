@@ -5,8 +5,8 @@
 // transaction.
 #include <chrono>
 
+#include "booking/booking_store.hpp"
 #include "booking/penalties.hpp"
-#include "booking/reservations.hpp"
 
 namespace sh::booking {
 

@@ -16,6 +16,7 @@ namespace sh::booking {
 using UserId = std::uint64_t;
 using BuildingId = std::uint64_t;
 using StreetId = std::uint64_t;
+using BookingId = std::uint64_t;
 
 enum class Role { member, manager, street_admin, district_admin };
 

@@ -4,7 +4,7 @@
 // holds until a date. Weights are in thousandths of a violation.
 #include <optional>
 
-#include "booking/reservations.hpp"
+#include "booking/booking_store.hpp"
 
 namespace sh::booking {
 

@@ -14,6 +14,10 @@ namespace sh::booking {
 
 using VenueId = std::uint64_t;
 
+// How a hall's row is read: its row is the lock between bookings (shared) and changes to its
+// rules or closures (exclusive), so that neither commits blind to the other.
+enum class Lock { none, shared, exclusive };
+
 constexpr int quantum_minutes = 15;  // the unit the MySQL guard works in
 
 struct HoursRange {

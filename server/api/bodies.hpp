@@ -10,10 +10,11 @@
 #include <nlohmann/json.hpp>
 
 #include "app/availability.hpp"
+#include "booking/book.hpp"
+#include "booking/decisions.hpp"
 #include "booking/identity.hpp"
-#include "booking/reservations.hpp"
 #include "booking/stats.hpp"
-#include "booking/venues.hpp"
+#include "booking/venue_admin.hpp"
 #include "server/http/message.hpp"
 
 namespace sh::api {

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "booking/reservations.hpp"
+#include "booking/booking.hpp"
 
 namespace sh::api {
 

@@ -2,7 +2,7 @@
 // Bookings, their quanta (the guard) and idempotency keys in MySQL.
 #include <cstdint>
 
-#include "booking/reservations.hpp"
+#include "booking/booking_store.hpp"
 #include "common/bounded_cache.hpp"
 #include "server/mysql/user_store.hpp"
 #include "server/mysql/venue_store.hpp"

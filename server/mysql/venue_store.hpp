@@ -1,7 +1,7 @@
 #pragma once
 // Streets, buildings, halls and closures in MySQL (booking::VenueStore), plus the reads the
 // handlers and the availability computation need.
-#include "booking/venues.hpp"
+#include "booking/venue_admin.hpp"
 #include "server/mysql/database.hpp"
 
 namespace sh::mysql {

@@ -12,6 +12,7 @@
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
+#include "booking/book.hpp"
 #include "booking/calendar.hpp"
 #include "server/mysql/booking_store.hpp"
 #include "server/mysql/database.hpp"

@@ -30,9 +30,10 @@
 #include <mysql_driver.h>
 #include <nlohmann/json.hpp>
 
+#include "booking/book.hpp"
 #include "booking/calendar.hpp"
 #include "booking/clock.hpp"
-#include "booking/reservations.hpp"
+#include "booking/decisions.hpp"
 #include "common/hex.hpp"
 #include "config/app_config.hpp"
 #include "server/mysql/booking_store.hpp"

@@ -10,8 +10,9 @@
 #include <vector>
 
 #include "app/ports.hpp"
+#include "booking/book.hpp"
 #include "booking/calendar.hpp"
-#include "booking/reservations.hpp"
+#include "booking/decisions.hpp"
 
 namespace sh::test {
 

@@ -10,8 +10,9 @@
 
 #include "app/day_opening.hpp"
 #include "app/scheduler.hpp"
+#include "booking/book.hpp"
 #include "booking/calendar.hpp"
-#include "booking/reservations.hpp"
+#include "booking/decisions.hpp"
 #include "tests/support/sync.hpp"
 
 using namespace sh;

@@ -1,4 +1,4 @@
-#include "booking/venues.hpp"
+#include "booking/venue_admin.hpp"
 #include "common/utf8.hpp"
 
 namespace sh::booking {

@@ -15,7 +15,6 @@
 
 namespace sh::booking {
 
-using BookingId = std::uint64_t;
 using ClosureId = std::uint64_t;
 
 struct Street {
@@ -56,8 +55,6 @@ struct DayOccupancy {
     std::map<VenueId, std::vector<ClosureSpan>> closures;
     std::map<VenueId, std::set<int>> booked;
 };
-
-enum class Lock { none, shared, exclusive };
 
 class VenueStore : public AuditLog {
   public:

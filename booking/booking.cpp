@@ -1,0 +1,88 @@
+#include "booking/booking.hpp"
+
+#include "common/names.hpp"
+#include "common/utf8.hpp"
+
+namespace sh::booking {
+
+using nlohmann::json;
+
+bool owns_quanta(BookingStatus s) {
+    return s == BookingStatus::pending || s == BookingStatus::confirmed ||
+           s == BookingStatus::checked_in || s == BookingStatus::completed;
+}
+
+namespace {
+constexpr NameTable statuses{std::pair{BookingStatus::pending, std::string_view("pending")},
+                             std::pair{BookingStatus::confirmed, std::string_view("confirmed")},
+                             std::pair{BookingStatus::checked_in, std::string_view("checked_in")},
+                             std::pair{BookingStatus::completed, std::string_view("completed")},
+                             std::pair{BookingStatus::cancelled, std::string_view("cancelled")},
+                             std::pair{BookingStatus::rejected, std::string_view("rejected")},
+                             std::pair{BookingStatus::expired, std::string_view("expired")},
+                             std::pair{BookingStatus::no_show, std::string_view("no_show")}};
+constexpr NameTable violation_kinds{
+    std::pair{ViolationKind::no_show, std::string_view("no_show")},
+    std::pair{ViolationKind::late_cancel, std::string_view("late_cancel")}};
+}  // namespace
+
+std::string_view status_name(BookingStatus s) {
+    return statuses.name(s);
+}
+std::optional<BookingStatus> parse_status(std::string_view s) {
+    return statuses.parse(s);
+}
+std::string_view violation_name(ViolationKind k) {
+    return violation_kinds.name(k);
+}
+
+json audit_record(const Booking& b) {
+    // What an audit entry keeps of a booking: the state a decision changed and whose it was.
+    json j = {{"id", b.id},
+              {"venue_id", b.venue_id},
+              {"user_id", b.user_id},
+              {"starts_at", to_iso(b.start)},
+              {"ends_at", to_iso(b.end)},
+              {"status", status_name(b.status)}};
+    if (!b.cancel_reason.empty()) j["reason"] = b.cancel_reason;
+    return j;
+}
+
+std::vector<TimePoint> quanta_of(Date d, int start, int end) {
+    std::vector<TimePoint> out;
+    for (int m = start; m < end; m += quantum_minutes) out.push_back(to_timepoint(d, m));
+    return out;
+}
+
+std::vector<TimePoint> quanta_of(const Booking& b) {
+    auto start = to_local(b.start), end = to_local(b.end);
+    return quanta_of(start.date, start.minute, end.date == start.date ? end.minute : 1440);
+}
+
+std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q) {
+    switch (p.role) {
+        case Role::district_admin: return std::nullopt;
+        case Role::street_admin: q.street_id = p.street_id.value_or(0); return std::nullopt;
+        case Role::manager: q.buildings = p.building_ids; return std::nullopt;
+        case Role::member: break;
+    }
+    return make_error(Errc::forbidden, "Only managers and admins list the bookings of halls.");
+}
+
+bool can_view_booking(const Principal& p, const Booking& b) {
+    return b.user_id == p.user_id || can_manage_building(p, b.building_id, b.street_id);
+}
+
+std::optional<AppError> check_reason(const std::string& reason, int max_chars, bool required) {
+    auto n = utf8::length(reason);
+    if (!n) return make_error(Errc::validation, "reason: not valid UTF-8", {{"field", "reason"}});
+    if (required && *n == 0)
+        return make_error(Errc::validation, "reason: is required", {{"field", "reason"}});
+    if (*n > static_cast<std::size_t>(max_chars))
+        return make_error(Errc::validation,
+                          "reason: at most " + std::to_string(max_chars) + " characters",
+                          {{"field", "reason"}, {"max_chars", max_chars}});
+    return std::nullopt;
+}
+
+}  // namespace sh::booking

@@ -1,0 +1,102 @@
+#pragma once
+// A booking: its states and the quanta it owns, who may see it, how bookings are listed, and the
+// violations it can cost its member.
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "booking/calendar.hpp"
+#include "booking/errors.hpp"
+#include "booking/identity.hpp"
+#include "booking/venue.hpp"
+
+namespace sh::booking {
+
+enum class BookingStatus {
+    pending,
+    confirmed,
+    checked_in,
+    completed,
+    cancelled,
+    rejected,
+    expired,
+    no_show
+};
+std::string_view status_name(BookingStatus s);
+std::optional<BookingStatus> parse_status(std::string_view s);
+// pending, confirmed, checked_in and completed own their quanta.
+bool owns_quanta(BookingStatus s);
+
+struct Booking {
+    BookingId id = 0;
+    VenueId venue_id = 0;
+    BuildingId building_id = 0;  // of the hall (for scope checks)
+    StreetId street_id = 0;
+    UserId user_id = 0;
+    TimePoint start, end;
+    BookingStatus status = BookingStatus::confirmed;
+    std::string purpose;
+    int attendees = 0;
+    std::string org;
+    std::string cancel_reason;
+    std::optional<TimePoint> checked_in_at;
+    int present = 0;  // people who scanned the hall's code during it (人次)
+};
+
+// What an audit entry keeps of a booking (the audit's record; clients' views are server/api's).
+nlohmann::json audit_record(const Booking& b);
+// The 15-minute quanta a booking owns while it owns any (from its start to its end).
+std::vector<TimePoint> quanta_of(const Booking& b);
+// The 15-minute quanta [start, end) covers.
+std::vector<TimePoint> quanta_of(Date d, int start, int end);
+
+enum class ViolationKind { no_show, late_cancel };
+std::string_view violation_name(ViolationKind k);
+
+struct ViolationRecord {
+    std::uint64_t id = 0;
+    UserId user_id = 0;
+    BookingId booking_id = 0;
+    BuildingId building_id = 0;  // of the booking's hall (for the admin's scope)
+    StreetId street_id = 0;
+    int weight_milli = 0;
+    bool waived = false;
+};
+
+// Violations and bans (penalties.hpp). Weights are in thousandths of a violation.
+struct PenaltyRules {
+    int threshold_milli = 3000;  // 3 violations ...
+    int window_days = 30;        // ... within 30 days ...
+    int ban_days = 14;           // ... ban new bookings and holds for 14 days
+    int no_show_milli = 1000;
+    int late_cancel_milli = 500;  // a cancellation after the deadline counts half
+};
+
+// Who may see a booking: its owner and whoever manages the hall's building.
+bool can_view_booking(const Principal& p, const Booking& b);
+
+// A listing of bookings: filters, scope and one page.
+struct BookingQuery {
+    std::optional<UserId> user_id;                  // a user's own bookings
+    std::optional<StreetId> street_id;              // scope of a street admin
+    std::optional<std::set<BuildingId>> buildings;  // scope of a manager
+    std::optional<BuildingId> building_id;
+    std::optional<VenueId> venue_id;
+    std::optional<BookingStatus> status;
+    std::optional<TimePoint> from, to;  // starts_at within
+    int page = 1, page_size = 50;
+};
+constexpr int max_page = 200;          // deeper pages are narrowed with from/to, not paged to
+constexpr int reason_max_chars = 200;  // cancel, reject and closure reasons, in characters
+
+// Narrows a managers' listing to the caller's scope; members may not list (forbidden).
+std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q);
+
+// A reason (cancel, reject, closure): at most `max_chars` characters of valid UTF-8, required or
+// not.
+std::optional<AppError> check_reason(const std::string& reason, int max_chars, bool required);
+
+}  // namespace sh::booking

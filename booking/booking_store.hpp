@@ -1,0 +1,116 @@
+#pragma once
+// The storage the booking use cases run on, along the domain's roles: the bookings with their
+// quanta and keys, attendance, penalties and notices. A use case runs in one transaction of the
+// caller's on a BookingStore, which is all of them (and an AuditLog).
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "booking/audit.hpp"
+#include "booking/booking.hpp"
+#include "booking/booking_rules.hpp"
+#include "booking/notice.hpp"
+#include "booking/venue.hpp"
+
+namespace sh::booking {
+
+// A hall as the booking transaction sees it under the shared lock on its row.
+struct VenueState {
+    Venue venue;
+    std::vector<ClosureSpan> closures;  // overlapping the span asked for
+};
+
+// A completed Idempotency-Key's stored answer, and what to store for a new one.
+struct KeyRecord {
+    UserId user = 0;
+    std::string key;
+    std::string request_hash;
+    int status = 0;
+    std::string body;
+};
+
+// Bookings, their quanta (the guard against double booking) and idempotency keys.
+class BookingRecords {
+  public:
+    virtual ~BookingRecords() = default;
+    // Locks the users' rows (FOR UPDATE, in ascending id order, so that two transactions locking
+    // several never deadlock on them), then reads each one's ban and the bookings that own quanta
+    // and start at or after `since`. Every booking of a user serialises on this lock, so the
+    // counts are exact. Unknown users are absent from the answer.
+    virtual std::map<UserId, MemberState> lock_members(const std::vector<UserId>& ids,
+                                                       TimePoint since) = 0;
+    // Takes the halls' rows shared (a closure or a rules change takes them exclusively, so neither
+    // commits blind to the other), then reads their rules and the closures overlapping
+    // [from, to). Unknown halls are absent.
+    virtual std::map<VenueId, VenueState> share_venues(const std::vector<VenueId>& ids,
+                                                       TimePoint from, TimePoint to) = 0;
+    virtual std::optional<Venue> find_venue(VenueId id, Lock lock) = 0;
+    // A user's role and scope (who made a request, for deciding who may decide on it); nullopt
+    // for an unknown user.
+    virtual std::optional<Principal> load_principal(UserId id) = 0;
+    // Writes the bookings and all their quanta (from each booking's start to its end). The
+    // primary key (venue_id, slot_start) refuses a quantum another booking owns — the guard: a
+    // booking that lost any quantum is not written at all, and its id comes back 0.
+    virtual std::vector<BookingId> insert_bookings(const std::vector<Booking>& bookings) = 0;
+    virtual std::optional<Booking> find_booking(BookingId id, bool for_update) = 0;
+    virtual void set_status(BookingId id, BookingStatus s, const std::string& reason,
+                            UserId by) = 0;
+    virtual void release_quanta(BookingId id) = 0;
+
+    // Idempotency keys, scoped to the user: the completed keys among these, younger than `since`
+    // (keys are kept 24 h), by user and key; and storing new ones (replacing an aged one).
+    virtual std::vector<KeyRecord> find_keys(
+        const std::vector<std::pair<UserId, std::string>>& keys, TimePoint since) = 0;
+    virtual void store_keys(const std::vector<KeyRecord>& keys, TimePoint now) = 0;
+    virtual std::vector<Booking> list(const BookingQuery& q) = 0;
+    // True when any quantum in [from, to) of the hall is owned (for holds).
+    virtual bool any_quanta_between(VenueId venue, TimePoint from, TimePoint to) = 0;
+};
+
+// A booking's day: check-in by the hall's code, the people present, releases and reminders.
+class AttendanceRecords {
+  public:
+    virtual ~AttendanceRecords() = default;
+    virtual std::optional<VenueId> venue_by_code(const std::string& checkin_code) = 0;
+    // The hall's checked-in booking running at `now` (start - window <= now < end).
+    virtual std::optional<Booking> running_checked_in(VenueId venue, TimePoint now,
+                                                      std::chrono::minutes early) = 0;
+    virtual void set_checked_in(BookingId id, TimePoint at) = 0;
+    // Records a person present once; false when already recorded.
+    virtual bool add_presence(BookingId id, UserId user, TimePoint at) = 0;
+    // Deletes the booking's quanta that start at or after `from`.
+    virtual void release_quanta_from(BookingId id, TimePoint from) = 0;
+    virtual void set_reminded(BookingId id, TimePoint at) = 0;
+};
+
+// Violations and bans.
+class PenaltyRecords {
+  public:
+    virtual ~PenaltyRecords() = default;
+    // False when this booking already has a violation of this kind.
+    virtual bool add_violation(UserId user, BookingId booking, ViolationKind kind, int weight_milli,
+                               TimePoint at) = 0;
+    // The weight of the user's violations not waived since `since`.
+    virtual int violation_weight(UserId user, TimePoint since) = 0;
+    virtual void set_ban(UserId user, std::optional<TimePoint> until) = 0;
+    virtual std::optional<ViolationRecord> find_violation(std::uint64_t id) = 0;
+    virtual void waive_violation(std::uint64_t id, UserId by, TimePoint at) = 0;
+};
+
+class NoticeRecords {
+  public:
+    virtual ~NoticeRecords() = default;
+    // A notice to a member: at most one per recipient and key.
+    virtual void notify(const Notice& n, TimePoint now) = 0;
+};
+
+class BookingStore : public BookingRecords,
+                     public AttendanceRecords,
+                     public PenaltyRecords,
+                     public NoticeRecords,
+                     public AuditLog {};
+
+}  // namespace sh::booking

@@ -1,0 +1,82 @@
+#include "booking/decisions.hpp"
+
+#include "booking/penalties.hpp"
+
+namespace sh::booking {
+
+Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id,
+                       const std::string& reason, TimePoint now, const CancelTerms& terms) {
+    auto b = s.find_booking(id, /*for_update=*/true);
+    if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
+    if (auto e = check_reason(reason, reason_max_chars, false)) return *e;
+    if (!owns_quanta(b->status) || b->status == BookingStatus::completed)
+        return make_error(Errc::invalid_state,
+                          "This booking is " + std::string(status_name(b->status)) + ".");
+    bool late = false;
+    if (b->user_id != me.user_id) {
+        if (reason.empty())
+            return make_error(Errc::validation, "reason: a manager's cancellation needs a reason",
+                              {{"field", "reason"}});
+    } else {
+        // One's own booking, whoever one is: a manager's late cancellation counts like anyone's.
+        auto venue = s.find_venue(b->venue_id, Lock::none);
+        auto deadline =
+            b->start - std::chrono::minutes(venue ? venue->rules.cancel_deadline_minutes : 0);
+        late = now > deadline;
+        if (late && (now >= b->start || !terms.accept_penalty))
+            return make_error(
+                Errc::too_late_to_cancel,
+                now >= b->start ? "The booking has begun."
+                                : "Cancel up to " + format_local(to_local(deadline)) +
+                                      "; cancelling now counts as part of a violation.",
+                {{"deadline", to_iso(deadline)},
+                 {"penalty", now >= b->start ? 0.0 : terms.penalties.late_cancel_milli / 1000.0}});
+    }
+    auto before = audit_record(*b);
+    s.set_status(id, BookingStatus::cancelled, reason, me.user_id);
+    s.release_quanta(id);  // in the same transaction as the state change
+    b->status = BookingStatus::cancelled;
+    b->cancel_reason = reason;
+    if (b->user_id != me.user_id) {
+        s.audit({me.user_id, "cancel_booking", "booking", id, before, audit_record(*b)});
+        s.notify(Notice::about_booking(b->user_id, NoticeKind::cancelled, id, reason), now);
+    }
+    if (late) record_violation(s, terms.penalties, *b, ViolationKind::late_cancel, now);
+    return *b;
+}
+
+namespace {
+Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool approve_it,
+                       const std::string& reason, TimePoint now) {
+    auto b = s.find_booking(id, /*for_update=*/true);
+    if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
+    auto booker = s.load_principal(b->user_id).value_or(Principal{b->user_id});
+    if (auto e = authorize_decision(me, booker, b->building_id, b->street_id)) return *e;
+    if (b->status != BookingStatus::pending)
+        return make_error(Errc::invalid_state, "Only pending bookings can be decided.");
+    if (auto e = check_reason(reason, reason_max_chars, !approve_it)) return *e;
+    auto before = audit_record(*b);
+    b->status = approve_it ? BookingStatus::confirmed : BookingStatus::rejected;
+    s.set_status(id, b->status, reason, me.user_id);
+    if (!approve_it) {
+        s.release_quanta(id);
+        b->cancel_reason = reason;
+    }
+    s.audit({me.user_id, approve_it ? "approve_booking" : "reject_booking", "booking", id, before,
+             audit_record(*b)});
+    s.notify(Notice::about_booking(
+                 b->user_id, approve_it ? NoticeKind::approved : NoticeKind::rejected, id, reason),
+             now);
+    return *b;
+}
+}  // namespace
+
+Result<Booking> approve(BookingStore& s, const Principal& me, BookingId id, TimePoint now) {
+    return decide(s, me, id, true, "", now);
+}
+Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id,
+                       const std::string& reason, TimePoint now) {
+    return decide(s, me, id, false, reason, now);
+}
+
+}  // namespace sh::booking

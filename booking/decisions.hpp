@@ -1,0 +1,25 @@
+#pragma once
+// What happens to a booking after it is made, by a person: the owner or a manager cancels it, a
+// manager approves or rejects a pending request. Each audited where someone else decided, and
+// the owner told.
+#include <string>
+
+#include "booking/booking_store.hpp"
+
+namespace sh::booking {
+
+// Owner: before the hall's deadline; after it and before the start only with accept_penalty,
+// which records a late-cancel violation (else too_late_to_cancel, details: deadline and penalty).
+// The hall's managers and admins in scope: any time, with a reason, and the owner is told.
+// Anyone else: not_found.
+struct CancelTerms {
+    bool accept_penalty = false;
+    PenaltyRules penalties;
+};
+Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id,
+                       const std::string& reason, TimePoint now, const CancelTerms& terms = {});
+Result<Booking> approve(BookingStore& s, const Principal& me, BookingId id, TimePoint now);
+Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id,
+                       const std::string& reason, TimePoint now);
+
+}  // namespace sh::booking

@@ -1,0 +1,43 @@
+#include "booking/notice.hpp"
+
+#include "common/names.hpp"
+
+namespace sh::booking {
+
+namespace {
+constexpr NameTable notice_kinds{
+    std::pair{NoticeKind::approved, std::string_view("approved")},
+    std::pair{NoticeKind::rejected, std::string_view("rejected")},
+    std::pair{NoticeKind::cancelled, std::string_view("cancelled")},
+    std::pair{NoticeKind::closure_cancelled, std::string_view("closure_cancelled")},
+    std::pair{NoticeKind::expired, std::string_view("expired")},
+    std::pair{NoticeKind::reminder, std::string_view("reminder")},
+    std::pair{NoticeKind::no_show, std::string_view("no_show")},
+    std::pair{NoticeKind::banned, std::string_view("banned")}};
+constexpr NameTable subject_kinds{std::pair{SubjectKind::booking, std::string_view("booking")},
+                                  std::pair{SubjectKind::member, std::string_view("member")}};
+}  // namespace
+
+std::string_view notice_name(NoticeKind k) {
+    return notice_kinds.name(k);
+}
+std::optional<NoticeKind> parse_notice(std::string_view s) {
+    return notice_kinds.parse(s);
+}
+std::string_view subject_name(SubjectKind k) {
+    return subject_kinds.name(k);
+}
+std::optional<SubjectKind> parse_subject(std::string_view s) {
+    return subject_kinds.parse(s);
+}
+
+Notice Notice::about_booking(UserId user, NoticeKind kind, BookingId id, std::string note) {
+    return Notice{user,
+                  kind,
+                  SubjectKind::booking,
+                  id,
+                  std::move(note),
+                  std::string(notice_name(kind)) + ":booking:" + std::to_string(id)};
+}
+
+}  // namespace sh::booking
