@@ -62,17 +62,17 @@ awaitable<Result<SearchPage>> AvailabilityService::search(const Search& s) {
                 "date",
                 "must be between today and " + std::to_string(max_search_days) + " days ahead");
     }
-    std::vector<booking::Venue> halls;
+    std::vector<booking::Venue> venues;
     booking::DayOccupancy occupied;
     co_await db_.read([&](booking::VenueStore& store) {
-        halls = store.search(s.filters);
+        venues = store.search(s.filters);
         if (s.date) occupied = store.occupancy(*s.date);
     });
 
     SearchPage out;
     out.page = s.page;
     const int first = (s.page - 1) * out.page_size;
-    for (auto& v : halls) {
+    for (auto& v : venues) {
         SearchHit hit{std::move(v), std::nullopt};
         if (s.date) {
             // A day not open for booking has nothing free to offer.

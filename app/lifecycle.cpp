@@ -7,7 +7,7 @@ namespace sh::app {
 awaitable<long long> Lifecycle::sweep(Due what, TimePoint now, TimePoint until,
                                       const Decide& decide, bool frees_quanta) {
     long long total = 0;
-    std::set<booking::VenueId> halls;
+    std::set<booking::VenueId> venues;
     for (;;) {
         auto ids = co_await due_.find(what, now, until, settings_.batch);
         if (ids.empty()) break;
@@ -25,11 +25,11 @@ awaitable<long long> Lifecycle::sweep(Due what, TimePoint now, TimePoint until,
             return true;
         });
         total += changed;
-        if (frees_quanta) halls.insert(touched.begin(), touched.end());
+        if (frees_quanta) venues.insert(touched.begin(), touched.end());
         // A short batch was the last; a batch where nothing changed would be picked again.
         if (ids.size() < static_cast<std::size_t>(settings_.batch) || changed == 0) break;
     }
-    for (auto v : halls) co_await changes_.changed(v);
+    for (auto v : venues) co_await changes_.changed(v);
     co_return total;
 }
 

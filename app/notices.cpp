@@ -20,7 +20,7 @@ awaitable<void> Notifier::deliver(const OutboxItem& item, TimePoint now) {
         co_await outbox_.finish(item, template_id, Delivery::no_consent, 0, now, now);
         co_return;
     }
-    const Message message{item.kind, item.hall, item.start, item.end, item.note};
+    const Message message{item.kind, item.venue, item.start, item.end, item.note};
     // A booking's notice opens the booking; any other opens the member's notices.
     std::string page = item.subject == booking::SubjectKind::booking
                            ? settings_.page + "?id=" + std::to_string(item.subject_id)

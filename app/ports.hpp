@@ -119,7 +119,7 @@ class VenueCodes {
 // What a notice's subscribe message tells: the gateway lays it out in WeChat's fields.
 struct Message {
     booking::NoticeKind kind = booking::NoticeKind::reminder;
-    std::string hall;  // a booking's notice: its hall and times
+    std::string venue;  // a booking's notice: its hall and times
     TimePoint start, end;
     std::string note;
 };
@@ -146,7 +146,7 @@ struct OutboxItem {
     booking::SubjectKind subject = booking::SubjectKind::booking;
     std::uint64_t subject_id = 0;
     std::string note;
-    std::string hall;  // a booking's notice: its hall and times
+    std::string venue;  // a booking's notice: its hall and times
     TimePoint start, end;
     int attempts = 0;  // including this one
 };
@@ -183,7 +183,7 @@ struct NoticeEntry {
     bool read = false;
     Delivery delivery = Delivery::retry;  // retry: not sent yet (waiting or retrying)
     // A booking's notice: its hall and times.
-    std::string hall;
+    std::string venue;
     std::optional<TimePoint> start, end;
 };
 struct NoticePage {

@@ -35,17 +35,17 @@ awaitable<std::vector<UsageRow>> StatsService::rows(const booking::StatsScope& s
         scope_key(scope) + "|" + booking::format_date(p.from) + "|" + booking::format_date(p.to);
     const std::string key = venues_key + "|" + std::string(booking::group_by_name(g));
     if (auto kept = kept_.find(key, now)) co_return std::move(*kept);
-    auto halls = kept_venues_.find(venues_key, now);
-    const bool read_venues = !halls;
+    auto venues = kept_venues_.find(venues_key, now);
+    const bool read_venues = !venues;
     std::vector<booking::BookingCell> cells;
     co_await db_.read([&](booking::StatsStore& s) {
         cells = s.cells(p, scope, g == GroupBy::org);
-        if (read_venues) halls = s.halls(p, scope);
+        if (read_venues) venues = s.venues(p, scope);
     });
-    auto figures = booking::group_figures(g, cells, *halls);
-    auto out = booking::usage_rows(g, figures, booking::open_minutes(g, *halls, p), *halls);
+    auto figures = booking::group_figures(g, cells, *venues);
+    auto out = booking::usage_rows(g, figures, booking::open_minutes(g, *venues, p), *venues);
     kept_.put(key, out, now + keep_, now);
-    if (read_venues) kept_venues_.put(venues_key, *halls, now + keep_, now);
+    if (read_venues) kept_venues_.put(venues_key, *venues, now + keep_, now);
     co_return out;
 }
 
@@ -76,12 +76,12 @@ awaitable<Result<TopLists>> StatsService::top(const booking::Principal& me, book
     // Each awaited into a variable of its own (see usage()).
     auto branches = co_await rows(scope, period, GroupBy::org);
     auto buildings = co_await rows(scope, period, GroupBy::building);
-    auto halls = co_await rows(scope, period, GroupBy::venue);
+    auto venues = co_await rows(scope, period, GroupBy::venue);
     auto hours = co_await rows(scope, period, GroupBy::weekday_hour);
     TopLists t;
     t.branches = first(std::move(branches), by_sessions);
     t.buildings = first(std::move(buildings), by_sessions);
-    t.quiet_halls = first(std::move(halls), [](const UsageRow& a, const UsageRow& b) {
+    t.quiet_venues = first(std::move(venues), [](const UsageRow& a, const UsageRow& b) {
         return a.utilisation.value_or(0) < b.utilisation.value_or(0);
     });
     t.peak_hours = first(std::move(hours), [](const UsageRow& a, const UsageRow& b) {

@@ -22,10 +22,10 @@ struct UsageReport {
 };
 
 struct TopLists {
-    std::vector<booking::UsageRow> branches;     // most sessions first
-    std::vector<booking::UsageRow> buildings;    // most sessions first
-    std::vector<booking::UsageRow> quiet_halls;  // lowest utilisation first
-    std::vector<booking::UsageRow> peak_hours;   // weekday x hour, most booked first
+    std::vector<booking::UsageRow> branches;      // most sessions first
+    std::vector<booking::UsageRow> buildings;     // most sessions first
+    std::vector<booking::UsageRow> quiet_venues;  // lowest utilisation first
+    std::vector<booking::UsageRow> peak_hours;    // weekday x hour, most booked first
 };
 
 class StatsService {

@@ -52,9 +52,9 @@ Result<Presence> scan(BookingStore& s, const Principal& me, const std::string& c
 }
 
 bool release_no_show(BookingStore& s, const PenaltyRules& rules, const Booking& b,
-                     const VenueRules& hall, TimePoint now) {
+                     const VenueRules& venue, TimePoint now) {
     if (b.status != BookingStatus::confirmed) return false;
-    auto release = checkin_window(hall, b.start).closes;
+    auto release = checkin_window(venue, b.start).closes;
     if (now <= release) return false;
     s.set_status(b.id, BookingStatus::no_show, "", 0);
     s.release_quanta_from(b.id, release);  // the time already passed stays the booking's

@@ -34,7 +34,7 @@ Result<Presence> scan(BookingStore& s, const Principal& me, const std::string& c
 // confirmed, not checked in by start + the hall's window: no_show; the quanta from the release
 // on are given back (someone walking in can book the rest); a violation is recorded.
 bool release_no_show(BookingStore& s, const PenaltyRules& rules, const Booking& b,
-                     const VenueRules& hall, TimePoint now);
+                     const VenueRules& venue, TimePoint now);
 // checked_in, ended: completed.
 bool complete(BookingStore& s, const Booking& b, TimePoint now);
 // pending, started without a decision: expired; its quanta are freed.

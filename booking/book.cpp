@@ -8,13 +8,13 @@ namespace sh::booking {
 namespace {
 // A call's rules, in the order a user can act on them; nullopt when it may be booked.
 std::optional<AppError> refuse(const BookCall& c, const std::map<UserId, MemberState>& members,
-                               const std::map<VenueId, VenueState>& halls, const Quotas& quotas) {
+                               const std::map<VenueId, VenueState>& venues, const Quotas& quotas) {
     auto member = members.find(c.me.user_id);
     if (member == members.end()) return make_error(Errc::unauthorized);
     if (auto e = check_ban(member->second.banned_until, c.now)) return e;
-    auto hall = halls.find(c.req.venue_id);
-    if (hall == halls.end()) return make_error(Errc::not_found, "No such hall.");
-    if (auto e = check_request(hall->second.venue, c.req, c.now, hall->second.closures)) return e;
+    auto venue = venues.find(c.req.venue_id);
+    if (venue == venues.end()) return make_error(Errc::not_found, "No such hall.");
+    if (auto e = check_request(venue->second.venue, c.req, c.now, venue->second.closures)) return e;
     return check_quotas(quotas, usage_of(member->second.bookings, c.req.date, c.now),
                         c.req.end - c.req.start);
 }
@@ -25,8 +25,8 @@ std::optional<AppError> check_hold(BookingStore& s, const Principal& me, const B
                                    const Quotas& quotas, TimePoint now) {
     auto members = s.lock_members({me.user_id}, usage_since(req.date, now));
     TimePoint start = to_timepoint(req.date, req.start), end = to_timepoint(req.date, req.end);
-    auto halls = s.share_venues({req.venue_id}, start, end);
-    if (auto e = refuse(BookCall{me, req, std::nullopt, now}, members, halls, quotas)) return e;
+    auto venues = s.share_venues({req.venue_id}, start, end);
+    if (auto e = refuse(BookCall{me, req, std::nullopt, now}, members, venues, quotas)) return e;
     if (s.any_quanta_between(req.venue_id, start, end)) return make_error(Errc::slot_taken);
     return std::nullopt;
 }

@@ -56,8 +56,8 @@ bool by_hour(GroupBy g) {
     return g == GroupBy::hour || g == GroupBy::weekday_hour;
 }
 
-std::string label_of(GroupBy g, const std::string& key, const std::vector<VenueOpening>& halls) {
-    for (const auto& h : halls) {
+std::string label_of(GroupBy g, const std::string& key, const std::vector<VenueOpening>& venues) {
+    for (const auto& h : venues) {
         if (g == GroupBy::venue && std::to_string(h.venue.id) == key) return h.venue.name;
         if (g == GroupBy::building && std::to_string(h.venue.building_id) == key)
             return h.building_name;
@@ -130,14 +130,14 @@ std::string group_key(GroupBy g, VenueId venue, BuildingId building, StreetId st
 }
 
 std::vector<BookingFigures> group_figures(GroupBy g, const std::vector<BookingCell>& cells,
-                                          const std::vector<VenueOpening>& halls) {
+                                          const std::vector<VenueOpening>& venues) {
     std::map<std::string, BookingFigures> groups;
     for (const auto& c : cells) {
         auto key = group_key(g, c.venue_id, c.building_id, c.street_id, c.day, c.hour, c.org);
         auto& f = groups[key];
         if (f.key.empty()) {
             f.key = key;
-            f.label = label_of(g, key, halls);
+            f.label = label_of(g, key, venues);
         }
         f += c.figures;
     }
@@ -146,11 +146,11 @@ std::vector<BookingFigures> group_figures(GroupBy g, const std::vector<BookingCe
     return out;
 }
 
-std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<VenueOpening>& halls,
+std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<VenueOpening>& venues,
                                               const Period& p) {
     std::map<std::string, long long> out;
     if (g == GroupBy::org) return out;
-    for (const auto& h : halls) {
+    for (const auto& h : venues) {
         const auto& v = h.venue;
         for (Date day = p.from; !(p.to < day); day = add_days(day, 1)) {
             auto hours = open_by_hour(h, day);
@@ -171,14 +171,14 @@ std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<Venue
 
 std::vector<UsageRow> usage_rows(GroupBy g, const std::vector<BookingFigures>& figures,
                                  const std::map<std::string, long long>& open,
-                                 const std::vector<VenueOpening>& halls) {
+                                 const std::vector<VenueOpening>& venues) {
     std::map<std::string, UsageRow> rows;
     for (const auto& f : figures) rows[f.key].f = f;
     for (const auto& [key, minutes] : open) {
         auto& r = rows[key];
         if (r.f.key.empty()) {
             r.f.key = key;
-            r.f.label = label_of(g, key, halls);
+            r.f.label = label_of(g, key, venues);
         }
         r.open_minutes = minutes;
     }

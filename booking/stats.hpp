@@ -82,10 +82,10 @@ std::string group_key(GroupBy g, VenueId venue, BuildingId building, StreetId st
 // The cells folded into groups, each labelled (a hall's, building's or street's name; else the
 // key), in key order.
 std::vector<BookingFigures> group_figures(GroupBy g, const std::vector<BookingCell>& cells,
-                                          const std::vector<VenueOpening>& halls);
+                                          const std::vector<VenueOpening>& venues);
 
 // The open minutes of every group a hall-minute falls in (none when grouping by branch).
-std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<VenueOpening>& halls,
+std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<VenueOpening>& venues,
                                               const Period& p);
 
 struct UsageRow {
@@ -97,7 +97,7 @@ struct UsageRow {
 // One row per group with bookings or open time, in key order.
 std::vector<UsageRow> usage_rows(GroupBy g, const std::vector<BookingFigures>& figures,
                                  const std::map<std::string, long long>& open,
-                                 const std::vector<VenueOpening>& halls);
+                                 const std::vector<VenueOpening>& venues);
 
 // One booking in the ledger.
 struct LedgerRow {
@@ -120,7 +120,7 @@ class StatsStore {
                                            bool by_org) = 0;
     // Every hall in scope with its rules and its closures in the period; a constant number of
     // queries, however many halls.
-    virtual std::vector<VenueOpening> halls(const Period& p, const StatsScope& scope) = 0;
+    virtual std::vector<VenueOpening> venues(const Period& p, const StatsScope& scope) = 0;
     virtual std::vector<LedgerRow> ledger(const Period& p, const StatsScope& scope) = 0;
 };
 

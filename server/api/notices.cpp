@@ -50,7 +50,7 @@ json notice_json(const app::NoticeEntry& n) {
               {"wechat", wechat_of(n.delivery)}};
     if (n.start && n.end) {
         auto start = booking::to_local(*n.start), end = booking::to_local(*n.end);
-        j["booking"] = {{"venue_name", n.hall},
+        j["booking"] = {{"venue_name", n.venue},
                         {"date", booking::format_date(start.date)},
                         {"start", booking::format_hhmm(start.minute)},
                         {"end", booking::format_hhmm(end.minute)}};

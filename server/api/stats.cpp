@@ -52,7 +52,7 @@ http::Handler stats_top(Services& svc) {
         const auto& t = r.value();
         co_return Response::json(200, json{{"branches", usage_items_json(t.branches)},
                                            {"buildings", usage_items_json(t.buildings)},
-                                           {"quiet_halls", usage_items_json(t.quiet_halls)},
+                                           {"quiet_halls", usage_items_json(t.quiet_venues)},
                                            {"peak_hours", usage_items_json(t.peak_hours)}});
     };
 }

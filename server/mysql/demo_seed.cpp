@@ -48,7 +48,7 @@ std::vector<HoursRange> hours_of(int kind) {
     return h;
 }
 
-const std::vector<VenueTemplate>& halls() {
+const std::vector<VenueTemplate>& venues() {
     static const std::vector<VenueTemplate> t = {
         {"党群服务站活动室", 30, {"projector", "whiteboard", "wifi"}, "1F", false, 30, 60, 180, 0},
         {"多功能报告厅",
@@ -79,7 +79,7 @@ struct BuildingSeed {
     const char* street;
     const char* name;
     const char* address;
-    int halls;
+    int venues;
 };
 
 }  // namespace
@@ -125,8 +125,8 @@ int seed_demo(Conn& c) {
             Building building{0, rs->getUInt64(1), b.name, std::string("上海市静安区") + b.address};
             rs.reset();
             building.id = store.insert_building(building);
-            for (int i = 0; i < b.halls; ++i) {
-                const auto& t = halls()[static_cast<std::size_t>(i)];
+            for (int i = 0; i < b.venues; ++i) {
+                const auto& t = venues()[static_cast<std::size_t>(i)];
                 Venue v;
                 v.building_id = building.id;
                 v.street_id = building.street_id;
@@ -195,13 +195,13 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
     auto pick = [&](int lo, int hi) {
         return lo + static_cast<int>(rng() % static_cast<unsigned>(hi - lo + 1));
     };
-    std::vector<std::pair<std::uint64_t, int>> halls;  // id, capacity
+    std::vector<std::pair<std::uint64_t, int>> venues;  // id, capacity
     {
         std::unique_ptr<sql::ResultSet> rs(
             c.prepare("SELECT id, capacity FROM venues ORDER BY id").executeQuery());
-        while (rs->next()) halls.push_back({rs->getUInt64(1), rs->getInt(2)});
+        while (rs->next()) venues.push_back({rs->getUInt64(1), rs->getInt(2)});
     }
-    if (halls.empty() || n <= 0) return 0;
+    if (venues.empty() || n <= 0) return 0;
     // Several hundred party branches, two members each.
     const int branches = 300;
     std::vector<std::uint64_t> users;
@@ -250,8 +250,8 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
         static const int lengths[] = {30, 60, 60, 60, 90, 120};
         int end = std::min(21 * 60, start + lengths[rng() % 6]);
         if (end <= start) continue;
-        auto [hall, capacity] = halls[rng() % halls.size()];
-        auto& ranges = taken[{hall, day_offset}];
+        auto [venue, capacity] = venues[rng() % venues.size()];
+        auto& ranges = taken[{venue, day_offset}];
         bool overlaps = false;
         for (auto [a, b] : ranges) overlaps = overlaps || (start < b && a < end);
         if (overlaps) continue;
@@ -269,7 +269,7 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
             status == "completed"
                 ? sql_text(to_sql_datetime(starts_at - std::chrono::minutes(pick(0, 14))))
                 : "NULL";
-        bookings.add("(" + id + ", " + std::to_string(hall) + ", " + std::to_string(user) + ", " +
+        bookings.add("(" + id + ", " + std::to_string(venue) + ", " + std::to_string(user) + ", " +
                      sql_text(to_sql_datetime(starts_at)) + ", " +
                      sql_text(to_sql_datetime(booking::to_timepoint(day, end))) + ", " +
                      sql_text(status) + ", " + sql_text(purposes[rng() % 6]) + ", " +

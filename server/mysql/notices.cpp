@@ -84,7 +84,7 @@ awaitable<std::vector<app::OutboxItem>> Outbox::take_due(booking::TimePoint now,
                 it.subject_id = rs->getUInt64(6);
                 it.note = rs->getString(7);
                 if (!rs->isNull(8)) {  // a booking's notice shows its hall and times
-                    it.hall = rs->getString(8);
+                    it.venue = rs->getString(8);
                     it.start = read_optional_time(*rs, 9).value_or(TimePoint{});
                     it.end = read_optional_time(*rs, 10).value_or(TimePoint{});
                 }
@@ -212,7 +212,7 @@ awaitable<app::NoticePage> NoticeBoard::list(booking::UserId user, bool unread_o
                 e.read = rs->getBoolean(7);
                 e.delivery = delivery_of(std::string(rs->getString(8)));
                 if (!rs->isNull(9)) {
-                    e.hall = rs->getString(9);
+                    e.venue = rs->getString(9);
                     e.start = read_optional_time(*rs, 10);
                     e.end = read_optional_time(*rs, 11);
                 }

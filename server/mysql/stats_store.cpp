@@ -93,7 +93,7 @@ std::vector<BookingCell> MysqlStatsStore::cells(const Period& p, const StatsScop
     return out;
 }
 
-std::vector<VenueOpening> MysqlStatsStore::halls(const Period& p, const StatsScope& scope) {
+std::vector<VenueOpening> MysqlStatsStore::venues(const Period& p, const StatsScope& scope) {
     // Five queries whatever the number of halls: the halls with their rules (three, the venue
     // store's), their buildings' and streets' names, and every closure in the period.
     auto [where, bound] = scope_sql(scope);

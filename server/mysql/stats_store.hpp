@@ -12,8 +12,8 @@ class MysqlStatsStore final : public booking::StatsStore {
     explicit MysqlStatsStore(Conn& c) : c_(c) {}
     std::vector<booking::BookingCell> cells(const booking::Period& p,
                                             const booking::StatsScope& scope, bool by_org) override;
-    std::vector<booking::VenueOpening> halls(const booking::Period& p,
-                                             const booking::StatsScope& scope) override;
+    std::vector<booking::VenueOpening> venues(const booking::Period& p,
+                                              const booking::StatsScope& scope) override;
     std::vector<booking::LedgerRow> ledger(const booking::Period& p,
                                            const booking::StatsScope& scope) override;
 

@@ -10,27 +10,27 @@
 
 namespace sh::redis::keys {
 
-inline std::string hall(const Client& r, booking::VenueId v) {
+inline std::string venue(const Client& r, booking::VenueId v) {
     return r.key("{hall:" + std::to_string(v) + "}:");
 }
 // One 15-minute quantum's claim: "token|expiry_ms".
 inline std::string quantum(const Client& r, booking::VenueId v, booking::TimePoint t) {
-    return hall(r, v) + "q:" +
+    return venue(r, v) + "q:" +
            std::to_string(
                std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
 }
 inline std::string hold_record(const Client& r, booking::VenueId v, const std::string& id) {
-    return hall(r, v) + "hold:" + id;
+    return venue(r, v) + "hold:" + id;
 }
 // The day's held quanta: a sorted set of start minutes scored by the hold's expiry (ms).
 inline std::string held(const Client& r, booking::VenueId v, booking::Date d) {
-    return hall(r, v) + "held:" + booking::format_date(d);
+    return venue(r, v) + "held:" + booking::format_date(d);
 }
 inline std::string version(const Client& r, booking::VenueId v) {
-    return hall(r, v) + "ver";
+    return venue(r, v) + "ver";
 }
 inline std::string day(const Client& r, booking::VenueId v, booking::Date d) {
-    return hall(r, v) + "day:" + booking::format_date(d);
+    return venue(r, v) + "day:" + booking::format_date(d);
 }
 
 inline std::string user(const Client& r, booking::UserId u) {

@@ -217,10 +217,10 @@ awaitable<app::HoldOutcome> HoldStore::place(app::Hold h, const app::HoldLimits&
     nlohmann::json record = {
         {"user", h.user_id}, {"venue", h.venue_id}, {"date", booking::format_date(h.date)},
         {"start", h.start},  {"end", h.end},        {"expires", ms(h.expires_at)}};
-    std::vector<std::string> hall_args = {app::hold_token(h.id), std::to_string(ms(now)), ttl_ms,
-                                          record.dump(), std::to_string(ms(h.expires_at))};
-    for (auto& m : minutes_of(h)) hall_args.push_back(std::move(m));
-    auto hall_keys = hold_keys(redis_, h);
+    std::vector<std::string> venue_args = {app::hold_token(h.id), std::to_string(ms(now)), ttl_ms,
+                                           record.dump(), std::to_string(ms(h.expires_at))};
+    for (auto& m : minutes_of(h)) venue_args.push_back(std::move(m));
+    auto venue_keys = hold_keys(redis_, h);
 
     app::HoldOutcome out;
     try {
@@ -246,7 +246,7 @@ awaitable<app::HoldOutcome> HoldStore::place(app::Hold h, const app::HoldLimits&
                     return o;
                 default: break;
             }
-            auto claimed = c.eval(claim_hold, hall_keys, hall_args);
+            auto claimed = c.eval(claim_hold, venue_keys, venue_args);
             if (claimed.type == Reply::Type::integer && claimed.integer == 1) {
                 o.placed = app::HoldPlaced::created;
                 o.hold = h;

@@ -56,7 +56,7 @@ nlohmann::json message_data(const app::Message& m) {
                        : kind == NoticeKind::banned ? "暂停预约至" + note
                                                     : note;
     auto value = [](std::string v) { return nlohmann::json{{"value", std::move(v)}}; };
-    return {{"thing1", value(fit_chars(m.hall, thing_max))},
+    return {{"thing1", value(fit_chars(m.venue, thing_max))},
             {"time2", value(when)},
             {"phrase3", value(fit_chars(std::string(phrase_of(kind)), phrase_max))},
             {"thing4", value(fit_chars(text, thing_max))}};

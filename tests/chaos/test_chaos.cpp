@@ -64,12 +64,12 @@ struct Load {
             workers.emplace_back([this, ports, tokens, t, day, same_slots, threads] {
                 for (int k = 0; !stop; ++k) {
                     int slot = same_slots ? k % 4 : k % 96;
-                    std::uint64_t hall = same_slots ? 1 : static_cast<std::uint64_t>(t + 1);
+                    std::uint64_t venue = same_slots ? 1 : static_cast<std::uint64_t>(t + 1);
                     auto d = same_slots ? day : booking::add_days(day, k / 96);
                     auto port = ports[static_cast<std::size_t>(k + t) % ports.size()];
                     auto started = std::chrono::steady_clock::now();
                     auto r =
-                        try_call(stack, port, booking_body(hall, d, slot * 15, slot * 15 + 15),
+                        try_call(stack, port, booking_body(venue, d, slot * 15, slot * 15 + 15),
                                  tokens[static_cast<std::size_t>(t + threads * k) % tokens.size()]);
                     auto took =
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started)

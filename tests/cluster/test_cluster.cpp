@@ -51,12 +51,12 @@ std::uint64_t building() {
 }
 
 // Hall ids and sign-in codes new to this run: hall(k) for k < 100, made by new_hall(k).
-std::uint64_t hall(int k) {
+std::uint64_t venue(int k) {
     return 1'000'000 + static_cast<std::uint64_t>(Cluster::run()) * 100 +
            static_cast<std::uint64_t>(k);
 }
 std::uint64_t new_hall(int k) {
-    return test::make_hall_in(cluster(), building(), hall(k));
+    return test::make_hall_in(cluster(), building(), venue(k));
 }
 std::string code(const std::string& tag, int i) {
     return "c" + std::to_string(Cluster::run()) + "-" + tag + "-" + std::to_string(i);
@@ -103,7 +103,7 @@ class Load {
                 sign_in(tag_ + std::to_string(t), members, "127.0.1." + std::to_string(t + 1)));
         }
     }
-    std::uint64_t hall_of(int t) const { return hall(first_hall_ + t); }
+    std::uint64_t hall_of(int t) const { return venue(first_hall_ + t); }
 
     void start() {
         t0_ = std::chrono::steady_clock::now();
@@ -225,7 +225,7 @@ TEST_CASE("a burst on one slot through nginx across three instances: exactly one
     auto& c = cluster();
     new_hall(1);
     auto tokens = sign_in("burst", 60);
-    auto body = booking_body(hall(1), day(), 10 * 60, 11 * 60);
+    auto body = booking_body(venue(1), day(), 10 * 60, 11 * 60);
     auto rs = burst(60, [&](int i) {
         return c.api("POST", "/api/v1/bookings", body, tokens[static_cast<std::size_t>(i)]);
     });
@@ -234,7 +234,7 @@ TEST_CASE("a burst on one slot through nginx across three instances: exactly one
     CHECK(st[409] == 59);
     for (const auto& r : rs)
         if (r.status == 409) CHECK(error_code(r) == "slot_taken");
-    CHECK(c.scalar("SELECT COUNT(*) FROM bookings WHERE venue_id = " + std::to_string(hall(1))) ==
+    CHECK(c.scalar("SELECT COUNT(*) FROM bookings WHERE venue_id = " + std::to_string(venue(1))) ==
           1);
     check_invariants(c.db(), rs);
 }
@@ -245,7 +245,7 @@ TEST_CASE(
     auto& c = cluster();
     new_hall(2);
     auto tokens = sign_in("direct", 30);
-    auto body = booking_body(hall(2), day(), 10 * 60, 11 * 60);
+    auto body = booking_body(venue(2), day(), 10 * 60, 11 * 60);
     auto rs = burst(30, [&](int i) {
         return c.call(Cluster::app_ports[static_cast<std::size_t>(i % 3)], Cluster::direct(),
                       "POST", "/api/v1/bookings", body, tokens[static_cast<std::size_t>(i)]);
@@ -264,7 +264,7 @@ TEST_CASE("a member's quota raced across the three instances is never exceeded")
     auto rs = burst(12, [&, token = token](int i) {
         return c.call(Cluster::app_ports[static_cast<std::size_t>(i % 3)], Cluster::direct(),
                       "POST", "/api/v1/bookings",
-                      booking_body(hall(3), day(), 8 * 60 + i * 30, 8 * 60 + i * 30 + 30), token);
+                      booking_body(venue(3), day(), 8 * 60 + i * 30, 8 * 60 + i * 30 + 30), token);
     });
     auto st = statuses(rs);
     CHECK(st[201] == 2);
@@ -290,11 +290,11 @@ TEST_CASE("a closure racing bookings across instances never leaves a booking ins
     auto rs = burst(25, [&, admin = admin](int i) {
         if (i == 24)
             return c.call(Cluster::app_ports[2], Cluster::direct(), "POST",
-                          "/api/v1/venues/" + std::to_string(hall(4)) + "/closures", closure,
+                          "/api/v1/venues/" + std::to_string(venue(4)) + "/closures", closure,
                           admin);
         return c.call(Cluster::app_ports[static_cast<std::size_t>(i % 2)], Cluster::direct(),
                       "POST", "/api/v1/bookings",
-                      booking_body(hall(4), day(), 8 * 60 + i * 15, 8 * 60 + i * 15 + 15),
+                      booking_body(venue(4), day(), 8 * 60 + i * 15, 8 * 60 + i * 15 + 15),
                       tokens[static_cast<std::size_t>(i)]);
     });
     REQUIRE(rs[24].status == 201);
@@ -307,14 +307,14 @@ TEST_CASE("a closure racing bookings across instances never leaves a booking ins
         "(SELECT GROUP_CONCAT(id, ' ', created_at) FROM closures z WHERE z.venue_id = b.venue_id) "
         "AS closures "
         "FROM bookings b WHERE b.venue_id = " +
-        std::to_string(hall(4)) + " ORDER BY b.starts_at");
+        std::to_string(venue(4)) + " ORDER BY b.starts_at");
     CAPTURE(rows);
     // Whatever the order, no live booking overlaps the closure.
     CHECK(c.scalar("SELECT COUNT(*) FROM bookings b JOIN closures z ON z.venue_id = b.venue_id "
                    "AND b.starts_at < z.ends_at AND z.starts_at < b.ends_at WHERE b.venue_id = " +
-                   std::to_string(hall(4)) + " AND b.status IN ('pending','confirmed')") == 0);
+                   std::to_string(venue(4)) + " AND b.status IN ('pending','confirmed')") == 0);
     // Slots before 09:00 were never in the way: those four are booked.
-    CHECK(c.scalar("SELECT COUNT(*) FROM bookings WHERE venue_id = " + std::to_string(hall(4)) +
+    CHECK(c.scalar("SELECT COUNT(*) FROM bookings WHERE venue_id = " + std::to_string(venue(4)) +
                    " AND status = 'confirmed'") == 4);
     // The closure cancelled the bookings made before it in its way, and told whom.
     std::set<std::uint64_t> cancelled;
@@ -471,7 +471,7 @@ TEST_CASE(
     new_hall(5);
     auto [token, uid] = c.login(code("retry", 0));
     // A booking answered by app2, which then dies; the phone retries through nginx.
-    auto body = booking_body(hall(5), day(), 10 * 60, 11 * 60);
+    auto body = booking_body(venue(5), day(), 10 * 60, 11 * 60);
     std::string key = "Idempotency-Key: " + code("retry-key", 0) + "\r\n";
     auto first = c.call(Cluster::app_ports[1], Cluster::direct(), "POST", "/api/v1/bookings", body,
                         token, key);
@@ -490,7 +490,7 @@ TEST_CASE(
     // Requests app2 had when it died: 502 from nginx (a POST already sent is not passed on).
     check_load(os, {502}, {Cluster::writer_port});
     check_invariants(c.db(), as_results(os));
-    CHECK(c.scalar("SELECT COUNT(*) FROM bookings WHERE venue_id = " + std::to_string(hall(5))) ==
+    CHECK(c.scalar("SELECT COUNT(*) FROM bookings WHERE venue_id = " + std::to_string(venue(5))) ==
           1);
     c.restore();
 }

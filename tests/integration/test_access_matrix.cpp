@@ -214,7 +214,7 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
                {"max_per_user_per_day", 1000},
                {"max_minutes_per_user_per_week", 10080}}}});
     World w(s);
-    const std::string hall = "/api/v1/venues/1";
+    const std::string venue = "/api/v1/venues/1";
     const std::string d = booking::format_date(w.day);
     // 404: cannot see; 403: can see, may not act; 401: no one.
     std::vector<Row> rows = {
@@ -334,7 +334,7 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
           {NOBODY, 401}},
          {{S1, "self_approval"}}},
         {"GET /venues/{id}",
-         [&](World& x, Who who) { return x.call(who, "GET", hall); },
+         [&](World& x, Who who) { return x.call(who, "GET", venue); },
          {{A, 200},
           {B, 200},
           {X, 200},
@@ -346,7 +346,7 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
           {NOBODY, 401}}},
         {"PATCH /venues/{id}",
          [&](World& x, Who who) {
-             return x.call(who, "PATCH", hall, json{{"capacity", 60}});
+             return x.call(who, "PATCH", venue, json{{"capacity", 60}});
          },
          {{A, 403},
           {B, 403},
@@ -358,7 +358,7 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
           {BANNED, 403},
           {NOBODY, 401}}},
         {"GET /venues/{id}/closures",
-         [&](World& x, Who who) { return x.call(who, "GET", hall + "/closures"); },
+         [&](World& x, Who who) { return x.call(who, "GET", venue + "/closures"); },
          {{A, 200},
           {B, 200},
           {X, 200},
@@ -372,7 +372,7 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
          [&](World& x, Who who) {
              json body;
              x.closure_from_to(body);
-             return x.call(who, "POST", hall + "/closures", body);
+             return x.call(who, "POST", venue + "/closures", body);
          },
          {{A, 403},
           {B, 403},
@@ -385,7 +385,7 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
           {NOBODY, 401}}},
         {"DELETE /venues/{id}/closures/{closure_id}",
          [&](World& x, Who who) {
-             return x.call(who, "DELETE", hall + "/closures/" + x.closure());
+             return x.call(who, "DELETE", venue + "/closures/" + x.closure());
          },
          {{A, 403},
           {B, 403},
@@ -397,7 +397,7 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
           {BANNED, 403},
           {NOBODY, 401}}},
         {"GET /venues/{id}/checkin-code",
-         [&](World& x, Who who) { return x.call(who, "GET", hall + "/checkin-code"); },
+         [&](World& x, Who who) { return x.call(who, "GET", venue + "/checkin-code"); },
          {{A, 403},
           {B, 403},
           {X, 200},
@@ -440,7 +440,7 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
           {BANNED, 404},
           {NOBODY, 401}}},
         {"GET /venues/{id}/qrcode",
-         [&](World& x, Who who) { return x.call(who, "GET", hall + "/qrcode"); },
+         [&](World& x, Who who) { return x.call(who, "GET", venue + "/qrcode"); },
          {{A, 403},
           {B, 403},
           {X, 200},
@@ -477,7 +477,7 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
           {BANNED, 403},
           {NOBODY, 401}}},
         {"POST /venues/{id}/checkin-code/rotate",
-         [&](World& x, Who who) { return x.call(who, "POST", hall + "/checkin-code/rotate"); },
+         [&](World& x, Who who) { return x.call(who, "POST", venue + "/checkin-code/rotate"); },
          {{A, 403},
           {B, 403},
           {X, 200},

@@ -45,13 +45,13 @@ VenueId make_district(mysql::Conn& c, int members) {
         "min_minutes, max_minutes, cancel_deadline_minutes, checkin_before_minutes, "
         "checkin_after_minutes) "
         "VALUES (LAST_INSERT_ID(), '党群活动室', 30, '', '[]', 15, 90, 0, 15, 240, 120, 15, 15)");
-    auto hall = static_cast<VenueId>(number(c, "SELECT LAST_INSERT_ID()"));
+    auto venue = static_cast<VenueId>(number(c, "SELECT LAST_INSERT_ID()"));
     run(c, "INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) SELECT " +
-               std::to_string(hall) + ", seq, 480, 1320 FROM seq_1_to_7");
+               std::to_string(venue) + ", seq, 480, 1320 FROM seq_1_to_7");
     run(c,
         "INSERT INTO users (openid, role) SELECT CONCAT('batch-', seq), 'member' FROM seq_1_to_" +
             std::to_string(members));
-    return hall;
+    return venue;
 }
 
 // The statement the bench and the invariants use: live bookings of a hall that overlap, counted
@@ -94,18 +94,18 @@ struct Fixture {
     // The district, made on `c` and committed; its hall and first member.
     std::pair<VenueId, UserId> district(mysql::Conn& c, int members) {
         c.ensure_ready();
-        VenueId hall = 0;
+        VenueId venue = 0;
         db.transact_if(c, mysql::Isolation::read_committed, [&](mysql::Conn& tx) {
-            hall = make_district(tx, members);
+            venue = make_district(tx, members);
             return true;
         });
-        return {hall, static_cast<UserId>(
-                          number(c, "SELECT MIN(id) FROM users WHERE openid LIKE 'batch-%'"))};
+        return {venue, static_cast<UserId>(
+                           number(c, "SELECT MIN(id) FROM users WHERE openid LIKE 'batch-%'"))};
     }
-    BookCall call(UserId user, VenueId hall, int start, int end) const {
+    BookCall call(UserId user, VenueId venue, int start, int end) const {
         Principal me;
         me.user_id = user;
-        return BookCall{me, BookingRequest{hall, day, start, end, "支部学习", 5, ""}, std::nullopt,
+        return BookCall{me, BookingRequest{venue, day, start, end, "支部学习", 5, ""}, std::nullopt,
                         now};
     }
 };
@@ -117,7 +117,7 @@ TEST_CASE(
     Fixture f;
     mysql::Conn setup(f.driver, f.cfg, false);
     const int members = 40;
-    auto [hall, first_user] = f.district(setup, members);
+    auto [venue, first_user] = f.district(setup, members);
 
     // Four connections, each deciding 25 batches of 4 requests: ranges of 1 to 4 quanta starting
     // within 09:00-10:45, so most requests collide with others in flight.
@@ -134,7 +134,8 @@ TEST_CASE(
                 for (int k = 0; k < 4; ++k) {
                     int start = 9 * 60 + 15 * static_cast<int>(rng() % 8);
                     int len = 15 * (1 + static_cast<int>(rng() % 4));
-                    calls.push_back(f.call(first_user + rng() % members, hall, start, start + len));
+                    calls.push_back(
+                        f.call(first_user + rng() % members, venue, start, start + len));
                 }
                 auto out = f.decide(c, calls);
                 REQUIRE(out.size() == calls.size());
@@ -171,11 +172,11 @@ TEST_CASE(
     "loser") {
     Fixture f;
     mysql::Conn c(f.driver, f.cfg, false);
-    auto [hall, u] = f.district(c, 3);
-    REQUIRE(f.decide(c, {f.call(u, hall, 10 * 60, 10 * 60 + 15)}).front().ok());
+    auto [venue, u] = f.district(c, 3);
+    REQUIRE(f.decide(c, {f.call(u, venue, 10 * 60, 10 * 60 + 15)}).front().ok());
     // 09:30-10:30 meets the 10:00 quantum owned above; 11:00-11:30 is free.
-    auto out = f.decide(c, {f.call(u + 1, hall, 9 * 60 + 30, 10 * 60 + 30),
-                            f.call(u + 2, hall, 11 * 60, 11 * 60 + 30)});
+    auto out = f.decide(c, {f.call(u + 1, venue, 9 * 60 + 30, 10 * 60 + 30),
+                            f.call(u + 2, venue, 11 * 60, 11 * 60 + 30)});
     REQUIRE_FALSE(out[0].ok());
     CHECK(out[0].error().code == Errc::slot_taken);
     REQUIRE(out[1].ok());
@@ -189,20 +190,20 @@ TEST_CASE(
     "cache") {
     Fixture f;
     mysql::Conn c(f.driver, f.cfg, false);
-    auto [hall, u] = f.district(c, 2);
+    auto [venue, u] = f.district(c, 2);
     mysql::VenueRulesCache rules;
-    REQUIRE(f.decide(c, {f.call(u, hall, 9 * 60, 10 * 60)}, &rules).front().ok());  // cached now
+    REQUIRE(f.decide(c, {f.call(u, venue, 9 * 60, 10 * 60)}, &rules).front().ok());  // cached now
     // Plain SQL, as an operator might: the triggers bump the hall's rules version.
-    c.execute("DELETE FROM venue_hours WHERE venue_id = " + std::to_string(hall));
+    c.execute("DELETE FROM venue_hours WHERE venue_id = " + std::to_string(venue));
     c.execute("INSERT INTO venue_hours (venue_id, weekday, open_minute, close_minute) SELECT " +
-              std::to_string(hall) + ", seq, 840, 1320 FROM seq_1_to_7");  // from 14:00 only
+              std::to_string(venue) + ", seq, 840, 1320 FROM seq_1_to_7");  // from 14:00 only
     c.execute("COMMIT");
-    auto morning = f.decide(c, {f.call(u, hall, 11 * 60, 12 * 60)}, &rules).front();
+    auto morning = f.decide(c, {f.call(u, venue, 11 * 60, 12 * 60)}, &rules).front();
     REQUIRE_FALSE(morning.ok());
     CHECK(morning.error().code == Errc::outside_opening_hours);
-    c.execute("UPDATE venues SET capacity = 3 WHERE id = " + std::to_string(hall));
+    c.execute("UPDATE venues SET capacity = 3 WHERE id = " + std::to_string(venue));
     c.execute("COMMIT");
-    auto crowd = f.decide(c, {f.call(u, hall, 15 * 60, 16 * 60)}, &rules).front();
+    auto crowd = f.decide(c, {f.call(u, venue, 15 * 60, 16 * 60)}, &rules).front();
     REQUIRE_FALSE(crowd.ok());
     CHECK(crowd.error().code == Errc::over_capacity);
 }

@@ -71,9 +71,9 @@ int winners(const std::vector<ApiResult>& rs) {
 
 TEST_CASE("64 concurrent requests for the same slot: exactly one 201, the rest 409 slot_taken") {
     Stack s(own(), 18600, open_config());
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     auto users = logins(s, 64, "u");
-    auto body = booking_body(hall, tomorrow(), 10 * 60, 11 * 60);
+    auto body = booking_body(venue, tomorrow(), 10 * 60, 11 * 60);
     auto rs = burst(64, [&](int i) {
         return s.call(s.port(), "POST", "/api/v1/bookings", body,
                       users[static_cast<std::size_t>(i)]);
@@ -90,7 +90,7 @@ TEST_CASE(
     "overlapping multi-slot requests from 16 clients over 30 rounds: no overlap, no partial "
     "booking") {
     Stack s(own(), 18610, open_config());
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     auto users = logins(s, 16, "m");
     std::mt19937 rng(42);
     std::vector<ApiResult> all;
@@ -102,7 +102,7 @@ TEST_CASE(
             int quanta = 2 + static_cast<int>(rng() % 3);
             int start =
                 window + 15 * static_cast<int>(rng() % static_cast<unsigned>(8 - quanta + 1));
-            bodies.push_back(booking_body(hall, day, start, start + 15 * quanta));
+            bodies.push_back(booking_body(venue, day, start, start + 15 * quanta));
         }
         auto rs = burst(16, [&](int i) {
             return s.call(s.port(), "POST", "/api/v1/bookings", bodies[static_cast<std::size_t>(i)],
@@ -118,7 +118,7 @@ TEST_CASE(
 TEST_CASE(
     "bursts with Redis flushed mid-run, and with Redis stopped: still one winner per quantum") {
     Stack s(own(), 18620, open_config());
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     auto users = logins(s, 32, "f");
     std::vector<ApiResult> all;
     std::atomic<bool> flushing{true};
@@ -131,7 +131,7 @@ TEST_CASE(
         }
     });
     for (int round = 0; round < 5; ++round) {
-        auto body = booking_body(hall, tomorrow(), 8 * 60 + round * 60, 9 * 60 + round * 60);
+        auto body = booking_body(venue, tomorrow(), 8 * 60 + round * 60, 9 * 60 + round * 60);
         auto rs = burst(32, [&](int i) {
             return s.call(s.port(), "POST", "/api/v1/bookings", body,
                           users[static_cast<std::size_t>(i)]);
@@ -144,7 +144,7 @@ TEST_CASE(
 
     own().stop("redis");
     for (int round = 0; round < 3; ++round) {
-        auto body = booking_body(hall, tomorrow(), 14 * 60 + round * 60, 15 * 60 + round * 60);
+        auto body = booking_body(venue, tomorrow(), 14 * 60 + round * 60, 15 * 60 + round * 60);
         auto rs = burst(32, [&](int i) {
             return s.call(s.port(), "POST", "/api/v1/bookings", body,
                           users[static_cast<std::size_t>(i)]);
@@ -161,10 +161,10 @@ TEST_CASE("MySQL is the guard: with no Redis at all, still exactly one winner") 
     auto cfg = open_config();
     cfg["redis"] = {{"port", 1}};  // nothing listens there: every claim fails, MySQL alone decides
     Stack s(own(), 18630, cfg);
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     auto users = logins(s, 32, "g");
     for (int round = 0; round < 3; ++round) {
-        auto body = booking_body(hall, tomorrow(), 9 * 60 + round * 60, 10 * 60 + round * 60);
+        auto body = booking_body(venue, tomorrow(), 9 * 60 + round * 60, 10 * 60 + round * 60);
         auto rs = burst(32, [&](int i) {
             return s.call(s.port(), "POST", "/api/v1/bookings", body,
                           users[static_cast<std::size_t>(i)]);
@@ -181,7 +181,7 @@ TEST_CASE("MySQL is the guard: with no Redis at all, still exactly one winner") 
             "slot_start)");
         int most = 0;
         for (int round = 0; round < 5 && most < 2; ++round) {
-            auto body = booking_body(hall, tomorrow(), 16 * 60 + round * 60, 17 * 60 + round * 60);
+            auto body = booking_body(venue, tomorrow(), 16 * 60 + round * 60, 17 * 60 + round * 60);
             auto rs = burst(32, [&](int i) {
                 return s.call(s.port(), "POST", "/api/v1/bookings", body,
                               users[static_cast<std::size_t>(i)]);
@@ -195,10 +195,10 @@ TEST_CASE("MySQL is the guard: with no Redis at all, still exactly one winner") 
 TEST_CASE("two server processes sharing MySQL and Redis under the same burst: one winner") {
     Stack s(own(), 18640, open_config());
     auto second = s.start_server();
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     auto users = logins(s, 64, "t");
     for (int round = 0; round < 3; ++round) {
-        auto body = booking_body(hall, tomorrow(), 9 * 60 + round * 60, 10 * 60 + round * 60);
+        auto body = booking_body(venue, tomorrow(), 9 * 60 + round * 60, 10 * 60 + round * 60);
         auto rs = burst(64, [&](int i) {
             return s.call(i % 2 ? second : s.port(), "POST", "/api/v1/bookings", body,
                           users[static_cast<std::size_t>(i)]);
@@ -214,12 +214,12 @@ TEST_CASE("quotas hold under concurrent requests from one user") {
                       {"max_per_user_per_day", 2},
                       {"max_minutes_per_user_per_week", 180}};
     Stack s(own(), 18650, cfg);
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     auto [token, id] = s.login("greedy");
     auto day = tomorrow();
     auto rs = burst(10, [&](int i) {
         return s.call(s.port(), "POST", "/api/v1/bookings",
-                      booking_body(hall, day, i * 60, i * 60 + 30), token);
+                      booking_body(venue, day, i * 60, i * 60 + 30), token);
     });
     CHECK(winners(rs) == 2);
     for (const auto& r : rs)
@@ -230,10 +230,10 @@ TEST_CASE("quotas hold under concurrent requests from one user") {
         }
     // Another day: the active-bookings limit (3) stops the fourth.
     auto day2 = booking::add_days(day, 1);
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, day2, 600, 630), token)
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day2, 600, 630), token)
               .status == 201);
     auto fourth =
-        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, day2, 720, 750), token);
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day2, 720, 750), token);
     CHECK(fourth.status == 403);
     CHECK(fourth.body["error"]["details"]["limit"] == "active_bookings");
     check_invariants(s.mysql(), rs);
@@ -243,9 +243,9 @@ TEST_CASE(
     "idempotency: replay byte for byte (also after a restart), mismatch 422, and a dropped "
     "response retried") {
     Stack s(own(), 18660, open_config());
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     auto [token, id] = s.login("idem");
-    auto body = booking_body(hall, tomorrow(), 9 * 60, 10 * 60);
+    auto body = booking_body(venue, tomorrow(), 9 * 60, 10 * 60);
     auto first =
         s.call(s.port(), "POST", "/api/v1/bookings", body, token, "Idempotency-Key: abc-1\r\n");
     REQUIRE(first.status == 201);
@@ -254,7 +254,7 @@ TEST_CASE(
     CHECK(again.status == 201);
     CHECK(again.raw == first.raw);
     auto other = s.call(s.port(), "POST", "/api/v1/bookings",
-                        booking_body(hall, tomorrow(), 11 * 60, 12 * 60), token,
+                        booking_body(venue, tomorrow(), 11 * 60, 12 * 60), token,
                         "Idempotency-Key: abc-1\r\n");
     CHECK(other.status == 422);
     CHECK(error_code(other) == "idempotency_mismatch");
@@ -265,7 +265,7 @@ TEST_CASE(
     CHECK(theirs.status == 409);
 
     // A response lost on the way: the client sends, hangs up, and retries with the key.
-    auto body2 = booking_body(hall, tomorrow(), 13 * 60, 14 * 60);
+    auto body2 = booking_body(venue, tomorrow(), 13 * 60, 14 * 60);
     {
         test::Connection c(s.port());
         REQUIRE(c.send(test::make_request(
@@ -280,7 +280,7 @@ TEST_CASE(
     CHECK(mine.body["items"].size() == 2);  // one booking per key, not two
 
     // Concurrent requests with one key: one booking, and every one of them answered with it.
-    auto body3 = booking_body(hall, tomorrow(), 15 * 60, 16 * 60);
+    auto body3 = booking_body(venue, tomorrow(), 15 * 60, 16 * 60);
     auto rs = burst(8, [&](int) {
         return s.call(s.port(), "POST", "/api/v1/bookings", body3, token,
                       "Idempotency-Key: same-8\r\n");
@@ -306,9 +306,9 @@ TEST_CASE(
 TEST_CASE(
     "cancel frees the slot at once; a cancel racing a re-book never leaves two active bookings") {
     Stack s(own(), 18670, open_config());
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     auto users = logins(s, 9, "c");
-    auto body = booking_body(hall, tomorrow(), 9 * 60, 10 * 60);
+    auto body = booking_body(venue, tomorrow(), 9 * 60, 10 * 60);
     auto b = s.call(s.port(), "POST", "/api/v1/bookings", body, users[0]);
     REQUIRE(b.status == 201);
     auto id = std::to_string(b.body["id"].get<std::uint64_t>());
@@ -327,7 +327,7 @@ TEST_CASE(
               .status == 409);
 
     // The race: the owner cancels while eight others try to book the same hour.
-    auto body2 = booking_body(hall, tomorrow(), 11 * 60, 12 * 60);
+    auto body2 = booking_body(venue, tomorrow(), 11 * 60, 12 * 60);
     auto held = s.call(s.port(), "POST", "/api/v1/bookings", body2, users[0]);
     REQUIRE(held.status == 201);
     auto hid = std::to_string(held.body["id"].get<std::uint64_t>());
@@ -347,13 +347,13 @@ TEST_CASE(
 
 TEST_CASE("too late to cancel for the owner, any time for the hall's manager with a reason") {
     Stack s(own(), 18680, open_config());
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     // The deadline is huge, so every booking is already past it.
     s.sql("UPDATE venues SET cancel_deadline_minutes = 20000 WHERE id = 1");
     auto [owner, owner_id] = s.login("owner");
     auto [mgr, mgr_id] = s.login("mgr");
     REQUIRE(s.grant_role("openid-mgr", "manager", "--building-ids 1") == 0);
-    auto b = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 600, 660),
+    auto b = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, tomorrow(), 600, 660),
                     owner);
     REQUIRE(b.status == 201);
     auto id = std::to_string(b.body["id"].get<std::uint64_t>());
@@ -372,7 +372,7 @@ TEST_CASE("too late to cancel for the owner, any time for the hall's manager wit
 TEST_CASE(
     "approval: pending owns its slot; only the hall's managers decide; rejecting frees the slot") {
     Stack s(own(), 18690, open_config());
-    auto hall = make_hall(s, 1, ", requires_approval", ", 1");
+    auto venue = make_hall(s, 1, ", requires_approval", ", 1");
     auto [member, member_id] = s.login("applicant");
     auto [other, other_id] = s.login("other");
     auto [mgr_a, a_id] = s.login("mgra");
@@ -381,7 +381,7 @@ TEST_CASE(
     REQUIRE(s.grant_role("openid-mgra", "manager", "--building-ids 1") == 0);
     REQUIRE(s.grant_role("openid-mgrb", "manager", "--building-ids 2") == 0);
     REQUIRE(s.grant_role("openid-street", "street_admin", "--street-id 2") == 0);
-    auto body = booking_body(hall, tomorrow(), 600, 660);
+    auto body = booking_body(venue, tomorrow(), 600, 660);
     auto b = s.call(s.port(), "POST", "/api/v1/bookings", body, member);
     REQUIRE(b.status == 201);
     CHECK(b.body["status"] == "pending");
@@ -419,15 +419,15 @@ TEST_CASE(
     CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/approve", nullptr, mgr_a).status ==
           409);
 
-    auto b2 = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 720, 780),
-                     member);
+    auto b2 = s.call(s.port(), "POST", "/api/v1/bookings",
+                     booking_body(venue, tomorrow(), 720, 780), member);
     auto id2 = std::to_string(b2.body["id"].get<std::uint64_t>());
     CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings/" + id2 + "/reject", json::object(),
                             mgr_a)) == "validation");
     auto rejected = s.call(s.port(), "POST", "/api/v1/bookings/" + id2 + "/reject",
                            json{{"reason", "时间冲突"}}, mgr_a);
     CHECK(rejected.body["status"] == "rejected");
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 720, 780),
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, tomorrow(), 720, 780),
                  other)
               .status == 201);
 
@@ -445,7 +445,7 @@ TEST_CASE(
 
 TEST_CASE("every rule a booking must meet has its own error") {
     Stack s(own(), 18700, open_config());
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     s.sql(
         "UPDATE venues SET max_minutes = 60, capacity = 20, horizon_days = 5, release_minute = "
         "1439 WHERE id = 1");
@@ -460,25 +460,26 @@ TEST_CASE("every rule a booking must meet has its own error") {
     auto post = [&](json b) {
         return error_code(s.call(s.port(), "POST", "/api/v1/bookings", b, t));
     };
-    CHECK(post(booking_body(hall, d, 7 * 60, 8 * 60)) == "outside_opening_hours");
-    CHECK(post(booking_body(hall, d, 20 * 60 + 30, 21 * 60 + 30)) == "outside_opening_hours");
-    CHECK(post(booking_body(hall, d, 9 * 60 + 5, 10 * 60)) == "misaligned");
-    CHECK(post(booking_body(hall, d, 9 * 60, 11 * 60)) == "bad_duration");
-    CHECK(post(booking_body(hall, d, 9 * 60, 10 * 60, 21)) == "over_capacity");
+    CHECK(post(booking_body(venue, d, 7 * 60, 8 * 60)) == "outside_opening_hours");
+    CHECK(post(booking_body(venue, d, 20 * 60 + 30, 21 * 60 + 30)) == "outside_opening_hours");
+    CHECK(post(booking_body(venue, d, 9 * 60 + 5, 10 * 60)) == "misaligned");
+    CHECK(post(booking_body(venue, d, 9 * 60, 11 * 60)) == "bad_duration");
+    CHECK(post(booking_body(venue, d, 9 * 60, 10 * 60, 21)) == "over_capacity");
     auto today = booking::add_days(tomorrow(), -1);
-    CHECK(post(booking_body(hall, today, 8 * 60, 8 * 60 + 15)) == "in_past");
+    CHECK(post(booking_body(venue, today, 8 * 60, 8 * 60 + 15)) == "in_past");
     // Day today+5 opens at 23:59 today; today+6 is beyond the five-day horizon.
-    CHECK(post(booking_body(hall, booking::add_days(today, 5), 9 * 60, 10 * 60)) == "not_yet_open");
-    CHECK(post(booking_body(hall, booking::add_days(today, 6), 9 * 60, 10 * 60)) ==
+    CHECK(post(booking_body(venue, booking::add_days(today, 5), 9 * 60, 10 * 60)) ==
+          "not_yet_open");
+    CHECK(post(booking_body(venue, booking::add_days(today, 6), 9 * 60, 10 * 60)) ==
           "beyond_horizon");
     s.sql("INSERT INTO closures (venue_id, starts_at, ends_at, reason, created_by) VALUES (1, '" +
           booking::format_date(d) + " 12:00:00', '" + booking::format_date(d) +
           " 13:00:00', '检修', 1)");
-    CHECK(post(booking_body(hall, d, 12 * 60 + 30, 13 * 60 + 30)) == "closed");
-    auto no_purpose = booking_body(hall, d, 9 * 60, 10 * 60);
+    CHECK(post(booking_body(venue, d, 12 * 60 + 30, 13 * 60 + 30)) == "closed");
+    auto no_purpose = booking_body(venue, d, 9 * 60, 10 * 60);
     no_purpose["purpose"] = "";
     CHECK(post(no_purpose) == "validation");
-    auto bad_date = booking_body(hall, d, 9 * 60, 10 * 60);
+    auto bad_date = booking_body(venue, d, 9 * 60, 10 * 60);
     bad_date["date"] = "2026-02-30";
     CHECK(post(bad_date) == "validation");
     CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(999, d, 9 * 60, 10 * 60), t)
@@ -494,7 +495,7 @@ TEST_CASE("every rule a booking must meet has its own error") {
     CHECK(avail(d).empty());
     // A value of the wrong type says which type is expected.
     auto typed = [&](const char* field, json value) {
-        auto b = booking_body(hall, d, 9 * 60, 10 * 60);
+        auto b = booking_body(venue, d, 9 * 60, 10 * 60);
         b[field] = value;
         auto r = s.call(s.port(), "POST", "/api/v1/bookings", b, t);
         CHECK(r.status == 422);
@@ -507,7 +508,7 @@ TEST_CASE("every rule a booking must meet has its own error") {
     s.sql("UPDATE users SET banned_until = NOW() + INTERVAL 7 DAY WHERE id = " +
           std::to_string(id));
     auto banned =
-        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, d, 9 * 60, 10 * 60), t);
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, d, 9 * 60, 10 * 60), t);
     CHECK(banned.status == 403);
     CHECK(error_code(banned) == "banned");
     CHECK(banned.body["error"]["details"].contains("until"));
@@ -546,7 +547,7 @@ TEST_CASE(
 
 TEST_CASE("a booking does not wait for a lock on its building's row") {
     Stack s(own(), 18770, open_config());
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     auto [t, id] = s.login("unlocked");
     mysql::Conn c(sql::mysql::get_mysql_driver_instance(), s.mysql());
     c.ensure_ready();
@@ -557,7 +558,7 @@ TEST_CASE("a booking does not wait for a lock on its building's row") {
     // Had the booking locked the building's row too, it would wait until the lock wait timeout
     // and fail: the row is released only after the answer.
     auto r = s.call(s.port(), "POST", "/api/v1/bookings",
-                    booking_body(hall, tomorrow(), 9 * 60, 10 * 60), t);
+                    booking_body(venue, tomorrow(), 9 * 60, 10 * 60), t);
     c.execute("ROLLBACK");
     CHECK(r.status == 201);
 }
@@ -565,7 +566,7 @@ TEST_CASE("a booking does not wait for a lock on its building's row") {
 TEST_CASE(
     "a closure committed concurrently with bookings never leaves a booking inside the closure") {
     Stack s(own(), 18710, open_config());
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     auto [mgr, mgr_id] = s.login("closer");
     REQUIRE(s.grant_role("openid-closer", "manager", "--building-ids 1") == 0);
     auto users = logins(s, 12, "k");
@@ -577,7 +578,7 @@ TEST_CASE(
         auto rs = burst(13, [&](int i) {
             if (i == 12)
                 return s.call(
-                    s.port(), "POST", "/api/v1/venues/" + std::to_string(hall) + "/closures",
+                    s.port(), "POST", "/api/v1/venues/" + std::to_string(venue) + "/closures",
                     json{
                         {"from", booking::format_date(day) + "T" + booking::format_hhmm(base + 30)},
                         {"to", booking::format_date(day) + "T" + booking::format_hhmm(base + 90)},
@@ -586,7 +587,7 @@ TEST_CASE(
                     mgr);
             int start = base + 15 * (i % 8);
             return s.call(s.port(), "POST", "/api/v1/bookings",
-                          booking_body(hall, day, start, start + 30),
+                          booking_body(venue, day, start, start + 30),
                           users[static_cast<std::size_t>(i)]);
         });
         CHECK((rs[12].status == 201 || rs[12].status == 409));
@@ -610,11 +611,11 @@ TEST_CASE(
     auto cfg = open_config();
     cfg["booking"]["max_holds_per_user"] = 2;
     Stack s(own(), 18720, cfg);
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     auto [a, a_id] = s.login("holder");
     auto [b, b_id] = s.login("other");
     auto day = booking::format_date(tomorrow());
-    json range = {{"venue_id", hall}, {"date", day}, {"start", "10:00"}, {"end", "11:00"}};
+    json range = {{"venue_id", venue}, {"date", day}, {"start", "10:00"}, {"end", "11:00"}};
     auto h = s.call(s.port(), "POST", "/api/v1/holds", range, a);
     REQUIRE(h.status == 201);
     std::string hold_id = h.body["hold_id"];
@@ -626,7 +627,7 @@ TEST_CASE(
     CHECK(avail.body["slots"][40] == json{{"start", "10:00"}, {"end", "10:15"}, {"state", "held"}});
     CHECK(avail.body["slots"][44]["state"] == "free");
     // Another user cannot book it, nor use the hold.
-    auto booking = booking_body(hall, tomorrow(), 600, 660);
+    auto booking = booking_body(venue, tomorrow(), 600, 660);
     CHECK(error_code(s.call(s.port(), "POST", "/api/v1/bookings", booking, b)) == "slot_taken");
     auto stolen = booking;
     stolen["hold_id"] = hold_id;
@@ -652,30 +653,30 @@ TEST_CASE(
     // A released hold frees its slot at once.
     auto h2 =
         s.call(s.port(), "POST", "/api/v1/holds",
-               json{{"venue_id", hall}, {"date", day}, {"start", "16:00"}, {"end", "16:30"}}, b);
+               json{{"venue_id", venue}, {"date", day}, {"start", "16:00"}, {"end", "16:30"}}, b);
     REQUIRE(h2.status == 201);
     CHECK(s.call(s.port(), "DELETE", "/api/v1/holds/" + h2.body["hold_id"].get<std::string>(),
                  nullptr, b)
               .status == 200);
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 960, 990), a)
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, tomorrow(), 960, 990), a)
               .status == 201);
 }
 
 TEST_CASE("a holder whose hold expired cannot confirm after someone else booked") {
     auto cfg = open_config();
     Stack s(own(), 18730, cfg);
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     auto [a, a_id] = s.login("slow");
     auto [b, b_id] = s.login("fast");
     auto day = booking::format_date(tomorrow());
     auto h =
         s.call(s.port(), "POST", "/api/v1/holds",
-               json{{"venue_id", hall}, {"date", day}, {"start", "09:00"}, {"end", "10:00"}}, a);
+               json{{"venue_id", venue}, {"date", day}, {"start", "09:00"}, {"end", "10:00"}}, a);
     REQUIRE(h.status == 201);
     s.advance_clock(301);  // past the hold's 300 s, on the service's clock: nobody sleeps
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 540, 600), b)
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, tomorrow(), 540, 600), b)
               .status == 201);
-    auto late = booking_body(hall, tomorrow(), 540, 600);
+    auto late = booking_body(venue, tomorrow(), 540, 600);
     late["hold_id"] = h.body["hold_id"];
     auto r = s.call(s.port(), "POST", "/api/v1/bookings", late, a);
     CHECK(r.status == 409);
@@ -684,19 +685,19 @@ TEST_CASE("a holder whose hold expired cannot confirm after someone else booked"
 
 TEST_CASE("with Redis down holds answer 503 and bookings still go through MySQL") {
     Stack s(own(), 18740, open_config());
-    auto hall = make_hall(s, 1);
+    auto venue = make_hall(s, 1);
     auto [a, a_id] = s.login("nored");
     own().stop("redis");
     auto day = booking::format_date(tomorrow());
     auto h =
         s.call(s.port(), "POST", "/api/v1/holds",
-               json{{"venue_id", hall}, {"date", day}, {"start", "09:00"}, {"end", "10:00"}}, a);
+               json{{"venue_id", venue}, {"date", day}, {"start", "09:00"}, {"end", "10:00"}}, a);
     CHECK(h.status == 503);
     CHECK(error_code(h) == "redis_unavailable");
     auto t0 = std::chrono::steady_clock::now();
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 540, 600), a)
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, tomorrow(), 540, 600), a)
               .status == 201);
-    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 540, 600), a)
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, tomorrow(), 540, 600), a)
               .status == 409);
     CHECK(std::chrono::steady_clock::now() - t0 <
           std::chrono::seconds(2));  // nobody waits on Redis
@@ -708,7 +709,7 @@ TEST_CASE("with Redis down holds answer 503 and bookings still go through MySQL"
     CHECK(test::eventually(
         [&] {
             return s.call(s.port(), "POST", "/api/v1/holds",
-                          json{{"venue_id", hall},
+                          json{{"venue_id", venue},
                                {"date", day},
                                {"start", "11:00"},
                                {"end", "12:00"}},
@@ -722,11 +723,11 @@ TEST_CASE("a pending booking nobody approved expires at its start and gives up i
     auto cfg = open_config();
     cfg["test"] = {{"manual_jobs", true}};  // the test runs the job
     Stack s(own(), 18750, cfg);
-    auto hall = make_hall(s, 1, ", requires_approval", ", 1");
+    auto venue = make_hall(s, 1, ", requires_approval", ", 1");
     auto [t, uid] = s.login("waiting");
     auto today = booking::format_date(booking::add_days(tomorrow(), -1));
     auto ahead =
-        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(hall, tomorrow(), 600, 660), t);
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, tomorrow(), 600, 660), t);
     REQUIRE(ahead.status == 201);
     // One that began already (written directly: the API refuses the past), with its quantum in
     // the same transaction (a job between the two inserts would leave the quantum to a booking

@@ -32,8 +32,8 @@ booking::Date next_monday() {
     return d;
 }
 
-json hall(std::uint64_t building, const std::string& name, int capacity,
-          std::vector<std::string> facilities = {}) {
+json venue(std::uint64_t building, const std::string& name, int capacity,
+           std::vector<std::string> facilities = {}) {
     return {{"building_id", building},
             {"name", name},
             {"capacity", capacity},
@@ -105,7 +105,7 @@ TEST_CASE("a manager publishes a hall, a member sees its free slots, a closure s
     Stack s(own(), 18520);
     District d(s);
     auto created = s.call(s.port(), "POST", "/api/v1/venues",
-                          hall(1, "党员之家", 40, {"projector"}), d.manager1);
+                          venue(1, "党员之家", 40, {"projector"}), d.manager1);
     REQUIRE(created.status == 201);
     auto id = created.body["id"].get<std::uint64_t>();
     CHECK(created.body["street_id"] == 1);
@@ -153,10 +153,10 @@ TEST_CASE("a manager publishes a hall, a member sees its free slots, a closure s
 TEST_CASE("scope: a manager edits only its building's halls, a street admin only its street's") {
     Stack s(own(), 18530);
     District d(s);
-    auto h1 = s.call(s.port(), "POST", "/api/v1/venues", hall(1, "共享会议室A", 12), d.manager1)
+    auto h1 = s.call(s.port(), "POST", "/api/v1/venues", venue(1, "共享会议室A", 12), d.manager1)
                   .body["id"]
                   .get<std::uint64_t>();
-    auto h2 = s.call(s.port(), "POST", "/api/v1/venues", hall(2, "报告厅", 150), d.manager2)
+    auto h2 = s.call(s.port(), "POST", "/api/v1/venues", venue(2, "报告厅", 150), d.manager2)
                   .body["id"]
                   .get<std::uint64_t>();
     auto patch = [&](const std::string& who, std::uint64_t h) {
@@ -174,11 +174,11 @@ TEST_CASE("scope: a manager edits only its building's halls, a street admin only
     CHECK(patch(d.admin, h2) == 200);
     CHECK(patch(d.admin, 9999) == 404);
 
-    CHECK(s.call(s.port(), "POST", "/api/v1/venues", hall(2, "x", 5), d.manager1).status == 403);
-    CHECK(s.call(s.port(), "POST", "/api/v1/venues", hall(2, "x", 5), d.street_admin1).status ==
+    CHECK(s.call(s.port(), "POST", "/api/v1/venues", venue(2, "x", 5), d.manager1).status == 403);
+    CHECK(s.call(s.port(), "POST", "/api/v1/venues", venue(2, "x", 5), d.street_admin1).status ==
           403);
-    CHECK(s.call(s.port(), "POST", "/api/v1/venues", hall(1, "x", 5), d.member).status == 403);
-    auto no_building = s.call(s.port(), "POST", "/api/v1/venues", hall(77, "x", 5), d.admin);
+    CHECK(s.call(s.port(), "POST", "/api/v1/venues", venue(1, "x", 5), d.member).status == 403);
+    auto no_building = s.call(s.port(), "POST", "/api/v1/venues", venue(77, "x", 5), d.admin);
     CHECK(no_building.status == 422);
     CHECK(no_building.body["error"]["details"]["field"] == "building_id");
 
@@ -215,16 +215,16 @@ TEST_CASE("rules that cannot be right are refused with 422 naming the field") {
     auto post = [&](json body) {
         return s.call(s.port(), "POST", "/api/v1/venues", body, d.manager1);
     };
-    auto h = hall(1, "会议室", 10);
+    auto h = venue(1, "会议室", 10);
     h["weekly_hours"] = {{{"weekday", 1}, {"open", "12:00"}, {"close", "09:00"}}};
     CHECK(post(h).body["error"]["details"]["field"] == "weekly_hours");
     h["weekly_hours"] = {{{"weekday", 1}, {"open", "09:00"}, {"close", "12:00"}},
                          {{"weekday", 1}, {"open", "11:00"}, {"close", "13:00"}}};
     CHECK(post(h).body["error"]["details"]["field"] == "weekly_hours");
-    h = hall(1, "会议室", 10);
+    h = venue(1, "会议室", 10);
     h["slot_minutes"] = 40;
     CHECK(post(h).body["error"]["details"]["field"] == "slot_minutes");
-    h = hall(1, "会议室", 10);
+    h = venue(1, "会议室", 10);
     h["capacity"] = -3;
     CHECK(post(h).status == 422);
     CHECK(post(json{{"name", 5}}).body["error"]["details"]["field"] == "name");
@@ -239,7 +239,7 @@ TEST_CASE(
     Stack s(own(), 18550);
     District d(s);
     auto id =
-        s.call(s.port(), "POST", "/api/v1/venues", hall(1, "党群服务站活动室", 30), d.manager1)
+        s.call(s.port(), "POST", "/api/v1/venues", venue(1, "党群服务站活动室", 30), d.manager1)
             .body["id"]
             .get<std::uint64_t>();
     auto day = booking::format_date(next_monday());
@@ -290,19 +290,19 @@ TEST_CASE(
                    {"max_per_user_per_day", 1000},
                    {"max_minutes_per_user_per_week", 10080}}}});
     District d(s);
-    std::vector<std::uint64_t> halls;
+    std::vector<std::uint64_t> venues;
     for (int i = 0; i < 2; ++i)
-        halls.push_back(s.call(s.port(), "POST", "/api/v1/venues",
-                               hall(1, "会议室" + std::to_string(i), 20), d.manager1)
-                            .body["id"]
-                            .get<std::uint64_t>());
+        venues.push_back(s.call(s.port(), "POST", "/api/v1/venues",
+                                venue(1, "会议室" + std::to_string(i), 20), d.manager1)
+                             .body["id"]
+                             .get<std::uint64_t>());
     auto monday = next_monday();
     std::vector<booking::Date> days = {monday, booking::add_days(monday, 1)};
     std::mt19937 rng(20261126);
     std::vector<std::pair<std::uint64_t, std::uint64_t>> closures;  // hall, closure
 
     auto check_all = [&](const char* phase) {
-        for (auto h : halls)
+        for (auto h : venues)
             for (auto day : days) {
                 CAPTURE(phase);
                 CAPTURE(h);
@@ -318,7 +318,7 @@ TEST_CASE(
     std::vector<std::pair<std::uint64_t, std::uint64_t>> bookings;  // hall, booking
     int booked = 0;
     auto random_step = [&] {
-        auto h = halls[rng() % halls.size()];
+        auto h = venues[rng() % venues.size()];
         auto day = booking::format_date(days[rng() % days.size()]);
         switch (rng() % 6) {
             case 4: {  // a booking somewhere (may be refused by the rules in force: fine)
@@ -416,7 +416,7 @@ TEST_CASE(
     District d(s);
     auto make = [&](const std::string& who, std::uint64_t b, const std::string& name, int cap,
                     std::vector<std::string> f) {
-        return s.call(s.port(), "POST", "/api/v1/venues", hall(b, name, cap, f), who)
+        return s.call(s.port(), "POST", "/api/v1/venues", venue(b, name, cap, f), who)
             .body["id"]
             .get<std::uint64_t>();
     };

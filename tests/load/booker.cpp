@@ -232,12 +232,12 @@ json run_mix(std::map<std::string, std::string>& a, const std::vector<std::uint1
     double rate = std::stod(a["--rate"]), duration_s = std::stod(a["--duration"]);
     int concurrency = std::stoi(a["--concurrency"]);
     double checkin_rate = std::stod(a["--checkins-per-second"]);
-    std::vector<std::pair<std::string, std::string>> halls;  // id, code
+    std::vector<std::pair<std::string, std::string>> venues;  // id, code
     {
         std::ifstream in(a["--checkin-halls"]);
-        for (std::string id, code; in >> id >> code;) halls.emplace_back(id, code);
+        for (std::string id, code; in >> id >> code;) venues.emplace_back(id, code);
     }
-    if (halls.empty()) throw std::runtime_error("no check-in halls");
+    if (venues.empty()) throw std::runtime_error("no check-in halls");
     auto today = walk.first_day;
     auto from = sh::booking::format_date(sh::booking::add_days(today, -30)),
          to = sh::booking::format_date(today);
@@ -278,7 +278,7 @@ json run_mix(std::map<std::string, std::string>& a, const std::vector<std::uint1
     // Check-ins: book the next free 15-minute slot within the hour on the next hall, check in.
     threads.emplace_back([&] {
         Client c{ports[0], {}};
-        std::size_t hall = 0, member = 0;
+        std::size_t venue = 0, member = 0;
         for (std::size_t k = 0;; ++k) {
             auto due = start + duration_cast<Clock::duration>(
                                    duration<double>(static_cast<double>(k) / checkin_rate));
@@ -288,14 +288,14 @@ json run_mix(std::map<std::string, std::string>& a, const std::vector<std::uint1
             int minute = now.minute + 1;
             for (int tries = 0; tries < 4; ++tries) {
                 int slot =
-                    (minute + 14) / 15 * 15 + 15 * static_cast<int>((hall / halls.size()) % 4);
+                    (minute + 14) / 15 * 15 + 15 * static_cast<int>((venue / venues.size()) % 4);
                 auto date = now.date;
                 if (slot >= 1440) {
                     date = sh::booking::add_days(date, 1);
                     slot -= 1440;
                 }
-                const auto& [id, code] = halls[hall % halls.size()];
-                ++hall;
+                const auto& [id, code] = venues[venue % venues.size()];
+                ++venue;
                 std::string auth =
                     "Authorization: Bearer " + tokens[member++ % tokens.size()] + "\r\n";
                 auto t0 = Clock::now();

@@ -49,9 +49,9 @@ std::uint64_t make_hall(Db& s, std::uint64_t id, const std::string& extra_column
     return make_hall_in(s, 1, id, extra_columns, extra_values);
 }
 
-inline nlohmann::json booking_body(std::uint64_t hall, booking::Date d, int start, int end,
+inline nlohmann::json booking_body(std::uint64_t venue, booking::Date d, int start, int end,
                                    int attendees = 10, const std::string& purpose = "组织生活会") {
-    return {{"venue_id", hall},
+    return {{"venue_id", venue},
             {"date", booking::format_date(d)},
             {"start", booking::format_hhmm(start)},
             {"end", booking::format_hhmm(end)},

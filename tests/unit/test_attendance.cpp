@@ -140,10 +140,10 @@ TEST_CASE(
     Day d;
     auto id = d.book_at(d.alice, monday);  // 09:00-10:00: four quanta
     auto b = *d.store.find_booking(id, true);
-    auto hall = d.state.venues[1].rules;
-    CHECK_FALSE(release_no_show(d.store, d.rules, b, hall,
+    auto venue = d.state.venues[1].rules;
+    CHECK_FALSE(release_no_show(d.store, d.rules, b, venue,
                                 d.at(monday, 9 * 60 + 15)));  // the window is still open
-    REQUIRE(release_no_show(d.store, d.rules, b, hall, d.at(monday, 9 * 60 + 15, 1)));
+    REQUIRE(release_no_show(d.store, d.rules, b, venue, d.at(monday, 9 * 60 + 15, 1)));
     CHECK(d.state.bookings[id].status == BookingStatus::no_show);
     // 09:00 stays hers (it has passed); 09:15, 09:30 and 09:45 are free.
     CHECK(d.state.quanta.count({1, d.at(monday, 9 * 60)}) == 1);
@@ -158,7 +158,7 @@ TEST_CASE(
              Quotas{}, d.now, std::nullopt);
     CHECK(walk_in.ok());
     // Running the transition again changes nothing and records nothing twice.
-    CHECK_FALSE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall,
+    CHECK_FALSE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), venue,
                                 d.at(monday, 9 * 60 + 20)));
     CHECK(d.notices(NoticeKind::no_show) == 1);
     CHECK(d.state.violations.size() == 1);
@@ -166,10 +166,10 @@ TEST_CASE(
 
 TEST_CASE("three violations within 30 days ban new bookings for 14 days; older ones do not count") {
     Day d;
-    auto hall = d.state.venues[1].rules;
+    auto venue = d.state.venues[1].rules;
     auto no_show_on = [&](Date day) {
         auto id = d.book_at(d.alice, day);
-        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall,
+        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), venue,
                                 d.at(day, 9 * 60 + 16)));
     };
     no_show_on(monday);                // day 0
@@ -210,10 +210,10 @@ TEST_CASE("a cancellation after the deadline needs accept_penalty and counts hal
     REQUIRE(cancel_late(add_days(monday, 1), true).ok());
     CHECK(d.store.violation_weight(1, d.now - 24h) == 500);
     // Two no-shows and two late cancellations: 1 + 1 + 0.5 + 0.5 = 3 -> banned.
-    auto hall = d.state.venues[1].rules;
+    auto venue = d.state.venues[1].rules;
     for (int day : {2, 3}) {
         auto id = d.book_at(d.alice, add_days(monday, day));
-        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall,
+        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), venue,
                                 d.at(add_days(monday, day), 9 * 60 + 16)));
     }
     CHECK_FALSE(d.state.users[1].has_value());  // 2.5
@@ -232,10 +232,10 @@ TEST_CASE(
     "the hall's "
     "manager see it and may not (403), others cannot see it (404)") {
     Day d;
-    auto hall = d.state.venues[1].rules;
+    auto venue = d.state.venues[1].rules;
     for (int day : {0, 1, 2}) {
         auto id = d.book_at(d.alice, add_days(monday, day));
-        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall,
+        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), venue,
                                 d.at(add_days(monday, day), 9 * 60 + 16)));
     }
     REQUIRE(d.state.users[1].has_value());
@@ -256,9 +256,9 @@ TEST_CASE(
 
 TEST_CASE("an admin cannot waive their own violation: another admin does (403 self_approval)") {
     Day d;
-    auto hall = d.state.venues[1].rules;
+    auto venue = d.state.venues[1].rules;
     auto id = d.book_at(d.street_admin, add_days(monday, 0));
-    REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), hall,
+    REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), venue,
                             d.at(add_days(monday, 0), 9 * 60 + 16)));
     REQUIRE(d.state.violations.size() == 1);
     auto now = d.at(add_days(monday, 1), 12 * 60);

@@ -23,13 +23,13 @@ struct World {
     test::MemoryBookingDb db;
     test::MemoryClaims claims;
     test::MemoryHolds holds{claims};
-    test::MemoryVenueChanges halls;
+    test::MemoryVenueChanges venues;
     test::MemoryContentCheck content;
     app::BookingService service{
         db,
         claims,
         holds,
-        halls,
+        venues,
         content,
         clock,
         app::BookingSettings{{5, 5, 6000},
@@ -144,7 +144,7 @@ TEST_CASE("confirming one's own live hold books it and ends the hold") {
     auto h = run(w.service.hold(w.alice, w.request(9 * 60, 10 * 60))).value().hold;
     REQUIRE(w.book(w.alice, 9 * 60, 10 * 60, h.id).ok());
     CHECK(w.holds.holds.empty());
-    CHECK(w.halls.changed_halls == std::vector<VenueId>{1});
+    CHECK(w.venues.changed_halls == std::vector<VenueId>{1});
 }
 
 TEST_CASE("a failed confirm does not shorten the hold's claim") {
@@ -203,7 +203,7 @@ TEST_CASE("a cancellation frees the quanta, the claims and the hall's cached day
     CHECK(c.value().status == BookingStatus::cancelled);
     CHECK(w.claims.claims.empty());
     CHECK(w.db.state.quanta.empty());
-    CHECK(w.halls.changed_halls.size() == 2);
+    CHECK(w.venues.changed_halls.size() == 2);
     CHECK(w.book(w.bob, 9 * 60, 10 * 60).ok());
 }
 

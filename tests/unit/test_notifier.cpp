@@ -75,7 +75,7 @@ struct MemoryOutbox final : app::Outbox {
         it.openid = "openid-" + std::to_string(user);
         it.kind = kind;
         it.subject_id = 100 + it.id;
-        it.hall = "新城大厦多功能厅";
+        it.venue = "新城大厦多功能厅";
         it.start = now + 24h;
         it.end = now + 25h;
         rows.push_back(Row{it, "pending", now, std::nullopt, 0});

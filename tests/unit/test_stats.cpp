@@ -11,7 +11,7 @@ using sh::api::csv_text;
 using sh::api::usage_csv;
 
 namespace {
-VenueOpening hall(VenueId id, BuildingId b, StreetId s) {
+VenueOpening venue(VenueId id, BuildingId b, StreetId s) {
     VenueOpening h;
     h.venue.id = id;
     h.venue.building_id = b;
@@ -24,7 +24,7 @@ VenueOpening hall(VenueId id, BuildingId b, StreetId s) {
 
 TEST_CASE("open time is the weekly hours less closures, in every grouping") {
     const Date mon{2026, 3, 2};
-    auto a = hall(1, 1, 1), b = hall(2, 2, 1);
+    auto a = venue(1, 1, 1), b = venue(2, 2, 1);
     a.closures.push_back({to_timepoint(mon, 12 * 60), to_timepoint(add_days(mon, 1), 10 * 60)});
     Period week{mon, add_days(mon, 6)};
     auto by_venue = open_minutes(GroupBy::venue, {a, b}, week);
@@ -44,7 +44,7 @@ TEST_CASE("open time is the weekly hours less closures, in every grouping") {
 
 TEST_CASE("usage rows join booking figures with open time; utilisation and check-in rate") {
     const Date mon{2026, 3, 2};
-    std::vector<VenueOpening> halls{hall(1, 1, 1)};
+    std::vector<VenueOpening> venues{venue(1, 1, 1)};
     BookingFigures f;
     f.key = "1";
     f.label = "厅1";
@@ -52,12 +52,12 @@ TEST_CASE("usage rows join booking figures with open time; utilisation and check
     f.sessions = 3;
     f.no_shows = 1;
     auto rows =
-        usage_rows(GroupBy::venue, {f}, open_minutes(GroupBy::venue, halls, {mon, mon}), halls);
+        usage_rows(GroupBy::venue, {f}, open_minutes(GroupBy::venue, venues, {mon, mon}), venues);
     REQUIRE(rows.size() == 1);
     CHECK(*rows[0].utilisation == doctest::Approx(1.0));
     CHECK(*rows[0].checkin_rate == doctest::Approx(0.75));
     auto empty =
-        usage_rows(GroupBy::venue, {}, open_minutes(GroupBy::venue, halls, {mon, mon}), halls);
+        usage_rows(GroupBy::venue, {}, open_minutes(GroupBy::venue, venues, {mon, mon}), venues);
     REQUIRE(empty.size() == 1);  // a hall with no bookings still shows, unused
     CHECK(empty[0].f.label == "厅1");
     CHECK(*empty[0].utilisation == 0.0);
@@ -95,7 +95,7 @@ TEST_CASE("CSV text: quoted when it holds commas, quotes or line breaks; never a
 
 TEST_CASE("a booking and the open time of its hour fall in the same group, in every grouping") {
     const Date wed{2026, 3, 4};
-    auto a = hall(1, 1, 1), b = hall(2, 2, 1);
+    auto a = venue(1, 1, 1), b = venue(2, 2, 1);
     auto cell = [&](const VenueOpening& h, int hour, std::string org, int bookings) {
         BookingCell c{h.venue.id, h.venue.building_id, h.venue.street_id, wed, hour, org, {}};
         c.figures.bookings = bookings;
