@@ -140,37 +140,75 @@ awaitable<Scheduler::Attempt> Scheduler::attempt(Slot& slot, TimePoint due, bool
 }
 
 awaitable<void> Scheduler::run(std::chrono::milliseconds tick) {
-    std::vector<std::string> names;
-    for (const auto& s : slots_) names.push_back(s->spec.name);
-    for (;;) {  // without the ledger nothing may run
+    for (;;) {
+        co_await pass();
+        // Without the ledger nothing runs: asked for again less often.
+        co_await sleep_for(declared_ ? tick : std::max(tick, std::chrono::milliseconds(1000)));
+    }
+}
+
+awaitable<PassReport> Scheduler::pass(std::chrono::milliseconds wait) {
+    PassReport report;
+    if (!declared_) {
+        std::vector<std::string> names;
+        for (const auto& s : slots_) names.push_back(s->spec.name);
         try {
             co_await ledger_.declare(names);
-            break;
+            declared_ = true;
         } catch (const std::exception& e) {
             warn(std::string("jobs: cannot reach their ledger: ") + e.what());
+            co_return report;
         }
-        co_await sleep_for(std::max(tick, std::chrono::milliseconds(1000)));
     }
-    // The first pass is the catch-up: each job whose current due time has not run, once.
     auto ex = co_await asio::this_coro::executor;
-    for (bool first = true;; first = false) {
-        if (!first) co_await sleep_for(tick);
-        const auto now = clock_.now();
-        const long long steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::steady_clock::now().time_since_epoch())
-                                        .count();
-        for (auto& s : slots_) {
-            auto due = due_at(now, s->spec.every);
-            const long long d = epoch_ms(due);
-            if (s->running.load() || s->done_due.load() == d) continue;
-            // A new due time is asked for at once; the same one again after a pause (another
-            // instance may be running it, may have run it, or may have failed).
-            if (s->tried_due.load() == d && steady_ms < s->next_try_ms.load()) continue;
-            s->tried_due = d;
-            s->next_try_ms = steady_ms + std::min<long long>(s->spec.every.count(), 30'000);
-            asio::co_spawn(ex, attempt(*s, due, false), asio::detached);
-        }
+    const auto now = clock_.now();
+    const long long steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::steady_clock::now().time_since_epoch())
+                                    .count();
+    // Each started attempt's outcome, written by its coroutine when it ends.
+    struct Started {
+        std::string name;
+        std::shared_ptr<std::atomic<int>> outcome;  // -1 while it runs, else an Attempt
+    };
+    std::vector<Started> started;
+    for (auto& s : slots_) {
+        auto due = due_at(now, s->spec.every);
+        const long long d = epoch_ms(due);
+        if (s->running.load() || s->done_due.load() == d) continue;
+        // A new due time is asked for at once; the same one again after a pause (another
+        // instance may be running it, may have run it, or may have failed).
+        if (s->tried_due.load() == d && steady_ms < s->next_try_ms.load()) continue;
+        s->tried_due = d;
+        s->next_try_ms = steady_ms + std::min<long long>(s->spec.every.count(), 30'000);
+        auto outcome = std::make_shared<std::atomic<int>>(-1);
+        started.push_back({s->spec.name, outcome});
+        asio::co_spawn(
+            ex,
+            [](Scheduler& self, Slot& slot, TimePoint due,
+               std::shared_ptr<std::atomic<int>> out) -> awaitable<void> {
+                *out = static_cast<int>(co_await self.attempt(slot, due, false));
+            }(*this, *s, due, outcome),
+            asio::detached);
     }
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    auto all_ended = [&] {
+        return std::all_of(started.begin(), started.end(),
+                           [](const Started& s) { return s.outcome->load() >= 0; });
+    };
+    while (wait.count() > 0 && !all_ended() && std::chrono::steady_clock::now() < deadline)
+        co_await sleep_for(std::chrono::milliseconds(10));
+    for (const auto& s : started) {
+        const int o = s.outcome->load();
+        if (o == static_cast<int>(Attempt::ran)) report.ran.push_back(s.name);
+        if (o < 0 && slot_in_run(s.name)) report.running.push_back(s.name);
+    }
+    co_return report;
+}
+
+bool Scheduler::slot_in_run(const std::string& name) const {
+    for (const auto& s : slots_)
+        if (s->spec.name == name) return s->in_run.load();
+    return false;
 }
 
 awaitable<booking::Result<JobRun>> Scheduler::run_now(const std::string& name,
@@ -179,7 +217,7 @@ awaitable<booking::Result<JobRun>> Scheduler::run_now(const std::string& name,
                            [&](const auto& s) { return s->spec.name == name; });
     if (it == slots_.end())
         co_return booking::make_error(booking::Errc::not_found, "No job is called " + name + ".");
-    const std::vector<std::string> names{name};  // (named: g++ 12 and braces in a co_await)
+    const std::vector<std::string> names{name};  // (see docs/architecture.md: g++ 12)
     co_await ledger_.declare(names);  // the timers may never have run (a test's manual jobs)
     const auto deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {

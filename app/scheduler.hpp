@@ -60,6 +60,12 @@ struct JobReport {
     bool running = false;
 };
 
+// What one pass did: the jobs it ran here (ended within the pass's wait) and the ones it started
+// that were still running when the wait was over. A job another instance ran is in neither.
+struct PassReport {
+    std::vector<std::string> ran, running;
+};
+
 // One finished run, as run_now answers it.
 struct JobRun {
     std::string job;
@@ -77,9 +83,15 @@ class Scheduler {
     // Jobs run (and catch up) in the order they are added.
     void add(JobSpec job);
 
-    // Catches up, then runs every job at its due times until the executor stops; `tick` is how
-    // often due times are looked at.
+    // Runs pass() every `tick` until the executor stops: the first is the catch-up.
     awaitable<void> run(std::chrono::milliseconds tick);
+
+    // One look at every job's due time, as the timer takes it every tick: a run of each job whose
+    // current due time has not run is started, each in its own coroutine, in the order the jobs
+    // were added; whatever fell due while no instance ran is caught up by the first pass. With a
+    // `wait` (a test's pass on demand), answers when the runs it started have ended or the wait
+    // is over; without, at once (the runs go on).
+    awaitable<PassReport> pass(std::chrono::milliseconds wait = std::chrono::milliseconds(0));
 
     // Runs a job now whatever its last due time, waiting up to `wait` for another run of it to
     // end. not_found: no such job; conflict: the lease stayed taken.
@@ -98,6 +110,7 @@ class Scheduler {
     awaitable<Attempt> attempt(Slot& slot, TimePoint due, bool again, long long* changed = nullptr);
     awaitable<void> keep_lease(Slot& slot, std::shared_ptr<std::atomic<bool>> done);
     std::chrono::milliseconds lease_ttl(const Slot& slot) const;
+    bool slot_in_run(const std::string& name) const;
     void warn(const std::string& what) const;
 
     JobLedger& ledger_;
@@ -105,7 +118,8 @@ class Scheduler {
     std::string owner_;
     Warn warn_;
     std::vector<std::unique_ptr<Slot>> slots_;
-    mutable std::mutex mu_;  // the reports
+    std::atomic<bool> declared_{false};  // the jobs are in the ledger
+    mutable std::mutex mu_;              // the reports
 };
 
 }  // namespace sh::app

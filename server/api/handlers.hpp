@@ -9,8 +9,9 @@ namespace sh::api {
 http::Handler healthz(Services& svc);
 http::Handler readyz(Services& svc);
 http::Handler metrics(Services& svc);
-http::Handler set_test_clock(Services& svc);  // test configuration only
-http::Handler run_test_job(Services& svc);    // test configuration only
+http::Handler set_test_clock(Services& svc);      // test configuration only
+http::Handler run_test_job(Services& svc);        // test configuration only
+http::Handler run_scheduler_pass(Services& svc);  // test configuration only
 
 // accounts.cpp
 http::Handler login(Services& svc);

@@ -113,6 +113,21 @@ http::Handler run_test_job(Services& svc) {
     };
 }
 
+http::Handler run_scheduler_pass(Services& svc) {
+    // One pass of the scheduler, as its timer makes every tick ({"wait_ms": n}: for the runs it
+    // starts to end, default 10 s): tests of the timed work make the passes themselves on a
+    // server without timers, and read which jobs ran. Same guard as the clock.
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        if (!req.direct_loopback || !svc.scheduler)
+            throw booking::AppException(booking::Errc::not_found);
+        auto body = object_body(req);
+        const int wait = body.contains("wait_ms") ? required_int(body, "wait_ms") : 10'000;
+        if (wait < 0 || wait > 60'000) throw field_error("wait_ms", "0 to 60000");
+        auto r = co_await svc.scheduler->pass(std::chrono::milliseconds(wait));
+        co_return Response::json(200, nlohmann::json{{"ran", r.ran}, {"running", r.running}});
+    };
+}
+
 void register_metric_sources(Services& svc) {
     using metrics::Type;
     auto& r = svc.metrics.registry();

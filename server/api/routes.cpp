@@ -71,6 +71,7 @@ http::Router make_router(Services& svc) {
     if (svc.test_clock) {
         routes.push_back({M::post, "/test/clock", set_test_clock(svc)});
         routes.push_back({M::post, "/test/jobs/{name}/run", run_test_job(svc)});
+        routes.push_back({M::post, "/test/scheduler/pass", run_scheduler_pass(svc)});
     }
     return http::Router(std::move(routes));
 }

@@ -111,12 +111,9 @@ TEST_CASE("code2session errcodes map to typed errors") {
 TEST_CASE("the client gives up after its timeout, and a 5xx is a transport error") {
     Fixture f;
     f.inject("jscode2session", 0, /*delay_ms=*/1500);
-    auto start = std::chrono::steady_clock::now();
     auto r = test::sync_await(f.client->code2session("slow"));
-    auto took = std::chrono::steady_clock::now() - start;
     CHECK(error_of(r) == WxErrc::transport);
-    CHECK(std::get<WxError>(r).errmsg == "timeout");
-    CHECK(took < std::chrono::milliseconds(1000));
+    CHECK(std::get<WxError>(r).errmsg == "timeout");  // not the fake's answer, 1.5 s later
 
     f.inject("jscode2session", 0, 0, /*http_status=*/502);
     CHECK(error_of(test::sync_await(f.client->code2session("upstream"))) == WxErrc::transport);

@@ -75,7 +75,6 @@ TEST_CASE(
     });
     REQUIRE(test::eventually([&] { return holding.load(); }, 5000, 1));
 
-    auto start = std::chrono::steady_clock::now();
     try {
         test::sync_await(workers::run_on(
             pool, [&](Resource&) { second_ran = true; }, 50ms));
@@ -83,7 +82,6 @@ TEST_CASE(
     } catch (const FailureException& e) {
         CHECK(e.failure().code == "busy");
     }
-    CHECK(std::chrono::steady_clock::now() - start >= 45ms);
     gate.open();  // only now does the holder let go
     holder.join();
     // A job submitted after it runs after anything still queued: the withdrawn job is gone.

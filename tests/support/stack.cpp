@@ -235,4 +235,8 @@ ApiResult Stack::run_job(const std::string& name, std::size_t i) {
     return call(port(i), "POST", "/test/jobs/" + name + "/run");
 }
 
+ApiResult Stack::scheduler_pass(std::size_t i, int wait_ms) {
+    return call(port(i), "POST", "/test/scheduler/pass", nlohmann::json{{"wait_ms", wait_ms}});
+}
+
 }  // namespace sh::test

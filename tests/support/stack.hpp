@@ -86,6 +86,10 @@ class Stack {
     void advance_clock(int seconds);
     // Runs a timed job now on server i (POST /test/jobs/{name}/run): {job, due, changed}.
     ApiResult run_job(const std::string& name, std::size_t i = 0);
+    // One pass of server i's scheduler, as its timer makes every tick (the servers of a test
+    // with test.manual_jobs have none): {"ran": [jobs], "running": [jobs]}, waiting up to
+    // wait_ms for the runs it starts.
+    ApiResult scheduler_pass(std::size_t i = 0, int wait_ms = 10'000);
     // Runs SQL as the application user on this stack's database.
     void sql(const std::string& statement);
     // The statements in one transaction: the servers' jobs see all of them or none.
