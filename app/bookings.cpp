@@ -99,8 +99,7 @@ awaitable<Result<Answer>> BookingService::create(const Principal& me, const Book
     counters_.mysql_attempts.fetch_add(1, std::memory_order_relaxed);
     Result<booking::BookOutcome> outcome = make_error(Errc::internal);
     std::exception_ptr broke;
-    // (The call is a named local and the result awaited into a variable: g++ 12 destroys
-    // temporaries of a co_await expression twice.)
+    // (g++ 12: common/asio.hpp)
     const booking::BookCall call{me, checked, idem, now, &settings_.answer_view};
     try {
         auto decided = co_await db_.book(call, settings_.quotas);

@@ -217,7 +217,7 @@ awaitable<booking::Result<JobRun>> Scheduler::run_now(const std::string& name,
                            [&](const auto& s) { return s->spec.name == name; });
     if (it == slots_.end())
         co_return booking::make_error(booking::Errc::not_found, "No job is called " + name + ".");
-    const std::vector<std::string> names{name};  // (see docs/architecture.md: g++ 12)
+    const std::vector<std::string> names{name};  // (g++ 12: common/asio.hpp)
     co_await ledger_.declare(names);  // the timers may never have run (a test's manual jobs)
     const auto deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {

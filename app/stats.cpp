@@ -54,8 +54,7 @@ awaitable<Result<UsageReport>> StatsService::usage(const booking::Principal& me,
     auto q = question(me, from, to);
     if (!q) co_return q.error();
     const auto& [scope, period] = q.value();
-    // Awaited into a variable first: g++ 12 destroys a co_await result inside a braced
-    // initialiser twice.
+    // (g++ 12: common/asio.hpp)
     auto found = co_await rows(scope, period, g);
     co_return UsageReport{period, g, std::move(found)};
 }

@@ -1,4 +1,4 @@
-// What each endpoint reads from its request (bodies.hpp). Moved here from the handlers unchanged.
+// What each endpoint reads from its request (bodies.hpp).
 #include "server/api/bodies.hpp"
 
 #include <cctype>

@@ -1,5 +1,5 @@
 // Bookings and holds: parse the request (shape and types), call the use case, render the result.
-// The use cases are app/bookings.cpp; the rules booking/reservations.cpp.
+// The use cases are app/bookings.cpp; the rules booking/booking_rules.cpp, book.cpp, decisions.cpp.
 #include "app/bookings.hpp"
 #include "booking/calendar.hpp"
 #include "server/api/bodies.hpp"

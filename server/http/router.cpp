@@ -86,7 +86,7 @@ awaitable<Router::Outcome> Router::dispatch(Request& req) const {
         co_return Outcome{std::move(r), "unmatched"};
     }
     std::string_view route = m.route->pattern;
-    // (g++ 12 miscompiles a co_await inside a braced initialiser: results are named first.)
+    // (g++ 12: common/asio.hpp)
     std::optional<Response> response;
     try {
         Response r = co_await m.route->handler(req, m.params);

@@ -229,8 +229,8 @@ std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql,
 std::optional<Venue> MysqlVenueStore::find_venue(VenueId id, Lock lock) {
     if (lock != Lock::none) {
         // The hall row alone is the lock between a booking (shared) and a closure or rules change
-        // (exclusive), DESIGN.md. A locking read that joins would lock the building's row too and
-        // serialise every hall of the building; so lock first, then read without locks.
+        // (exclusive; docs/architecture.md). A locking read that joins would lock the building's
+        // row too and serialise every hall of the building; so lock first, then read without locks.
         auto& q = c_.prepare(lock == Lock::shared
                                  ? "SELECT id FROM venues WHERE id = ? LOCK IN SHARE MODE"
                                  : "SELECT id FROM venues WHERE id = ? FOR UPDATE");

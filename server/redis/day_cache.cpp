@@ -67,8 +67,7 @@ awaitable<std::optional<app::DayCacheEntry>> DayCache::read(booking::VenueId ven
                                      keys::held(keys_, venue, d)};
     std::string now_ms = std::to_string(
         std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
-    std::vector<std::string> args = {random_version(),
-                                     now_ms};  // (a braced list inside co_await trips g++ 12)
+    std::vector<std::string> args = {random_version(), now_ms};  // (g++ 12: common/asio.hpp)
     try {
         auto reply = co_await fast_.eval(read_day, keys, args);
         if (reply.type != Reply::Type::array || reply.elements.size() != 3 ||

@@ -1,7 +1,8 @@
 // Who may see and do what, as a table: every object endpoint called by every kind of caller.
-// DESIGN.md: whoever cannot see an object gets 404; whoever can see it but may not act gets 403;
-// no token is 401. The allowed cells are written out below; every other cell is checked to be
-// exactly the refusal the table names, with nothing of the object in its body.
+// docs/architecture.md, the correctness model: whoever cannot see an object gets 404; whoever can
+// see it but may not act gets 403; no token is 401. The allowed cells are written out below; every
+// other cell is checked to be exactly the refusal the table names, with nothing of the object in
+// its body.
 #include <doctest/doctest.h>
 
 #include <functional>

@@ -79,7 +79,7 @@ TEST_CASE("a connection keeps Chinese text intact and runs at +08:00 with bounde
     CHECK(name == "江宁路街道");
     CHECK(db_run(db, [](mysql::Conn& c) { return scalar(c, "SELECT @@session.time_zone"); }) ==
           "+08:00");
-    // Quota counts rely on READ COMMITTED after the user's row lock (DESIGN.md).
+    // Quota counts rely on READ COMMITTED after the user's row lock (docs/architecture.md).
     CHECK(db_run(db, [](mysql::Conn& c) { return scalar(c, "SELECT @@session.tx_isolation"); }) ==
           "READ-COMMITTED");
     CHECK(db_run(db, [](mysql::Conn& c) {
