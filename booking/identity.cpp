@@ -20,39 +20,35 @@ std::optional<Role> parse_role(std::string_view s) {
     return roles.parse(s);
 }
 
-namespace {
-AppError field_error(const std::string& field, const std::string& message) {
-    return invalid_field(field, message);
-}
-}  // namespace
-
 std::optional<AppError> validate_role_request(const RoleRequest& req,
                                               const std::set<BuildingId>& existing_buildings,
                                               bool street_exists) {
     switch (req.role) {
         case Role::manager:
             if (req.building_ids.empty())
-                return field_error("building_ids", "a manager needs at least one building");
+                return invalid_field("building_ids", "a manager needs at least one building");
             for (auto b : req.building_ids)
                 if (!existing_buildings.count(b))
                     return make_error(Errc::validation, "no such building",
                                       {{"field", "building_ids"}, {"building_id", b}});
-            if (req.street_id) return field_error("street_id", "only a street_admin has a street");
+            if (req.street_id)
+                return invalid_field("street_id", "only a street_admin has a street");
             return std::nullopt;
         case Role::street_admin:
-            if (!req.street_id) return field_error("street_id", "a street_admin needs a street");
-            if (!street_exists) return field_error("street_id", "no such street");
+            if (!req.street_id) return invalid_field("street_id", "a street_admin needs a street");
+            if (!street_exists) return invalid_field("street_id", "no such street");
             if (!req.building_ids.empty())
-                return field_error("building_ids", "only a manager has buildings");
+                return invalid_field("building_ids", "only a manager has buildings");
             return std::nullopt;
         case Role::member:
         case Role::district_admin:
             if (!req.building_ids.empty())
-                return field_error("building_ids", "only a manager has buildings");
-            if (req.street_id) return field_error("street_id", "only a street_admin has a street");
+                return invalid_field("building_ids", "only a manager has buildings");
+            if (req.street_id)
+                return invalid_field("street_id", "only a street_admin has a street");
             return std::nullopt;
     }
-    return field_error("role", "unknown role");
+    return invalid_field("role", "unknown role");
 }
 
 std::optional<AppError> authorize_role_change(
@@ -102,14 +98,14 @@ std::optional<AppError> validate_profile(const std::optional<std::string>& name,
     auto check = [](const std::string& field, const std::string& v, std::size_t max,
                     bool required) -> std::optional<AppError> {
         auto len = utf8::length(v);
-        if (!len) return field_error(field, "must be valid UTF-8 text");
+        if (!len) return invalid_field(field, "must be valid UTF-8 text");
         if (required && v.find_first_not_of(" \t") == std::string::npos)
-            return field_error(field, "must not be empty");
+            return invalid_field(field, "must not be empty");
         if (*len > max)
-            return field_error(field, "must be at most " + std::to_string(max) + " characters");
+            return invalid_field(field, "must be at most " + std::to_string(max) + " characters");
         for (char ch : v)
             if (static_cast<unsigned char>(ch) < 0x20)
-                return field_error(field, "must not contain control characters");
+                return invalid_field(field, "must not contain control characters");
         return std::nullopt;
     };
     if (name)

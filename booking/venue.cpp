@@ -7,12 +7,6 @@ namespace sh::booking {
 
 using nlohmann::json;
 
-namespace {
-AppError bad(const std::string& field, const std::string& message) {
-    return invalid_field(field, message);
-}
-}  // namespace
-
 const std::vector<std::string>& known_facilities() {
     static const std::vector<std::string> all = {
         "projector", "microphone",  "whiteboard", "video_conferencing", "screen", "speakers",
@@ -24,60 +18,64 @@ std::optional<AppError> validate_venue(const Venue& v) {
     auto text = [](const std::string& field, const std::string& s, std::size_t max,
                    bool required) -> std::optional<AppError> {
         auto len = utf8::length(s);
-        if (!len) return bad(field, "must be valid UTF-8 text");
-        if (required && *len == 0) return bad(field, "is required");
-        if (*len > max) return bad(field, "must be at most " + std::to_string(max) + " characters");
+        if (!len) return invalid_field(field, "must be valid UTF-8 text");
+        if (required && *len == 0) return invalid_field(field, "is required");
+        if (*len > max)
+            return invalid_field(field, "must be at most " + std::to_string(max) + " characters");
         return std::nullopt;
     };
-    if (v.building_id == 0) return bad("building_id", "is required");
+    if (v.building_id == 0) return invalid_field("building_id", "is required");
     if (auto e = text("name", v.name, 100, true)) return e;
     if (auto e = text("description", v.description, 2000, false)) return e;
     if (auto e = text("floor", v.floor, 50, false)) return e;
-    if (v.capacity < 1 || v.capacity > 10000) return bad("capacity", "must be between 1 and 10000");
+    if (v.capacity < 1 || v.capacity > 10000)
+        return invalid_field("capacity", "must be between 1 and 10000");
     for (const auto& f : v.facilities)
         if (std::find(known_facilities().begin(), known_facilities().end(), f) ==
             known_facilities().end())
-            return bad("facilities", "unknown facility '" + f + "'");
-    if (v.photos.size() > 20) return bad("photos", "at most 20 photos");
+            return invalid_field("facilities", "unknown facility '" + f + "'");
+    if (v.photos.size() > 20) return invalid_field("photos", "at most 20 photos");
     for (const auto& p : v.photos)
         if (p.rfind("https://", 0) != 0 || p.size() > 500)
-            return bad("photos", "must be https:// URLs");
+            return invalid_field("photos", "must be https:// URLs");
 
     const auto& r = v.rules;
     if (r.slot_minutes < quantum_minutes || r.slot_minutes % quantum_minutes != 0 ||
         r.slot_minutes > 1440)
-        return bad("slot_minutes", "must be a positive multiple of 15");
+        return invalid_field("slot_minutes", "must be a positive multiple of 15");
     if (r.horizon_days < 0 || r.horizon_days > 90)
-        return bad("horizon_days", "must be between 0 and 90");
+        return invalid_field("horizon_days", "must be between 0 and 90");
     if (r.release_minute < 0 || r.release_minute >= 1440)
-        return bad("release_time", "must be a time of day");
+        return invalid_field("release_time", "must be a time of day");
     if (r.min_minutes < r.slot_minutes || r.min_minutes % r.slot_minutes != 0)
-        return bad("min_minutes", "must be a multiple of slot_minutes");
+        return invalid_field("min_minutes", "must be a multiple of slot_minutes");
     if (r.max_minutes < r.min_minutes || r.max_minutes % r.slot_minutes != 0 ||
         r.max_minutes > 1440)
-        return bad("max_minutes", "must be a multiple of slot_minutes and at least min_minutes");
+        return invalid_field("max_minutes",
+                             "must be a multiple of slot_minutes and at least min_minutes");
     if (r.cancel_deadline_minutes < 0 || r.cancel_deadline_minutes > 14 * 1440)
-        return bad("cancel_deadline_minutes", "must be between 0 and 20160");
+        return invalid_field("cancel_deadline_minutes", "must be between 0 and 20160");
     if (r.checkin_before_minutes < 0 || r.checkin_before_minutes > 120)
-        return bad("checkin_before_minutes", "must be between 0 and 120");
+        return invalid_field("checkin_before_minutes", "must be between 0 and 120");
     if (r.checkin_after_minutes < 0 || r.checkin_after_minutes > 120)
-        return bad("checkin_after_minutes", "must be between 0 and 120");
+        return invalid_field("checkin_after_minutes", "must be between 0 and 120");
 
     auto hours = r.weekly_hours;
     std::sort(hours.begin(), hours.end());
     for (std::size_t i = 0; i < hours.size(); ++i) {
         const auto& h = hours[i];
         if (h.weekday < 1 || h.weekday > 7)
-            return bad("weekly_hours", "weekday must be 1 (Monday) to 7");
+            return invalid_field("weekly_hours", "weekday must be 1 (Monday) to 7");
         if (h.open < 0 || h.close > 1440 || h.close <= h.open)
-            return bad("weekly_hours", "close must be after open");
+            return invalid_field("weekly_hours", "close must be after open");
         if (h.open % quantum_minutes != 0 || h.close % quantum_minutes != 0)
-            return bad("weekly_hours", "times must be on a quarter hour");
+            return invalid_field("weekly_hours", "times must be on a quarter hour");
         if ((h.close - h.open) % r.slot_minutes != 0)
-            return bad("weekly_hours", "the slot length must divide every range (" +
-                                           format_hhmm(h.open) + "–" + format_hhmm(h.close) + ")");
+            return invalid_field("weekly_hours", "the slot length must divide every range (" +
+                                                     format_hhmm(h.open) + "–" +
+                                                     format_hhmm(h.close) + ")");
         if (i > 0 && hours[i - 1].weekday == h.weekday && hours[i - 1].close > h.open)
-            return bad("weekly_hours", "ranges of one day must not overlap");
+            return invalid_field("weekly_hours", "ranges of one day must not overlap");
     }
     return std::nullopt;
 }
@@ -128,25 +126,25 @@ std::optional<AppError> apply_venue_json(const json& j, Venue& v) {
     auto integer = [&](const char* field, auto& out) -> std::optional<AppError> {
         if (!j.contains(field)) return std::nullopt;
         const auto& x = j[field];
-        if (!x.is_number_integer()) return bad(field, "must be an integer");
+        if (!x.is_number_integer()) return invalid_field(field, "must be an integer");
         auto n = x.get<long long>();
-        if (n < -1'000'000 || n > 1'000'000) return bad(field, "is out of range");
+        if (n < -1'000'000 || n > 1'000'000) return invalid_field(field, "is out of range");
         out = static_cast<std::remove_reference_t<decltype(out)>>(n);
         return std::nullopt;
     };
     auto string = [&](const char* field, std::string& out) -> std::optional<AppError> {
         if (!j.contains(field)) return std::nullopt;
-        if (!j[field].is_string()) return bad(field, "must be a string");
+        if (!j[field].is_string()) return invalid_field(field, "must be a string");
         out = j[field].get<std::string>();
         return std::nullopt;
     };
     auto strings = [&](const char* field,
                        std::vector<std::string>& out) -> std::optional<AppError> {
         if (!j.contains(field)) return std::nullopt;
-        if (!j[field].is_array()) return bad(field, "must be an array of strings");
+        if (!j[field].is_array()) return invalid_field(field, "must be an array of strings");
         std::vector<std::string> list;
         for (const auto& e : j[field]) {
-            if (!e.is_string()) return bad(field, "must be an array of strings");
+            if (!e.is_string()) return invalid_field(field, "must be an array of strings");
             list.push_back(e.get<std::string>());
         }
         out = std::move(list);
@@ -171,7 +169,7 @@ std::optional<AppError> apply_venue_json(const json& j, Venue& v) {
                                                          "checkin_after_minutes",
                                                          "weekly_hours"};
         if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-            return bad(key, "unknown field");
+            return invalid_field(key, "unknown field");
     }
     auto& r = v.rules;
     for (auto e :
@@ -186,28 +184,29 @@ std::optional<AppError> apply_venue_json(const json& j, Venue& v) {
         if (e) return e;
     if (j.contains("requires_approval")) {
         if (!j["requires_approval"].is_boolean())
-            return bad("requires_approval", "must be true or false");
+            return invalid_field("requires_approval", "must be true or false");
         r.requires_approval = j["requires_approval"].get<bool>();
     }
     if (j.contains("release_time")) {
         auto m = j["release_time"].is_string() ? parse_hhmm(j["release_time"].get<std::string>())
                                                : std::nullopt;
-        if (!m) return bad("release_time", "must be HH:MM");
+        if (!m) return invalid_field("release_time", "must be HH:MM");
         r.release_minute = *m;
     }
     if (j.contains("weekly_hours")) {
-        if (!j["weekly_hours"].is_array()) return bad("weekly_hours", "must be an array");
+        if (!j["weekly_hours"].is_array()) return invalid_field("weekly_hours", "must be an array");
         std::vector<HoursRange> hours;
         for (const auto& h : j["weekly_hours"]) {
             if (!h.is_object() || !h.contains("weekday") || !h["weekday"].is_number_integer() ||
                 !h.contains("open") || !h["open"].is_string() || !h.contains("close") ||
                 !h["close"].is_string())
-                return bad("weekly_hours",
-                           "each entry needs weekday (1-7), open and close (HH:MM)");
+                return invalid_field("weekly_hours",
+                                     "each entry needs weekday (1-7), open and close (HH:MM)");
             auto open = parse_hhmm(h["open"].get<std::string>());
             auto close = parse_hhmm(h["close"].get<std::string>(), /*allow_24=*/true);
             if (!open || !close)
-                return bad("weekly_hours", "open and close must be HH:MM (close may be 24:00)");
+                return invalid_field("weekly_hours",
+                                     "open and close must be HH:MM (close may be 24:00)");
             hours.push_back(HoursRange{h["weekday"].get<int>(), *open, *close});
         }
         r.weekly_hours = std::move(hours);

@@ -5,12 +5,6 @@ namespace sh::booking {
 
 using nlohmann::json;
 
-namespace {
-AppError bad(const std::string& field, const std::string& message) {
-    return invalid_field(field, message);
-}
-}  // namespace
-
 json closure_json(const Closure& c) {
     return {{"id", c.id},
             {"venue_id", c.venue_id},
@@ -25,13 +19,13 @@ json building_json(const Building& b) {
 
 Result<Building> create_building(VenueStore& s, const Principal& actor, Building b) {
     if (b.street_id == 0 || !s.street_exists(b.street_id))
-        return bad("street_id", "no such street");
+        return invalid_field("street_id", "no such street");
     if (!can_manage_street(actor, b.street_id))
         return make_error(Errc::forbidden, "Only this street's administrators may add buildings.");
     auto len = utf8::length(b.name);
-    if (!len || *len == 0 || *len > 100) return bad("name", "1 to 100 characters");
+    if (!len || *len == 0 || *len > 100) return invalid_field("name", "1 to 100 characters");
     if (auto a = utf8::length(b.address); !a || *a > 200)
-        return bad("address", "at most 200 characters");
+        return invalid_field("address", "at most 200 characters");
     b.id = s.insert_building(b);
     s.audit({actor.user_id, "create_building", "building", b.id, nullptr, building_json(b)});
     return b;
@@ -39,7 +33,7 @@ Result<Building> create_building(VenueStore& s, const Principal& actor, Building
 
 Result<Venue> create_venue(VenueStore& s, const Principal& actor, Venue v) {
     auto street = s.street_of_building(v.building_id);
-    if (!street) return bad("building_id", "no such building");
+    if (!street) return invalid_field("building_id", "no such building");
     if (!can_manage_building(actor, v.building_id, *street))
         return make_error(Errc::forbidden, "You do not manage this building.");
     v.street_id = *street;
@@ -57,7 +51,7 @@ Result<Venue> update_venue(VenueStore& s, const Principal& actor, VenueId id, co
     Venue next = *current;
     if (auto e = apply_venue_json(patch, next)) return *e;
     if (next.building_id != current->building_id)
-        return bad("building_id", "a hall cannot move to another building");
+        return invalid_field("building_id", "a hall cannot move to another building");
     if (auto e = validate_venue(next)) return *e;
     s.update_venue(next);
     s.audit({actor.user_id, "update_venue", "venue", id, venue_json(*current), venue_json(next)});
@@ -68,16 +62,16 @@ Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueI
                                    const ClosureRequest& req, TimePoint now) {
     auto from = parse_local(req.from);
     auto to = parse_local(req.to);
-    if (!from) return bad("from", "must be YYYY-MM-DDTHH:MM");
-    if (!to) return bad("to", "must be YYYY-MM-DDTHH:MM");
+    if (!from) return invalid_field("from", "must be YYYY-MM-DDTHH:MM");
+    if (!to) return invalid_field("to", "must be YYYY-MM-DDTHH:MM");
     auto reason_len = utf8::length(req.reason);
     if (!reason_len || *reason_len == 0 || *reason_len > 200)
-        return bad("reason", "1 to 200 characters");
+        return invalid_field("reason", "1 to 200 characters");
     Closure c{0, venue, to_timepoint(from->date, from->minute), to_timepoint(to->date, to->minute),
               req.reason};
-    if (c.to <= c.from) return bad("to", "must be after from");
+    if (c.to <= c.from) return invalid_field("to", "must be after from");
     if (c.to - c.from > std::chrono::hours(24 * 366))
-        return bad("to", "a closure lasts at most a year");
+        return invalid_field("to", "a closure lasts at most a year");
 
     // Exclusive: a booking of this hall (which takes the row shared) waits for us, or we for it.
     auto v = s.find_venue(venue, Lock::exclusive);
