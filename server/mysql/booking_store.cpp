@@ -23,7 +23,9 @@ using Rs = std::unique_ptr<sql::ResultSet>;
 
 namespace {
 constexpr const char* owning = "('pending','confirmed','checked_in','completed')";
-constexpr const char* booking_columns =
+}  // namespace
+
+const char* const booking_columns =
     "SELECT bk.id, bk.venue_id, v.building_id, b.street_id, bk.user_id, "
     "bk.starts_at, bk.ends_at, "
     "bk.status, bk.purpose, bk.attendees, bk.org, COALESCE(bk.cancel_reason, ''), "
@@ -50,8 +52,6 @@ Booking read_booking(sql::ResultSet& rs) {
     b.present = rs.getInt(14);
     return b;
 }
-
-}  // namespace
 
 std::optional<Venue> VenueRulesCache::find(VenueId id, std::uint64_t version) const {
     auto found = venues_.find(id, TimePoint{});
@@ -397,64 +397,6 @@ std::vector<Booking> MysqlBookingStore::list(const BookingQuery& f) {
     return out;
 }
 
-std::optional<VenueId> MysqlBookingStore::venue_by_code(const std::string& code) {
-    auto& q = c_.prepare("SELECT id FROM venues WHERE checkin_code = ?");
-    q.setString(1, code);
-    Rs rs(q.executeQuery());
-    if (!rs->next()) return std::nullopt;
-    return rs->getUInt64(1);
-}
-
-std::optional<Booking> MysqlBookingStore::running_checked_in(VenueId venue, TimePoint now,
-                                                             std::chrono::minutes early) {
-    auto& q = c_.prepare(std::string(booking_columns) +
-                         "WHERE bk.venue_id = ? AND bk.status = 'checked_in' AND bk.starts_at <= ? "
-                         "AND bk.ends_at > ? "
-                         "ORDER BY bk.starts_at LIMIT 1");
-    q.setUInt64(1, venue);
-    q.setString(2, to_sql_datetime(now + early));
-    q.setString(3, to_sql_datetime(now));
-    Rs rs(q.executeQuery());
-    if (!rs->next()) return std::nullopt;
-    return read_booking(*rs);
-}
-
-void MysqlBookingStore::set_checked_in(BookingId id, TimePoint at) {
-    auto& q =
-        c_.prepare("UPDATE bookings SET status = 'checked_in', checked_in_at = ? WHERE id = ?");
-    q.setString(1, to_sql_datetime(at));
-    q.setUInt64(2, id);
-    q.executeUpdate();
-}
-
-bool MysqlBookingStore::add_presence(BookingId id, UserId user, TimePoint at) {
-    auto& q = c_.prepare(
-        "INSERT IGNORE INTO attendance (booking_id, user_id, scanned_at) VALUES (?, ?, ?)");
-    q.setUInt64(1, id);
-    q.setUInt64(2, user);
-    q.setString(3, to_sql_datetime(at));
-    if (q.executeUpdate() != 1) return false;
-    // The count kept on the booking, in the same transaction as the row it counts.
-    auto& count = c_.prepare("UPDATE bookings SET present = present + 1 WHERE id = ?");
-    count.setUInt64(1, id);
-    count.executeUpdate();
-    return true;
-}
-
-void MysqlBookingStore::release_quanta_from(BookingId id, TimePoint from) {
-    auto& q = c_.prepare("DELETE FROM booking_quanta WHERE booking_id = ? AND slot_start >= ?");
-    q.setUInt64(1, id);
-    q.setString(2, to_sql_datetime(from));
-    q.executeUpdate();
-}
-
-void MysqlBookingStore::set_reminded(BookingId id, TimePoint at) {
-    auto& q = c_.prepare("UPDATE bookings SET reminded_at = ? WHERE id = ?");
-    q.setString(1, to_sql_datetime(at));
-    q.setUInt64(2, id);
-    q.executeUpdate();
-}
-
 void MysqlBookingStore::notify(const Notice& n, TimePoint now) {
     auto& q = c_.prepare(
         "INSERT IGNORE INTO notices (user_id, kind, subject_kind, subject_id, dedup_key, note, "
@@ -468,63 +410,6 @@ void MysqlBookingStore::notify(const Notice& n, TimePoint now) {
     q.setString(6, n.note);
     q.setString(7, to_sql_datetime(now));
     q.setString(8, to_sql_datetime(now));
-    q.executeUpdate();
-}
-
-bool MysqlBookingStore::add_violation(UserId user, BookingId booking, ViolationKind kind,
-                                      int weight_milli, TimePoint at) {
-    auto& q = c_.prepare(
-        "INSERT IGNORE INTO violations (user_id, booking_id, kind, weight_milli, created_at) "
-        "VALUES (?, ?, ?, ?, ?)");
-    q.setUInt64(1, user);
-    q.setUInt64(2, booking);
-    q.setString(3, std::string(violation_name(kind)));
-    q.setInt(4, weight_milli);
-    q.setString(5, to_sql_datetime(at));
-    return q.executeUpdate() == 1;
-}
-
-int MysqlBookingStore::violation_weight(UserId user, TimePoint since) {
-    auto& q = c_.prepare(
-        "SELECT COALESCE(SUM(weight_milli), 0) FROM violations WHERE user_id = ? AND created_at >= "
-        "? AND waived_at IS NULL");
-    q.setUInt64(1, user);
-    q.setString(2, to_sql_datetime(since));
-    Rs rs(q.executeQuery());
-    rs->next();
-    return rs->getInt(1);
-}
-
-void MysqlBookingStore::set_ban(UserId user, std::optional<TimePoint> until) {
-    auto& q = c_.prepare("UPDATE users SET banned_until = ? WHERE id = ?");
-    if (until)
-        q.setString(1, to_sql_datetime(*until));
-    else
-        q.setNull(1, sql::DataType::DATE);
-    q.setUInt64(2, user);
-    q.executeUpdate();
-}
-
-std::optional<ViolationRecord> MysqlBookingStore::find_violation(std::uint64_t id) {
-    auto& q = c_.prepare(
-        "SELECT x.id, x.user_id, x.booking_id, v.building_id, b.street_id, x.weight_milli, "
-        "x.waived_at IS NOT NULL "
-        "FROM violations x JOIN bookings bk ON bk.id = x.booking_id JOIN venues v ON v.id = "
-        "bk.venue_id "
-        "JOIN buildings b ON b.id = v.building_id WHERE x.id = ?");
-    q.setUInt64(1, id);
-    Rs rs(q.executeQuery());
-    if (!rs->next()) return std::nullopt;
-    return ViolationRecord{rs->getUInt64(1), rs->getUInt64(2), rs->getUInt64(3), rs->getUInt64(4),
-                           rs->getUInt64(5), rs->getInt(6),    rs->getBoolean(7)};
-}
-
-void MysqlBookingStore::waive_violation(std::uint64_t id, UserId by, TimePoint at) {
-    auto& q = c_.prepare(
-        "UPDATE violations SET waived_at = ?, waived_by = ? WHERE id = ? AND waived_at IS NULL");
-    q.setString(1, to_sql_datetime(at));
-    q.setUInt64(2, by);
-    q.setUInt64(3, id);
     q.executeUpdate();
 }
 

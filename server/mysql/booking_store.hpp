@@ -1,6 +1,9 @@
 #pragma once
-// Bookings, their quanta (the guard) and idempotency keys in MySQL.
+// booking::BookingStore in MySQL. Its roles by file: bookings, their quanta (the guard), keys
+// and notices in booking_store.cpp; attendance_records.cpp; penalty_records.cpp.
 #include <cstdint>
+
+#include <cppconn/resultset.h>
 
 #include "booking/booking_store.hpp"
 #include "common/bounded_cache.hpp"
@@ -8,6 +11,11 @@
 #include "server/mysql/venue_store.hpp"
 
 namespace sh::mysql {
+
+// A booking's columns (SELECT … FROM bookings bk JOIN venues v JOIN buildings b, ready for a
+// WHERE) and the row read back.
+extern const char* const booking_columns;
+booking::Booking read_booking(sql::ResultSet& rs);
 
 // The halls' rules as the booking transaction last loaded them, by the hall row's rules_version,
 // which triggers bump on every change to the hall or its opening hours (migration 10). Read under
