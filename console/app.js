@@ -16,7 +16,7 @@ async function api(path, options = {}) {
   if (options.method && options.method !== 'GET') headers['X-Console'] = '1';  // required with the session cookie
   const res = await fetch('/api/v1' + path, { credentials: 'same-origin', ...options, headers });
   const body = res.headers.get('Content-Type')?.includes('json') ? await res.json() : null;
-  if (!res.ok) throw Object.assign(new Error(body?.error?.message || res.status), { status: res.status, body });
+  if (!res.ok) throw Object.assign(new Error(body?.error?.message_zh || body?.error?.message || res.status), { status: res.status, body });
   return body;
 }
 

@@ -6,54 +6,58 @@ namespace sh::http {
 
 namespace {
 
+// Every code the server can answer: its status, and the plain Chinese sentence a member or the
+// street office reads (with what to do next, where that helps). `message` in an error body stays
+// English, for developers.
 struct Row {
     std::string_view code;
     int status;
+    std::string_view zh;
 };
 
 constexpr Row table[] = {
-    {"bad_request", 400},
-    {"bad_json", 400},
-    {"validation", 422},
-    {"unauthorized", 401},
-    {"invalid_code", 401},
-    {"forbidden", 403},
-    {"self_approval", 403},
-    {"not_found", 404},
-    {"method_not_allowed", 405},
-    {"conflict", 409},
-    {"conflicts_with_bookings", 409},
-    {"slot_taken", 409},
-    {"idempotency_mismatch", 422},
-    {"too_many_holds", 429},
-    {"outside_opening_hours", 422},
-    {"closed", 422},
-    {"not_yet_open", 422},
-    {"beyond_horizon", 422},
-    {"in_past", 422},
-    {"misaligned", 422},
-    {"bad_duration", 422},
-    {"over_capacity", 422},
-    {"quota_exceeded", 403},
-    {"banned", 403},
-    {"too_late_to_cancel", 422},
-    {"invalid_state", 409},
-    {"wrong_venue", 422},
-    {"checkin_window_closed", 422},
-    {"no_running_booking", 409},
-    {"content_rejected", 422},
-    {"payload_too_large", 413},
-    {"headers_too_large", 431},
-    {"rate_limited", 429},
-    {"login_blocked", 403},
-    {"invalid_phone_code", 422},
-    {"internal", 500},
-    {"busy", 503},
-    {"db_unavailable", 503},
-    {"redis_unavailable", 503},
-    {"wechat_unavailable", 503},
-    {"shutting_down", 503},
-    {"too_many_connections", 503},
+    {"bad_request", 400, "请求格式不对，请更新小程序后再试。"},
+    {"bad_json", 400, "提交的内容格式不对，请更新小程序后再试。"},
+    {"validation", 422, "填写的内容有误，请检查标出的那一项。"},
+    {"unauthorized", 401, "请先登录。"},
+    {"invalid_code", 401, "登录已失效，请重新进入小程序。"},
+    {"forbidden", 403, "您没有这项操作的权限。"},
+    {"self_approval", 403, "自己的申请需要由其他管理员审批。"},
+    {"not_found", 404, "没有找到，可能已被删除。"},
+    {"method_not_allowed", 405, "不支持这项操作。"},
+    {"conflict", 409, "情况已经变化，请刷新后再试。"},
+    {"conflicts_with_bookings", 409, "这段时间已有预约，请先处理这些预约。"},
+    {"slot_taken", 409, "这个时段刚被别人订了，请换一个时段。"},
+    {"idempotency_mismatch", 422, "这次提交与上一次不一致，请重新填写后提交。"},
+    {"too_many_holds", 429, "您暂时占用的时段太多了，请先完成或释放。"},
+    {"outside_opening_hours", 422, "场地在这段时间不开放，请选开放时间内的时段。"},
+    {"closed", 422, "场地这段时间暂停开放，请换一个时间。"},
+    {"not_yet_open", 422, "这一天还没开放预约，请到开放时间再来。"},
+    {"beyond_horizon", 422, "只能预约近期的日子，请选近一点的日期。"},
+    {"in_past", 422, "这个时间已经过去了，请选以后的时段。"},
+    {"misaligned", 422, "开始和结束时间要对齐场地的时段，请重新选择。"},
+    {"bad_duration", 422, "预约时长太短或太长，请调整时长。"},
+    {"over_capacity", 422, "人数超过了场地容量，请减少人数或换个大场地。"},
+    {"quota_exceeded", 403, "您的预约已到上限，请先完成或取消已有预约。"},
+    {"banned", 403, "因多次违约，暂停预约，到期后自动恢复。"},
+    {"too_late_to_cancel", 422, "已过取消时间，如需取消请联系场地管理员。"},
+    {"invalid_state", 409, "这条预约现在不能这样改动，请刷新后查看。"},
+    {"wrong_venue", 422, "这是另一个场地的签到码，请扫本场地的码。"},
+    {"checkin_window_closed", 422, "现在不在签到时间内，请在开始前后签到。"},
+    {"no_running_booking", 409, "这个场地现在没有进行中的活动。"},
+    {"content_rejected", 422, "用途的描述未通过审核，请换一种说法。"},
+    {"payload_too_large", 413, "提交的内容太大了。"},
+    {"headers_too_large", 431, "请求太大了，请重新进入小程序。"},
+    {"rate_limited", 429, "操作太频繁了，请稍等一会儿再试。"},
+    {"login_blocked", 403, "微信暂不允许这个账号登录。"},
+    {"invalid_phone_code", 422, "手机号获取失败，请重新授权。"},
+    {"internal", 500, "系统出了点问题，请稍后再试。"},
+    {"busy", 503, "现在人比较多，请稍后再试。"},
+    {"db_unavailable", 503, "系统暂时不可用，请稍后再试。"},
+    {"redis_unavailable", 503, "这项功能暂时不可用，请稍后再试。"},
+    {"wechat_unavailable", 503, "微信服务暂时不可用，请稍后再试。"},
+    {"shutting_down", 503, "系统正在维护，请稍后再试。"},
+    {"too_many_connections", 503, "现在人比较多，请稍后再试。"},
 };
 
 }  // namespace
@@ -62,6 +66,12 @@ int status_of(std::string_view code) {
     for (const auto& r : table)
         if (r.code == code) return r.status;
     return 500;
+}
+
+std::string_view chinese_of(std::string_view code) {
+    for (const auto& r : table)
+        if (r.code == code) return r.zh;
+    return chinese_of("internal");
 }
 
 std::vector<std::string_view> known_codes() {

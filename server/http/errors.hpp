@@ -1,5 +1,6 @@
 #pragma once
-// The one table from an error's code to its HTTP status, and the transport's own failures. Codes
+// The one table from an error's code to its HTTP status and its Chinese sentence, and the
+// transport's own failures. Codes
 // come from whoever raised them (the domain's booking::Errc, the pools, the HTTP layer); this is
 // the only place a status is chosen. A code missing here is answered 500 — and fails the unit
 // test that walks every code the server can answer.
@@ -12,6 +13,9 @@
 namespace sh::http {
 
 int status_of(std::string_view code);
+// The plain Chinese sentence for a code, as every error body carries it (message_zh): what
+// happened and, where it helps, what to do next. Unknown codes read as internal's.
+std::string_view chinese_of(std::string_view code);
 // Every code in the table (for the tests and the contract).
 std::vector<std::string_view> known_codes();
 

@@ -110,7 +110,10 @@ Response Response::json(int status, const nlohmann::json& body) {
 Response Response::error(const Failure& f) {
     Response r;
     r.status = status_of(f.code);
-    nlohmann::json err = {{"code", f.code}, {"message", f.message}};
+    // message: English, for developers; message_zh: the sentence a member reads (one table,
+    // server/http/errors.cpp), whatever the request's language.
+    nlohmann::json err = {
+        {"code", f.code}, {"message", f.message}, {"message_zh", chinese_of(f.code)}};
     if (!f.details.is_null()) err["details"] = f.details;
     r.body = nlohmann::json{{"error", std::move(err)}}.dump(
         -1, ' ', false, nlohmann::json::error_handler_t::replace);

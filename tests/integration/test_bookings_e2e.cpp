@@ -69,7 +69,9 @@ int winners(const std::vector<ApiResult>& rs) {
 
 }  // namespace
 
-TEST_CASE("64 concurrent requests for the same slot: exactly one 201, the rest 409 slot_taken") {
+TEST_CASE(
+    "64 concurrent requests for the same slot: exactly one 201, the rest 409 slot_taken, told in "
+    "Chinese") {
     Stack s(own(), 18600, open_config());
     auto venue = make_hall(s, 1);
     auto users = logins(s, 64, "u");
@@ -82,7 +84,10 @@ TEST_CASE("64 concurrent requests for the same slot: exactly one 201, the rest 4
     CHECK(st[201] == 1);
     CHECK(st[409] == 63);
     for (const auto& r : rs)
-        if (r.status == 409) CHECK(error_code(r) == "slot_taken");
+        if (r.status == 409) {
+            CHECK(error_code(r) == "slot_taken");
+            CHECK(r.body["error"]["message_zh"] == "这个时段刚被别人订了，请换一个时段。");
+        }
     check_invariants(s.mysql(), rs);
 }
 

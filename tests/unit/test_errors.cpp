@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -88,4 +90,54 @@ TEST_CASE("Result holds a value or an error") {
     Result<int> bad = make_error(Errc::conflict);
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().code == Errc::conflict);
+}
+
+TEST_CASE("every code the server can answer has a plain Chinese sentence, carried by its body") {
+    for (auto code : http::known_codes()) {
+        CAPTURE(code);
+        auto zh = http::chinese_of(code);
+        REQUIRE_FALSE(zh.empty());
+        // Chinese (a CJK character's UTF-8 lead byte is 0xE4-0xE9), one sentence ending in 。
+        CHECK(std::any_of(zh.begin(), zh.end(), [](char c) {
+            auto b = static_cast<unsigned char>(c);
+            return b >= 0xE4 && b <= 0xE9;
+        }));
+        CHECK(zh.substr(zh.size() - 3) == "。");
+    }
+    CHECK(http::chinese_of("slot_taken") == "这个时段刚被别人订了，请换一个时段。");
+    // The error body carries it beside the developers' English message.
+    auto body = nlohmann::json::parse(http::Response::error(make_error(Errc::slot_taken)).body);
+    CHECK(body["error"]["message_zh"] == "这个时段刚被别人订了，请换一个时段。");
+    CHECK(body["error"]["message"] == "This time is already held or booked.");
+}
+
+TEST_CASE("the contract lists exactly the codes the server can answer") {
+    std::ifstream in(std::string(SH_SOURCE_DIR) + "/docs/openapi.yaml");
+    REQUIRE(in);
+    std::string spec((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // The Error schema's code enum (components/schemas/Error), one flow sequence.
+    auto schema = spec.find("\n    Error:\n      type: object");
+    REQUIRE(schema != std::string::npos);
+    auto from = spec.find("enum: [", schema);
+    REQUIRE(from != std::string::npos);
+    from += 7;
+    auto to = spec.find(']', from);
+    std::set<std::string> listed;
+    for (std::size_t at = from; at < to;) {
+        auto comma = std::min(spec.find(',', at), to);
+        auto code = spec.substr(at, comma - at);
+        code.erase(0, code.find_first_not_of(' '));
+        listed.insert(code);
+        at = comma + 1;
+    }
+    std::set<std::string> answered;
+    for (auto code : http::known_codes()) answered.insert(std::string(code));
+    for (const auto& code : answered) {
+        CAPTURE(code);
+        CHECK(listed.count(code) == 1);  // the server answers it: the contract must list it
+    }
+    for (const auto& code : listed) {
+        CAPTURE(code);
+        CHECK(answered.count(code) == 1);  // listed, but the server never answers it
+    }
 }
