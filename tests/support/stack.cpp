@@ -79,8 +79,13 @@ std::string Stack::write_config(std::uint16_t port, const json& extra) {
           {"secret", e2e_secret},
           {"timeout_ms", 800}}},
         {"auth", {{"token_key", test_token_key}}}};
-    // Tests own time: every server of a stack has a clock the test moves (POST /test/clock).
-    c["test"] = {{"settable_clock", true}, {"clock_offset_ms", clock_offset().count()}};
+    // Tests own time: every server of a stack has a clock the test moves (POST /test/clock), and
+    // no timers: the timed work runs when a test asks (a job, or a scheduler's pass), never in
+    // the middle of what a test reads (a job expiring a hand-made history's requests between the
+    // server's answer and the test's own count of the rows).
+    c["test"] = {{"settable_clock", true},
+                 {"clock_offset_ms", clock_offset().count()},
+                 {"manual_jobs", true}};
     c.merge_patch(extra_);
     c.merge_patch(extra);
     // Named after the database, which is this stack's alone: the command-line tools' config
