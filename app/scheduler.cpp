@@ -167,7 +167,7 @@ awaitable<PassReport> Scheduler::pass(std::chrono::milliseconds wait) {
                                     .count();
     // Each started attempt's outcome, written by its coroutine when it ends.
     struct Started {
-        std::string name;
+        const Slot* slot;
         std::shared_ptr<std::atomic<int>> outcome;  // -1 while it runs, else an Attempt
     };
     std::vector<Started> started;
@@ -181,7 +181,7 @@ awaitable<PassReport> Scheduler::pass(std::chrono::milliseconds wait) {
         s->tried_due = d;
         s->next_try_ms = steady_ms + std::min<long long>(s->spec.every.count(), 30'000);
         auto outcome = std::make_shared<std::atomic<int>>(-1);
-        started.push_back({s->spec.name, outcome});
+        started.push_back({s.get(), outcome});
         asio::co_spawn(
             ex,
             [](Scheduler& self, Slot& slot, TimePoint due,
@@ -199,16 +199,10 @@ awaitable<PassReport> Scheduler::pass(std::chrono::milliseconds wait) {
         co_await sleep_for(std::chrono::milliseconds(10));
     for (const auto& s : started) {
         const int o = s.outcome->load();
-        if (o == static_cast<int>(Attempt::ran)) report.ran.push_back(s.name);
-        if (o < 0 && slot_in_run(s.name)) report.running.push_back(s.name);
+        if (o == static_cast<int>(Attempt::ran)) report.ran.push_back(s.slot->spec.name);
+        if (o < 0 && s.slot->in_run.load()) report.running.push_back(s.slot->spec.name);
     }
     co_return report;
-}
-
-bool Scheduler::slot_in_run(const std::string& name) const {
-    for (const auto& s : slots_)
-        if (s->spec.name == name) return s->in_run.load();
-    return false;
 }
 
 awaitable<booking::Result<JobRun>> Scheduler::run_now(const std::string& name,

@@ -110,7 +110,6 @@ class Scheduler {
     awaitable<Attempt> attempt(Slot& slot, TimePoint due, bool again, long long* changed = nullptr);
     awaitable<void> keep_lease(Slot& slot, std::shared_ptr<std::atomic<bool>> done);
     std::chrono::milliseconds lease_ttl(const Slot& slot) const;
-    bool slot_in_run(const std::string& name) const;
     void warn(const std::string& what) const;
 
     JobLedger& ledger_;

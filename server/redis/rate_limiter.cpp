@@ -12,9 +12,7 @@ int seconds_until(std::chrono::steady_clock::time_point until,
     return static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(until - now).count()) +
            1;
 }
-}  // namespace
 
-namespace {
 // INCR the window's counter, start its expiry on the first hit; return count and ms left.
 const redis::Script count_hit(R"lua(
 local n = redis.call('INCR', KEYS[1])
