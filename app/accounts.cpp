@@ -167,11 +167,13 @@ awaitable<Result<User>> AccountService::me(const Principal& me) {
 }
 
 awaitable<Result<User>> AccountService::update_profile(const Principal& me,
-                                                       const std::optional<std::string>& name,
-                                                       const std::optional<std::string>& org) {
-    co_return co_await change_user([&](booking::AccountStore& s) {
-        return booking::update_profile(s, me.user_id, name, org);
+                                                       const booking::ProfileChange& change) {
+    auto now = clock_.now();
+    auto r = co_await change_user([&](booking::AccountStore& s) {
+        return booking::update_profile(s, me.user_id, change, now);
     });
+    if (r && change.branch) forget(me.user_id);
+    co_return r;
 }
 
 awaitable<Result<User>> AccountService::set_phone(const Principal& me, const std::string& code) {

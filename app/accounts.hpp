@@ -70,14 +70,17 @@ class AccountService {
 
     awaitable<Result<booking::User>> me(const booking::Principal& me);
     awaitable<Result<booking::User>> update_profile(const booking::Principal& me,
-                                                    const std::optional<std::string>& name,
-                                                    const std::optional<std::string>& org);
+                                                    const booking::ProfileChange& change);
     // invalid_phone_code, wechat_unavailable.
     awaitable<Result<booking::User>> set_phone(const booking::Principal& me,
                                                const std::string& code);
     awaitable<Result<booking::User>> change_role(const booking::Principal& me,
                                                  booking::UserId target,
                                                  const booking::RoleRequest& req);
+
+    // Forgets this instance's copy of the user's role and branch, after a change to them (other
+    // instances see it within the cache bound).
+    void forget(booking::UserId id) { principals_.erase(id); }
 
   private:
     // A token's hash -> what it stands for (a session; a mark that it is revoked or unknown).

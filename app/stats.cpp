@@ -39,7 +39,7 @@ awaitable<std::vector<UsageRow>> StatsService::rows(const booking::StatsScope& s
     const bool read_venues = !venues;
     std::vector<booking::BookingCell> cells;
     co_await db_.read([&](booking::StatsStore& s) {
-        cells = s.cells(p, scope, g == GroupBy::org);
+        cells = s.cells(p, scope, booking::booker_of(g));
         if (read_venues) venues = s.venues(p, scope);
     });
     auto figures = booking::group_figures(g, cells, *venues);
@@ -73,12 +73,14 @@ awaitable<Result<TopLists>> StatsService::top(const booking::Principal& me, book
         return a.f.sessions > b.f.sessions;
     };
     // Each awaited into a variable of its own (see usage()).
-    auto branches = co_await rows(scope, period, GroupBy::org);
+    auto branches = co_await rows(scope, period, GroupBy::branch);
+    auto units = co_await rows(scope, period, GroupBy::unit);
     auto buildings = co_await rows(scope, period, GroupBy::building);
     auto venues = co_await rows(scope, period, GroupBy::venue);
     auto hours = co_await rows(scope, period, GroupBy::weekday_hour);
     TopLists t;
     t.branches = first(std::move(branches), by_sessions);
+    t.units = first(std::move(units), by_sessions);
     t.buildings = first(std::move(buildings), by_sessions);
     t.quiet_venues = first(std::move(venues), [](const UsageRow& a, const UsageRow& b) {
         return a.utilisation.value_or(0) < b.utilisation.value_or(0);
@@ -97,6 +99,17 @@ awaitable<Result<std::vector<booking::LedgerRow>>> StatsService::ledger(
     std::vector<booking::LedgerRow> out;
     co_await db_.read([&](booking::StatsStore& s) { out = s.ledger(period, scope); });
     co_return out;
+}
+
+awaitable<Result<booking::SharingLedger>> StatsService::sharing(const booking::Principal& me,
+                                                                booking::Date from,
+                                                                booking::Date to) {
+    auto q = question(me, from, to);
+    if (!q) co_return q.error();
+    const auto& [scope, period] = q.value();
+    std::vector<booking::SharingFlow> flows;
+    co_await db_.read([&](booking::StatsStore& s) { flows = s.sharing(period, scope); });
+    co_return booking::sharing_ledger(std::move(flows));
 }
 
 }  // namespace sh::app

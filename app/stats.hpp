@@ -23,6 +23,7 @@ struct UsageReport {
 
 struct TopLists {
     std::vector<booking::UsageRow> branches;      // most sessions first
+    std::vector<booking::UsageRow> units;         // most sessions first
     std::vector<booking::UsageRow> buildings;     // most sessions first
     std::vector<booking::UsageRow> quiet_venues;  // lowest utilisation first
     std::vector<booking::UsageRow> peak_hours;    // weekday x hour, most booked first
@@ -41,6 +42,8 @@ class StatsService {
                                     booking::Date to, int limit);
     awaitable<Result<std::vector<booking::LedgerRow>>> ledger(const booking::Principal& me,
                                                               booking::Date from, booking::Date to);
+    awaitable<Result<booking::SharingLedger>> sharing(const booking::Principal& me,
+                                                      booking::Date from, booking::Date to);
 
   private:
     struct Question {

@@ -8,6 +8,7 @@ nlohmann::json audit_record(const Principal& p) {
     nlohmann::json j = {{"role", role_name(p.role)}};
     j["building_ids"] = p.building_ids;  // empty unless manager
     j["street_id"] = p.street_id ? nlohmann::json(*p.street_id) : nlohmann::json(nullptr);
+    j["branch_ids"] = p.branch_ids;
     return j;
 }
 
@@ -32,12 +33,17 @@ Result<User> change_role(UserStore& users, const Principal& actor, UserId target
 
     auto existing = users.existing_buildings(req.building_ids);
     bool street_ok = req.street_id && users.street_exists(*req.street_id);
-    if (auto e = validate_role_request(req, existing, street_ok)) return *e;
+    auto branches = users.existing_branches(req.branch_ids.value_or(std::set<BranchId>{}));
+    if (auto e = validate_role_request(req, existing, street_ok, branches)) return *e;
 
     std::set<BuildingId> actor_street_buildings;
-    if (actor.role == Role::street_admin && actor.street_id)
+    std::set<BranchId> actor_street_branches;
+    if (actor.role == Role::street_admin && actor.street_id) {
         actor_street_buildings = users.buildings_of_street(*actor.street_id);
-    if (auto e = authorize_role_change(actor, before->principal, req, actor_street_buildings))
+        actor_street_branches = users.branches_of_street(*actor.street_id);
+    }
+    if (auto e = authorize_role_change(actor, before->principal, req, actor_street_buildings,
+                                       actor_street_branches))
         return *e;
     // Asking for what already is changes nothing: no write, no audit row.
     if (holds_role(before->principal, req)) return *before;
@@ -72,12 +78,111 @@ Result<WebLoginState> finish_web_login(SessionStore& s, const std::string& nonce
     return WebLoginState{w->user_id};
 }
 
-Result<User> update_profile(UserStore& users, UserId self, const std::optional<std::string>& name,
-                            const std::optional<std::string>& org) {
-    if (auto e = validate_profile(name, org)) return *e;
-    if (!users.lock_user(self)) return make_error(Errc::not_found, "No such user.");
-    users.update_profile(self, name, org);
-    return *users.find_user(self);
+Result<User> update_profile(AccountStore& s, UserId self, const ProfileChange& change,
+                            TimePoint now) {
+    if (auto e = validate_profile(change.name, change.org)) return *e;
+    if (change.unit_id && !change.branch) return invalid_field("unit_id", "comes with branch_id");
+    if (!s.lock_user(self)) return make_error(Errc::not_found, "No such user.");
+    if (change.branch) {
+        auto m = request_membership(s, self, *change.branch, change.unit_id, now);
+        if (!m) return m.error();
+    }
+    s.update_profile(self, change.name, change.org);
+    return *s.find_user(self);
+}
+
+}  // namespace sh::booking
+
+namespace sh::booking {
+
+namespace {
+
+// What the actor's street holds, for a street admin's grants (empty for everyone else).
+std::pair<std::set<BuildingId>, std::set<BranchId>> street_of_actor(UserStore& users,
+                                                                    const Principal& actor) {
+    if (actor.role != Role::street_admin || !actor.street_id) return {};
+    return {users.buildings_of_street(*actor.street_id),
+            users.branches_of_street(*actor.street_id)};
+}
+
+nlohmann::json audit_record(const Invitation& inv, UserId taker) {
+    Principal granted;
+    granted.role = inv.role.role;
+    granted.building_ids = inv.role.building_ids;
+    granted.street_id = inv.role.street_id;
+    granted.branch_ids = inv.role.branch_ids.value_or(std::set<BranchId>{});
+    auto j = audit_record(granted);
+    j["created_by"] = inv.created_by;
+    j["taken_by"] = taker ? nlohmann::json(taker) : nlohmann::json(nullptr);
+    return j;
+}
+
+}  // namespace
+
+Result<Invitation> create_invitation(AccountStore& s, const Principal& actor,
+                                     const RoleRequest& req, int days, const std::string& code_hash,
+                                     TimePoint now) {
+    if (days < 1 || days > max_invitation_days)
+        return invalid_field("days", "must be 1 to " + std::to_string(max_invitation_days));
+    auto existing = s.existing_buildings(req.building_ids);
+    bool street_ok = req.street_id && s.street_exists(*req.street_id);
+    auto branches = s.existing_branches(req.branch_ids.value_or(std::set<BranchId>{}));
+    if (auto e = validate_role_request(req, existing, street_ok, branches)) return *e;
+    auto [buildings, street_branches] = street_of_actor(s, actor);
+    if (auto e = authorize_invitation(actor, req, buildings, street_branches)) return *e;
+    Invitation inv;
+    inv.role = req;
+    inv.created_by = actor.user_id;
+    inv.created_at = now;
+    inv.expires_at = now + std::chrono::hours(24 * days);
+    inv.id = s.insert_invitation(inv, code_hash);
+    s.audit(
+        {actor.user_id, "create_invitation", "invitation", inv.id, nullptr, audit_record(inv, 0)});
+    return inv;
+}
+
+Result<User> accept_invitation(AccountStore& s, UserId self, const std::string& code_hash,
+                               TimePoint now) {
+    auto inv = s.find_invitation(code_hash);
+    if (!inv) return make_error(Errc::not_found, "No such invitation.");
+    if (inv->taken_by) return make_error(Errc::invitation_used);
+    if (now >= inv->expires_at) return make_error(Errc::invitation_expired);
+    auto inviter = inv->created_by ? s.load_principal(inv->created_by)
+                                   : std::optional<Principal>(console_operator());
+    if (!inviter) return make_error(Errc::forbidden, "The inviter is gone.");
+    auto [buildings, street_branches] = street_of_actor(s, *inviter);
+    if (auto e = authorize_invitation(*inviter, inv->role, buildings, street_branches))
+        return make_error(Errc::forbidden, "The inviter can no longer grant this.");
+    if (!s.lock_user(self)) return make_error(Errc::unauthorized);
+    auto before = s.find_user(self);
+    if (!before) return make_error(Errc::unauthorized);
+    const auto& has = before->principal;
+
+    // What the taker will hold: their role, or the invitation's when they have none; the
+    // buildings and branches of both.
+    RoleRequest req{has.role, has.building_ids, has.street_id, has.branch_ids};
+    const auto& offered = inv->role;
+    if (offered.role != Role::member) {
+        if (has.role != Role::member && has.role != offered.role)
+            return make_error(Errc::conflict, "You already hold another role.");
+        if (has.role == Role::street_admin && has.street_id != offered.street_id)
+            return make_error(Errc::conflict, "You already hold another role.");
+        req.role = offered.role;
+        req.street_id = offered.street_id;
+        req.building_ids.insert(offered.building_ids.begin(), offered.building_ids.end());
+    }
+    if (offered.branch_ids)
+        req.branch_ids->insert(offered.branch_ids->begin(), offered.branch_ids->end());
+
+    s.take_invitation(inv->id, self, now);
+    if (!holds_role(has, req)) {
+        s.set_role(self, req);
+        s.audit({inv->created_by, "set_role", "user", self, audit_record(has),
+                 audit_record(*s.load_principal(self))});
+    }
+    s.audit({self, "take_invitation", "invitation", inv->id, audit_record(*inv, 0),
+             audit_record(*inv, self)});
+    return *s.find_user(self);
 }
 
 }  // namespace sh::booking

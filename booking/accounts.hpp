@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "booking/alliance.hpp"
 #include "booking/audit.hpp"
 #include "booking/clock.hpp"
 #include "booking/errors.hpp"
@@ -34,6 +35,8 @@ class UserStore : public AuditLog {
     virtual std::set<BuildingId> existing_buildings(const std::set<BuildingId>& ids) = 0;
     virtual bool street_exists(StreetId id) = 0;
     virtual std::set<BuildingId> buildings_of_street(StreetId id) = 0;
+    virtual std::set<BranchId> existing_branches(const std::set<BranchId>& ids) = 0;
+    virtual std::set<BranchId> branches_of_street(StreetId id) = 0;
 };
 
 struct SessionRecord {
@@ -70,8 +73,9 @@ class SessionStore {
     virtual bool revoke_session(const std::string& token_hash) = 0;
 };
 
-// Users and their sessions live together: a sign-in writes both in one transaction.
-class AccountStore : public UserStore, public SessionStore {};
+// Users, their sessions and the alliance they belong to live together: a sign-in writes a user
+// and a session in one transaction, taking an invitation a role and the invitation.
+class AccountStore : public UserStore, public SessionStore, public AllianceStore {};
 
 // The operator at the console (grant-role): may grant any role; audited as user 0.
 inline Principal console_operator() {
@@ -106,8 +110,29 @@ struct WebLoginState {
 Result<WebLoginState> finish_web_login(SessionStore& s, const std::string& nonce,
                                        const std::string& browser_hash, TimePoint now);
 
-// PATCH /me.
-Result<User> update_profile(UserStore& users, UserId self, const std::optional<std::string>& name,
-                            const std::optional<std::string>& org);
+// POST /invitations: an invitation into `req`, valid for `days` (1 to max_invitation_days), made
+// by one who may grant it (authorize_invitation); only the code's hash is stored. Audited.
+Result<Invitation> create_invitation(AccountStore& s, const Principal& actor,
+                                     const RoleRequest& req, int days, const std::string& code_hash,
+                                     TimePoint now);
+// The invited person takes it: not_found (no such code), invitation_used, invitation_expired;
+// forbidden when the inviter can no longer grant it; conflict when the taker already holds
+// another role (an invitation adds, it never demotes). A manager's buildings and a secretary's
+// branches are added to what the taker holds. Audited twice: the role as set by the inviter, the
+// invitation as taken by the taker.
+Result<User> accept_invitation(AccountStore& s, UserId self, const std::string& code_hash,
+                               TimePoint now);
+
+// PATCH /me: what the member changes of themself, each field only when given.
+struct ProfileChange {
+    std::optional<std::string> name, org;
+    // The branch asked to join: absent (as it is), null (none), or an id; for a joint branch with
+    // the unit the member belongs to.
+    std::optional<std::optional<BranchId>> branch;
+    std::optional<UnitId> unit_id;
+};
+// One transaction: all of it or nothing (a wrong branch leaves the name as it was).
+Result<User> update_profile(AccountStore& s, UserId self, const ProfileChange& change,
+                            TimePoint now);
 
 }  // namespace sh::booking

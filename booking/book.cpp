@@ -99,6 +99,8 @@ Booking booking_of(const BookCall& c, const Venue& venue) {
     b.purpose = c.req.purpose;
     b.attendees = c.req.attendees;
     b.org = c.req.org;
+    b.branch_id = c.me.branch_id;
+    b.unit_id = c.me.unit_id;
     return b;
 }
 

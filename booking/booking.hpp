@@ -41,6 +41,9 @@ struct Booking {
     std::string purpose;
     int attendees = 0;
     std::string org;
+    // The booker's branch and unit when it was made (confirmed or not; none: not asked).
+    std::optional<BranchId> branch_id;
+    std::optional<UnitId> unit_id;
     std::string cancel_reason;
     std::optional<TimePoint> checked_in_at;
     int present = 0;  // people who scanned the hall's code during it (人次)

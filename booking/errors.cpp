@@ -52,6 +52,10 @@ Named named(Errc e) {
             return {"login_blocked", "WeChat does not allow this account to sign in."};
         case Errc::invalid_phone_code:
             return {"invalid_phone_code", "The phone number code is invalid or used."};
+        case Errc::invitation_used:
+            return {"invitation_used", "This invitation has already been taken."};
+        case Errc::invitation_expired:
+            return {"invitation_expired", "This invitation has expired."};
         case Errc::internal: return {"internal", "Something went wrong on our side."};
         case Errc::db_unavailable:
             return {"db_unavailable", "The database is unavailable; retry shortly."};

@@ -44,6 +44,8 @@ enum class Errc {
     rate_limited,           // 429 (with Retry-After)
     login_blocked,          // 403 WeChat flags the user as high-risk
     invalid_phone_code,     // 422 the phone-number code is invalid or used
+    invitation_used,        // 409 someone already took this invitation
+    invitation_expired,     // 410 the invitation's days are over
     internal,               // 500 never with detail
     db_unavailable,         // 503 MySQL cannot be reached
     redis_unavailable,      // 503 feature needs Redis and Redis is down

@@ -3,6 +3,7 @@
 #include "common/utf8.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace sh::booking {
 
@@ -22,7 +23,13 @@ std::optional<Role> parse_role(std::string_view s) {
 
 std::optional<AppError> validate_role_request(const RoleRequest& req,
                                               const std::set<BuildingId>& existing_buildings,
-                                              bool street_exists) {
+                                              bool street_exists,
+                                              const std::set<BranchId>& existing_branches) {
+    if (req.branch_ids)
+        for (auto b : *req.branch_ids)
+            if (!existing_branches.count(b))
+                return make_error(Errc::validation, "no such branch",
+                                  {{"field", "branch_ids"}, {"branch_id", b}});
     switch (req.role) {
         case Role::manager:
             if (req.building_ids.empty())
@@ -51,16 +58,47 @@ std::optional<AppError> validate_role_request(const RoleRequest& req,
     return invalid_field("role", "unknown role");
 }
 
-std::optional<AppError> authorize_role_change(
-    const Principal& actor, const Principal& target, const RoleRequest& req,
-    const std::set<BuildingId>& street_buildings_of_actor) {
+namespace {
+
+// Whether the role part of `req` (role, buildings, street) is what `p` holds.
+bool same_role(const Principal& p, const RoleRequest& req) {
+    if (p.role != req.role) return false;
+    switch (req.role) {
+        case Role::manager: return p.building_ids == req.building_ids;
+        case Role::street_admin: return p.street_id == req.street_id;
+        case Role::member:
+        case Role::district_admin: return true;
+    }
+    return false;
+}
+
+template <class Set>
+bool all_in(const Set& xs, const Set& allowed) {
+    return std::all_of(xs.begin(), xs.end(), [&](auto x) { return allowed.count(x) > 0; });
+}
+
+}  // namespace
+
+std::optional<AppError> authorize_role_change(const Principal& actor, const Principal& target,
+                                              const RoleRequest& req,
+                                              const std::set<BuildingId>& street_buildings_of_actor,
+                                              const std::set<BranchId>& street_branches_of_actor) {
     if (actor.role == Role::district_admin) return std::nullopt;
     if (actor.role != Role::street_admin || !actor.street_id)
         return make_error(Errc::forbidden, "Only administrators may change roles.");
+    // The secretaries' part: every branch gained or lost is of this street.
+    if (req.branch_ids) {
+        std::set<BranchId> changed;
+        std::set_symmetric_difference(target.branch_ids.begin(), target.branch_ids.end(),
+                                      req.branch_ids->begin(), req.branch_ids->end(),
+                                      std::inserter(changed, changed.end()));
+        if (!all_in(changed, street_branches_of_actor))
+            return make_error(Errc::forbidden, "These branches are not in your street.");
+    }
+    if (same_role(target, req)) return std::nullopt;
 
     auto in_street = [&](const std::set<BuildingId>& bs) {
-        return std::all_of(bs.begin(), bs.end(),
-                           [&](BuildingId b) { return street_buildings_of_actor.count(b) > 0; });
+        return all_in(bs, street_buildings_of_actor);
     };
     // The target as it is: a member, or a manager of buildings of this street only.
     bool target_ok = target.role == Role::member ||
@@ -142,14 +180,7 @@ std::optional<AppError> authorize_decision(const Principal& decider, const Princ
 }
 
 bool holds_role(const Principal& p, const RoleRequest& req) {
-    if (p.role != req.role) return false;
-    switch (req.role) {
-        case Role::manager: return p.building_ids == req.building_ids;
-        case Role::street_admin: return p.street_id == req.street_id;
-        case Role::member:
-        case Role::district_admin: return true;
-    }
-    return false;
+    return same_role(p, req) && (!req.branch_ids || *req.branch_ids == p.branch_ids);
 }
 
 bool may_see_phone(const Principal& viewer, UserId subject) {

@@ -17,6 +17,8 @@ using UserId = std::uint64_t;
 using BuildingId = std::uint64_t;
 using StreetId = std::uint64_t;
 using BookingId = std::uint64_t;
+using UnitId = std::uint64_t;
+using BranchId = std::uint64_t;
 
 enum class Role { member, manager, street_admin, district_admin };
 
@@ -30,7 +32,12 @@ struct Principal {
     Role role = Role::member;
     std::optional<StreetId> street_id;  // street_admin: its street
     std::set<BuildingId> building_ids;  // manager: the buildings it manages
+    std::set<BranchId> branch_ids;      // any role: the branches it is secretary of
     std::string openid;                 // for WeChat calls on the user's behalf (content check)
+    // The member's branch and unit as asked (confirmed or not): what a booking records of them.
+    std::optional<BranchId> branch_id;
+    std::optional<UnitId> unit_id;
+    bool branch_confirmed = false;
 };
 
 // A violation as its member sees it (GET /me).
@@ -43,6 +50,20 @@ struct ViolationView {
     bool waived = false;
 };
 
+enum class MembershipState { pending, confirmed, refused };
+std::string_view membership_state_name(MembershipState s);
+std::optional<MembershipState> parse_membership_state(std::string_view s);
+
+// A member's branch as they asked for it: the unit within it (the branch's only unit, or the one
+// they chose of a joint branch's) and how the branch answered.
+struct Membership {
+    BranchId branch_id = 0;
+    UnitId unit_id = 0;
+    MembershipState state = MembershipState::pending;
+    TimePoint requested_at;
+    std::optional<TimePoint> decided_at;
+};
+
 struct User {
     UserId id = 0;
     std::string openid;
@@ -50,6 +71,7 @@ struct User {
     std::string org;  // party branch (党支部)
     std::optional<std::string> phone;
     Principal principal;
+    std::optional<Membership> membership;
     std::optional<TimePoint> banned_until;
     std::vector<ViolationView> violations;  // of the last 90 days, newest first
 };
@@ -64,20 +86,24 @@ struct RoleRequest {
     Role role = Role::member;
     std::set<BuildingId> building_ids;  // for manager
     std::optional<StreetId> street_id;  // for street_admin
+    // The branches to be secretary of, whatever the role; nullopt: as they are.
+    std::optional<std::set<BranchId>> branch_ids;
 };
 
 // Checks that a role request is well-formed against the buildings it names (already looked up;
 // a missing building is `validation`). Does not decide who may grant it.
 std::optional<AppError> validate_role_request(const RoleRequest& req,
                                               const std::set<BuildingId>& existing_buildings,
-                                              bool street_exists);
+                                              bool street_exists,
+                                              const std::set<BranchId>& existing_branches = {});
 
-// May `actor` change `target`'s role from what it is to `req`? `buildings` maps every building
-// named by either side to its street. district_admin: anything. street_admin: only make or
-// unmake managers of its own street's buildings, never touch an admin. Everyone else: no.
+// May `actor` change `target`'s role from what it is to `req`? district_admin: anything.
+// street_admin: only make or unmake managers of its own street's buildings and secretaries of its
+// own street's branches, never touch an admin's role. Everyone else: no.
 std::optional<AppError> authorize_role_change(
     const Principal& actor, const Principal& target, const RoleRequest& req,
-    const std::set<BuildingId>& street_buildings_of_actor);
+    const std::set<BuildingId>& street_buildings_of_actor,
+    const std::set<BranchId>& street_branches_of_actor = {});
 
 // Whether `p` already is what `req` asks (the same role over the same scope): a no-op.
 bool holds_role(const Principal& p, const RoleRequest& req);

@@ -1,5 +1,6 @@
 #include "booking/stats.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -13,6 +14,8 @@ constexpr NameTable group_names{std::pair{GroupBy::street, std::string_view("str
                                 std::pair{GroupBy::building, std::string_view("building")},
                                 std::pair{GroupBy::venue, std::string_view("venue")},
                                 std::pair{GroupBy::org, std::string_view("org")},
+                                std::pair{GroupBy::branch, std::string_view("branch")},
+                                std::pair{GroupBy::unit, std::string_view("unit")},
                                 std::pair{GroupBy::day, std::string_view("day")},
                                 std::pair{GroupBy::week, std::string_view("week")},
                                 std::pair{GroupBy::month, std::string_view("month")},
@@ -80,6 +83,15 @@ std::string_view group_by_name(GroupBy g) {
     return group_names.name(g);
 }
 
+Booker booker_of(GroupBy g) {
+    switch (g) {
+        case GroupBy::org: return Booker::org;
+        case GroupBy::branch: return Booker::branch;
+        case GroupBy::unit: return Booker::unit;
+        default: return Booker::none;
+    }
+}
+
 Result<StatsScope> stats_scope(const Principal& p) {
     switch (p.role) {
         case Role::district_admin: return StatsScope{};
@@ -114,12 +126,14 @@ BookingFigures& BookingFigures::operator+=(const BookingFigures& o) {
 }
 
 std::string group_key(GroupBy g, VenueId venue, BuildingId building, StreetId street, Date day,
-                      int hour, const std::string& org) {
+                      int hour, const std::string& who) {
     switch (g) {
         case GroupBy::street: return std::to_string(street);
         case GroupBy::building: return std::to_string(building);
         case GroupBy::venue: return std::to_string(venue);
-        case GroupBy::org: return org;
+        case GroupBy::org:
+        case GroupBy::branch:
+        case GroupBy::unit: return who;
         case GroupBy::day: return format_date(day);
         case GroupBy::week: return format_date(week_start(day));
         case GroupBy::month: return month_of(day);
@@ -133,11 +147,11 @@ std::vector<BookingFigures> group_figures(GroupBy g, const std::vector<BookingCe
                                           const std::vector<VenueOpening>& venues) {
     std::map<std::string, BookingFigures> groups;
     for (const auto& c : cells) {
-        auto key = group_key(g, c.venue_id, c.building_id, c.street_id, c.day, c.hour, c.org);
+        auto key = group_key(g, c.venue_id, c.building_id, c.street_id, c.day, c.hour, c.who);
         auto& f = groups[key];
         if (f.key.empty()) {
             f.key = key;
-            f.label = label_of(g, key, venues);
+            f.label = booker_of(g) == Booker::none ? label_of(g, key, venues) : c.who_label;
         }
         f += c.figures;
     }
@@ -149,7 +163,7 @@ std::vector<BookingFigures> group_figures(GroupBy g, const std::vector<BookingCe
 std::map<std::string, long long> open_minutes(GroupBy g, const std::vector<VenueOpening>& venues,
                                               const Period& p) {
     std::map<std::string, long long> out;
-    if (g == GroupBy::org) return out;
+    if (booker_of(g) != Booker::none) return out;
     for (const auto& h : venues) {
         const auto& v = h.venue;
         for (Date day = p.from; !(p.to < day); day = add_days(day, 1)) {
@@ -184,7 +198,7 @@ std::vector<UsageRow> usage_rows(GroupBy g, const std::vector<BookingFigures>& f
     }
     std::vector<UsageRow> out;
     for (auto& [key, r] : rows) {
-        if (g != GroupBy::org) {
+        if (booker_of(g) == Booker::none) {
             if (!r.open_minutes) r.open_minutes = 0;
             r.utilisation = ratio(r.f.booked_minutes, *r.open_minutes);
         }
@@ -192,6 +206,41 @@ std::vector<UsageRow> usage_rows(GroupBy g, const std::vector<BookingFigures>& f
             r.checkin_rate = ratio(r.f.sessions, r.f.sessions + r.f.no_shows);
         out.push_back(std::move(r));
     }
+    return out;
+}
+
+SharingFigures& SharingFigures::operator+=(const SharingFigures& o) {
+    sessions += o.sessions;
+    minutes += o.minutes;
+    person_times += o.person_times;
+    return *this;
+}
+
+SharingLedger sharing_ledger(std::vector<SharingFlow> flows) {
+    std::map<UnitId, SharingRow> rows;
+    auto row = [&](UnitId id, const std::string& name) -> SharingRow& {
+        auto& r = rows[id];
+        r.unit = id;
+        r.name = name;
+        return r;
+    };
+    for (const auto& f : flows) {
+        if (f.provider == f.user) {
+            row(f.provider, f.provider_name).own += f.figures;
+            continue;
+        }
+        row(f.provider, f.provider_name).provided += f.figures;
+        row(f.user, f.user_name).used += f.figures;
+    }
+    SharingLedger out;
+    for (auto& [id, r] : rows) out.units.push_back(std::move(r));
+    std::stable_sort(out.units.begin(), out.units.end(), [](const auto& a, const auto& b) {
+        return a.provided.minutes > b.provided.minutes;
+    });
+    std::sort(flows.begin(), flows.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.provider, a.user) < std::pair(b.provider, b.user);
+    });
+    out.matrix = std::move(flows);
     return out;
 }
 

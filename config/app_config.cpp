@@ -284,6 +284,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("web_login_ttl_s", c.auth.web_login_ttl_s, 10, 600);
         s.boolean("secure_cookies", c.auth.secure_cookies);
         s.str("web_login_page", c.auth.web_login_page);
+        s.str("invitation_page", c.auth.invitation_page);
         s.str("token_key", c.auth.token_key);
         s.finish();
     }

@@ -85,6 +85,7 @@ struct AuthConfig {
     int web_login_ttl_s = 120;   // a nonce shown as a code is good this long, once
     bool secure_cookies = true;  // Secure cookies (HTTPS behind nginx); off for plain-HTTP dev
     std::string web_login_page = "pages/weblogin/index";  // the mini-program page the code opens
+    std::string invitation_page = "pages/invite/index";   // the page an invitation's code opens
     // The key of the servers' seal (common/seal.hpp): tokens and cached sessions are signed with
     // it. Every instance of a deployment shares it; at least 32 characters, from the environment
     // (SH_AUTH_TOKEN_KEY) in a deployment. Changing it signs every phone out (they sign in again).

@@ -36,6 +36,7 @@
 #include "server/mysql/due_bookings.hpp"
 #include "server/mysql/job_ledger.hpp"
 #include "server/mysql/notices.hpp"
+#include "server/mysql/org_mapping.hpp"
 #include "server/mysql/user_store.hpp"
 #include "server/redis/async_client.hpp"
 #include "server/redis/day_cache.hpp"
@@ -63,6 +64,8 @@ void usage() {
            "                             the past year for the statistics\n"
            "  grant-role --openid OPENID --role member|manager|street_admin|district_admin\n"
            "             [--street-id N] [--building-ids N,N]   (creates the user if needed)\n"
+           "  map-orgs --street-id N [--page N]   map the street's old free-text branches onto\n"
+           "                             its branches; what cannot be mapped goes to org_review\n"
            "  fake-wechat --port N       run the fake WeChat server (development and tests)\n"
            "     [--tls-port M --tls-cert PEM --tls-key PEM]  ... and over HTTPS on M\n"
            "  version                    print the schema version this build expects\n"
@@ -333,6 +336,7 @@ int run_serve(const config::AppConfig& cfg) {
     jobs::register_metrics(scheduler, metrics.registry());
     mysql::NoticeBoard notice_board(db);
     app::NoticeList notice_list(notice_board, clock);
+    app::AllianceService alliance(user_db, accounts, wechat, clock, a.invitation_page);
     api::Services services{cfg,
                            clock,
                            db,
@@ -340,6 +344,7 @@ int run_serve(const config::AppConfig& cfg) {
                            metrics,
                            auth,
                            accounts,
+                           alliance,
                            availability,
                            venues,
                            bookings,
@@ -439,6 +444,26 @@ int main(int argc, char** argv) {
                 std::cout << "seed-demo: " << mysql::seed_history(c, history, today)
                           << " bookings of the past year\n";
             }
+            return 0;
+        });
+    }
+    if (command == "map-orgs") {
+        booking::StreetId street = 0;
+        int page = 500;
+        try {
+            street = std::stoull(opts["--street-id"]);
+            if (!opts["--page"].empty()) page = std::stoi(opts["--page"]);
+        } catch (const std::exception&) {
+            street = 0;
+        }
+        if (street == 0 || page < 1) {
+            std::cerr << "map-orgs: --street-id takes a street's id, --page a positive number\n";
+            return exit_config;
+        }
+        return run_db_job(cfg, [street, page](mysql::Conn& c) {
+            auto r = mysql::map_orgs(c, street, page, std::chrono::system_clock::now());
+            std::cout << "map-orgs: " << r.users << " members and " << r.bookings
+                      << " bookings mapped; " << r.review << " names to review\n";
             return 0;
         });
     }

@@ -57,7 +57,7 @@ http::Handler patch_me(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
         auto patch = parse_profile(object_body(req));
-        co_return render(co_await svc.accounts.update_profile(me, patch.name, patch.org));
+        co_return render(co_await svc.accounts.update_profile(me, patch));
     };
 }
 

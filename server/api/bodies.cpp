@@ -149,8 +149,18 @@ std::string login_code(const json& body) {
     return required_string(body, "code", 128);
 }
 
-ProfilePatch parse_profile(const json& body) {
-    return {optional_string(body, "name"), optional_string(body, "org")};
+std::optional<std::optional<std::uint64_t>> nullable_id(const json& body, const char* field) {
+    auto it = body.find(field);
+    if (it == body.end()) return std::nullopt;
+    if (it->is_null()) return std::optional<std::uint64_t>{};
+    return std::optional<std::uint64_t>{required_id(body, field)};
+}
+
+booking::ProfileChange parse_profile(const json& body) {
+    booking::ProfileChange c{optional_string(body, "name"), optional_string(body, "org"), {}, {}};
+    c.branch = nullable_id(body, "branch_id");
+    if (auto unit = nullable_id(body, "unit_id")) c.unit_id = *unit;
+    return c;
 }
 
 booking::RoleRequest parse_role_request(const json& body) {
@@ -171,7 +181,66 @@ booking::RoleRequest parse_role_request(const json& body) {
             throw field_error("street_id", "must be an id");
         req.street_id = it->get<std::uint64_t>();
     }
+    if (auto it = body.find("branch_ids"); it != body.end() && !it->is_null()) {
+        if (!it->is_array()) throw field_error("branch_ids", "must be an array of ids");
+        req.branch_ids.emplace();
+        for (const auto& b : *it) {
+            if (!b.is_number_unsigned() || b.get<std::uint64_t>() == 0)
+                throw field_error("branch_ids", "must be an array of ids");
+            req.branch_ids->insert(b.get<std::uint64_t>());
+        }
+    }
     return req;
+}
+
+booking::Unit parse_unit(const json& body) {
+    booking::Unit u;
+    u.name = required_string(body, "name", 400);
+    auto kind = booking::parse_unit_kind(required_string(body, "kind", 32));
+    if (!kind)
+        throw field_error("kind",
+                          "must be enterprise, government, institution, social_organisation or "
+                          "community");
+    u.kind = *kind;
+    u.street_id = required_id(body, "street_id");
+    return u;
+}
+
+booking::Branch parse_branch(const json& body) {
+    booking::Branch b;
+    b.name = required_string(body, "name", 400);
+    b.street_id = required_id(body, "street_id");
+    auto it = body.find("unit_ids");
+    if (it == body.end() || !it->is_array())
+        throw field_error("unit_ids", "must be an array of ids");
+    for (const auto& u : *it) {
+        if (!u.is_number_unsigned() || u.get<std::uint64_t>() == 0)
+            throw field_error("unit_ids", "must be an array of ids");
+        b.unit_ids.push_back(u.get<std::uint64_t>());
+    }
+    return b;
+}
+
+booking::AllianceQuery alliance_query(const Request& req) {
+    booking::AllianceQuery q;
+    q.street_id = query_id(req, "street_id");
+    q.unit_id = query_id(req, "unit_id");
+    q.text = req.query_param("q").value_or("");
+    if (q.text.size() > 400) throw field_error("q", "is too long");
+    if (auto l = req.query_param("limit")) q.limit = query_int(*l, "limit", 1, 200);
+    return q;
+}
+
+booking::MembershipState membership_state(const Request& req) {
+    auto s = booking::parse_membership_state(req.query_param("state").value_or("pending"));
+    if (!s || *s == booking::MembershipState::refused)
+        throw field_error("state", "must be pending or confirmed");
+    return *s;
+}
+
+int invitation_days(const json& body) {
+    if (!body.contains("days")) return 7;
+    return required_int(body, "days");
 }
 
 booking::Period parse_period(const Request& req) {
@@ -183,7 +252,8 @@ booking::GroupBy parse_group_by(const Request& req) {
     if (!g)
         throw field_error(
             "group_by",
-            "must be street, building, venue, org, day, week, month, hour or weekday_hour");
+            "must be street, building, venue, org, branch, unit, day, week, month, hour or "
+            "weekday_hour");
     return *g;
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/availability.hpp"
+#include "booking/accounts.hpp"
 #include "booking/book.hpp"
 #include "booking/decisions.hpp"
 #include "booking/identity.hpp"
@@ -44,13 +45,23 @@ std::optional<std::uint64_t> query_id(const http::Request& req,
                                       const char* name);  // optional, positive
 app::Search parse_search(const http::Request& req);
 
+// An id that may be null: absent -> nullopt; null -> {nullopt}; an id -> {id}; else 422.
+std::optional<std::optional<std::uint64_t>> nullable_id(const nlohmann::json& body,
+                                                        const char* field);
+
 // Accounts.
 std::string login_code(const nlohmann::json& body);  // a sign-in's or a phone's one-time code
-struct ProfilePatch {
-    std::optional<std::string> name, org;
-};
-ProfilePatch parse_profile(const nlohmann::json& body);
+booking::ProfileChange parse_profile(const nlohmann::json& body);
 booking::RoleRequest parse_role_request(const nlohmann::json& body);
+
+// The alliance.
+booking::Unit parse_unit(const nlohmann::json& body);      // name, kind, street_id
+booking::Branch parse_branch(const nlohmann::json& body);  // name, street_id, unit_ids
+// ?street_id=&unit_id=&q=&limit= of the searchable lists.
+booking::AllianceQuery alliance_query(const http::Request& req);
+// ?state=pending|confirmed of a branch's members (default pending).
+booking::MembershipState membership_state(const http::Request& req);
+int invitation_days(const nlohmann::json& body);  // optional, default 7
 
 // Statistics: ?from=&to= (both required), ?group_by= (default venue), ?format=json|csv, ?limit=.
 booking::Period parse_period(const http::Request& req);  // as asked: the use case checks it

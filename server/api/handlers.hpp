@@ -21,6 +21,20 @@ http::Handler patch_me(Services& svc);
 http::Handler post_phone(Services& svc);
 http::Handler put_role(Services& svc);
 
+// alliance.cpp
+http::Handler list_units(Services& svc);
+http::Handler create_unit(Services& svc);
+http::Handler list_branches(Services& svc);
+http::Handler get_branch(Services& svc);
+http::Handler create_branch(Services& svc);
+http::Handler set_building_unit(Services& svc);
+http::Handler branch_members(Services& svc);
+http::Handler decide_member(Services& svc, bool confirm);
+http::Handler create_invitation(Services& svc);
+http::Handler list_invitations(Services& svc);
+http::Handler accept_invitation(Services& svc);
+http::Handler invitation_qrcode(Services& svc);
+
 // notices.cpp
 http::Handler list_notices(Services& svc);
 http::Handler read_notices(Services& svc);
@@ -60,6 +74,7 @@ http::Handler add_subscriptions(Services& svc);
 http::Handler stats_usage(Services& svc);
 http::Handler stats_top(Services& svc);
 http::Handler stats_ledger(Services& svc);
+http::Handler stats_sharing(Services& svc);
 
 // console.cpp
 http::Handler start_web_login(Services& svc);

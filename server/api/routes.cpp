@@ -18,6 +18,20 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/me/phone", post_phone(svc)},
         // roles
         {M::put, "/api/v1/users/{id}/role", put_role(svc)},
+        // the alliance: units, branches, members, invitations
+        {M::get, "/api/v1/units", list_units(svc)},
+        {M::post, "/api/v1/units", create_unit(svc)},
+        {M::get, "/api/v1/branches", list_branches(svc)},
+        {M::post, "/api/v1/branches", create_branch(svc)},
+        {M::get, "/api/v1/branches/{id}", get_branch(svc)},
+        {M::get, "/api/v1/branches/{id}/members", branch_members(svc)},
+        {M::post, "/api/v1/branches/{id}/members/{user_id}/confirm", decide_member(svc, true)},
+        {M::post, "/api/v1/branches/{id}/members/{user_id}/refuse", decide_member(svc, false)},
+        {M::put, "/api/v1/buildings/{id}/unit", set_building_unit(svc)},
+        {M::post, "/api/v1/invitations", create_invitation(svc)},
+        {M::get, "/api/v1/invitations", list_invitations(svc)},
+        {M::post, "/api/v1/invitations/accept", accept_invitation(svc)},
+        {M::post, "/api/v1/invitations/qrcode", invitation_qrcode(svc)},
         // the district, its buildings and halls
         {M::get, "/api/v1/streets", list_streets(svc)},
         {M::get, "/api/v1/buildings", list_buildings(svc)},
@@ -54,6 +68,7 @@ http::Router make_router(Services& svc) {
         {M::get, "/api/v1/stats/usage", stats_usage(svc)},
         {M::get, "/api/v1/stats/top", stats_top(svc)},
         {M::get, "/api/v1/stats/ledger", stats_ledger(svc)},
+        {M::get, "/api/v1/stats/sharing", stats_sharing(svc)},
         // the web console and its sign-in by scanning a code
         {M::post, "/api/v1/auth/web-login", start_web_login(svc)},
         {M::get, "/api/v1/auth/web-login/{nonce}/code", web_login_code(svc)},

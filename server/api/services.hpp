@@ -2,6 +2,7 @@
 #include <atomic>
 // Everything a handler may use, built once by main (the composition root) and passed down.
 #include "app/accounts.hpp"
+#include "app/alliance.hpp"
 #include "app/availability.hpp"
 #include "app/bookings.hpp"
 #include "app/console.hpp"
@@ -28,6 +29,7 @@ struct Services {
     http::Metrics& metrics;
     Auth& auth;
     app::AccountService& accounts;
+    app::AllianceService& alliance;
     app::AvailabilityService& availability;
     app::VenueService& venues;
     app::BookingService& bookings;

@@ -51,6 +51,7 @@ http::Handler stats_top(Services& svc) {
         if (!r) co_return Response::error(r.error());
         const auto& t = r.value();
         co_return Response::json(200, json{{"branches", usage_items_json(t.branches)},
+                                           {"units", usage_items_json(t.units)},
                                            {"buildings", usage_items_json(t.buildings)},
                                            {"quiet_halls", usage_items_json(t.quiet_venues)},
                                            {"peak_hours", usage_items_json(t.peak_hours)}});
@@ -66,6 +67,21 @@ http::Handler stats_ledger(Services& svc) {
         if (!r) co_return Response::error(r.error());
         co_return csv(ledger_csv(r.value()), "ledger-" + booking::format_date(from) + "-" +
                                                  booking::format_date(to) + ".csv");
+    };
+}
+
+http::Handler stats_sharing(Services& svc) {
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto period = parse_period(req);
+        bool as_csv = wants_csv(req);
+        auto r = co_await svc.stats.sharing(me, period.from, period.to);
+        if (!r) co_return Response::error(r.error());
+        if (as_csv)
+            co_return csv(sharing_csv(r.value()), "sharing-" + booking::format_date(period.from) +
+                                                      "-" + booking::format_date(period.to) +
+                                                      ".csv");
+        co_return Response::json(200, sharing_json({period.from, period.to}, r.value()));
     };
 }
 

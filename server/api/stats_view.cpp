@@ -7,6 +7,7 @@
 namespace sh::api {
 
 using namespace booking;
+using nlohmann::json;
 
 namespace {
 
@@ -105,6 +106,61 @@ std::string ledger_csv(const std::vector<LedgerRow>& rows) {
                          std::to_string(r.attendees),
                          r.checked_in_at ? format_local(to_local(*r.checked_in_at)) : "",
                          std::to_string(r.present)});
+    }
+    return out;
+}
+
+namespace {
+json figures_json(const booking::SharingFigures& f) {
+    return {{"sessions", f.sessions},
+            {"hours", static_cast<double>(f.minutes) / 60.0},
+            {"person_times", f.person_times}};
+}
+std::vector<std::string> figures_cells(const booking::SharingFigures& f) {
+    return {fixed(static_cast<double>(f.minutes) / 60.0, 2), std::to_string(f.sessions),
+            std::to_string(f.person_times)};
+}
+}  // namespace
+
+json sharing_json(const booking::Period& p, const booking::SharingLedger& l) {
+    auto units = json::array();
+    for (const auto& r : l.units)
+        units.push_back({{"unit_id", r.unit},
+                         {"name", r.name},
+                         {"provided", figures_json(r.provided)},
+                         {"used", figures_json(r.used)},
+                         {"own", figures_json(r.own)}});
+    auto matrix = json::array();
+    for (const auto& f : l.matrix) {
+        auto j = figures_json(f.figures);
+        j["provider_id"] = f.provider;
+        j["provider"] = f.provider_name;
+        j["user_id"] = f.user;
+        j["user"] = f.user_name;
+        matrix.push_back(j);
+    }
+    return {{"from", format_date(p.from)},
+            {"to", format_date(p.to)},
+            {"units", units},
+            {"matrix", matrix}};
+}
+
+std::string sharing_csv(const booking::SharingLedger& l) {
+    std::string out = utf8_bom;
+    out += csv_line({"单位", "提供给其他单位(小时)", "提供场次", "提供人次", "使用其他单位(小时)",
+                     "使用场次", "使用人次", "本单位自用(小时)", "自用场次", "自用人次"});
+    for (const auto& r : l.units) {
+        std::vector<std::string> cells{csv_text(r.name)};
+        for (const auto* f : {&r.provided, &r.used, &r.own})
+            for (auto& c : figures_cells(*f)) cells.push_back(std::move(c));
+        out += csv_line(cells);
+    }
+    out += "\r\n";
+    out += csv_line({"提供单位", "使用单位", "小时", "场次", "人次"});
+    for (const auto& f : l.matrix) {
+        std::vector<std::string> cells{csv_text(f.provider_name), csv_text(f.user_name)};
+        for (auto& c : figures_cells(f.figures)) cells.push_back(std::move(c));
+        out += csv_line(cells);
     }
     return out;
 }

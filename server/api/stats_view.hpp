@@ -15,6 +15,10 @@ nlohmann::json usage_json(booking::GroupBy g, const booking::Period& p,
 nlohmann::json usage_items_json(const std::vector<booking::UsageRow>& rows);
 std::string usage_csv(const std::vector<booking::UsageRow>& rows);
 std::string ledger_csv(const std::vector<booking::LedgerRow>& rows);
+// The sharing ledger: per unit, hours provided to others, used elsewhere and in its own halls
+// (sessions and person-times beside), and the provider x user matrix.
+nlohmann::json sharing_json(const booking::Period& p, const booking::SharingLedger& l);
+std::string sharing_csv(const booking::SharingLedger& l);
 
 // CSV that Excel opens as intended: cells quoted per RFC 4180 when they hold a comma, quote or
 // line break; text that Excel would run as a formula (starting with = + - @, tab or CR) is

@@ -10,5 +10,7 @@ namespace sh::api {
 nlohmann::json user_view(const booking::User& u, const booking::Principal& viewer);
 // The answer to a role change: who, and the role and scope they now hold — nothing more.
 nlohmann::json role_view(const booking::User& u);
+// A member's branch as they asked for it and how it was answered.
+nlohmann::json membership_view(const booking::Membership& m);
 
 }  // namespace sh::api

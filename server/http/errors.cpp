@@ -51,6 +51,8 @@ constexpr Row table[] = {
     {"rate_limited", 429, "操作太频繁了，请稍等一会儿再试。"},
     {"login_blocked", 403, "微信暂不允许这个账号登录。"},
     {"invalid_phone_code", 422, "手机号获取失败，请重新授权。"},
+    {"invitation_used", 409, "这个邀请码已经有人用过了，请向邀请人要一个新的。"},
+    {"invitation_expired", 410, "这个邀请码已过期，请向邀请人要一个新的。"},
     {"internal", 500, "系统出了点问题，请稍后再试。"},
     {"busy", 503, "现在人比较多，请稍后再试。"},
     {"db_unavailable", 503, "系统暂时不可用，请稍后再试。"},

@@ -180,9 +180,9 @@ std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Book
     // AUTO_INCREMENT values, which Galera's interleaved mode does not give).
     std::string sql =
         "INSERT INTO bookings (venue_id, user_id, starts_at, ends_at, status, purpose, attendees, "
-        "org) VALUES ";
+        "org, branch_id, unit_id) VALUES ";
     for (std::size_t i = 0; i < bookings.size(); ++i)
-        sql += i ? ", (?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?)";
+        sql += i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     auto& q = c_.prepare(sql + " RETURNING id");
     unsigned int p = 1;
     for (const auto& b : bookings) {
@@ -194,6 +194,11 @@ std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Book
         q.setString(p++, b.purpose);
         q.setInt(p++, b.attendees);
         q.setString(p++, b.org);
+        for (auto id : {b.branch_id, b.unit_id})
+            if (id)
+                q.setUInt64(p++, *id);
+            else
+                q.setNull(p++, sql::DataType::BIGINT);
     }
     {
         Rs rs(q.executeQuery());

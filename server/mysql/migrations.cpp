@@ -350,6 +350,83 @@ const std::vector<Migration>& migrations() {
              "ADD UNIQUE KEY uq_notices_key (user_id, dedup_key), ADD KEY ix_notices_user "
              "(user_id, id)",
          }},
+        {14,
+         "the alliance: units, branches, secretaries, memberships, a booking's branch and unit, "
+         "invitations, branch names to review",
+         {
+             R"(CREATE TABLE IF NOT EXISTS units (
+                  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                  street_id BIGINT UNSIGNED NOT NULL,
+                  name VARCHAR(100) NOT NULL,
+                  kind ENUM('enterprise','government','institution','social_organisation',
+                            'community') NOT NULL,
+                  created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                  UNIQUE KEY uq_units_name (street_id, name),
+                  CONSTRAINT fk_units_street FOREIGN KEY (street_id) REFERENCES streets (id)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
+             "ALTER TABLE buildings ADD COLUMN IF NOT EXISTS unit_id BIGINT UNSIGNED NULL, "
+             "ADD CONSTRAINT fk_buildings_unit FOREIGN KEY IF NOT EXISTS (unit_id) "
+             "REFERENCES units (id)",
+             R"(CREATE TABLE IF NOT EXISTS branches (
+                  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                  street_id BIGINT UNSIGNED NOT NULL,
+                  name VARCHAR(100) NOT NULL,
+                  created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                  UNIQUE KEY uq_branches_name (street_id, name),
+                  CONSTRAINT fk_branches_street FOREIGN KEY (street_id) REFERENCES streets (id)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
+             R"(CREATE TABLE IF NOT EXISTS branch_units (
+                  branch_id BIGINT UNSIGNED NOT NULL,
+                  unit_id BIGINT UNSIGNED NOT NULL,
+                  PRIMARY KEY (branch_id, unit_id),
+                  KEY ix_branch_units_unit (unit_id),
+                  CONSTRAINT fk_bu_branch FOREIGN KEY (branch_id) REFERENCES branches (id),
+                  CONSTRAINT fk_bu_unit FOREIGN KEY (unit_id) REFERENCES units (id)
+                ) ENGINE=InnoDB)",
+             R"(CREATE TABLE IF NOT EXISTS branch_admins (
+                  user_id BIGINT UNSIGNED NOT NULL,
+                  branch_id BIGINT UNSIGNED NOT NULL,
+                  PRIMARY KEY (user_id, branch_id),
+                  KEY ix_branch_admins_branch (branch_id),
+                  CONSTRAINT fk_ba_user FOREIGN KEY (user_id) REFERENCES users (id),
+                  CONSTRAINT fk_ba_branch FOREIGN KEY (branch_id) REFERENCES branches (id)
+                ) ENGINE=InnoDB)",
+             "ALTER TABLE users ADD COLUMN IF NOT EXISTS branch_id BIGINT UNSIGNED NULL, "
+             "ADD COLUMN IF NOT EXISTS unit_id BIGINT UNSIGNED NULL, "
+             "ADD COLUMN IF NOT EXISTS branch_state ENUM('pending','confirmed','refused') NULL, "
+             "ADD COLUMN IF NOT EXISTS branch_requested_at DATETIME NULL, "
+             "ADD COLUMN IF NOT EXISTS branch_decided_at DATETIME NULL, "
+             "ADD COLUMN IF NOT EXISTS branch_decided_by BIGINT UNSIGNED NULL, "
+             "ADD KEY IF NOT EXISTS ix_users_branch (branch_id, branch_state)",
+             // The booker's branch and unit when the booking was made (confirmed or not).
+             "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS branch_id BIGINT UNSIGNED NULL, "
+             "ADD COLUMN IF NOT EXISTS unit_id BIGINT UNSIGNED NULL",
+             R"(CREATE TABLE IF NOT EXISTS invitations (
+                  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                  code_hash CHAR(64) NOT NULL,
+                  role ENUM('member','manager','street_admin','district_admin') NOT NULL,
+                  street_id BIGINT UNSIGNED NULL,
+                  building_ids VARCHAR(1000) NOT NULL DEFAULT '',
+                  branch_ids VARCHAR(1000) NULL,
+                  created_by BIGINT UNSIGNED NOT NULL,
+                  created_at DATETIME NOT NULL,
+                  expires_at DATETIME NOT NULL,
+                  taken_by BIGINT UNSIGNED NULL,
+                  taken_at DATETIME NULL,
+                  UNIQUE KEY uq_invitations_code (code_hash),
+                  KEY ix_invitations_creator (created_by, id)
+                ) ENGINE=InnoDB)",
+             // What the mapping command could not place, for the street to review.
+             R"(CREATE TABLE IF NOT EXISTS org_review (
+                  street_id BIGINT UNSIGNED NOT NULL,
+                  org VARCHAR(100) NOT NULL,
+                  reason ENUM('unmatched','ambiguous','joint') NOT NULL,
+                  users INT NOT NULL DEFAULT 0,
+                  bookings INT NOT NULL DEFAULT 0,
+                  seen_at DATETIME NOT NULL,
+                  PRIMARY KEY (street_id, org)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
+         }},
     };
     return all;
 }

@@ -36,18 +36,34 @@ std::string period_end(const Period& p) {
 }  // namespace
 
 std::vector<BookingCell> MysqlStatsStore::cells(const Period& p, const StatsScope& scope,
-                                                bool by_org) {
+                                                Booker who) {
     auto [where, bound] = scope_sql(scope);
     // A late cancellation is one that counted as a late-cancel violation: at most one row per
     // booking (the violations' unique key), joined rather than looked up twice per row.
     const std::string late = "x.booking_id IS NOT NULL";
-    // The member's own branch only when asked for: otherwise the bookings are read from the
+    // Who booked only when asked for: otherwise the bookings are read from the
     // (venue_id, starts_at, status, ends_at) index alone.
-    const std::string org =
-        by_org ? "COALESCE(NULLIF(bk.org, ''), NULLIF(u.org, ''), '(未填写)')" : "''";
+    std::string key = "''", label = "''", join;
+    switch (who) {
+        case Booker::none: break;
+        case Booker::org:
+            key = label = "COALESCE(NULLIF(bk.org, ''), NULLIF(u.org, ''), '(未填写)')";
+            join = "JOIN users u ON u.id = bk.user_id ";
+            break;
+        case Booker::branch:
+            key = "COALESCE(bk.branch_id, 0)";
+            label = "COALESCE(w.name, '未归属')";
+            join = "LEFT JOIN branches w ON w.id = bk.branch_id ";
+            break;
+        case Booker::unit:
+            key = "COALESCE(bk.unit_id, 0)";
+            label = "COALESCE(w.name, '未归属')";
+            join = "LEFT JOIN units w ON w.id = bk.unit_id ";
+            break;
+    }
     auto& q = c_.prepare(
         "SELECT bk.venue_id, v.building_id, b.street_id, DATE(bk.starts_at), HOUR(bk.starts_at), " +
-        org +
+        key + ", " + label +
         ", COUNT(*), "
         "SUM(bk.status IN ('checked_in','completed')), "
         "SUM(IF(bk.status IN ('checked_in','completed'), bk.present, 0)), "
@@ -59,10 +75,10 @@ std::vector<BookingCell> MysqlStatsStore::cells(const Period& p, const StatsScop
         "), SUM(bk.status = 'pending'), SUM(bk.status = 'rejected') "
         "FROM bookings bk JOIN venues v ON v.id = bk.venue_id "
         "JOIN buildings b ON b.id = v.building_id " +
-        std::string(by_org ? "JOIN users u ON u.id = bk.user_id " : "") +
+        join +
         "LEFT JOIN violations x ON x.booking_id = bk.id AND x.kind = 'late_cancel' "
         "WHERE bk.starts_at >= ? AND bk.starts_at < ?" +
-        where + " GROUP BY 1, 2, 3, 4, 5, 6");
+        where + " GROUP BY 1, 2, 3, 4, 5, 6, 7");
     q.setString(1, period_start(p));
     q.setString(2, period_end(p));
     if (bound) q.setString(3, *bound);
@@ -77,17 +93,18 @@ std::vector<BookingCell> MysqlStatsStore::cells(const Period& p, const StatsScop
         if (!day) continue;
         c.day = *day;
         c.hour = rs->getInt(5);
-        c.org = rs->getString(6);
+        c.who = rs->getString(6);
+        c.who_label = rs->getString(7);
         auto& f = c.figures;
-        f.bookings = rs->getInt64(7);
-        f.sessions = rs->getInt64(8);
-        f.person_times = rs->getInt64(9);
-        f.booked_minutes = rs->getInt64(10);
-        f.no_shows = rs->getInt64(11);
-        f.cancelled_early = rs->getInt64(12);
-        f.cancelled_late = rs->getInt64(13);
-        f.pending = rs->getInt64(14);
-        f.rejected = rs->getInt64(15);
+        f.bookings = rs->getInt64(8);
+        f.sessions = rs->getInt64(9);
+        f.person_times = rs->getInt64(10);
+        f.booked_minutes = rs->getInt64(11);
+        f.no_shows = rs->getInt64(12);
+        f.cancelled_early = rs->getInt64(13);
+        f.cancelled_late = rs->getInt64(14);
+        f.pending = rs->getInt64(15);
+        f.rejected = rs->getInt64(16);
         out.push_back(std::move(c));
     }
     return out;
@@ -172,6 +189,35 @@ std::vector<LedgerRow> MysqlStatsStore::ledger(const Period& p, const StatsScope
         if (!rs->isNull(12)) r.checked_in_at = read_optional_time(*rs, 12);
         r.present = rs->getInt(13);
         out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<SharingFlow> MysqlStatsStore::sharing(const Period& p, const StatsScope& scope) {
+    auto [where, bound] = scope_sql(scope);
+    auto& q = c_.prepare(
+        "SELECT COALESCE(b.unit_id, 0), COALESCE(pu.name, '未归属'), COALESCE(bk.unit_id, 0), "
+        "COALESCE(uu.name, '未归属'), COUNT(*), "
+        "SUM(TIMESTAMPDIFF(MINUTE, bk.starts_at, bk.ends_at)), SUM(bk.present) "
+        "FROM bookings bk JOIN venues v ON v.id = bk.venue_id "
+        "JOIN buildings b ON b.id = v.building_id "
+        "LEFT JOIN units pu ON pu.id = b.unit_id LEFT JOIN units uu ON uu.id = bk.unit_id "
+        "WHERE bk.starts_at >= ? AND bk.starts_at < ? "
+        "AND bk.status IN ('checked_in', 'completed')" +
+        where + " GROUP BY 1, 2, 3, 4");
+    q.setString(1, period_start(p));
+    q.setString(2, period_end(p));
+    if (bound) q.setString(3, *bound);
+    Rs rs(q.executeQuery());
+    std::vector<SharingFlow> out;
+    while (rs->next()) {
+        SharingFlow f;
+        f.provider = rs->getUInt64(1);
+        f.provider_name = rs->getString(2);
+        f.user = rs->getUInt64(3);
+        f.user_name = rs->getString(4);
+        f.figures = {rs->getInt64(5), rs->getInt64(6), rs->getInt64(7)};
+        out.push_back(std::move(f));
     }
     return out;
 }

@@ -11,11 +11,14 @@ class MysqlStatsStore final : public booking::StatsStore {
   public:
     explicit MysqlStatsStore(Conn& c) : c_(c) {}
     std::vector<booking::BookingCell> cells(const booking::Period& p,
-                                            const booking::StatsScope& scope, bool by_org) override;
+                                            const booking::StatsScope& scope,
+                                            booking::Booker who) override;
     std::vector<booking::VenueOpening> venues(const booking::Period& p,
                                               const booking::StatsScope& scope) override;
     std::vector<booking::LedgerRow> ledger(const booking::Period& p,
                                            const booking::StatsScope& scope) override;
+    std::vector<booking::SharingFlow> sharing(const booking::Period& p,
+                                              const booking::StatsScope& scope) override;
 
   private:
     Conn& c_;

@@ -39,7 +39,10 @@ std::optional<UserId> MysqlUserStore::find_by_openid(const std::string& openid) 
 }
 
 std::optional<Principal> MysqlUserStore::load_principal(UserId id) {
-    auto& q = c_.prepare("SELECT role, street_id, openid FROM users WHERE id = ?");
+    auto& q = c_.prepare(
+        "SELECT role, street_id, openid, branch_id, unit_id, branch_state, "
+        "EXISTS (SELECT 1 FROM branch_admins a WHERE a.user_id = users.id) FROM users WHERE id = "
+        "?");
     q.setUInt64(1, id);
     Rs rs(q.executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -48,6 +51,22 @@ std::optional<Principal> MysqlUserStore::load_principal(UserId id) {
     p.role = parse_role(std::string(rs->getString(1))).value_or(Role::member);
     if (!rs->isNull(2)) p.street_id = rs->getUInt64(2);
     p.openid = rs->getString(3);
+    // A refused request leaves no branch on what the member books.
+    auto state =
+        rs->isNull(6) ? std::nullopt : parse_membership_state(std::string(rs->getString(6)));
+    if (!rs->isNull(4) && state && *state != MembershipState::refused) {
+        p.branch_id = rs->getUInt64(4);
+        p.unit_id = rs->getUInt64(5);
+        p.branch_confirmed = *state == MembershipState::confirmed;
+    }
+    bool secretary = rs->getBoolean(7);
+    rs.reset();
+    if (secretary) {
+        auto& b = c_.prepare("SELECT branch_id FROM branch_admins WHERE user_id = ?");
+        b.setUInt64(1, id);
+        Rs brs(b.executeQuery());
+        while (brs->next()) p.branch_ids.insert(brs->getUInt64(1));
+    }
     if (p.role == Role::manager) {
         auto& b = c_.prepare("SELECT building_id FROM manager_buildings WHERE user_id = ?");
         b.setUInt64(1, id);
@@ -73,6 +92,7 @@ std::optional<User> MysqlUserStore::find_user(UserId id) {
     if (!rs->isNull(5)) u.banned_until = read_optional_time(*rs, 5);
     rs.reset();
     u.principal = *load_principal(id);
+    u.membership = membership(id);
     auto& v = c_.prepare(
         "SELECT id, booking_id, kind, weight_milli, created_at, "
         "waived_at IS NOT NULL "
@@ -134,6 +154,16 @@ void MysqlUserStore::set_role(UserId id, const RoleRequest& role) {
         ins.setUInt64(1, id);
         ins.setUInt64(2, b);
         ins.executeUpdate();
+    }
+    if (!role.branch_ids) return;
+    auto& drop = c_.prepare("DELETE FROM branch_admins WHERE user_id = ?");
+    drop.setUInt64(1, id);
+    drop.executeUpdate();
+    auto& add = c_.prepare("INSERT INTO branch_admins (user_id, branch_id) VALUES (?, ?)");
+    for (auto b : *role.branch_ids) {
+        add.setUInt64(1, id);
+        add.setUInt64(2, b);
+        add.executeUpdate();
     }
 }
 

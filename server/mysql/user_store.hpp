@@ -22,6 +22,8 @@ class MysqlUserStore final : public booking::AccountStore {
         const std::set<booking::BuildingId>& ids) override;
     bool street_exists(booking::StreetId id) override;
     std::set<booking::BuildingId> buildings_of_street(booking::StreetId id) override;
+    std::set<booking::BranchId> existing_branches(const std::set<booking::BranchId>& ids) override;
+    std::set<booking::BranchId> branches_of_street(booking::StreetId id) override;
     void audit(const booking::AuditEntry& e) override;
 
     void create_session(const std::string& token_hash, booking::UserId user,
@@ -36,10 +38,37 @@ class MysqlUserStore final : public booking::AccountStore {
     std::optional<std::string> web_login_code(const std::string& nonce) override;
     void keep_web_login_code(const std::string& nonce, const std::string& png) override;
 
+    // The alliance (alliance_store.cpp).
+    booking::UnitId insert_unit(const booking::Unit& u) override;
+    std::optional<booking::Unit> find_unit(booking::UnitId id) override;
+    std::vector<booking::Unit> units(const booking::AllianceQuery& q) override;
+    std::vector<booking::Unit> units_of(const std::set<booking::UnitId>& ids) override;
+    booking::BranchId insert_branch(const booking::Branch& b) override;
+    std::optional<booking::Branch> find_branch(booking::BranchId id) override;
+    std::vector<booking::Branch> branches(const booking::AllianceQuery& q) override;
+    std::optional<booking::BuildingScope> find_building(booking::BuildingId id) override;
+    std::optional<booking::UnitId> building_unit(booking::BuildingId id) override;
+    void set_building_unit(booking::BuildingId id, std::optional<booking::UnitId> unit) override;
+    std::optional<booking::Membership> membership(booking::UserId user) override;
+    void set_membership(booking::UserId user, const std::optional<booking::Membership>& m,
+                        std::optional<booking::UserId> decided_by) override;
+    std::vector<booking::MemberEntry> members(booking::BranchId branch,
+                                              booking::MembershipState state) override;
+    std::uint64_t insert_invitation(const booking::Invitation& inv,
+                                    const std::string& code_hash) override;
+    std::optional<booking::Invitation> find_invitation(const std::string& code_hash) override;
+    void take_invitation(std::uint64_t id, booking::UserId user, booking::TimePoint now) override;
+    std::vector<booking::Invitation> invitations_by(booking::UserId user, int limit) override;
+
     std::optional<booking::Principal> load_principal(booking::UserId id) override;
     std::optional<booking::UserId> find_by_openid(const std::string& openid);
 
   private:
+    // Branches matching `where` (its parameters: `id` when given, else the query's), with their
+    // units.
+    std::vector<booking::Branch> read_branches(const std::string& where,
+                                               const booking::AllianceQuery& q,
+                                               booking::BranchId id);
     Conn& c_;
 };
 

@@ -40,6 +40,16 @@ struct District {
         s.sql(
             "INSERT INTO buildings (id, street_id, name) VALUES (1, 1, '新城大厦'), (2, 1, "
             "'嘉里中心'), (3, 2, '越洋广场')");
+        // Three units, three branches (one joint); each booking records a branch and unit, or
+        // none (booked before the member asked to join one).
+        s.sql(
+            "INSERT INTO units (id, street_id, name, kind) VALUES (1, 1, '新城集团', "
+            "'enterprise'), "
+            "(2, 1, '江宁路街道办事处', 'government'), (3, 2, '越洋社区', 'community')");
+        s.sql(
+            "INSERT INTO branches (id, street_id, name) VALUES (1, 1, '新城集团党支部'), (2, 1, "
+            "'机关党支部'), (3, 1, '楼宇联合党支部')");
+        s.sql("INSERT INTO branch_units VALUES (1, 1), (2, 2), (3, 1), (3, 3)");
         const int building_of[] = {0, 1, 1, 2, 3};
         for (int v = 1; v <= 4; ++v) {
             s.sql(
@@ -80,11 +90,13 @@ struct District {
             std::string status = statuses[rng() % 11];
             int user = 1 + static_cast<int>(rng() % 12);
             std::string id = std::to_string(1000 + i);
+            const char* branch_unit[] = {"1, 1", "2, 2", "3, 1", "3, 3", "NULL, NULL"};
             s.sql(
                 "INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, "
-                "attendees, org) VALUES (" +
+                "attendees, org, branch_id, unit_id) VALUES (" +
                 id + ", " + std::to_string(v) + ", " + std::to_string(user) + ", '" + at + "', '" +
-                until + "', '" + status + "', '学习', 10, '" + orgs[rng() % 4] + "')");
+                until + "', '" + status + "', '学习', 10, '" + orgs[rng() % 4] + "', " +
+                branch_unit[rng() % 5] + ")");
             if (status == "completed" || status == "checked_in")
                 for (int p = 0, n = static_cast<int>(rng() % 5); p < n; ++p)
                     s.sql(
@@ -122,7 +134,7 @@ std::map<std::string, Expected> recompute(Stack& s, const std::string& group_by,
                   "TIMESTAMPDIFF(MINUTE, bk.starts_at, bk.ends_at), bk.status, "
                   "(SELECT COUNT(*) FROM attendance a WHERE a.booking_id = bk.id), "
                   "(SELECT COUNT(*) FROM violations x WHERE x.booking_id = bk.id AND x.kind = "
-                  "'late_cancel') "
+                  "'late_cancel'), IFNULL(bk.branch_id, 0), IFNULL(bk.unit_id, 0) "
                   "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = "
                   "v.building_id "
                   "JOIN users u ON u.id = bk.user_id")
@@ -138,6 +150,8 @@ std::map<std::string, Expected> recompute(Stack& s, const std::string& group_by,
                           : group_by == "building" ? std::to_string(building)
                           : group_by == "street"   ? std::to_string(rs->getInt(4))
                           : group_by == "org"      ? org
+                          : group_by == "branch"   ? std::to_string(rs->getInt(12))
+                          : group_by == "unit"     ? std::to_string(rs->getInt(13))
                           : group_by == "day"      ? day_hour.substr(0, 10)
                                                    : day_hour.substr(11, 2);  // hour
         auto& e = out[key];
@@ -203,7 +217,7 @@ void check_against(Stack& s, const std::string& token, const std::string& group_
         CHECK(g["cancelled_after_deadline"] == e.late);
         CHECK(g["pending"] == e.pending);
         CHECK(g["rejected"] == e.rejected);
-        if (group_by != "org" && group_by != "hour") {
+        if (group_by != "org" && group_by != "branch" && group_by != "unit" && group_by != "hour") {
             CHECK(g["open_hours"].get<double>() == doctest::Approx(e.open / 60.0));
             CHECK(g["utilisation"].get<double>() ==
                   doctest::Approx(e.open ? double(e.booked) / double(e.open) : 0.0));
@@ -229,10 +243,11 @@ TEST_CASE(
     REQUIRE(s.grant_role("openid-districtadmin", "district_admin") == 0);
     REQUIRE(s.grant_role("openid-street2admin", "street_admin", "--street-id 2") == 0);
     REQUIRE(s.grant_role("openid-mgr1", "manager", "--building-ids 1") == 0);
-    for (const char* g : {"venue", "building", "street", "org", "day", "hour"})
+    for (const char* g : {"venue", "building", "street", "org", "branch", "unit", "day", "hour"})
         check_against(s, admin, g, {1, 2, 3});
     // Scopes: a street admin sees its street only, a manager its buildings only.
-    for (const char* g : {"venue", "building", "org"}) check_against(s, street2, g, {3});
+    for (const char* g : {"venue", "building", "org", "branch", "unit"})
+        check_against(s, street2, g, {3});
     for (const char* g : {"venue", "day"}) check_against(s, mgr1, g, {1});
     CHECK(s.call(s.port(), "GET", "/api/v1/stats/usage?from=2026-03-02&to=2026-03-29", nullptr,
                  d.tokens[5])
@@ -250,8 +265,16 @@ TEST_CASE(
     auto top = s.call(s.port(), "GET", "/api/v1/stats/top?from=2026-03-02&to=2026-03-29&limit=3",
                       nullptr, admin);
     REQUIRE(top.status == 200);
-    CHECK(top.body["branches"].size() == 3);
+    // The most active branches by their records (ids and names), not by how they were spelled.
+    REQUIRE(top.body["branches"].size() == 3);
     CHECK(top.body["branches"][0]["sessions"] >= top.body["branches"][1]["sessions"]);
+    std::set<std::string> labels;
+    for (const auto& b : top.body["branches"]) labels.insert(b["label"].get<std::string>());
+    for (const auto& l : labels)
+        CHECK(
+            std::set<std::string>{"新城集团党支部", "机关党支部", "楼宇联合党支部", "未归属"}.count(
+                l) == 1);
+    CHECK(top.body["units"].size() == 3);
     CHECK(top.body["quiet_halls"][0]["utilisation"] <= top.body["quiet_halls"][1]["utilisation"]);
 }
 

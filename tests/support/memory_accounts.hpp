@@ -50,7 +50,11 @@ class MemoryAccountStore final : public booking::AccountStore {
     }
     void set_phone(UserId id, const std::string& phone) override { users[id].phone = phone; }
     void set_role(UserId id, const RoleRequest& r) override {
-        users[id].principal = Principal{id, r.role, r.street_id, r.building_ids};
+        auto& p = users[id].principal;
+        p.role = r.role;
+        p.street_id = r.street_id;
+        p.building_ids = r.building_ids;
+        if (r.branch_ids) p.branch_ids = *r.branch_ids;
     }
     std::set<BuildingId> existing_buildings(const std::set<BuildingId>& ids) override {
         std::set<BuildingId> out;
@@ -65,6 +69,115 @@ class MemoryAccountStore final : public booking::AccountStore {
             if (s == id) out.insert(b);
         return out;
     }
+    std::set<BranchId> existing_branches(const std::set<BranchId>& ids) override {
+        std::set<BranchId> out;
+        for (auto b : ids)
+            if (branch_list.count(b)) out.insert(b);
+        return out;
+    }
+    std::set<BranchId> branches_of_street(StreetId id) override {
+        std::set<BranchId> out;
+        for (const auto& [b, br] : branch_list)
+            if (br.street_id == id) out.insert(b);
+        return out;
+    }
+
+    // The alliance.
+    std::map<UnitId, Unit> unit_list;
+    std::map<BranchId, Branch> branch_list;
+    std::map<BuildingId, UnitId> building_units;
+    std::map<std::string, Invitation> invitations;  // by code hash
+    UnitId insert_unit(const Unit& u) override {
+        auto id = unit_list.size() + 1;
+        unit_list[id] = u;
+        unit_list[id].id = id;
+        return id;
+    }
+    std::optional<Unit> find_unit(UnitId id) override {
+        auto it = unit_list.find(id);
+        if (it == unit_list.end()) return std::nullopt;
+        return it->second;
+    }
+    std::vector<Unit> units(const AllianceQuery&) override {
+        std::vector<Unit> out;
+        for (const auto& [id, u] : unit_list) out.push_back(u);
+        return out;
+    }
+    std::vector<Unit> units_of(const std::set<UnitId>& ids) override {
+        std::vector<Unit> out;
+        for (auto id : ids)
+            if (auto u = find_unit(id)) out.push_back(*u);
+        return out;
+    }
+    BranchId insert_branch(const Branch& b) override {
+        auto id = branch_list.size() + 1;
+        branch_list[id] = b;
+        branch_list[id].id = id;
+        return id;
+    }
+    std::optional<Branch> find_branch(BranchId id) override {
+        auto it = branch_list.find(id);
+        if (it == branch_list.end()) return std::nullopt;
+        return it->second;
+    }
+    std::vector<Branch> branches(const AllianceQuery&) override {
+        std::vector<Branch> out;
+        for (const auto& [id, b] : branch_list) out.push_back(b);
+        return out;
+    }
+    std::optional<BuildingScope> find_building(BuildingId id) override {
+        auto it = buildings.find(id);
+        if (it == buildings.end()) return std::nullopt;
+        return BuildingScope{id, it->second};
+    }
+    std::optional<UnitId> building_unit(BuildingId id) override {
+        auto it = building_units.find(id);
+        if (it == building_units.end()) return std::nullopt;
+        return it->second;
+    }
+    void set_building_unit(BuildingId id, std::optional<UnitId> unit) override {
+        if (unit)
+            building_units[id] = *unit;
+        else
+            building_units.erase(id);
+    }
+    std::optional<Membership> membership(UserId user) override { return users[user].membership; }
+    void set_membership(UserId user, const std::optional<Membership>& m,
+                        std::optional<UserId>) override {
+        users[user].membership = m;
+    }
+    std::vector<MemberEntry> members(BranchId branch, MembershipState state) override {
+        std::vector<MemberEntry> out;
+        for (const auto& [id, u] : users)
+            if (u.membership && u.membership->branch_id == branch && u.membership->state == state)
+                out.push_back(
+                    {id, u.name, u.membership->unit_id, state, u.membership->requested_at});
+        return out;
+    }
+    std::uint64_t insert_invitation(const Invitation& inv, const std::string& hash) override {
+        invitations[hash] = inv;
+        invitations[hash].id = invitations.size();
+        return invitations.size();
+    }
+    std::optional<Invitation> find_invitation(const std::string& hash) override {
+        auto it = invitations.find(hash);
+        if (it == invitations.end()) return std::nullopt;
+        return it->second;
+    }
+    void take_invitation(std::uint64_t id, UserId user, TimePoint now) override {
+        for (auto& [hash, inv] : invitations)
+            if (inv.id == id) {
+                inv.taken_by = user;
+                inv.taken_at = now;
+            }
+    }
+    std::vector<Invitation> invitations_by(UserId user, int) override {
+        std::vector<Invitation> out;
+        for (const auto& [hash, inv] : invitations)
+            if (inv.created_by == user) out.push_back(inv);
+        return out;
+    }
+
     void audit(const booking::AuditEntry& e) override {
         audits.push_back(std::to_string(e.actor) + " " + e.action + " " +
                          std::to_string(e.object_id) + " " + e.before.dump() + " -> " +

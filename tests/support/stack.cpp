@@ -173,17 +173,26 @@ json Stack::fake_stats() {
     return r ? json::parse(r->body) : json();
 }
 
+int Stack::command(const std::vector<std::string>& args, std::string* out) {
+    std::string printed;
+    std::vector<std::string> argv = {SH_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back("--config");
+    argv.push_back(write_config(1));
+    int rc = run_command(argv, {}, printed);
+    if (out) *out = printed;
+    return rc;
+}
+
 int Stack::grant_role(const std::string& openid, const std::string& role,
                       const std::string& extra_args) {
-    std::string out;
-    std::vector<std::string> argv = {SH_BINARY,  "grant-role", "--config", write_config(1),
-                                     "--openid", openid,       "--role",   role};
+    std::vector<std::string> args = {"grant-role", "--openid", openid, "--role", role};
     if (!extra_args.empty()) {
         auto space = extra_args.find(' ');
-        argv.push_back(extra_args.substr(0, space));
-        argv.push_back(extra_args.substr(space + 1));
+        args.push_back(extra_args.substr(0, space));
+        args.push_back(extra_args.substr(space + 1));
     }
-    return run_command(argv, {}, out);
+    return command(args);
 }
 
 void Stack::sql(const std::string& statement) {

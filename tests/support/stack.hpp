@@ -73,6 +73,9 @@ class Stack {
     nlohmann::json fake_stats();
     // What the fake WeChat received: {messages, codes, content_checks}.
     nlohmann::json fake_received();
+    // Runs `sharedhall <args...>` against this stack's database: its exit status (`out`: what it
+    // printed).
+    int command(const std::vector<std::string>& args, std::string* out = nullptr);
     // Runs `sharedhall grant-role` against this stack's database.
     int grant_role(const std::string& openid, const std::string& role,
                    const std::string& extra_args = "");

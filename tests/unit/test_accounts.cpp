@@ -76,10 +76,12 @@ TEST_CASE("a street admin's refused change leaves the user as it was") {
 TEST_CASE("a profile update validates before it writes") {
     MemoryStore s;
     auto u = s.upsert_by_openid("u", std::nullopt);
-    auto bad = update_profile(s, u, std::string(""), std::nullopt);
+    auto now = TimePoint(std::chrono::seconds(1'800'000'000));
+    auto bad = update_profile(s, u, {std::string(""), std::nullopt, {}, {}}, now);
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().details["field"] == "name");
-    auto ok = update_profile(s, u, std::string("李四"), std::string("石门二路党支部"));
+    auto ok =
+        update_profile(s, u, {std::string("李四"), std::string("石门二路党支部"), {}, {}}, now);
     REQUIRE(ok.ok());
     CHECK(ok.value().name == "李四");
     CHECK(ok.value().org == "石门二路党支部");
