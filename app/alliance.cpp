@@ -95,6 +95,13 @@ awaitable<Result<booking::Membership>> AllianceService::decide(const Principal& 
     co_return r;
 }
 
+awaitable<Result<std::vector<booking::ReviewEntry>>> AllianceService::review_list(
+    const Principal& me, std::optional<booking::StreetId> street) {
+    Result<std::vector<booking::ReviewEntry>> r = make_error(Errc::internal);
+    co_await db_.read([&](AccountStore& s) { r = booking::review_list(s, me, street); });
+    co_return r;
+}
+
 awaitable<Result<NewInvitation>> AllianceService::invite(const Principal& me,
                                                          const booking::RoleRequest& role,
                                                          int days) {

@@ -46,6 +46,9 @@ class AllianceService {
                                                   booking::BranchId branch, booking::UserId member,
                                                   bool confirm);
 
+    awaitable<Result<std::vector<booking::ReviewEntry>>> review_list(
+        const booking::Principal& me, std::optional<booking::StreetId> street);
+
     awaitable<Result<NewInvitation>> invite(const booking::Principal& me,
                                             const booking::RoleRequest& role, int days);
     awaitable<std::vector<booking::Invitation>> invitations_of(const booking::Principal& me);

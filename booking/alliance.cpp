@@ -162,6 +162,14 @@ Result<std::vector<MemberEntry>> branch_members(AllianceStore& s, const Principa
     return s.members(branch, state);
 }
 
+Result<std::vector<ReviewEntry>> review_list(AllianceStore& s, const Principal& actor,
+                                             std::optional<StreetId> street) {
+    if (actor.role == Role::street_admin && actor.street_id && !street) street = actor.street_id;
+    if (actor.role != Role::district_admin && !(street && can_manage_street(actor, *street)))
+        return make_error(Errc::forbidden, "The review list is the street administrators'.");
+    return s.review_list(street);
+}
+
 std::optional<AppError> authorize_invitation(const Principal& actor, const RoleRequest& req,
                                              const std::set<BuildingId>& street_buildings_of_actor,
                                              const std::set<BranchId>& street_branches_of_actor) {

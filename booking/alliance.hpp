@@ -63,6 +63,14 @@ struct Invitation {
     std::optional<TimePoint> taken_at;
 };
 
+// A branch name the mapping command could not place (sharedhall map-orgs), for its street.
+struct ReviewEntry {
+    StreetId street_id = 0;
+    std::string org;
+    std::string reason;  // unmatched | ambiguous | joint
+    int users = 0, bookings = 0;
+};
+
 class AllianceStore {
   public:
     virtual ~AllianceStore() = default;
@@ -88,6 +96,8 @@ class AllianceStore {
     // Locked (FOR UPDATE): two takers of one code are serialised on its row.
     virtual std::optional<Invitation> find_invitation(const std::string& code_hash) = 0;
     virtual void take_invitation(std::uint64_t id, UserId user, TimePoint now) = 0;
+    // The review list of one street, or of every street; most people first.
+    virtual std::vector<ReviewEntry> review_list(std::optional<StreetId> street) = 0;
     // The invitations a user made, newest first.
     virtual std::vector<Invitation> invitations_by(UserId user, int limit) = 0;
 };
@@ -123,6 +133,11 @@ Result<Membership> decide_membership(AllianceStore& s, AuditLog& audit, const Pr
                                      BranchId branch, UserId member, bool confirm, TimePoint now);
 Result<std::vector<MemberEntry>> branch_members(AllianceStore& s, const Principal& actor,
                                                 BranchId branch, MembershipState state);
+
+// The names to review: a street admin's street, a district admin's (any street, or all);
+// forbidden for everyone else.
+Result<std::vector<ReviewEntry>> review_list(AllianceStore& s, const Principal& actor,
+                                             std::optional<StreetId> street);
 
 // Who may invite into what: what the actor may grant a new member by PUT /users/{id}/role, and a
 // branch's secretary may invite co-secretaries of their own branches.

@@ -89,9 +89,41 @@ async function loadStats() {
     visualMap: { min: 0, max: Math.max(1, ...cells.map((c) => c[2])), calculable: true, orient: 'horizontal', left: 'center', bottom: 0 },
     series: [{ type: 'heatmap', data: cells }],
   });
-  fill('top-branches', top.branches, (tr, r) => { cell(tr, r.label); cell(tr, r.sessions); cell(tr, r.person_times); });
+  const top3 = (tr, r) => { cell(tr, r.label); cell(tr, r.sessions); cell(tr, r.person_times); };
+  fill('top-branches', top.branches, top3);
+  fill('top-units', top.units, top3);
   $('export-usage').href = `/api/v1/stats/usage?${period()}&group_by=venue&format=csv`;
   $('export-ledger').href = `/api/v1/stats/ledger?${period()}`;
+  $('export-sharing').href = `/api/v1/stats/sharing?${period()}&format=csv`;
+}
+
+// The sharing ledger: the hours each unit's halls were used by each unit, as a heat map
+// (providing unit down, using unit across), and each unit's totals both ways.
+async function loadSharing() {
+  const ledger = await api(`/stats/sharing?${period()}`);
+  const names = [...new Set(ledger.matrix.flatMap((f) => [f.provider, f.user]))];
+  draw('chart-sharing', {
+    tooltip: { formatter: (p) => `${names[p.value[1]]} → ${names[p.value[0]]}：${p.value[2]} 小时` },
+    grid: { left: 160, bottom: 90 },
+    xAxis: { type: 'category', name: '使用单位', data: names, axisLabel: { rotate: 30 } },
+    yAxis: { type: 'category', name: '提供单位', data: names },
+    visualMap: { min: 0, max: Math.max(1, ...ledger.matrix.map((f) => f.hours)), calculable: true, orient: 'horizontal', left: 'center', bottom: 0 },
+    series: [{ type: 'heatmap', data: ledger.matrix.map((f) => [names.indexOf(f.user), names.indexOf(f.provider), Number(f.hours.toFixed(1))]) }],
+  });
+  fill('sharing', ledger.units, (tr, u) => {
+    cell(tr, u.name);
+    for (const f of [u.provided, u.used]) { cell(tr, f.hours.toFixed(1)); cell(tr, f.sessions); cell(tr, f.person_times); }
+    cell(tr, u.own.hours.toFixed(1));
+  });
+}
+
+// The branch names the mapping could not place: the street's administrators' list.
+async function loadReview() {
+  if (me.role !== 'street_admin' && me.role !== 'district_admin') return;
+  const reasons = { unmatched: '没有对应的支部', ambiguous: '对应到多个支部', joint: '联合党支部，需本人选择单位' };
+  const list = await api('/org-review');
+  $('review-section').hidden = list.items.length === 0;
+  fill('review', list.items, (tr, r) => { cell(tr, r.org); cell(tr, reasons[r.reason] || r.reason); cell(tr, r.users); cell(tr, r.bookings); });
 }
 
 async function loadPending() {
@@ -154,7 +186,7 @@ async function loadClosures() {
 }
 
 async function refresh() {
-  await Promise.all([loadStats(), loadPending(), loadBookings()]);
+  await Promise.all([loadStats(), loadSharing(), loadReview(), loadPending(), loadBookings()]);
 }
 
 async function showApp(user) {

@@ -34,7 +34,7 @@ try {
   if (!confirmed.ok) throw new Error(`confirming the nonce: ${confirmed.status}`);
 
   await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
-  for (const id of ['chart-buildings', 'chart-days', 'chart-heat'])
+  for (const id of ['chart-buildings', 'chart-days', 'chart-heat', 'chart-sharing'])
     await page.waitForSelector(`#${id}[data-drawn="1"] canvas`, { timeout: 10000 });
   await page.screenshot({ path: `${outDir}/console-2-dashboard.png`, fullPage: true });
 

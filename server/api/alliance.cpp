@@ -148,6 +148,22 @@ http::Handler decide_member(Services& svc, bool confirm) {
     };
 }
 
+http::Handler org_review(Services& svc) {
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto r = co_await svc.alliance.review_list(me, query_id(req, "street_id"));
+        if (!r) co_return Response::error(r.error());
+        auto items = json::array();
+        for (const auto& e : r.value())
+            items.push_back({{"street_id", e.street_id},
+                             {"org", e.org},
+                             {"reason", e.reason},
+                             {"users", e.users},
+                             {"bookings", e.bookings}});
+        co_return Response::json(200, json{{"items", items}});
+    };
+}
+
 http::Handler create_invitation(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);

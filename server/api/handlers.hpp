@@ -30,6 +30,7 @@ http::Handler create_branch(Services& svc);
 http::Handler set_building_unit(Services& svc);
 http::Handler branch_members(Services& svc);
 http::Handler decide_member(Services& svc, bool confirm);
+http::Handler org_review(Services& svc);
 http::Handler create_invitation(Services& svc);
 http::Handler list_invitations(Services& svc);
 http::Handler accept_invitation(Services& svc);

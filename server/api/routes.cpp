@@ -28,6 +28,7 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/branches/{id}/members/{user_id}/confirm", decide_member(svc, true)},
         {M::post, "/api/v1/branches/{id}/members/{user_id}/refuse", decide_member(svc, false)},
         {M::put, "/api/v1/buildings/{id}/unit", set_building_unit(svc)},
+        {M::get, "/api/v1/org-review", org_review(svc)},
         {M::post, "/api/v1/invitations", create_invitation(svc)},
         {M::get, "/api/v1/invitations", list_invitations(svc)},
         {M::post, "/api/v1/invitations/accept", accept_invitation(svc)},

@@ -330,4 +330,18 @@ std::vector<Invitation> MysqlUserStore::invitations_by(UserId user, int limit) {
     return out;
 }
 
+std::vector<ReviewEntry> MysqlUserStore::review_list(std::optional<StreetId> street) {
+    auto& q = c_.prepare(
+        "SELECT street_id, org, reason, users, bookings FROM org_review WHERE (? IS NULL OR "
+        "street_id = ?) ORDER BY users + bookings DESC, org LIMIT 500");
+    set_optional_id(q, 1, street);
+    set_optional_id(q, 2, street);
+    Rs rs(q.executeQuery());
+    std::vector<ReviewEntry> out;
+    while (rs->next())
+        out.push_back(
+            {rs->getUInt64(1), rs->getString(2), rs->getString(3), rs->getInt(4), rs->getInt(5)});
+    return out;
+}
+
 }  // namespace sh::mysql

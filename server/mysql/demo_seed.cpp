@@ -80,7 +80,14 @@ struct BuildingSeed {
     const char* name;
     const char* address;
     int venues;
+    const char* unit;  // the unit that provides the building (its 党支部 is "<unit>党支部")
 };
+
+// Runs `q` (its parameters already set) and returns the id it made.
+std::uint64_t insert_returning_id(Conn& c, sql::PreparedStatement& q) {
+    q.executeUpdate();
+    return c.last_insert_id();
+}
 
 }  // namespace
 
@@ -94,18 +101,18 @@ int seed_demo(Conn& c) {
         "江宁路街道", "石门二路街道", "南京西路街道", "静安寺街道", "临汾路街道",   "曹家渡街道",
         "宝山路街道", "共和新路街道", "彭浦新村街道", "大宁路街道", "天目西路街道", "北站街道"};
     const std::vector<BuildingSeed> buildings = {
-        {"江宁路街道", "新城大厦", "江宁路", 3},
-        {"江宁路街道", "冠生园金融园", "江宁路", 2},
-        {"石门二路街道", "越洋国际广场", "石门二路", 4},
-        {"南京西路街道", "恒隆广场", "南京西路", 5},
-        {"南京西路街道", "嘉里中心", "南京西路", 3},
-        {"静安寺街道", "会德丰国际广场", "南京西路", 2},
-        {"曹家渡街道", "长峰中心", "长寿路", 3},
-        {"天目西路街道", "不夜城商务楼", "天目西路", 2},
-        {"北站街道", "苏河湾中心", "北苏州路", 3},
-        {"大宁路街道", "大宁中心广场", "共和新路", 4},
-        {"临汾路街道", "临汾路社区党群服务中心", "临汾路", 2},
-        {"彭浦新村街道", "彭浦新村党建服务站", "临汾路", 2},
+        {"江宁路街道", "新城大厦", "江宁路", 3, "上海新城置业有限公司"},
+        {"江宁路街道", "冠生园金融园", "江宁路", 2, "冠生园（集团）有限公司"},
+        {"石门二路街道", "越洋国际广场", "石门二路", 4, "越洋国际广场管理有限公司"},
+        {"南京西路街道", "恒隆广场", "南京西路", 5, "恒隆地产上海分公司"},
+        {"南京西路街道", "嘉里中心", "南京西路", 3, "嘉里建设上海公司"},
+        {"静安寺街道", "会德丰国际广场", "南京西路", 2, "会德丰地产（上海）有限公司"},
+        {"曹家渡街道", "长峰中心", "长寿路", 3, "长峰房地产开发有限公司"},
+        {"天目西路街道", "不夜城商务楼", "天目西路", 2, "不夜城商务楼物业公司"},
+        {"北站街道", "苏河湾中心", "北苏州路", 3, "苏河湾开发建设有限公司"},
+        {"大宁路街道", "大宁中心广场", "共和新路", 4, "大宁中心广场运营有限公司"},
+        {"临汾路街道", "临汾路社区党群服务中心", "临汾路", 2, "临汾路街道社区党群服务中心"},
+        {"彭浦新村街道", "彭浦新村党建服务站", "临汾路", 2, "彭浦新村第一居民区"},
     };
 
     c.execute("START TRANSACTION");
@@ -117,14 +124,54 @@ int seed_demo(Conn& c) {
         }
         MysqlVenueStore store(c);
         auto& find_street = c.prepare("SELECT id FROM streets WHERE name = ?");
-        int created = 0;
-        for (const auto& b : buildings) {
-            find_street.setString(1, b.street);
+        auto& ins_unit = c.prepare("INSERT INTO units (street_id, name, kind) VALUES (?, ?, ?)");
+        auto& ins_branch = c.prepare("INSERT INTO branches (street_id, name) VALUES (?, ?)");
+        auto& ins_branch_unit = c.prepare("INSERT INTO branch_units VALUES (?, ?)");
+        auto& set_unit = c.prepare("UPDATE buildings SET unit_id = ? WHERE id = ?");
+        // A unit of the street and its branch (joint over `more` units too).
+        auto add_branch = [&](StreetId street, const std::string& name,
+                              const std::vector<std::uint64_t>& units) {
+            ins_branch.setUInt64(1, street);
+            ins_branch.setString(2, name);
+            auto id = insert_returning_id(c, ins_branch);
+            for (auto u : units) {
+                ins_branch_unit.setUInt64(1, id);
+                ins_branch_unit.setUInt64(2, u);
+                ins_branch_unit.executeUpdate();
+            }
+        };
+        auto add_unit = [&](StreetId street, const std::string& name, const char* kind) {
+            ins_unit.setUInt64(1, street);
+            ins_unit.setString(2, name);
+            ins_unit.setString(3, kind);
+            auto id = insert_returning_id(c, ins_unit);
+            add_branch(street, name + "党支部", {id});
+            return id;
+        };
+        auto street_of = [&](const char* name) {
+            find_street.setString(1, name);
             std::unique_ptr<sql::ResultSet> rs(find_street.executeQuery());
             rs->next();
-            Building building{0, rs->getUInt64(1), b.name, std::string("上海市静安区") + b.address};
-            rs.reset();
+            return rs->getUInt64(1);
+        };
+        // Each street's office is a unit; a street with two buildings or more has a joint branch
+        // of the units that provide them (a 楼宇联合党支部).
+        std::map<StreetId, std::vector<std::uint64_t>> building_units;
+        for (auto name : streets)
+            add_unit(street_of(name), std::string(name) + "办事处", "government");
+        int created = 0;
+        for (const auto& b : buildings) {
+            Building building{0, street_of(b.street), b.name,
+                              std::string("上海市静安区") + b.address};
             building.id = store.insert_building(building);
+            auto unit =
+                add_unit(building.street_id, b.unit,
+                         std::string(b.unit).find("居民区") != std::string::npos ? "community"
+                                                                                 : "enterprise");
+            set_unit.setUInt64(1, unit);
+            set_unit.setUInt64(2, building.id);
+            set_unit.executeUpdate();
+            building_units[building.street_id].push_back(unit);
             for (int i = 0; i < b.venues; ++i) {
                 const auto& t = venues()[static_cast<std::size_t>(i)];
                 Venue v;
@@ -151,6 +198,14 @@ int seed_demo(Conn& c) {
                 ++created;
             }
         }
+        for (const auto& [street, units] : building_units)
+            if (units.size() >= 2) {
+                auto& name = c.prepare("SELECT name FROM streets WHERE id = ?");
+                name.setUInt64(1, street);
+                std::unique_ptr<sql::ResultSet> rs(name.executeQuery());
+                rs->next();
+                add_branch(street, std::string(rs->getString(1)) + "楼宇联合党支部", units);
+            }
         c.execute("COMMIT");
         return created;
     } catch (...) {
@@ -202,21 +257,61 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
         while (rs->next()) venues.push_back({rs->getUInt64(1), rs->getInt(2)});
     }
     if (venues.empty() || n <= 0) return 0;
-    // Several hundred party branches, two members each.
-    const int branches = 300;
-    std::vector<std::uint64_t> users;
+    // The district's branches (seed_demo's), each with its first unit; members of each, most
+    // confirmed, some waiting, and a few who only typed a name (as members did before branches
+    // were records: what sharedhall map-orgs is for). Without branches: 300 typed names.
+    struct SeedBranch {
+        std::uint64_t id, unit;
+        std::string name;
+    };
+    std::vector<SeedBranch> branches;
     {
-        BatchInsert ins(c, "INSERT IGNORE INTO users (openid, name, org) VALUES ");
-        for (int i = 0; i < branches * 2; ++i)
-            ins.add("(" + sql_text("seed-member-" + std::to_string(i)) + ", " +
-                    sql_text("党员" + std::to_string(i)) + ", " +
-                    sql_text("第" + std::to_string(i / 2 + 1) + "党支部") + ")");
+        std::unique_ptr<sql::ResultSet> rs(
+            c.prepare("SELECT b.id, MIN(bu.unit_id), b.name FROM branches b JOIN branch_units bu "
+                      "ON bu.branch_id = b.id GROUP BY b.id, b.name ORDER BY b.id")
+                .executeQuery());
+        while (rs->next())
+            branches.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getString(3)});
+    }
+    const int members = branches.empty() ? 600 : static_cast<int>(branches.size()) * 12;
+    struct SeedMember {
+        std::uint64_t id;
+        std::string branch, unit;  // SQL values: an id or NULL
+    };
+    std::vector<SeedMember> users;
+    {
+        BatchInsert ins(c,
+                        "INSERT IGNORE INTO users (openid, name, org, branch_id, unit_id, "
+                        "branch_state, branch_requested_at) VALUES ");
+        const std::string asked =
+            sql_text(to_sql_datetime(booking::to_timepoint(add_days(today, -400), 9 * 60)));
+        for (int i = 0; i < members; ++i) {
+            std::string openid = sql_text("seed-member-" + std::to_string(i));
+            std::string name = sql_text("党员" + std::to_string(i));
+            if (branches.empty()) {
+                ins.add("(" + openid + ", " + name + ", " +
+                        sql_text("第" + std::to_string(i / 2 + 1) + "党支部") +
+                        ", NULL, NULL, NULL, NULL)");
+                continue;
+            }
+            const auto& b = branches[static_cast<std::size_t>(i) % branches.size()];
+            int roll = i % 20;
+            if (roll == 19) {  // typed only
+                ins.add("(" + openid + ", " + name + ", " + sql_text(b.name) +
+                        ", NULL, NULL, NULL, NULL)");
+                continue;
+            }
+            ins.add("(" + openid + ", " + name + ", " + sql_text(b.name) + ", " +
+                    std::to_string(b.id) + ", " + std::to_string(b.unit) + ", " +
+                    sql_text(roll >= 17 ? "pending" : "confirmed") + ", " + asked + ")");
+        }
     }
     {
         std::unique_ptr<sql::ResultSet> rs(
-            c.prepare("SELECT id FROM users WHERE openid LIKE 'seed-member-%' ORDER BY id")
+            c.prepare("SELECT id, IFNULL(branch_id, 'NULL'), IFNULL(unit_id, 'NULL') FROM users "
+                      "WHERE openid LIKE 'seed-member-%' ORDER BY id")
                 .executeQuery());
-        while (rs->next()) users.push_back(rs->getUInt64(1));
+        while (rs->next()) users.push_back({rs->getUInt64(1), rs->getString(2), rs->getString(3)});
     }
     std::uint64_t next_id = 1;
     {
@@ -232,7 +327,7 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
         taken;  // (hall, day) -> ranges
     BatchInsert bookings(c,
                          "INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, "
-                         "purpose, attendees, org, checked_in_at) VALUES ");
+                         "purpose, attendees, org, checked_in_at, branch_id, unit_id) VALUES ");
     BatchInsert scans(c, "INSERT IGNORE INTO attendance (booking_id, user_id, scanned_at) VALUES ");
     BatchInsert violations(c,
                            "INSERT IGNORE INTO violations (user_id, booking_id, kind, "
@@ -256,7 +351,8 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
         for (auto [a, b] : ranges) overlaps = overlaps || (start < b && a < end);
         if (overlaps) continue;
         ranges.push_back({start, end});
-        auto user = users[rng() % users.size()];
+        const auto& member = users[rng() % users.size()];
+        auto user = member.id;
         int roll = pick(1, 100);
         std::string status = roll <= 78   ? "completed"
                              : roll <= 86 ? "no_show"
@@ -273,10 +369,11 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
                      sql_text(to_sql_datetime(starts_at)) + ", " +
                      sql_text(to_sql_datetime(booking::to_timepoint(day, end))) + ", " +
                      sql_text(status) + ", " + sql_text(purposes[rng() % 6]) + ", " +
-                     std::to_string(pick(5, std::max(6, capacity))) + ", '', " + checked_in + ")");
+                     std::to_string(pick(5, std::max(6, capacity))) + ", '', " + checked_in + ", " +
+                     member.branch + ", " + member.unit + ")");
         if (status == "completed")
             for (int k = 0, people = pick(1, 8); k < people; ++k)
-                scans.add("(" + id + ", " + std::to_string(users[rng() % users.size()]) + ", " +
+                scans.add("(" + id + ", " + std::to_string(users[rng() % users.size()].id) + ", " +
                           sql_text(to_sql_datetime(starts_at + std::chrono::minutes(pick(0, 30)))) +
                           ")");
         if (status == "no_show" || (status == "cancelled" && rng() % 3 == 0))

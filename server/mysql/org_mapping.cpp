@@ -80,9 +80,10 @@ int in_pages(Conn& c, const std::string& select, StreetId street, int limit, Map
 
 MappingReport map_orgs(Conn& c, StreetId street, int limit, TimePoint now) {
     MappingReport report;
+    // A member belongs to a branch wherever they book: the candidates are the district's branches
+    // (a name two of them share, in two streets, is ambiguous and goes to review).
     MysqlUserStore store(c);
     AllianceQuery all;
-    all.street_id = street;
     all.limit = 100'000;
     auto branches = store.branches(all);
     std::map<std::string, Decision> decided;

@@ -1,11 +1,12 @@
 #pragma once
-// sharedhall map-orgs: the old free-text `org` of a street's members and bookings mapped onto the
-// street's branches (booking/branch_names.hpp decides each string). Bounded: pages of `limit` rows,
-// each page its own short transaction. Repeatable: only rows with no branch yet are touched, so a
-// second run changes nothing (the review list is rewritten with the same rows). A member mapped
-// this way is unconfirmed (pending): the text was their own word, the branch's secretary confirms.
-// What nobody could map (no match, two branches match, or a joint branch whose unit the text does
-// not tell) goes to org_review for the street to decide.
+// sharedhall map-orgs: the old free-text `org` of a street's members (those who booked its halls)
+// and bookings mapped onto the district's branches (booking/branch_names.hpp decides each
+// string). Bounded: pages of `limit` rows, each page its own short transaction. Repeatable: only
+// rows with no branch yet are touched, so a second run changes nothing (the review list is
+// rewritten with the same rows). A member mapped this way is unconfirmed (pending): the text was
+// their own word, the branch's secretary confirms. What nobody could map (no match, two branches
+// match, or a joint branch whose unit the text does not tell) goes to org_review for the street to
+// decide.
 #include "booking/clock.hpp"
 #include "booking/identity.hpp"
 #include "server/mysql/database.hpp"

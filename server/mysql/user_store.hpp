@@ -59,6 +59,7 @@ class MysqlUserStore final : public booking::AccountStore {
     std::optional<booking::Invitation> find_invitation(const std::string& code_hash) override;
     void take_invitation(std::uint64_t id, booking::UserId user, booking::TimePoint now) override;
     std::vector<booking::Invitation> invitations_by(booking::UserId user, int limit) override;
+    std::vector<booking::ReviewEntry> review_list(std::optional<booking::StreetId> street) override;
 
     std::optional<booking::Principal> load_principal(booking::UserId id) override;
     std::optional<booking::UserId> find_by_openid(const std::string& openid);

@@ -261,6 +261,15 @@ TEST_CASE(
           "党员服务中心:unmatched:1:1,楼宇联合党支部:joint:1:1,第九党支部:unmatched:1:1");
     CHECK(s.sql_value("SELECT CONCAT(branch_id, '/', unit_id) FROM bookings WHERE user_id = 109 "
                       "AND org = '机关总支'") == "2/2");
+    // The street reads its review list; a member may not.
+    auto admin = s.login("mapping-admin").first;
+    REQUIRE(s.grant_role("openid-mapping-admin", "street_admin", "--street-id 1") == 0);
+    auto review = s.call(s.port(), "GET", "/api/v1/org-review", nullptr, admin);
+    REQUIRE(review.status == 200);
+    REQUIRE(review.body["items"].size() == 3);
+    CHECK(review.body["items"][0]["street_id"] == 1);
+    auto member = s.login("mapping-member").first;
+    CHECK(s.call(s.port(), "GET", "/api/v1/org-review", nullptr, member).status == 403);
 
     auto snapshot = [&] {
         return s.sql_value(
@@ -291,7 +300,7 @@ TEST_CASE("the sharing ledger: who used whose halls in a hand-made month across 
     s.sql(
         "INSERT INTO buildings (id, street_id, name, unit_id) VALUES (1, 1, '新城大厦', 1), (2, 1, "
         "'冠生园金融园', 2), (3, 2, '越洋广场', NULL)");
-    for (int v = 1; v <= 3; ++v) test::make_hall_in(s, static_cast<std::uint64_t>(v), v);
+    for (std::uint64_t v = 1; v <= 3; ++v) test::make_hall_in(s, v, v);
     s.sql("INSERT INTO users (id, openid) VALUES (1, 'u1')");
     // hall, unit of the booker, status, day, start hour, minutes, people present
     struct Row {

@@ -269,7 +269,7 @@ TEST_CASE(
     REQUIRE(top.body["branches"].size() == 3);
     CHECK(top.body["branches"][0]["sessions"] >= top.body["branches"][1]["sessions"]);
     std::set<std::string> labels;
-    for (const auto& b : top.body["branches"]) labels.insert(b["label"].get<std::string>());
+    for (const auto& row : top.body["branches"]) labels.insert(row["label"].get<std::string>());
     for (const auto& l : labels)
         CHECK(
             std::set<std::string>{"新城集团党支部", "机关党支部", "楼宇联合党支部", "未归属"}.count(

@@ -171,6 +171,7 @@ class MemoryAccountStore final : public booking::AccountStore {
                 inv.taken_at = now;
             }
     }
+    std::vector<ReviewEntry> review_list(std::optional<StreetId>) override { return {}; }
     std::vector<Invitation> invitations_by(UserId user, int) override {
         std::vector<Invitation> out;
         for (const auto& [hash, inv] : invitations)
