@@ -150,11 +150,17 @@ Database::~Database() {
 }
 
 void Database::rethrow_translated(Conn& c, const std::exception& e) {
-    if (auto* se = dynamic_cast<const sql::SQLException*>(&e); se && is_connection_lost(*se)) {
+    auto* se = dynamic_cast<const sql::SQLException*>(&e);
+    if (se && is_connection_lost(*se)) {
         log::warn("mysql", std::string("connection lost: ") + se->what());
         c.discard();
         throw AppException(Errc::db_unavailable);
     }
+    // A unique key no use case expected to meet (a unit's or a building's name taken in its
+    // street, by a request a moment earlier): the state conflicts, the transaction rolled back.
+    constexpr int duplicate_entry = 1062;
+    if (se && se->getErrorCode() == duplicate_entry)
+        throw AppException(Errc::conflict, "Something of this name already exists here.");
 }
 
 bool Database::transact_if(Conn& c, Isolation iso, const std::function<bool(Conn&)>& work) {

@@ -101,7 +101,8 @@ class Database {
     TxStats& tx_stats() { return tx_stats_; }
 
     // Wraps a job: ready the connection first; a lost connection is discarded and reported as
-    // db_unavailable (503), its job not retried (a lost COMMIT has an unknown outcome).
+    // db_unavailable (503), its job not retried (a lost COMMIT has an unknown outcome); a
+    // duplicate key that escaped the use case is a conflict (409).
     template <class F>
     auto guard(F f) {
         return [f = std::move(f)](Conn& c) mutable -> decltype(f(c)) {

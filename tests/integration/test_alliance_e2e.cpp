@@ -55,6 +55,12 @@ TEST_CASE("a member asks to join a branch; its secretary confirms; bookings reme
         "/api/v1/branches",
         {{"name", "新城大厦联合党支部"}, {"street_id", 1}, {"unit_ids", {company, office}}});
     CHECK(joint["joint"] == true);
+    // A name taken in the street is a conflict, not a failure of the server.
+    auto again =
+        s.call(s.port(), "POST", "/api/v1/units",
+               json{{"name", "新城集团"}, {"kind", "enterprise"}, {"street_id", 1}}, st.admin);
+    CHECK(again.status == 409);
+    CHECK(error_code(again) == "conflict");
     CHECK(joint["units"][1]["name"] == "江宁路街道办事处");
     REQUIRE(
         s.call(s.port(), "PUT", "/api/v1/buildings/1/unit", json{{"unit_id", company}}, st.admin)
