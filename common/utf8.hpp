@@ -56,7 +56,7 @@ inline std::u32string decode(std::string_view s) {
             ++i;
             continue;
         }
-        char32_t c = len == 1 ? lead : lead & (0x7F >> len);
+        char32_t c = len == 1 ? lead : static_cast<char32_t>(lead & (0x7F >> len));
         for (std::size_t k = 1; k < len; ++k)
             c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
         out.push_back(c);

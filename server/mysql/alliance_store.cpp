@@ -15,7 +15,7 @@ using Rs = std::unique_ptr<sql::ResultSet>;
 
 namespace {
 
-void set_optional_id(sql::PreparedStatement& q, int column, std::optional<std::uint64_t> id) {
+void set_optional_id(sql::PreparedStatement& q, unsigned int column, std::optional<std::uint64_t> id) {
     if (id)
         q.setUInt64(column, *id);
     else
@@ -129,7 +129,7 @@ std::vector<Branch> MysqlUserStore::read_branches(const std::string& where, cons
     // The branches, then their units in one more query.
     auto& q = c_.prepare("SELECT br.id, br.street_id, br.name FROM branches br WHERE " + where +
                          " ORDER BY br.street_id, br.name LIMIT ?");
-    int at = 1;
+    unsigned int at = 1;
     if (id) {
         q.setUInt64(at++, id);
     } else {
@@ -220,7 +220,7 @@ void MysqlUserStore::set_membership(UserId user, const std::optional<Membership>
         else
             q.setNull(5, sql::DataType::VARCHAR);
     } else {
-        for (int i = 1; i <= 5; ++i) q.setNull(i, sql::DataType::VARCHAR);
+        for (unsigned int i = 1; i <= 5; ++i) q.setNull(i, sql::DataType::VARCHAR);
     }
     set_optional_id(q, 6, decided_by);
     q.setUInt64(7, user);

@@ -52,12 +52,13 @@ std::optional<Principal> MysqlUserStore::load_principal(UserId id) {
     if (!rs->isNull(2)) p.street_id = rs->getUInt64(2);
     p.openid = rs->getString(3);
     // A refused request leaves no branch on what the member books.
-    auto state =
-        rs->isNull(6) ? std::nullopt : parse_membership_state(std::string(rs->getString(6)));
-    if (!rs->isNull(4) && state && *state != MembershipState::refused) {
+    auto state = MembershipState::refused;
+    if (!rs->isNull(6))
+        state = parse_membership_state(std::string(rs->getString(6))).value_or(state);
+    if (!rs->isNull(4) && state != MembershipState::refused) {
         p.branch_id = rs->getUInt64(4);
         p.unit_id = rs->getUInt64(5);
-        p.branch_confirmed = *state == MembershipState::confirmed;
+        p.branch_confirmed = state == MembershipState::confirmed;
     }
     bool secretary = rs->getBoolean(7);
     rs.reset();
