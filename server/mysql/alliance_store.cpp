@@ -15,7 +15,8 @@ using Rs = std::unique_ptr<sql::ResultSet>;
 
 namespace {
 
-void set_optional_id(sql::PreparedStatement& q, unsigned int column, std::optional<std::uint64_t> id) {
+void set_optional_id(sql::PreparedStatement& q, unsigned int column,
+                     std::optional<std::uint64_t> id) {
     if (id)
         q.setUInt64(column, *id);
     else

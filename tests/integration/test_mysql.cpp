@@ -11,6 +11,7 @@
 #include <cppconn/resultset.h>
 #include <mysql_driver.h>
 
+#include "booking/errors.hpp"
 #include "server/mysql/database.hpp"
 #include "server/workers/await.hpp"
 #include "tests/support/process.hpp"
@@ -129,11 +130,13 @@ TEST_CASE("a deadlock is retried inside the transaction helper and both transact
           "4");
 }
 
-TEST_CASE("an error inside a transaction rolls it back and is not retried") {
+TEST_CASE(
+    "an error inside a transaction rolls it back and is not retried; a duplicate key is a "
+    "conflict") {
     test::TempDatabase tmp(own().mysql());
     mysql::Database db(sql::mysql::get_mysql_driver_instance(), tmp.config());
     auto attempts = std::make_shared<int>(0);
-    CHECK_THROWS_AS(
+    CHECK_THROWS_WITH_AS(
         db_run(db,
                [&db, attempts](mysql::Conn& c) {
                    db.transact(c, mysql::Isolation::read_committed, [&](mysql::Conn& tx) {
@@ -144,7 +147,7 @@ TEST_CASE("an error inside a transaction rolls it back and is not retried") {
                        ins.executeUpdate();  // duplicate key
                    });
                }),
-        sql::SQLException);
+        "conflict", booking::AppException);
     CHECK(*attempts == 1);
     CHECK(db_run(db, [](mysql::Conn& c) { return scalar(c, "SELECT COUNT(*) FROM streets"); }) ==
           "0");
