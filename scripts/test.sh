@@ -50,8 +50,16 @@ if [ "${SH_TEST_LABELS:-}" != "unit" ]; then
     bash scripts/services.sh start
 fi
 
-ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900 \
+# Every answer the end-to-end tier receives is kept (tests/support/stack.cpp) and then held
+# against the contract, docs/openapi.yaml: its path, method and status listed, its body valid by
+# the schema (tools/contract/check-answers.mjs names the call and the field of any mismatch).
+ANSWERS="$BUILD_DIR/test-run/answers"
+rm -rf "$ANSWERS" && mkdir -p "$ANSWERS"
+SH_ANSWER_LOG="$ANSWERS" ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900 \
     -L "${SH_TEST_LABELS:-unit|component|integration|chaos}"
+if [ -n "$(ls -A "$ANSWERS")" ]; then
+    node "$ROOT/tools/contract/check-answers.mjs" "$ROOT/docs/openapi.yaml" "$ANSWERS"
+fi
 
 # Tests pass at any hour: the end-to-end tier again across Shanghai's midnight.
 if [ "${SH_TEST_LABELS:-}" = "" ] && [ -z "${SH_TEST_CLOCK_START:-}" ] && [ "${SH_TEST_MIDNIGHT:-1}" != "0" ]; then

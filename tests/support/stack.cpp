@@ -115,6 +115,32 @@ std::uint16_t Stack::start_server(const json& extra) {
     return port;
 }
 
+namespace {
+
+// Every answer the end-to-end tier receives, for tools/contract/check-answers.mjs to hold against
+// docs/openapi.yaml: one JSON line per answer in $SH_ANSWER_LOG/answers-<pid>.jsonl, when the
+// test command asks for it (scripts/test.sh does for the end-to-end tier).
+void log_answer(const std::string& method, const std::string& path, int status,
+                const std::string& content_type, const std::string& body) {
+    static const char* dir = std::getenv("SH_ANSWER_LOG");
+    if (!dir || !*dir) return;
+    static std::mutex mu;
+    static std::ofstream out(std::string(dir) + "/answers-" + std::to_string(::getpid()) + ".jsonl",
+                             std::ios::app);
+    json line = {{"method", method},
+                 {"path", path.substr(0, path.find('?'))},
+                 {"status", status},
+                 {"type", content_type}};
+    line["body"] = content_type.rfind("application/json", 0) == 0
+                       ? json::parse(body, nullptr, false)
+                       : json(nullptr);
+    std::lock_guard lock(mu);
+    out << line.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    out.flush();
+}
+
+}  // namespace
+
 ApiResult Stack::call(std::uint16_t port, const std::string& method, const std::string& path,
                       const json& body, const std::string& token,
                       const std::string& extra_headers) {
@@ -126,6 +152,7 @@ ApiResult Stack::call(std::uint16_t port, const std::string& method, const std::
         std::lock_guard lock(mu_);
         responses_ += r->body + "\n";
     }
+    log_answer(method, path, r->status, r->header("content-type"), r->body);
     ApiResult out;
     out.status = r->status;
     out.raw = r->body;
