@@ -148,16 +148,6 @@ awaitable<Result<bool>> AccountService::sign_out(const std::string& token,
     co_return true;
 }
 
-template <class F>
-awaitable<Result<User>> AccountService::change_user(F use_case) {
-    Result<User> r = make_error(Errc::internal);
-    co_await db_.transact([&](booking::AccountStore& s) {
-        r = use_case(s);
-        return r.ok();
-    });
-    co_return r;
-}
-
 awaitable<Result<User>> AccountService::me(const Principal& me) {
     std::optional<User> u;
     co_await db_.read([&](booking::AccountStore& s) { u = s.find_user(me.user_id); });
@@ -169,7 +159,7 @@ awaitable<Result<User>> AccountService::me(const Principal& me) {
 awaitable<Result<User>> AccountService::update_profile(const Principal& me,
                                                        const booking::ProfileChange& change) {
     auto now = clock_.now();
-    auto r = co_await change_user([&](booking::AccountStore& s) {
+    auto r = co_await transact_result<User>(db_, [&](booking::AccountStore& s) {
         return booking::update_profile(s, me.user_id, change, now);
     });
     if (r && change.branch) forget(me.user_id);
@@ -179,7 +169,7 @@ awaitable<Result<User>> AccountService::update_profile(const Principal& me,
 awaitable<Result<User>> AccountService::set_phone(const Principal& me, const std::string& code) {
     auto phone = co_await wechat_.phone_number(code);
     if (!phone) co_return phone.error();
-    co_return co_await change_user([&](booking::AccountStore& s) -> Result<User> {
+    co_return co_await transact_result<User>(db_, [&](booking::AccountStore& s) -> Result<User> {
         if (!s.lock_user(me.user_id)) return make_error(Errc::unauthorized);
         s.set_phone(me.user_id, phone.value());
         return *s.find_user(me.user_id);
@@ -188,8 +178,8 @@ awaitable<Result<User>> AccountService::set_phone(const Principal& me, const std
 
 awaitable<Result<User>> AccountService::change_role(const Principal& me, booking::UserId target,
                                                     const booking::RoleRequest& req) {
-    auto r = co_await change_user(
-        [&](booking::AccountStore& s) { return booking::change_role(s, me, target, req); });
+    auto r = co_await transact_result<User>(
+        db_, [&](booking::AccountStore& s) { return booking::change_role(s, me, target, req); });
     if (r) principals_.erase(target);  // this instance sees it at once; others within the bound
     co_return r;
 }

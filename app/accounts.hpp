@@ -102,8 +102,6 @@ class AccountService {
                    std::chrono::milliseconds keep);
     std::chrono::milliseconds cache_bound() const;
     awaitable<Result<booking::Principal>> principal_of(booking::UserId id);
-    template <class F>
-    awaitable<Result<booking::User>> change_user(F use_case);
 
     UserDb& db_;
     SessionCache& sessions_;

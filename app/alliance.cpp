@@ -19,16 +19,6 @@ bool looks_like_code(const std::string& code) {
 }
 }  // namespace
 
-template <class T, class UseCase>
-awaitable<Result<T>> AllianceService::change(UseCase use_case) {
-    Result<T> r = make_error(Errc::internal);
-    co_await db_.transact([&](AccountStore& s) {
-        r = use_case(s);
-        return r.ok();
-    });
-    co_return r;
-}
-
 awaitable<std::vector<booking::Unit>> AllianceService::units(const booking::AllianceQuery& q) {
     std::vector<booking::Unit> out;
     co_await db_.read([&](AccountStore& s) { out = s.units(q); });
@@ -37,8 +27,8 @@ awaitable<std::vector<booking::Unit>> AllianceService::units(const booking::Alli
 
 awaitable<Result<booking::Unit>> AllianceService::create_unit(const Principal& me,
                                                               booking::Unit u) {
-    co_return co_await change<booking::Unit>(
-        [&](AccountStore& s) { return booking::create_unit(s, s, me, u); });
+    co_return co_await transact_result<booking::Unit>(
+        db_, [&](AccountStore& s) { return booking::create_unit(s, s, me, u); });
 }
 
 awaitable<std::vector<booking::Branch>> AllianceService::branches(const booking::AllianceQuery& q) {
@@ -66,14 +56,14 @@ awaitable<std::vector<booking::Unit>> AllianceService::units_of(
 
 awaitable<Result<booking::Branch>> AllianceService::create_branch(const Principal& me,
                                                                   booking::Branch b) {
-    co_return co_await change<booking::Branch>(
-        [&](AccountStore& s) { return booking::create_branch(s, s, me, b); });
+    co_return co_await transact_result<booking::Branch>(
+        db_, [&](AccountStore& s) { return booking::create_branch(s, s, me, b); });
 }
 
 awaitable<Result<booking::BuildingScope>> AllianceService::set_building_unit(
     const Principal& me, booking::BuildingId building, std::optional<booking::UnitId> unit) {
-    co_return co_await change<booking::BuildingScope>(
-        [&](AccountStore& s) { return booking::set_building_unit(s, s, me, building, unit); });
+    co_return co_await transact_result<booking::BuildingScope>(
+        db_, [&](AccountStore& s) { return booking::set_building_unit(s, s, me, building, unit); });
 }
 
 awaitable<Result<std::vector<booking::MemberEntry>>> AllianceService::members(
@@ -88,7 +78,7 @@ awaitable<Result<booking::Membership>> AllianceService::decide(const Principal& 
                                                                booking::UserId member,
                                                                bool confirm) {
     auto now = clock_.now();
-    auto r = co_await change<booking::Membership>([&](AccountStore& s) {
+    auto r = co_await transact_result<booking::Membership>(db_, [&](AccountStore& s) {
         return booking::decide_membership(s, s, me, branch, member, confirm, now);
     });
     if (r) accounts_.forget(member);
@@ -107,7 +97,7 @@ awaitable<Result<NewInvitation>> AllianceService::invite(const Principal& me,
                                                          int days) {
     auto code = random_hex(code_bytes);
     auto now = clock_.now();
-    auto r = co_await change<booking::Invitation>([&](AccountStore& s) {
+    auto r = co_await transact_result<booking::Invitation>(db_, [&](AccountStore& s) {
         return booking::create_invitation(s, me, role, days, sha256_hex(code), now);
     });
     if (!r) co_return r.error();
@@ -124,7 +114,7 @@ awaitable<Result<booking::User>> AllianceService::accept(const Principal& me,
                                                          const std::string& code) {
     if (!looks_like_code(code)) co_return make_error(Errc::not_found, "No such invitation.");
     auto now = clock_.now();
-    auto r = co_await change<booking::User>([&](AccountStore& s) {
+    auto r = co_await transact_result<booking::User>(db_, [&](AccountStore& s) {
         return booking::accept_invitation(s, me.user_id, sha256_hex(code), now);
     });
     if (r) accounts_.forget(me.user_id);

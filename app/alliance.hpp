@@ -58,9 +58,6 @@ class AllianceService {
     awaitable<Result<std::string>> invitation_qrcode(const std::string& code);
 
   private:
-    template <class T, class UseCase>
-    awaitable<Result<T>> change(UseCase use_case);
-
     UserDb& db_;
     AccountService& accounts_;
     VenueCodes& codes_;

@@ -52,6 +52,18 @@ class UserDb {
     virtual awaitable<void> read(std::function<void(booking::AccountStore&)> work) = 0;
 };
 
+// One transaction of `db` (BookingDb, VenueDb, UserDb) that commits only when the use case
+// succeeds: the use case's result.
+template <class T, class Db, class UseCase>
+awaitable<Result<T>> transact_result(Db& db, UseCase use_case) {
+    Result<T> r = booking::make_error(booking::Errc::internal);
+    co_await db.transact([&](auto& store) {
+        r = use_case(store);
+        return r.ok();
+    });
+    co_return r;
+}
+
 // The session cache shared by every instance (Redis): token hash -> session, each entry written
 // with a TTL no longer than the cache bound. Failures read as misses (MySQL decides).
 struct CachedSession {

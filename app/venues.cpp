@@ -9,16 +9,6 @@ using booking::make_error;
 using booking::Principal;
 using booking::VenueStore;
 
-template <class T, class UseCase>
-awaitable<Result<T>> VenueService::change(UseCase use_case) {
-    Result<T> r = make_error(Errc::internal);
-    co_await db_.transact([&](VenueStore& s) {
-        r = use_case(s);
-        return r.ok();
-    });
-    co_return r;
-}
-
 awaitable<std::vector<booking::Street>> VenueService::streets() {
     std::vector<booking::Street> out;
     co_await db_.read([&](VenueStore& s) { out = s.streets(); });
@@ -34,14 +24,14 @@ awaitable<std::vector<booking::Building>> VenueService::buildings(
 
 awaitable<Result<booking::Building>> VenueService::create_building(const Principal& me,
                                                                    booking::Building b) {
-    co_return co_await change<booking::Building>(
-        [&](VenueStore& s) { return booking::create_building(s, me, b); });
+    co_return co_await transact_result<booking::Building>(
+        db_, [&](VenueStore& s) { return booking::create_building(s, me, b); });
 }
 
 awaitable<Result<booking::Venue>> VenueService::create_venue(const Principal& me,
                                                              booking::Venue v) {
-    co_return co_await change<booking::Venue>(
-        [&](VenueStore& s) { return booking::create_venue(s, me, v); });
+    co_return co_await transact_result<booking::Venue>(
+        db_, [&](VenueStore& s) { return booking::create_venue(s, me, v); });
 }
 
 awaitable<Result<booking::Venue>> VenueService::get_venue(booking::VenueId id) {
@@ -54,8 +44,8 @@ awaitable<Result<booking::Venue>> VenueService::get_venue(booking::VenueId id) {
 awaitable<Result<booking::Venue>> VenueService::update_venue(const Principal& me,
                                                              booking::VenueId id,
                                                              const nlohmann::json& patch) {
-    auto r = co_await change<booking::Venue>(
-        [&](VenueStore& s) { return booking::update_venue(s, me, id, patch); });
+    auto r = co_await transact_result<booking::Venue>(
+        db_, [&](VenueStore& s) { return booking::update_venue(s, me, id, patch); });
     if (r.ok()) co_await changes_.changed(id);
     co_return r;
 }
@@ -72,8 +62,8 @@ awaitable<Result<std::vector<booking::Closure>>> VenueService::closures(booking:
 awaitable<Result<booking::ClosureOutcome>> VenueService::add_closure(
     const Principal& me, booking::VenueId id, const booking::ClosureRequest& req) {
     auto now = clock_.now();
-    auto r = co_await change<booking::ClosureOutcome>(
-        [&](VenueStore& s) { return booking::add_closure(s, me, id, req, now); });
+    auto r = co_await transact_result<booking::ClosureOutcome>(
+        db_, [&](VenueStore& s) { return booking::add_closure(s, me, id, req, now); });
     if (r.ok()) co_await changes_.changed(id);
     co_return r;
 }
@@ -81,8 +71,8 @@ awaitable<Result<booking::ClosureOutcome>> VenueService::add_closure(
 awaitable<Result<booking::Closure>> VenueService::remove_closure(const Principal& me,
                                                                  booking::VenueId id,
                                                                  booking::ClosureId closure) {
-    auto r = co_await change<booking::Closure>(
-        [&](VenueStore& s) { return booking::remove_closure(s, me, id, closure); });
+    auto r = co_await transact_result<booking::Closure>(
+        db_, [&](VenueStore& s) { return booking::remove_closure(s, me, id, closure); });
     if (r.ok()) co_await changes_.changed(id);
     co_return r;
 }

@@ -57,9 +57,6 @@ class VenueService {
   private:
     // The hall, when `me` may manage it.
     awaitable<Result<booking::Venue>> managed(const booking::Principal& me, booking::VenueId id);
-    // One transaction that commits only when the use case succeeds.
-    template <class T, class UseCase>
-    awaitable<Result<T>> change(UseCase use_case);
 
     VenueDb& db_;
     VenueChanges& changes_;

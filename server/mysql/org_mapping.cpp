@@ -24,7 +24,7 @@ constexpr const char* street_members =
     "b.id = v.building_id WHERE x.user_id = u.id AND b.street_id = ?)";
 
 struct Unmapped {
-    const char* reason;
+    const char* reason = nullptr;
     int users = 0, bookings = 0;
 };
 
@@ -94,61 +94,46 @@ MappingReport map_orgs(Conn& c, StreetId street, int limit, TimePoint now) {
         return it->second;
     };
 
-    // Members with no branch yet, their text mapped.
-    report.users =
-        in_pages(c,
-                 std::string("SELECT u.id, u.org FROM users u WHERE ") + street_members +
-                     " AND u.id > ? AND u.branch_id IS NULL AND u.org <> '' ORDER BY u.id LIMIT ?",
-                 street, limit, [&](const auto& page) {
-                     auto& join = c.prepare(
-                         "UPDATE users SET branch_id = ?, unit_id = ?, branch_state = 'pending', "
-                         "branch_requested_at = ? WHERE id = ? AND branch_id IS NULL");
-                     int n = 0;
-                     for (const auto& [id, org] : page) {
-                         const auto& d = decision(org);
-                         if (!d.branch) {
-                             auto& r = review[org];
-                             r.reason = d.reason;
-                             ++r.users;
-                             continue;
-                         }
-                         join.setUInt64(1, d.branch->id);
-                         join.setUInt64(2, d.branch->unit_ids.front());
-                         join.setString(3, to_sql_datetime(now));
-                         join.setUInt64(4, id);
-                         n += join.executeUpdate();
-                     }
-                     return n;
-                 });
-
-    // The street's bookings with no branch: the booking's own text, else its member's.
-    report.bookings = in_pages(
-        c,
-        "SELECT bk.id, COALESCE(NULLIF(bk.org, ''), u.org) FROM bookings bk "
-        "JOIN users u ON u.id = bk.user_id JOIN venues v ON v.id = bk.venue_id "
-        "JOIN buildings b ON b.id = v.building_id WHERE b.street_id = ? AND bk.id > ? AND "
-        "bk.branch_id IS NULL AND COALESCE(NULLIF(bk.org, ''), u.org) <> '' ORDER BY bk.id "
-        "LIMIT ?",
-        street, limit, [&](const auto& page) {
-            auto& mark = c.prepare(
-                "UPDATE bookings SET branch_id = ?, unit_id = ? WHERE id = ? AND branch_id IS "
-                "NULL");
+    // One table's rows with no branch yet: each mapped, or counted for review.
+    auto map_table = [&](const std::string& select, const std::string& update, bool with_time,
+                         int Unmapped::*counted) {
+        return in_pages(c, select, street, limit, [&](const auto& page) {
+            auto& q = c.prepare(update);
             int n = 0;
             for (const auto& [id, org] : page) {
                 const auto& d = decision(org);
                 if (!d.branch) {
                     auto& r = review[org];
                     r.reason = d.reason;
-                    ++r.bookings;
+                    ++(r.*counted);
                     continue;
                 }
-                mark.setUInt64(1, d.branch->id);
-                mark.setUInt64(2, d.branch->unit_ids.front());
-                mark.setUInt64(3, id);
-                n += mark.executeUpdate();
+                unsigned int at = 1;
+                if (with_time) q.setString(at++, to_sql_datetime(now));
+                q.setUInt64(at++, d.branch->id);
+                q.setUInt64(at++, d.branch->unit_ids.front());
+                q.setUInt64(at, id);
+                n += q.executeUpdate();
             }
             return n;
         });
+    };
+    // Members, their text mapped; they are unconfirmed (pending) from now.
+    report.users = map_table(
+        std::string("SELECT u.id, u.org FROM users u WHERE ") + street_members +
+            " AND u.id > ? AND u.branch_id IS NULL AND u.org <> '' ORDER BY u.id LIMIT ?",
+        "UPDATE users SET branch_state = 'pending', branch_requested_at = ?, branch_id = ?, "
+        "unit_id = ? WHERE id = ? AND branch_id IS NULL",
+        true, &Unmapped::users);
+    // The street's bookings: the booking's own text, else its member's.
+    report.bookings = map_table(
+        "SELECT bk.id, COALESCE(NULLIF(bk.org, ''), u.org) FROM bookings bk "
+        "JOIN users u ON u.id = bk.user_id JOIN venues v ON v.id = bk.venue_id "
+        "JOIN buildings b ON b.id = v.building_id WHERE b.street_id = ? AND bk.id > ? AND "
+        "bk.branch_id IS NULL AND COALESCE(NULLIF(bk.org, ''), u.org) <> '' ORDER BY bk.id "
+        "LIMIT ?",
+        "UPDATE bookings SET branch_id = ?, unit_id = ? WHERE id = ? AND branch_id IS NULL", false,
+        &Unmapped::bookings);
 
     // The review list: exactly the strings this run could not map, with their counts (a string
     // mapped since, by a branch added or renamed, leaves the list).
