@@ -4,6 +4,38 @@
 
 namespace sh::booking {
 
+namespace {
+
+// What the actor's street holds, for a street admin's grants (empty for everyone else).
+std::pair<std::set<BuildingId>, std::set<BranchId>> street_of_actor(UserStore& users,
+                                                                    const Principal& actor) {
+    if (actor.role != Role::street_admin || !actor.street_id) return {};
+    return {users.buildings_of_street(*actor.street_id),
+            users.branches_of_street(*actor.street_id)};
+}
+
+nlohmann::json audit_record(const Invitation& inv, UserId taker) {
+    Principal granted;
+    granted.role = inv.role.role;
+    granted.building_ids = inv.role.building_ids;
+    granted.street_id = inv.role.street_id;
+    granted.branch_ids = inv.role.branch_ids.value_or(std::set<BranchId>{});
+    auto j = audit_record(granted);
+    j["created_by"] = inv.created_by;
+    j["taken_by"] = taker ? nlohmann::json(taker) : nlohmann::json(nullptr);
+    return j;
+}
+
+// The request checked against what exists (buildings, the street, branches): validation.
+std::optional<AppError> validate_in_store(UserStore& users, const RoleRequest& req) {
+    auto existing = users.existing_buildings(req.building_ids);
+    bool street_ok = req.street_id && users.street_exists(*req.street_id);
+    auto branches = users.existing_branches(req.branch_ids.value_or(std::set<BranchId>{}));
+    return validate_role_request(req, existing, street_ok, branches);
+}
+
+}  // namespace
+
 nlohmann::json audit_record(const Principal& p) {
     nlohmann::json j = {{"role", role_name(p.role)}};
     j["building_ids"] = p.building_ids;  // empty unless manager
@@ -31,19 +63,9 @@ Result<User> change_role(UserStore& users, const Principal& actor, UserId target
     auto before = users.find_user(target);
     if (!before) return make_error(Errc::not_found, "No such user.");
 
-    auto existing = users.existing_buildings(req.building_ids);
-    bool street_ok = req.street_id && users.street_exists(*req.street_id);
-    auto branches = users.existing_branches(req.branch_ids.value_or(std::set<BranchId>{}));
-    if (auto e = validate_role_request(req, existing, street_ok, branches)) return *e;
-
-    std::set<BuildingId> actor_street_buildings;
-    std::set<BranchId> actor_street_branches;
-    if (actor.role == Role::street_admin && actor.street_id) {
-        actor_street_buildings = users.buildings_of_street(*actor.street_id);
-        actor_street_branches = users.branches_of_street(*actor.street_id);
-    }
-    if (auto e = authorize_role_change(actor, before->principal, req, actor_street_buildings,
-                                       actor_street_branches))
+    if (auto e = validate_in_store(users, req)) return *e;
+    auto [buildings, branches] = street_of_actor(users, actor);
+    if (auto e = authorize_role_change(actor, before->principal, req, buildings, branches))
         return *e;
     // Asking for what already is changes nothing: no write, no audit row.
     if (holds_role(before->principal, req)) return *before;
@@ -91,43 +113,12 @@ Result<User> update_profile(AccountStore& s, UserId self, const ProfileChange& c
     return *s.find_user(self);
 }
 
-}  // namespace sh::booking
-
-namespace sh::booking {
-
-namespace {
-
-// What the actor's street holds, for a street admin's grants (empty for everyone else).
-std::pair<std::set<BuildingId>, std::set<BranchId>> street_of_actor(UserStore& users,
-                                                                    const Principal& actor) {
-    if (actor.role != Role::street_admin || !actor.street_id) return {};
-    return {users.buildings_of_street(*actor.street_id),
-            users.branches_of_street(*actor.street_id)};
-}
-
-nlohmann::json audit_record(const Invitation& inv, UserId taker) {
-    Principal granted;
-    granted.role = inv.role.role;
-    granted.building_ids = inv.role.building_ids;
-    granted.street_id = inv.role.street_id;
-    granted.branch_ids = inv.role.branch_ids.value_or(std::set<BranchId>{});
-    auto j = audit_record(granted);
-    j["created_by"] = inv.created_by;
-    j["taken_by"] = taker ? nlohmann::json(taker) : nlohmann::json(nullptr);
-    return j;
-}
-
-}  // namespace
-
 Result<Invitation> create_invitation(AccountStore& s, const Principal& actor,
                                      const RoleRequest& req, int days, const std::string& code_hash,
                                      TimePoint now) {
     if (days < 1 || days > max_invitation_days)
         return invalid_field("days", "must be 1 to " + std::to_string(max_invitation_days));
-    auto existing = s.existing_buildings(req.building_ids);
-    bool street_ok = req.street_id && s.street_exists(*req.street_id);
-    auto branches = s.existing_branches(req.branch_ids.value_or(std::set<BranchId>{}));
-    if (auto e = validate_role_request(req, existing, street_ok, branches)) return *e;
+    if (auto e = validate_in_store(s, req)) return *e;
     auto [buildings, street_branches] = street_of_actor(s, actor);
     if (auto e = authorize_invitation(actor, req, buildings, street_branches)) return *e;
     Invitation inv;

@@ -4,7 +4,6 @@
 
 #include "booking/calendar.hpp"
 #include "common/names.hpp"
-#include "common/utf8.hpp"
 
 namespace sh::booking {
 
@@ -23,19 +22,6 @@ constexpr NameTable membership_states{
     std::pair{MembershipState::refused, std::string_view("refused")}};
 
 constexpr std::size_t max_units_of_branch = 20;
-
-// A unit's or branch's name: 1-100 characters of text, trimmed by the caller's eye.
-std::optional<AppError> check_name(const std::string& name) {
-    auto len = utf8::length(name);
-    if (!len) return invalid_field("name", "must be valid UTF-8 text");
-    if (name.find_first_not_of(" \t") == std::string::npos)
-        return invalid_field("name", "must not be empty");
-    if (*len > 100) return invalid_field("name", "must be at most 100 characters");
-    for (char ch : name)
-        if (static_cast<unsigned char>(ch) < 0x20)
-            return invalid_field("name", "must not contain control characters");
-    return std::nullopt;
-}
 
 }  // namespace
 
@@ -68,7 +54,7 @@ nlohmann::json audit_record(const std::optional<Membership>& m) {
 Result<Unit> create_unit(AllianceStore& s, AuditLog& audit, const Principal& actor, Unit u) {
     if (!can_manage_street(actor, u.street_id))
         return make_error(Errc::forbidden, "Units are made by the street's administrators.");
-    if (auto e = check_name(u.name)) return *e;
+    if (auto e = validate_text("name", u.name, 100, true)) return *e;
     u.id = s.insert_unit(u);
     audit.audit({actor.user_id, "create_unit", "unit", u.id, nullptr, audit_record(u)});
     return u;
@@ -77,7 +63,7 @@ Result<Unit> create_unit(AllianceStore& s, AuditLog& audit, const Principal& act
 Result<Branch> create_branch(AllianceStore& s, AuditLog& audit, const Principal& actor, Branch b) {
     if (!can_manage_street(actor, b.street_id))
         return make_error(Errc::forbidden, "Branches are made by the street's administrators.");
-    if (auto e = check_name(b.name)) return *e;
+    if (auto e = validate_text("name", b.name, 100, true)) return *e;
     std::sort(b.unit_ids.begin(), b.unit_ids.end());
     b.unit_ids.erase(std::unique(b.unit_ids.begin(), b.unit_ids.end()), b.unit_ids.end());
     if (b.unit_ids.empty() || b.unit_ids.size() > max_units_of_branch)

@@ -131,25 +131,26 @@ bool can_manage_street(const Principal& p, StreetId street) {
     return p.role == Role::street_admin && p.street_id && *p.street_id == street;
 }
 
+std::optional<AppError> validate_text(const std::string& field, const std::string& v,
+                                      std::size_t max_chars, bool required) {
+    auto len = utf8::length(v);
+    if (!len) return invalid_field(field, "must be valid UTF-8 text");
+    if (required && v.find_first_not_of(" \t") == std::string::npos)
+        return invalid_field(field, "must not be empty");
+    if (*len > max_chars)
+        return invalid_field(field, "must be at most " + std::to_string(max_chars) + " characters");
+    for (char ch : v)
+        if (static_cast<unsigned char>(ch) < 0x20)
+            return invalid_field(field, "must not contain control characters");
+    return std::nullopt;
+}
+
 std::optional<AppError> validate_profile(const std::optional<std::string>& name,
                                          const std::optional<std::string>& org) {
-    auto check = [](const std::string& field, const std::string& v, std::size_t max,
-                    bool required) -> std::optional<AppError> {
-        auto len = utf8::length(v);
-        if (!len) return invalid_field(field, "must be valid UTF-8 text");
-        if (required && v.find_first_not_of(" \t") == std::string::npos)
-            return invalid_field(field, "must not be empty");
-        if (*len > max)
-            return invalid_field(field, "must be at most " + std::to_string(max) + " characters");
-        for (char ch : v)
-            if (static_cast<unsigned char>(ch) < 0x20)
-                return invalid_field(field, "must not contain control characters");
-        return std::nullopt;
-    };
     if (name)
-        if (auto e = check("name", *name, 50, true)) return e;
+        if (auto e = validate_text("name", *name, 50, true)) return e;
     if (org)
-        if (auto e = check("org", *org, 100, false)) return e;
+        if (auto e = validate_text("org", *org, 100, false)) return e;
     return std::nullopt;
 }
 

@@ -133,6 +133,11 @@ std::optional<AppError> authorize_decision(const Principal& decider, const Princ
 // May the principal create buildings in this street? Its street admin and district admins.
 bool can_manage_street(const Principal& p, StreetId street);
 
+// A person-written text field: valid UTF-8, at most `max_chars` characters, no control
+// characters, and (when `required`) not blank. The error names the field.
+std::optional<AppError> validate_text(const std::string& field, const std::string& v,
+                                      std::size_t max_chars, bool required);
+
 // Profile fields: trimmed, non-empty name ≤ 50 characters, org ≤ 100 (counted in characters,
 // not bytes). Returns the error naming the field.
 std::optional<AppError> validate_profile(const std::optional<std::string>& name,

@@ -163,33 +163,35 @@ booking::ProfileChange parse_profile(const json& body) {
     return c;
 }
 
+namespace {
+// An array of positive ids; nullopt when absent or null; 422 naming the field otherwise.
+std::optional<std::vector<std::uint64_t>> id_array(const json& body, const char* field) {
+    auto it = body.find(field);
+    if (it == body.end() || it->is_null()) return std::nullopt;
+    if (!it->is_array()) throw field_error(field, "must be an array of ids");
+    std::vector<std::uint64_t> ids;
+    for (const auto& id : *it) {
+        if (!id.is_number_unsigned() || id.get<std::uint64_t>() == 0)
+            throw field_error(field, "must be an array of ids");
+        ids.push_back(id.get<std::uint64_t>());
+    }
+    return ids;
+}
+}  // namespace
+
 booking::RoleRequest parse_role_request(const json& body) {
     booking::RoleRequest req;
     auto role = booking::parse_role(required_string(body, "role", 32));
     if (!role) throw field_error("role", "must be member, manager, street_admin or district_admin");
     req.role = *role;
-    if (auto it = body.find("building_ids"); it != body.end() && !it->is_null()) {
-        if (!it->is_array()) throw field_error("building_ids", "must be an array of ids");
-        for (const auto& b : *it) {
-            if (!b.is_number_unsigned() || b.get<std::uint64_t>() == 0)
-                throw field_error("building_ids", "must be an array of ids");
-            req.building_ids.insert(b.get<std::uint64_t>());
-        }
-    }
+    if (auto ids = id_array(body, "building_ids"))
+        req.building_ids.insert(ids->begin(), ids->end());
     if (auto it = body.find("street_id"); it != body.end() && !it->is_null()) {
         if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0)
             throw field_error("street_id", "must be an id");
         req.street_id = it->get<std::uint64_t>();
     }
-    if (auto it = body.find("branch_ids"); it != body.end() && !it->is_null()) {
-        if (!it->is_array()) throw field_error("branch_ids", "must be an array of ids");
-        req.branch_ids.emplace();
-        for (const auto& b : *it) {
-            if (!b.is_number_unsigned() || b.get<std::uint64_t>() == 0)
-                throw field_error("branch_ids", "must be an array of ids");
-            req.branch_ids->insert(b.get<std::uint64_t>());
-        }
-    }
+    if (auto ids = id_array(body, "branch_ids")) req.branch_ids.emplace(ids->begin(), ids->end());
     return req;
 }
 
@@ -210,14 +212,9 @@ booking::Branch parse_branch(const json& body) {
     booking::Branch b;
     b.name = required_string(body, "name", 400);
     b.street_id = required_id(body, "street_id");
-    auto it = body.find("unit_ids");
-    if (it == body.end() || !it->is_array())
-        throw field_error("unit_ids", "must be an array of ids");
-    for (const auto& u : *it) {
-        if (!u.is_number_unsigned() || u.get<std::uint64_t>() == 0)
-            throw field_error("unit_ids", "must be an array of ids");
-        b.unit_ids.push_back(u.get<std::uint64_t>());
-    }
+    auto ids = id_array(body, "unit_ids");
+    if (!ids) throw field_error("unit_ids", "must be an array of ids");
+    b.unit_ids = std::move(*ids);
     return b;
 }
 
