@@ -11,17 +11,60 @@ namespace {
 bool well_formed(const std::string& nonce) {
     return nonce.size() == 32 && is_lower_hex(nonce);
 }
+
+// The major version after `token` ("Chrome/120.0.1" -> "120"), or "".
+std::string major_after(std::string_view ua, std::string_view token) {
+    auto at = ua.find(token);
+    if (at == std::string_view::npos) return "";
+    std::string out;
+    for (auto i = at + token.size(); i < ua.size() && out.size() < 6; ++i) {
+        char c = ua[i];
+        if (c >= '0' && c <= '9')
+            out += c;
+        else
+            break;
+    }
+    return out;
+}
 }  // namespace
 
-awaitable<Result<ConsoleLogin>> ConsoleSignIn::start(const std::string& client_ip) {
+std::string describe_browser(std::string_view ua) {
+    // Order matters: Edge and WeChat's browser also say Chrome, Chrome also says Safari.
+    static const std::pair<const char*, const char*> browsers[] = {
+        {"MicroMessenger/", "微信"}, {"Edg/", "Edge"},      {"OPR/", "Opera"},
+        {"Firefox/", "Firefox"},     {"Chrome/", "Chrome"}, {"Version/", "Safari"}};
+    static const std::pair<const char*, const char*> systems[] = {
+        {"Windows", "Windows"}, {"iPhone", "iPhone"},  {"iPad", "iPad"},     {"Android", "Android"},
+        {"Mac OS X", "Mac"},    {"HarmonyOS", "鸿蒙"}, {"CrOS", "ChromeOS"}, {"Linux", "Linux"}};
+    std::string browser, system;
+    for (auto [token, name] : browsers) {
+        auto v = major_after(ua, token);
+        if (!v.empty()) {
+            browser = std::string(name) + " " + v;
+            break;
+        }
+    }
+    for (auto [token, name] : systems)
+        if (ua.find(token) != std::string_view::npos) {
+            system = name;
+            break;
+        }
+    if (browser.empty() && system.empty()) return "未知浏览器";
+    if (browser.empty()) return "浏览器 · " + system;
+    return system.empty() ? browser : browser + " · " + system;
+}
+
+awaitable<Result<ConsoleLogin>> ConsoleSignIn::start(const std::string& client_ip,
+                                                     const std::string& user_agent) {
     if (auto wait =
             co_await rates_.hit("weblogin:ip:" + client_ip, settings_.starts_per_ip_per_minute,
                                 std::chrono::seconds(60)))
         co_return make_error(Errc::rate_limited, {}, {{"retry_after", *wait}});
     ConsoleLogin out{random_hex(16), random_hex(32), settings_.login_ttl};
     const auto now = clock_.now();
-    booking::WebLogin w{out.nonce, sha256_hex(out.browser_secret), std::nullopt,
-                        now + settings_.login_ttl, false};
+    booking::WebLogin w{
+        out.nonce, sha256_hex(out.browser_secret), std::nullopt, now + settings_.login_ttl, false,
+        client_ip, describe_browser(user_agent),   now};
     co_await db_.transact([&](booking::AccountStore& s) {
         s.insert_web_login(w, now);
         return true;
@@ -48,6 +91,16 @@ awaitable<Result<std::string>> ConsoleSignIn::code(const std::string& nonce) {
             return true;
         });
     co_return png;
+}
+
+awaitable<Result<booking::WebLogin>> ConsoleSignIn::context(const booking::Principal& me,
+                                                            const std::string& nonce) {
+    if (!well_formed(nonce)) co_return make_error(Errc::not_found);
+    auto now = clock_.now();
+    Result<booking::WebLogin> r = make_error(Errc::internal);
+    co_await db_.read(
+        [&](booking::AccountStore& s) { r = booking::web_login_context(s, me, nonce, now); });
+    co_return r;
 }
 
 awaitable<Result<bool>> ConsoleSignIn::confirm(const booking::Principal& me,

@@ -8,6 +8,7 @@
 //     then used up. Someone who only saw the code has no secret and learns nothing.
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include "app/ports.hpp"
 #include "booking/clock.hpp"
@@ -35,6 +36,11 @@ struct ConsoleSession {
     std::optional<booking::User> user;
 };
 
+// A short description of a User-Agent header for a person to recognise their own browser:
+// "Chrome 120 · Windows", "微信 8.0 · iPhone"; "未知浏览器" when nothing is recognised. At most
+// 80 bytes; the raw header is never kept.
+std::string describe_browser(std::string_view user_agent);
+
 class ConsoleSignIn {
   public:
     ConsoleSignIn(UserDb& db, VenueCodes& codes, RateCounters& rates, const Seal& seal,
@@ -46,8 +52,13 @@ class ConsoleSignIn {
           clock_(clock),
           settings_(std::move(settings)) {}
 
-    // rate_limited (details.retry_after) beyond starts_per_ip_per_minute.
-    awaitable<Result<ConsoleLogin>> start(const std::string& client_ip);
+    // rate_limited (details.retry_after) beyond starts_per_ip_per_minute. The address and a
+    // short description of the user agent are kept with the nonce, for the phone to show.
+    awaitable<Result<ConsoleLogin>> start(const std::string& client_ip,
+                                          const std::string& user_agent);
+    // Which browser asked, for the phone before it confirms: the same rules as confirm.
+    awaitable<Result<booking::WebLogin>> context(const booking::Principal& me,
+                                                 const std::string& nonce);
     // The mini-program code carrying the nonce (not_found for a nonce not live): WeChat is asked
     // on the first view only; the code is kept with the nonce and goes with it.
     awaitable<Result<std::string>> code(const std::string& nonce);

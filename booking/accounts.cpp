@@ -77,13 +77,20 @@ Result<User> change_role(UserStore& users, const Principal& actor, UserId target
     return *after;
 }
 
-Result<bool> confirm_web_login(SessionStore& s, const Principal& me, const std::string& nonce,
-                               TimePoint now) {
+Result<WebLogin> web_login_context(SessionStore& s, const Principal& me, const std::string& nonce,
+                                   TimePoint now) {
     if (me.role == Role::member)
         return make_error(Errc::forbidden, "The console is for managers and administrators.");
     auto w = s.find_web_login(nonce);
     if (!w || w->consumed || w->user_id || now >= w->expires_at)
         return make_error(Errc::not_found, "This code has expired.");
+    return *w;
+}
+
+Result<bool> confirm_web_login(SessionStore& s, const Principal& me, const std::string& nonce,
+                               TimePoint now) {
+    auto w = web_login_context(s, me, nonce, now);
+    if (!w) return w.error();
     s.confirm_web_login(nonce, me.user_id);
     return true;
 }

@@ -52,6 +52,11 @@ struct WebLogin {
     std::optional<UserId> user_id;
     TimePoint expires_at;
     bool consumed = false;
+    // Which browser asked, shown on the phone before it confirms: its address and a short
+    // description of its user agent ("Chrome 120 · Windows"), never the raw header.
+    std::string client_ip;
+    std::string browser;
+    TimePoint asked_at;
 };
 
 class SessionStore {
@@ -102,6 +107,10 @@ Result<User> change_role(UserStore& users, const Principal& actor, UserId target
 // expired, used or already confirmed nonce is not_found.
 Result<bool> confirm_web_login(SessionStore& s, const Principal& me, const std::string& nonce,
                                TimePoint now);
+// What the phone shows before confirming: which browser asked and when. The same rules as
+// confirming: forbidden for members; not_found when expired, used or confirmed already.
+Result<WebLogin> web_login_context(SessionStore& s, const Principal& me, const std::string& nonce,
+                                   TimePoint now);
 // The console asks how its sign-in stands: not_found unless the nonce is live and its browser's;
 // the user once confirmed (the nonce is then used up and a session is created).
 struct WebLoginState {

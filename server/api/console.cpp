@@ -36,7 +36,8 @@ std::optional<std::string> read_file(const std::string& path) {
 
 http::Handler start_web_login(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
-        auto started = co_await svc.console.start(req.client_ip);
+        auto started = co_await svc.console.start(
+            req.client_ip, std::string(req.header("user-agent").value_or("")));
         if (!started) co_return Response::error(started.error());
         const auto& login = started.value();
         auto r = Response::json(
@@ -56,6 +57,18 @@ http::Handler web_login_code(Services& svc) {
         auto png = co_await svc.console.code(p["nonce"]);
         if (!png) co_return Response::error(png.error());
         co_return Response::text(200, std::move(png.value()), "image/png");
+    };
+}
+
+http::Handler web_login_context(Services& svc) {
+    return [&svc](Request& req, const Params& p) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto w = co_await svc.console.context(me, p["nonce"]);
+        if (!w) co_return Response::error(w.error());
+        co_return Response::json(200, json{{"client_ip", w.value().client_ip},
+                                           {"browser", w.value().browser},
+                                           {"asked_at", booking::to_iso(w.value().asked_at)},
+                                           {"expires_at", booking::to_iso(w.value().expires_at)}});
     };
 }
 

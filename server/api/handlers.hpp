@@ -80,6 +80,7 @@ http::Handler stats_sharing(Services& svc);
 // console.cpp
 http::Handler start_web_login(Services& svc);
 http::Handler web_login_code(Services& svc);
+http::Handler web_login_context(Services& svc);
 http::Handler confirm_web_login(Services& svc);
 http::Handler finish_web_login(Services& svc);
 http::Handler console_file(Services& svc, const std::string& relative, const std::string& type);

@@ -73,6 +73,7 @@ http::Router make_router(Services& svc) {
         // the web console and its sign-in by scanning a code
         {M::post, "/api/v1/auth/web-login", start_web_login(svc)},
         {M::get, "/api/v1/auth/web-login/{nonce}/code", web_login_code(svc)},
+        {M::get, "/api/v1/auth/web-login/{nonce}/context", web_login_context(svc)},
         {M::post, "/api/v1/auth/web-login/{nonce}", confirm_web_login(svc)},
         {M::get, "/api/v1/auth/web-login/{nonce}", finish_web_login(svc)},
         {M::get, "/console/", console_file(svc, "index.html", "text/html; charset=utf-8")},

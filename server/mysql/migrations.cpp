@@ -427,6 +427,13 @@ const std::vector<Migration>& migrations() {
                   PRIMARY KEY (street_id, org)
                 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)",
          }},
+        {15,
+         "a console sign-in keeps which browser asked (its address, a short description), shown "
+         "on the phone before it confirms",
+         {
+             "ALTER TABLE web_logins ADD COLUMN IF NOT EXISTS client_ip VARCHAR(45) NULL, "
+             "ADD COLUMN IF NOT EXISTS browser VARCHAR(80) NULL",
+         }},
     };
     return all;
 }

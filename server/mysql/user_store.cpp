@@ -230,18 +230,21 @@ bool MysqlUserStore::revoke_session(const std::string& token_hash) {
 
 void MysqlUserStore::insert_web_login(const WebLogin& w, TimePoint now) {
     auto& q = c_.prepare(
-        "INSERT INTO web_logins (nonce, browser_hash, created_at, expires_at) VALUES (?, ?, ?, ?)");
+        "INSERT INTO web_logins (nonce, browser_hash, created_at, expires_at, client_ip, browser) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
     q.setString(1, w.nonce);
     q.setString(2, w.browser_hash);
     q.setString(3, to_sql_datetime(now));
     q.setString(4, to_sql_datetime(w.expires_at));
+    q.setString(5, w.client_ip);
+    q.setString(6, w.browser);
     q.executeUpdate();
 }
 
 std::optional<WebLogin> MysqlUserStore::find_web_login(const std::string& nonce) {
     auto& q = c_.prepare(
         "SELECT nonce, browser_hash, user_id, expires_at, "
-        "consumed_at IS NOT NULL "
+        "consumed_at IS NOT NULL, COALESCE(client_ip, ''), COALESCE(browser, ''), created_at "
         "FROM web_logins WHERE nonce = ? FOR UPDATE");
     q.setString(1, nonce);
     Rs rs(q.executeQuery());
@@ -252,6 +255,9 @@ std::optional<WebLogin> MysqlUserStore::find_web_login(const std::string& nonce)
     if (!rs->isNull(3)) w.user_id = rs->getUInt64(3);
     w.expires_at = read_time(*rs, 4);
     w.consumed = rs->getBoolean(5);
+    w.client_ip = rs->getString(6);
+    w.browser = rs->getString(7);
+    w.asked_at = read_time(*rs, 8);
     return w;
 }
 

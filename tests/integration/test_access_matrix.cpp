@@ -525,6 +525,23 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
           {D, 200},
           {BANNED, 404},
           {NOBODY, 401}}},
+        {"GET /auth/web-login/{nonce}/context (which browser asked)",
+         [](World& x, Who who) {
+             auto started = x.call(NOBODY, "POST", "/api/v1/auth/web-login");
+             REQUIRE(started.status == 200);
+             return x.call(
+                 who, "GET",
+                 "/api/v1/auth/web-login/" + started.body["nonce"].get<std::string>() + "/context");
+         },
+         {{A, 403},
+          {B, 403},
+          {X, 200},
+          {Y, 200},
+          {S1, 200},
+          {S2, 200},
+          {D, 200},
+          {BANNED, 403},
+          {NOBODY, 401}}},
         {"POST /auth/web-login/{nonce} (confirm a console sign-in)",
          [](World& x, Who who) {
              auto started = x.call(NOBODY, "POST", "/api/v1/auth/web-login");

@@ -101,6 +101,35 @@ TEST_CASE("console sign-in: the nonce works once, expires, and only for the brow
               .status == 404);
 }
 
+TEST_CASE(
+    "before confirming, the phone sees which browser asked: its address, a short description, "
+    "when; members and spent codes learn nothing") {
+    Stack s(own(), 18940, console_config());
+    test::make_hall(s, 1);
+    auto [phone, mgr_id] = s.login("ctxmgr");
+    auto [member, member_id] = s.login("ctxmember");
+    REQUIRE(s.grant_role("openid-ctxmgr", "manager", "--building-ids 1") == 0);
+    auto start =
+        s.call(s.port(), "POST", "/api/v1/auth/web-login", nullptr, "",
+               "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+               "(KHTML, like Gecko) Chrome/120.0.6099.71 Safari/537.36 Edg/120.0.2210.61\r\n");
+    REQUIRE(start.status == 200);
+    std::string path = "/api/v1/auth/web-login/" + start.body["nonce"].get<std::string>();
+    auto ctx = s.call(s.port(), "GET", path + "/context", nullptr, phone);
+    REQUIRE(ctx.status == 200);
+    CHECK(ctx.body["browser"] == "Edge 120 · Windows");
+    CHECK(ctx.body["client_ip"] == "127.0.0.1");
+    CHECK(ctx.body["asked_at"].get<std::string>().size() >= 16);
+    CHECK(ctx.raw.find("Mozilla") == std::string::npos);  // the raw header is never kept
+    CHECK(s.call(s.port(), "GET", path + "/context", nullptr, member).status == 403);
+    CHECK(s.call(s.port(), "GET", path + "/context").status == 401);
+    REQUIRE(s.call(s.port(), "POST", path, nullptr, phone).status == 200);
+    CHECK(s.call(s.port(), "GET", path + "/context", nullptr, phone).status == 404);  // spent
+    CHECK(s.call(s.port(), "GET", "/api/v1/auth/web-login/" + std::string(32, 'f') + "/context",
+                 nullptr, phone)
+              .status == 404);
+}
+
 TEST_CASE("a console's code costs WeChat one call however often it is viewed") {
     Stack s(own(), 18990, console_config());
     auto start = s.call(s.port(), "POST", "/api/v1/auth/web-login");

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "app/accounts.hpp"
+#include "app/console.hpp"
 #include "common/hex.hpp"
 #include "tests/support/memory_accounts.hpp"
 #include "tests/support/sync.hpp"
@@ -166,4 +167,25 @@ TEST_CASE("the console's grant-role creates the user and goes through the same r
     REQUIRE_FALSE(bad.ok());
     CHECK(code_of(bad.error()) ==
           "validation");  // a manager needs buildings: the same check as PUT /role
+}
+
+TEST_CASE("the phone names the browser that asked for a console sign-in in a few words") {
+    using sh::app::describe_browser;
+    CHECK(describe_browser("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, "
+                           "like Gecko) Chrome/120.0.6099.71 Safari/537.36") ==
+          "Chrome 120 · Windows");
+    CHECK(describe_browser("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 "
+                           "(KHTML, like Gecko) Version/17.1 Safari/605.1.15") ==
+          "Safari 17 · Mac");
+    CHECK(describe_browser("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) "
+                           "AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 "
+                           "MicroMessenger/8.0.44(0x18002c2f) NetType/WIFI Language/zh_CN") ==
+          "微信 8 · iPhone");
+    CHECK(describe_browser(
+              "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0") ==
+          "Firefox 121 · Linux");
+    CHECK(describe_browser("curl/8.4.0") == "未知浏览器");
+    CHECK(describe_browser("") == "未知浏览器");
+    CHECK(describe_browser(std::string(10000, 'A') + "Chrome/" + std::string(5000, '9')).size() <=
+          80);
 }
