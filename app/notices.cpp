@@ -65,6 +65,13 @@ awaitable<Result<bool>> Notifier::add_consents(const booking::Principal& me,
     co_return true;
 }
 
+awaitable<std::map<std::string, int>> Notifier::banked(const booking::Principal& me) {
+    auto have = co_await outbox_.banked_consents(me.user_id);
+    std::map<std::string, int> out;
+    for (const auto& [kind, t] : settings_.templates) out[t] = have.count(t) ? have.at(t) : 0;
+    co_return out;
+}
+
 awaitable<Result<NoticePage>> NoticeList::mine(const booking::Principal& me, const NoticeQuery& q) {
     if (q.page_size < 1 || q.page_size > max_page_size)
         co_return booking::invalid_field("page_size",

@@ -43,6 +43,9 @@ class Notifier {
     // not send.
     awaitable<Result<bool>> add_consents(const booking::Principal& me,
                                          const std::vector<std::string>& template_ids);
+    // How many messages of each template we send may still reach the member (0 for none):
+    // what the phone shows beside the button that asks for more.
+    awaitable<std::map<std::string, int>> banked(const booking::Principal& me);
 
     const DeliveryCounts& counts() const { return counts_; }
 

@@ -5,6 +5,7 @@
 // Every port is awaited the same way: co_await port.verb(...).
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -182,6 +183,8 @@ class Outbox {
                                    TimePoint retry_at) = 0;
     virtual awaitable<void> add_consents(booking::UserId user,
                                          const std::vector<std::string>& template_ids, int cap) = 0;
+    // The consents the user has banked, per template (templates never consented to absent).
+    virtual awaitable<std::map<std::string, int>> banked_consents(booking::UserId user) = 0;
 };
 
 // A member's notices as the member's list shows them, newest first.

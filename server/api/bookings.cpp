@@ -141,8 +141,17 @@ http::Handler add_subscriptions(Services& svc) {
         auto me = co_await svc.auth.authenticate(req);
         auto ids = template_ids(object_body(req));
         auto r = co_await svc.notifier.add_consents(me, ids);
-        co_return r ? Response::json(200, json{{"recorded", ids.size()}})
-                    : Response::error(r.error());
+        if (!r) co_return Response::error(r.error());
+        auto banked = co_await svc.notifier.banked(me);
+        co_return Response::json(200, json{{"recorded", ids.size()}, {"banked", banked}});
+    };
+}
+
+http::Handler list_subscriptions(Services& svc) {
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto banked = co_await svc.notifier.banked(me);
+        co_return Response::json(200, json{{"banked", banked}});
     };
 }
 

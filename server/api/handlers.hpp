@@ -70,6 +70,7 @@ http::Handler check_in(Services& svc);
 http::Handler scan_in(Services& svc);
 http::Handler waive_violation(Services& svc);
 http::Handler add_subscriptions(Services& svc);
+http::Handler list_subscriptions(Services& svc);
 
 // stats.cpp
 http::Handler stats_usage(Services& svc);

@@ -163,6 +163,17 @@ awaitable<void> Outbox::add_consents(booking::UserId user,
     });
 }
 
+awaitable<std::map<std::string, int>> Outbox::banked_consents(booking::UserId user) {
+    std::map<std::string, int> out;
+    co_await workers::run(db_, [&](Conn& c) {
+        auto& q = c.prepare("SELECT template_id, consents FROM subscriptions WHERE user_id = ?");
+        q.setUInt64(1, user);
+        Rs rs(q.executeQuery());
+        while (rs->next()) out[rs->getString(1)] = rs->getInt(2);
+    });
+    co_return out;
+}
+
 namespace {
 
 struct Counts {

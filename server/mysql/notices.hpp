@@ -17,6 +17,7 @@ class Outbox final : public app::Outbox {
     awaitable<void> finish(const app::OutboxItem& item, const std::string& template_id,
                            app::Delivery d, long long errcode, booking::TimePoint now,
                            booking::TimePoint retry_at) override;
+    awaitable<std::map<std::string, int>> banked_consents(booking::UserId user) override;
     awaitable<void> add_consents(booking::UserId user, const std::vector<std::string>& template_ids,
                                  int cap) override;
 

@@ -88,6 +88,10 @@ void consent_to_all(Stack& s, const std::string& token, int times = 3) {
             s.call(s.port(), "POST", "/api/v1/me/subscriptions", json{{"template_ids", ids}}, token)
                 .status == 200);
     }
+    // What the phone shows beside the button: the messages each template may still send.
+    auto banked = s.call(s.port(), "GET", "/api/v1/me/subscriptions", nullptr, token);
+    REQUIRE(banked.status == 200);
+    for (auto* t : templates) CHECK(banked.body["banked"][t] == times);
 }
 
 }  // namespace

@@ -64,6 +64,12 @@ struct MemoryOutbox final : app::Outbox {
         }
         co_return;
     }
+    awaitable<std::map<std::string, int>> banked_consents(UserId u) override {
+        std::map<std::string, int> out;
+        for (const auto& [key, n] : consents)
+            if (key.first == u) out[key.second] = n;
+        co_return out;
+    }
     awaitable<void> add_consents(UserId u, const std::vector<std::string>& ts, int cap) override {
         for (const auto& t : ts) consents[{u, t}] = std::min(cap, consents[{u, t}] + 1);
         co_return;
@@ -191,4 +197,15 @@ TEST_CASE("consents are recorded only for templates we send") {
     auto bad = test::sync_await(p.notifier.add_consents(me, {"T-UNKNOWN"}));
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().code == Errc::validation);
+}
+
+TEST_CASE("the phone learns how many messages of each template may still reach the member") {
+    Post p;
+    Principal me{1, Role::member, {}, {}};
+    REQUIRE(
+        test::sync_await(p.notifier.add_consents(me, {"T-RESULT", "T-RESULT", "T-REMIND"})).ok());
+    auto banked = test::sync_await(p.notifier.banked(me));
+    CHECK(banked["T-RESULT"] == 2);
+    CHECK(banked["T-REMIND"] == 1);
+    CHECK(banked.size() == 2);  // every template we send, 0 when none
 }
