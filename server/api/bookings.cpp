@@ -27,8 +27,12 @@ Response render(const booking::Result<booking::Booking>& r) {
     return r ? Response::json(200, booking_view(r.value())) : Response::error(r.error());
 }
 
-json hold_json(const app::Hold& h) {
+// expires_in: seconds left by the server's clock, so a phone whose own clock is wrong still
+// counts down the right time.
+json hold_json(const app::Hold& h, booking::TimePoint now) {
+    auto left = std::chrono::duration_cast<std::chrono::seconds>(h.expires_at - now).count();
     return {{"hold_id", h.id},
+            {"expires_in", left > 0 ? left : 0},
             {"venue_id", h.venue_id},
             {"date", booking::format_date(h.date)},
             {"start", booking::format_hhmm(h.start)},
@@ -163,7 +167,8 @@ http::Handler create_hold(Services& svc) {
         slot.attendees = 1;
         auto r = co_await svc.bookings.hold(me, slot);
         if (!r) co_return Response::error(r.error());
-        co_return Response::json(r.value().existing ? 200 : 201, hold_json(r.value().hold));
+        co_return Response::json(r.value().existing ? 200 : 201,
+                                 hold_json(r.value().hold, svc.clock.now()));
     };
 }
 

@@ -625,6 +625,9 @@ TEST_CASE(
     REQUIRE(h.status == 201);
     std::string hold_id = h.body["hold_id"];
     CHECK(h.body.contains("expires_at"));
+    // What the form counts down, by the server's clock (a phone's own clock may be wrong).
+    CHECK(h.body["expires_in"].get<int>() > 290);
+    CHECK(h.body["expires_in"].get<int>() <= 300);
     auto again = s.call(s.port(), "POST", "/api/v1/holds", range, a);
     CHECK(again.body["hold_id"] == hold_id);
     CHECK(error_code(s.call(s.port(), "POST", "/api/v1/holds", range, b)) == "slot_taken");
