@@ -39,9 +39,10 @@ fi
 
 # From the npm registry, exactly as each package-lock.json pins them: Spectral for
 # scripts/lint-openapi.sh; Ajv and js-yaml to check the end-to-end tier's answers against the
-# contract (tools/contract); ECharts (served by the server) and playwright-core for the console.
+# contract (tools/contract); ECharts (served by the server) and playwright-core for the console;
+# jest and miniprogram-simulate to run the mini-program's pages headless (tests/miniprogram).
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for dir in "$ROOT/tools/spectral" "$ROOT/tools/contract" "$ROOT/console"; do
+for dir in "$ROOT/tools/spectral" "$ROOT/tools/contract" "$ROOT/console" "$ROOT/tests/miniprogram"; do
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "install-deps: npm ci in ${dir#$ROOT/}" >&2
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs deps, builds (ccache), starts MariaDB + Redis on test ports,
-# runs ctest (labels unit, component, integration), always stops the services; then the cluster
+# runs ctest (labels unit, component, integration, chaos, and miniprogram: the phone's pages
+# headless under Node against a real server), always stops the services; then the cluster
 # tier (label cluster: scripts/cluster.sh's topology, started fresh and torn down, ~2 min), the
 # three tiers again under ASan + UBSan (build-asan), and each fuzz target for 30 s (build-fuzz).
 #   SH_TEST_LABELS="unit"  scripts/test.sh     # one tier only
@@ -50,13 +51,16 @@ if [ "${SH_TEST_LABELS:-}" != "unit" ]; then
     bash scripts/services.sh start
 fi
 
-# Every answer the end-to-end tier receives is kept (tests/support/stack.cpp) and then held
+# The mini-program's pages (label miniprogram) run once here, headless under Node against a real
+# server of their own (tests/miniprogram); not again across midnight or under the sanitizers.
+# Every answer the end-to-end tier and the pages receive is kept (tests/support/stack.cpp,
+# tests/miniprogram/support/wx.js) and then held
 # against the contract, docs/openapi.yaml: its path, method and status listed, its body valid by
 # the schema (tools/contract/check-answers.mjs names the call and the field of any mismatch).
 ANSWERS="$BUILD_DIR/test-run/answers"
 rm -rf "$ANSWERS" && mkdir -p "$ANSWERS"
 SH_ANSWER_LOG="$ANSWERS" ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900 \
-    -L "${SH_TEST_LABELS:-unit|component|integration|chaos}"
+    -L "${SH_TEST_LABELS:-unit|component|integration|chaos|miniprogram}"
 if [ -n "$(ls -A "$ANSWERS")" ]; then
     node "$ROOT/tools/contract/check-answers.mjs" "$ROOT/docs/openapi.yaml" "$ANSWERS"
 fi

@@ -205,7 +205,7 @@ int Stack::command(const std::vector<std::string>& args, std::string* out) {
     std::vector<std::string> argv = {SH_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     argv.push_back("--config");
-    argv.push_back(write_config(1));
+    argv.push_back(command_config());
     int rc = run_command(argv, {}, printed);
     if (out) *out = printed;
     return rc;

@@ -76,6 +76,8 @@ class Stack {
     // Runs `sharedhall <args...>` against this stack's database: its exit status (`out`: what it
     // printed).
     int command(const std::vector<std::string>& args, std::string* out = nullptr);
+    // The configuration file the command-line tools use against this stack's database.
+    std::string command_config() { return write_config(1); }
     // Runs `sharedhall grant-role` against this stack's database.
     int grant_role(const std::string& openid, const std::string& role,
                    const std::string& extra_args = "");

@@ -1,0 +1,73 @@
+// 场地管理: the requests waiting for this manager's decision (approve, or reject with a reason
+// the member reads), and the halls this manager looks after.
+const api = require('../../utils/api')
+const errors = require('../../utils/errors')
+const format = require('../../utils/format')
+const venues = require('../../utils/venues')
+
+Component({
+  data: { requests: [], halls: [], reasons: {}, error: '', done: '', loaded: false },
+  methods: {
+    onLoad() {
+      return this.load()
+    },
+    async load() {
+      try {
+        const me = api.remember(await api.get('/api/v1/me'))
+        const pending = await api.get('/api/v1/manage/bookings?status=pending')
+        const names = await venues.names(pending.items.map((b) => b.venue_id))
+        const requests = pending.items.map((b) => ({
+          id: b.id,
+          hall: names[b.venue_id],
+          when: `${format.day(b.date)} ${b.start}–${b.end}`,
+          what: `${b.purpose}，${b.attendees}人`,
+          org: b.org,
+        }))
+        let halls = []
+        for (const building of me.building_ids) {
+          const page = await api.get(`/api/v1/venues?building_id=${building}`)
+          halls = halls.concat(page.items.map((v) => ({ id: v.id, name: v.name })))
+        }
+        this.setData({ requests, halls, loaded: true, error: '' })
+      } catch (err) {
+        this.setData({ error: errors.sentence(err) })
+      }
+    },
+    inputReason(e) {
+      this.setData({ [`reasons.${e.currentTarget.dataset.id}`]: e.detail.value })
+    },
+    async approve(e) {
+      return this.decide(Number(e.currentTarget.dataset.id), 'approve', {})
+    },
+    async reject(e) {
+      const id = Number(e.currentTarget.dataset.id)
+      const reason = (this.data.reasons[id] || '').trim()
+      if (!reason) {
+        this.setData({ error: '请写上不通过的原因，申请人会看到。' })
+        return null
+      }
+      return this.decide(id, 'reject', { reason })
+    },
+    async decide(id, action, body) {
+      try {
+        const b = await api.post(`/api/v1/bookings/${id}/${action}`, body)
+        this.setData({
+          requests: this.data.requests.filter((r) => r.id !== id),
+          done: action === 'approve' ? '已通过，申请人会收到通知。' : '已拒绝，申请人会收到通知和原因。',
+          error: '',
+        })
+        return b
+      } catch (err) {
+        this.setData({ error: errors.sentence(err) })
+        if (err.code === 'invalid_state') await this.load()
+        return null
+      }
+    },
+    openHall(e) {
+      wx.navigateTo({ url: `/pages/manage/hall?id=${e.currentTarget.dataset.id}` })
+    },
+    newHall() {
+      wx.navigateTo({ url: '/pages/manage/venue' })
+    },
+  },
+})

@@ -1,0 +1,105 @@
+// 我的: the member's name, branch (asked to join, and how that stands), phone number, and any
+// violations and ban with their dates. Managers and admins find their own work here too.
+const api = require('../../utils/api')
+const errors = require('../../utils/errors')
+const format = require('../../utils/format')
+
+Component({
+  data: {
+    user: null,
+    name: '',
+    roleText: '',
+    branchText: '',
+    branchName: '',
+    query: '',
+    branches: [],
+    violations: [],
+    bannedText: '',
+    manages: false,
+    error: '',
+    saved: '',
+  },
+  methods: {
+    onLoad() {
+      return this.load()
+    },
+    async load() {
+      try {
+        const user = api.remember(await api.get('/api/v1/me'))
+        let branchName = ''
+        if (user.branch) branchName = (await api.get(`/api/v1/branches/${user.branch.branch_id}`)).name
+        this.show(user, branchName)
+      } catch (err) {
+        this.setData({ error: errors.sentence(err) })
+      }
+    },
+    show(user, branchName) {
+      this.setData({
+        user,
+        name: user.name,
+        roleText: format.ROLE[user.role],
+        branchName,
+        branchText: user.branch ? format.BRANCH_STATE[user.branch.state] : '',
+        violations: user.violations.map((v) => ({
+          id: v.id,
+          text: `${format.moment(v.at)} ${format.VIOLATION[v.kind]}${v.waived ? '（已免除）' : ''}`,
+        })),
+        bannedText: user.banned_until ? `预约已暂停到 ${format.moment(user.banned_until)}，之后可以再预约。` : '',
+        manages: user.role !== 'member',
+        error: '',
+      })
+    },
+    inputName(e) {
+      this.setData({ name: e.detail.value })
+    },
+    async saveName() {
+      try {
+        this.show(api.remember(await api.patch('/api/v1/me', { name: this.data.name.trim() })), this.data.branchName)
+        this.setData({ saved: '姓名已保存' })
+      } catch (err) {
+        this.setData({ error: errors.sentence(err) })
+      }
+    },
+    inputQuery(e) {
+      this.setData({ query: e.detail.value })
+    },
+    async findBranches() {
+      try {
+        const list = await api.get(`/api/v1/branches?q=${encodeURIComponent(this.data.query.trim())}`)
+        this.setData({ branches: list.items.map((b) => ({ id: b.id, name: b.name, units: b.units.map((u) => u.name).join('、'), unit: b.joint ? b.units[0].id : 0 })) })
+      } catch (err) {
+        this.setData({ error: errors.sentence(err) })
+      }
+    },
+    async join(e) {
+      const b = this.data.branches.find((x) => x.id === Number(e.currentTarget.dataset.id))
+      const body = { branch_id: b.id }
+      if (b.unit) body.unit_id = b.unit
+      try {
+        this.show(api.remember(await api.patch('/api/v1/me', body)), b.name)
+        this.setData({ branches: [], saved: '已申请加入，等支部确认。' })
+      } catch (err) {
+        this.setData({ error: errors.sentence(err) })
+      }
+    },
+    // <button open-type="getPhoneNumber">: WeChat asks the member, then gives a one-time code.
+    async phone(e) {
+      if (!e.detail || !e.detail.code) {
+        this.setData({ error: '没有拿到手机号。需要时可以再点一次。' })
+        return
+      }
+      try {
+        this.show(api.remember(await api.post('/api/v1/me/phone', { code: e.detail.code })), this.data.branchName)
+        this.setData({ saved: '手机号已保存' })
+      } catch (err) {
+        this.setData({ error: errors.sentence(err) })
+      }
+    },
+    manage() {
+      wx.navigateTo({ url: '/pages/manage/index' })
+    },
+    scanInvite() {
+      wx.navigateTo({ url: '/pages/invite/index' })
+    },
+  },
+})

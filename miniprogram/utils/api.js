@@ -1,0 +1,99 @@
+// Every call to the server goes through here: the base address, the token, the error sentence.
+//
+// WeChat's wx.request succeeds on any HTTP status and fails only when no answer came (a dropped
+// connection, no network): a 4xx is an answer, and its error body says what to tell the member.
+// A 401 means the token is gone (expired, signed out elsewhere): we sign in again once, silently
+// (wx.login needs no tap), and repeat the call; a second 401 asks the member.
+const config = require('./config')
+const errors = require('./errors')
+const wxp = require('./wxp')
+
+const TOKEN = 'sh_token'
+const USER = 'sh_user'
+
+function send(method, path, data, header) {
+  return new Promise((resolve, reject) => {
+    wx.request({
+      url: config.apiBase() + path,
+      method,
+      data: data === undefined ? undefined : data,
+      header: Object.assign({ 'content-type': 'application/json' }, header || {}),
+      dataType: 'json',
+      timeout: 10000,
+      success: resolve,
+      fail: () => reject(errors.network()),
+    })
+  })
+}
+
+async function signIn() {
+  const { code } = await wxp.call('login')
+  const res = await send('POST', '/api/v1/auth/login', { code })
+  if (res.statusCode !== 200) throw errors.fromAnswer(res)
+  wx.setStorageSync(TOKEN, res.data.token)
+  wx.setStorageSync(USER, res.data.user)
+  return res.data.user
+}
+
+function authHeader(extra) {
+  return Object.assign({ Authorization: 'Bearer ' + wx.getStorageSync(TOKEN) }, extra || {})
+}
+
+// The answer's body on 2xx; throws errors.ApiError otherwise. options: {data, header}.
+async function request(method, path, options = {}) {
+  if (!wx.getStorageSync(TOKEN)) await signIn()
+  let res = await send(method, path, options.data, authHeader(options.header))
+  if (res.statusCode === 401) {
+    wx.removeStorageSync(TOKEN)
+    await signIn()
+    res = await send(method, path, options.data, authHeader(options.header))
+    if (res.statusCode === 401) throw errors.signIn()
+  }
+  if (res.statusCode >= 400) throw errors.fromAnswer(res)
+  return res.data
+}
+
+// A PNG the server makes (a hall's printable code), as a data: URL an <image> shows.
+async function image(path) {
+  if (!wx.getStorageSync(TOKEN)) await signIn()
+  const res = await new Promise((resolve, reject) => {
+    wx.request({
+      url: config.apiBase() + path,
+      method: 'GET',
+      header: authHeader(),
+      responseType: 'arraybuffer',
+      success: resolve,
+      fail: () => reject(errors.network()),
+    })
+  })
+  if (res.statusCode !== 200) {
+    let body = null
+    try {
+      body = JSON.parse(String.fromCharCode.apply(null, new Uint8Array(res.data)))
+    } catch (e) {
+      body = null
+    }
+    throw errors.fromAnswer({ statusCode: res.statusCode, data: body })
+  }
+  return 'data:image/png;base64,' + wx.arrayBufferToBase64(res.data)
+}
+
+function me() {
+  return wx.getStorageSync(USER) || null
+}
+
+function remember(user) {
+  wx.setStorageSync(USER, user)
+  return user
+}
+
+module.exports = {
+  get: (path) => request('GET', path),
+  post: (path, data, header) => request('POST', path, { data: data || {}, header }),
+  patch: (path, data) => request('PATCH', path, { data }),
+  del: (path) => request('DELETE', path),
+  image,
+  signIn,
+  me,
+  remember,
+}
