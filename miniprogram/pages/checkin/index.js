@@ -35,10 +35,12 @@ Component({
     async checkIn(code) {
       this.setData({ result: '', window: '', error: '', present: -1 })
       try {
-        const today = format.dateOf(Date.now())
-        const mine = await api.get(`/api/v1/me/bookings?status=confirmed&from=${today}&to=${today}`)
+        // The member's confirmed bookings, soonest first: the server knows which is at this
+        // hall and whether its window is open (the phone's own clock may be wrong).
+        const mine = await api.get('/api/v1/me/bookings?status=confirmed')
+        const soonest = mine.items.slice().sort((x, y) => (x.starts_at < y.starts_at ? -1 : 1))
         let window = null
-        for (const b of mine.items) {
+        for (const b of soonest) {
           try {
             await api.post(`/api/v1/bookings/${b.id}/checkin`, { venue_code: code })
             this.setData({ result: `签到成功：${b.start}–${b.end}，${b.purpose}。请让参加的同志也扫一下这个码。` })

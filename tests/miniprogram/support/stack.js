@@ -9,10 +9,11 @@ function api() {
   return base
 }
 
-function call(method, path, body, token) {
+// A call as a browser or a test makes it (not a phone): {status, body, headers}.
+function call(method, path, body, token, extraHeaders = {}) {
   return new Promise((resolve, reject) => {
     const url = new URL(api() + path)
-    const headers = { 'content-type': 'application/json' }
+    const headers = Object.assign({ 'content-type': 'application/json' }, extraHeaders)
     if (token) headers.authorization = 'Bearer ' + token
     const req = http.request({ hostname: url.hostname, port: url.port, path: url.pathname + url.search, method, headers }, (res) => {
       let raw = ''
@@ -24,7 +25,7 @@ function call(method, path, body, token) {
         } catch (e) {
           // not JSON
         }
-        resolve({ status: res.statusCode, body: data })
+        resolve({ status: res.statusCode, body: data, headers: res.headers })
       })
     })
     req.on('error', reject)
@@ -33,9 +34,19 @@ function call(method, path, body, token) {
   })
 }
 
+// Signs `who` in as a phone would, outside any page: the token.
+async function login(who, n = 1) {
+  const r = await call('POST', '/api/v1/auth/login', { code: `${who}:x${n}` })
+  if (r.status !== 200) throw new Error('cannot sign in: ' + JSON.stringify(r.body))
+  return r.body.token
+}
+
 // `sharedhall grant-role --openid openid-<who> --role <role> [extra...]` at the console.
+// The command sees no SH_* setting of the test runner's (scripts/test.sh exports the shared
+// services' ports, which would override the stack's configuration), as tests/support/process.cpp.
 function grantRole(who, role, ...extra) {
-  execFileSync(process.env.SH_MP_BINARY, ['grant-role', '--openid', `openid-${who}`, '--role', role, ...extra, '--config', process.env.SH_MP_CONFIG])
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SH_')))
+  execFileSync(process.env.SH_MP_BINARY, ['grant-role', '--openid', `openid-${who}`, '--role', role, ...extra, '--config', process.env.SH_MP_CONFIG], { env })
 }
 
 // The server's clock at `iso` (time flows on from there).
@@ -65,4 +76,4 @@ function tomorrow(days = 1) {
   return new Date(Date.now() + 8 * 3600000 + days * 86400000).toISOString().slice(0, 10)
 }
 
-module.exports = { api, call, grantRole, setClock, runJob, shanghai, now, tomorrow }
+module.exports = { api, call, login, grantRole, setClock, runJob, shanghai, now, tomorrow }

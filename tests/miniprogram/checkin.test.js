@@ -1,0 +1,49 @@
+// Check-in at the hall's printed code: the window's times when it is closed, the owner's
+// check-in, and a friend's scan counted once.
+const { open, tap, text, Phone } = require('./support/pages')
+const stack = require('./support/stack')
+
+afterEach(() => stack.setClock(stack.now()))
+
+test("outside its window the page shows the window; inside, the owner checks in and a friend's scan is counted", async () => {
+  const day = stack.tomorrow(4)
+  stack.grantRole('guanli', 'manager', '--building-ids', '1')
+  const manager = new Phone('guanli', { api: stack.api() })
+  const hall = await open(manager, 'pages/manage/hall', { id: '4' })
+  const code = text(hall, '.code')
+  expect(code).not.toBe('')
+
+  const token = await stack.login('chenfang')
+  const made = await stack.call(
+    'POST',
+    '/api/v1/bookings',
+    { venue_id: 4, date: day, start: '10:00', end: '11:00', purpose: '党员大会', attendees: 30 },
+    token,
+    { 'idempotency-key': 'checkin-flow-0000000000000000001' },
+  )
+  expect(made.status).toBe(201)
+
+  const owner = new Phone('chenfang', { api: stack.api() })
+  await stack.setClock(stack.shanghai(`${day}T09:00`))
+  const early = await open(owner, 'pages/checkin/index', { scene: code })
+  expect(text(early, '.window')).toBe('现在不在签到时间内。签到时间是 09:45 到 10:15。')
+  expect(text(early, '.result')).toBe('')
+
+  await stack.setClock(stack.shanghai(`${day}T09:50`))
+  const onTime = await open(owner, 'pages/checkin/index', { scene: code })
+  expect(text(onTime, '.result')).toBe('签到成功：10:00–11:00，党员大会。请让参加的同志也扫一下这个码。')
+
+  const friend = new Phone('liuyang', { api: stack.api() })
+  const scanPage = await open(friend, 'pages/checkin/index', {})
+  friend.scans.push({ path: `pages/checkin/index?scene=${encodeURIComponent(code)}`, scanType: 'WX_CODE' })
+  await tap(scanPage, '.scan')
+  const counted = text(scanPage, '.result').match(/^已签到，现在到场 (\d+) 人。$/)
+  expect(counted).not.toBeNull()
+  friend.scans.push({ path: `pages/checkin/index?scene=${encodeURIComponent(code)}`, scanType: 'WX_CODE' })
+  await tap(scanPage, '.scan')
+  expect(text(scanPage, '.result')).toBe(`您已经签过到了，现在到场 ${counted[1]} 人。`)
+
+  const detail = await open(owner, 'pages/booking/detail', { id: String(made.body.id) })
+  expect(text(detail, '.status')).toBe('已签到')
+  expect(text(detail, '.present')).toBe(`${counted[1]}人`)
+})
