@@ -3,7 +3,8 @@
 //  - wx.request speaks real HTTP to the server; like WeChat's, it *succeeds* on any HTTP status
 //    (a 409 is an answer, with its body) and fails only when no answer came: `offline`, or
 //    `dropNextAnswer()` — the request reaches the server, its answer is lost on the way back.
-//  - wx.login gives codes the fake WeChat accepts once each: "<phone>:<n>", all the same user.
+//  - wx.login gives codes the fake WeChat accepts once each, all of the same WeChat user:
+//    "<name>:<phone>.<n>" (two phones of one name are one person on two phones).
 //  - storage belongs to the phone and outlives its pages: rendering a page again is the app
 //    opened again. Values are copied in and out as WeChat's are (JSON), '' for a missing key.
 //  - requestSubscribeMessage works only inside a tap, as WeChat requires.
@@ -52,9 +53,12 @@ function logAnswer(method, url, status, type, text) {
   fs.appendFileSync(answerLog, JSON.stringify(line) + '\n')
 }
 
+let phones = 0
+
 class Phone {
   constructor(name, options = {}) {
     this.name = name
+    this.serial = ++phones
     this.storage = new Map()
     this.logins = 0
     this.offline = false
@@ -164,7 +168,7 @@ class Phone {
       },
       login(opts) {
         phone.logins += 1
-        ok(opts, { code: `${phone.name}:${phone.logins}`, errMsg: 'login:ok' })
+        ok(opts, { code: `${phone.name}:${phone.serial}.${phone.logins}`, errMsg: 'login:ok' })
       },
       getStorageSync(key) {
         return phone.storage.has(key) ? JSON.parse(phone.storage.get(key)) : ''

@@ -1,0 +1,109 @@
+// A hall's manager on the phone: requests approved and rejected (the member's pages show it),
+// a closure over a booking (listed first, then cancelled and told), the printable code, a new
+// hall published.
+const { open, tap, type, fire, text, texts, Phone } = require('./support/pages')
+const { follow } = require('./support/follow')
+const stack = require('./support/stack')
+
+// A member asks for 10:00-11:00 (or `start`) in hall 7, which needs approval, through the pages.
+async function request(phone, day, start = '10:00') {
+  const grid = await open(phone, 'pages/venue/index', { id: '7', date: day })
+  const i = texts(grid, '.slot').findIndex((t) => t.startsWith(start))
+  await phone.act(async () => {
+    grid.querySelectorAll('.slot')[i].dispatchEvent('tap')
+    await new Promise((r) => setTimeout(r, 0))
+  })
+  await tap(grid, '.hold')
+  const form = await follow(phone)
+  await type(form, '.purpose', '青年党员学习会')
+  await type(form, '.attendees', '15')
+  await tap(form, '.submit')
+  return form
+}
+
+test('a manager approves a request and rejects another with a reason; the member sees both', async () => {
+  const day = stack.tomorrow(5)
+  stack.grantRole('guanli7', 'manager', '--building-ids', '1')
+  const member = new Phone('sunli', { api: stack.api() })
+  const form = await request(member, day, '10:00')
+  expect(text(form, '.result')).toBe('已提交，等待管理员审批')
+  expect(text(form, '.status')).toBe('状态：等待审批')
+  await request(member, day, '14:00')
+
+  const manager = new Phone('guanli7', { api: stack.api() })
+  const inbox = await open(manager, 'pages/manage/index')
+  expect(text(inbox, '.title')).toBe('等待审批（2）')
+  expect(texts(inbox, '.request .hall')).toEqual(['七楼党建书屋', '七楼党建书屋'])
+  const whens = texts(inbox, '.request .when')
+  const first = whens.findIndex((w) => w.endsWith('10:00–10:15'))
+  await manager.act(async () => {
+    inbox.querySelectorAll('.approve')[first].dispatchEvent('tap')
+    await new Promise((r) => setTimeout(r, 0))
+  })
+  expect(text(inbox, '.done')).toBe('已通过，申请人会收到通知。')
+  expect(text(inbox, '.title')).toBe('等待审批（1）')
+  await tap(inbox, '.reject') // no reason yet: asked for one
+  expect(text(inbox, '.error')).toBe('请写上不通过的原因，申请人会看到。')
+  await type(inbox, '.reason', '当天下午有区里的会议')
+  await tap(inbox, '.reject')
+  expect(text(inbox, '.done')).toBe('已拒绝，申请人会收到通知和原因。')
+  expect(text(inbox, '.empty')).toBe('没有等待审批的申请。')
+
+  const mine = await open(member, 'pages/bookings/index')
+  expect(texts(mine, '.booking .status')).toEqual(['已预约'])
+  const messages = await open(member, 'pages/notices/index')
+  expect(texts(messages, '.notice-title').sort()).toEqual(['●预约已通过', '●预约未通过'])
+  expect(text(messages, '.notice .hint')).toBe('说明：当天下午有区里的会议')
+})
+
+test("a closure over a booking lists it first, then cancels it and tells its member; the hall's code prints", async () => {
+  const day = stack.tomorrow(6)
+  stack.grantRole('guanli8', 'manager', '--building-ids', '1')
+  const token = await stack.login('heping')
+  const made = await stack.call('POST', '/api/v1/bookings', { venue_id: 5, date: day, start: '09:00', end: '10:00', purpose: '支部会', attendees: 9 }, token, {
+    'idempotency-key': 'closure-flow-00000000000000000001',
+  })
+  expect(made.status).toBe(201)
+
+  const manager = new Phone('guanli8', { api: stack.api() })
+  manager.modalAnswers.push(true)
+  const hall = await open(manager, 'pages/manage/hall', { id: '5' })
+  await fire(hall, '.pick-fromDate', 'change', { value: day })
+  await fire(hall, '.pick-fromTime', 'change', { value: '08:00' })
+  await fire(hall, '.pick-toDate', 'change', { value: day })
+  await fire(hall, '.pick-toTime', 'change', { value: '12:00' })
+  await type(hall, '.reason', '设备检修')
+  await tap(hall, '.close')
+  expect(manager.modals.map((m) => m.content)).toEqual(['停用会取消 1 条预约，并通知预约人。确定停用吗？'])
+  expect(text(hall, '.done')).toBe('已停用，取消了 1 条预约，预约人会收到通知。')
+  expect(texts(hall, '.closure')[0]).toContain('设备检修')
+
+  const member = new Phone('heping', { api: stack.api() })
+  const messages = await open(member, 'pages/notices/index')
+  expect(texts(messages, '.notice-title')).toEqual(['●场地临时关闭，预约已取消'])
+
+  await tap(hall, '.show-code')
+  expect(text(hall, '.error')).toBe('')
+  expect(hall.querySelector('.qr')).not.toBeNull()
+  expect(hall.instance.data.qr).toMatch(/^data:image\/png;base64,iVBOR/) // a PNG, as WeChat made it
+})
+
+test('a manager publishes a new hall from the phone and members find it', async () => {
+  stack.grantRole('guanli9', 'manager', '--building-ids', '1')
+  const manager = new Phone('guanli9', { api: stack.api() })
+  const form = await open(manager, 'pages/manage/venue', {})
+  await type(form, '.name', '八楼小会议室')
+  await type(form, '.capacity', '12')
+  await type(form, '.floor', '八楼')
+  await tap(form, '.save')
+  expect(text(form, '.error')).toBe('')
+  expect(text(form, '.done')).toBe('已发布，党员现在可以预约了。')
+
+  const member = new Phone('xuming', { api: stack.api() })
+  const find = await open(member, 'pages/index/index')
+  await fire(find, '.pick-date', 'change', { value: stack.tomorrow(1) })
+  await fire(find, '.pick-from', 'change', { value: '09:00' })
+  await fire(find, '.pick-to', 'change', { value: '10:00' })
+  await tap(find, '.search')
+  expect(texts(find, '.hall .name')).toContain('八楼小会议室')
+})
