@@ -39,7 +39,8 @@ function install() {
 let answerLog = null
 function logAnswer(method, url, status, type, text) {
   const dir = process.env.SH_ANSWER_LOG
-  if (!dir) return
+  // Only sharedhall's answers (the adapter's own tests talk to a little server of their own).
+  if (!dir || !process.env.SH_MP_API || new URL(url).origin !== new URL(process.env.SH_MP_API).origin) return
   if (!answerLog) answerLog = path.join(dir, `answers-miniprogram-${process.pid}.jsonl`)
   let body = null
   if ((type || '').startsWith('application/json')) {
