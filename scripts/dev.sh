@@ -3,6 +3,8 @@
 # Redis (data under .run/dev), starts the fake WeChat on :8081, migrates, then runs the server on
 # :8080 in the foreground. Ctrl-C stops the server and the fake WeChat;
 # `scripts/services.sh stop` stops MariaDB and Redis.
+#   SH_DEV_CONFIG=config/phone.json scripts/dev.sh   # for WeChat DevTools on another machine:
+#                                                    # bound to every address, no test clock
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -18,7 +20,7 @@ export SH_MYSQL_PASSWORD="${SH_MYSQL_PASSWORD:-sharedhall-dev}"
 bash scripts/services.sh start
 
 BIN="$BUILD_DIR/server/sharedhall"
-CONFIG="$ROOT/config/dev.json"
+CONFIG="${SH_DEV_CONFIG:-$ROOT/config/dev.json}"
 export SH_WECHAT_SECRET="${SH_WECHAT_SECRET:-dev-only-secret}"
 "$BIN" migrate --config "$CONFIG"
 "$BIN" seed-demo --config "$CONFIG"

@@ -182,3 +182,13 @@ TEST_CASE("load() of a missing file names --config") {
         CHECK(e.field() == "--config");
     }
 }
+
+TEST_CASE("the committed configurations parse; the one for phones on the network has no test clock") {
+    for (const char* name : {"dev.json", "phone.json"}) {
+        CAPTURE(name);
+        CHECK_NOTHROW(sh::config::load(std::string(SH_SOURCE_DIR) + "/config/" + name));
+    }
+    auto phone = sh::config::load(std::string(SH_SOURCE_DIR) + "/config/phone.json");
+    CHECK(phone.http.address == "0.0.0.0");
+    CHECK_FALSE(phone.test.settable_clock);
+}
