@@ -47,6 +47,19 @@ async function request(method, path, options = {}) {
     wx.removeStorageSync(TOKEN)
     await signIn()
     res = await send(method, path, options.data, authHeader(options.header))
+  }
+  if (res.statusCode === 401) {
+    // Signed in a moment ago and refused again: the member decides whether to try once more.
+    const ask = await wxp.call('showModal', {
+      title: '需要重新登录',
+      content: '登录没有成功。点“重新登录”再试一次。',
+      confirmText: '重新登录',
+      cancelText: '稍后再说',
+    })
+    if (!ask.confirm) throw errors.signIn()
+    wx.removeStorageSync(TOKEN)
+    await signIn()
+    res = await send(method, path, options.data, authHeader(options.header))
     if (res.statusCode === 401) throw errors.signIn()
   }
   if (res.statusCode >= 400) throw errors.fromAnswer(res)

@@ -3,7 +3,7 @@
 // and what to do next); the phone shows that sentence, and adds its own only where the server
 // could not answer at all.
 const NETWORK = '网络不太好，没有连上服务器。请检查网络后再试一次。'
-const SIGN_IN = '登录已失效，请点“重新登录”。'
+const SIGN_IN = '还没有登录成功，请稍后重新打开小程序。'
 const BY_STATUS = {
   429: '操作太频繁了，请稍等一会儿再试。',
   500: '服务器出了点问题，请稍后再试。',

@@ -113,3 +113,4 @@ test('the checkin page shows what the member must do when nothing was scanned', 
   await tap(page, '.scan') // wx.scanCode cancelled: nothing queued
   expect(text(page, '.error')).toBe('没有扫到场地的二维码，请对准场地门口的签到码再试一次。')
 })
+

@@ -59,7 +59,7 @@ test('the profile keeps a name, the WeChat phone number, and a request to join a
 })
 
 test('cancelling after the deadline warns first, then counts as a late cancellation the profile shows', async () => {
-  const day = stack.tomorrow(7)
+  const day = stack.tomorrow(6)
   const token = await stack.login('dengfei')
   const made = await stack.call('POST', '/api/v1/bookings', { venue_id: 6, date: day, start: '10:00', end: '11:00', purpose: '主题党日', attendees: 20 }, token, {
     'idempotency-key': 'late-cancel-flow-0000000000000001',
@@ -82,7 +82,7 @@ test('cancelling after the deadline warns first, then counts as a late cancellat
 })
 
 test('a member who says no to the late warning keeps the booking', async () => {
-  const day = stack.tomorrow(7)
+  const day = stack.tomorrow(6)
   const token = await stack.login('fangyu')
   const made = await stack.call('POST', '/api/v1/bookings', { venue_id: 6, date: day, start: '15:00', end: '16:00', purpose: '党小组会', attendees: 6 }, token, {
     'idempotency-key': 'late-cancel-flow-0000000000000002',

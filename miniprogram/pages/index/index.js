@@ -18,6 +18,8 @@ Component({
     facilities: FACILITIES,
     facilityIndex: 0,
     facilityNames: ['不限'].concat(FACILITIES.map((f) => f.name)),
+    buildings: [{ id: 0, name: '不限' }],
+    buildingIndex: 0,
     halls: [],
     searched: false,
     error: '',
@@ -26,6 +28,13 @@ Component({
     onLoad() {
       const today = format.dateOf(Date.now())
       this.setData({ date: today, dateText: format.day(today) })
+      return api
+        .get('/api/v1/buildings')
+        .then((list) => this.setData({ buildings: [{ id: 0, name: '不限' }].concat(list.items.map((b) => ({ id: b.id, name: b.name }))) }))
+        .catch((err) => this.setData({ error: errors.sentence(err) }))
+    },
+    pickBuilding(e) {
+      this.setData({ buildingIndex: Number(e.detail.value) })
     },
     pickDate(e) {
       this.setData({ date: e.detail.value, dateText: format.day(e.detail.value) })
@@ -48,6 +57,8 @@ Component({
       let path = `/api/v1/venues?date=${d.date}&from=${d.from}&to=${d.to}`
       if (Number(d.people) > 0) path += `&min_capacity=${Number(d.people)}`
       if (d.facility) path += `&facility=${d.facility}`
+      const building = d.buildings[d.buildingIndex].id
+      if (building) path += `&building_id=${building}`
       try {
         const page = await api.get(path)
         const halls = page.items.map((v) => ({

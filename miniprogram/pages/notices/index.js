@@ -2,11 +2,18 @@
 // no-shows, bans), whether or not a WeChat message could also be sent. Unread ones stand out;
 // opening one marks it read and opens its booking.
 const api = require('../../utils/api')
+const config = require('../../utils/config')
 const errors = require('../../utils/errors')
 const format = require('../../utils/format')
+const wxp = require('../../utils/wxp')
+
+function bankedText(banked) {
+  const n = banked[config.TEMPLATES.reminder] || 0
+  return n ? `还可以收到 ${n} 次会前提醒（微信消息）。` : '现在收不到微信消息提醒，通知只在这里显示。'
+}
 
 Component({
-  data: { items: [], unread: 0, error: '', loaded: false },
+  data: { items: [], unread: 0, banked: '', error: '', loaded: false },
   methods: {
     onLoad() {
       return this.load()
@@ -26,7 +33,8 @@ Component({
           note: n.note,
           bookingId: n.subject.kind === 'booking' ? n.subject.id : 0,
         }))
-        this.setData({ items, unread: page.unread, loaded: true, error: '' })
+        const subs = await api.get('/api/v1/me/subscriptions')
+        this.setData({ items, unread: page.unread, banked: bankedText(subs.banked), loaded: true, error: '' })
       } catch (err) {
         this.setData({ error: errors.sentence(err) })
       }
@@ -44,6 +52,19 @@ Component({
         this.setData({ error: errors.sentence(err) })
       }
       if (item.bookingId) wx.navigateTo({ url: `/pages/booking/detail?id=${item.bookingId}` })
+    },
+    // Asked only on this tap: each "允许" is one more message WeChat lets us send.
+    async subscribe() {
+      const wanted = [config.TEMPLATES.result, config.TEMPLATES.reminder, config.TEMPLATES.cancelled]
+      try {
+        const answer = await wxp.call('requestSubscribeMessage', { tmplIds: wanted })
+        const accepted = wanted.filter((id) => answer[id] === 'accept')
+        if (!accepted.length) return
+        const r = await api.post('/api/v1/me/subscriptions', { template_ids: accepted })
+        this.setData({ banked: bankedText(r.banked) })
+      } catch (err) {
+        this.setData({ error: err.errMsg ? '没有开启消息提醒。' : errors.sentence(err) })
+      }
     },
     async readAll() {
       try {

@@ -175,7 +175,8 @@ class Phone {
         return phone.storage.has(key) ? JSON.parse(phone.storage.get(key)) : ''
       },
       setStorageSync(key, value) {
-        phone.storage.set(key, JSON.stringify(value))
+        if (value === undefined) phone.storage.delete(key)
+        else phone.storage.set(key, JSON.stringify(value))
       },
       removeStorageSync(key) {
         phone.storage.delete(key)
