@@ -8,13 +8,8 @@ afterEach(() => stack.setClock(stack.now()))
 // Taps the `selector` inside the result card whose `.name` is `name`.
 async function tapIn(comp, cards, name, selector) {
   const names = texts(comp, `${cards} .name`)
-  const i = names.indexOf(name)
-  if (i < 0) throw new Error(`no ${name} among ${names}`)
-  const el = comp.querySelectorAll(`${cards} ${selector}`)[i]
-  await comp.phone.act(async () => {
-    el.dispatchEvent('tap')
-    await new Promise((r) => setTimeout(r, 0))
-  })
+  if (names.indexOf(name) < 0) throw new Error(`no ${name} among ${names}`)
+  await tap(comp, `${cards} ${selector}`, names.indexOf(name))
 }
 
 test('a member finds a hall by time, holds it, books it, and sees it in 我的预约 and, before it starts, in 消息', async () => {

@@ -13,15 +13,7 @@ test("outside its window the page shows the window; inside, the owner checks in 
   const code = text(hall, '.code')
   expect(code).not.toBe('')
 
-  const token = await stack.login('chenfang')
-  const made = await stack.call(
-    'POST',
-    '/api/v1/bookings',
-    { venue_id: 4, date: day, start: '10:00', end: '11:00', purpose: '党员大会', attendees: 30 },
-    token,
-    { 'idempotency-key': 'checkin-flow-0000000000000000001' },
-  )
-  expect(made.status).toBe(201)
+  const made = await stack.book('chenfang', 4, day, '10:00', '11:00', '党员大会', 30)
 
   const owner = new Phone('chenfang', { api: stack.api() })
   await stack.setClock(stack.shanghai(`${day}T09:00`))
@@ -43,7 +35,7 @@ test("outside its window the page shows the window; inside, the owner checks in 
   await tap(scanPage, '.scan')
   expect(text(scanPage, '.result')).toBe(`您已经签过到了，现在到场 ${counted[1]} 人。`)
 
-  const detail = await open(owner, 'pages/booking/detail', { id: String(made.body.id) })
+  const detail = await open(owner, 'pages/booking/detail', { id: String(made.id) })
   expect(text(detail, '.status')).toBe('已签到')
   expect(text(detail, '.present')).toBe(`${counted[1]}人`)
 })

@@ -1,18 +1,14 @@
 // A hall's manager on the phone: requests approved and rejected (the member's pages show it),
 // a closure over a booking (listed first, then cancelled and told), the printable code, a new
 // hall published.
-const { open, tap, type, fire, text, texts, Phone } = require('./support/pages')
+const { open, tap, tapSlot, type, fire, text, texts, Phone } = require('./support/pages')
 const { follow } = require('./support/follow')
 const stack = require('./support/stack')
 
 // A member asks for 10:00-11:00 (or `start`) in hall 7, which needs approval, through the pages.
 async function request(phone, day, start = '10:00') {
   const grid = await open(phone, 'pages/venue/index', { id: '7', date: day })
-  const i = texts(grid, '.slot').findIndex((t) => t.startsWith(start))
-  await phone.act(async () => {
-    grid.querySelectorAll('.slot')[i].dispatchEvent('tap')
-    await new Promise((r) => setTimeout(r, 0))
-  })
+  await tapSlot(grid, start)
   await tap(grid, '.hold')
   const form = await follow(phone)
   await type(form, '.purpose', '青年党员学习会')
@@ -36,10 +32,7 @@ test('a manager approves a request and rejects another with a reason; the member
   expect(texts(inbox, '.request .hall')).toEqual(['七楼党建书屋', '七楼党建书屋'])
   const whens = texts(inbox, '.request .when')
   const first = whens.findIndex((w) => w.endsWith('10:00–10:15'))
-  await manager.act(async () => {
-    inbox.querySelectorAll('.approve')[first].dispatchEvent('tap')
-    await new Promise((r) => setTimeout(r, 0))
-  })
+  await tap(inbox, '.approve', first)
   expect(text(inbox, '.done')).toBe('已通过，申请人会收到通知。')
   expect(text(inbox, '.title')).toBe('等待审批（1）')
   await tap(inbox, '.reject') // no reason yet: asked for one
@@ -59,11 +52,7 @@ test('a manager approves a request and rejects another with a reason; the member
 test("a closure over a booking lists it first, then cancels it and tells its member; the hall's code prints", async () => {
   const day = stack.tomorrow(6)
   stack.grantRole('guanli8', 'manager', '--building-ids', '1')
-  const token = await stack.login('heping')
-  const made = await stack.call('POST', '/api/v1/bookings', { venue_id: 5, date: day, start: '09:00', end: '10:00', purpose: '支部会', attendees: 9 }, token, {
-    'idempotency-key': 'closure-flow-00000000000000000001',
-  })
-  expect(made.status).toBe(201)
+  await stack.book('heping', 5, day, '09:00', '10:00', '支部会', 9)
 
   const manager = new Phone('guanli8', { api: stack.api() })
   manager.modalAnswers.push(true)

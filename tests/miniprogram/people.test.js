@@ -60,16 +60,12 @@ test('the profile keeps a name, the WeChat phone number, and a request to join a
 
 test('cancelling after the deadline warns first, then counts as a late cancellation the profile shows', async () => {
   const day = stack.tomorrow(6)
-  const token = await stack.login('dengfei')
-  const made = await stack.call('POST', '/api/v1/bookings', { venue_id: 6, date: day, start: '10:00', end: '11:00', purpose: '主题党日', attendees: 20 }, token, {
-    'idempotency-key': 'late-cancel-flow-0000000000000001',
-  })
-  expect(made.status).toBe(201)
+  const made = await stack.book('dengfei', 6, day, '10:00', '11:00', '主题党日', 20)
   // An hour before: inside the hall's two hours. The phone's own clock does not know it; the
   // server says so, and the member is warned before anything is counted.
   await stack.setClock(stack.shanghai(`${day}T09:00`))
   const phone = new Phone('dengfei', { api: stack.api() })
-  const detail = await open(phone, 'pages/booking/detail', { id: String(made.body.id) })
+  const detail = await open(phone, 'pages/booking/detail', { id: String(made.id) })
   expect(text(detail, '.status')).toBe('已预约')
   await tap(detail, '.cancel')
   expect(phone.modals.map((m) => m.content)).toEqual([
@@ -83,15 +79,11 @@ test('cancelling after the deadline warns first, then counts as a late cancellat
 
 test('a member who says no to the late warning keeps the booking', async () => {
   const day = stack.tomorrow(6)
-  const token = await stack.login('fangyu')
-  const made = await stack.call('POST', '/api/v1/bookings', { venue_id: 6, date: day, start: '15:00', end: '16:00', purpose: '党小组会', attendees: 6 }, token, {
-    'idempotency-key': 'late-cancel-flow-0000000000000002',
-  })
-  expect(made.status).toBe(201)
+  const made = await stack.book('fangyu', 6, day, '15:00', '16:00', '党小组会', 6)
   await stack.setClock(stack.shanghai(`${day}T14:30`))
   const phone = new Phone('fangyu', { api: stack.api() })
   phone.modalAnswers.push(true, false) // "yes, cancel" — then, told it is late, "no"
-  const detail = await open(phone, 'pages/booking/detail', { id: String(made.body.id) })
+  const detail = await open(phone, 'pages/booking/detail', { id: String(made.id) })
   await tap(detail, '.cancel')
   expect(text(detail, '.status')).toBe('已预约')
   const me = await open(phone, 'pages/profile/index')

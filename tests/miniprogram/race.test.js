@@ -1,20 +1,10 @@
 // Two phones want the same slot: one gets it, the other is told in plain Chinese and sees the
 // day as it now is.
-const { open, tap, text, texts, Phone } = require('./support/pages')
+const { open, tap, tapSlot, text, texts, Phone } = require('./support/pages')
 const { follow } = require('./support/follow')
 const stack = require('./support/stack')
 
 const TAKEN = '这个时段刚被别人订了，请换一个时段。'
-
-// Taps the slot starting at `start` on a hall's day.
-async function pick(grid, start) {
-  const i = texts(grid, '.slot').findIndex((t) => t.startsWith(start))
-  if (i < 0) throw new Error(`no slot at ${start}`)
-  await grid.phone.act(async () => {
-    grid.querySelectorAll('.slot')[i].dispatchEvent('tap')
-    await new Promise((r) => setTimeout(r, 0))
-  })
-}
 
 // What the grid says of the slot starting at `start`.
 function stateAt(grid, start) {
@@ -30,8 +20,8 @@ test('two phones on one slot: the first books it; the second reads the slot_take
   const gridB = await open(b, 'pages/venue/index', { id: '2', date: day })
   expect(stateAt(gridB, '14:00')).toBe('空闲')
 
-  await pick(gridA, '14:00')
-  await pick(gridA, '14:45')
+  await tapSlot(gridA, '14:00')
+  await tapSlot(gridA, '14:45')
   expect(text(gridA, '.choice')).toBe('已选 14:00–15:00')
   await tap(gridA, '.hold')
   const form = await follow(a)
@@ -44,7 +34,7 @@ test('two phones on one slot: the first books it; the second reads the slot_take
 
   // B's grid still shows the slot free; B taps it and is told, and the grid is read again.
   expect(stateAt(gridB, '14:00')).toBe('空闲')
-  await pick(gridB, '14:00')
+  await tapSlot(gridB, '14:00')
   await tap(gridB, '.hold')
   expect(text(gridB, '.error')).toBe(TAKEN)
   expect(stateAt(gridB, '14:00')).toBe('已被预约')
@@ -57,8 +47,8 @@ test('two phones tapping at the same moment: exactly one holds the slot', async 
   const b = new Phone('zhouyan', { api: stack.api() })
   const gridA = await open(a, 'pages/venue/index', { id: '2', date: day })
   const gridB = await open(b, 'pages/venue/index', { id: '2', date: day })
-  await pick(gridA, '16:00')
-  await pick(gridB, '16:00')
+  await tapSlot(gridA, '16:00')
+  await tapSlot(gridB, '16:00')
   await Promise.all([tap(gridA, '.hold'), tap(gridB, '.hold')])
   const held = [a, b].filter((p) => p.navigations.length === 1)
   expect(held.length).toBe(1)

@@ -1,5 +1,5 @@
 // A weak network never books twice, and a lost session is found again without asking.
-const { open, tap, type, text, Phone } = require('./support/pages')
+const { open, tap, tapSlot, type, text, Phone } = require('./support/pages')
 const { follow } = require('./support/follow')
 const stack = require('./support/stack')
 
@@ -7,11 +7,7 @@ test('a retry after a dropped answer, even after the app was closed, books once:
   const day = stack.tomorrow(3)
   const phone = new Phone('wuxia', { api: stack.api() })
   const grid = await open(phone, 'pages/venue/index', { id: '3', date: day })
-  const nine = grid.querySelectorAll('.slot')[36] // 09:00 in 15-minute slots from 00:00
-  await phone.act(async () => {
-    nine.dispatchEvent('tap')
-    await new Promise((r) => setTimeout(r, 0))
-  })
+  await tapSlot(grid, '09:00')
   await tap(grid, '.hold')
   const form = await follow(phone)
   await type(form, '.purpose', '支部委员会')

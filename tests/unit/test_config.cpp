@@ -183,7 +183,8 @@ TEST_CASE("load() of a missing file names --config") {
     }
 }
 
-TEST_CASE("the committed configurations parse; the one for phones on the network has no test clock") {
+TEST_CASE(
+    "the committed configurations parse; the one for phones on the network has no test clock") {
     for (const char* name : {"dev.json", "phone.json"}) {
         CAPTURE(name);
         CHECK_NOTHROW(sh::config::load(std::string(SH_SOURCE_DIR) + "/config/" + name));

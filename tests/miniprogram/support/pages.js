@@ -27,9 +27,11 @@ function find(comp, selector) {
   return el
 }
 
-// A tap on the element, inside WeChat's "user gesture" for the APIs that need one.
-async function tap(comp, selector) {
-  const el = find(comp, selector)
+// A tap on the element (the i-th of its matches), inside WeChat's "user gesture" for the APIs
+// that need one.
+async function tap(comp, selector, i = 0) {
+  const el = i === 0 ? find(comp, selector) : comp.querySelectorAll(selector)[i]
+  if (!el) throw new Error(`no match ${i} of ${selector}`)
   const phone = comp.phone
   await phone.act(async () => {
     phone.inTap = true
@@ -69,8 +71,15 @@ function shown(comp, selector) {
   return comp.querySelector(selector) !== null
 }
 
+// Taps the slot of a hall's day (pages/venue/index) that starts at `start`.
+async function tapSlot(grid, start) {
+  const i = texts(grid, '.slot').findIndex((t) => t.startsWith(start))
+  if (i < 0) throw new Error(`no slot at ${start}`)
+  await tap(grid, '.slot', i)
+}
+
 function leave(comp) {
   comp.detach()
 }
 
-module.exports = { open, tap, type, fire, text, texts, shown, leave, Phone: wx.Phone, ROOT }
+module.exports = { open, tap, tapSlot, type, fire, text, texts, shown, leave, Phone: wx.Phone, ROOT }

@@ -35,10 +35,22 @@ function call(method, path, body, token, extraHeaders = {}) {
 }
 
 // Signs `who` in as a phone would, outside any page: the token.
-async function login(who, n = 1) {
-  const r = await call('POST', '/api/v1/auth/login', { code: `${who}:x${n}` })
+let logins = 0
+async function login(who) {
+  logins += 1 // a code works once: each sign-in here has its own
+  const r = await call('POST', '/api/v1/auth/login', { code: `${who}:s${logins}` })
   if (r.status !== 200) throw new Error('cannot sign in: ' + JSON.stringify(r.body))
   return r.body.token
+}
+
+// `who` books a hall through the API, as another phone would have (not the page under test):
+// the booking.
+async function book(who, venueId, date, start, end, purpose, attendees) {
+  const token = await login(who)
+  const key = `${who}-${venueId}-${date}-${start}`.replace(/[^A-Za-z0-9_-]/g, '')
+  const r = await call('POST', '/api/v1/bookings', { venue_id: venueId, date, start, end, purpose, attendees }, token, { 'idempotency-key': key })
+  if (r.status !== 201) throw new Error('cannot book: ' + JSON.stringify(r.body))
+  return r.body
 }
 
 // `sharedhall grant-role --openid openid-<who> --role <role> [extra...]` at the console.
@@ -76,4 +88,4 @@ function tomorrow(days = 1) {
   return new Date(Date.now() + 8 * 3600000 + days * 86400000).toISOString().slice(0, 10)
 }
 
-module.exports = { api, call, login, grantRole, setClock, runJob, shanghai, now, tomorrow }
+module.exports = { api, call, login, book, grantRole, setClock, runJob, shanghai, now, tomorrow }
