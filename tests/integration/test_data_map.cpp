@@ -1,0 +1,147 @@
+// The data map (docs/data-map.md) against the live schema: every column of every table of a
+// freshly migrated database is classified there, with a kind from the map's own list, and the
+// map names no column the schema does not have. A table or column a change adds fails this test
+// until the map says what it is, why it is kept, who sees it and for how long.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <mysql_driver.h>
+
+#include "server/mysql/database.hpp"
+#include "tests/support/services.hpp"
+
+using namespace sh;
+
+namespace {
+
+using Columns = std::map<std::string, std::set<std::string>>;  // table -> columns
+
+const std::set<std::string> kinds = {"identifier",  "name",    "contact",     "membership",
+                                     "whereabouts", "conduct", "free text",   "credential",
+                                     "device",      "record",  "not personal"};
+
+std::string trim(std::string s) {
+    auto b = s.find_first_not_of(" \t");
+    auto e = s.find_last_not_of(" \t");
+    return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// The names in backticks of a cell, in order.
+std::vector<std::string> ticked(const std::string& cell) {
+    std::vector<std::string> out;
+    for (auto at = cell.find('`'); at != std::string::npos;) {
+        auto end = cell.find('`', at + 1);
+        if (end == std::string::npos) break;
+        out.push_back(cell.substr(at + 1, end - at - 1));
+        at = cell.find('`', end + 1);
+    }
+    return out;
+}
+
+struct DataMap {
+    // (tables of the row, column) as the map claims them; a section may name several tables
+    // ("## manager_buildings, branch_admins — ...") whose rows then speak of all of them.
+    std::vector<std::pair<std::vector<std::string>, std::string>> claims;
+    std::vector<std::string> bad_kinds;
+};
+
+DataMap read_map(const std::string& text) {
+    DataMap m;
+    std::vector<std::string> section;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("## ", 0) == 0) {
+            section.clear();
+            std::string names = line.substr(3, line.find(" — ") - 3);
+            std::istringstream parts(names);
+            for (std::string t; std::getline(parts, t, ',');) section.push_back(trim(t));
+            continue;
+        }
+        if (line.rfind("| `", 0) != 0 || section.empty()) continue;
+        std::vector<std::string> cells;
+        std::istringstream row(line.substr(1));
+        for (std::string c; std::getline(row, c, '|');) cells.push_back(trim(c));
+        if (cells.size() < 5) continue;
+        auto names = ticked(cells[0]);
+        std::vector<std::string> tables = section;
+        // "`streets`: `id`, `name`": the first name is the table.
+        auto colon = cells[0].find("`:");
+        if (colon != std::string::npos && !names.empty()) {
+            tables = {names.front()};
+            names.erase(names.begin());
+        }
+        if (!kinds.count(cells[1])) m.bad_kinds.push_back(cells[0] + ": " + cells[1]);
+        for (const auto& n : names) m.claims.push_back({tables, n});
+    }
+    return m;
+}
+
+Columns read_schema(mysql::Conn& c, const std::string& database) {
+    Columns out;
+    auto& q = c.prepare(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?");
+    q.setString(1, database);
+    std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
+    while (rs->next()) out[rs->getString(1)].insert(rs->getString(2));
+    return out;
+}
+
+// What is wrong between the two: "table.column is not in the map", "... is in the map only".
+std::vector<std::string> differences(const Columns& schema, const DataMap& map) {
+    std::vector<std::string> out;
+    std::set<std::pair<std::string, std::string>> claimed;
+    for (const auto& [tables, column] : map.claims) {
+        bool exists = false;
+        for (const auto& t : tables) {
+            claimed.insert({t, column});
+            auto it = schema.find(t);
+            exists = exists || (it != schema.end() && it->second.count(column));
+        }
+        if (!exists) out.push_back(tables.front() + "." + column + " is in the map only");
+    }
+    for (const auto& [table, columns] : schema)
+        for (const auto& c : columns)
+            if (!claimed.count({table, c})) out.push_back(table + "." + c + " is not in the map");
+    return out;
+}
+
+std::string map_text() {
+    std::ifstream in(std::string(SH_SOURCE_DIR) + "/docs/data-map.md");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("every column of the schema is in the data map, with a kind, and the map has no other") {
+    test::TempDatabase db(test::shared_mysql());
+    mysql::Conn c(sql::mysql::get_mysql_driver_instance(), db.config());
+    c.ensure_ready();
+    auto map = read_map(map_text());
+    REQUIRE(map.claims.size() > 150);  // the map was read, not skipped
+    CHECK(map.bad_kinds == std::vector<std::string>{});
+    CHECK(differences(read_schema(c, db.config().database), map) == std::vector<std::string>{});
+}
+
+TEST_CASE("a column added without a word in the map fails, naming it; one dropped fails too") {
+    test::TempDatabase db(test::shared_mysql());
+    mysql::Conn c(sql::mysql::get_mysql_driver_instance(), db.config());
+    c.ensure_ready();
+    auto map = read_map(map_text());
+    c.execute("ALTER TABLE users ADD COLUMN id_card_number VARCHAR(18) NULL");
+    c.execute("ALTER TABLE bookings DROP COLUMN org");
+    auto found = differences(read_schema(c, db.config().database), map);
+    CHECK(found == std::vector<std::string>{"bookings.org is in the map only",
+                                            "users.id_card_number is not in the map"});
+    auto typo = read_map("## users — x\n| `name` | personal-ish | why | who | long |\n");
+    CHECK(typo.bad_kinds.size() == 1);
+}
