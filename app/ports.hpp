@@ -206,6 +206,36 @@ struct NoticePage {
     int total = 0;   // matching the filter
     int unread = 0;  // of all the member's notices
 };
+// A member's own copy (app/personal_data.hpp): what the database holds about one person.
+struct ScanRecord {
+    booking::BookingId booking_id = 0;
+    std::string venue;
+    TimePoint at;
+};
+
+struct AuditRecord {
+    std::string action;  // set_role, confirm_membership, ...
+    TimePoint at;
+    bool by_self = false;  // false: a manager or an admin acted (who is theirs, not the member's)
+};
+
+// What the database holds about one person.
+struct PersonalRecords {
+    booking::User user;
+    std::optional<std::string> unionid;
+    std::vector<booking::Booking> bookings;  // every one, oldest first
+    std::map<booking::VenueId, std::string> venue_names;
+    std::vector<ScanRecord> scans;                   // their scans, oldest first
+    std::vector<booking::ViolationView> violations;  // every one, oldest first
+    std::vector<AuditRecord> audit;                  // entries about them, oldest first
+};
+
+class PersonalStore {
+  public:
+    virtual ~PersonalStore() = default;
+    virtual awaitable<std::optional<PersonalRecords>> records_of(booking::UserId user) = 0;
+};
+
 class NoticeBoard {
   public:
     virtual ~NoticeBoard() = default;

@@ -297,6 +297,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.integer("unknown_lookups_per_ip_per_minute", r.unknown_lookups_per_ip_per_minute, 0,
                   1'000'000);
         s.integer("web_login_per_ip_per_minute", r.web_login_per_ip_per_minute, 0, 1'000'000);
+        s.integer("export_per_user_per_hour", r.export_per_user_per_hour, 0, 1'000);
         s.finish();
     }
 

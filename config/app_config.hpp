@@ -102,6 +102,7 @@ struct RateLimitConfig {
     // minute ends. Never a 429: hundreds of phones share one address behind a carrier's NAT.
     int unknown_lookups_per_ip_per_minute = 600;
     int web_login_per_ip_per_minute = 60;  // console sign-ins started (each a row and a code)
+    int export_per_user_per_hour = 5;      // a member's own copy (GET /me/export) reads everything
 };
 
 // Booking rules that hold across halls (each hall adds its own: hours, horizon, durations).

@@ -37,6 +37,7 @@
 #include "server/mysql/job_ledger.hpp"
 #include "server/mysql/notices.hpp"
 #include "server/mysql/org_mapping.hpp"
+#include "server/mysql/personal_store.hpp"
 #include "server/mysql/user_store.hpp"
 #include "server/redis/async_client.hpp"
 #include "server/redis/day_cache.hpp"
@@ -337,6 +338,9 @@ int run_serve(const config::AppConfig& cfg) {
     mysql::NoticeBoard notice_board(db);
     app::NoticeList notice_list(notice_board, clock);
     app::AllianceService alliance(user_db, accounts, wechat, clock, a.invitation_page);
+    mysql::PersonalStore personal_store(db);
+    app::PersonalData personal(personal_store, notice_board, notifier, limiter, clock,
+                               app::ExportSettings{rl.export_per_user_per_hour});
     api::Services services{cfg,
                            clock,
                            db,
@@ -352,6 +356,7 @@ int run_serve(const config::AppConfig& cfg) {
                            notice_list,
                            stats,
                            console,
+                           personal,
                            cfg.test.settable_clock ? &clock : nullptr,
                            read_db ? &*read_db : nullptr,
                            &scheduler};

@@ -71,6 +71,7 @@ http::Handler scan_in(Services& svc);
 http::Handler waive_violation(Services& svc);
 http::Handler add_subscriptions(Services& svc);
 http::Handler list_subscriptions(Services& svc);
+http::Handler export_me(Services& svc);
 
 // stats.cpp
 http::Handler stats_usage(Services& svc);

@@ -4,6 +4,7 @@
 #include "server/api/bodies.hpp"
 #include "server/api/handlers.hpp"
 #include "server/api/input.hpp"
+#include "server/api/notice_view.hpp"
 
 namespace sh::api {
 
@@ -39,6 +40,8 @@ const char* wechat_of(app::Delivery d) {
     }
 }
 
+}  // namespace
+
 json notice_json(const app::NoticeEntry& n) {
     json j = {{"id", n.id},
               {"kind", booking::notice_name(n.kind)},
@@ -57,8 +60,6 @@ json notice_json(const app::NoticeEntry& n) {
     }
     return j;
 }
-
-}  // namespace
 
 http::Handler list_notices(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {

@@ -64,6 +64,7 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/violations/{id}/waive", waive_violation(svc)},
         {M::post, "/api/v1/me/subscriptions", add_subscriptions(svc)},
         {M::get, "/api/v1/me/subscriptions", list_subscriptions(svc)},
+        {M::get, "/api/v1/me/export", export_me(svc)},
         {M::get, "/api/v1/me/notices", list_notices(svc)},
         {M::post, "/api/v1/me/notices/read", read_notices(svc)},
         // the street office's view

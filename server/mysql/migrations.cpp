@@ -434,6 +434,12 @@ const std::vector<Migration>& migrations() {
              "ALTER TABLE web_logins ADD COLUMN IF NOT EXISTS client_ip VARCHAR(45) NULL, "
              "ADD COLUMN IF NOT EXISTS browser VARCHAR(80) NULL",
          }},
+        {16,
+         "a member's own copy reads their scans by their index",
+         {
+             "ALTER TABLE attendance ADD KEY IF NOT EXISTS ix_attendance_user (user_id, "
+             "scanned_at)",
+         }},
     };
     return all;
 }
