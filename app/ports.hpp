@@ -226,7 +226,7 @@ struct PersonalRecords {
     std::vector<booking::Booking> bookings;  // every one, oldest first
     std::map<booking::VenueId, std::string> venue_names;
     std::vector<ScanRecord> scans;                   // their scans, oldest first
-    std::vector<booking::ViolationView> violations;  // every one, oldest first
+    std::vector<booking::ViolationView> violations;  // every one, newest first
     std::vector<AuditRecord> audit;                  // entries about them, oldest first
 };
 

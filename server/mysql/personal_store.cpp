@@ -49,14 +49,7 @@ awaitable<std::optional<app::PersonalRecords>> PersonalStore::records_of(booking
         while (srs->next())
             r.scans.push_back({srs->getUInt64(1), srs->getString(2), read_time(*srs, 3)});
 
-        auto& v = c.prepare(
-            "SELECT id, booking_id, kind, weight_milli, created_at, waived_at IS NOT NULL "
-            "FROM violations WHERE user_id = ? ORDER BY created_at, id");
-        v.setUInt64(1, user);
-        Rs vrs(v.executeQuery());
-        while (vrs->next())
-            r.violations.push_back({vrs->getUInt64(1), vrs->getUInt64(2), vrs->getString(3),
-                                    vrs->getInt(4), read_time(*vrs, 5), vrs->getBoolean(6)});
+        r.violations = read_violations(c, user, 0);
 
         auto& a = c.prepare(
             "SELECT action, created_at, actor_id = ? FROM audit_log "

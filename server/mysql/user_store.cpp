@@ -1,5 +1,6 @@
 #include "server/mysql/user_store.hpp"
 
+#include <limits>
 #include <memory>
 
 #include <cppconn/datatype.h>
@@ -94,17 +95,22 @@ std::optional<User> MysqlUserStore::find_user(UserId id) {
     rs.reset();
     u.principal = *load_principal(id);
     u.membership = membership(id);
-    auto& v = c_.prepare(
-        "SELECT id, booking_id, kind, weight_milli, created_at, "
-        "waived_at IS NOT NULL "
-        "FROM violations WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 50");
-    v.setUInt64(1, id);
-    Rs vrs(v.executeQuery());
-    while (vrs->next())
-        u.violations.push_back(ViolationView{vrs->getUInt64(1), vrs->getUInt64(2),
-                                             vrs->getString(3), vrs->getInt(4), read_time(*vrs, 5),
-                                             vrs->getBoolean(6)});
+    u.violations = read_violations(c_, id, 50);
     return u;
+}
+
+std::vector<ViolationView> read_violations(Conn& c, UserId id, int limit) {
+    auto& v = c.prepare(
+        "SELECT id, booking_id, kind, weight_milli, created_at, waived_at IS NOT NULL "
+        "FROM violations WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?");
+    v.setUInt64(1, id);
+    v.setInt(2, limit > 0 ? limit : std::numeric_limits<int>::max());
+    Rs vrs(v.executeQuery());
+    std::vector<ViolationView> out;
+    while (vrs->next())
+        out.push_back(ViolationView{vrs->getUInt64(1), vrs->getUInt64(2), vrs->getString(3),
+                                    vrs->getInt(4), read_time(*vrs, 5), vrs->getBoolean(6)});
+    return out;
 }
 
 bool MysqlUserStore::lock_user(UserId id) {

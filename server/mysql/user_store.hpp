@@ -6,6 +6,9 @@
 
 namespace sh::mysql {
 
+// A user's violations, newest first; at most `limit` of them (0: every one).
+std::vector<booking::ViolationView> read_violations(Conn& c, booking::UserId id, int limit);
+
 class MysqlUserStore final : public booking::AccountStore {
   public:
     explicit MysqlUserStore(Conn& c) : c_(c) {}

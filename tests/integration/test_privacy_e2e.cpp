@@ -57,6 +57,16 @@ TEST_CASE(
     REQUIRE(s.call(s.port(), "POST", "/api/v1/checkins", json{{"venue_code", code}}, a).status ==
             201);
     REQUIRE(s.grant_role("openid-copyowner", "manager", "--building-ids 1") == 0);
+    // A cancels a later meeting too late: a violation of A's.
+    auto late = s.call(s.port(), "POST", "/api/v1/bookings",
+                       test::booking_body(venue, day, 16 * 60, 17 * 60, 8, "甲的第二次会"), a,
+                       "Idempotency-Key: copy-a-2\r\n");
+    REQUIRE(late.status == 201);
+    s.set_clock(booking::to_timepoint(day, 15 * 60));  // within the hall's two hours
+    REQUIRE(s.call(s.port(), "POST",
+                   "/api/v1/bookings/" + std::to_string(late.body["id"].get<int>()) + "/cancel",
+                   json{{"accept_penalty", true}}, a)
+                .status == 200);
 
     auto copy = s.call(s.port(), "GET", "/api/v1/me/export", nullptr, a);
     REQUIRE(copy.status == 200);
@@ -65,8 +75,13 @@ TEST_CASE(
     CHECK(c["profile"]["id"] == a_id);
     CHECK(c["profile"]["name"] == "甲某");
     CHECK(c["wechat"]["openid"] == "openid-copyowner");
-    REQUIRE(c["bookings"].size() == 1);
+    REQUIRE(c["bookings"].size() == 2);
     CHECK(c["bookings"][0]["booking"]["purpose"] == "甲的支部学习");
+    CHECK(c["bookings"][1]["booking"]["status"] == "cancelled");
+    REQUIRE(c["violations"].size() == 1);
+    CHECK(c["violations"][0]["kind"] == "late_cancel");
+    CHECK(c["violations"][0]["booking_id"] == late.body["id"]);
+    CHECK(c["profile"]["violations"].size() == 1);
     CHECK(c["bookings"][0]["venue_name"] == "党群服务中心多功能厅");
     REQUIRE(c["scans"].size() == 1);
     CHECK(c["scans"][0]["booking_id"] == theirs.body["id"]);
