@@ -56,6 +56,22 @@ test('the profile keeps a name, the WeChat phone number, and a request to join a
   const again = await open(phone, 'pages/profile/index')
   expect(again.instance.data.name).toBe('高静') // the name field's value
   expect(text(again, '.branch')).toBe('新城置业党支部（等待支部确认）')
+
+  // A joint branch: the member says which of its units they are from.
+  const other = await stack.call('POST', '/api/v1/units', { name: '越洋物业管理处', kind: 'enterprise', street_id: 1 }, admin)
+  const joint = await stack.call('POST', '/api/v1/branches', { name: '楼宇联合党支部', street_id: 1, unit_ids: [unit.body.id, other.body.id] }, admin)
+  expect(joint.status).toBe(201)
+  const second = new Phone('hemei', { api: stack.api() })
+  const page = await open(second, 'pages/profile/index')
+  await type(page, '.branch-query', '联合')
+  await tap(page, '.find-branch')
+  const choices = texts(page, '.branch-choice')
+  expect(choices.length).toBe(2)
+  const mine = choices.findIndex((t) => t.includes('越洋物业管理处'))
+  await tap(page, '.join', mine)
+  expect(text(page, '.branch')).toBe('楼宇联合党支部（越洋物业管理处）（等待支部确认）')
+  const token = await second.act(async () => wx.getStorageSync('sh_token'))
+  expect((await stack.call('GET', '/api/v1/me', undefined, token)).body.branch.unit_id).toBe(other.body.id)
 })
 
 test('cancelling after the deadline warns first, then counts as a late cancellation the profile shows', async () => {

@@ -66,13 +66,19 @@ Component({
     async findBranches() {
       try {
         const list = await api.get(`/api/v1/branches?q=${encodeURIComponent(this.data.query.trim())}`)
-        this.setData({ branches: list.items.map((b) => ({ id: b.id, name: b.name, units: b.units.map((u) => u.name).join('、'), unit: b.joint ? b.units[0].id : 0 })) })
+        // A joint branch (联合党支部) asks which of its units the member is from: one choice each.
+        const choices = []
+        for (const b of list.items) {
+          if (!b.joint) choices.push({ key: `${b.id}`, id: b.id, name: b.name, unit: 0 })
+          else for (const u of b.units) choices.push({ key: `${b.id}-${u.id}`, id: b.id, name: `${b.name}（${u.name}）`, unit: u.id })
+        }
+        this.setData({ branches: choices })
       } catch (err) {
         this.setData({ error: errors.sentence(err) })
       }
     },
     async join(e) {
-      const b = this.data.branches.find((x) => x.id === Number(e.currentTarget.dataset.id))
+      const b = this.data.branches.find((x) => x.key === e.currentTarget.dataset.key)
       const body = { branch_id: b.id }
       if (b.unit) body.unit_id = b.unit
       try {
