@@ -37,7 +37,7 @@ struct ConsoleSession {
 };
 
 // A short description of a User-Agent header for a person to recognise their own browser:
-// "Chrome 120 · Windows", "微信 8.0 · iPhone"; "未知浏览器" when nothing is recognised. At most
+// "Chrome 120 · Windows", "微信 8 · iPhone"; "未知浏览器" when nothing is recognised. At most
 // 80 bytes; the raw header is never kept.
 std::string describe_browser(std::string_view user_agent);
 

@@ -11,14 +11,17 @@ const wxp = require('./wxp')
 const TOKEN = 'sh_token'
 const USER = 'sh_user'
 
-function send(method, path, data, header) {
+// One wx.request: resolves to WeChat's answer {statusCode, data, header} whatever the status.
+// options: {data, header, responseType}.
+function send(method, path, options = {}) {
   return new Promise((resolve, reject) => {
     wx.request({
       url: config.apiBase() + path,
       method,
-      data: data === undefined ? undefined : data,
-      header: Object.assign({ 'content-type': 'application/json' }, header || {}),
+      data: options.data,
+      header: Object.assign({ 'content-type': 'application/json' }, options.header || {}),
       dataType: 'json',
+      responseType: options.responseType || 'text',
       timeout: 10000,
       success: resolve,
       fail: () => reject(errors.network()),
@@ -28,7 +31,7 @@ function send(method, path, data, header) {
 
 async function signIn() {
   const { code } = await wxp.call('login')
-  const res = await send('POST', '/api/v1/auth/login', { code })
+  const res = await send('POST', '/api/v1/auth/login', { data: { code } })
   if (res.statusCode !== 200) throw errors.fromAnswer(res)
   wx.setStorageSync(TOKEN, res.data.token)
   wx.setStorageSync(USER, res.data.user)
@@ -39,15 +42,19 @@ function authHeader(extra) {
   return Object.assign({ Authorization: 'Bearer ' + wx.getStorageSync(TOKEN) }, extra || {})
 }
 
-// The answer's body on 2xx; throws errors.ApiError otherwise. options: {data, header}.
-async function request(method, path, options = {}) {
-  if (!wx.getStorageSync(TOKEN)) await signIn()
-  let res = await send(method, path, options.data, authHeader(options.header))
-  if (res.statusCode === 401) {
+// The answer, signed in: a 401 signs in again silently once; another asks the member before a
+// last try. Any other status is returned as it came.
+async function signedIn(method, path, options) {
+  const sendSigned = () =>
+    send(method, path, Object.assign({}, options, { header: authHeader(options.header) }))
+  const again = async () => {
     wx.removeStorageSync(TOKEN)
     await signIn()
-    res = await send(method, path, options.data, authHeader(options.header))
+    return sendSigned()
   }
+  if (!wx.getStorageSync(TOKEN)) await signIn()
+  let res = await sendSigned()
+  if (res.statusCode === 401) res = await again()
   if (res.statusCode === 401) {
     // Signed in a moment ago and refused again: the member decides whether to try once more.
     const ask = await wxp.call('showModal', {
@@ -57,42 +64,34 @@ async function request(method, path, options = {}) {
       cancelText: '稍后再说',
     })
     if (!ask.confirm) throw errors.signIn()
-    wx.removeStorageSync(TOKEN)
-    await signIn()
-    res = await send(method, path, options.data, authHeader(options.header))
-    if (res.statusCode === 401) throw errors.signIn()
+    res = await again()
   }
+  if (res.statusCode === 401) throw errors.signIn()
+  return res
+}
+
+// The answer's body on 2xx; throws errors.ApiError otherwise. options: {data, header}.
+async function request(method, path, options = {}) {
+  const res = await signedIn(method, path, options)
   if (res.statusCode >= 400) throw errors.fromAnswer(res)
   return res.data
 }
 
-// A PNG the server makes (a hall's printable code), as a data: URL an <image> shows.
+// A PNG the server makes (a hall's printable code), as a data: URL an <image> shows. An error
+// comes as bytes too: its JSON is read as UTF-8 (the sentence is Chinese).
 async function image(path) {
-  if (!wx.getStorageSync(TOKEN)) await signIn()
-  const res = await new Promise((resolve, reject) => {
-    wx.request({
-      url: config.apiBase() + path,
-      method: 'GET',
-      header: authHeader(),
-      responseType: 'arraybuffer',
-      success: resolve,
-      fail: () => reject(errors.network()),
-    })
-  })
+  const res = await signedIn('GET', path, { responseType: 'arraybuffer' })
   if (res.statusCode !== 200) {
     let body = null
     try {
-      body = JSON.parse(String.fromCharCode.apply(null, new Uint8Array(res.data)))
+      const bytes = String.fromCharCode.apply(null, new Uint8Array(res.data))
+      body = JSON.parse(decodeURIComponent(escape(bytes)))
     } catch (e) {
       body = null
     }
     throw errors.fromAnswer({ statusCode: res.statusCode, data: body })
   }
   return 'data:image/png;base64,' + wx.arrayBufferToBase64(res.data)
-}
-
-function me() {
-  return wx.getStorageSync(USER) || null
 }
 
 function remember(user) {
@@ -107,6 +106,5 @@ module.exports = {
   del: (path) => request('DELETE', path),
   image,
   signIn,
-  me,
   remember,
 }

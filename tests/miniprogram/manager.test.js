@@ -75,6 +75,13 @@ test("a closure over a booking lists it first, then cancels it and tells its mem
   expect(text(hall, '.error')).toBe('')
   expect(hall.querySelector('.qr')).not.toBeNull()
   expect(hall.instance.data.qr).toMatch(/^data:image\/png;base64,iVBOR/) // a PNG, as WeChat made it
+
+  // Someone else's refusal comes as bytes too, and still reads as Chinese.
+  const stranger = new Phone('weiren', { api: stack.api() })
+  const theirs = await open(stranger, 'pages/manage/hall', { id: '5' })
+  await tap(theirs, '.show-code')
+  expect(text(theirs, '.error')).toMatch(/^[^A-Za-z]*[\u4e00-\u9fff][^A-Za-z]*$/)
+  expect(theirs.instance.data.qr).toBe('')
 })
 
 test('a manager publishes a new hall from the phone and members find it', async () => {

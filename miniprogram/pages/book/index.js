@@ -8,7 +8,7 @@ const config = require('../../utils/config')
 const drafts = require('../../utils/drafts')
 const errors = require('../../utils/errors')
 const format = require('../../utils/format')
-const wxp = require('../../utils/wxp')
+const subscribe = require('../../utils/subscribe')
 
 // What to do next after a refusal, beyond the server's sentence: back to the hall's day.
 const CHOOSE_AGAIN = ['slot_taken', 'not_found', 'closed', 'outside_opening_hours', 'in_past']
@@ -25,7 +25,6 @@ Component({
     chooseAgain: false,
     booking: null,
     statusText: '',
-    banked: -1,
     subscribeText: '',
   },
   lifetimes: {
@@ -133,25 +132,17 @@ Component({
     },
     // Asked only on this tap: the result (for a hall that approves) and the reminder.
     async subscribe() {
-      const wanted = [config.TEMPLATES.result, config.TEMPLATES.reminder]
-      let answer = {}
+      const none = '没有开启消息提醒，可以在“消息”里看到所有通知。'
       try {
-        answer = await wxp.call('requestSubscribeMessage', { tmplIds: wanted })
-      } catch (e) {
-        this.setData({ subscribeText: '没有开启消息提醒，可以在“消息”里看到所有通知。' })
-        return
-      }
-      const accepted = wanted.filter((id) => answer[id] === 'accept')
-      if (!accepted.length) {
-        this.setData({ subscribeText: '没有开启消息提醒，可以在“消息”里看到所有通知。' })
-        return
-      }
-      try {
-        const r = await api.post('/api/v1/me/subscriptions', { template_ids: accepted })
-        const n = r.banked[config.TEMPLATES.reminder] || 0
-        this.setData({ banked: n, subscribeText: `好的，会前会提醒您。还可以收到 ${n} 次会前提醒。` })
+        const banked = await subscribe.ask([config.TEMPLATES.result, config.TEMPLATES.reminder])
+        if (!banked) {
+          this.setData({ subscribeText: none })
+          return
+        }
+        const n = banked[config.TEMPLATES.reminder] || 0
+        this.setData({ subscribeText: `好的，会前会提醒您。还可以收到 ${n} 次会前提醒。` })
       } catch (err) {
-        this.setData({ subscribeText: errors.sentence(err) })
+        this.setData({ subscribeText: err.errMsg ? none : errors.sentence(err) })
       }
     },
     openBooking() {

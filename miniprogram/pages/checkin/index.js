@@ -4,16 +4,7 @@
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const format = require('../../utils/format')
-const wxp = require('../../utils/wxp')
-
-// The hall's code out of what wx.scanCode read: a mini-program code gives its path with the
-// scene, a plain QR code its text.
-function codeOf(scan) {
-  const path = scan.path || ''
-  const at = path.indexOf('scene=')
-  if (at >= 0) return decodeURIComponent(path.slice(at + 6).split('&')[0])
-  return scan.result || ''
-}
+const { scanCode } = require('../../utils/scan')
 
 Component({
   data: { result: '', window: '', error: '', present: -1 },
@@ -23,14 +14,14 @@ Component({
       return Promise.resolve()
     },
     async scan() {
-      let res
+      let code
       try {
-        res = await wxp.call('scanCode', { onlyFromCamera: true, scanType: ['wxCode', 'qrCode'] })
+        code = await scanCode()
       } catch (e) {
         this.setData({ error: '没有扫到场地的二维码，请对准场地门口的签到码再试一次。' })
         return
       }
-      await this.checkIn(codeOf(res))
+      await this.checkIn(code)
     },
     async checkIn(code) {
       this.setData({ result: '', window: '', error: '', present: -1 })

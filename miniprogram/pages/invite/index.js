@@ -4,7 +4,7 @@
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const format = require('../../utils/format')
-const wxp = require('../../utils/wxp')
+const { scanCode } = require('../../utils/scan')
 
 Component({
   data: { code: '', result: '', error: '' },
@@ -15,10 +15,7 @@ Component({
     },
     async scan() {
       try {
-        const res = await wxp.call('scanCode', { onlyFromCamera: true, scanType: ['wxCode', 'qrCode'] })
-        const at = (res.path || '').indexOf('scene=')
-        const code = at >= 0 ? decodeURIComponent(res.path.slice(at + 6).split('&')[0]) : res.result
-        this.setData({ code, error: '' })
+        this.setData({ code: await scanCode(), error: '' })
       } catch (e) {
         this.setData({ error: '没有扫到邀请码，请再试一次。' })
       }

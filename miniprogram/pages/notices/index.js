@@ -5,7 +5,7 @@ const api = require('../../utils/api')
 const config = require('../../utils/config')
 const errors = require('../../utils/errors')
 const format = require('../../utils/format')
-const wxp = require('../../utils/wxp')
+const subscribe = require('../../utils/subscribe')
 
 function bankedText(banked) {
   const n = banked[config.TEMPLATES.reminder] || 0
@@ -55,13 +55,10 @@ Component({
     },
     // Asked only on this tap: each "允许" is one more message WeChat lets us send.
     async subscribe() {
-      const wanted = [config.TEMPLATES.result, config.TEMPLATES.reminder, config.TEMPLATES.cancelled]
+      const t = config.TEMPLATES
       try {
-        const answer = await wxp.call('requestSubscribeMessage', { tmplIds: wanted })
-        const accepted = wanted.filter((id) => answer[id] === 'accept')
-        if (!accepted.length) return
-        const r = await api.post('/api/v1/me/subscriptions', { template_ids: accepted })
-        this.setData({ banked: bankedText(r.banked) })
+        const banked = await subscribe.ask([t.result, t.reminder, t.cancelled])
+        if (banked) this.setData({ banked: bankedText(banked) })
       } catch (err) {
         this.setData({ error: err.errMsg ? '没有开启消息提醒。' : errors.sentence(err) })
       }

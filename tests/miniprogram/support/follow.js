@@ -19,4 +19,4 @@ async function follow(phone) {
   return open(phone, page, query)
 }
 
-module.exports = { follow, parse }
+module.exports = { follow }

@@ -67,10 +67,6 @@ function texts(comp, selector) {
   return comp.querySelectorAll(selector).map((el) => el.dom.textContent.replace(/\s+/g, ' ').trim())
 }
 
-function shown(comp, selector) {
-  return comp.querySelector(selector) !== null
-}
-
 // Taps the slot of a hall's day (pages/venue/index) that starts at `start`.
 async function tapSlot(grid, start) {
   const i = texts(grid, '.slot').findIndex((t) => t.startsWith(start))
@@ -78,8 +74,4 @@ async function tapSlot(grid, start) {
   await tap(grid, '.slot', i)
 }
 
-function leave(comp) {
-  comp.detach()
-}
-
-module.exports = { open, tap, tapSlot, type, fire, text, texts, shown, leave, Phone: wx.Phone, ROOT }
+module.exports = { open, tap, tapSlot, type, fire, text, texts, Phone: wx.Phone, ROOT }
