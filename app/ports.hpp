@@ -12,6 +12,7 @@
 
 #include "booking/accounts.hpp"
 #include "booking/book.hpp"
+#include "booking/consent.hpp"
 #include "booking/decisions.hpp"
 #include "booking/stats.hpp"
 #include "booking/venue_admin.hpp"
@@ -53,8 +54,16 @@ class UserDb {
     virtual awaitable<void> read(std::function<void(booking::AccountStore&)> work) = 0;
 };
 
-// One transaction of `db` (BookingDb, VenueDb, UserDb) that commits only when the use case
-// succeeds: the use case's result.
+// Consents to the privacy guide in MySQL; the same shape as BookingDb.
+class ConsentDb {
+  public:
+    virtual ~ConsentDb() = default;
+    virtual awaitable<void> transact(std::function<bool(booking::ConsentStore&)> work) = 0;
+    virtual awaitable<void> read(std::function<void(booking::ConsentStore&)> work) = 0;
+};
+
+// One transaction of `db` (BookingDb, VenueDb, UserDb, ConsentDb) that commits only when the use
+// case succeeds: the use case's result.
 template <class T, class Db, class UseCase>
 awaitable<Result<T>> transact_result(Db& db, UseCase use_case) {
     Result<T> r = booking::make_error(booking::Errc::internal);
@@ -228,6 +237,7 @@ struct PersonalRecords {
     std::vector<ScanRecord> scans;                   // their scans, oldest first
     std::vector<booking::ViolationView> violations;  // every one, newest first
     std::vector<AuditRecord> audit;                  // entries about them, oldest first
+    std::vector<booking::Consent> consents;          // every one given, newest first
 };
 
 class PersonalStore {

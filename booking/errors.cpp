@@ -56,6 +56,10 @@ Named named(Errc e) {
             return {"invitation_used", "This invitation has already been taken."};
         case Errc::invitation_expired:
             return {"invitation_expired", "This invitation has expired."};
+        case Errc::consent_required:
+            return {"consent_required", "Agree to the current privacy guide first."};
+        case Errc::policy_changed:
+            return {"policy_changed", "The privacy guide has changed; read the current one."};
         case Errc::internal: return {"internal", "Something went wrong on our side."};
         case Errc::db_unavailable:
             return {"db_unavailable", "The database is unavailable; retry shortly."};

@@ -46,10 +46,12 @@ enum class Errc {
     invalid_phone_code,     // 422 the phone-number code is invalid or used
     invitation_used,        // 409 someone already took this invitation
     invitation_expired,     // 410 the invitation's days are over
-    internal,               // 500 never with detail
-    db_unavailable,         // 503 MySQL cannot be reached
-    redis_unavailable,      // 503 feature needs Redis and Redis is down
-    wechat_unavailable,     // 503 WeChat could not be reached or is busy
+    consent_required,       // 403 the privacy guide's current version is not agreed to yet
+    policy_changed,      // 409 the guide agreed to is not the current one (details.policy_version)
+    internal,            // 500 never with detail
+    db_unavailable,      // 503 MySQL cannot be reached
+    redis_unavailable,   // 503 feature needs Redis and Redis is down
+    wechat_unavailable,  // 503 WeChat could not be reached or is busy
 };
 // (The statuses above are server/http's decision, noted here for the reader. Failures of the
 // transport and the pools — bad_json, payload_too_large, busy, shutting_down, ... — are not the

@@ -38,6 +38,9 @@ struct Principal {
     std::optional<BranchId> branch_id;
     std::optional<UnitId> unit_id;
     bool branch_confirmed = false;
+    // The privacy guide's version the member agreed to (0: none, or withdrawn):
+    // booking/consent.hpp.
+    int policy_version = 0;
 };
 
 // A violation as its member sees it (GET /me).

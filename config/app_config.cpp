@@ -203,10 +203,11 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         }
     }
     if (!root.is_object()) throw ConfigError("(file)", "expected a JSON object");
+    static const std::set<std::string> sections = {
+        "http",    "mysql",     "redis",         "wechat",  "auth", "rate_limit",
+        "booking", "penalties", "notifications", "privacy", "test"};
     for (const auto& [key, value] : root.items())
-        if (key != "http" && key != "mysql" && key != "redis" && key != "wechat" && key != "auth" &&
-            key != "rate_limit" && key != "booking" && key != "test")
-            throw ConfigError(key, "unknown section");
+        if (!sections.count(key)) throw ConfigError(key, "unknown section");
 
     AppConfig c;
     constexpr long long int_max = std::numeric_limits<int>::max();
@@ -338,6 +339,11 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.finish();
     }
 
+    {
+        Section s(root, "privacy");
+        s.str("guide_file", c.privacy.guide_file);
+        s.finish();
+    }
     {
         Section s(root, "test");
         s.boolean("settable_clock", c.test.settable_clock);

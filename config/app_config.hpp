@@ -142,6 +142,12 @@ struct NotificationConfig {
     int first_retry_s = 30;
 };
 
+// The privacy guide members agree to (app/privacy.hpp): built in from docs/privacy/guide.md;
+// guide_file names another text to serve instead (a newer version published without a build).
+struct PrivacyConfig {
+    std::string guide_file;
+};
+
 // Only for tests: a deployment leaves this section out. The server's clock is the system clock
 // shifted by clock_offset_ms; with settable_clock, POST /test/clock moves it.
 struct TestConfig {
@@ -166,6 +172,7 @@ struct AppConfig {
     BookingConfig booking;
     PenaltyConfig penalties;
     NotificationConfig notifications;
+    PrivacyConfig privacy;
     TestConfig test;
 };
 

@@ -2,6 +2,7 @@
 // references down, and shuts down in reverse (signal -> stop accepting -> drain -> close pools).
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <iostream>
@@ -254,7 +255,26 @@ app::NoticeSettings notice_settings(const config::NotificationConfig& n) {
     return s;
 }
 
+// The privacy guide to serve: the built-in one, or privacy.guide_file's (nullopt, said why, when
+// that cannot be read as a guide).
+std::optional<app::PrivacyGuide> privacy_guide(const config::PrivacyConfig& p) {
+    std::string text(app::built_in_guide());
+    if (!p.guide_file.empty()) {
+        std::ifstream in(p.guide_file, std::ios::binary);
+        if (!in) {
+            std::cerr << "sharedhall: privacy.guide_file: cannot read " << p.guide_file << "\n";
+            return std::nullopt;
+        }
+        text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    auto g = app::parse_guide(text);
+    if (!g) std::cerr << "sharedhall: the privacy guide needs a \"# \" title and a 版本：N line\n";
+    return g;
+}
+
 int run_serve(const config::AppConfig& cfg) {
+    auto guide = privacy_guide(cfg.privacy);
+    if (!guide) return exit_config;
     // get_driver_instance() is not thread-safe: once, here, before any pool thread uses it.
     sql::Driver* driver = sql::mysql::get_mysql_driver_instance();
     asio::io_context ioc(cfg.http.io_threads);
@@ -278,7 +298,9 @@ int run_serve(const config::AppConfig& cfg) {
                              std::chrono::seconds(a.cache_ttl_s), rl.login_per_ip_per_minute,
                              rl.login_per_openid_per_minute, rl.user_per_minute,
                              rl.unknown_lookups_per_ip_per_minute});
-    api::Auth auth(accounts);
+    mysql::ConsentDb consent_db(db);
+    app::Consents consents(consent_db, accounts, clock, std::move(*guide));
+    api::Auth auth(accounts, consents);
     http::Metrics metrics;
     http::AccessLog access_log(cfg.http.access_log);
     mysql::VenueDb venue_db(db);
@@ -357,6 +379,7 @@ int run_serve(const config::AppConfig& cfg) {
                            stats,
                            console,
                            personal,
+                           consents,
                            cfg.test.settable_clock ? &clock : nullptr,
                            read_db ? &*read_db : nullptr,
                            &scheduler};

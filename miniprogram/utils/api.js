@@ -3,9 +3,12 @@
 // WeChat's wx.request succeeds on any HTTP status and fails only when no answer came (a dropped
 // connection, no network): a 4xx is an answer, and its error body says what to tell the member.
 // A 401 means the token is gone (expired, signed out elsewhere): we sign in again once, silently
-// (wx.login needs no tap), and repeat the call; a second 401 asks the member.
+// (wx.login needs no tap), and repeat the call; a second 401 asks the member. A 403
+// consent_required (the privacy guide not agreed to yet) opens the guide; the member agrees there
+// and taps again.
 const config = require('./config')
 const errors = require('./errors')
+const privacy = require('./privacy')
 const wxp = require('./wxp')
 
 const TOKEN = 'sh_token'
@@ -67,6 +70,8 @@ async function signedIn(method, path, options) {
     res = await again()
   }
   if (res.statusCode === 401) throw errors.signIn()
+  if (res.statusCode === 403 && res.data && res.data.error && res.data.error.code === 'consent_required')
+    privacy.openGuide('server')
   return res
 }
 

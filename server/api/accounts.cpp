@@ -55,7 +55,7 @@ http::Handler get_me(Services& svc) {
 
 http::Handler patch_me(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
-        auto me = co_await svc.auth.authenticate(req);
+        auto me = co_await svc.auth.consenting(req);
         auto patch = parse_profile(object_body(req));
         co_return render(co_await svc.accounts.update_profile(me, patch));
     };
@@ -63,7 +63,7 @@ http::Handler patch_me(Services& svc) {
 
 http::Handler post_phone(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
-        auto me = co_await svc.auth.authenticate(req);
+        auto me = co_await svc.auth.consenting(req);
         auto code = login_code(object_body(req));
         co_return render(co_await svc.accounts.set_phone(me, code));
     };

@@ -28,4 +28,11 @@ awaitable<booking::Principal> Auth::authenticate(const http::Request& req) {
     co_return std::move(me.value());
 }
 
+awaitable<booking::Principal> Auth::consenting(const http::Request& req) {
+    auto who = co_await authenticate(req);
+    auto me = co_await consents_.require(std::move(who));
+    if (!me) throw booking::AppException(me.error());
+    co_return std::move(me.value());
+}
+
 }  // namespace sh::api

@@ -5,16 +5,22 @@
 #include <string>
 
 #include "app/accounts.hpp"
+#include "app/privacy.hpp"
 #include "server/http/message.hpp"
 
 namespace sh::api {
 
 class Auth {
   public:
-    explicit Auth(app::AccountService& accounts) : accounts_(accounts) {}
+    Auth(app::AccountService& accounts, app::Consents& consents)
+        : accounts_(accounts), consents_(consents) {}
 
     // The signed-in principal, or AppException(unauthorized / rate_limited).
     awaitable<booking::Principal> authenticate(const http::Request& req);
+    // The same for a call that collects personal information (a hold, a booking, a check-in,
+    // the profile, the phone): AppException(consent_required) unless the member has agreed to
+    // the privacy guide's current version.
+    awaitable<booking::Principal> consenting(const http::Request& req);
     // "Authorization: Bearer <token>" (the phone), else the console's session cookie; nullopt
     // when neither. A cookie on a request that changes something must come with the header
     // X-Console: 1, which a page of another site cannot send without our consent (CORS): with
@@ -24,6 +30,7 @@ class Auth {
 
   private:
     app::AccountService& accounts_;
+    app::Consents& consents_;
 };
 
 }  // namespace sh::api

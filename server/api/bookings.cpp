@@ -44,7 +44,7 @@ json hold_json(const app::Hold& h, booking::TimePoint now) {
 
 http::Handler create_booking(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
-        auto me = co_await svc.auth.authenticate(req);
+        auto me = co_await svc.auth.consenting(req);
         auto body = object_body(req);
         auto idem = idempotency_key(req, body);
         auto request = parse_booking(body);
@@ -104,7 +104,7 @@ http::Handler reject_booking(Services& svc) {
 
 http::Handler check_in(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
-        auto me = co_await svc.auth.authenticate(req);
+        auto me = co_await svc.auth.consenting(req);
         auto id = path_id(p["id"]);
         auto code = venue_code(object_body(req));
         co_return render(co_await svc.bookings.check_in(me, id, code));
@@ -113,7 +113,7 @@ http::Handler check_in(Services& svc) {
 
 http::Handler scan_in(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
-        auto me = co_await svc.auth.authenticate(req);
+        auto me = co_await svc.auth.consenting(req);
         auto code = venue_code(object_body(req));
         auto r = co_await svc.bookings.scan(me, code);
         if (!r) co_return Response::error(r.error());
@@ -161,7 +161,7 @@ http::Handler list_subscriptions(Services& svc) {
 
 http::Handler create_hold(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
-        auto me = co_await svc.auth.authenticate(req);
+        auto me = co_await svc.auth.consenting(req);
         auto slot = parse_slot(object_body(req));
         slot.purpose = "hold";  // a hold is the slot of a booking to come: its details come then
         slot.attendees = 1;

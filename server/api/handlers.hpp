@@ -71,7 +71,13 @@ http::Handler scan_in(Services& svc);
 http::Handler waive_violation(Services& svc);
 http::Handler add_subscriptions(Services& svc);
 http::Handler list_subscriptions(Services& svc);
+
+// personal.cpp
 http::Handler export_me(Services& svc);
+http::Handler privacy_guide(Services& svc);
+http::Handler list_consents(Services& svc);
+http::Handler give_consent(Services& svc);
+http::Handler withdraw_consent(Services& svc);
 
 // stats.cpp
 http::Handler stats_usage(Services& svc);

@@ -1,7 +1,9 @@
-// A member's own copy of what is kept about them (GET /me/export, app/personal_data.hpp).
+// What a member is told and asked about their personal information: the privacy guide, their
+// consents (app/privacy.hpp), and their own copy of what is kept (app/personal_data.hpp).
 #include "booking/calendar.hpp"
 #include "server/api/booking_view.hpp"
 #include "server/api/handlers.hpp"
+#include "server/api/input.hpp"
 #include "server/api/notice_view.hpp"
 #include "server/api/user_view.hpp"
 
@@ -14,6 +16,31 @@ using nlohmann::json;
 
 namespace {
 
+json consent_json(const booking::Consent& c) {
+    return {{"kind", booking::consent_kind_name(c.kind)},
+            {"sensitive", booking::is_sensitive(c.kind)},
+            {"policy_version", c.policy_version},
+            {"given_at", booking::to_iso(c.given_at)},
+            {"withdrawn_at", c.withdrawn_at ? json(booking::to_iso(*c.withdrawn_at)) : json()}};
+}
+
+// Where the member stands against the current guide, and every consent they gave.
+json consents_view(const std::vector<booking::Consent>& all, int current) {
+    auto policy = booking::live_consent(all, booking::ConsentKind::policy);
+    json items = json::array();
+    for (const auto& c : all) items.push_back(consent_json(c));
+    return {{"policy_version", current},
+            {"agreed", policy && policy->policy_version >= current},
+            {"consents", items}};
+}
+
+booking::ConsentKind kind_of(const std::string& text, bool in_path) {
+    auto k = booking::parse_consent_kind(text);
+    if (k) return *k;
+    if (in_path) throw booking::AppException(booking::Errc::not_found);
+    throw field_error("kind", "one of policy, location");
+}
+
 json copy_view(const app::MemberCopy& c, const booking::Principal& me) {
     const auto& r = c.records;
     json out = {
@@ -25,7 +52,9 @@ json copy_view(const app::MemberCopy& c, const booking::Principal& me) {
         {"violations", json::array()},
         {"notices", json::array()},
         {"subscriptions", c.banked},
+        {"consents", json::array()},
         {"audit", json::array()}};
+    for (const auto& k : r.consents) out["consents"].push_back(consent_json(k));
     for (const auto& b : r.bookings) {
         auto name = r.venue_names.find(b.venue_id);
         out["bookings"].push_back(
@@ -60,6 +89,53 @@ http::Handler export_me(Services& svc) {
         auto r = Response::json(200, copy_view(copy.value(), me));
         r.headers.emplace_back("Cache-Control", "no-store");
         co_return r;
+    };
+}
+
+http::Handler privacy_guide(Services& svc) {
+    return [&svc](Request&, const Params&) -> awaitable<Response> {
+        const auto& g = svc.consents.guide();
+        json sections = json::array();
+        for (const auto& s : g.sections)
+            sections.push_back({{"heading", s.heading}, {"paragraphs", s.paragraphs}});
+        auto r = Response::json(200, json{{"version", g.version},
+                                          {"title", g.title},
+                                          {"updated", g.updated},
+                                          {"sections", sections}});
+        r.headers.emplace_back("Cache-Control", "max-age=300");
+        co_return r;
+    };
+}
+
+http::Handler list_consents(Services& svc) {
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto all = co_await svc.consents.of(me);
+        co_return Response::json(200, consents_view(all, svc.consents.guide().version));
+    };
+}
+
+http::Handler give_consent(Services& svc) {
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto body = object_body(req);
+        auto kind = kind_of(optional_string(body, "kind", 32).value_or("policy"), false);
+        auto version = required_int(body, "policy_version");
+        auto r = co_await svc.consents.agree(me, kind, version);
+        if (!r) co_return Response::error(r.error());
+        auto all = co_await svc.consents.of(me);
+        co_return Response::json(200, consents_view(all, svc.consents.guide().version));
+    };
+}
+
+http::Handler withdraw_consent(Services& svc) {
+    return [&svc](Request& req, const Params& p) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto kind = kind_of(p["kind"], true);
+        auto r = co_await svc.consents.withdraw(me, kind);
+        if (!r) co_return Response::error(r.error());
+        auto all = co_await svc.consents.of(me);
+        co_return Response::json(200, consents_view(all, svc.consents.guide().version));
     };
 }
 

@@ -64,6 +64,11 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/violations/{id}/waive", waive_violation(svc)},
         {M::post, "/api/v1/me/subscriptions", add_subscriptions(svc)},
         {M::get, "/api/v1/me/subscriptions", list_subscriptions(svc)},
+        // personal information: the guide, consents, the member's own copy
+        {M::get, "/api/v1/privacy/guide", privacy_guide(svc)},
+        {M::get, "/api/v1/me/consents", list_consents(svc)},
+        {M::post, "/api/v1/me/consents", give_consent(svc)},
+        {M::del, "/api/v1/me/consents/{kind}", withdraw_consent(svc)},
         {M::get, "/api/v1/me/export", export_me(svc)},
         {M::get, "/api/v1/me/notices", list_notices(svc)},
         {M::post, "/api/v1/me/notices/read", read_notices(svc)},

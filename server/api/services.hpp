@@ -8,6 +8,7 @@
 #include "app/console.hpp"
 #include "app/notices.hpp"
 #include "app/personal_data.hpp"
+#include "app/privacy.hpp"
 #include "app/scheduler.hpp"
 #include "app/stats.hpp"
 #include "app/venues.hpp"
@@ -39,6 +40,7 @@ struct Services {
     app::StatsService& stats;
     app::ConsoleSignIn& console;
     app::PersonalData& personal;
+    app::Consents& consents;
     booking::ShiftedClock* test_clock = nullptr;  // only in a test configuration: POST /test/clock
     mysql::Database* read_db = nullptr;           // the statistics' read pool, when configured
     app::Scheduler* scheduler = nullptr;          // the timed work (a test runs a job on demand)

@@ -129,5 +129,6 @@ awaitable<void> StatsDb::read(std::function<void(booking::StatsStore&)> work) {
 template class StoreDb<app::BookingDb, booking::BookingStore, MysqlBookingStore>;
 template class StoreDb<app::VenueDb, booking::VenueStore, MysqlVenueStore>;
 template class StoreDb<app::UserDb, booking::AccountStore, MysqlUserStore>;
+template class StoreDb<app::ConsentDb, booking::ConsentStore, MysqlConsentStore>;
 
 }  // namespace sh::mysql

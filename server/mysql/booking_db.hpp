@@ -1,12 +1,13 @@
 #pragma once
-// The application's MySQL ports (app::BookingDb, app::VenueDb, app::UserDb): a domain store on a
-// pool connection, awaited from coroutines. Both have one shape: a READ COMMITTED transaction that
-// commits when the work returns true, and plain reads.
+// The application's MySQL ports (app::BookingDb, app::VenueDb, app::UserDb, app::ConsentDb): a
+// domain store on a pool connection, awaited from coroutines. All have one shape: a READ
+// COMMITTED transaction that commits when the work returns true, and plain reads.
 #include <atomic>
 #include <functional>
 
 #include "app/ports.hpp"
 #include "server/mysql/booking_store.hpp"
+#include "server/mysql/consent_store.hpp"
 #include "server/mysql/database.hpp"
 #include "server/mysql/stats_store.hpp"
 #include "server/mysql/user_store.hpp"
@@ -64,8 +65,10 @@ class BookingDb final : public StoreDb<app::BookingDb, booking::BookingStore, My
 };
 using VenueDb = StoreDb<app::VenueDb, booking::VenueStore, MysqlVenueStore>;
 using UserDb = StoreDb<app::UserDb, booking::AccountStore, MysqlUserStore>;
+using ConsentDb = StoreDb<app::ConsentDb, booking::ConsentStore, MysqlConsentStore>;
 extern template class StoreDb<app::BookingDb, booking::BookingStore, MysqlBookingStore>;
 extern template class StoreDb<app::VenueDb, booking::VenueStore, MysqlVenueStore>;
 extern template class StoreDb<app::UserDb, booking::AccountStore, MysqlUserStore>;
+extern template class StoreDb<app::ConsentDb, booking::ConsentStore, MysqlConsentStore>;
 
 }  // namespace sh::mysql

@@ -440,6 +440,22 @@ const std::vector<Migration>& migrations() {
              "ALTER TABLE attendance ADD KEY IF NOT EXISTS ix_attendance_user (user_id, "
              "scanned_at)",
          }},
+        {17,
+         "consent to the privacy guide, recorded per kind and version; the member's agreed "
+         "version on their row, read with who they are",
+         {
+             R"(CREATE TABLE IF NOT EXISTS consents (
+                  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                  user_id BIGINT UNSIGNED NOT NULL,
+                  kind VARCHAR(32) NOT NULL,
+                  policy_version INT NOT NULL,
+                  given_at DATETIME NOT NULL,
+                  withdrawn_at DATETIME NULL,
+                  KEY ix_consents_user (user_id, kind, withdrawn_at),
+                  CONSTRAINT fk_consents_user FOREIGN KEY (user_id) REFERENCES users (id)
+                ) ENGINE=InnoDB)",
+             "ALTER TABLE users ADD COLUMN IF NOT EXISTS policy_version INT NULL",
+         }},
     };
     return all;
 }

@@ -6,6 +6,7 @@
 #include <cppconn/resultset.h>
 
 #include "server/mysql/booking_store.hpp"
+#include "server/mysql/consent_store.hpp"
 #include "server/mysql/sql_time.hpp"
 #include "server/mysql/user_store.hpp"
 #include "server/workers/await.hpp"
@@ -59,6 +60,7 @@ awaitable<std::optional<app::PersonalRecords>> PersonalStore::records_of(booking
         Rs ars(a.executeQuery());
         while (ars->next())
             r.audit.push_back({ars->getString(1), read_time(*ars, 2), ars->getBoolean(3)});
+        r.consents = MysqlConsentStore(c).consents_of(user);
         return r;
     });
 }

@@ -42,8 +42,8 @@ std::optional<UserId> MysqlUserStore::find_by_openid(const std::string& openid) 
 std::optional<Principal> MysqlUserStore::load_principal(UserId id) {
     auto& q = c_.prepare(
         "SELECT role, street_id, openid, branch_id, unit_id, branch_state, "
-        "EXISTS (SELECT 1 FROM branch_admins a WHERE a.user_id = users.id) FROM users WHERE id = "
-        "?");
+        "EXISTS (SELECT 1 FROM branch_admins a WHERE a.user_id = users.id), policy_version "
+        "FROM users WHERE id = ?");
     q.setUInt64(1, id);
     Rs rs(q.executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -62,6 +62,7 @@ std::optional<Principal> MysqlUserStore::load_principal(UserId id) {
         p.branch_confirmed = state == MembershipState::confirmed;
     }
     bool secretary = rs->getBoolean(7);
+    if (!rs->isNull(8)) p.policy_version = rs->getInt(8);
     rs.reset();
     if (secretary) {
         auto& b = c_.prepare("SELECT branch_id FROM branch_admins WHERE user_id = ?");

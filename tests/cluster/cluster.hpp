@@ -75,13 +75,20 @@ class Cluster {
         return call(nginx_port, nginx(source), method, path, body, token, extra_headers);
     }
 
-    // Signs in through nginx: {token, user id}.
+    // Signs in through nginx and agrees to the privacy guide: {token, user id}.
     std::pair<std::string, std::uint64_t> login(const std::string& code,
                                                 const std::string& source = "") const {
         auto r = api("POST", "/api/v1/auth/login", nlohmann::json{{"code", code}}, "", "", source);
         if (r.status != 200)
             throw std::runtime_error("login failed (" + std::to_string(r.status) + "): " + r.raw);
-        return {r.body["token"].get<std::string>(), r.body["user"]["id"].get<std::uint64_t>()};
+        std::string token = r.body["token"].get<std::string>();
+        // and agrees to the privacy guide, as the phone's first run does
+        auto guide = api("GET", "/api/v1/privacy/guide", nullptr, "", "", source);
+        auto agreed =
+            api("POST", "/api/v1/me/consents",
+                nlohmann::json{{"policy_version", guide.body["version"]}}, token, "", source);
+        if (agreed.status != 200) throw std::runtime_error("consent failed: " + agreed.raw);
+        return {token, r.body["user"]["id"].get<std::uint64_t>()};
     }
 
     // MariaDB as the application user: the writer through haproxy, or one node directly.

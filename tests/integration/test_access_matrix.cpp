@@ -699,6 +699,25 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
           {D, 200},
           {BANNED, 403},
           {NOBODY, 401}}},
+        // Personal information: the guide is public; consents and the copy are the caller's own
+        // (there is no way to name another person's).
+        {"GET /privacy/guide",
+         [](World& x, Who who) { return x.call(who, "GET", "/api/v1/privacy/guide"); },
+         {{B, 200}, {NOBODY, 200}}},
+        {"GET /me/consents",
+         [](World& x, Who who) { return x.call(who, "GET", "/api/v1/me/consents"); },
+         {{B, 200}, {NOBODY, 401}}},
+        {"POST /me/consents, then DELETE /me/consents/{kind} (location, given and withdrawn)",
+         [](World& x, Who who) {
+             auto given = x.call(who, "POST", "/api/v1/me/consents",
+                                 json{{"policy_version", 1}, {"kind", "location"}});
+             if (given.status != 200) return given;
+             return x.call(who, "DELETE", "/api/v1/me/consents/location");
+         },
+         {{B, 200}, {NOBODY, 401}}},
+        {"GET /me/export",
+         [](World& x, Who who) { return x.call(who, "GET", "/api/v1/me/export"); },
+         {{B, 200}, {NOBODY, 401}}},
         // Last: it moves the servers' clock to tomorrow morning.
         {"POST /bookings/{id}/checkin (its window open)",
          [](World& x, Who who) {

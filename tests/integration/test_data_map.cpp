@@ -24,9 +24,9 @@ namespace {
 
 using Columns = std::map<std::string, std::set<std::string>>;  // table -> columns
 
-const std::set<std::string> kinds = {"identifier",  "name",    "contact",     "membership",
-                                     "whereabouts", "conduct", "free text",   "credential",
-                                     "device",      "record",  "not personal"};
+const std::set<std::string> kinds = {"identifier",  "name",    "contact",   "membership",
+                                     "whereabouts", "conduct", "free text", "credential",
+                                     "device",      "consent", "record",    "not personal"};
 
 std::string trim(std::string s) {
     auto b = s.find_first_not_of(" \t");
@@ -113,11 +113,47 @@ std::vector<std::string> differences(const Columns& schema, const DataMap& map) 
     return out;
 }
 
-std::string map_text() {
-    std::ifstream in(std::string(SH_SOURCE_DIR) + "/docs/data-map.md");
+std::string source_text(const std::string& relative) {
+    std::ifstream in(std::string(SH_SOURCE_DIR) + "/" + relative);
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
+}
+std::string map_text() {
+    return source_text("docs/data-map.md");
+}
+
+// The kinds table's last column: kind -> the name the privacy guide gives it ("—": not one the
+// guide lists, being no information collected about a person by itself).
+std::map<std::string, std::string> guide_names(const std::string& map) {
+    std::map<std::string, std::string> out;
+    std::istringstream in(map);
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("## ", 0) == 0) break;  // the kinds table comes before the tables
+        if (line.rfind("| `", 0) != 0) continue;
+        std::vector<std::string> cells;
+        std::istringstream row(line.substr(1));
+        for (std::string c; std::getline(row, c, '|');) cells.push_back(trim(c));
+        if (cells.size() < 4) continue;
+        out[ticked(cells[0]).front()] = cells.back();
+    }
+    return out;
+}
+
+// The collected kinds the guide does not name: every kind some column holds, other than
+// credentials, copies and what is not personal, must have its name in the guide's text.
+std::vector<std::string> unnamed_in_guide(const std::string& map, const std::string& guide) {
+    std::vector<std::string> out;
+    auto names = guide_names(map);
+    for (const auto& kind : kinds) {
+        if (kind == "credential" || kind == "record" || kind == "not personal" || kind == "consent")
+            continue;
+        auto it = names.find(kind);
+        if (it == names.end() || it->second.rfind("—", 0) == 0 ||
+            guide.find(it->second) == std::string::npos)
+            out.push_back(kind);
+    }
+    return out;
 }
 
 }  // namespace
@@ -144,4 +180,21 @@ TEST_CASE("a column added without a word in the map fails, naming it; one droppe
                                             "users.id_card_number is not in the map"});
     auto typo = read_map("## users — x\n| `name` | personal-ish | why | who | long |\n");
     CHECK(typo.bad_kinds.size() == 1);
+}
+
+TEST_CASE("the privacy guide names every kind of information the map says is collected") {
+    auto map = map_text();
+    auto guide = source_text("docs/privacy/guide.md");
+    REQUIRE(guide_names(map).size() == kinds.size());  // the kinds table was read
+    CHECK(unnamed_in_guide(map, guide) == std::vector<std::string>{});
+    // A guide that forgets the phone number, or a map whose new kind has no name in the guide,
+    // fails naming the kind.
+    auto forgetful = guide;
+    for (auto at = forgetful.find("手机号码"); at != std::string::npos;
+         at = forgetful.find("手机号码"))
+        forgetful.erase(at, std::string("手机号码").size());
+    CHECK(unnamed_in_guide(map, forgetful) == std::vector<std::string>{"contact"});
+    auto renamed = map;
+    renamed.replace(renamed.find("| 姓名 |"), std::string("| 姓名 |").size(), "| 称呼 |");
+    CHECK(unnamed_in_guide(renamed, guide) == std::vector<std::string>{"name"});
 }

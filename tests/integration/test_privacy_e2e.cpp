@@ -1,6 +1,10 @@
-// A member's own copy of what is kept about them (GET /me/export), end to end: everything of
+// Personal information end to end: consent to the privacy guide before any collecting call, a new
+// version asking again, and a member's own copy of what is kept (GET /me/export) — everything of
 // theirs, nothing of anyone else's.
 #include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "tests/support/halls.hpp"
 #include "tests/support/stack.hpp"
@@ -24,7 +28,170 @@ json privacy_config() {
               {"export_per_user_per_hour", 3}}}};
 }
 
+std::string guide_v2_path() {
+    return (std::filesystem::temp_directory_path() / "sharedhall-privacy-e2e-guide-v2.md").string();
+}
+
+// The built-in guide's text with its version raised: what a deployment publishes with
+// privacy.guide_file.
+std::string write_guide_v2(Stack& s) {
+    auto v1 = s.call(s.port(), "GET", "/api/v1/privacy/guide");
+    std::string path = guide_v2_path();
+    std::ofstream out(path);
+    out << "# " << v1.body["title"].get<std::string>() << "\n版本：2\n更新日期：2027年1月1日\n";
+    for (const auto& sec : v1.body["sections"]) {
+        out << "## " << sec["heading"].get<std::string>() << "\n";
+        for (const auto& p : sec["paragraphs"]) out << "- " << p.get<std::string>() << "\n";
+    }
+    out << "## 七、新增的一段\n- 第二版新增的说明。\n";
+    return path;
+}
+
 }  // namespace
+
+TEST_CASE(
+    "before agreeing to the guide a member reads halls but cannot book, check in, or give their "
+    "name; after agreeing they can, and the agreement is kept with its version") {
+    Stack s(own(), 19620, privacy_config());
+    auto venue = test::make_hall(s, 1);
+    auto guide = s.call(s.port(), "GET", "/api/v1/privacy/guide");  // no sign-in needed
+    REQUIRE(guide.status == 200);
+    CHECK(guide.body["version"] == 1);
+    CHECK(guide.body["title"] == "共享空厅用户隐私保护指引");
+    CHECK(guide.body["sections"].size() >= 5);
+    auto [t, id] = s.login_without_consent("firstrun");
+    auto day = test::tomorrow();
+    // Reading needs no consent.
+    CHECK(s.call(s.port(), "GET", "/api/v1/venues", nullptr, t).status == 200);
+    CHECK(s.call(s.port(), "GET",
+                 "/api/v1/venues/" + std::to_string(venue) +
+                     "/availability?date=" + booking::format_date(day),
+                 nullptr, t)
+              .status == 200);
+    CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, t).status == 200);
+    // Every collecting call is refused with its own code, and nothing is written.
+    auto body = test::booking_body(venue, day, 9 * 60, 10 * 60, 8, "支部学习");
+    auto refused =
+        s.call(s.port(), "POST", "/api/v1/bookings", body, t, "Idempotency-Key: fr-1\r\n");
+    CHECK(refused.status == 403);
+    CHECK(error_code(refused) == "consent_required");
+    CHECK(refused.body["error"]["details"]["policy_version"] == 1);
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/holds", body, t)) == "consent_required");
+    CHECK(error_code(s.call(s.port(), "PATCH", "/api/v1/me", json{{"name", "首次"}}, t)) ==
+          "consent_required");
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/me/phone", json{{"code", "phone-1"}}, t)) ==
+          "consent_required");
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/checkins", json{{"venue_code", "x"}}, t)) ==
+          "consent_required");
+    CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, t).body["name"] == "");
+    CHECK(s.sql_value("SELECT COUNT(*) FROM bookings WHERE user_id = " + std::to_string(id)) ==
+          "0");
+    auto none = s.call(s.port(), "GET", "/api/v1/me/consents", nullptr, t);
+    CHECK(none.body["agreed"] == false);
+    CHECK(none.body["consents"].empty());
+
+    // Agreeing to a version the phone did not show is refused; a sensitive kind waits for the
+    // guide.
+    auto stale = s.call(s.port(), "POST", "/api/v1/me/consents", json{{"policy_version", 0}}, t);
+    CHECK(stale.status == 409);
+    CHECK(error_code(stale) == "policy_changed");
+    CHECK(error_code(s.call(s.port(), "POST", "/api/v1/me/consents",
+                            json{{"policy_version", 1}, {"kind", "location"}}, t)) ==
+          "consent_required");
+    auto agreed = s.call(s.port(), "POST", "/api/v1/me/consents", json{{"policy_version", 1}}, t);
+    REQUIRE(agreed.status == 200);
+    CHECK(agreed.body["agreed"] == true);
+    REQUIRE(agreed.body["consents"].size() == 1);
+    CHECK(agreed.body["consents"][0]["kind"] == "policy");
+    CHECK(agreed.body["consents"][0]["policy_version"] == 1);
+    CHECK(agreed.body["consents"][0]["sensitive"] == false);
+    // Agreeing twice keeps one record.
+    CHECK(s.call(s.port(), "POST", "/api/v1/me/consents", json{{"policy_version", 1}}, t)
+              .body["consents"]
+              .size() == 1);
+    // The same booking goes through now (the refused one left no trace of its key).
+    CHECK(
+        s.call(s.port(), "POST", "/api/v1/bookings", body, t, "Idempotency-Key: fr-1\r\n").status ==
+        201);
+    CHECK(s.call(s.port(), "PATCH", "/api/v1/me", json{{"name", "首次"}}, t).status == 200);
+    // The location consent is its own record, asked for on its own.
+    auto loc = s.call(s.port(), "POST", "/api/v1/me/consents",
+                      json{{"policy_version", 1}, {"kind", "location"}}, t);
+    REQUIRE(loc.status == 200);
+    CHECK(loc.body["consents"].size() == 2);
+    CHECK(loc.body["consents"][0]["kind"] == "location");
+    CHECK(loc.body["consents"][0]["sensitive"] == true);
+    // The member's copy carries them.
+    auto copy = s.call(s.port(), "GET", "/api/v1/me/export", nullptr, t);
+    CHECK(copy.body["consents"].size() == 2);
+
+    // Withdrawing the guide takes the location consent with it; collecting calls stop at once
+    // on this instance, the booking stays.
+    auto off = s.call(s.port(), "DELETE", "/api/v1/me/consents/policy", nullptr, t);
+    REQUIRE(off.status == 200);
+    CHECK(off.body["agreed"] == false);
+    for (const auto& c : off.body["consents"]) CHECK(!c["withdrawn_at"].is_null());
+    CHECK(error_code(s.call(s.port(), "PATCH", "/api/v1/me", json{{"name", "又改"}}, t)) ==
+          "consent_required");
+    CHECK(error_code(s.call(s.port(), "DELETE", "/api/v1/me/consents/policy", nullptr, t)) ==
+          "not_found");
+    CHECK(error_code(s.call(s.port(), "DELETE", "/api/v1/me/consents/face", nullptr, t)) ==
+          "not_found");
+    CHECK(s.sql_value("SELECT COUNT(*) FROM bookings WHERE status = 'confirmed' AND user_id = " +
+                      std::to_string(id)) == "1");
+}
+
+TEST_CASE(
+    "a new version of the guide asks everyone again, on every instance; a reminder of a booking "
+    "made before still comes") {
+    Stack s(own(), 19630, privacy_config());
+    auto venue = test::make_hall(s, 1);
+    auto [t, id] = s.login("versioned");  // agreed to version 1
+    auto day = test::tomorrow();
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings",
+                   test::booking_body(venue, day, 9 * 60, 10 * 60, 8, "支部学习"), t,
+                   "Idempotency-Key: v-1\r\n")
+                .status == 201);
+    // A second instance refuses the stranger first, then sees an agreement made on the first
+    // instance at once (its copy of who they are is read again before refusing).
+    auto [u, u_id] = s.login_without_consent("elsewhere");
+    auto second = s.start_server();
+    CHECK(error_code(s.call(second, "PATCH", "/api/v1/me", json{{"name", "乙"}}, u)) ==
+          "consent_required");
+    s.agree_to_guide(u);
+    CHECK(s.call(second, "PATCH", "/api/v1/me", json{{"name", "乙"}}, u).status == 200);
+
+    // Version 2 is published (an instance started with it): v1's agreement no longer counts.
+    auto v2 = s.start_server({{"privacy", {{"guide_file", write_guide_v2(s)}}}});
+    auto guide = s.call(v2, "GET", "/api/v1/privacy/guide");
+    CHECK(guide.body["version"] == 2);
+    CHECK(guide.body["updated"] == "2027年1月1日");
+    auto again = s.call(v2, "POST", "/api/v1/bookings",
+                        test::booking_body(venue, day, 11 * 60, 12 * 60, 8, "再次学习"), t,
+                        "Idempotency-Key: v-2\r\n");
+    CHECK(again.status == 403);
+    CHECK(error_code(again) == "consent_required");
+    CHECK(again.body["error"]["details"]["policy_version"] == 2);
+    auto state = s.call(v2, "GET", "/api/v1/me/consents", nullptr, t);
+    CHECK(state.body["policy_version"] == 2);
+    CHECK(state.body["agreed"] == false);
+    CHECK(error_code(s.call(v2, "POST", "/api/v1/me/consents", json{{"policy_version", 1}}, t)) ==
+          "policy_changed");
+    // Timed work still runs for them: the reminder of the booking made under version 1.
+    s.set_clock(booking::to_timepoint(day, 8 * 60 + 30));
+    REQUIRE(s.run_job("send_reminders", 0).status == 200);
+    auto notices = s.call(v2, "GET", "/api/v1/me/notices", nullptr, t);
+    REQUIRE(notices.body["items"].size() == 1);
+    CHECK(notices.body["items"][0]["kind"] == "reminder");
+    // Agreeing to version 2 keeps both records.
+    auto now2 = s.call(v2, "POST", "/api/v1/me/consents", json{{"policy_version", 2}}, t);
+    REQUIRE(now2.status == 200);
+    CHECK(now2.body["agreed"] == true);
+    REQUIRE(now2.body["consents"].size() == 2);
+    CHECK(now2.body["consents"][0]["policy_version"] == 2);
+    CHECK(!now2.body["consents"][1]["withdrawn_at"].is_null());  // v1's, superseded
+    std::filesystem::remove(guide_v2_path());
+}
 
 TEST_CASE(
     "a member's copy holds their bookings with purposes, their scans, their role's audit, and "

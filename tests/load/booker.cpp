@@ -338,6 +338,11 @@ int main(int argc, char** argv) {
         auto port = static_cast<std::uint16_t>(std::stoi(a["--port"]));
         int users = std::stoi(a["--users"]);
         std::string prefix = a.count("--prefix") ? a["--prefix"] : "bench";
+        // Members agree to the privacy guide before they book (outside what is measured); a
+        // server without a guide (the Node peer) is signed in only.
+        auto guide = sh::test::request(port, client_options, "GET", "/api/v1/privacy/guide");
+        int version =
+            guide && guide->status == 200 ? json::parse(guide->body)["version"].get<int>() : 0;
         for (int i = 0; i < users; ++i) {
             auto r =
                 sh::test::request(port, client_options, "POST", "/api/v1/auth/login",
@@ -346,7 +351,17 @@ int main(int argc, char** argv) {
                 std::cerr << "login failed: " << (r ? r->body : "no response") << "\n";
                 return 1;
             }
-            std::cout << json::parse(r->body)["token"].get<std::string>() << "\n";
+            auto token = json::parse(r->body)["token"].get<std::string>();
+            if (version > 0) {
+                auto c = sh::test::request(port, client_options, "POST", "/api/v1/me/consents",
+                                           json{{"policy_version", version}}.dump(),
+                                           "Authorization: Bearer " + token + "\r\n");
+                if (!c || c->status != 200) {
+                    std::cerr << "consent failed: " << (c ? c->body : "no response") << "\n";
+                    return 1;
+                }
+            }
+            std::cout << token << "\n";
         }
         return 0;
     }

@@ -1,5 +1,5 @@
 // A member books from the phone: time first, the hold's form, the list, the messages.
-const { open, tap, type, fire, text, texts, Phone } = require('./support/pages')
+const { open, tap, type, fire, text, texts } = require('./support/pages')
 const { follow } = require('./support/follow')
 const stack = require('./support/stack')
 
@@ -13,7 +13,7 @@ async function tapIn(comp, cards, name, selector) {
 }
 
 test('a member finds a hall by time, holds it, books it, and sees it in 我的预约 and, before it starts, in 消息', async () => {
-  const phone = new Phone('lihua', { api: stack.api() })
+  const phone = await stack.memberPhone('lihua')
   const day = stack.tomorrow()
   const find = await open(phone, 'pages/index/index')
   await fire(find, '.pick-date', 'change', { value: day })

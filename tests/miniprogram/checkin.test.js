@@ -1,6 +1,6 @@
 // Check-in at the hall's printed code: the window's times when it is closed, the owner's
 // check-in, and a friend's scan counted once.
-const { open, tap, text, Phone } = require('./support/pages')
+const { open, tap, text } = require('./support/pages')
 const stack = require('./support/stack')
 
 afterEach(() => stack.setClock(stack.now()))
@@ -8,14 +8,14 @@ afterEach(() => stack.setClock(stack.now()))
 test("outside its window the page shows the window; inside, the owner checks in and a friend's scan is counted", async () => {
   const day = stack.tomorrow(4)
   stack.grantRole('guanli', 'manager', '--building-ids', '1')
-  const manager = new Phone('guanli', { api: stack.api() })
+  const manager = await stack.memberPhone('guanli')
   const hall = await open(manager, 'pages/manage/hall', { id: '4' })
   const code = text(hall, '.code')
   expect(code).not.toBe('')
 
   const made = await stack.book('chenfang', 4, day, '10:00', '11:00', '党员大会', 30)
 
-  const owner = new Phone('chenfang', { api: stack.api() })
+  const owner = await stack.memberPhone('chenfang')
   await stack.setClock(stack.shanghai(`${day}T09:00`))
   const early = await open(owner, 'pages/checkin/index', { scene: code })
   expect(text(early, '.window')).toBe('现在不在签到时间内。签到时间是 09:45 到 10:15。')
@@ -25,7 +25,7 @@ test("outside its window the page shows the window; inside, the owner checks in 
   const onTime = await open(owner, 'pages/checkin/index', { scene: code })
   expect(text(onTime, '.result')).toBe('签到成功：10:00–11:00，党员大会。请让参加的同志也扫一下这个码。')
 
-  const friend = new Phone('liuyang', { api: stack.api() })
+  const friend = await stack.memberPhone('liuyang')
   const scanPage = await open(friend, 'pages/checkin/index', {})
   friend.scans.push({ path: `pages/checkin/index?scene=${encodeURIComponent(code)}`, scanType: 'WX_CODE' })
   await tap(scanPage, '.scan')

@@ -1,7 +1,7 @@
 // A hall's manager on the phone: requests approved and rejected (the member's pages show it),
 // a closure over a booking (listed first, then cancelled and told), the printable code, a new
 // hall published.
-const { open, tap, tapSlot, type, fire, text, texts, Phone } = require('./support/pages')
+const { open, tap, tapSlot, type, fire, text, texts } = require('./support/pages')
 const { follow } = require('./support/follow')
 const stack = require('./support/stack')
 
@@ -20,13 +20,13 @@ async function request(phone, day, start = '10:00') {
 test('a manager approves a request and rejects another with a reason; the member sees both', async () => {
   const day = stack.tomorrow(5)
   stack.grantRole('guanli7', 'manager', '--building-ids', '1')
-  const member = new Phone('sunli', { api: stack.api() })
+  const member = await stack.memberPhone('sunli')
   const form = await request(member, day, '10:00')
   expect(text(form, '.result')).toBe('已提交，等待管理员审批')
   expect(text(form, '.status')).toBe('状态：等待审批')
   await request(member, day, '14:00')
 
-  const manager = new Phone('guanli7', { api: stack.api() })
+  const manager = await stack.memberPhone('guanli7')
   const inbox = await open(manager, 'pages/manage/index')
   expect(text(inbox, '.title')).toBe('等待审批（2）')
   expect(texts(inbox, '.request .hall')).toEqual(['七楼党建书屋', '七楼党建书屋'])
@@ -54,7 +54,7 @@ test("a closure over a booking lists it first, then cancels it and tells its mem
   stack.grantRole('guanli8', 'manager', '--building-ids', '1')
   await stack.book('heping', 5, day, '09:00', '10:00', '支部会', 9)
 
-  const manager = new Phone('guanli8', { api: stack.api() })
+  const manager = await stack.memberPhone('guanli8')
   manager.modalAnswers.push(true)
   const hall = await open(manager, 'pages/manage/hall', { id: '5' })
   await fire(hall, '.pick-fromDate', 'change', { value: day })
@@ -67,7 +67,7 @@ test("a closure over a booking lists it first, then cancels it and tells its mem
   expect(text(hall, '.done')).toBe('已停用，取消了 1 条预约，预约人会收到通知。')
   expect(texts(hall, '.closure')[0]).toContain('设备检修')
 
-  const member = new Phone('heping', { api: stack.api() })
+  const member = await stack.memberPhone('heping')
   const messages = await open(member, 'pages/notices/index')
   expect(texts(messages, '.notice-title')).toEqual(['●场地临时关闭，预约已取消'])
 
@@ -77,7 +77,7 @@ test("a closure over a booking lists it first, then cancels it and tells its mem
   expect(hall.instance.data.qr).toMatch(/^data:image\/png;base64,iVBOR/) // a PNG, as WeChat made it
 
   // Someone else's refusal comes as bytes too, and still reads as Chinese.
-  const stranger = new Phone('weiren', { api: stack.api() })
+  const stranger = await stack.memberPhone('weiren')
   const theirs = await open(stranger, 'pages/manage/hall', { id: '5' })
   await tap(theirs, '.show-code')
   expect(text(theirs, '.error')).toMatch(/^[^A-Za-z]*[\u4e00-\u9fff][^A-Za-z]*$/)
@@ -86,7 +86,7 @@ test("a closure over a booking lists it first, then cancels it and tells its mem
 
 test('a manager publishes a new hall from the phone and members find it', async () => {
   stack.grantRole('guanli9', 'manager', '--building-ids', '1')
-  const manager = new Phone('guanli9', { api: stack.api() })
+  const manager = await stack.memberPhone('guanli9')
   const form = await open(manager, 'pages/manage/venue', {})
   await type(form, '.name', '八楼小会议室')
   await type(form, '.capacity', '12')
@@ -95,7 +95,7 @@ test('a manager publishes a new hall from the phone and members find it', async 
   expect(text(form, '.error')).toBe('')
   expect(text(form, '.done')).toBe('已发布，党员现在可以预约了。')
 
-  const member = new Phone('xuming', { api: stack.api() })
+  const member = await stack.memberPhone('xuming')
   const find = await open(member, 'pages/index/index')
   await fire(find, '.pick-date', 'change', { value: stack.tomorrow(1) })
   await fire(find, '.pick-from', 'change', { value: '09:00' })

@@ -1,6 +1,6 @@
 // People on the phone: an invitation taken into a role, the profile (name, phone, branch),
 // and a late cancellation warned about and then shown among the member's violations.
-const { open, tap, type, fire, text, texts, Phone } = require('./support/pages')
+const { open, tap, type, fire, text, texts } = require('./support/pages')
 const stack = require('./support/stack')
 
 afterEach(() => stack.setClock(stack.now()))
@@ -11,7 +11,7 @@ test('an invitation opened from its code makes the member a manager once; a seco
   const inv = await stack.call('POST', '/api/v1/invitations', { role: 'manager', building_ids: [1], days: 3 }, admin)
   expect(inv.status).toBe(201)
 
-  const invited = new Phone('yangfan', { api: stack.api() })
+  const invited = await stack.memberPhone('yangfan')
   const page = await open(invited, 'pages/invite/index', { scene: inv.body.code })
   expect(text(page, '.accept')).toBe('接受邀请')
   await tap(page, '.accept')
@@ -21,7 +21,7 @@ test('an invitation opened from its code makes the member a manager once; a seco
   expect(text(profile, '.manage')).toBe('场地管理')
 
   // Scanned later by someone else: the server's sentence for a used invitation.
-  const late = new Phone('lugang', { api: stack.api() })
+  const late = await stack.memberPhone('lugang')
   late.scans.push({ path: `pages/invite/index?scene=${inv.body.code}` })
   const scanned = await open(late, 'pages/invite/index', {})
   await tap(scanned, '.accept') // no code yet: scans
@@ -37,7 +37,7 @@ test('the profile keeps a name, the WeChat phone number, and a request to join a
   const branch = await stack.call('POST', '/api/v1/branches', { name: '新城置业党支部', street_id: 1, unit_ids: [unit.body.id] }, admin)
   expect(branch.status).toBe(201)
 
-  const phone = new Phone('gaojing', { api: stack.api() })
+  const phone = await stack.memberPhone('gaojing')
   const me = await open(phone, 'pages/profile/index')
   expect(text(me, '.phone')).toBe('还没有填写')
   await type(me, '.name', '高静')
@@ -61,7 +61,7 @@ test('the profile keeps a name, the WeChat phone number, and a request to join a
   const other = await stack.call('POST', '/api/v1/units', { name: '越洋物业管理处', kind: 'enterprise', street_id: 1 }, admin)
   const joint = await stack.call('POST', '/api/v1/branches', { name: '楼宇联合党支部', street_id: 1, unit_ids: [unit.body.id, other.body.id] }, admin)
   expect(joint.status).toBe(201)
-  const second = new Phone('hemei', { api: stack.api() })
+  const second = await stack.memberPhone('hemei')
   const page = await open(second, 'pages/profile/index')
   await type(page, '.branch-query', '联合')
   await tap(page, '.find-branch')
@@ -80,7 +80,7 @@ test('cancelling after the deadline warns first, then counts as a late cancellat
   // An hour before: inside the hall's two hours. The phone's own clock does not know it; the
   // server says so, and the member is warned before anything is counted.
   await stack.setClock(stack.shanghai(`${day}T09:00`))
-  const phone = new Phone('dengfei', { api: stack.api() })
+  const phone = await stack.memberPhone('dengfei')
   const detail = await open(phone, 'pages/booking/detail', { id: String(made.id) })
   expect(text(detail, '.status')).toBe('已预约')
   await tap(detail, '.cancel')
@@ -97,7 +97,7 @@ test('a member who says no to the late warning keeps the booking', async () => {
   const day = stack.tomorrow(6)
   const made = await stack.book('fangyu', 6, day, '15:00', '16:00', '党小组会', 6)
   await stack.setClock(stack.shanghai(`${day}T14:30`))
-  const phone = new Phone('fangyu', { api: stack.api() })
+  const phone = await stack.memberPhone('fangyu')
   phone.modalAnswers.push(true, false) // "yes, cancel" — then, told it is late, "no"
   const detail = await open(phone, 'pages/booking/detail', { id: String(made.id) })
   await tap(detail, '.cancel')

@@ -1,6 +1,6 @@
 // Two phones want the same slot: one gets it, the other is told in plain Chinese and sees the
 // day as it now is.
-const { open, tap, tapSlot, text, texts, Phone } = require('./support/pages')
+const { open, tap, tapSlot, text, texts } = require('./support/pages')
 const { follow } = require('./support/follow')
 const stack = require('./support/stack')
 
@@ -14,8 +14,8 @@ function stateAt(grid, start) {
 
 test('two phones on one slot: the first books it; the second reads the slot_taken sentence and a refreshed grid', async () => {
   const day = stack.tomorrow(2)
-  const a = new Phone('zhaomin', { api: stack.api() })
-  const b = new Phone('qianli', { api: stack.api() })
+  const a = await stack.memberPhone('zhaomin')
+  const b = await stack.memberPhone('qianli')
   const gridA = await open(a, 'pages/venue/index', { id: '2', date: day })
   const gridB = await open(b, 'pages/venue/index', { id: '2', date: day })
   expect(stateAt(gridB, '14:00')).toBe('空闲')
@@ -43,8 +43,8 @@ test('two phones on one slot: the first books it; the second reads the slot_take
 
 test('two phones tapping at the same moment: exactly one holds the slot', async () => {
   const day = stack.tomorrow(2)
-  const a = new Phone('sunwei', { api: stack.api() })
-  const b = new Phone('zhouyan', { api: stack.api() })
+  const a = await stack.memberPhone('sunwei')
+  const b = await stack.memberPhone('zhouyan')
   const gridA = await open(a, 'pages/venue/index', { id: '2', date: day })
   const gridB = await open(b, 'pages/venue/index', { id: '2', date: day })
   await tapSlot(gridA, '16:00')

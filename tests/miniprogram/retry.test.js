@@ -1,11 +1,11 @@
 // A weak network never books twice, and a lost session is found again without asking.
-const { open, tap, tapSlot, type, text, Phone } = require('./support/pages')
+const { open, tap, tapSlot, type, text } = require('./support/pages')
 const { follow } = require('./support/follow')
 const stack = require('./support/stack')
 
 test('a retry after a dropped answer, even after the app was closed, books once: the same Idempotency-Key', async () => {
   const day = stack.tomorrow(3)
-  const phone = new Phone('wuxia', { api: stack.api() })
+  const phone = await stack.memberPhone('wuxia')
   const grid = await open(phone, 'pages/venue/index', { id: '3', date: day })
   await tapSlot(grid, '09:00')
   await tap(grid, '.hold')
@@ -35,7 +35,7 @@ test('a retry after a dropped answer, even after the app was closed, books once:
 })
 
 test('a session ended elsewhere: the next call signs in again silently, once, and goes on', async () => {
-  const phone = new Phone('zhengqiang', { api: stack.api() })
+  const phone = await stack.memberPhone('zhengqiang')
   await open(phone, 'pages/bookings/index')
   expect(phone.logins).toBe(1)
   const token = await phone.act(async () => wx.getStorageSync('sh_token'))

@@ -1,6 +1,6 @@
 // Signing in to the console by scanning its code: the phone first shows which browser asked,
 // and only a tap confirms.
-const { open, tap, text, Phone } = require('./support/pages')
+const { open, tap, text } = require('./support/pages')
 const stack = require('./support/stack')
 
 const EDGE_ON_WINDOWS =
@@ -13,7 +13,7 @@ test('the phone shows the asking browser, its address and time before confirming
   const cookie = [].concat(started.headers['set-cookie'])[0].split(';')[0]
   const poll = () => stack.call('GET', `/api/v1/auth/web-login/${started.body.nonce}`, undefined, undefined, { cookie })
 
-  const manager = new Phone('guanliweb', { api: stack.api() })
+  const manager = await stack.memberPhone('guanliweb')
   const page = await open(manager, 'pages/weblogin/index', { scene: started.body.nonce })
   expect(text(page, '.browser')).toBe('Edge 120 · Windows')
   expect(text(page, '.address')).toBe('127.0.0.1')
@@ -30,12 +30,12 @@ test('the phone shows the asking browser, its address and time before confirming
 
 test('a member handed a console code is refused before anything is shown, and a spent code says so', async () => {
   const started = await stack.call('POST', '/api/v1/auth/web-login', undefined, undefined, { 'user-agent': EDGE_ON_WINDOWS })
-  const member = new Phone('putong', { api: stack.api() })
+  const member = await stack.memberPhone('putong')
   const page = await open(member, 'pages/weblogin/index', { scene: started.body.nonce })
   expect(text(page, '.browser')).toBe('')
   expect(text(page, '.confirm')).toBe('')
   expect(text(page, '.error')).not.toBe('')
 
-  const spent = await open(new Phone('guanliweb', { api: stack.api() }), 'pages/weblogin/index', { scene: 'f'.repeat(32) })
+  const spent = await open(await stack.memberPhone('guanliweb'), 'pages/weblogin/index', { scene: 'f'.repeat(32) })
   expect(text(spent, '.error')).toBe('这个登录码已经失效了，请在电脑上刷新后重新扫码。')
 })

@@ -162,10 +162,24 @@ ApiResult Stack::call(std::uint16_t port, const std::string& method, const std::
     return out;
 }
 
-std::pair<std::string, std::uint64_t> Stack::login(const std::string& code) {
+std::pair<std::string, std::uint64_t> Stack::login_without_consent(const std::string& code) {
     auto r = call(port(), "POST", "/api/v1/auth/login", json{{"code", code}});
     if (r.status != 200) throw std::runtime_error("login failed: " + r.raw);
     return {r.body["token"].get<std::string>(), r.body["user"]["id"].get<std::uint64_t>()};
+}
+
+void Stack::agree_to_guide(const std::string& token) {
+    auto guide = call(port(), "GET", "/api/v1/privacy/guide");
+    if (guide.status != 200) throw std::runtime_error("no privacy guide: " + guide.raw);
+    auto r = call(port(), "POST", "/api/v1/me/consents",
+                  json{{"policy_version", guide.body["version"]}}, token);
+    if (r.status != 200) throw std::runtime_error("consent failed: " + r.raw);
+}
+
+std::pair<std::string, std::uint64_t> Stack::login(const std::string& code) {
+    auto signed_in = login_without_consent(code);
+    agree_to_guide(signed_in.first);
+    return signed_in;
 }
 
 void Stack::inject(const std::string& endpoint, long long errcode, int delay_ms, int times) {

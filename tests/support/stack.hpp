@@ -66,8 +66,13 @@ class Stack {
     ApiResult call(std::uint16_t port, const std::string& method, const std::string& path,
                    const nlohmann::json& body = nullptr, const std::string& token = "",
                    const std::string& extra_headers = "");
-    // Logs in with a WeChat code on server 0: {token, user id}.
+    // Logs in with a WeChat code on server 0 and agrees to the privacy guide in force, as the
+    // phone's first run does: {token, user id}.
     std::pair<std::string, std::uint64_t> login(const std::string& code);
+    // Logs in only: the member has not agreed to the guide (their collecting calls are refused).
+    std::pair<std::string, std::uint64_t> login_without_consent(const std::string& code);
+    // POST /me/consents for the guide's current version.
+    void agree_to_guide(const std::string& token);
     // POST /fake/inject on the fake WeChat.
     void inject(const std::string& endpoint, long long errcode, int delay_ms = 0, int times = 1);
     nlohmann::json fake_stats();

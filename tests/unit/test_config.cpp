@@ -49,6 +49,18 @@ TEST_CASE("values from the file are read") {
     CHECK(c.redis.port == 7000);
 }
 
+TEST_CASE("every section the configuration has can be written in the file") {
+    // penalties and notifications were refused as unknown sections before privacy came.
+    auto c = parse(R"({"penalties":{"ban_days":14},"notifications":{"remind_before_minutes":30},
+                       "privacy":{"guide_file":"/etc/sharedhall/guide.md"}})",
+                   env());
+    CHECK(c.penalties.ban_days == 14);
+    CHECK(c.notifications.remind_before_minutes == 30);
+    CHECK(c.privacy.guide_file == "/etc/sharedhall/guide.md");
+    CHECK(error_field(R"({"privacy":{"guide":"x"}})") == "privacy.guide");
+    CHECK(error_field(R"({"privasy":{}})") == "privasy");
+}
+
 TEST_CASE("more than one machine: Sentinels, a read pool and the WeChat CA are read") {
     auto c =
         parse(R"({"redis":{"sentinels":["127.0.0.1:26379","10.0.0.2:26379"],"sentinel_master":"sh"},

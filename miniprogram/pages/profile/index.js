@@ -107,5 +107,8 @@ Component({
     scanInvite() {
       wx.navigateTo({ url: '/pages/invite/index' })
     },
+    privacy() {
+      wx.navigateTo({ url: '/pages/privacy/index' })
+    },
   },
 })

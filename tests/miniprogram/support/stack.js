@@ -34,13 +34,30 @@ function call(method, path, body, token, extraHeaders = {}) {
   })
 }
 
-// Signs `who` in as a phone would, outside any page: the token.
+// Signs `who` in as a phone would, outside any page, and agrees to the privacy guide as their
+// phone's first run did: the token.
 let logins = 0
 async function login(who) {
   logins += 1 // a code works once: each sign-in here has its own
   const r = await call('POST', '/api/v1/auth/login', { code: `${who}:s${logins}` })
   if (r.status !== 200) throw new Error('cannot sign in: ' + JSON.stringify(r.body))
+  await agree(r.body.token)
   return r.body.token
+}
+
+// The member behind `token` agrees to the guide in force.
+async function agree(token) {
+  const guide = await call('GET', '/api/v1/privacy/guide')
+  const r = await call('POST', '/api/v1/me/consents', { policy_version: guide.body.version }, token)
+  if (r.status !== 200) throw new Error('cannot agree: ' + JSON.stringify(r.body))
+}
+
+// The phone of a member who agreed to the privacy guide on an earlier first run (privacy.test.js
+// drives the first run itself).
+async function memberPhone(name) {
+  const { Phone } = require('./wx')
+  await login(name)
+  return new Phone(name, { api: api() })
 }
 
 // `who` books a hall through the API, as another phone would have (not the page under test):
@@ -88,4 +105,4 @@ function tomorrow(days = 1) {
   return new Date(Date.now() + 8 * 3600000 + days * 86400000).toISOString().slice(0, 10)
 }
 
-module.exports = { api, call, login, book, grantRole, setClock, runJob, shanghai, now, tomorrow }
+module.exports = { api, call, login, agree, memberPhone, book, grantRole, setClock, runJob, shanghai, now, tomorrow }

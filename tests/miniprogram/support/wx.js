@@ -8,6 +8,9 @@
 //  - storage belongs to the phone and outlives its pages: rendering a page again is the app
 //    opened again. Values are copied in and out as WeChat's are (JSON), '' for a missing key.
 //  - requestSubscribeMessage works only inside a tap, as WeChat requires.
+//  - WeChat's privacy authorisation: `privacyApi(referrer)` is a privacy API called before the
+//    member agreed — it waits on the app's wx.onNeedPrivacyAuthorization listener and resolves
+//    with the answer the app gave (WeChat checks that an agreement names the agree button).
 //  - Every answer is kept for the contract check (tools/contract/check-answers.mjs) when
 //    $SH_ANSWER_LOG names a folder, as the end-to-end tier's are.
 //
@@ -73,6 +76,10 @@ class Phone {
     this.scans = [] // what wx.scanCode will read, in order
     this.subscribeAnswer = 'accept'
     this.calendar = []
+    this.toasts = [] // every wx.showToast's title
+    this.backs = 0 // wx.navigateBack calls
+    this.clipboard = ''
+    this.privacyListener = null
     if (options.api) this.storage.set('sh_api_base', JSON.stringify(options.api))
     this.wx = this.makeWx()
   }
@@ -93,6 +100,13 @@ class Phone {
       await new Promise((r) => setTimeout(r, this.inflight ? 5 : 0))
       quiet = this.inflight ? 0 : quiet + 1
     }
+  }
+
+  // A privacy API (e.g. 'button.getPhoneNumber') used before the member agreed: WeChat asks the
+  // app's listener and waits; resolves with the app's answer ({event, buttonId}).
+  privacyApi(referrer) {
+    if (!this.privacyListener) return Promise.reject(new Error('no wx.onNeedPrivacyAuthorization listener'))
+    return new Promise((resolve) => current.run(this, () => this.privacyListener(resolve, { referrer })))
   }
 
   // The answer to the next request is lost after the server has acted on it.
@@ -195,6 +209,21 @@ class Phone {
       switchTab(opts) {
         phone.navigations.push(opts.url)
         ok(opts, { errMsg: 'switchTab:ok' })
+      },
+      navigateBack(opts = {}) {
+        phone.backs += 1
+        ok(opts, { errMsg: 'navigateBack:ok' })
+      },
+      showToast(opts) {
+        phone.toasts.push(opts.title)
+        ok(opts, { errMsg: 'showToast:ok' })
+      },
+      setClipboardData(opts) {
+        phone.clipboard = String(opts.data)
+        ok(opts, { errMsg: 'setClipboardData:ok' })
+      },
+      onNeedPrivacyAuthorization(listener) {
+        phone.privacyListener = listener
       },
       showModal(opts) {
         phone.modals.push(opts)
