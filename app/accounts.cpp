@@ -176,6 +176,14 @@ awaitable<Result<User>> AccountService::set_phone(const Principal& me, const std
     });
 }
 
+awaitable<Result<User>> AccountService::remove_phone(const Principal& me) {
+    co_return co_await transact_result<User>(db_, [&](booking::AccountStore& s) -> Result<User> {
+        if (!s.lock_user(me.user_id)) return make_error(Errc::unauthorized);
+        s.set_phone(me.user_id, std::nullopt);
+        return *s.find_user(me.user_id);
+    });
+}
+
 awaitable<Result<User>> AccountService::change_role(const Principal& me, booking::UserId target,
                                                     const booking::RoleRequest& req) {
     auto r = co_await transact_result<User>(

@@ -74,6 +74,8 @@ class AccountService {
     // invalid_phone_code, wechat_unavailable.
     awaitable<Result<booking::User>> set_phone(const booking::Principal& me,
                                                const std::string& code);
+    // DELETE /me/phone: the member's number is removed (a correction needs no consent).
+    awaitable<Result<booking::User>> remove_phone(const booking::Principal& me);
     awaitable<Result<booking::User>> change_role(const booking::Principal& me,
                                                  booking::UserId target,
                                                  const booking::RoleRequest& req);

@@ -29,7 +29,8 @@ class UserStore : public AuditLog {
     virtual bool lock_user(UserId id) = 0;
     virtual void update_profile(UserId id, const std::optional<std::string>& name,
                                 const std::optional<std::string>& org) = 0;
-    virtual void set_phone(UserId id, const std::string& phone) = 0;
+    // nullopt removes the number (the member asked to).
+    virtual void set_phone(UserId id, const std::optional<std::string>& phone) = 0;
     virtual void set_role(UserId id, const RoleRequest& role) = 0;
 
     virtual std::set<BuildingId> existing_buildings(const std::set<BuildingId>& ids) = 0;

@@ -69,6 +69,13 @@ http::Handler post_phone(Services& svc) {
     };
 }
 
+http::Handler delete_phone(Services& svc) {
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        co_return render(co_await svc.accounts.remove_phone(me));
+    };
+}
+
 http::Handler put_role(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);

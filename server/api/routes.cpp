@@ -16,6 +16,7 @@ http::Router make_router(Services& svc) {
         {M::get, "/api/v1/me", get_me(svc)},
         {M::patch, "/api/v1/me", patch_me(svc)},
         {M::post, "/api/v1/me/phone", post_phone(svc)},
+        {M::del, "/api/v1/me/phone", delete_phone(svc)},
         // roles
         {M::put, "/api/v1/users/{id}/role", put_role(svc)},
         // the alliance: units, branches, members, invitations

@@ -138,9 +138,12 @@ void MysqlUserStore::update_profile(UserId id, const std::optional<std::string>&
     q.executeUpdate();
 }
 
-void MysqlUserStore::set_phone(UserId id, const std::string& phone) {
+void MysqlUserStore::set_phone(UserId id, const std::optional<std::string>& phone) {
     auto& q = c_.prepare("UPDATE users SET phone = ? WHERE id = ?");
-    q.setString(1, phone);
+    if (phone)
+        q.setString(1, *phone);
+    else
+        q.setNull(1, sql::DataType::VARCHAR);
     q.setUInt64(2, id);
     q.executeUpdate();
 }

@@ -19,7 +19,7 @@ class MysqlUserStore final : public booking::AccountStore {
     bool lock_user(booking::UserId id) override;
     void update_profile(booking::UserId id, const std::optional<std::string>& name,
                         const std::optional<std::string>& org) override;
-    void set_phone(booking::UserId id, const std::string& phone) override;
+    void set_phone(booking::UserId id, const std::optional<std::string>& phone) override;
     void set_role(booking::UserId id, const booking::RoleRequest& role) override;
     std::set<booking::BuildingId> existing_buildings(
         const std::set<booking::BuildingId>& ids) override;

@@ -715,6 +715,9 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
              return x.call(who, "DELETE", "/api/v1/me/consents/location");
          },
          {{B, 200}, {NOBODY, 401}}},
+        {"DELETE /me/phone (the caller's own number)",
+         [](World& x, Who who) { return x.call(who, "DELETE", "/api/v1/me/phone"); },
+         {{B, 200}, {NOBODY, 401}}},
         {"GET /me/export",
          [](World& x, Who who) { return x.call(who, "GET", "/api/v1/me/export"); },
          {{B, 200}, {NOBODY, 401}}},

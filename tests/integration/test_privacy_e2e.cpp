@@ -139,6 +139,15 @@ TEST_CASE(
           "not_found");
     CHECK(s.sql_value("SELECT COUNT(*) FROM bookings WHERE status = 'confirmed' AND user_id = " +
                       std::to_string(id)) == "1");
+    // A correction needs no consent: the phone number given before is removed.
+    REQUIRE(s.sql_value("SELECT COUNT(*) FROM users WHERE phone IS NULL AND id = " +
+                        std::to_string(id)) == "1");
+    s.sql("UPDATE users SET phone = '13800138000' WHERE id = " + std::to_string(id));
+    auto removed = s.call(s.port(), "DELETE", "/api/v1/me/phone", nullptr, t);
+    REQUIRE(removed.status == 200);
+    CHECK(removed.body["phone"].is_null());
+    CHECK(s.sql_value("SELECT COUNT(*) FROM users WHERE phone IS NULL AND id = " +
+                      std::to_string(id)) == "1");
 }
 
 TEST_CASE(

@@ -29,7 +29,7 @@ test('an invitation opened from its code makes the member a manager once; a seco
   expect(text(scanned, '.error')).toMatch(/邀请.*用过/)
 })
 
-test('the profile keeps a name, the WeChat phone number, and a request to join a branch', async () => {
+test('the profile keeps a name, the WeChat phone number (removed again on request), and a request to join a branch', async () => {
   stack.grantRole('quadmin2', 'district_admin')
   const admin = await stack.login('quadmin2')
   const unit = await stack.call('POST', '/api/v1/units', { name: '新城置业有限公司', kind: 'enterprise', street_id: 1 }, admin)
@@ -47,6 +47,14 @@ test('the profile keeps a name, the WeChat phone number, and a request to join a
   expect(text(me, '.phone')).toBe('13912345678')
   await fire(me, '.get-phone', 'getphonenumber', { errMsg: 'getPhoneNumber:fail user deny' })
   expect(text(me, '.error')).toBe('没有拿到手机号。需要时可以再点一次。')
+  // A correction: the number can be removed again (asked first).
+  phone.modalAnswers.push(false)
+  await tap(me, '.remove-phone')
+  expect(text(me, '.phone')).toBe('13912345678')
+  await tap(me, '.remove-phone')
+  expect(text(me, '.phone')).toBe('还没有填写')
+  expect(text(me, '.saved')).toBe('手机号已删除')
+  expect(text(me, '.remove-phone')).toBe('')
 
   await type(me, '.branch-query', '新城置业')
   await tap(me, '.find-branch')

@@ -13,9 +13,9 @@ const consentsOf = async (phone) => (await stack.call('GET', '/api/v1/me/consent
 test('a new member looks at halls freely, is shown the guide at the first tap that collects, agrees, and books on the next tap', async () => {
   const phone = new Phone('xinren', { api: stack.api() }) // a first run: nothing agreed
   const find = await open(phone, 'pages/index/index')
-  await fire(find, '.pick-date', 'change', { value: stack.tomorrow(2) })
-  await fire(find, '.pick-from', 'change', { value: '15:00' })
-  await fire(find, '.pick-to', 'change', { value: '16:00' })
+  await fire(find, '.pick-date', 'change', { value: stack.tomorrow(7) })
+  await fire(find, '.pick-from', 'change', { value: '16:00' })
+  await fire(find, '.pick-to', 'change', { value: '17:00' })
   await type(find, '.people', '10')
   await tap(find, '.search')
   expect(text(find, '.error')).toBe('') // reading halls needs no consent
@@ -50,7 +50,7 @@ test('a new member looks at halls freely, is shown the guide at the first tap th
 
 test('from 我的 the guide is read again, with when one agreed; a copy of one\'s information is taken; withdrawing asks first and stops collecting', async () => {
   const phone = await stack.memberPhone('jiuyue')
-  await stack.book('jiuyue', 3, stack.tomorrow(3), '09:00', '10:00', '支部学习', 5)
+  await stack.book('jiuyue', 3, stack.tomorrow(5), '14:00', '15:00', '支部学习', 5)
   const me = await open(phone, 'pages/profile/index')
   await tap(me, '.privacy')
   const guide = await follow(phone)

@@ -48,7 +48,9 @@ class MemoryAccountStore final : public booking::AccountStore {
         if (name) users[id].name = *name;
         if (org) users[id].org = *org;
     }
-    void set_phone(UserId id, const std::string& phone) override { users[id].phone = phone; }
+    void set_phone(UserId id, const std::optional<std::string>& phone) override {
+        users[id].phone = phone;
+    }
     void set_role(UserId id, const RoleRequest& r) override {
         auto& p = users[id].principal;
         p.role = r.role;

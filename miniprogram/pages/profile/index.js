@@ -2,6 +2,7 @@
 // violations and ban with their dates. Managers and admins find their own work here too.
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
+const wxp = require('../../utils/wxp')
 const format = require('../../utils/format')
 
 Component({
@@ -97,6 +98,22 @@ Component({
       try {
         this.show(api.remember(await api.post('/api/v1/me/phone', { code: e.detail.code })), this.data.branchName)
         this.setData({ saved: '手机号已保存' })
+      } catch (err) {
+        this.setData({ error: errors.sentence(err) })
+      }
+    },
+    // A correction: the number goes (asked first; it needs no consent).
+    async removePhone() {
+      const ask = await wxp.call('showModal', {
+        title: '删除手机号',
+        content: '删除后场地管理员无法打电话联系您。确定删除吗？',
+        confirmText: '删除',
+        cancelText: '不删除',
+      })
+      if (!ask.confirm) return
+      try {
+        this.show(api.remember(await api.del('/api/v1/me/phone')), this.data.branchName)
+        this.setData({ saved: '手机号已删除' })
       } catch (err) {
         this.setData({ error: errors.sentence(err) })
       }
