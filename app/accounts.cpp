@@ -29,6 +29,10 @@ std::string misses_key(const std::string& client_ip) {
 
 }  // namespace
 
+std::string closed_key(const std::string& openid) {
+    return sha256_hex("sharedhall:closed:" + openid);
+}
+
 awaitable<Result<SignedIn>> AccountService::sign_in(const std::string& code,
                                                     const std::string& client_ip) {
     if (auto wait =
@@ -45,7 +49,8 @@ awaitable<Result<SignedIn>> AccountService::sign_in(const std::string& code,
     auto expires_at = clock_.now() + settings_.token_ttl;
     std::optional<User> user;
     co_await db_.transact([&](booking::AccountStore& s) {
-        user = booking::sign_in(s, s, who.value().openid, who.value().unionid, hash, expires_at);
+        user = booking::sign_in(s, s, who.value().openid, who.value().unionid, hash, expires_at,
+                                closed_key(who.value().openid), clock_.now());
         return true;
     });
     // The phone's next request comes at once: its session is cached from here (and a phone that
@@ -146,6 +151,22 @@ awaitable<Result<bool>> AccountService::sign_out(const std::string& token,
     revoked_here_.put(hash, Mark{}, now + settings_.cache_ttl + std::chrono::seconds(1), now);
     co_await sessions_.drop(hash);
     co_return true;
+}
+
+awaitable<void> AccountService::end_sessions(booking::UserId id) {
+    const auto now = clock_.now();
+    std::vector<std::string> ended;
+    co_await db_.transact([&](booking::AccountStore& s) {
+        ended = s.revoke_sessions_of(id, now);
+        return true;
+    });
+    // As sign_out: this instance refuses them at once, the others within the cache bound.
+    for (const auto& hash : ended) {
+        cached_.erase(hash);
+        revoked_here_.put(hash, Mark{}, now + settings_.cache_ttl + std::chrono::seconds(1), now);
+        co_await sessions_.drop(hash);
+    }
+    principals_.erase(id);
 }
 
 awaitable<Result<User>> AccountService::me(const Principal& me) {

@@ -48,6 +48,10 @@ struct SignedIn {
 awaitable<Result<booking::User>> grant_role(UserDb& db, const std::string& openid,
                                             const booking::RoleRequest& req);
 
+// The key a ban in force is kept by once its account is closed: a one-way hash of the WeChat id
+// (openids are random, 28 characters: not guessable from the hash).
+std::string closed_key(const std::string& openid);
+
 class AccountService {
   public:
     AccountService(UserDb& db, SessionCache& sessions, RateCounters& rates, Wechat& wechat,
@@ -79,6 +83,9 @@ class AccountService {
     awaitable<Result<booking::User>> change_role(const booking::Principal& me,
                                                  booking::UserId target,
                                                  const booking::RoleRequest& req);
+
+    // Ends every session of the user, everywhere within the cache bound (closing an account).
+    awaitable<void> end_sessions(booking::UserId id);
 
     // Forgets this instance's copy of the user's role and branch, after a change to them (other
     // instances see it within the cache bound).

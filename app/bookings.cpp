@@ -256,6 +256,30 @@ awaitable<Result<HoldAnswer>> BookingService::hold(const Principal& me,
                          "Holds are unavailable for the moment; book directly.");
 }
 
+awaitable<Result<BookingService::Released>> BookingService::release_all(const Principal& me) {
+    Released out;
+    const auto now = clock_.now();
+    for (const auto& id : co_await holds_.held_by(me.user_id, now))
+        if (co_await release_hold(me, id)) ++out.holds;
+    booking::BookingQuery q;
+    q.from = now;
+    q.page_size = 100;
+    for (q.page = 1; q.page <= booking::max_page; ++q.page) {
+        auto page = co_await list_mine(me, q);  // ordered by start: cancelling keeps the order
+        for (const auto& b : page) {
+            if (b.status != booking::BookingStatus::pending &&
+                b.status != booking::BookingStatus::confirmed)
+                continue;
+            if (b.start <= now) continue;  // running: it ends as it would
+            auto r = co_await cancel(me, b.id, "", /*accept_penalty=*/true);
+            if (!r) co_return r.error();
+            ++out.bookings;
+        }
+        if (static_cast<int>(page.size()) < q.page_size) break;
+    }
+    co_return out;
+}
+
 awaitable<Result<bool>> BookingService::release_hold(const Principal& me,
                                                      const std::string& hold_id) {
     auto h = co_await holds_.find(hold_id, clock_.now());

@@ -89,6 +89,13 @@ class BookingService {
     awaitable<Result<HoldAnswer>> hold(const booking::Principal& me,
                                        const booking::BookingRequest& slot);
     awaitable<Result<bool>> release_hold(const booking::Principal& me, const std::string& hold_id);
+    // Closing an account: every live hold of the member released, every booking of theirs still
+    // to start cancelled through the normal path (owners are told as on any cancel; a late one
+    // counts as late). The number of each.
+    struct Released {
+        int holds = 0, bookings = 0;
+    };
+    awaitable<Result<Released>> release_all(const booking::Principal& me);
 
     BookingCounters& counters() { return counters_; }
 

@@ -321,6 +321,8 @@ class HoldStore {
     virtual awaitable<std::optional<Hold>> find(const std::string& hold_id, TimePoint now) = 0;
     // Ends a hold; release_quanta=false keeps its claim (the quanta now guard a booking).
     virtual awaitable<void> end(const Hold& h, bool release_quanta) = 0;
+    // The ids of the user's live holds (none when Redis is down: they lapse by themselves).
+    virtual awaitable<std::vector<std::string>> held_by(booking::UserId user, TimePoint now) = 0;
 };
 
 // The availability cache: told after every commit that changes a hall's bookings, closures or

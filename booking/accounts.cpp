@@ -46,12 +46,32 @@ nlohmann::json audit_record(const Principal& p) {
 
 User sign_in(UserStore& users, SessionStore& sessions, const std::string& openid,
              const std::optional<std::string>& unionid, const std::string& token_hash,
-             TimePoint expires_at) {
+             TimePoint expires_at, const std::string& openid_hash, TimePoint now) {
     UserId id = users.upsert_by_openid(openid, unionid);
+    users.carry_ban(id, openid_hash, now);
     sessions.create_session(token_hash, id, expires_at);
     auto user = users.find_user(id);
     if (!user) throw std::logic_error("user vanished inside its own transaction");
     return *user;
+}
+
+std::optional<AppError> may_close(const Principal& me) {
+    if (me.role != Role::member || !me.branch_ids.empty())
+        return make_error(Errc::role_held, {}, {{"role", role_name(me.role)}});
+    return std::nullopt;
+}
+
+Result<bool> close_account(UserStore& users, const Principal& me, const std::string& openid_hash,
+                           TimePoint now) {
+    if (auto refused = may_close(me)) return *refused;
+    if (!users.lock_user(me.user_id)) return make_error(Errc::unauthorized);
+    auto user = users.find_user(me.user_id);
+    if (!user) return make_error(Errc::unauthorized);
+    if (user->banned_until && *user->banned_until > now)
+        users.keep_ban(openid_hash, *user->banned_until);
+    users.erase_person(me.user_id, now);
+    users.audit({me.user_id, "close_account", "user", me.user_id, nullptr, nullptr});
+    return true;
 }
 
 Result<User> change_role(UserStore& users, const Principal& actor, UserId target,

@@ -38,6 +38,15 @@ class UserStore : public AuditLog {
     virtual std::set<BuildingId> buildings_of_street(StreetId id) = 0;
     virtual std::set<BranchId> existing_branches(const std::set<BranchId>& ids) = 0;
     virtual std::set<BranchId> branches_of_street(StreetId id) = 0;
+
+    // Closing an account (close_account): every personal field docs/data-map.md lists for the
+    // person is erased or replaced; the facts the statistics count stay, tied to an id that no
+    // longer leads to anyone.
+    virtual void erase_person(UserId id, TimePoint now) = 0;
+    // A ban in force outlives the account, keyed by a one-way hash of the WeChat id.
+    virtual void keep_ban(const std::string& openid_hash, TimePoint until) = 0;
+    // A user signing in whose WeChat id's hash has a ban in force gets it.
+    virtual void carry_ban(UserId id, const std::string& openid_hash, TimePoint now) = 0;
 };
 
 struct SessionRecord {
@@ -77,6 +86,8 @@ class SessionStore {
     virtual std::optional<SessionRecord> find_live_session(const std::string& token_hash,
                                                            TimePoint now) = 0;
     virtual bool revoke_session(const std::string& token_hash) = 0;
+    // Ends every live session of the user: the hashes of those it ended.
+    virtual std::vector<std::string> revoke_sessions_of(UserId user, TimePoint now) = 0;
 };
 
 // Users, their sessions and the alliance they belong to live together: a sign-in writes a user
@@ -95,9 +106,20 @@ inline Principal console_operator() {
 nlohmann::json audit_record(const Principal& p);
 
 // Login after WeChat vouched for `openid`: the user (created on first login) and a new session.
+// `openid_hash` (closed_key) finds a ban kept from an account this WeChat user closed.
 User sign_in(UserStore& users, SessionStore& sessions, const std::string& openid,
              const std::optional<std::string>& unionid, const std::string& token_hash,
-             TimePoint expires_at);
+             TimePoint expires_at, const std::string& openid_hash, TimePoint now);
+
+// DELETE /me, first: who may close their account. role_held while the person is a manager, an
+// admin or a branch's secretary (the role is handed over first: a hall or a branch must not be
+// left without its keeper).
+std::optional<AppError> may_close(const Principal& me);
+// DELETE /me, last: the person's data erased (UserStore::erase_person), a ban in force kept by
+// `openid_hash`, audited (without a word about who they were). Their bookings to come were
+// cancelled before, through the normal path.
+Result<bool> close_account(UserStore& users, const Principal& me, const std::string& openid_hash,
+                           TimePoint now);
 
 // PUT /users/{id}/role. not_found for an unknown user; validation for a malformed request;
 // forbidden when the actor may not make this change. Audited.

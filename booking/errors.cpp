@@ -58,6 +58,8 @@ Named named(Errc e) {
             return {"invitation_expired", "This invitation has expired."};
         case Errc::consent_required:
             return {"consent_required", "Agree to the current privacy guide first."};
+        case Errc::role_held:
+            return {"role_held", "Hand over your role before closing the account."};
         case Errc::policy_changed:
             return {"policy_changed", "The privacy guide has changed; read the current one."};
         case Errc::internal: return {"internal", "Something went wrong on our side."};

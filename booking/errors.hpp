@@ -48,6 +48,7 @@ enum class Errc {
     invitation_expired,     // 410 the invitation's days are over
     consent_required,       // 403 the privacy guide's current version is not agreed to yet
     policy_changed,      // 409 the guide agreed to is not the current one (details.policy_version)
+    role_held,           // 409 an account is closed only after its role is handed over
     internal,            // 500 never with detail
     db_unavailable,      // 503 MySQL cannot be reached
     redis_unavailable,   // 503 feature needs Redis and Redis is down

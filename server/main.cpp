@@ -361,6 +361,7 @@ int run_serve(const config::AppConfig& cfg) {
     app::NoticeList notice_list(notice_board, clock);
     app::AllianceService alliance(user_db, accounts, wechat, clock, a.invitation_page);
     mysql::PersonalStore personal_store(db);
+    app::AccountClosing closing(user_db, accounts, bookings, clock);
     app::PersonalData personal(personal_store, notice_board, notifier, limiter, clock,
                                app::ExportSettings{rl.export_per_user_per_hour});
     api::Services services{cfg,
@@ -380,6 +381,7 @@ int run_serve(const config::AppConfig& cfg) {
                            console,
                            personal,
                            consents,
+                           closing,
                            cfg.test.settable_clock ? &clock : nullptr,
                            read_db ? &*read_db : nullptr,
                            &scheduler};

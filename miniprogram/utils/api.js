@@ -108,7 +108,7 @@ module.exports = {
   get: (path) => request('GET', path),
   post: (path, data, header) => request('POST', path, { data: data || {}, header }),
   patch: (path, data) => request('PATCH', path, { data }),
-  del: (path) => request('DELETE', path),
+  del: (path, data) => request('DELETE', path, { data }),
   image,
   signIn,
   remember,

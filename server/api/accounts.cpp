@@ -69,6 +69,21 @@ http::Handler post_phone(Services& svc) {
     };
 }
 
+// Closing the account: the body must say so ({"confirm": true}), so that no stray DELETE closes
+// one.
+http::Handler delete_me(Services& svc) {
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        if (optional_bool(object_body(req), "confirm") != true)
+            throw field_error("confirm", "must be true to close the account");
+        auto r = co_await svc.closing.close(me);
+        if (!r) co_return Response::error(r.error());
+        co_return Response::json(200, json{{"closed", true},
+                                           {"holds_released", r.value().holds_released},
+                                           {"bookings_cancelled", r.value().bookings_cancelled}});
+    };
+}
+
 http::Handler delete_phone(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);

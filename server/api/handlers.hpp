@@ -20,6 +20,7 @@ http::Handler get_me(Services& svc);
 http::Handler patch_me(Services& svc);
 http::Handler post_phone(Services& svc);
 http::Handler delete_phone(Services& svc);
+http::Handler delete_me(Services& svc);
 http::Handler put_role(Services& svc);
 
 // alliance.cpp

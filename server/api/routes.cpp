@@ -15,6 +15,7 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/auth/logout", logout(svc)},
         {M::get, "/api/v1/me", get_me(svc)},
         {M::patch, "/api/v1/me", patch_me(svc)},
+        {M::del, "/api/v1/me", delete_me(svc)},
         {M::post, "/api/v1/me/phone", post_phone(svc)},
         {M::del, "/api/v1/me/phone", delete_phone(svc)},
         // roles

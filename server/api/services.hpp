@@ -5,6 +5,7 @@
 #include "app/alliance.hpp"
 #include "app/availability.hpp"
 #include "app/bookings.hpp"
+#include "app/closing.hpp"
 #include "app/console.hpp"
 #include "app/notices.hpp"
 #include "app/personal_data.hpp"
@@ -41,6 +42,7 @@ struct Services {
     app::ConsoleSignIn& console;
     app::PersonalData& personal;
     app::Consents& consents;
+    app::AccountClosing& closing;
     booking::ShiftedClock* test_clock = nullptr;  // only in a test configuration: POST /test/clock
     mysql::Database* read_db = nullptr;           // the statistics' read pool, when configured
     app::Scheduler* scheduler = nullptr;          // the timed work (a test runs a job on demand)

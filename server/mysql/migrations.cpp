@@ -456,6 +456,16 @@ const std::vector<Migration>& migrations() {
                 ) ENGINE=InnoDB)",
              "ALTER TABLE users ADD COLUMN IF NOT EXISTS policy_version INT NULL",
          }},
+        {18,
+         "closing an account: when it was closed; a ban in force kept by a one-way hash of the "
+         "WeChat id",
+         {
+             "ALTER TABLE users ADD COLUMN IF NOT EXISTS closed_at DATETIME NULL",
+             R"(CREATE TABLE IF NOT EXISTS closed_bans (
+                  openid_hash CHAR(64) NOT NULL PRIMARY KEY,
+                  banned_until DATETIME NOT NULL
+                ) ENGINE=InnoDB)",
+         }},
     };
     return all;
 }

@@ -159,7 +159,8 @@ std::vector<LedgerRow> MysqlStatsStore::ledger(const Period& p, const StatsScope
     auto [where, bound] = scope_sql(scope);
     auto& q = c_.prepare(
         "SELECT bk.id, st.name, b.name, v.name, bk.starts_at, "
-        "bk.ends_at, bk.status, u.name, COALESCE(NULLIF(bk.org, "
+        "bk.ends_at, bk.status, IF(u.closed_at IS NULL, u.name, '已注销用户'), "
+        "COALESCE(NULLIF(bk.org, "
         "''), u.org), "
         "bk.purpose, bk.attendees, bk.checked_in_at, "
         "bk.present "

@@ -148,6 +148,71 @@ void MysqlUserStore::set_phone(UserId id, const std::optional<std::string>& phon
     q.executeUpdate();
 }
 
+void MysqlUserStore::erase_person(UserId id, TimePoint now) {
+    // docs/data-map.md, table by table: what names, reaches or was written by the person goes;
+    // what the statistics count stays under an id that leads nowhere.
+    const std::string at = to_sql_datetime(now);
+    auto run = [&](const char* sql, bool with_time = false) {
+        auto& q = c_.prepare(sql);
+        unsigned int i = 1;
+        if (with_time) q.setString(i++, at);
+        q.setUInt64(i, id);
+        q.executeUpdate();
+    };
+    run("UPDATE users SET openid = CONCAT('closed:', id), unionid = NULL, name = '', org = '', "
+        "phone = NULL, branch_id = NULL, unit_id = NULL, branch_state = NULL, "
+        "branch_requested_at = NULL, branch_decided_at = NULL, branch_decided_by = NULL, "
+        "banned_until = NULL, policy_version = NULL, closed_at = ? WHERE id = ?",
+        true);
+    run("UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND user_id = ?", true);
+    run("UPDATE bookings SET purpose = '' WHERE user_id = ?");
+    run("UPDATE bookings SET cancel_reason = '' WHERE cancelled_by = user_id AND user_id = ?");
+    run("UPDATE audit_log SET before_json = NULL, after_json = NULL WHERE object_type = 'user' "
+        "AND object_id = ?");
+    run("DELETE FROM notices WHERE user_id = ?");
+    run("DELETE FROM idempotency_keys WHERE user_id = ?");
+    run("DELETE FROM subscriptions WHERE user_id = ?");
+    run("DELETE FROM web_logins WHERE user_id = ?");
+}
+
+void MysqlUserStore::keep_ban(const std::string& openid_hash, TimePoint until) {
+    auto& q = c_.prepare(
+        "INSERT INTO closed_bans (openid_hash, banned_until) VALUES (?, ?) ON DUPLICATE KEY "
+        "UPDATE banned_until = GREATEST(banned_until, VALUES(banned_until))");
+    q.setString(1, openid_hash);
+    q.setString(2, to_sql_datetime(until));
+    q.executeUpdate();
+}
+
+void MysqlUserStore::carry_ban(UserId id, const std::string& openid_hash, TimePoint now) {
+    auto& q = c_.prepare(
+        "UPDATE users u JOIN closed_bans c ON c.openid_hash = ? SET u.banned_until = "
+        "GREATEST(COALESCE(u.banned_until, c.banned_until), c.banned_until) WHERE u.id = ? AND "
+        "c.banned_until > ?");
+    q.setString(1, openid_hash);
+    q.setUInt64(2, id);
+    q.setString(3, to_sql_datetime(now));
+    q.executeUpdate();
+}
+
+std::vector<std::string> MysqlUserStore::revoke_sessions_of(UserId user, TimePoint now) {
+    auto& s = c_.prepare(
+        "SELECT token_hash FROM sessions WHERE revoked_at IS NULL AND expires_at > ? AND user_id "
+        "= ? FOR UPDATE");
+    s.setString(1, to_sql_datetime(now));
+    s.setUInt64(2, user);
+    Rs rs(s.executeQuery());
+    std::vector<std::string> out;
+    while (rs->next()) out.push_back(rs->getString(1));
+    rs.reset();
+    auto& u =
+        c_.prepare("UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND user_id = ?");
+    u.setString(1, to_sql_datetime(now));
+    u.setUInt64(2, user);
+    u.executeUpdate();
+    return out;
+}
+
 void MysqlUserStore::set_role(UserId id, const RoleRequest& role) {
     auto& u = c_.prepare("UPDATE users SET role = ?, street_id = ? WHERE id = ?");
     u.setString(1, std::string(role_name(role.role)));

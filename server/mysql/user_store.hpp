@@ -20,6 +20,12 @@ class MysqlUserStore final : public booking::AccountStore {
     void update_profile(booking::UserId id, const std::optional<std::string>& name,
                         const std::optional<std::string>& org) override;
     void set_phone(booking::UserId id, const std::optional<std::string>& phone) override;
+    void erase_person(booking::UserId id, booking::TimePoint now) override;
+    void keep_ban(const std::string& openid_hash, booking::TimePoint until) override;
+    void carry_ban(booking::UserId id, const std::string& openid_hash,
+                   booking::TimePoint now) override;
+    std::vector<std::string> revoke_sessions_of(booking::UserId user,
+                                                booking::TimePoint now) override;
     void set_role(booking::UserId id, const booking::RoleRequest& role) override;
     std::set<booking::BuildingId> existing_buildings(
         const std::set<booking::BuildingId>& ids) override;

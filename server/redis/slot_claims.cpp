@@ -296,4 +296,20 @@ awaitable<void> HoldStore::end(const app::Hold& h, bool release_quanta) {
     }
 }
 
+awaitable<std::vector<std::string>> HoldStore::held_by(booking::UserId user, TimePoint now) {
+    std::vector<std::string> out;
+    try {
+        auto reply = co_await workers::run(redis_, [&](Conn& c) {
+            return c.command(
+                {"ZRANGEBYSCORE", keys::user_holds(redis_, user), std::to_string(ms(now)), "+inf"});
+        });
+        for (const auto& e : reply.elements) {
+            auto bar = e.str.rfind('|');  // "<range>|<id>": range_of(h) + h.id
+            if (bar != std::string::npos) out.push_back(e.str.substr(bar + 1));
+        }
+    } catch (const FailureException&) {
+    }
+    co_return out;
+}
+
 }  // namespace sh::redis

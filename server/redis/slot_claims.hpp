@@ -34,6 +34,8 @@ class HoldStore final : public app::HoldStore {
     awaitable<std::optional<app::Hold>> find(const std::string& hold_id,
                                              booking::TimePoint now) override;
     awaitable<void> end(const app::Hold& h, bool release_quanta) override;
+    awaitable<std::vector<std::string>> held_by(booking::UserId user,
+                                                booking::TimePoint now) override;
 
   private:
     Client& redis_;

@@ -715,6 +715,25 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
              return x.call(who, "DELETE", "/api/v1/me/consents/location");
          },
          {{B, 200}, {NOBODY, 401}}},
+        // Closing is the caller's own: a role holder is refused before anything happens; the
+        // members here are asked without the confirmation (closing one is the privacy e2e's).
+        {"DELETE /me (role holders confirm; members do not)",
+         [](World& x, Who who) {
+             bool holder = who != A && who != B && who != BANNED;
+             return x.call(who, "DELETE", "/api/v1/me",
+                           holder ? json{{"confirm", true}} : json::object());
+         },
+         {{A, 422},
+          {B, 422},
+          {X, 409},
+          {Y, 409},
+          {S1, 409},
+          {S2, 409},
+          {D, 409},
+          {BANNED, 422},
+          {SEC, 409},
+          {NOBODY, 401}},
+         {{X, "role_held"}, {SEC, "role_held"}, {D, "role_held"}}},
         {"DELETE /me/phone (the caller's own number)",
          [](World& x, Who who) { return x.call(who, "DELETE", "/api/v1/me/phone"); },
          {{B, 200}, {NOBODY, 401}}},

@@ -288,3 +288,110 @@ TEST_CASE("a copy is the caller's alone, and a few an hour") {
     CHECK(fourth.status == 429);
     CHECK(error_code(fourth) == "rate_limited");
 }
+
+TEST_CASE(
+    "closing an account: its halls free again, its sessions refused, its person erased, the "
+    "statistics unchanged, and a ban still refusing the same WeChat user who comes back; a role "
+    "holder is refused") {
+    Stack s(own(), 19640, privacy_config());
+    auto venue = test::make_hall(s, 1);
+    const std::string v = std::to_string(venue);
+    auto day = test::tomorrow(), next = booking::add_days(day, 1);
+    const std::string d = booking::format_date(day);
+    REQUIRE(s.grant_role("openid-closeadmin", "district_admin") == 0);
+    auto [admin, admin_id] = s.login("closeadmin");
+    REQUIRE(s.grant_role("openid-closemgr", "manager", "--building-ids 1") == 0);
+    auto [mgr, mgr_id] = s.login("closemgr");
+    auto [x, x_id] = s.login("closer");
+    auto [y, y_id] = s.login("stayer");
+    REQUIRE(s.call(s.port(), "PATCH", "/api/v1/me", json{{"name", "注销者"}}, x).status == 200);
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/me/phone", json{{"code", "phone-13800001111"}}, x)
+                .status == 200);
+    std::string code =
+        s.call(s.port(), "GET", "/api/v1/venues/" + v + "/checkin-code", nullptr, mgr)
+            .body["venue_code"];
+    auto book = [&](const std::string& token, booking::Date on, int start, const char* purpose,
+                    const std::string& key) {
+        auto r = s.call(s.port(), "POST", "/api/v1/bookings",
+                        test::booking_body(venue, on, start, start + 60, 8, purpose), token,
+                        "Idempotency-Key: " + key + "\r\n");
+        REQUIRE(r.status == 201);
+        return std::to_string(r.body["id"].get<std::uint64_t>());
+    };
+    // X's meeting today, held and completed; Y's, where X scans in; X's meeting tomorrow.
+    auto held = book(x, day, 10 * 60, "注销者的支部会", "close-x-1");
+    auto theirs = book(y, day, 14 * 60, "留下者的会", "close-y-1");
+    auto later = book(x, next, 16 * 60, "注销者明天的会", "close-x-2");
+    s.set_clock(booking::to_timepoint(day, 10 * 60 - 5));
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + held + "/checkin",
+                   json{{"venue_code", code}}, x)
+                .status == 200);
+    s.set_clock(booking::to_timepoint(day, 14 * 60 - 5));
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings/" + theirs + "/checkin",
+                   json{{"venue_code", code}}, y)
+                .status == 200);
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/checkins", json{{"venue_code", code}}, x).status ==
+            201);
+    s.set_clock(booking::to_timepoint(day, 15 * 60 + 1));
+    REQUIRE(s.run_job("complete_bookings").status == 200);
+    // At 15:01, X holds an evening slot, and is banned for a week (as three no-shows would).
+    auto hold = s.call(s.port(), "POST", "/api/v1/holds",
+                       test::booking_body(venue, day, 18 * 60, 18 * 60 + 30, 8, ""), x);
+    REQUIRE(hold.status == 201);
+    s.sql("UPDATE users SET banned_until = NOW() + INTERVAL 7 DAY WHERE id = " +
+          std::to_string(x_id));
+    const std::string period = "?from=" + d + "&to=" + d;
+    auto usage = s.call(s.port(), "GET", "/api/v1/stats/usage" + period, nullptr, admin);
+    REQUIRE(usage.status == 200);
+
+    // A manager must hand the role over first; a DELETE without the confirmation closes nothing.
+    auto refused = s.call(s.port(), "DELETE", "/api/v1/me", json{{"confirm", true}}, mgr);
+    CHECK(refused.status == 409);
+    CHECK(error_code(refused) == "role_held");
+    CHECK(error_code(s.call(s.port(), "DELETE", "/api/v1/me", json::object(), x)) == "validation");
+    auto closed = s.call(s.port(), "DELETE", "/api/v1/me", json{{"confirm", true}}, x);
+    REQUIRE(closed.status == 200);
+    CHECK(closed.body["holds_released"] == 1);
+    CHECK(closed.body["bookings_cancelled"] == 1);
+
+    // Signed out everywhere; the halls free again for others.
+    CHECK(s.call(s.port(), "GET", "/api/v1/me", nullptr, x).status == 401);
+    CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + later, nullptr, mgr).body["status"] ==
+          "cancelled");
+    book(y, next, 16 * 60, "接着用", "close-y-2");
+    CHECK(s.call(s.port(), "POST", "/api/v1/holds",
+                 test::booking_body(venue, day, 18 * 60, 18 * 60 + 30, 8, ""), y)
+              .status == 201);
+    // The person is gone from the rows; the facts stay.
+    const std::string id = std::to_string(x_id);
+    CHECK(s.sql_value("SELECT CONCAT(openid, '|', name, '|', COALESCE(phone, '-')) FROM users "
+                      "WHERE id = " +
+                      id) == "closed:" + id + "||-");
+    CHECK(s.sql_value("SELECT COUNT(*) FROM bookings WHERE purpose <> '' AND user_id = " + id) ==
+          "0");
+    CHECK(s.sql_value("SELECT COUNT(*) FROM attendance WHERE user_id = " + id) ==
+          "2");  // own, scan
+    CHECK(s.sql_value("SELECT COUNT(*) FROM notices WHERE user_id = " + id) == "0");
+    CHECK(s.sql_value("SELECT COUNT(*) FROM idempotency_keys WHERE user_id = " + id) == "0");
+    CHECK(s.sql_value("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND user_id = " +
+                      id) == "0");
+    CHECK(s.call(s.port(), "GET", "/api/v1/stats/usage" + period, nullptr, admin).body ==
+          usage.body);
+    auto ledger = s.call(s.port(), "GET", "/api/v1/stats/ledger" + period, nullptr, admin);
+    REQUIRE(ledger.status == 200);
+    CHECK(ledger.raw.find("已注销用户") != std::string::npos);
+    CHECK(ledger.raw.find("注销者") == std::string::npos);  // neither the name nor the purposes
+    CHECK(ledger.raw.find("13800001111") == std::string::npos);
+
+    // The same WeChat user comes back: a new member, still banned until the week ends.
+    auto [back, back_id] = s.login("closer:2");
+    CHECK(back_id != x_id);
+    auto me = s.call(s.port(), "GET", "/api/v1/me", nullptr, back);
+    CHECK(me.body["name"] == "");
+    CHECK(!me.body["banned_until"].is_null());
+    auto again = s.call(s.port(), "POST", "/api/v1/bookings",
+                        test::booking_body(venue, next, 19 * 60, 20 * 60, 8, "回来了"), back,
+                        "Idempotency-Key: close-back-1\r\n");
+    CHECK(again.status == 403);
+    CHECK(error_code(again) == "banned");
+}

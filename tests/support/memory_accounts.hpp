@@ -216,6 +216,32 @@ class MemoryAccountStore final : public booking::AccountStore {
     void keep_web_login_code(const std::string& nonce, const std::string& png) override {
         web_login_codes.emplace(nonce, png);
     }
+    std::vector<std::string> revoke_sessions_of(UserId user, TimePoint now) override {
+        std::vector<std::string> out;
+        for (auto& [hash, s] : sessions)
+            if (s.first.user_id == user && !s.second) {
+                if (s.first.expires_at > now) out.push_back(hash);
+                s.second = true;
+            }
+        return out;
+    }
+    void erase_person(UserId id, TimePoint) override {
+        auto& u = users[id];
+        u.openid = "closed:" + std::to_string(id);
+        u.name.clear();
+        u.phone.reset();
+        u.banned_until.reset();
+        for (auto& [hash, s] : sessions)
+            if (s.first.user_id == id) s.second = true;
+    }
+    std::map<std::string, TimePoint> closed_bans;
+    void keep_ban(const std::string& openid_hash, TimePoint until) override {
+        closed_bans[openid_hash] = until;
+    }
+    void carry_ban(UserId id, const std::string& openid_hash, TimePoint now) override {
+        auto it = closed_bans.find(openid_hash);
+        if (it != closed_bans.end() && it->second > now) users[id].banned_until = it->second;
+    }
     bool revoke_session(const std::string& hash) override {
         auto it = sessions.find(hash);
         if (it == sessions.end() || it->second.second) return false;

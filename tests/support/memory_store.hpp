@@ -322,6 +322,13 @@ class MemoryClaims final : public app::SlotClaims {
 class MemoryHolds final : public app::HoldStore {
   public:
     explicit MemoryHolds(MemoryClaims& claims) : claims_(claims) {}
+    awaitable<std::vector<std::string>> held_by(booking::UserId user,
+                                                booking::TimePoint now) override {
+        std::vector<std::string> out;
+        for (const auto& [id, h] : holds)
+            if (h.user_id == user && h.expires_at > now) out.push_back(id);
+        co_return out;
+    }
     std::map<std::string, app::Hold> holds;
     std::map<std::string, int> reholds;  // user|range -> count
     int next = 1;

@@ -21,8 +21,9 @@ Principal as(MemoryStore& s, UserId id) {
 TEST_CASE("first sign-in creates the user as a member; the second finds the same user") {
     MemoryStore s;
     auto now = TimePoint(std::chrono::seconds(1'800'000'000));
-    User a = sign_in(s, s, "openid-a", std::nullopt, "h1", now + std::chrono::hours(1));
-    User again = sign_in(s, s, "openid-a", std::nullopt, "h2", now + std::chrono::hours(1));
+    User a = sign_in(s, s, "openid-a", std::nullopt, "h1", now + std::chrono::hours(1), "k-a", now);
+    User again =
+        sign_in(s, s, "openid-a", std::nullopt, "h2", now + std::chrono::hours(1), "k-a", now);
     CHECK(a.id == again.id);
     CHECK(a.principal.role == Role::member);
     CHECK(s.find_live_session("h1", now));
@@ -85,4 +86,40 @@ TEST_CASE("a profile update validates before it writes") {
     REQUIRE(ok.ok());
     CHECK(ok.value().name == "李四");
     CHECK(ok.value().org == "石门二路党支部");
+}
+
+TEST_CASE(
+    "an account is closed only by a plain member: a role or a secretary's branch goes first") {
+    Principal p;
+    p.user_id = 1;
+    CHECK_FALSE(may_close(p));
+    p.branch_ids = {4};
+    CHECK(may_close(p)->code == Errc::role_held);
+    p.branch_ids.clear();
+    p.role = Role::manager;
+    CHECK(may_close(p)->code == Errc::role_held);
+    CHECK(may_close(p)->details["role"] == "manager");
+}
+
+TEST_CASE("closing erases the person and keeps a ban in force for the same WeChat user's return") {
+    MemoryStore s;
+    const auto now = TimePoint(std::chrono::seconds(1'800'000'000));
+    User u = sign_in(s, s, "openid-z", std::nullopt, "hz", now + std::chrono::hours(1), "k-z", now);
+    s.users[u.id].name = "赵某";
+    s.users[u.id].banned_until = now + std::chrono::hours(24 * 7);
+    REQUIRE(close_account(s, as(s, u.id), "k-z", now));
+    CHECK(s.users[u.id].openid == "closed:" + std::to_string(u.id));
+    CHECK(s.users[u.id].name.empty());
+    CHECK(s.sessions["hz"].second);  // signed out
+    CHECK(s.audits.back().find("close_account") != std::string::npos);
+    User back = sign_in(s, s, "openid-z", std::nullopt, "hz2", now + std::chrono::hours(1), "k-z",
+                        now + std::chrono::hours(1));
+    CHECK(back.id != u.id);
+    CHECK(back.banned_until == now + std::chrono::hours(24 * 7));
+    // A ban that ended before the return is not carried; nor is one never given.
+    MemoryStore t;
+    User v = sign_in(t, t, "openid-v", std::nullopt, "hv", now + std::chrono::hours(1), "k-v", now);
+    t.users[v.id].banned_until = now - std::chrono::hours(1);
+    REQUIRE(close_account(t, as(t, v.id), "k-v", now));
+    CHECK(t.closed_bans.empty());
 }

@@ -127,5 +127,8 @@ Component({
     privacy() {
       wx.navigateTo({ url: '/pages/privacy/index' })
     },
+    closeAccount() {
+      wx.navigateTo({ url: '/pages/close/index' })
+    },
   },
 })

@@ -144,6 +144,8 @@ class Phone {
         const drop = phone.drops > 0
         if (drop) phone.drops -= 1
         const body = opts.data === undefined || method === 'GET' ? null : typeof opts.data === 'string' ? opts.data : JSON.stringify(opts.data)
+        // A sized body, as WeChat sends it (Node would send a DELETE's body unframed).
+        if (body !== null) header['content-length'] = String(Buffer.byteLength(body))
         const url = new URL(opts.url)
         const req = http.request(
           { hostname: url.hostname, port: url.port, path: url.pathname + url.search, method, headers: header },
