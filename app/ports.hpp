@@ -54,6 +54,30 @@ class UserDb {
     virtual awaitable<void> read(std::function<void(booking::AccountStore&)> work) = 0;
 };
 
+// Reads of other people's personal data by managers and admins, kept in the audit log beside the
+// changes (who, what, when), and the reading of that trace (app/trace.hpp).
+struct ReadRecord {
+    TimePoint at;
+    booking::UserId reader = 0;
+    std::string reader_name;
+    booking::Role reader_role = booking::Role::member;
+    std::string action, object_type;
+    std::uint64_t object_id = 0;
+    nlohmann::json details;
+};
+struct ReadQuery {
+    TimePoint from, to;
+    std::optional<booking::StreetId> street;  // readers whose scope lies in this street; none: all
+    int page = 1, page_size = 50;
+};
+class ReadTrace {
+  public:
+    virtual ~ReadTrace() = default;
+    virtual awaitable<void> record(const booking::AuditEntry& e, TimePoint at) = 0;
+    // Newest first.
+    virtual awaitable<std::vector<ReadRecord>> reads(const ReadQuery& q) = 0;
+};
+
 // Consents to the privacy guide in MySQL; the same shape as BookingDb.
 class ConsentDb {
   public:

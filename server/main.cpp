@@ -39,6 +39,7 @@
 #include "server/mysql/notices.hpp"
 #include "server/mysql/org_mapping.hpp"
 #include "server/mysql/personal_store.hpp"
+#include "server/mysql/read_trace.hpp"
 #include "server/mysql/user_store.hpp"
 #include "server/redis/async_client.hpp"
 #include "server/redis/day_cache.hpp"
@@ -362,6 +363,8 @@ int run_serve(const config::AppConfig& cfg) {
     app::AllianceService alliance(user_db, accounts, wechat, clock, a.invitation_page);
     mysql::PersonalStore personal_store(db);
     app::AccountClosing closing(user_db, accounts, bookings, clock);
+    mysql::ReadTrace read_trace(db);
+    app::AccessTrace trace(read_trace, clock);
     app::PersonalData personal(personal_store, notice_board, notifier, limiter, clock,
                                app::ExportSettings{rl.export_per_user_per_hour});
     api::Services services{cfg,
@@ -382,6 +385,7 @@ int run_serve(const config::AppConfig& cfg) {
                            personal,
                            consents,
                            closing,
+                           trace,
                            cfg.test.settable_clock ? &clock : nullptr,
                            read_db ? &*read_db : nullptr,
                            &scheduler};

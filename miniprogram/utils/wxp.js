@@ -5,4 +5,10 @@ function call(name, options = {}) {
   })
 }
 
-module.exports = { call }
+// A question before something that cannot be undone: true when the member chose `yes`.
+async function ask(title, content, yes, no) {
+  const answer = await call('showModal', { title, content, confirmText: yes, cancelText: no })
+  return Boolean(answer.confirm)
+}
+
+module.exports = { call, ask }

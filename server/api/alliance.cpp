@@ -123,8 +123,11 @@ http::Handler set_building_unit(Services& svc) {
 http::Handler branch_members(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        auto r = co_await svc.alliance.members(me, path_id(p["id"]), membership_state(req));
+        const auto branch = path_id(p["id"]);
+        auto r = co_await svc.alliance.members(me, branch, membership_state(req));
         if (!r) co_return Response::error(r.error());
+        json seen = {{"rows", r.value().size()}};  // (GCC 12: no braces in a co_await's call)
+        co_await svc.trace.saw(me, "read_members", "branch", branch, std::move(seen));
         auto items = json::array();
         for (const auto& m : r.value())
             items.push_back({{"user_id", m.user_id},

@@ -58,7 +58,11 @@ http::Handler create_booking(Services& svc) {
 http::Handler get_booking(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        co_return render(co_await svc.bookings.get(me, path_id(p["id"])));
+        const auto id = path_id(p["id"]);
+        auto r = co_await svc.bookings.get(me, id);
+        if (r && r.value().user_id != me.user_id)  // someone else's: a manager's or an admin's
+            co_await svc.trace.saw(me, "read_booking", "booking", id);
+        co_return render(r);
     };
 }
 
@@ -74,7 +78,10 @@ http::Handler manage_bookings(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
         auto r = co_await svc.bookings.list_managed(me, booking_filters(req));
-        co_return r ? Response::json(200, list_json(r.value())) : Response::error(r.error());
+        if (!r) co_return Response::error(r.error());
+        json seen = {{"rows", r.value().size()}};  // (GCC 12: no braces in a co_await's call)
+        co_await svc.trace.saw(me, "read_bookings", "bookings", 0, std::move(seen));
+        co_return Response::json(200, list_json(r.value()));
     };
 }
 

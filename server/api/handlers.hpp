@@ -80,6 +80,7 @@ http::Handler privacy_guide(Services& svc);
 http::Handler list_consents(Services& svc);
 http::Handler give_consent(Services& svc);
 http::Handler withdraw_consent(Services& svc);
+http::Handler audit_reads(Services& svc);
 
 // stats.cpp
 http::Handler stats_usage(Services& svc);

@@ -139,4 +139,29 @@ http::Handler withdraw_consent(Services& svc) {
     };
 }
 
+// Who read whose data, for an admin's scope: from and to are dates (Shanghai), both included.
+http::Handler audit_reads(Services& svc) {
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto from = required_query_date(req, "from"), to = required_query_date(req, "to");
+        if (to < from) throw field_error("to", "must not be before from");
+        int page = 1;
+        if (auto p = req.query_param("page")) page = query_int(*p, "page", 1, 1000);
+        auto r = co_await svc.trace.reads(me, booking::to_timepoint(from, 0),
+                                          booking::to_timepoint(booking::add_days(to, 1), 0), page);
+        if (!r) co_return Response::error(r.error());
+        json items = json::array();
+        for (const auto& x : r.value())
+            items.push_back({{"at", booking::to_iso(x.at)},
+                             {"reader",
+                              {{"id", x.reader},
+                               {"name", x.reader_name},
+                               {"role", booking::role_name(x.reader_role)}}},
+                             {"action", x.action},
+                             {"object", {{"type", x.object_type}, {"id", x.object_id}}},
+                             {"details", x.details.is_object() ? x.details : json::object()}});
+        co_return Response::json(200, json{{"items", items}, {"page", page}});
+    };
+}
+
 }  // namespace sh::api

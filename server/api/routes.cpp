@@ -72,6 +72,7 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/me/consents", give_consent(svc)},
         {M::del, "/api/v1/me/consents/{kind}", withdraw_consent(svc)},
         {M::get, "/api/v1/me/export", export_me(svc)},
+        {M::get, "/api/v1/audit/reads", audit_reads(svc)},
         {M::get, "/api/v1/me/notices", list_notices(svc)},
         {M::post, "/api/v1/me/notices/read", read_notices(svc)},
         // the street office's view

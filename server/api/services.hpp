@@ -12,6 +12,7 @@
 #include "app/privacy.hpp"
 #include "app/scheduler.hpp"
 #include "app/stats.hpp"
+#include "app/trace.hpp"
 #include "app/venues.hpp"
 #include "booking/clock.hpp"
 #include "config/app_config.hpp"
@@ -43,6 +44,7 @@ struct Services {
     app::PersonalData& personal;
     app::Consents& consents;
     app::AccountClosing& closing;
+    app::AccessTrace& trace;
     booking::ShiftedClock* test_clock = nullptr;  // only in a test configuration: POST /test/clock
     mysql::Database* read_db = nullptr;           // the statistics' read pool, when configured
     app::Scheduler* scheduler = nullptr;          // the timed work (a test runs a job on demand)

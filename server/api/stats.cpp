@@ -65,6 +65,10 @@ http::Handler stats_ledger(Services& svc) {
         auto from = period.from, to = period.to;
         auto r = co_await svc.stats.ledger(me, from, to);
         if (!r) co_return Response::error(r.error());
+        nlohmann::json seen = {{"from", booking::format_date(from)},
+                               {"to", booking::format_date(to)},
+                               {"rows", r.value().size()}};  // (GCC 12: not inside the co_await)
+        co_await svc.trace.saw(me, "read_ledger", "ledger", 0, std::move(seen));
         co_return csv(ledger_csv(r.value()), "ledger-" + booking::format_date(from) + "-" +
                                                  booking::format_date(to) + ".csv");
     };

@@ -7,6 +7,7 @@
 #include <cppconn/resultset.h>
 
 #include "server/mysql/sql_time.hpp"
+#include "server/mysql/user_store.hpp"
 
 namespace sh::mysql {
 
@@ -14,10 +15,7 @@ using Rs = std::unique_ptr<sql::ResultSet>;
 using namespace booking;
 
 bool MysqlConsentStore::lock_user(UserId id) {
-    auto& q = c_.prepare("SELECT id FROM users WHERE id = ? FOR UPDATE");
-    q.setUInt64(1, id);
-    Rs rs(q.executeQuery());
-    return rs->next();
+    return MysqlUserStore(c_).lock_user(id);  // the user's row: one lock for all about them
 }
 
 std::vector<Consent> MysqlConsentStore::consents_of(UserId id) {

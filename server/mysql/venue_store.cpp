@@ -18,10 +18,10 @@ using namespace booking;
 using Rs = std::unique_ptr<sql::ResultSet>;
 using nlohmann::json;
 
-void insert_audit(Conn& c, const AuditEntry& e) {
+void insert_audit(Conn& c, const AuditEntry& e, std::optional<TimePoint> at) {
     auto& q = c.prepare(
-        "INSERT INTO audit_log (actor_id, action, object_type, object_id, before_json, after_json) "
-        "VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT INTO audit_log (actor_id, action, object_type, object_id, before_json, after_json, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, NOW()))");
     q.setUInt64(1, e.actor);
     q.setString(2, e.action);
     q.setString(3, e.object_type);
@@ -34,6 +34,10 @@ void insert_audit(Conn& c, const AuditEntry& e) {
         q.setNull(6, sql::DataType::VARCHAR);
     else
         q.setString(6, e.after.dump());
+    if (at)
+        q.setString(7, to_sql_datetime(*at));
+    else
+        q.setNull(7, sql::DataType::VARCHAR);
     q.executeUpdate();
 }
 

@@ -54,6 +54,8 @@ class MysqlVenueStore final : public booking::VenueStore {
 };
 
 // The same audit row for every store.
-void insert_audit(Conn& c, const booking::AuditEntry& e);
+// `at`: when, by the server's clock (a read's trace); none: the database's (a change's).
+void insert_audit(Conn& c, const booking::AuditEntry& e,
+                  std::optional<booking::TimePoint> at = std::nullopt);
 
 }  // namespace sh::mysql

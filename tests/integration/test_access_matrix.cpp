@@ -737,6 +737,12 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
         {"DELETE /me/phone (the caller's own number)",
          [](World& x, Who who) { return x.call(who, "DELETE", "/api/v1/me/phone"); },
          {{B, 200}, {NOBODY, 401}}},
+        {"GET /audit/reads (who read whose data, for the caller's scope)",
+         [](World& x, Who who) {
+             const std::string d = booking::format_date(x.day);
+             return x.call(who, "GET", "/api/v1/audit/reads?from=" + d + "&to=" + d);
+         },
+         {{B, 403}, {X, 403}, {Y, 403}, {S1, 200}, {S2, 200}, {D, 200}, {NOBODY, 401}}},
         {"GET /me/export",
          [](World& x, Who who) { return x.call(who, "GET", "/api/v1/me/export"); },
          {{B, 200}, {NOBODY, 401}}},

@@ -395,3 +395,57 @@ TEST_CASE(
     CHECK(again.status == 403);
     CHECK(error_code(again) == "banned");
 }
+
+TEST_CASE(
+    "a manager's and an admin's reads of other people's data leave a trace, which admins read "
+    "for their scope; a member reading their own leaves none") {
+    Stack s(own(), 19650, privacy_config());
+    auto venue = test::make_hall(s, 1);
+    REQUIRE(s.grant_role("openid-tracemgr", "manager", "--building-ids 1") == 0);
+    REQUIRE(s.grant_role("openid-tracest1", "street_admin", "--street-id 1") == 0);
+    REQUIRE(s.grant_role("openid-tracest2", "street_admin", "--street-id 2") == 0);
+    REQUIRE(s.grant_role("openid-traced", "district_admin") == 0);
+    auto [mgr, mgr_id] = s.login("tracemgr");
+    auto [st1, st1_id] = s.login("tracest1");
+    auto [st2, st2_id] = s.login("tracest2");
+    auto [d, d_id] = s.login("traced");
+    auto [m, m_id] = s.login("tracemember");
+    REQUIRE(s.call(s.port(), "PATCH", "/api/v1/me", json{{"name", "楼管甲"}}, mgr).status == 200);
+    auto made = s.call(s.port(), "POST", "/api/v1/bookings",
+                       test::booking_body(venue, test::tomorrow(), 9 * 60, 10 * 60, 8, "学习"), m,
+                       "Idempotency-Key: trace-1\r\n");
+    REQUIRE(made.status == 201);
+    const std::string booking = "/api/v1/bookings/" + std::to_string(made.body["id"].get<int>());
+    CHECK(s.call(s.port(), "GET", booking, nullptr, m).status == 200);  // their own: no trace
+    CHECK(s.call(s.port(), "GET", booking, nullptr, mgr).status == 200);
+    CHECK(s.call(s.port(), "GET", "/api/v1/manage/bookings", nullptr, mgr).status == 200);
+    const auto day = booking::to_local(std::chrono::system_clock::now()).date;
+    const std::string today = booking::format_date(day);
+    CHECK(
+        s.call(s.port(), "GET", "/api/v1/stats/ledger?from=" + today + "&to=" + today, nullptr, st1)
+            .status == 200);
+
+    const std::string period = "?from=" + booking::format_date(booking::add_days(day, -1)) +
+                               "&to=" + booking::format_date(booking::add_days(day, 1));
+    auto street1 = s.call(s.port(), "GET", "/api/v1/audit/reads" + period, nullptr, st1);
+    REQUIRE(street1.status == 200);
+    REQUIRE(street1.body["items"].size() == 3);  // newest first
+    CHECK(street1.body["items"][0]["action"] == "read_ledger");
+    CHECK(street1.body["items"][0]["reader"]["id"] == st1_id);
+    CHECK(street1.body["items"][0]["details"]["from"] == today);
+    CHECK(street1.body["items"][1]["action"] == "read_bookings");
+    CHECK(street1.body["items"][2]["action"] == "read_booking");
+    CHECK(street1.body["items"][2]["reader"]["name"] == "楼管甲");
+    CHECK(street1.body["items"][2]["reader"]["role"] == "manager");
+    CHECK(street1.body["items"][2]["object"] == json{{"type", "booking"}, {"id", made.body["id"]}});
+    // Another street's admin sees none of street 1's readers; the district sees them all.
+    CHECK(s.call(s.port(), "GET", "/api/v1/audit/reads" + period, nullptr, st2).body["items"] ==
+          json::array());
+    CHECK(
+        s.call(s.port(), "GET", "/api/v1/audit/reads" + period, nullptr, d).body["items"].size() ==
+        3);
+    auto member = s.call(s.port(), "GET", "/api/v1/audit/reads" + period, nullptr, m);
+    CHECK(member.status == 403);
+    CHECK(error_code(s.call(s.port(), "GET", "/api/v1/audit/reads?from=2026-01-02&to=2026-01-01",
+                            nullptr, d)) == "validation");
+}

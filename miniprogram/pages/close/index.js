@@ -9,13 +9,7 @@ Component({
   methods: {
     onLoad() {},
     async close() {
-      const ask = await wxp.call('showModal', {
-        title: '确定注销吗？',
-        content: '注销后信息无法恢复。',
-        confirmText: '注销',
-        cancelText: '不注销',
-      })
-      if (!ask.confirm) return
+      if (!(await wxp.ask('确定注销吗？', '注销后信息无法恢复。', '注销', '不注销'))) return
       try {
         const r = await api.del('/api/v1/me', { confirm: true })
         wx.removeStorageSync('sh_token')

@@ -95,13 +95,8 @@ Component({
       }
     },
     async withdraw() {
-      const ask = await wxp.call('showModal', {
-        title: '撤回同意',
-        content: '撤回以后不能再预约和签到，已订好的预约照常保留。确定撤回吗？',
-        confirmText: '撤回',
-        cancelText: '不撤回',
-      })
-      if (!ask.confirm) return
+      const sure = await wxp.ask('撤回同意', '撤回以后不能再预约和签到，已订好的预约照常保留。确定撤回吗？', '撤回', '不撤回')
+      if (!sure) return
       try {
         const state = await api.del('/api/v1/me/consents/policy')
         const guide = await api.get('/api/v1/privacy/guide')

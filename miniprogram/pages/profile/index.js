@@ -104,13 +104,7 @@ Component({
     },
     // A correction: the number goes (asked first; it needs no consent).
     async removePhone() {
-      const ask = await wxp.call('showModal', {
-        title: '删除手机号',
-        content: '删除后场地管理员无法打电话联系您。确定删除吗？',
-        confirmText: '删除',
-        cancelText: '不删除',
-      })
-      if (!ask.confirm) return
+      if (!(await wxp.ask('删除手机号', '删除后场地管理员无法打电话联系您。确定删除吗？', '删除', '不删除'))) return
       try {
         this.show(api.remember(await api.del('/api/v1/me/phone')), this.data.branchName)
         this.setData({ saved: '手机号已删除' })
