@@ -63,8 +63,11 @@ std::optional<AppError> may_close(const Principal& me) {
 
 Result<bool> close_account(UserStore& users, const Principal& me, const std::string& openid_hash,
                            TimePoint now) {
-    if (auto refused = may_close(me)) return *refused;
     if (!users.lock_user(me.user_id)) return make_error(Errc::unauthorized);
+    // Asked again under the lock: a role granted since the caller's copy was cached counts.
+    auto fresh = users.load_principal(me.user_id);
+    if (!fresh) return make_error(Errc::unauthorized);
+    if (auto refused = may_close(*fresh)) return *refused;
     auto user = users.find_user(me.user_id);
     if (!user) return make_error(Errc::unauthorized);
     if (user->banned_until && *user->banned_until > now)

@@ -123,3 +123,15 @@ TEST_CASE("closing erases the person and keeps a ban in force for the same WeCha
     REQUIRE(close_account(t, as(t, v.id), "k-v", now));
     CHECK(t.closed_bans.empty());
 }
+
+TEST_CASE("a role granted after the caller's copy was cached still stops the closing") {
+    MemoryStore s;
+    const auto now = TimePoint(std::chrono::seconds(1'800'000'000));
+    User u = sign_in(s, s, "openid-r", std::nullopt, "hr", now + std::chrono::hours(1), "k-r", now);
+    Principal cached = as(s, u.id);  // a member when the request began
+    s.set_role(u.id, {Role::manager, {1}, std::nullopt, std::nullopt});
+    auto r = close_account(s, cached, "k-r", now);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == Errc::role_held);
+    CHECK(s.users[u.id].openid == "openid-r");  // nothing erased
+}
