@@ -38,20 +38,17 @@ Component({
     async load() {
       try {
         const guide = await api.get('/api/v1/privacy/guide')
-        const state = await api.get('/api/v1/me/consents')
-        this.show(guide, state)
+        this.setData({ title: guide.title, version: guide.version, updated: guide.updated, sections: guide.sections })
+        this.show(await api.get('/api/v1/me/consents'))
       } catch (err) {
         this.setData({ error: errors.sentence(err) })
       }
     },
-    show(guide, state) {
+    // The member's consents (GET /me/consents, or the answer of agreeing or withdrawing).
+    show(state) {
       const live = state.consents.find((c) => c.kind === 'policy' && !c.withdrawn_at)
       this.setData({
         loaded: true,
-        title: guide.title,
-        version: guide.version,
-        updated: guide.updated,
-        sections: guide.sections,
         agreed: state.agreed,
         agreedText: state.agreed && live ? `您已于 ${format.moment(live.given_at)} 同意第 ${live.policy_version} 版。` : '',
         consents: state.consents.map((c, i) => ({ key: i, text: consentText(c) })),
@@ -64,13 +61,11 @@ Component({
       try {
         const state = await api.post('/api/v1/me/consents', { policy_version: this.data.version })
         privacy.answerWechat(true)
-        this.setData({ agreed: true })
+        this.show(state)
         if (this.data.asking) {
           wx.showToast({ title: '已同意，请再点一次刚才的按钮', icon: 'none' })
           wx.navigateBack()
         }
-        const guide = await api.get('/api/v1/privacy/guide')
-        this.show(guide, state)
       } catch (err) {
         if (err.code === 'policy_changed') await this.load()
         this.setData({ error: err.code === 'policy_changed' ? '指引刚刚更新了，请看一下新的版本再同意。' : errors.sentence(err) })
@@ -98,9 +93,7 @@ Component({
       const sure = await wxp.ask('撤回同意', '撤回以后不能再预约和签到，已订好的预约照常保留。确定撤回吗？', '撤回', '不撤回')
       if (!sure) return
       try {
-        const state = await api.del('/api/v1/me/consents/policy')
-        const guide = await api.get('/api/v1/privacy/guide')
-        this.show(guide, state)
+        this.show(await api.del('/api/v1/me/consents/policy'))
       } catch (err) {
         this.setData({ error: errors.sentence(err) })
       }
