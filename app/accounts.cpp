@@ -144,13 +144,16 @@ awaitable<Result<bool>> AccountService::sign_out(const std::string& token,
         co_await count_miss(client_ip);
         co_return make_error(Errc::unauthorized);
     }
+    co_await forget_session(hash, clock_.now());
+    co_return true;
+}
+
+awaitable<void> AccountService::forget_session(const std::string& hash, TimePoint now) {
     // Should the shared cache be unreachable now, its copy may outlive the revocation by up to
     // the cache bound on other instances; this instance refuses the token at once.
     cached_.erase(hash);
-    const auto now = clock_.now();
     revoked_here_.put(hash, Mark{}, now + settings_.cache_ttl + std::chrono::seconds(1), now);
     co_await sessions_.drop(hash);
-    co_return true;
 }
 
 awaitable<void> AccountService::end_sessions(booking::UserId id) {
@@ -160,12 +163,7 @@ awaitable<void> AccountService::end_sessions(booking::UserId id) {
         ended = s.revoke_sessions_of(id, now);
         return true;
     });
-    // As sign_out: this instance refuses them at once, the others within the cache bound.
-    for (const auto& hash : ended) {
-        cached_.erase(hash);
-        revoked_here_.put(hash, Mark{}, now + settings_.cache_ttl + std::chrono::seconds(1), now);
-        co_await sessions_.drop(hash);
-    }
+    for (const auto& hash : ended) co_await forget_session(hash, now);
     principals_.erase(id);
 }
 
@@ -190,18 +188,19 @@ awaitable<Result<User>> AccountService::update_profile(const Principal& me,
 awaitable<Result<User>> AccountService::set_phone(const Principal& me, const std::string& code) {
     auto phone = co_await wechat_.phone_number(code);
     if (!phone) co_return phone.error();
-    co_return co_await transact_result<User>(db_, [&](booking::AccountStore& s) -> Result<User> {
-        if (!s.lock_user(me.user_id)) return make_error(Errc::unauthorized);
-        s.set_phone(me.user_id, phone.value());
-        return *s.find_user(me.user_id);
-    });
+    co_return co_await store_phone(me.user_id, phone.value());
 }
 
 awaitable<Result<User>> AccountService::remove_phone(const Principal& me) {
+    co_return co_await store_phone(me.user_id, std::nullopt);
+}
+
+awaitable<Result<User>> AccountService::store_phone(booking::UserId id,
+                                                    std::optional<std::string> phone) {
     co_return co_await transact_result<User>(db_, [&](booking::AccountStore& s) -> Result<User> {
-        if (!s.lock_user(me.user_id)) return make_error(Errc::unauthorized);
-        s.set_phone(me.user_id, std::nullopt);
-        return *s.find_user(me.user_id);
+        if (!s.lock_user(id)) return make_error(Errc::unauthorized);
+        s.set_phone(id, phone);
+        return *s.find_user(id);
     });
 }
 

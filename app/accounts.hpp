@@ -111,6 +111,11 @@ class AccountService {
                    std::chrono::milliseconds keep);
     std::chrono::milliseconds cache_bound() const;
     awaitable<Result<booking::Principal>> principal_of(booking::UserId id);
+    // A revoked session's token is refused here at once and dropped from the shared cache.
+    awaitable<void> forget_session(const std::string& hash, TimePoint now);
+    // The user's phone set (nullopt: removed), in a transaction on their row.
+    awaitable<Result<booking::User>> store_phone(booking::UserId id,
+                                                 std::optional<std::string> phone);
 
     UserDb& db_;
     SessionCache& sessions_;
