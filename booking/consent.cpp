@@ -2,6 +2,10 @@
 
 namespace sh::booking {
 
+namespace {
+constexpr ConsentKind all_kinds[] = {ConsentKind::policy, ConsentKind::location};
+}  // namespace
+
 std::string_view consent_kind_name(ConsentKind k) {
     switch (k) {
         case ConsentKind::policy: return "policy";
@@ -11,7 +15,7 @@ std::string_view consent_kind_name(ConsentKind k) {
 }
 
 std::optional<ConsentKind> parse_consent_kind(std::string_view s) {
-    for (auto k : {ConsentKind::policy, ConsentKind::location})
+    for (auto k : all_kinds)
         if (consent_kind_name(k) == s) return k;
     return std::nullopt;
 }
@@ -62,8 +66,8 @@ Result<bool> withdraw_consent(ConsentStore& s, const Principal& me, ConsentKind 
     if (!live_consent(all, kind)) return make_error(Errc::not_found);
     std::vector<ConsentKind> kinds{kind};
     if (kind == ConsentKind::policy) {
-        for (auto k : {ConsentKind::location})
-            if (live_consent(all, k)) kinds.push_back(k);
+        for (auto k : all_kinds)  // the sensitive uses go with the guide
+            if (is_sensitive(k) && live_consent(all, k)) kinds.push_back(k);
         s.set_policy_version(me.user_id, std::nullopt);
     }
     s.withdraw_consents(me.user_id, kinds, now);

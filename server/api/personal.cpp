@@ -93,15 +93,15 @@ http::Handler export_me(Services& svc) {
 }
 
 http::Handler privacy_guide(Services& svc) {
-    return [&svc](Request&, const Params&) -> awaitable<Response> {
-        const auto& g = svc.consents.guide();
-        json sections = json::array();
-        for (const auto& s : g.sections)
-            sections.push_back({{"heading", s.heading}, {"paragraphs", s.paragraphs}});
-        auto r = Response::json(200, json{{"version", g.version},
-                                          {"title", g.title},
-                                          {"updated", g.updated},
-                                          {"sections", sections}});
+    // The guide does not change while the server runs: rendered once.
+    const auto& g = svc.consents.guide();
+    json sections = json::array();
+    for (const auto& s : g.sections)
+        sections.push_back({{"heading", s.heading}, {"paragraphs", s.paragraphs}});
+    json body = {
+        {"version", g.version}, {"title", g.title}, {"updated", g.updated}, {"sections", sections}};
+    return [body = std::move(body)](Request&, const Params&) -> awaitable<Response> {
+        auto r = Response::json(200, body);
         r.headers.emplace_back("Cache-Control", "max-age=300");
         co_return r;
     };
