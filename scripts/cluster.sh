@@ -17,6 +17,7 @@
 #                                       app1..3, sentinel1..3, nginx, haproxy
 #   scripts/cluster.sh start-node N     start Galera node N alone (it joins the running cluster)
 #   scripts/cluster.sh writer           the Galera node haproxy sends writes to
+#   scripts/cluster.sh writers          the Galera nodes holding writer connections now (one)
 #   scripts/cluster.sh redis-primary    the Redis primary the Sentinels name (host:port)
 #   scripts/cluster.sh sql [NODE] ...   mariadb client on a node (default: the writer via haproxy)
 #   scripts/cluster.sh backup take      a hot backup of one Galera node (mariadb-backup), prepared
@@ -214,8 +215,12 @@ defaults
 # One writer at a time: every connection sticks to the same node (a one-entry stick table on
 # the destination) until that node fails its check; then all move to the next, and stay there
 # when the first comes back. Galera's certification never has two writers to reconcile.
+# "balance first" makes "the next" the same node for every connection made while the old one
+# is down: round robin gave the instances' reconnections different nodes (two writers, and a
+# session written through one not yet applied on the other when the next request read it).
 listen galera-writer
     bind 127.0.0.1:$HAPROXY_WRITER
+    balance first
     option mysql-check user haproxy post-41
     stick-table type ip size 1
     stick on dst
@@ -246,6 +251,11 @@ CFG
 
 writer() {  # the node haproxy sends writes to now (ask through it)
     mariadb -h127.0.0.1 -P"$HAPROXY_WRITER" -u"$DB_USER" -p"$DB_PASSWORD" -N -e "SELECT @@wsrep_node_name" 2>/dev/null
+}
+
+writers() {  # every node that holds an open connection through the writer's port (one, always)
+    curl -sf "http://127.0.0.1:$HAPROXY_STATS/;csv" |
+        awk -F, '$1 == "galera-writer" && $2 ~ /^galera/ && $5 > 0 { print $2 }'
 }
 
 # ---------------------------------------------------------------- Redis and Sentinel
@@ -549,6 +559,7 @@ case "$cmd" in
     status) status ;;
     kill) kill_one "$@" ;;
     writer) writer ;;
+    writers) writers ;;
     redis-primary) sentinel_primary ;;
     sql)
         if [[ "${1:-}" == galera[123] ]]; then n=${1#galera}; shift; node_sql "$n" "$DB_NAME" "$@"
@@ -556,5 +567,5 @@ case "$cmd" in
     start-node) start_node "${1:?start-node N}" ;;
     backup) backup "$@" ;;
     destroy) stop; backup stop; rm -rf "$DIR" ;;
-    *) echo "usage: $0 start|stop|status|kill NAME|writer|redis-primary|sql [NODE]|backup take|restore|stop|destroy" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|kill NAME|writer|writers|redis-primary|sql [NODE]|backup take|restore|stop|destroy" >&2; exit 2 ;;
 esac

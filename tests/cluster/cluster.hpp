@@ -135,6 +135,14 @@ class Cluster {
         while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
         return out;
     }
+    // Every Galera node that holds a connection made through the writer's port: the one writer,
+    // or more when haproxy split the instances' connections between nodes.
+    std::string writers() const {
+        std::string out;
+        script({"writers"}, &out);
+        while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+        return out;
+    }
     // Brings back whatever a test killed (idempotent).
     void restore() const {
         std::string out;
