@@ -70,8 +70,4 @@ awaitable<long long> Lifecycle::send_reminders(TimePoint now) {
         false);
 }
 
-awaitable<long long> Lifecycle::purge(TimePoint now) {
-    co_return co_await due_.purge(now - settings_.keep_keys);
-}
-
 }  // namespace sh::app

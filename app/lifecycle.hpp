@@ -17,7 +17,6 @@ struct LifecycleSettings {
     booking::PenaltyRules penalties;
     std::chrono::minutes remind_before{60};
     int batch = 200;
-    std::chrono::hours keep_keys{24};  // idempotency keys and console sign-ins
 };
 
 class Lifecycle {
@@ -35,8 +34,6 @@ class Lifecycle {
     awaitable<long long> complete_bookings(TimePoint now);
     // Confirmed bookings starting within remind_before get their reminder, once.
     awaitable<long long> send_reminders(TimePoint now);
-    // Idempotency keys and console sign-ins older than keep_keys go.
-    awaitable<long long> purge(TimePoint now);
 
   private:
     using Decide = std::function<bool(booking::BookingStore&, const booking::Booking&)>;

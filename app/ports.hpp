@@ -420,9 +420,6 @@ class DueBookings {
     virtual ~DueBookings() = default;
     virtual awaitable<std::vector<booking::BookingId>> find(Due what, TimePoint now,
                                                             TimePoint until, int limit) = 0;
-    // Deletes what nobody needs after `before`: idempotency keys and console sign-ins. Returns how
-    // many rows went.
-    virtual awaitable<int> purge(TimePoint before) = 0;
 };
 
 }  // namespace sh::app

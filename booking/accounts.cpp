@@ -49,6 +49,7 @@ User sign_in(UserStore& users, SessionStore& sessions, const std::string& openid
              TimePoint expires_at, const std::string& openid_hash, TimePoint now) {
     UserId id = users.upsert_by_openid(openid, unionid);
     users.carry_ban(id, openid_hash, now);
+    users.seen(id, now);
     sessions.create_session(token_hash, id, expires_at);
     auto user = users.find_user(id);
     if (!user) throw std::logic_error("user vanished inside its own transaction");

@@ -47,6 +47,8 @@ class UserStore : public AuditLog {
     virtual void keep_ban(const std::string& openid_hash, TimePoint until) = 0;
     // A user signing in whose WeChat id's hash has a ban in force gets it.
     virtual void carry_ban(UserId id, const std::string& openid_hash, TimePoint now) = 0;
+    // The user signed in at `at` (the retention of a phone counts from the last time).
+    virtual void seen(UserId id, TimePoint at) = 0;
 };
 
 struct SessionRecord {

@@ -341,7 +341,16 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
 
     {
         Section s(root, "privacy");
-        s.str("guide_file", c.privacy.guide_file);
+        auto& p = c.privacy;
+        s.str("guide_file", p.guide_file);
+        constexpr int ten_years = 3650;
+        s.integer("keep_phone_unseen_days", p.keep_phone_unseen_days, 0, ten_years);
+        s.integer("keep_scans_days", p.keep_scans_days, 0, ten_years);
+        s.integer("keep_audit_days", p.keep_audit_days, 0, ten_years);
+        s.integer("keep_sessions_days", p.keep_sessions_days, 0, ten_years);
+        if (p.keep_audit_days != 0 && p.keep_audit_days < 180)
+            throw ConfigError("privacy.keep_audit_days",
+                              "the audit log is kept at least 180 days (网络安全法 第二十一条)");
         s.finish();
     }
     {

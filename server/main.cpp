@@ -40,6 +40,7 @@
 #include "server/mysql/org_mapping.hpp"
 #include "server/mysql/personal_store.hpp"
 #include "server/mysql/read_trace.hpp"
+#include "server/mysql/retention_store.hpp"
 #include "server/mysql/user_store.hpp"
 #include "server/redis/async_client.hpp"
 #include "server/redis/day_cache.hpp"
@@ -256,6 +257,15 @@ app::NoticeSettings notice_settings(const config::NotificationConfig& n) {
     return s;
 }
 
+app::RetentionSettings retention_settings(const config::PrivacyConfig& p) {
+    app::RetentionSettings s;
+    s.phone_unseen = std::chrono::days(p.keep_phone_unseen_days);
+    s.scans = std::chrono::days(p.keep_scans_days);
+    s.audit = std::chrono::days(p.keep_audit_days);
+    s.sessions = std::chrono::days(p.keep_sessions_days);
+    return s;
+}
+
 // The privacy guide to serve: the built-in one, or privacy.guide_file's (nullopt, said why, when
 // that cannot be read as a guide).
 std::optional<app::PrivacyGuide> privacy_guide(const config::PrivacyConfig& p) {
@@ -352,8 +362,10 @@ int run_serve(const config::AppConfig& cfg) {
                              [](const std::string& w) { log::warn("jobs", w); });
     app::DayOpening day_opening(
         std::chrono::minutes(10));  // no steps yet: series will be the first
+    mysql::RetentionStore retention_store(db);
+    app::Retention retention(retention_store, retention_settings(cfg.privacy));
     jobs::add_jobs(
-        scheduler, day_opening, lifecycle, notifier,
+        scheduler, day_opening, lifecycle, notifier, retention,
         jobs::JobSettings{std::chrono::milliseconds(cfg.booking.jobs_interval_ms),
                           std::chrono::hours(1), std::chrono::minutes(1), cfg.test.slow_job,
                           std::chrono::milliseconds(cfg.test.slow_job_ms)});

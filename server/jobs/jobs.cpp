@@ -9,7 +9,7 @@
 namespace sh::jobs {
 
 void add_jobs(app::Scheduler& scheduler, app::DayOpening& opening, app::Lifecycle& lifecycle,
-              app::Notifier& notifier, const JobSettings& settings) {
+              app::Notifier& notifier, app::Retention& retention, const JobSettings& settings) {
     auto add_windowed = [&](std::string name, std::chrono::milliseconds every,
                             std::function<awaitable<long long>(const app::JobWindow&)> run) {
         auto delay =
@@ -46,8 +46,9 @@ void add_jobs(app::Scheduler& scheduler, app::DayOpening& opening, app::Lifecycl
         }
         co_return n;
     });
-    add("purge", settings.purge_every,
-        [&lifecycle](booking::TimePoint now) { return lifecycle.purge(now); });
+    // Last and on its own: its batches pause between each other, so a long run delays nothing.
+    add("retention", settings.retention_every,
+        [&retention](booking::TimePoint now) { return retention.run(now); });
 }
 
 void register_metrics(const app::Scheduler& scheduler, metrics::Registry& registry) {

@@ -7,6 +7,7 @@
 #include "app/day_opening.hpp"
 #include "app/lifecycle.hpp"
 #include "app/notices.hpp"
+#include "app/retention.hpp"
 #include "app/scheduler.hpp"
 #include "common/metrics.hpp"
 
@@ -14,16 +15,16 @@ namespace sh::jobs {
 
 struct JobSettings {
     std::chrono::milliseconds every{10'000};  // the bookings' transitions and the notices
-    std::chrono::milliseconds purge_every{3'600'000};
+    std::chrono::milliseconds retention_every{3'600'000};
     std::chrono::milliseconds open_days_every{60'000};
     std::string slow_job;  // a test configuration's long job
     std::chrono::milliseconds slow_job_delay{0};
 };
 
 // In order: open_days, expire_requests, release_no_shows, complete_bookings, send_reminders,
-// deliver_notices, purge.
+// deliver_notices, retention.
 void add_jobs(app::Scheduler& scheduler, app::DayOpening& opening, app::Lifecycle& lifecycle,
-              app::Notifier& notifier, const JobSettings& settings);
+              app::Notifier& notifier, app::Retention& retention, const JobSettings& settings);
 
 // The scheduler's view of each job, as metric families labelled by job.
 void register_metrics(const app::Scheduler& scheduler, metrics::Registry& registry);

@@ -51,16 +51,4 @@ awaitable<std::vector<booking::BookingId>> DueBookings::find(app::Due what, book
     });
 }
 
-awaitable<int> DueBookings::purge(booking::TimePoint before) {
-    co_return co_await workers::run(db_, [&](Conn& c) {
-        auto& keys = c.prepare("DELETE FROM idempotency_keys WHERE created_at < ? LIMIT 5000");
-        keys.setString(1, to_sql_datetime(before));
-        int n = keys.executeUpdate();
-        // Console sign-ins are spent or expired after minutes; a day later nobody needs them.
-        auto& logins = c.prepare("DELETE FROM web_logins WHERE expires_at < ? LIMIT 5000");
-        logins.setString(1, to_sql_datetime(before));
-        return n + logins.executeUpdate();
-    });
-}
-
 }  // namespace sh::mysql

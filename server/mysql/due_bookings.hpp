@@ -10,7 +10,6 @@ class DueBookings final : public app::DueBookings {
     explicit DueBookings(Database& db) : db_(db) {}
     awaitable<std::vector<booking::BookingId>> find(app::Due what, booking::TimePoint now,
                                                     booking::TimePoint until, int limit) override;
-    awaitable<int> purge(booking::TimePoint before) override;
 
   private:
     Database& db_;

@@ -466,6 +466,17 @@ const std::vector<Migration>& migrations() {
                   banned_until DATETIME NOT NULL
                 ) ENGINE=InnoDB)",
          }},
+        {19,
+         "retention: when a member last signed in (rows there before count from now); the "
+         "indexes the retention rules walk",
+         {
+             "ALTER TABLE users ADD COLUMN IF NOT EXISTS last_seen DATETIME NOT NULL DEFAULT "
+             "CURRENT_TIMESTAMP",
+             "ALTER TABLE users ADD KEY IF NOT EXISTS ix_users_seen (last_seen)",
+             "ALTER TABLE audit_log ADD KEY IF NOT EXISTS ix_audit_created (created_at)",
+             "ALTER TABLE attendance ADD KEY IF NOT EXISTS ix_attendance_scanned (scanned_at)",
+             "ALTER TABLE closed_bans ADD KEY IF NOT EXISTS ix_closed_bans_until (banned_until)",
+         }},
     };
     return all;
 }

@@ -195,6 +195,13 @@ void MysqlUserStore::carry_ban(UserId id, const std::string& openid_hash, TimePo
     q.executeUpdate();
 }
 
+void MysqlUserStore::seen(UserId id, TimePoint at) {
+    auto& q = c_.prepare("UPDATE users SET last_seen = ? WHERE id = ?");
+    q.setString(1, to_sql_datetime(at));
+    q.setUInt64(2, id);
+    q.executeUpdate();
+}
+
 std::vector<std::string> MysqlUserStore::revoke_sessions_of(UserId user, TimePoint now) {
     auto& s = c_.prepare(
         "SELECT token_hash FROM sessions WHERE revoked_at IS NULL AND expires_at > ? AND user_id "

@@ -24,6 +24,7 @@ class MysqlUserStore final : public booking::AccountStore {
     void keep_ban(const std::string& openid_hash, booking::TimePoint until) override;
     void carry_ban(booking::UserId id, const std::string& openid_hash,
                    booking::TimePoint now) override;
+    void seen(booking::UserId id, booking::TimePoint at) override;
     std::vector<std::string> revoke_sessions_of(booking::UserId user,
                                                 booking::TimePoint now) override;
     void set_role(booking::UserId id, const booking::RoleRequest& role) override;

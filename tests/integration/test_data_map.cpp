@@ -4,7 +4,9 @@
 // until the map says what it is, why it is kept, who sees it and for how long.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <regex>
 #include <map>
 #include <set>
 #include <sstream>
@@ -15,6 +17,7 @@
 #include <cppconn/resultset.h>
 #include <mysql_driver.h>
 
+#include "app/retention.hpp"
 #include "server/mysql/database.hpp"
 #include "tests/support/services.hpp"
 
@@ -24,9 +27,9 @@ namespace {
 
 using Columns = std::map<std::string, std::set<std::string>>;  // table -> columns
 
-const std::set<std::string> kinds = {"identifier",  "name",    "contact",   "membership",
-                                     "whereabouts", "conduct", "free text", "credential",
-                                     "device",      "consent", "record",    "not personal"};
+const std::set<std::string> kinds = {
+    "identifier", "name",    "contact",    "membership", "whereabouts", "conduct",     "free text",
+    "credential", "device",  "last seen",  "consent",    "record",      "not personal"};
 
 std::string trim(std::string s) {
     auto b = s.find_first_not_of(" \t");
@@ -156,7 +159,67 @@ std::vector<std::string> unnamed_in_guide(const std::string& map, const std::str
     return out;
 }
 
+// The source files (under server/, app/, booking/) whose SQL names `table` — or, for
+// "table.column", whose string literals name the column — other than the schema's migrations and
+// the retention rules' own store.
+std::set<std::string> users_of(const std::string& table) {
+    auto dot = table.find('.');
+    std::regex names = dot == std::string::npos
+                           ? std::regex("\\b(FROM|JOIN|INTO|UPDATE|TABLE)\\s+" + table + "\\b")
+                           : std::regex("\"[^\"\\n]*\\b" + table.substr(dot + 1) + "\\b[^\"\\n]*\"");
+    const std::set<std::string> skipped = {"server/mysql/migrations.cpp",
+                                           "server/mysql/retention_store.cpp"};
+    std::set<std::string> out;
+    const std::filesystem::path root(SH_SOURCE_DIR);
+    for (const char* dir : {"server", "app", "booking"})
+        for (const auto& f : std::filesystem::recursive_directory_iterator(root / dir)) {
+            auto ext = f.path().extension();
+            if (ext != ".cpp" && ext != ".hpp") continue;
+            auto rel = std::filesystem::relative(f.path(), root).string();
+            // A column's name is looked for only in the SQL of server/mysql/.
+            if (skipped.count(rel) || (dot != std::string::npos && rel.rfind("server/mysql/", 0)))
+                continue;
+            if (std::regex_search(source_text(rel), names)) out.insert(rel);
+        }
+    return out;
+}
+
 }  // namespace
+
+TEST_CASE(
+    "each retention rule names every part of the code that uses its table, so a new reader of "
+    "rows a rule deletes cannot come without the rule being looked at again") {
+    const auto& rules = app::retention_rules();
+    REQUIRE(rules.size() == 7);
+    for (const auto& rule : rules) {
+        CAPTURE(rule.name);
+        std::set<std::string> declared(rule.used_by.begin(), rule.used_by.end());
+        CHECK(users_of(std::string(rule.table)) == declared);
+    }
+    // Shown: a reader the rule does not name is found (the scans' rule without the member's copy).
+    const auto& scans = rules[1];
+    REQUIRE(scans.table == "attendance");
+    CHECK(users_of("attendance").count("server/mysql/personal_store.cpp") == 1);
+    CHECK(users_of("users.phone") == std::set<std::string>{"server/mysql/user_store.cpp"});
+}
+
+TEST_CASE("the data map lists every retention rule, and the backups' rotation it states") {
+    auto map = map_text();
+    for (const auto& rule : app::retention_rules()) {
+        CAPTURE(rule.name);
+        CHECK(map.find("| " + std::string(rule.name) + " | `" + std::string(rule.table) + "` |") !=
+              std::string::npos);
+    }
+    // The nightly backup deletes copies older than N days: a closed account's data lives in a
+    // backup at most N + 1 days, as the map and the guide say.
+    auto service = source_text("deploy/systemd/sharedhall-backup.service");
+    std::smatch m;
+    REQUIRE(std::regex_search(service, m, std::regex("-mtime \\+([0-9]+)")));
+    int days = std::stoi(m[1]) + 1;
+    CHECK(map.find("at most " + std::to_string(days) + " days") != std::string::npos);
+    CHECK(source_text("docs/privacy/guide.md").find("最多保存" + std::to_string(days) + "天") !=
+          std::string::npos);
+}
 
 TEST_CASE("every column of the schema is in the data map, with a kind, and the map has no other") {
     test::TempDatabase db(test::shared_mysql());

@@ -28,7 +28,7 @@ test('a new member looks at halls freely, is shown the guide at the first tap th
 
   const guide = await follow(phone)
   expect(text(guide, '.title')).toBe('共享空厅用户隐私保护指引')
-  expect(text(guide, '.version')).toBe('第 1 版，2026年12月3日更新')
+  expect(text(guide, '.version')).toBe('第 2 版，2026年12月3日更新')
   expect(text(guide, '.ask')).toContain('同意以后才能预约')
   expect(texts(guide, '.section .heading').length).toBeGreaterThanOrEqual(5)
   expect(texts(guide, '.paragraph').join('')).toContain('手机号码')
@@ -40,7 +40,7 @@ test('a new member looks at halls freely, is shown the guide at the first tap th
   expect(phone.toasts).toEqual(['已同意，请再点一次刚才的按钮'])
   const state = await consentsOf(phone)
   expect(state.agreed).toBe(true)
-  expect(state.consents.map((c) => [c.kind, c.policy_version])).toEqual([['policy', 1]])
+  expect(state.consents.map((c) => [c.kind, c.policy_version])).toEqual([['policy', 2]])
 
   // Back on the search: the same tap now holds the hall.
   await tap(find, '.hall .book')
@@ -54,7 +54,7 @@ test('from 我的 the guide is read again, with when one agreed; a copy of one\'
   const me = await open(phone, 'pages/profile/index')
   await tap(me, '.privacy')
   const guide = await follow(phone)
-  expect(text(guide, '.agreed')).toMatch(/^您已于 .+ 同意第 1 版。$/)
+  expect(text(guide, '.agreed')).toMatch(/^您已于 .+ 同意第 2 版。$/)
   expect(texts(guide, '.consent')).toHaveLength(1)
   expect(text(guide, '.agree')).toBe('')
 

@@ -43,12 +43,9 @@ inline std::map<int, int> statuses(const std::vector<ApiResult>& rs) {
     return m;
 }
 
-// What MySQL must hold whatever happened: every owning booking owns exactly its quanta, nothing
-// else owns any, no two owning bookings of a hall overlap, and every 201 is such a booking.
-inline void check_invariants(const config::MysqlConfig& db, const std::vector<ApiResult>& results) {
-    mysql::Conn c(sql::mysql::get_mysql_driver_instance(), db);
-    c.ensure_ready();
-    // The queries the benchmarks and the soak run too (tests/support/invariants.sql).
+// The four counts of tests/support/invariants.sql (the queries the benchmarks and the soak run
+// too), by name.
+inline std::map<std::string, long long> invariant_counts(mysql::Conn& c) {
     std::ifstream file(std::string(SH_SOURCE_DIR) + "/tests/support/invariants.sql");
     REQUIRE(file);
     std::string query;
@@ -57,9 +54,25 @@ inline void check_invariants(const config::MysqlConfig& db, const std::vector<Ap
     query.erase(query.find_last_of(';'));
     std::unique_ptr<sql::ResultSet> rs(c.prepare(query).executeQuery());
     REQUIRE(rs->next());
-    for (const char* count : {"overlapping", "missing_quanta", "stray_quanta", "lost_notices"}) {
+    std::map<std::string, long long> out;
+    for (const char* count : {"overlapping", "missing_quanta", "stray_quanta", "lost_notices"})
+        out[count] = rs->getInt64(count);
+    return out;
+}
+inline std::map<std::string, long long> invariant_counts(const config::MysqlConfig& db) {
+    mysql::Conn c(sql::mysql::get_mysql_driver_instance(), db);
+    c.ensure_ready();
+    return invariant_counts(c);
+}
+
+// What MySQL must hold whatever happened: every owning booking owns exactly its quanta, nothing
+// else owns any, no two owning bookings of a hall overlap, and every 201 is such a booking.
+inline void check_invariants(const config::MysqlConfig& db, const std::vector<ApiResult>& results) {
+    mysql::Conn c(sql::mysql::get_mysql_driver_instance(), db);
+    c.ensure_ready();
+    for (const auto& [count, n] : invariant_counts(c)) {
         INFO(count);
-        CHECK(rs->getInt64(count) == 0);
+        CHECK(n == 0);
     }
     // Every 201 is a booking that owns its time: one query for all of them, not one each.
     std::set<std::uint64_t> answered;

@@ -242,6 +242,8 @@ class MemoryAccountStore final : public booking::AccountStore {
         auto it = closed_bans.find(openid_hash);
         if (it != closed_bans.end() && it->second > now) users[id].banned_until = it->second;
     }
+    std::map<UserId, TimePoint> last_seen;
+    void seen(UserId id, TimePoint at) override { last_seen[id] = at; }
     bool revoke_session(const std::string& hash) override {
         auto it = sessions.find(hash);
         if (it == sessions.end() || it->second.second) return false;

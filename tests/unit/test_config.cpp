@@ -61,6 +61,22 @@ TEST_CASE("every section the configuration has can be written in the file") {
     CHECK(error_field(R"({"privasy":{}})") == "privasy");
 }
 
+TEST_CASE("retention periods are configurable; the audit log is never kept under six months") {
+    auto c = parse(R"({"privacy":{"keep_phone_unseen_days":730,"keep_scans_days":0,
+                                  "keep_audit_days":180,"keep_sessions_days":7}})",
+                   env());
+    CHECK(c.privacy.keep_phone_unseen_days == 730);
+    CHECK(c.privacy.keep_scans_days == 0);  // kept
+    CHECK(c.privacy.keep_audit_days == 180);
+    CHECK(c.privacy.keep_sessions_days == 7);
+    auto d = parse("", env());
+    CHECK(d.privacy.keep_phone_unseen_days == 365);
+    CHECK(d.privacy.keep_audit_days == 365);
+    CHECK(error_field(R"({"privacy":{"keep_audit_days":179}})") == "privacy.keep_audit_days");
+    CHECK(parse(R"({"privacy":{"keep_audit_days":0}})", env()).privacy.keep_audit_days == 0);
+    CHECK(error_field(R"({"privacy":{"keep_scans_days":-1}})") == "privacy.keep_scans_days");
+}
+
 TEST_CASE("more than one machine: Sentinels, a read pool and the WeChat CA are read") {
     auto c =
         parse(R"({"redis":{"sentinels":["127.0.0.1:26379","10.0.0.2:26379"],"sentinel_master":"sh"},

@@ -107,7 +107,7 @@ TEST_CASE("the built-in guide reads as a guide: a title, a version, dated sectio
     auto g = sh::app::parse_guide(sh::app::built_in_guide());
     REQUIRE(g);
     CHECK(g->title == "共享空厅用户隐私保护指引");
-    CHECK(g->version == 1);
+    CHECK(g->version == 2);
     CHECK(g->updated == "2026年12月3日");
     REQUIRE(g->sections.size() >= 5);
     for (const auto& s : g->sections) CHECK(!s.paragraphs.empty());
