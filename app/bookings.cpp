@@ -184,6 +184,23 @@ awaitable<Result<Booking>> BookingService::check_in(const Principal& me, booking
         [&](BookingStore& s) { return booking::check_in(s, me, id, code, now); });
 }
 
+awaitable<Result<Booking>> BookingService::end(const Principal& me, booking::BookingId id) {
+    auto now = clock_.now();
+    Result<booking::EndedEarly> r = make_error(Errc::internal);
+    co_await db_.transact([&](BookingStore& s) {
+        r = booking::end_early(s, me, id, now);
+        return r.ok();
+    });
+    if (!r) co_return r.error();
+    auto given_back = r.value().booking;
+    if (given_back.end < r.value().was_end) {
+        given_back.start = given_back.end;
+        given_back.end = r.value().was_end;
+        co_await freed(given_back);
+    }
+    co_return std::move(r.value().booking);
+}
+
 awaitable<Result<booking::Presence>> BookingService::scan(const Principal& me,
                                                           const std::string& code) {
     auto now = clock_.now();

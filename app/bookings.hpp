@@ -81,6 +81,9 @@ class BookingService {
                                                  booking::BookingId id, const std::string& code);
     awaitable<Result<booking::Presence>> scan(const booking::Principal& me,
                                               const std::string& code);
+    // The owner ends a checked-in meeting early: the rest of its time is free for others at once
+    // (the MySQL quanta in the same transaction, then the caches and Redis claims).
+    awaitable<Result<booking::Booking>> end(const booking::Principal& me, booking::BookingId id);
     // An admin waives a member's violation; a ban it no longer justifies is lifted.
     awaitable<Result<booking::WaiveOutcome>> waive(const booking::Principal& me,
                                                    std::uint64_t violation_id);

@@ -51,6 +51,32 @@ Result<Presence> scan(BookingStore& s, const Principal& me, const std::string& c
     return p;
 }
 
+Result<EndedEarly> end_early(BookingStore& s, const Principal& me, BookingId id, TimePoint now) {
+    auto b = s.find_booking(id, /*for_update=*/true);
+    if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
+    if (b->user_id != me.user_id)
+        return make_error(Errc::forbidden, "Only the booking's member ends it.");
+    if (b->status != BookingStatus::checked_in)
+        return make_error(Errc::invalid_state,
+                          "This booking is " + std::string(status_name(b->status)) + ".");
+    auto venue = s.find_venue(b->venue_id, Lock::none);
+    const auto slot = std::chrono::minutes(venue ? venue->rules.slot_minutes : 15);
+    auto local = to_local(now);
+    const int slot_min = static_cast<int>(slot.count());
+    TimePoint end = to_timepoint(local.date, (local.minute + slot_min - 1) / slot_min * slot_min);
+    if (end < now) end += slot;  // within the minute after a boundary
+    end = std::max(end, b->start + slot);
+    EndedEarly out{*b, b->end};
+    if (end < b->end) {  // else within its last slot: nothing to give back
+        s.set_end(id, end);
+        s.release_quanta_from(id, end);
+        out.booking.end = end;
+    }
+    s.set_status(id, BookingStatus::completed, "", 0);
+    out.booking.status = BookingStatus::completed;
+    return out;
+}
+
 bool release_no_show(BookingStore& s, const PenaltyRules& rules, const Booking& b,
                      const VenueRules& venue, TimePoint now) {
     if (b.status != BookingStatus::confirmed) return false;

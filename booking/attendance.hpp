@@ -29,6 +29,16 @@ struct Presence {
 // once. not_found (no hall has the code), no_running_booking.
 Result<Presence> scan(BookingStore& s, const Principal& me, const std::string& code, TimePoint now);
 
+// The owner ends a checked-in booking before its end: it now ends at the hall's first slot
+// boundary at or after `now` (at least one slot after its start), the time from there is given
+// back for others to book, and it is completed, with no penalty (within its last slot: completed
+// as it is). not_found (not visible), forbidden (not the owner), invalid_state (not checked in).
+struct EndedEarly {
+    Booking booking;     // completed, with its new end
+    TimePoint was_end;   // its end before: [booking.end, was_end) was given back
+};
+Result<EndedEarly> end_early(BookingStore& s, const Principal& me, BookingId id, TimePoint now);
+
 // Time-driven transitions of one booking, each a no-op unless the booking is in the state it
 // leaves (the caller holds the booking's row lock).
 // confirmed, not checked in by start + the hall's window: no_show; the quanta from the release

@@ -84,6 +84,8 @@ class AttendanceRecords {
     // Deletes the booking's quanta that start at or after `from`.
     virtual void release_quanta_from(BookingId id, TimePoint from) = 0;
     virtual void set_reminded(BookingId id, TimePoint at) = 0;
+    // The booking ends at `end` now (ended early).
+    virtual void set_end(BookingId id, TimePoint end) = 0;
 };
 
 // Violations and bans.

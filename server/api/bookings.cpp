@@ -118,6 +118,13 @@ http::Handler check_in(Services& svc) {
     };
 }
 
+http::Handler end_booking(Services& svc) {
+    return [&svc](Request& req, const Params& p) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);  // gives time back: collects nothing
+        co_return render(co_await svc.bookings.end(me, path_id(p["id"])));
+    };
+}
+
 http::Handler scan_in(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.consenting(req);

@@ -62,6 +62,7 @@ http::Router make_router(Services& svc) {
         {M::get, "/api/v1/manage/bookings", manage_bookings(svc)},
         // the rest of a booking's day
         {M::post, "/api/v1/bookings/{id}/checkin", check_in(svc)},
+        {M::post, "/api/v1/bookings/{id}/end", end_booking(svc)},
         {M::post, "/api/v1/checkins", scan_in(svc)},
         {M::post, "/api/v1/violations/{id}/waive", waive_violation(svc)},
         {M::post, "/api/v1/me/subscriptions", add_subscriptions(svc)},

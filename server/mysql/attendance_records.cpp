@@ -72,4 +72,11 @@ void MysqlBookingStore::set_reminded(BookingId id, TimePoint at) {
     q.executeUpdate();
 }
 
+void MysqlBookingStore::set_end(BookingId id, TimePoint end) {
+    auto& q = c_.prepare("UPDATE bookings SET ends_at = ? WHERE id = ?");
+    q.setString(1, to_sql_datetime(end));
+    q.setUInt64(2, id);
+    q.executeUpdate();
+}
+
 }  // namespace sh::mysql

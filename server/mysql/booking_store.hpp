@@ -69,6 +69,7 @@ class MysqlBookingStore final : public booking::BookingStore {
     bool add_presence(booking::BookingId id, booking::UserId user, booking::TimePoint at) override;
     void release_quanta_from(booking::BookingId id, booking::TimePoint from) override;
     void set_reminded(booking::BookingId id, booking::TimePoint at) override;
+    void set_end(booking::BookingId id, booking::TimePoint end) override;
     void notify(const booking::Notice& n, booking::TimePoint now) override;
     bool add_violation(booking::UserId user, booking::BookingId booking,
                        booking::ViolationKind kind, int weight_milli,

@@ -768,6 +768,27 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
           {D, 403},
           {BANNED, 404},
           {NOBODY, 401}}},
+        {"POST /bookings/{id}/end (checked in)",
+         [](World& x, Who who) {
+             auto id = x.checkin_ready();
+             REQUIRE(x.call(A, "POST", "/api/v1/bookings/" + id + "/checkin",
+                            json{{"venue_code", x.venue_code()}})
+                         .status == 200);
+             auto r = x.call(who, "POST", "/api/v1/bookings/" + id + "/end");
+             // Still running for its member after a refusal.
+             if (r.status != 200)
+                 REQUIRE(x.call(A, "POST", "/api/v1/bookings/" + id + "/end").status == 200);
+             return r;
+         },
+         {{A, 200},
+          {B, 404},
+          {X, 403},
+          {Y, 404},
+          {S1, 403},
+          {S2, 404},
+          {D, 403},
+          {BANNED, 404},
+          {NOBODY, 401}}},
     };
     for (auto& row : rows) {
         for (Who who : everyone) {

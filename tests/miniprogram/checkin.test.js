@@ -38,4 +38,21 @@ test("outside its window the page shows the window; inside, the owner checks in 
   const detail = await open(owner, 'pages/booking/detail', { id: String(made.id) })
   expect(text(detail, '.status')).toBe('已签到')
   expect(text(detail, '.present')).toBe(`${counted[1]}人`)
+
+  // The meeting is over at 10:20: "not yet" keeps it; "end" gives 10:30–11:00 back at once.
+  await stack.setClock(stack.shanghai(`${day}T10:20`))
+  owner.modalAnswers.push(false)
+  await tap(detail, '.end')
+  expect(text(detail, '.status')).toBe('已签到')
+  await tap(detail, '.end')
+  expect(owner.modals.map((m) => m.content)).toEqual([
+    '活动已经结束了吗？结束后，剩下的时间别人就可以预约了，不算违约。',
+    '活动已经结束了吗？结束后，剩下的时间别人就可以预约了，不算违约。',
+  ])
+  expect(text(detail, '.status')).toBe('已结束')
+  expect(text(detail, '.when')).toMatch(/10:00–10:30$/)
+  expect(text(detail, '.done')).toBe('已结束。10:30 以后的时间别人可以预约了。')
+  expect(text(detail, '.end')).toBe('')
+  const next = await stack.book('liuyang', 4, day, '10:30', '11:00', '支部委员会', 5)
+  expect(next.status).toBe('confirmed')
 })

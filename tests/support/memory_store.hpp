@@ -206,6 +206,9 @@ class MemoryBookingStore final : public booking::BookingStore {
                       [&](const auto& q) { return q.second == id && q.first.second >= from; });
     }
     void set_reminded(booking::BookingId, booking::TimePoint) override {}
+    void set_end(booking::BookingId id, booking::TimePoint end) override {
+        s_.bookings[id].end = end;
+    }
     void notify(const booking::Notice& n, booking::TimePoint) override {
         for (const auto& o : s_.outbox)
             if (o.key == n.key && o.user_id == n.user_id) return;  // the unique key

@@ -269,3 +269,56 @@ TEST_CASE("an admin cannot waive their own violation: another admin does (403 se
     second_admin.user_id = 99;
     CHECK(waive_violation(d.store, d.rules, second_admin, 1, now).ok());
 }
+
+TEST_CASE("a meeting ended early ends at the hall's next slot boundary and gives back the rest") {
+    Day d;
+    auto id = d.book_at(d.alice, monday);  // 09:00-10:00, 15-minute slots
+    auto checked = check_in(d.store, d.alice, id, "hall1code", d.at(monday, 8 * 60 + 50));
+    REQUIRE(checked.ok());
+    // Another member learns nothing of it.
+    auto other = end_early(d.store, d.bob, id, d.at(monday, 9 * 60 + 20));
+    REQUIRE_FALSE(other.ok());
+    CHECK(d.code_of(other.error()) == "not_found");
+    // 09:20:30 -> 09:30: the quarters from 09:30 are free, the two before stay the meeting's.
+    auto ended = end_early(d.store, d.alice, id, d.at(monday, 9 * 60 + 20, 30));
+    REQUIRE(ended.ok());
+    CHECK(ended.value().booking.end == d.at(monday, 9 * 60 + 30));
+    CHECK(ended.value().was_end == d.at(monday, 10 * 60));
+    CHECK(ended.value().booking.status == BookingStatus::completed);
+    CHECK(d.state.quanta.size() == 2);
+    CHECK(d.state.violations.empty());
+    auto again = end_early(d.store, d.alice, id, d.at(monday, 9 * 60 + 21));
+    REQUIRE_FALSE(again.ok());
+    CHECK(d.code_of(again.error()) == "invalid_state");
+}
+
+TEST_CASE("ending early on a boundary, a second past it, before the start, and in the last slot") {
+    struct Case {
+        int minute, second;
+        int end;  // the new end, minutes
+    } cases[] = {
+        {9 * 60 + 30, 0, 9 * 60 + 30},   // on the boundary
+        {9 * 60 + 30, 1, 9 * 60 + 45},   // a second past it: the next
+        {8 * 60 + 50, 0, 9 * 60 + 15},   // before the start: one slot
+        {9 * 60 + 50, 0, 10 * 60},       // in the last slot: completed as it is
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.minute);
+        CAPTURE(c.second);
+        Day d;
+        auto id = d.book_at(d.alice, monday);
+        REQUIRE(check_in(d.store, d.alice, id, "hall1code", d.at(monday, 8 * 60 + 50)).ok());
+        auto ended = end_early(d.store, d.alice, id, d.at(monday, c.minute, c.second));
+        REQUIRE(ended.ok());
+        CHECK(ended.value().booking.end == d.at(monday, c.end));
+        CHECK(d.state.quanta.size() == static_cast<std::size_t>((c.end - 9 * 60) / 15));
+    }
+}
+
+TEST_CASE("only a checked-in meeting ends early") {
+    Day d;
+    auto id = d.book_at(d.alice, monday);
+    auto r = end_early(d.store, d.alice, id, d.at(monday, 9 * 60 + 5));
+    REQUIRE_FALSE(r.ok());
+    CHECK(d.code_of(r.error()) == "invalid_state");
+}

@@ -1,5 +1,6 @@
 // One booking: where, when, its state, who came. Cancel, with the warning the hall's deadline
-// implies (after it, cancelling counts as a late cancellation); check in; add to the calendar.
+// implies (after it, cancelling counts as a late cancellation); check in; end a meeting early so
+// that others can use the rest of the time; add to the calendar.
 // Opened from the list, from a notice, and from a WeChat message (the server's page).
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
@@ -9,7 +10,7 @@ const wxp = require('../../utils/wxp')
 const LATE_WARNING = '离开始已经很近了，现在取消会记一次“临近开始才取消”，记满会暂停预约。确定要取消吗？'
 
 Component({
-  data: { booking: null, venue: null, statusText: '', when: '', canCancel: false, canCheckIn: false, error: '', done: '' },
+  data: { booking: null, venue: null, statusText: '', when: '', canCancel: false, canCheckIn: false, canEnd: false, error: '', done: '' },
   methods: {
     onLoad(query) {
       this.id = Number(query.id)
@@ -26,6 +27,7 @@ Component({
           when: `${format.day(b.date)} ${b.start}–${b.end}`,
           canCancel: b.status === 'pending' || b.status === 'confirmed',
           canCheckIn: b.status === 'confirmed',
+          canEnd: b.status === 'checked_in',
           error: '',
         })
       } catch (err) {
@@ -59,6 +61,30 @@ Component({
           const ask = await wxp.call('showModal', { title: '取消预约', content: LATE_WARNING, confirmText: '确定取消', cancelText: '不取消' })
           return ask.confirm ? this.sendCancel(true) : null
         }
+        this.setData({ error: errors.sentence(err) })
+        return null
+      }
+    },
+    // The meeting is over before its time: the rest goes back to the hall (no penalty).
+    async end() {
+      const ask = await wxp.call('showModal', {
+        title: '提前结束',
+        content: '活动已经结束了吗？结束后，剩下的时间别人就可以预约了，不算违约。',
+        confirmText: '结束',
+        cancelText: '还没结束',
+      })
+      if (!ask.confirm) return null
+      try {
+        const b = await api.post(`/api/v1/bookings/${this.id}/end`, {})
+        this.setData({
+          booking: b,
+          statusText: format.STATUS[b.status],
+          when: `${format.day(b.date)} ${b.start}–${b.end}`,
+          canEnd: false,
+          done: `已结束。${b.end} 以后的时间别人可以预约了。`,
+        })
+        return b
+      } catch (err) {
         this.setData({ error: errors.sentence(err) })
         return null
       }
