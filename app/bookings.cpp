@@ -146,6 +146,18 @@ awaitable<Result<std::vector<Booking>>> BookingService::list_managed(const Princ
     co_return out;
 }
 
+awaitable<Result<std::vector<booking::PendingByHall>>> BookingService::summary(
+    const Principal& me) {
+    booking::BookingQuery scope;
+    if (auto e = booking::restrict_to_scope(me, scope)) co_return *e;
+    const auto now = clock_.now();
+    std::vector<booking::PendingByHall> out;
+    co_await db_.read([&](BookingStore& s) {
+        out = s.pending_by_hall(scope, now, now + std::chrono::hours(24));
+    });
+    co_return out;
+}
+
 awaitable<Result<Booking>> BookingService::change(
     std::function<Result<Booking>(BookingStore&)> use_case) {
     Result<Booking> r = make_error(Errc::internal);

@@ -76,6 +76,9 @@ class BookingService {
     awaitable<Result<booking::Booking>> reject(const booking::Principal& me, booking::BookingId id,
                                                const std::string& reason);
 
+    // The requests waiting in the caller's scope, per hall (forbidden for members).
+    awaitable<Result<std::vector<booking::PendingByHall>>> summary(const booking::Principal& me);
+
     // Check-in by the owner with the hall's code; any member's scan while it runs counts them.
     awaitable<Result<booking::Booking>> check_in(const booking::Principal& me,
                                                  booking::BookingId id, const std::string& code);

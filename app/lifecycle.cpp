@@ -61,6 +61,24 @@ awaitable<long long> Lifecycle::complete_bookings(TimePoint now) {
         false);
 }
 
+awaitable<long long> Lifecycle::tell_approvers(TimePoint now) {
+    co_return co_await sweep(
+        Due::untold_request, now, now,
+        [&](booking::BookingStore& s, const booking::Booking& b) {
+            return booking::tell_approvers(s, b, now);
+        },
+        false);
+}
+
+awaitable<long long> Lifecycle::escalate_requests(TimePoint now) {
+    co_return co_await sweep(
+        Due::overdue_request, now - settings_.escalate_after, now + settings_.escalate_before,
+        [&](booking::BookingStore& s, const booking::Booking& b) {
+            return booking::tell_overdue(s, b, now);
+        },
+        false);
+}
+
 awaitable<long long> Lifecycle::send_reminders(TimePoint now) {
     co_return co_await sweep(
         Due::reminder, now, now + settings_.remind_before,

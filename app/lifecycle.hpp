@@ -16,6 +16,9 @@ namespace sh::app {
 struct LifecycleSettings {
     booking::PenaltyRules penalties;
     std::chrono::minutes remind_before{60};
+    // A request nobody decided goes to the street this long after it was made, or this long
+    // before its start, whichever comes first.
+    std::chrono::hours escalate_after{24}, escalate_before{24};
     int batch = 200;
 };
 
@@ -34,6 +37,9 @@ class Lifecycle {
     awaitable<long long> complete_bookings(TimePoint now);
     // Confirmed bookings starting within remind_before get their reminder, once.
     awaitable<long long> send_reminders(TimePoint now);
+    // A new pending request is told to its approvers; one waiting too long, to the street.
+    awaitable<long long> tell_approvers(TimePoint now);
+    awaitable<long long> escalate_requests(TimePoint now);
 
   private:
     using Decide = std::function<bool(booking::BookingStore&, const booking::Booking&)>;

@@ -95,6 +95,16 @@ struct BookingQuery {
 constexpr int max_page = 200;          // deeper pages are narrowed with from/to, not paged to
 constexpr int reason_max_chars = 200;  // cancel, reject and closure reasons, in characters
 
+// A hall's requests waiting for a decision (GET /manage/summary): how many, since when the oldest
+// waits, how many start within the next day.
+struct PendingByHall {
+    VenueId venue_id = 0;
+    std::string venue_name;
+    int pending = 0;
+    TimePoint oldest{};
+    int starting_soon = 0;
+};
+
 // Narrows a managers' listing to the caller's scope; members may not list (forbidden).
 std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q);
 

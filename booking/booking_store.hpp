@@ -109,10 +109,28 @@ class NoticeRecords {
     virtual void notify(const Notice& n, TimePoint now) = 0;
 };
 
+// Who decides a pending request, and whether they and the street were told.
+class ApprovalRecords {
+  public:
+    virtual ~ApprovalRecords() = default;
+    // The managers of a building, and the admins of a street and of the district.
+    virtual std::vector<UserId> managers_of(BuildingId building) = 0;
+    virtual std::vector<UserId> street_admins(StreetId street) = 0;
+    virtual std::vector<UserId> district_admins() = 0;
+    // The request's approvers were told at `at`; the street's admins were told at `at`.
+    virtual void set_approvers_told(BookingId id, TimePoint at) = 0;
+    virtual void set_escalated(BookingId id, TimePoint at) = 0;
+    // The pending requests not yet started, per hall in `scope` (its street or buildings), the
+    // longest waiting first; starting_soon counts those starting by `soon`.
+    virtual std::vector<PendingByHall> pending_by_hall(const BookingQuery& scope, TimePoint now,
+                                                       TimePoint soon) = 0;
+};
+
 class BookingStore : public BookingRecords,
                      public AttendanceRecords,
                      public PenaltyRecords,
                      public NoticeRecords,
+                     public ApprovalRecords,
                      public AuditLog {};
 
 }  // namespace sh::booking

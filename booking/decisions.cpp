@@ -71,6 +71,35 @@ Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool 
 }
 }  // namespace
 
+std::vector<UserId> approvers_of(ApprovalRecords& s, const Booking& b) {
+    std::vector<UserId> out;
+    for (auto id : s.managers_of(b.building_id))
+        if (id != b.user_id) out.push_back(id);
+    if (out.empty()) out = s.street_admins(b.street_id);
+    if (out.empty()) out = s.district_admins();
+    std::erase(out, b.user_id);
+    return out;
+}
+
+bool tell_approvers(BookingStore& s, const Booking& b, TimePoint now) {
+    if (b.status != BookingStatus::pending) return false;
+    for (auto approver : approvers_of(s, b))
+        s.notify(Notice::about_booking(approver, NoticeKind::request_waiting, b.id), now);
+    s.set_approvers_told(b.id, now);
+    return true;
+}
+
+bool tell_overdue(BookingStore& s, const Booking& b, TimePoint now) {
+    if (b.status != BookingStatus::pending) return false;
+    auto admins = s.street_admins(b.street_id);
+    if (admins.empty()) admins = s.district_admins();
+    for (auto admin : admins)
+        if (admin != b.user_id)
+            s.notify(Notice::about_booking(admin, NoticeKind::request_overdue, b.id), now);
+    s.set_escalated(b.id, now);
+    return true;
+}
+
 Result<Booking> approve(BookingStore& s, const Principal& me, BookingId id, TimePoint now) {
     return decide(s, me, id, true, "", now);
 }

@@ -22,4 +22,15 @@ Result<Booking> approve(BookingStore& s, const Principal& me, BookingId id, Time
 Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id,
                        const std::string& reason, TimePoint now);
 
+// Who is told of a pending request: the hall's managers other than its member (a manager does
+// not decide their own request); when there are none, the street's admins; when none either, the
+// district's. Each gets a request_waiting notice, once: the notice's key makes a second telling
+// (two runs at once) the same notice (the caller holds the booking's lock; false when it is no
+// longer pending).
+std::vector<UserId> approvers_of(ApprovalRecords& s, const Booking& b);
+bool tell_approvers(BookingStore& s, const Booking& b, TimePoint now);
+// A request still pending a day after it was made or a day before its start: the street's
+// admins (else the district's) get a request_overdue notice, once. Nothing is decided for them.
+bool tell_overdue(BookingStore& s, const Booking& b, TimePoint now);
+
 }  // namespace sh::booking

@@ -13,7 +13,9 @@ constexpr NameTable notice_kinds{
     std::pair{NoticeKind::expired, std::string_view("expired")},
     std::pair{NoticeKind::reminder, std::string_view("reminder")},
     std::pair{NoticeKind::no_show, std::string_view("no_show")},
-    std::pair{NoticeKind::banned, std::string_view("banned")}};
+    std::pair{NoticeKind::banned, std::string_view("banned")},
+    std::pair{NoticeKind::request_waiting, std::string_view("request_waiting")},
+    std::pair{NoticeKind::request_overdue, std::string_view("request_overdue")}};
 constexpr NameTable subject_kinds{std::pair{SubjectKind::booking, std::string_view("booking")},
                                   std::pair{SubjectKind::member, std::string_view("member")}};
 }  // namespace

@@ -19,7 +19,9 @@ enum class NoticeKind {
     expired,
     reminder,
     no_show,
-    banned
+    banned,
+    request_waiting,  // to a request's approvers: someone waits for their decision
+    request_overdue   // to the street's admins: a request waited long, or its start is near
 };
 std::string_view notice_name(NoticeKind k);
 std::optional<NoticeKind> parse_notice(std::string_view s);

@@ -331,6 +331,7 @@ AppConfig parse(const std::string& json_text, const EnvLookup& env) {
         s.str("template_cancelled", n.template_cancelled);
         s.str("template_reminder", n.template_reminder);
         s.str("template_violation", n.template_violation);
+        s.str("template_request", n.template_request);
         s.str("page", n.page);
         s.str("checkin_page", n.checkin_page);
         s.integer("remind_before_minutes", n.remind_before_minutes, 0, 7 * 1440);

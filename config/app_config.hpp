@@ -135,6 +135,7 @@ struct NotificationConfig {
     std::string template_cancelled = "tmpl-booking-cancelled";  // cancelled, closure, expired
     std::string template_reminder = "tmpl-booking-reminder";
     std::string template_violation = "tmpl-booking-violation";  // no-show, ban
+    std::string template_request = "tmpl-booking-request";      // to approvers, to the street
     std::string page = "pages/booking/detail";
     std::string checkin_page = "pages/checkin/index";
     int remind_before_minutes = 60;

@@ -85,6 +85,31 @@ http::Handler manage_bookings(Services& svc) {
     };
 }
 
+http::Handler manage_summary(Services& svc) {
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto r = co_await svc.bookings.summary(me);
+        if (!r) co_return Response::error(r.error());
+        json halls = json::array();
+        int pending = 0, soon = 0;
+        for (const auto& h : r.value()) {
+            pending += h.pending;
+            soon += h.starting_soon;
+            halls.push_back({{"venue_id", h.venue_id},
+                             {"venue_name", h.venue_name},
+                             {"pending", h.pending},
+                             {"oldest_at", booking::to_iso(h.oldest)},
+                             {"starting_within_24h", h.starting_soon}});
+        }
+        // The halls come longest waiting first: the first one's oldest is the oldest of all.
+        json oldest = halls.empty() ? json(nullptr) : halls[0]["oldest_at"];
+        co_return Response::json(200, json{{"pending", pending},
+                                           {"oldest_at", oldest},
+                                           {"starting_within_24h", soon},
+                                           {"halls", halls}});
+    };
+}
+
 http::Handler cancel_booking(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);

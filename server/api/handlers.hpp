@@ -69,6 +69,7 @@ http::Handler reject_booking(Services& svc);
 http::Handler create_hold(Services& svc);
 http::Handler delete_hold(Services& svc);
 http::Handler check_in(Services& svc);
+http::Handler manage_summary(Services& svc);
 http::Handler end_booking(Services& svc);
 http::Handler scan_in(Services& svc);
 http::Handler waive_violation(Services& svc);

@@ -26,6 +26,8 @@ const char* title_of(booking::NoticeKind k) {
         case K::reminder: return "活动即将开始";
         case K::no_show: return "未签到，已记违约";
         case K::banned: return "违约次数过多，暂停预约";
+        case K::request_waiting: return "有预约申请等您审批";
+        case K::request_overdue: return "有预约申请等待已久，还没人审批";
     }
     return "通知";
 }

@@ -60,6 +60,7 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/bookings/{id}/reject", reject_booking(svc)},
         {M::get, "/api/v1/me/bookings", my_bookings(svc)},
         {M::get, "/api/v1/manage/bookings", manage_bookings(svc)},
+        {M::get, "/api/v1/manage/summary", manage_summary(svc)},
         // the rest of a booking's day
         {M::post, "/api/v1/bookings/{id}/checkin", check_in(svc)},
         {M::post, "/api/v1/bookings/{id}/end", end_booking(svc)},

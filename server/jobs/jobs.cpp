@@ -36,6 +36,10 @@ void add_jobs(app::Scheduler& scheduler, app::DayOpening& opening, app::Lifecycl
         [&lifecycle](booking::TimePoint now) { return lifecycle.complete_bookings(now); });
     add("send_reminders", every,
         [&lifecycle](booking::TimePoint now) { return lifecycle.send_reminders(now); });
+    add("tell_approvers", every,
+        [&lifecycle](booking::TimePoint now) { return lifecycle.tell_approvers(now); });
+    add("escalate_requests", every,
+        [&lifecycle](booking::TimePoint now) { return lifecycle.escalate_requests(now); });
     // After the transitions, so that the notices they wrote at catch-up go out in the same pass.
     add("deliver_notices", every, [&notifier](booking::TimePoint) -> awaitable<long long> {
         long long n = 0;

@@ -22,7 +22,7 @@ struct JobSettings {
 };
 
 // In order: open_days, expire_requests, release_no_shows, complete_bookings, send_reminders,
-// deliver_notices, retention.
+// tell_approvers, escalate_requests, deliver_notices, retention.
 void add_jobs(app::Scheduler& scheduler, app::DayOpening& opening, app::Lifecycle& lifecycle,
               app::Notifier& notifier, app::Retention& retention, const JobSettings& settings);
 

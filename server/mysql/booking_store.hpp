@@ -70,6 +70,16 @@ class MysqlBookingStore final : public booking::BookingStore {
     void release_quanta_from(booking::BookingId id, booking::TimePoint from) override;
     void set_reminded(booking::BookingId id, booking::TimePoint at) override;
     void set_end(booking::BookingId id, booking::TimePoint end) override;
+
+    // booking::ApprovalRecords (approval_records.cpp)
+    std::vector<booking::UserId> managers_of(booking::BuildingId building) override;
+    std::vector<booking::UserId> street_admins(booking::StreetId street) override;
+    std::vector<booking::UserId> district_admins() override;
+    void set_approvers_told(booking::BookingId id, booking::TimePoint at) override;
+    void set_escalated(booking::BookingId id, booking::TimePoint at) override;
+    std::vector<booking::PendingByHall> pending_by_hall(const booking::BookingQuery& scope,
+                                                        booking::TimePoint now,
+                                                        booking::TimePoint soon) override;
     void notify(const booking::Notice& n, booking::TimePoint now) override;
     bool add_violation(booking::UserId user, booking::BookingId booking,
                        booking::ViolationKind kind, int weight_milli,

@@ -30,6 +30,13 @@ const char* pick_sql(app::Due what) {
             return "SELECT bk.id FROM bookings bk WHERE bk.status = 'confirmed' AND bk.reminded_at "
                    "IS NULL "
                    "AND bk.starts_at > ? AND bk.starts_at <= ? ORDER BY bk.id LIMIT ?";
+        case app::Due::untold_request:
+            return "SELECT bk.id FROM bookings bk WHERE bk.status = 'pending' AND "
+                   "bk.approvers_told_at IS NULL AND bk.starts_at > ? ORDER BY bk.id LIMIT ?";
+        case app::Due::overdue_request:
+            return "SELECT bk.id FROM bookings bk WHERE bk.status = 'pending' AND "
+                   "bk.escalated_at IS NULL AND (bk.created_at <= ? OR bk.starts_at <= ?) "
+                   "ORDER BY bk.id LIMIT ?";
     }
     return "";
 }
@@ -42,7 +49,8 @@ awaitable<std::vector<booking::BookingId>> DueBookings::find(app::Due what, book
         auto& q = c.prepare(pick_sql(what));
         unsigned i = 1;
         q.setString(i++, to_sql_datetime(now));
-        if (what == app::Due::reminder) q.setString(i++, to_sql_datetime(until));
+        if (what == app::Due::reminder || what == app::Due::overdue_request)
+            q.setString(i++, to_sql_datetime(until));
         q.setInt(i, limit);
         std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
         std::vector<booking::BookingId> ids;

@@ -477,6 +477,12 @@ const std::vector<Migration>& migrations() {
              "ALTER TABLE attendance ADD KEY IF NOT EXISTS ix_attendance_scanned (scanned_at)",
              "ALTER TABLE closed_bans ADD KEY IF NOT EXISTS ix_closed_bans_until (banned_until)",
          }},
+        {20,
+         "a pending request's approvers told, and the street when it waited long",
+         {
+             "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS approvers_told_at DATETIME NULL, "
+             "ADD COLUMN IF NOT EXISTS escalated_at DATETIME NULL",
+         }},
     };
     return all;
 }

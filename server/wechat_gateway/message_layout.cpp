@@ -19,6 +19,8 @@ std::string_view phrase_of(NoticeKind k) {
         case NoticeKind::reminder: return "即将开始";
         case NoticeKind::no_show: return "未签到";
         case NoticeKind::banned: return "暂停预约";
+        case NoticeKind::request_waiting:
+        case NoticeKind::request_overdue: return "待审批";
     }
     return "";
 }
@@ -33,6 +35,8 @@ std::string default_note(NoticeKind k) {
         case NoticeKind::reminder: return "请在开始前后扫场地码签到";
         case NoticeKind::no_show: return "未按时签到，记违约一次";
         case NoticeKind::banned: return "违约过多，暂停预约";
+        case NoticeKind::request_waiting: return "有预约申请等您审批";
+        case NoticeKind::request_overdue: return "预约申请等待已久，请督促审批";
     }
     return "";
 }

@@ -738,6 +738,18 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
         {"DELETE /me/phone (the caller's own number)",
          [](World& x, Who who) { return x.call(who, "DELETE", "/api/v1/me/phone"); },
          {{B, 200}, {NOBODY, 401}}},
+        {"GET /manage/summary (the requests waiting in the caller's scope)",
+         [](World& x, Who who) { return x.call(who, "GET", "/api/v1/manage/summary"); },
+         {{B, 403},
+          {A, 403},
+          {BANNED, 403},
+          {X, 200},
+          {Y, 200},
+          {S1, 200},
+          {S2, 200},
+          {SEC, 403},
+          {D, 200},
+          {NOBODY, 401}}},
         {"GET /audit/reads (who read whose data, for the caller's scope)",
          [](World& x, Who who) {
              const std::string d = booking::format_date(x.day);

@@ -931,3 +931,73 @@ TEST_CASE(
     CHECK(winners(rs) == 1);
     check_invariants(s.mysql(), rs);
 }
+
+namespace {
+
+// The kinds of the notices in a member's list, newest first.
+std::vector<std::string> notice_kinds(Stack& s, const std::string& token) {
+    std::vector<std::string> out;
+    auto list = s.call(s.port(), "GET", "/api/v1/me/notices", nullptr, token);
+    for (const auto& n : list.body["items"]) out.push_back(n["kind"]);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a request is told to the hall's managers (not to a manager who made it) and shows in their "
+    "summary; a day later still undecided, to the street's admins; nothing is decided for them") {
+    Stack s(own(), 18870, open_config());
+    auto venue = make_hall(s, 1, ", requires_approval", ", 1");
+    auto [member, member_id] = s.login("asker");
+    auto [mgr_a, a_id] = s.login("hallmgra");
+    auto [mgr_b, b_id] = s.login("hallmgrb");
+    auto [elsewhere, e_id] = s.login("othermgr");
+    auto [street, st_id] = s.login("streetone");
+    REQUIRE(s.grant_role("openid-hallmgra", "manager", "--building-ids 1") == 0);
+    REQUIRE(s.grant_role("openid-hallmgrb", "manager", "--building-ids 1") == 0);
+    REQUIRE(s.grant_role("openid-othermgr", "manager", "--building-ids 2") == 0);
+    REQUIRE(s.grant_role("openid-streetone", "street_admin", "--street-id 1") == 0);
+    // Three days ahead: its start is not near, only its waiting will be.
+    auto day = booking::add_days(tomorrow(), 2);
+    auto asked = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day, 600, 660),
+                        member);
+    REQUIRE(asked.status == 201);
+    REQUIRE(asked.body["status"] == "pending");
+    REQUIRE(s.run_job("tell_approvers").body["changed"] == 1);
+    CHECK(notice_kinds(s, mgr_a) == std::vector<std::string>{"request_waiting"});
+    CHECK(notice_kinds(s, mgr_b) == std::vector<std::string>{"request_waiting"});
+    CHECK(notice_kinds(s, street).empty());
+    CHECK(notice_kinds(s, elsewhere).empty());
+    CHECK(s.run_job("tell_approvers").body["changed"] == 0);  // told once
+
+    // The summary: per hall in scope, the oldest first.
+    auto summary = s.call(s.port(), "GET", "/api/v1/manage/summary", nullptr, mgr_a);
+    REQUIRE(summary.status == 200);
+    CHECK(summary.body["pending"] == 1);
+    CHECK(summary.body["starting_within_24h"] == 0);
+    REQUIRE(summary.body["halls"].size() == 1);
+    CHECK(summary.body["halls"][0]["venue_id"] == venue);
+    CHECK(summary.body["halls"][0]["oldest_at"] == summary.body["oldest_at"]);
+    CHECK(s.call(s.port(), "GET", "/api/v1/manage/summary", nullptr, street).body["pending"] == 1);
+    auto none = s.call(s.port(), "GET", "/api/v1/manage/summary", nullptr, elsewhere);
+    CHECK(none.body["pending"] == 0);
+    CHECK(none.body["oldest_at"].is_null());
+
+    // A manager's own request goes to the other manager only.
+    auto own_request = s.call(s.port(), "POST", "/api/v1/bookings",
+                              booking_body(venue, day, 720, 780), mgr_a);
+    REQUIRE(own_request.status == 201);
+    REQUIRE(s.run_job("tell_approvers").body["changed"] == 1);
+    CHECK(notice_kinds(s, mgr_a).size() == 1);
+    CHECK(notice_kinds(s, mgr_b).size() == 2);
+
+    // A day later, nobody decided: the street's admins are told of both, once; both still wait.
+    s.set_clock(test::now() + std::chrono::hours(25));
+    CHECK(s.run_job("escalate_requests").body["changed"] == 2);
+    CHECK(notice_kinds(s, street) ==
+          std::vector<std::string>{"request_overdue", "request_overdue"});
+    CHECK(s.run_job("escalate_requests").body["changed"] == 0);
+    CHECK(s.call(s.port(), "GET", "/api/v1/manage/summary", nullptr, street).body["pending"] == 2);
+    check_invariants(s.mysql(), {asked, own_request});
+}

@@ -26,9 +26,14 @@ test('a manager approves a request and rejects another with a reason; the member
   expect(text(form, '.status')).toBe('状态：等待审批')
   await request(member, day, '14:00')
 
+  // The manager is told, in the list of messages (and by WeChat where they allowed it).
+  await stack.runJob('tell_approvers')
   const manager = await stack.memberPhone('guanli7')
+  const told = await open(manager, 'pages/notices/index')
+  expect(texts(told, '.notice-title')).toEqual(['●有预约申请等您审批', '●有预约申请等您审批'])
   const inbox = await open(manager, 'pages/manage/index')
   expect(text(inbox, '.title')).toBe('等待审批（2）')
+  expect(text(inbox, '.waiting')).toBe('最早的申请已等不到 1 小时。')
   expect(texts(inbox, '.request .hall')).toEqual(['七楼党建书屋', '七楼党建书屋'])
   const whens = texts(inbox, '.request .when')
   const first = whens.findIndex((w) => w.endsWith('10:00–10:15'))

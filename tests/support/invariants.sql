@@ -6,7 +6,9 @@
 --                   before its release, the time already passed);
 --   lost_notices    bookings whose change the member must be told of (rejected, expired, a
 --                   no-show, cancelled by someone else or by a closure, approved) without the
---                   notice written in the change's transaction.
+--                   notice written in the change's transaction; a request whose approvers
+--                   were told (or, later, its street) without a notice to one of them that
+--                   exists.
 -- Read by tests/support/invariants.hpp and scripts/lib/invariants.sh (the benchmarks, the soak).
 SELECT
   (SELECT COUNT(*) FROM (
@@ -27,4 +29,12 @@ SELECT
       OR (b.status = 'cancelled' AND b.cancelled_by <> b.user_id
           AND NOT EXISTS (SELECT 1 FROM notices o WHERE o.kind IN ('cancelled','closure_cancelled') AND o.subject_kind = 'booking' AND o.subject_id = b.id))
       OR (EXISTS (SELECT 1 FROM audit_log a WHERE a.object_type = 'booking' AND a.object_id = b.id AND a.action = 'approve_booking')
-          AND NOT EXISTS (SELECT 1 FROM notices o WHERE o.kind = 'approved' AND o.subject_kind = 'booking' AND o.subject_id = b.id))) AS lost_notices;
+          AND NOT EXISTS (SELECT 1 FROM notices o WHERE o.kind = 'approved' AND o.subject_kind = 'booking' AND o.subject_id = b.id))
+      OR (b.approvers_told_at IS NOT NULL
+          AND EXISTS (SELECT 1 FROM manager_buildings mb JOIN venues v ON v.building_id = mb.building_id
+                      WHERE v.id = b.venue_id AND mb.user_id <> b.user_id)
+          AND NOT EXISTS (SELECT 1 FROM notices o WHERE o.kind = 'request_waiting' AND o.subject_kind = 'booking' AND o.subject_id = b.id))
+      OR (b.escalated_at IS NOT NULL
+          AND EXISTS (SELECT 1 FROM users u JOIN buildings bd ON bd.street_id = u.street_id JOIN venues v ON v.building_id = bd.id
+                      WHERE v.id = b.venue_id AND u.role = 'street_admin' AND u.id <> b.user_id)
+          AND NOT EXISTS (SELECT 1 FROM notices o WHERE o.kind = 'request_overdue' AND o.subject_kind = 'booking' AND o.subject_id = b.id))) AS lost_notices;

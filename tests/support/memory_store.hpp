@@ -209,6 +209,33 @@ class MemoryBookingStore final : public booking::BookingStore {
     void set_end(booking::BookingId id, booking::TimePoint end) override {
         s_.bookings[id].end = end;
     }
+    // Approvers: from the principals with a role.
+    std::vector<booking::UserId> managers_of(booking::BuildingId building) override {
+        std::vector<booking::UserId> out;
+        for (const auto& [id, p] : s_.principals)
+            if (p.role == booking::Role::manager && p.building_ids.count(building))
+                out.push_back(id);
+        return out;
+    }
+    std::vector<booking::UserId> street_admins(booking::StreetId street) override {
+        std::vector<booking::UserId> out;
+        for (const auto& [id, p] : s_.principals)
+            if (p.role == booking::Role::street_admin && p.street_id == street) out.push_back(id);
+        return out;
+    }
+    std::vector<booking::UserId> district_admins() override {
+        std::vector<booking::UserId> out;
+        for (const auto& [id, p] : s_.principals)
+            if (p.role == booking::Role::district_admin) out.push_back(id);
+        return out;
+    }
+    void set_approvers_told(booking::BookingId, booking::TimePoint) override {}
+    void set_escalated(booking::BookingId, booking::TimePoint) override {}
+    std::vector<booking::PendingByHall> pending_by_hall(const booking::BookingQuery&,
+                                                        booking::TimePoint,
+                                                        booking::TimePoint) override {
+        return {};
+    }
     void notify(const booking::Notice& n, booking::TimePoint) override {
         for (const auto& o : s_.outbox)
             if (o.key == n.key && o.user_id == n.user_id) return;  // the unique key

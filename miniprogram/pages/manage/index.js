@@ -1,12 +1,21 @@
 // 场地管理: the requests waiting for this manager's decision (approve, or reject with a reason
-// the member reads), and the halls this manager looks after.
+// the member reads) with how long the oldest has waited, and the halls this manager looks after.
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const format = require('../../utils/format')
 const venues = require('../../utils/venues')
 
+// "最早的申请已等 3 小时，其中 1 条一天内就要开始。" from GET /manage/summary; '' when none waits.
+function waitingText(summary) {
+  if (!summary.pending) return ''
+  const hours = Math.floor((Date.now() - Date.parse(summary.oldest_at)) / 3600000)
+  const waited = hours < 1 ? '不到 1 小时' : hours < 48 ? `${hours} 小时` : `${Math.floor(hours / 24)} 天`
+  const soon = summary.starting_within_24h ? `，其中 ${summary.starting_within_24h} 条一天内就要开始，请尽快处理` : ''
+  return `最早的申请已等${waited}${soon}。`
+}
+
 Component({
-  data: { requests: [], halls: [], reasons: {}, error: '', done: '', loaded: false },
+  data: { requests: [], halls: [], reasons: {}, waiting: '', error: '', done: '', loaded: false },
   methods: {
     onLoad() {
       return this.load()
@@ -28,7 +37,8 @@ Component({
           const page = await api.get(`/api/v1/venues?building_id=${building}`)
           halls = halls.concat(page.items.map((v) => ({ id: v.id, name: v.name })))
         }
-        this.setData({ requests, halls, loaded: true, error: '' })
+        const summary = await api.get('/api/v1/manage/summary')
+        this.setData({ requests, halls, waiting: waitingText(summary), loaded: true, error: '' })
       } catch (err) {
         this.setData({ error: errors.sentence(err) })
       }
