@@ -34,8 +34,8 @@ Result<Presence> scan(BookingStore& s, const Principal& me, const std::string& c
 // back for others to book, and it is completed, with no penalty (within its last slot: completed
 // as it is). not_found (not visible), forbidden (not the owner), invalid_state (not checked in).
 struct EndedEarly {
-    Booking booking;     // completed, with its new end
-    TimePoint was_end;   // its end before: [booking.end, was_end) was given back
+    Booking booking;    // completed, with its new end
+    TimePoint was_end;  // its end before: [booking.end, was_end) was given back
 };
 Result<EndedEarly> end_early(BookingStore& s, const Principal& me, BookingId id, TimePoint now);
 

@@ -150,8 +150,8 @@ struct PrivacyConfig {
     std::string guide_file;
     int keep_phone_unseen_days = 365;  // a phone, after its member last signed in
     int keep_scans_days = 180;         // raw scans (their count is on the booking)
-    int keep_audit_days = 365;         // 0 or at least 180 (网络安全法: network logs six months)
-    int keep_sessions_days = 30;       // after a session expired
+    int keep_audit_days = 365;    // 0 or at least 180 (网络安全法: network logs six months)
+    int keep_sessions_days = 30;  // after a session expired
 };
 
 // Only for tests: a deployment leaves this section out. The server's clock is the system clock

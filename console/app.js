@@ -126,7 +126,19 @@ async function loadReview() {
   fill('review', list.items, (tr, r) => { cell(tr, r.org); cell(tr, reasons[r.reason] || r.reason); cell(tr, r.users); cell(tr, r.bookings); });
 }
 
+// How long the oldest request has waited, and how many start within a day (GET /manage/summary).
+function waitingText(s) {
+  const hours = Math.floor((Date.now() - Date.parse(s.oldest_at)) / 3600000);
+  const waited = hours < 1 ? '不到 1 小时' : hours < 48 ? `${hours} 小时` : `${Math.floor(hours / 24)} 天`;
+  const soon = s.starting_within_24h ? `，其中 ${s.starting_within_24h} 条一天内就要开始` : '';
+  return `最早的申请已等${waited}${soon}。`;
+}
+
 async function loadPending() {
+  const summary = await api('/manage/summary');
+  $('pending-badge').hidden = $('pending-oldest').hidden = summary.pending === 0;
+  $('pending-badge').textContent = String(summary.pending);
+  $('pending-oldest').textContent = summary.pending ? waitingText(summary) : '';
   const list = await api('/manage/bookings?status=pending');
   $('pending-empty').hidden = list.items.length > 0;
   fill('pending', list.items, (tr, b) => {

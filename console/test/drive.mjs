@@ -40,6 +40,9 @@ try {
 
   // The signed-in manager's own requests carry no buttons, only why (another decides them).
   const own = await page.locator('#pending td.own-request').allTextContents();
+  // The badge: how many wait, how long the oldest has.
+  const badge = await page.textContent('#pending-badge');
+  const oldest = await page.textContent('#pending-oldest');
   // Approve the first pending request from the table.
   const row = page.locator('#pending tbody tr:has(button.approve)').first();
   const id = await row.getAttribute('data-id');
@@ -52,7 +55,7 @@ try {
   const session = (await page.context().cookies()).find((c) => c.name === 'sh_session');
   if (!session || !session.httpOnly || session.sameSite !== 'Strict') throw new Error('the session cookie is not HttpOnly and Strict');
   if (errors.length) throw new Error(errors.join('\n'));
-  console.log(JSON.stringify({ approved: Number(id), own_requests: own }));
+  console.log(JSON.stringify({ approved: Number(id), own_requests: own, badge, oldest }));
 } catch (e) {
   console.error(e.stack || String(e));
   if (errors.length) console.error(errors.join('\n'));

@@ -76,8 +76,8 @@ std::vector<PendingByHall> MysqlBookingStore::pending_by_hall(const BookingQuery
     std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
     std::vector<PendingByHall> out;
     while (rs->next())
-        out.push_back({rs->getUInt64(1), rs->getString(2), rs->getInt(3), read_time(*rs, 4),
-                       rs->getInt(5)});
+        out.push_back(
+            {rs->getUInt64(1), rs->getString(2), rs->getInt(3), read_time(*rs, 4), rs->getInt(5)});
     return out;
 }
 

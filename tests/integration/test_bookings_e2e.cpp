@@ -879,8 +879,8 @@ TEST_CASE(
     // The half hour after is free for others at once (the availability cache and the claims
     // included): the same request now books.
     auto day = booking::format_date(tomorrow());
-    auto avail = s.call(s.port(), "GET", "/api/v1/venues/1/availability?date=" + day, nullptr,
-                        other);
+    auto avail =
+        s.call(s.port(), "GET", "/api/v1/venues/1/availability?date=" + day, nullptr, other);
     CHECK(avail.raw.find("\"09:30\"") != std::string::npos);
     CHECK(s.call(s.port(), "POST", "/api/v1/bookings", later, other).status == 201);
     // Ending is once; no violation was recorded; the time before stays the meeting's.
@@ -960,8 +960,8 @@ TEST_CASE(
     REQUIRE(s.grant_role("openid-streetone", "street_admin", "--street-id 1") == 0);
     // Three days ahead: its start is not near, only its waiting will be.
     auto day = booking::add_days(tomorrow(), 2);
-    auto asked = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day, 600, 660),
-                        member);
+    auto asked =
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day, 600, 660), member);
     REQUIRE(asked.status == 201);
     REQUIRE(asked.body["status"] == "pending");
     REQUIRE(s.run_job("tell_approvers").body["changed"] == 1);
@@ -985,8 +985,8 @@ TEST_CASE(
     CHECK(none.body["oldest_at"].is_null());
 
     // A manager's own request goes to the other manager only.
-    auto own_request = s.call(s.port(), "POST", "/api/v1/bookings",
-                              booking_body(venue, day, 720, 780), mgr_a);
+    auto own_request =
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day, 720, 780), mgr_a);
     REQUIRE(own_request.status == 201);
     REQUIRE(s.run_job("tell_approvers").body["changed"] == 1);
     CHECK(notice_kinds(s, mgr_a).size() == 1);

@@ -192,6 +192,11 @@ TEST_CASE(
     CHECK(out.find("\"approved\":" + std::to_string(b.body["id"].get<std::uint64_t>())) !=
           std::string::npos);
     CHECK(out.find("\"own_requests\":[\"本人申请，须由其他管理员审批\"]") != std::string::npos);
+    // The badge of the requests waiting, and how long the oldest has (both start tomorrow morning,
+    // within a day of the server's noon).
+    CHECK(out.find("\"badge\":\"2\"") != std::string::npos);
+    CHECK(out.find("\"oldest\":\"最早的申请已等不到 1 小时，其中 2 条一天内就要开始。\"") !=
+          std::string::npos);
     CHECK(s.call(s.port(), "GET",
                  "/api/v1/bookings/" + std::to_string(b.body["id"].get<std::uint64_t>()), nullptr,
                  member)

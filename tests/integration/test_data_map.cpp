@@ -6,8 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -28,8 +28,8 @@ namespace {
 using Columns = std::map<std::string, std::set<std::string>>;  // table -> columns
 
 const std::set<std::string> kinds = {
-    "identifier", "name",    "contact",    "membership", "whereabouts", "conduct",     "free text",
-    "credential", "device",  "last seen",  "consent",    "record",      "not personal"};
+    "identifier", "name",   "contact",   "membership", "whereabouts", "conduct",     "free text",
+    "credential", "device", "last seen", "consent",    "record",      "not personal"};
 
 std::string trim(std::string s) {
     auto b = s.find_first_not_of(" \t");
@@ -164,9 +164,10 @@ std::vector<std::string> unnamed_in_guide(const std::string& map, const std::str
 // the retention rules' own store.
 std::set<std::string> users_of(const std::string& table) {
     auto dot = table.find('.');
-    std::regex names = dot == std::string::npos
-                           ? std::regex("\\b(FROM|JOIN|INTO|UPDATE|TABLE)\\s+" + table + "\\b")
-                           : std::regex("\"[^\"\\n]*\\b" + table.substr(dot + 1) + "\\b[^\"\\n]*\"");
+    std::regex names =
+        dot == std::string::npos
+            ? std::regex("\\b(FROM|JOIN|INTO|UPDATE|TABLE)\\s+" + table + "\\b")
+            : std::regex("\"[^\"\\n]*\\b" + table.substr(dot + 1) + "\\b[^\"\\n]*\"");
     const std::set<std::string> skipped = {"server/mysql/migrations.cpp",
                                            "server/mysql/retention_store.cpp"};
     std::set<std::string> out;

@@ -495,7 +495,9 @@ TEST_CASE(
         mysql::seed_demo(c);
         REQUIRE(mysql::seed_history(c, 3000, today) > 2000);
     }
-    auto at = [](int y, int m, int d) { return booking::to_timepoint(booking::Date{y, m, d}, 600); };
+    auto at = [](int y, int m, int d) {
+        return booking::to_timepoint(booking::Date{y, m, d}, 600);
+    };
     auto sql_time = [](booking::TimePoint t) { return "'" + mysql::to_sql_datetime(t) + "'"; };
     // A session that expired long before the run, and one still live.
     s.set_clock(at(2026, 7, 1));
@@ -524,8 +526,8 @@ TEST_CASE(
     s.set_clock(at(2026, 9, 1));
     const std::string period = "?from=2025-06-01&to=2026-05-31";
     auto before = figures(s, s.port(), admin, period);
-    const std::string old_scans =
-        "SELECT COUNT(*) FROM attendance WHERE scanned_at < " + sql_time(at(2026, 9, 1) - std::chrono::days(180));
+    const std::string old_scans = "SELECT COUNT(*) FROM attendance WHERE scanned_at < " +
+                                  sql_time(at(2026, 9, 1) - std::chrono::days(180));
     const std::string all_scans = "SELECT COUNT(*) FROM attendance";
     long long scans = std::stoll(s.sql_value(all_scans)), old = std::stoll(s.sql_value(old_scans));
     MESSAGE("history: " << s.sql_value("SELECT COUNT(*) FROM bookings") << " bookings, " << scans
@@ -538,12 +540,14 @@ TEST_CASE(
     const auto invariants_before = test::invariant_counts(s.mysql());
     auto run = s.run_job("retention");
     REQUIRE(run.status == 200);
-    CHECK(run.body["changed"].get<long long>() >= old + 4);  // scans, a phone, an entry, a session, a ban
+    CHECK(run.body["changed"].get<long long>() >=
+          old + 4);  // scans, a phone, an entry, a session, a ban
 
     // What the map says goes is gone.
     CHECK(s.sql_value(old_scans) == "0");
     CHECK(std::stoll(s.sql_value(all_scans)) == scans - old);
-    CHECK(s.sql_value("SELECT COUNT(*) FROM users WHERE openid = 'seed-member-1' AND phone IS NULL") ==
+    CHECK(s.sql_value(
+              "SELECT COUNT(*) FROM users WHERE openid = 'seed-member-1' AND phone IS NULL") ==
           "1");
     CHECK(s.sql_value("SELECT COUNT(*) FROM audit_log WHERE created_at < '2025-09-01'") == "0");
     CHECK(s.sql_value("SELECT COUNT(*) FROM sessions WHERE user_id = " + std::to_string(gone_id)) ==

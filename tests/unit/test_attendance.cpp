@@ -297,10 +297,10 @@ TEST_CASE("ending early on a boundary, a second past it, before the start, and i
         int minute, second;
         int end;  // the new end, minutes
     } cases[] = {
-        {9 * 60 + 30, 0, 9 * 60 + 30},   // on the boundary
-        {9 * 60 + 30, 1, 9 * 60 + 45},   // a second past it: the next
-        {8 * 60 + 50, 0, 9 * 60 + 15},   // before the start: one slot
-        {9 * 60 + 50, 0, 10 * 60},       // in the last slot: completed as it is
+        {9 * 60 + 30, 0, 9 * 60 + 30},  // on the boundary
+        {9 * 60 + 30, 1, 9 * 60 + 45},  // a second past it: the next
+        {8 * 60 + 50, 0, 9 * 60 + 15},  // before the start: one slot
+        {9 * 60 + 50, 0, 10 * 60},      // in the last slot: completed as it is
     };
     for (const auto& c : cases) {
         CAPTURE(c.minute);
