@@ -29,8 +29,9 @@ Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id,
 // longer pending).
 std::vector<UserId> approvers_of(ApprovalRecords& s, const Booking& b);
 bool tell_approvers(BookingStore& s, const Booking& b, TimePoint now);
-// A request still pending a day after it was made or a day before its start: the street's
-// admins (else the district's) get a request_overdue notice, once. Nothing is decided for them.
+// A request still pending a day after its approvers were told or a day before its start: the
+// street's admins (else the district's) get a request_overdue notice, once. Nothing is decided for
+// them.
 bool tell_overdue(BookingStore& s, const Booking& b, TimePoint now);
 
 }  // namespace sh::booking

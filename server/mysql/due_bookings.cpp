@@ -35,7 +35,7 @@ const char* pick_sql(app::Due what) {
                    "bk.approvers_told_at IS NULL AND bk.starts_at > ? ORDER BY bk.id LIMIT ?";
         case app::Due::overdue_request:
             return "SELECT bk.id FROM bookings bk WHERE bk.status = 'pending' AND "
-                   "bk.escalated_at IS NULL AND (bk.created_at <= ? OR bk.starts_at <= ?) "
+                   "bk.escalated_at IS NULL AND (bk.approvers_told_at <= ? OR bk.starts_at <= ?) "
                    "ORDER BY bk.id LIMIT ?";
     }
     return "";
