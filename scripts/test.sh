@@ -32,7 +32,9 @@ bash scripts/lint-openapi.sh
 
 BUILD_DIR="${SH_BUILD_DIR:-$ROOT/build}"
 # ccache: paths relative to the checkout, so a fresh clone elsewhere (CI) hits the same cache.
-export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
+# Four build trees (plain, ASan+UBSan, TSan, fuzz) outgrow ccache's default 5 GB, which then
+# evicts what the next run needs: 12 GB unless the machine says otherwise.
+export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-12G}"
 JOBS="$(nproc)"
 cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSH_SANITIZE="${SH_SANITIZE:-OFF}" >/dev/null
 cmake --build "$BUILD_DIR" -j "$JOBS"
