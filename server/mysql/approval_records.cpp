@@ -43,17 +43,11 @@ std::vector<UserId> MysqlBookingStore::district_admins() {
 }
 
 void MysqlBookingStore::set_approvers_told(BookingId id, TimePoint at) {
-    auto& q = c_.prepare("UPDATE bookings SET approvers_told_at = ? WHERE id = ?");
-    q.setString(1, to_sql_datetime(at));
-    q.setUInt64(2, id);
-    q.executeUpdate();
+    set_time("approvers_told_at", id, at);
 }
 
 void MysqlBookingStore::set_escalated(BookingId id, TimePoint at) {
-    auto& q = c_.prepare("UPDATE bookings SET escalated_at = ? WHERE id = ?");
-    q.setString(1, to_sql_datetime(at));
-    q.setUInt64(2, id);
-    q.executeUpdate();
+    set_time("escalated_at", id, at);
 }
 
 std::vector<PendingByHall> MysqlBookingStore::pending_by_hall(const BookingQuery& scope,

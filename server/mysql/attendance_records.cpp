@@ -65,18 +65,19 @@ void MysqlBookingStore::release_quanta_from(BookingId id, TimePoint from) {
     q.executeUpdate();
 }
 
-void MysqlBookingStore::set_reminded(BookingId id, TimePoint at) {
-    auto& q = c_.prepare("UPDATE bookings SET reminded_at = ? WHERE id = ?");
+void MysqlBookingStore::set_time(const char* column, BookingId id, TimePoint at) {
+    auto& q = c_.prepare(std::string("UPDATE bookings SET ") + column + " = ? WHERE id = ?");
     q.setString(1, to_sql_datetime(at));
     q.setUInt64(2, id);
     q.executeUpdate();
 }
 
+void MysqlBookingStore::set_reminded(BookingId id, TimePoint at) {
+    set_time("reminded_at", id, at);
+}
+
 void MysqlBookingStore::set_end(BookingId id, TimePoint end) {
-    auto& q = c_.prepare("UPDATE bookings SET ends_at = ? WHERE id = ?");
-    q.setString(1, to_sql_datetime(end));
-    q.setUInt64(2, id);
-    q.executeUpdate();
+    set_time("ends_at", id, end);
 }
 
 }  // namespace sh::mysql

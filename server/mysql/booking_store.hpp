@@ -90,6 +90,9 @@ class MysqlBookingStore final : public booking::BookingStore {
     void waive_violation(std::uint64_t id, booking::UserId by, booking::TimePoint at) override;
 
   private:
+    // UPDATE bookings SET <column> = `at` for one booking (`column`: one of this file's time
+    // columns, never input).
+    void set_time(const char* column, booking::BookingId id, booking::TimePoint at);
     Conn& c_;
     MysqlVenueStore venues_;
     MysqlUserStore users_;
