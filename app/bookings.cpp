@@ -1,6 +1,8 @@
 #include "app/bookings.hpp"
 
+#include <algorithm>
 #include <exception>
+#include <iterator>
 
 #include "booking/calendar.hpp"
 #include "common/hex.hpp"
@@ -211,6 +213,80 @@ awaitable<Result<Booking>> BookingService::end(const Principal& me, booking::Boo
         co_await freed(given_back);
     }
     co_return std::move(r.value().booking);
+}
+
+awaitable<Result<Answer>> BookingService::modify(const Principal& me, booking::BookingId id,
+                                                 booking::BookingChange change,
+                                                 const std::optional<booking::IdempotencyKey>& idem) {
+    auto now = clock_.now();
+    // 1. The quarters the change would add, from the booking as it is now (the transaction
+    //    decides on it again under its lock); claimed in Redis like a booking's.
+    std::optional<Booking> seen;
+    co_await db_.read([&](BookingStore& s) { seen = s.find_booking(id, false); });
+    std::vector<TimePoint> added;
+    if (seen && seen->user_id == me.user_id && (change.start || change.end)) {
+        auto to = booking::changed_span(*seen, change);
+        auto day = booking::to_local(seen->start).date;
+        BookingRequest span;
+        span.venue_id = seen->venue_id;
+        span.date = day;
+        span.start = to.start;
+        span.end = to.end;
+        auto wanted = quanta_if_aligned(span), had = booking::quanta_of(*seen);
+        std::set_difference(wanted.begin(), wanted.end(), had.begin(), had.end(),
+                            std::back_inserter(added));
+    }
+    const std::string token = idem ? "k:" + sha256_hex(std::to_string(me.user_id) + ":" + idem->key)
+                                   : "r:" + random_hex(12);
+    const booking::VenueId venue = seen ? seen->venue_id : 0;
+    bool ours = false;
+    if (!added.empty()) {
+        auto claim = co_await claims_.claim(venue, added, token, now, settings_.claim_ttl);
+        if (claim == Claim::taken) {
+            if (idem) {
+                auto again = co_await replay(me.user_id, *idem, now);
+                if (!again) co_return again.error();
+                if (again.value()) co_return std::move(*again.value());
+            }
+            co_return make_error(Errc::slot_taken);
+        }
+        ours = claim == Claim::claimed;
+    }
+    // 2. A new purpose is checked again: risky is refused, an unsure answer leaves it pending.
+    if (change.purpose && (!seen || *change.purpose != seen->purpose)) {
+        auto verdict = co_await judge(me, *change.purpose);
+        if (verdict == Verdict::risky) {
+            if (ours) co_await claims_.release(venue, added, token);
+            co_return make_error(Errc::content_rejected);
+        }
+        change.needs_review = verdict != Verdict::pass;
+    }
+    // 3. The guard decides in one transaction; 4. compensate; 5. the time given back is free.
+    const booking::ChangeTerms terms{settings_.quotas, settings_.penalties};
+    Result<booking::ChangeOutcome> r = make_error(Errc::internal);
+    std::exception_ptr broke;
+    try {
+        co_await db_.transact([&](BookingStore& s) {
+            r = booking::change_booking(s, me, id, change, terms, now, idem,
+                                        &settings_.answer_view);
+            return r.ok() && !r.value().replay;
+        });
+    } catch (...) {
+        broke = std::current_exception();
+    }
+    if ((broke || !r.ok()) && ours) co_await claims_.release(venue, added, token);
+    if (broke) std::rethrow_exception(broke);
+    if (!r) co_return r.error();
+    auto& done = r.value();
+    if (!done.replay) {
+        auto before = booking::quanta_of(done.was), after = booking::quanta_of(done.booking);
+        std::vector<TimePoint> given_back;
+        std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
+                            std::back_inserter(given_back));
+        co_await changes_.changed(done.booking.venue_id);
+        if (!given_back.empty()) co_await claims_.clear(done.booking.venue_id, given_back);
+    }
+    co_return Answer{200, std::move(done.body)};
 }
 
 awaitable<Result<booking::Presence>> BookingService::scan(const Principal& me,

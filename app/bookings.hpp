@@ -12,6 +12,7 @@
 #include "app/ports.hpp"
 #include "booking/attendance.hpp"
 #include "booking/book.hpp"
+#include "booking/change.hpp"
 #include "booking/clock.hpp"
 #include "booking/decisions.hpp"
 #include "common/bounded_cache.hpp"
@@ -87,6 +88,12 @@ class BookingService {
     // The owner ends a checked-in meeting early: the rest of its time is free for others at once
     // (the MySQL quanta in the same transaction, then the caches and Redis claims).
     awaitable<Result<booking::Booking>> end(const booking::Principal& me, booking::BookingId id);
+    // The owner changes a booking (booking/change.hpp): the new quarters are claimed in Redis
+    // first like a booking's, a new purpose is checked by WeChat, one transaction decides, and
+    // the time given back is free for others at once. Idempotent with a key, like create.
+    awaitable<Result<Answer>> modify(const booking::Principal& me, booking::BookingId id,
+                                     booking::BookingChange change,
+                                     const std::optional<booking::IdempotencyKey>& idem);
     // An admin waives a member's violation; a ban it no longer justifies is lifted.
     awaitable<Result<booking::WaiveOutcome>> waive(const booking::Principal& me,
                                                    std::uint64_t violation_id);

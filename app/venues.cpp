@@ -68,6 +68,17 @@ awaitable<Result<booking::ClosureOutcome>> VenueService::add_closure(
     co_return r;
 }
 
+awaitable<Result<booking::ScopeClosures>> VenueService::close_scope(
+    const Principal& me, std::optional<booking::StreetId> street,
+    const booking::ClosureRequest& req) {
+    auto now = clock_.now();
+    auto r = co_await transact_result<booking::ScopeClosures>(
+        db_, [&](VenueStore& s) { return booking::close_scope(s, me, street, req, now); });
+    if (r.ok())
+        for (const auto& c : r.value().closures) co_await changes_.changed(c.venue_id);
+    co_return r;
+}
+
 awaitable<Result<booking::Closure>> VenueService::remove_closure(const Principal& me,
                                                                  booking::VenueId id,
                                                                  booking::ClosureId closure) {

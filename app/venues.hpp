@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/ports.hpp"
+#include "booking/closures.hpp"
 #include "booking/clock.hpp"
 
 namespace sh::app {
@@ -38,6 +39,11 @@ class VenueService {
                                                    booking::VenueId id,
                                                    const nlohmann::json& patch);
     awaitable<Result<std::vector<booking::Closure>>> closures(booking::VenueId id);
+    // Every hall of a street (or, without one, of the district) closed at once, the bookings
+    // in the way cancelled and told (booking/closures.hpp).
+    awaitable<Result<booking::ScopeClosures>> close_scope(const booking::Principal& me,
+                                                          std::optional<booking::StreetId> street,
+                                                          const booking::ClosureRequest& req);
     awaitable<Result<booking::ClosureOutcome>> add_closure(const booking::Principal& me,
                                                            booking::VenueId id,
                                                            const booking::ClosureRequest& req);

@@ -23,7 +23,8 @@ constexpr NameTable statuses{std::pair{BookingStatus::pending, std::string_view(
                              std::pair{BookingStatus::no_show, std::string_view("no_show")}};
 constexpr NameTable violation_kinds{
     std::pair{ViolationKind::no_show, std::string_view("no_show")},
-    std::pair{ViolationKind::late_cancel, std::string_view("late_cancel")}};
+    std::pair{ViolationKind::late_cancel, std::string_view("late_cancel")},
+    std::pair{ViolationKind::late_shrink, std::string_view("late_shrink")}};
 }  // namespace
 
 std::string_view status_name(BookingStatus s) {

@@ -56,7 +56,8 @@ std::vector<TimePoint> quanta_of(const Booking& b);
 // The 15-minute quanta [start, end) covers.
 std::vector<TimePoint> quanta_of(Date d, int start, int end);
 
-enum class ViolationKind { no_show, late_cancel };
+// late_shrink: time given back after the cancellation deadline, in proportion (repeatable).
+enum class ViolationKind { no_show, late_cancel, late_shrink };
 std::string_view violation_name(ViolationKind k);
 
 struct ViolationRecord {

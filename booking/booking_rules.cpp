@@ -8,9 +8,7 @@ namespace sh::booking {
 
 using nlohmann::json;
 
-std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, TimePoint now,
-                                      const std::vector<ClosureSpan>& closures) {
-    const auto& rules = v.rules;
+std::optional<AppError> check_fields(const Venue& v, const BookingRequest& r) {
     auto purpose_len = utf8::length(r.purpose);
     if (!purpose_len || *purpose_len == 0 || *purpose_len > 200)
         return make_error(Errc::validation, "purpose: 1 to 200 characters", {{"field", "purpose"}});
@@ -18,6 +16,16 @@ std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, T
         return make_error(Errc::validation, "attendees: at least 1", {{"field", "attendees"}});
     if (auto o = utf8::length(r.org); !o || *o > 100)
         return make_error(Errc::validation, "org: at most 100 characters", {{"field", "org"}});
+    if (r.attendees > v.capacity)
+        return make_error(Errc::over_capacity, "The hall holds " + std::to_string(v.capacity) + ".",
+                          {{"capacity", v.capacity}});
+    return std::nullopt;
+}
+
+std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, TimePoint now,
+                                      const std::vector<ClosureSpan>& closures) {
+    const auto& rules = v.rules;
+    if (auto e = check_fields(v, r)) return e;
     if (r.end <= r.start)
         return make_error(Errc::validation, "end must be after start", {{"field", "end"}});
 
@@ -40,9 +48,6 @@ std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, T
                           "Book between " + std::to_string(rules.min_minutes) + " and " +
                               std::to_string(rules.max_minutes) + " minutes.",
                           {{"min_minutes", rules.min_minutes}, {"max_minutes", rules.max_minutes}});
-    if (r.attendees > v.capacity)
-        return make_error(Errc::over_capacity, "The hall holds " + std::to_string(v.capacity) + ".",
-                          {{"capacity", v.capacity}});
 
     TimePoint start = to_timepoint(r.date, r.start), end = to_timepoint(r.date, r.end);
     if (start <= now) return make_error(Errc::in_past, "That time has passed.");

@@ -40,6 +40,8 @@ std::optional<AppError> check_day_open(const VenueRules& rules, Date date, TimeP
 TimePoint opens_at(const VenueRules& rules, Date date);
 // The days that open for booking at an instant in (from, to], in order.
 std::vector<Date> days_opening(const VenueRules& rules, TimePoint from, TimePoint to);
+// The request's own fields: purpose, attendees (within the hall's capacity), org.
+std::optional<AppError> check_fields(const Venue& v, const BookingRequest& r);
 std::optional<AppError> check_request(const Venue& v, const BookingRequest& r, TimePoint now,
                                       const std::vector<ClosureSpan>& closures);
 std::optional<AppError> check_quotas(const Quotas& q, const Usage& u, int minutes);

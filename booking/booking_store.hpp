@@ -59,6 +59,14 @@ class BookingRecords {
     virtual void set_status(BookingId id, BookingStatus s, const std::string& reason,
                             UserId by) = 0;
     virtual void release_quanta(BookingId id) = 0;
+    // A change of a booking's time: its new quarters of the hall (false when another booking owns
+    // any: the guard; the caller's transaction is then rolled back), and the ones outside its
+    // new [start, end) given back.
+    virtual bool take_quanta(VenueId venue, BookingId id, const std::vector<TimePoint>& quanta) = 0;
+    virtual void release_quanta_outside(BookingId id, TimePoint start, TimePoint end) = 0;
+    // Writes a changed booking's start, end, purpose, attendees and status; a booking that becomes
+    // pending again waits for its approvers to be told again.
+    virtual void update_terms(const Booking& b) = 0;
 
     // Idempotency keys, scoped to the user: the completed keys among these, younger than `since`
     // (keys are kept 24 h), by user and key; and storing new ones (replacing an aged one).
@@ -92,7 +100,8 @@ class AttendanceRecords {
 class PenaltyRecords {
   public:
     virtual ~PenaltyRecords() = default;
-    // False when this booking already has a violation of this kind.
+    // False when this booking already has a violation of this kind (a late shrink is
+    // repeatable: each is recorded).
     virtual bool add_violation(UserId user, BookingId booking, ViolationKind kind, int weight_milli,
                                TimePoint at) = 0;
     // The weight of the user's violations not waived since `since`.

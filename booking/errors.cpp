@@ -37,6 +37,10 @@ Named named(Errc e) {
         case Errc::banned: return {"banned", "You may not book until the ban ends."};
         case Errc::too_late_to_cancel:
             return {"too_late_to_cancel", "It is too late to cancel; ask the hall's manager."};
+        case Errc::change_needs_approval:
+            return {"change_needs_approval",
+                    "This hall needs approval: more time for a confirmed booking is not yet "
+                    "possible; book the extra time separately."};
         case Errc::invalid_state:
             return {"invalid_state", "The booking cannot change this way now."};
         case Errc::wrong_venue: return {"wrong_venue", "This code belongs to another hall."};

@@ -14,8 +14,10 @@ std::optional<TimePoint> locked_ban(BookingStore& s, UserId user, TimePoint now)
 }  // namespace
 
 std::optional<TimePoint> record_violation(BookingStore& s, const PenaltyRules& rules,
-                                          const Booking& b, ViolationKind kind, TimePoint now) {
-    int weight = kind == ViolationKind::no_show ? rules.no_show_milli : rules.late_cancel_milli;
+                                          const Booking& b, ViolationKind kind, TimePoint now,
+                                          std::optional<int> weight_milli) {
+    int weight = weight_milli.value_or(kind == ViolationKind::no_show ? rules.no_show_milli
+                                                                      : rules.late_cancel_milli);
     if (weight <= 0 || !s.add_violation(b.user_id, b.id, kind, weight, now)) return std::nullopt;
     int total = s.violation_weight(b.user_id, now - std::chrono::hours(24) * rules.window_days);
     if (total < rules.threshold_milli) return std::nullopt;

@@ -10,8 +10,10 @@ namespace sh::booking {
 
 // Records the violation (once per booking and kind) and, when the window's weight reaches the
 // threshold, bans the user and tells them. Returns the ban's end when this violation started one.
+// `weight_milli` replaces the kind's weight (a late shrink's, in proportion).
 std::optional<TimePoint> record_violation(BookingStore& s, const PenaltyRules& rules,
-                                          const Booking& b, ViolationKind kind, TimePoint now);
+                                          const Booking& b, ViolationKind kind, TimePoint now,
+                                          std::optional<int> weight_milli = std::nullopt);
 
 // After a violation is waived: the ban stays only while the window still reaches the threshold.
 bool ban_still_due(const PenaltyRules& rules, int weight_milli_in_window);

@@ -1,4 +1,6 @@
 #include "booking/venue_admin.hpp"
+
+#include "booking/closures.hpp"
 #include "common/utf8.hpp"
 
 namespace sh::booking {
@@ -60,18 +62,10 @@ Result<Venue> update_venue(VenueStore& s, const Principal& actor, VenueId id, co
 
 Result<ClosureOutcome> add_closure(VenueStore& s, const Principal& actor, VenueId venue,
                                    const ClosureRequest& req, TimePoint now) {
-    auto from = parse_local(req.from);
-    auto to = parse_local(req.to);
-    if (!from) return invalid_field("from", "must be YYYY-MM-DDTHH:MM");
-    if (!to) return invalid_field("to", "must be YYYY-MM-DDTHH:MM");
-    auto reason_len = utf8::length(req.reason);
-    if (!reason_len || *reason_len == 0 || *reason_len > 200)
-        return invalid_field("reason", "1 to 200 characters");
-    Closure c{0, venue, to_timepoint(from->date, from->minute), to_timepoint(to->date, to->minute),
-              req.reason};
-    if (c.to <= c.from) return invalid_field("to", "must be after from");
-    if (c.to - c.from > std::chrono::hours(24 * 366))
-        return invalid_field("to", "a closure lasts at most a year");
+    auto span = closure_of(req);
+    if (!span) return span.error();
+    Closure c = span.value();
+    c.venue_id = venue;
 
     // Exclusive: a booking of this hall (which takes the row shared) waits for us, or we for it.
     auto v = s.find_venue(venue, Lock::exclusive);

@@ -107,7 +107,7 @@ function remember(user) {
 module.exports = {
   get: (path) => request('GET', path),
   post: (path, data, header) => request('POST', path, { data: data || {}, header }),
-  patch: (path, data) => request('PATCH', path, { data }),
+  patch: (path, data, header) => request('PATCH', path, { data, header }),
   del: (path, data) => request('DELETE', path, { data }),
   image,
   signIn,

@@ -40,4 +40,4 @@ function done() {
   wx.removeStorageSync(KEY)
 }
 
-module.exports = { open, pending, save, renew, done }
+module.exports = { open, pending, save, renew, done, newKey }

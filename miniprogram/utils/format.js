@@ -24,7 +24,7 @@ const FACILITY = {
 }
 const ROLE = { member: '党员', manager: '场地管理员', street_admin: '街道管理员', district_admin: '区管理员' }
 const BRANCH_STATE = { pending: '等待支部确认', confirmed: '已确认', refused: '支部未同意' }
-const VIOLATION = { no_show: '预约后未签到', late_cancel: '临近开始才取消' }
+const VIOLATION = { no_show: '预约后未签到', late_cancel: '临近开始才取消', late_shrink: '临近开始才缩短时间' }
 const WEEKDAY = ['周日', '周一', '周二', '周三', '周四', '周五', '周六']
 const SHANGHAI_MS = 8 * 3600 * 1000
 

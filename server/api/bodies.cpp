@@ -61,6 +61,25 @@ booking::BookingQuery booking_filters(const Request& req) {
     return q;
 }
 
+booking::BookingChange parse_change(const json& body) {
+    booking::BookingChange c;
+    if (auto start = optional_string(body, "start")) {
+        c.start = booking::parse_hhmm(*start);
+        if (!c.start) throw field_error("start", "must be HH:MM");
+    }
+    if (auto end = optional_string(body, "end")) {
+        c.end = booking::parse_hhmm(*end, true);
+        if (!c.end) throw field_error("end", "must be HH:MM");
+    }
+    if (auto a = body.find("attendees"); a != body.end() && !a->is_null())
+        c.attendees = required_int(body, "attendees");
+    c.purpose = optional_string(body, "purpose");
+    c.accept_penalty = optional_bool(body, "accept_penalty").value_or(false);
+    if (!c.start && !c.end && !c.attendees && !c.purpose)
+        throw field_error("start", "give at least one of start, end, attendees, purpose");
+    return c;
+}
+
 Cancellation parse_cancellation(const Request& req) {
     Cancellation c;
     if (req.body.empty()) return c;

@@ -12,6 +12,7 @@
 #include "app/availability.hpp"
 #include "booking/accounts.hpp"
 #include "booking/book.hpp"
+#include "booking/change.hpp"
 #include "booking/decisions.hpp"
 #include "booking/identity.hpp"
 #include "booking/stats.hpp"
@@ -29,6 +30,9 @@ std::optional<booking::IdempotencyKey> idempotency_key(const http::Request& req,
                                                        const nlohmann::json& body);
 // ?status=&from=&to=&page=&building_id=&venue_id= of the booking lists.
 booking::BookingQuery booking_filters(const http::Request& req);
+// A change of a booking (PATCH): optional start, end (HH:MM), attendees, purpose and
+// accept_penalty; at least one of the first four, else 422.
+booking::BookingChange parse_change(const nlohmann::json& body);
 struct Cancellation {
     std::string reason;
     bool accept_penalty = false;

@@ -2,6 +2,7 @@
 // The use cases are app/bookings.cpp; the rules booking/booking_rules.cpp, book.cpp, decisions.cpp.
 #include "app/bookings.hpp"
 #include "booking/calendar.hpp"
+#include "common/hex.hpp"
 #include "server/api/bodies.hpp"
 #include "server/api/booking_view.hpp"
 #include "server/api/handlers.hpp"
@@ -50,6 +51,20 @@ http::Handler create_booking(Services& svc) {
         auto request = parse_booking(body);
         auto hold_id = optional_string(body, "hold_id");
         auto r = co_await svc.bookings.create(me, request, idem, hold_id);
+        co_return r ? Response::text(r.value().status, r.value().body, "application/json")
+                    : Response::error(r.error());
+    };
+}
+
+http::Handler change_booking(Services& svc) {
+    return [&svc](Request& req, const Params& p) -> awaitable<Response> {
+        auto me = co_await svc.auth.consenting(req);
+        const auto id = path_id(p["id"]);
+        auto body = object_body(req);
+        auto idem = idempotency_key(req, body);
+        if (idem)  // the same key and body on another booking is another request
+            idem->request_hash = sha256_hex(std::to_string(id) + ":" + idem->request_hash);
+        auto r = co_await svc.bookings.modify(me, id, parse_change(body), idem);
         co_return r ? Response::text(r.value().status, r.value().body, "application/json")
                     : Response::error(r.error());
     };

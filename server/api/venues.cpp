@@ -104,6 +104,25 @@ http::Handler create_closure(Services& svc) {
     };
 }
 
+// Every hall of a street (street_id) or, without one, of the district, closed at once.
+http::Handler close_scope(Services& svc) {
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto body = object_body(req);
+        auto cr = parse_closure(body);
+        std::optional<booking::StreetId> street;
+        if (auto named = nullable_id(body, "street_id"); named && *named) street = **named;
+        co_return render(co_await svc.venues.close_scope(me, street, cr), 201,
+                         [](const booking::ScopeClosures& o) {
+                             json closures = json::array();
+                             for (const auto& c : o.closures)
+                                 closures.push_back(booking::closure_json(c));
+                             return json{{"closures", closures},
+                                         {"cancelled_booking_ids", o.cancelled}};
+                         });
+    };
+}
+
 http::Handler delete_closure(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);

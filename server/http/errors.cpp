@@ -42,6 +42,7 @@ constexpr Row table[] = {
     {"banned", 403, "因多次违约，暂停预约，到期后自动恢复。"},
     {"too_late_to_cancel", 422, "已过取消时间，如需取消请联系场地管理员。"},
     {"invalid_state", 409, "这条预约现在不能这样改动，请刷新后查看。"},
+    {"change_needs_approval", 409, "这个场地需要审批，已确认的预约暂时不能加长，请另约一段时间。"},
     {"wrong_venue", 422, "这是另一个场地的签到码，请扫本场地的码。"},
     {"checkin_window_closed", 422, "现在不在签到时间内，请在开始前后签到。"},
     {"no_running_booking", 409, "这个场地现在没有进行中的活动。"},

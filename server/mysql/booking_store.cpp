@@ -300,6 +300,46 @@ void MysqlBookingStore::release_quanta(BookingId id) {
     q.executeUpdate();
 }
 
+bool MysqlBookingStore::take_quanta(VenueId venue, BookingId id,
+                                    const std::vector<TimePoint>& quanta) {
+    if (quanta.empty()) return true;
+    // As insert_bookings writes them: IGNORE, ascending, and the count written says whether the
+    // primary key refused any (the caller then rolls the whole change back).
+    std::string rows = "INSERT IGNORE INTO booking_quanta (venue_id, slot_start, booking_id) VALUES ";
+    auto sorted = quanta;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < sorted.size(); ++i)
+        rows += (i ? ", (" : "(") + std::to_string(venue) + ", '" + to_sql_datetime(sorted[i]) +
+                "', " + std::to_string(id) + ")";
+    std::unique_ptr<sql::Statement> st(c_.raw().createStatement());
+    return static_cast<std::size_t>(st->executeUpdate(rows)) == sorted.size();
+}
+
+void MysqlBookingStore::release_quanta_outside(BookingId id, TimePoint start, TimePoint end) {
+    auto& q = c_.prepare(
+        "DELETE FROM booking_quanta WHERE booking_id = ? AND (slot_start < ? OR slot_start >= ?)");
+    q.setUInt64(1, id);
+    q.setString(2, to_sql_datetime(start));
+    q.setString(3, to_sql_datetime(end));
+    q.executeUpdate();
+}
+
+void MysqlBookingStore::update_terms(const Booking& b) {
+    auto& q = c_.prepare(
+        "UPDATE bookings SET approvers_told_at = IF(? = 'pending' AND status <> 'pending', NULL, "
+        "approvers_told_at), starts_at = ?, ends_at = ?, purpose = ?, attendees = ?, status = ? "
+        "WHERE id = ?");
+    const std::string status(status_name(b.status));
+    q.setString(1, status);
+    q.setString(2, to_sql_datetime(b.start));
+    q.setString(3, to_sql_datetime(b.end));
+    q.setString(4, b.purpose);
+    q.setInt(5, b.attendees);
+    q.setString(6, status);
+    q.setUInt64(7, b.id);
+    q.executeUpdate();
+}
+
 std::vector<KeyRecord> MysqlBookingStore::find_keys(
     const std::vector<std::pair<UserId, std::string>>& keys, TimePoint since) {
     std::vector<KeyRecord> out;

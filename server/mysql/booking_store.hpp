@@ -51,6 +51,11 @@ class MysqlBookingStore final : public booking::BookingStore {
     void set_status(booking::BookingId id, booking::BookingStatus s, const std::string& reason,
                     booking::UserId by) override;
     void release_quanta(booking::BookingId id) override;
+    bool take_quanta(booking::VenueId venue, booking::BookingId id,
+                     const std::vector<booking::TimePoint>& quanta) override;
+    void release_quanta_outside(booking::BookingId id, booking::TimePoint start,
+                                booking::TimePoint end) override;
+    void update_terms(const booking::Booking& b) override;
     void audit(const booking::AuditEntry& e) override;
 
     std::vector<booking::KeyRecord> find_keys(

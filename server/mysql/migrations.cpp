@@ -483,6 +483,14 @@ const std::vector<Migration>& migrations() {
              "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS approvers_told_at DATETIME NULL, "
              "ADD COLUMN IF NOT EXISTS escalated_at DATETIME NULL",
          }},
+        {21,
+         "a booking changed after the cancellation deadline may count several late shrinks",
+         {
+             "ALTER TABLE violations MODIFY kind ENUM('no_show','late_cancel','late_shrink') NOT "
+             "NULL, ADD COLUMN IF NOT EXISTS seq INT NOT NULL DEFAULT 0",
+             "ALTER TABLE violations DROP KEY IF EXISTS uq_violation_booking, ADD UNIQUE KEY IF NOT "
+             "EXISTS uq_violation_booking_seq (booking_id, kind, seq)",
+         }},
     };
     return all;
 }

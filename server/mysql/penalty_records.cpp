@@ -15,14 +15,21 @@ using Rs = std::unique_ptr<sql::ResultSet>;
 
 bool MysqlBookingStore::add_violation(UserId user, BookingId booking, ViolationKind kind,
                                       int weight_milli, TimePoint at) {
+    // Once per booking and kind (seq 0), but a late shrink each time (the next seq; the booking's
+    // row is locked by the change, so two never pick the same).
     auto& q = c_.prepare(
-        "INSERT IGNORE INTO violations (user_id, booking_id, kind, weight_milli, created_at) "
-        "VALUES (?, ?, ?, ?, ?)");
+        kind == ViolationKind::late_shrink
+            ? "INSERT INTO violations (user_id, booking_id, kind, weight_milli, created_at, seq) "
+              "SELECT ?, ?, ?, ?, ?, COALESCE(MAX(seq), 0) + 1 FROM violations WHERE booking_id = "
+              "? AND kind = 'late_shrink'"
+            : "INSERT IGNORE INTO violations (user_id, booking_id, kind, weight_milli, "
+              "created_at) VALUES (?, ?, ?, ?, ?)");
     q.setUInt64(1, user);
     q.setUInt64(2, booking);
     q.setString(3, std::string(violation_name(kind)));
     q.setInt(4, weight_milli);
     q.setString(5, to_sql_datetime(at));
+    if (kind == ViolationKind::late_shrink) q.setUInt64(6, booking);
     return q.executeUpdate() == 1;
 }
 

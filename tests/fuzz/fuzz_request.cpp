@@ -62,6 +62,7 @@ void refused_or_ok(F f) {
 void read_body(const http::Request& req, const nlohmann::json& body) {
     refused_or_ok([&] { api::parse_slot(body); });
     refused_or_ok([&] { api::parse_booking(body); });
+    refused_or_ok([&] { api::parse_change(body); });
     refused_or_ok([&] { api::idempotency_key(req, body); });
     refused_or_ok([&] { api::venue_code(body); });
     refused_or_ok([&] { api::template_ids(body); });

@@ -268,6 +268,20 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
           {D, 200},
           {BANNED, 404},
           {NOBODY, 401}}},
+        {"PATCH /bookings/{id} (only its member changes it)",
+         [](World& x, Who who) {
+             return x.call(who, "PATCH", "/api/v1/bookings/" + x.booking(),
+                           json{{"attendees", 12}});
+         },
+         {{A, 200},
+          {B, 404},
+          {X, 403},
+          {Y, 404},
+          {S1, 403},
+          {S2, 404},
+          {D, 403},
+          {BANNED, 404},
+          {NOBODY, 401}}},
         {"POST /bookings/{id}/approve",
          [](World& x, Who who) {
              return x.call(who, "POST", "/api/v1/bookings/" + x.booking() + "/approve",
@@ -393,6 +407,29 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
           {D, 200},
           {BANNED, 200},
           {NOBODY, 401}}},
+        {"POST /closures (every hall of street 1: its admins and the district's)",
+         [&](World& x, Who who) {
+             json body;
+             x.closure_from_to(body);
+             body["street_id"] = 1;
+             return x.call(who, "POST", "/api/v1/closures", body);
+         },
+         {{A, 403},
+          {B, 403},
+          {X, 403},
+          {Y, 403},
+          {S1, 201},
+          {S2, 403},
+          {D, 201},
+          {BANNED, 403},
+          {NOBODY, 401}}},
+        {"POST /closures (every hall of the district: its admins only)",
+         [&](World& x, Who who) {
+             json body;
+             x.closure_from_to(body);
+             return x.call(who, "POST", "/api/v1/closures", body);
+         },
+         {{A, 403}, {X, 403}, {S1, 403}, {S2, 403}, {D, 201}, {NOBODY, 401}}},
         {"POST /venues/{id}/closures",
          [&](World& x, Who who) {
              json body;

@@ -466,3 +466,93 @@ TEST_CASE(
     // Within the bound but beyond these halls' 14-day horizon: nothing is free to book.
     CHECK(ids("?date=" + booking::format_date(booking::add_days(today, 30))).empty());
 }
+
+namespace {
+
+// A confirmed booking of [start, end) on `day` written as the booking path writes it: the row
+// and its quanta.
+void booked(Stack& s, std::uint64_t id, std::uint64_t venue, std::uint64_t user,
+            const std::string& day, int start, int end) {
+    s.sql("INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, "
+          "attendees) VALUES (" +
+          std::to_string(id) + ", " + std::to_string(venue) + ", " + std::to_string(user) + ", '" +
+          day + " " + booking::format_hhmm(start) + ":00', '" + day + " " +
+          booking::format_hhmm(end) + ":00', 'confirmed', '组织生活会', 10)");
+    for (int m = start; m < end; m += 15)
+        s.sql("INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES (" +
+              std::to_string(venue) + ", '" + day + " " + booking::format_hhmm(m) + ":00', " +
+              std::to_string(id) + ")");
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a street's admin closes every hall of the street for a holiday at once: the bookings in the "
+    "way listed, then cancelled and their members told; the other street's halls stay open") {
+    Stack s(own(), 19060);
+    District d(s);
+    auto publish = [&](std::uint64_t building, const std::string& name, const std::string& who) {
+        return s.call(s.port(), "POST", "/api/v1/venues", venue(building, name, 30), who)
+            .body["id"]
+            .get<std::uint64_t>();
+    };
+    auto h1 = publish(1, "党群服务站活动室", d.manager1);
+    auto h2 = publish(1, "党员之家", d.manager1);
+    auto h3 = publish(2, "洽谈室", d.manager2);
+    const auto monday = next_monday();
+    const auto day = booking::format_date(monday);
+    const auto next = booking::format_date(booking::add_days(monday, 1));
+    auto [u, uid] = s.login("holidaybooker");
+    booked(s, 601, h1, uid, day, 10 * 60, 10 * 60 + 30);
+    booked(s, 602, h3, uid, day, 10 * 60, 10 * 60 + 30);
+
+    json body = {{"street_id", 1}, {"from", day + "T00:00"}, {"to", next + "T00:00"},
+                 {"reason", "国庆假期"}};
+    // Only the street's admins and the district's: a manager of one building, a member, and an
+    // admin naming another street are refused.
+    CHECK(s.call(s.port(), "POST", "/api/v1/closures", body, d.manager1).status == 403);
+    CHECK(s.call(s.port(), "POST", "/api/v1/closures", body, d.member).status == 403);
+    json other = body;
+    other["street_id"] = 2;
+    CHECK(s.call(s.port(), "POST", "/api/v1/closures", other, d.street_admin1).status == 403);
+    json everywhere = body;
+    everywhere.erase("street_id");
+    CHECK(s.call(s.port(), "POST", "/api/v1/closures", everywhere, d.street_admin1).status == 403);
+
+    // First the bookings in the way, of this street only; nothing is closed yet.
+    auto refused = s.call(s.port(), "POST", "/api/v1/closures", body, d.street_admin1);
+    CHECK(refused.status == 409);
+    CHECK(error_code(refused) == "conflicts_with_bookings");
+    CHECK(refused.body["error"]["details"]["booking_ids"] == json::array({601}));
+    CHECK(s.sql_value("SELECT COUNT(*) FROM closures") == "0");
+
+    body["cancel_conflicting"] = true;
+    auto done = s.call(s.port(), "POST", "/api/v1/closures", body, d.street_admin1);
+    REQUIRE(done.status == 201);
+    REQUIRE(done.body["closures"].size() == 2);
+    CHECK(done.body["closures"][0]["venue_id"] == h1);
+    CHECK(done.body["closures"][1]["venue_id"] == h2);
+    CHECK(done.body["cancelled_booking_ids"] == json::array({601}));
+    CHECK(s.sql_value("SELECT status FROM bookings WHERE id = 601") == "cancelled");
+    CHECK(s.sql_value("SELECT COUNT(*) FROM booking_quanta WHERE booking_id = 601") == "0");
+    CHECK(s.sql_value("SELECT COUNT(*) FROM notices WHERE kind = 'closure_cancelled' AND "
+                      "subject_id = 601") == "1");
+    CHECK(s.sql_value("SELECT status FROM bookings WHERE id = 602") == "confirmed");
+    CHECK(s.sql_value("SELECT COUNT(*) FROM audit_log WHERE action = 'add_closure'") == "2");
+    for (auto h : {h1, h2}) {
+        auto avail = s.call(s.port(), "GET",
+                            "/api/v1/venues/" + std::to_string(h) + "/availability?date=" + day,
+                            nullptr, d.member);
+        for (const auto& slot : avail.body["slots"]) CHECK(slot["state"] == "closed");
+    }
+    auto open3 = s.call(s.port(), "GET",
+                        "/api/v1/venues/" + std::to_string(h3) + "/availability?date=" + day,
+                        nullptr, d.member);
+    CHECK(open3.body["slots"][0]["state"] != "closed");
+
+    // The district's admin closes every hall of the district.
+    json district = {{"from", next + "T09:00"}, {"to", next + "T12:00"}, {"reason", "安保期间"}};
+    auto all = s.call(s.port(), "POST", "/api/v1/closures", district, d.admin);
+    REQUIRE(all.status == 201);
+    CHECK(all.body["closures"].size() == 3);
+}

@@ -1,6 +1,6 @@
 // Check-in at the hall's printed code: the window's times when it is closed, the owner's
 // check-in, and a friend's scan counted once.
-const { open, tap, text } = require('./support/pages')
+const { open, tap, type, fire, text } = require('./support/pages')
 const stack = require('./support/stack')
 
 afterEach(() => stack.setClock(stack.now()))
@@ -55,4 +55,43 @@ test("outside its window the page shows the window; inside, the owner checks in 
   expect(text(detail, '.end')).toBe('')
   const next = await stack.book('liuyang', 4, day, '10:30', '11:00', '支部委员会', 5)
   expect(next.status).toBe('confirmed')
+})
+
+test('a member changes a booking instead of cancelling it: a later hour and more people; late, giving time back is asked first', async () => {
+  const day = stack.tomorrow(5)
+  const made = await stack.book('zhouqing', 4, day, '14:00', '14:30', '支部学习', 10)
+  const phone = await stack.memberPhone('zhouqing')
+  await stack.setClock(stack.shanghai(`${day}T08:00`))
+  const detail = await open(phone, 'pages/booking/detail', { id: String(made.id) })
+  expect(text(detail, '.change')).toBe('修改时间或人数')
+  await tap(detail, '.change')
+  const times = detail.instance.data.times
+  await fire(detail, '.pick-start', 'change', { value: String(times.indexOf('15:00')) })
+  await fire(detail, '.pick-end', 'change', { value: String(times.indexOf('16:00')) })
+  await type(detail, '.attendees', '25')
+  await tap(detail, '.save')
+  expect(text(detail, '.error')).toBe('')
+  expect(text(detail, '.done')).toBe('已修改。')
+  expect(text(detail, '.when')).toMatch(/15:00–16:00$/)
+  expect(text(detail, '.status')).toBe('已预约')
+  // The half hour given back is free for another member at once.
+  const other = await stack.book('liuyang', 4, day, '14:00', '14:30', '支部委员会', 5)
+  expect(other.status).toBe('confirmed')
+
+  // 14:00 is past the 13:00 deadline: giving back 15:30–16:00 is asked first, with its weight;
+  // "不改了" keeps the hour, "确定修改" gives it back.
+  await stack.setClock(stack.shanghai(`${day}T14:00`))
+  const late = await open(phone, 'pages/booking/detail', { id: String(made.id) })
+  await tap(late, '.change')
+  await fire(late, '.pick-end', 'change', { value: String(late.instance.data.times.indexOf('15:30')) })
+  phone.modalAnswers.push(false)
+  await tap(late, '.save')
+  expect(text(late, '.when')).toMatch(/15:00–16:00$/)
+  await tap(late, '.save')
+  expect(phone.modals.map((m) => m.content)).toEqual([
+    '离开始已经很近了，现在缩短时间会记0.25次“临近开始才缩短时间”，记满会暂停预约。确定要改吗？',
+    '离开始已经很近了，现在缩短时间会记0.25次“临近开始才缩短时间”，记满会暂停预约。确定要改吗？',
+  ])
+  expect(text(late, '.done')).toBe('已修改。')
+  expect(text(late, '.when')).toMatch(/15:00–15:30$/)
 })

@@ -108,3 +108,44 @@ test('a manager publishes a new hall from the phone and members find it', async 
   await tap(find, '.search')
   expect(texts(find, '.hall .name')).toContain('八楼小会议室')
 })
+
+test("a street's admin closes every hall of the street for a holiday in one step: the bookings in the way counted first, then cancelled and told", async () => {
+  const day = stack.tomorrow(13)
+  stack.grantRole('jiedao1', 'street_admin', '--street-id', '1')
+  await stack.book('qiuyue', 6, day, '09:00', '10:00', '支部会', 9)
+  await stack.book('qiuyue', 2, day, '10:00', '11:00', '党课', 20)
+
+  const admin = await stack.memberPhone('jiedao1')
+  const manage = await open(admin, 'pages/manage/index')
+  await tap(manage, '.close-all')
+  const page = await follow(admin)
+  expect(text(page, '.title')).toBe('本街道的全部场地暂停开放')
+  await fire(page, '.pick-fromDate', 'change', { value: day })
+  await fire(page, '.pick-fromTime', 'change', { value: '08:00' })
+  await fire(page, '.pick-toDate', 'change', { value: day })
+  await fire(page, '.pick-toTime', 'change', { value: '12:00' })
+  await tap(page, '.close')
+  expect(text(page, '.error')).toBe('请写上停用的原因，受影响的预约人会看到。')
+  await type(page, '.reason', '安保期间')
+  admin.modalAnswers.push(false) // "先不停用": nothing is closed
+  await tap(page, '.close')
+  expect(text(page, '.done')).toBe('')
+  await tap(page, '.close')
+  expect(admin.modals.map((m) => m.content)).toEqual([
+    '停用会取消 2 条预约，并通知预约人。确定停用吗？',
+    '停用会取消 2 条预约，并通知预约人。确定停用吗？',
+  ])
+  // Every hall of the street: the seven of the stack, and any a test published before.
+  const closed = text(page, '.done').match(/^已停用 (\d+) 个场地，取消了 2 条预约，预约人会收到通知。$/)
+  expect(closed).not.toBeNull()
+  expect(Number(closed[1])).toBeGreaterThanOrEqual(7)
+
+  const member = await stack.memberPhone('qiuyue')
+  const messages = await open(member, 'pages/notices/index')
+  expect(texts(messages, '.notice-title')).toEqual(['●场地临时关闭，预约已取消', '●场地临时关闭，预约已取消'])
+
+  // A hall's manager has no such button.
+  stack.grantRole('guanli9', 'manager', '--building-ids', '1')
+  const manager = await stack.memberPhone('guanli9')
+  expect(text(await open(manager, 'pages/manage/index'), '.close-all')).toBe('')
+})

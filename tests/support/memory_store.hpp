@@ -145,6 +145,26 @@ class MemoryBookingStore final : public booking::BookingStore {
     void release_quanta(booking::BookingId id) override {
         std::erase_if(s_.quanta, [id](const auto& q) { return q.second == id; });
     }
+    bool take_quanta(booking::VenueId venue, booking::BookingId id,
+                     const std::vector<booking::TimePoint>& quanta) override {
+        bool all = true;
+        for (auto t : quanta) all = s_.quanta.emplace(std::pair{venue, t}, id).second && all;
+        return all;
+    }
+    void release_quanta_outside(booking::BookingId id, booking::TimePoint start,
+                                booking::TimePoint end) override {
+        std::erase_if(s_.quanta, [&](const auto& q) {
+            return q.second == id && (q.first.second < start || q.first.second >= end);
+        });
+    }
+    void update_terms(const booking::Booking& b) override {
+        auto& mine = s_.bookings[b.id];
+        mine.start = b.start;
+        mine.end = b.end;
+        mine.purpose = b.purpose;
+        mine.attendees = b.attendees;
+        mine.status = b.status;
+    }
     std::vector<booking::KeyRecord> find_keys(
         const std::vector<std::pair<booking::UserId, std::string>>& keys,
         booking::TimePoint since) override {
@@ -244,7 +264,8 @@ class MemoryBookingStore final : public booking::BookingStore {
     bool add_violation(booking::UserId user, booking::BookingId b, booking::ViolationKind kind,
                        int weight, booking::TimePoint at) override {
         for (const auto& v : s_.violations)
-            if (v.booking == b && v.kind == kind) return false;
+            if (v.booking == b && v.kind == kind && kind != booking::ViolationKind::late_shrink)
+                return false;
         s_.violations.push_back({user, b, kind, weight, at});
         return true;
     }

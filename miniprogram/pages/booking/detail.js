@@ -1,16 +1,29 @@
 // One booking: where, when, its state, who came. Cancel, with the warning the hall's deadline
 // implies (after it, cancelling counts as a late cancellation); check in; end a meeting early so
-// that others can use the rest of the time; add to the calendar.
+// that others can use the rest of the time; change its time, attendees or purpose instead of
+// cancelling (while it runs, only a later end); add to the calendar.
 // Opened from the list, from a notice, and from a WeChat message (the server's page).
 const api = require('../../utils/api')
+const drafts = require('../../utils/drafts')
 const errors = require('../../utils/errors')
 const format = require('../../utils/format')
 const wxp = require('../../utils/wxp')
 
+const LATE_SHRINK = (penalty) =>
+  `离开始已经很近了，现在缩短时间会记${penalty}次“临近开始才缩短时间”，记满会暂停预约。确定要改吗？`
+
+// "HH:MM" <-> minutes of the day.
+const minutes = (hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))
+const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
+
 const LATE_WARNING = '离开始已经很近了，现在取消会记一次“临近开始才取消”，记满会暂停预约。确定要取消吗？'
 
 Component({
-  data: { booking: null, venue: null, statusText: '', when: '', canCancel: false, canCheckIn: false, canEnd: false, error: '', done: '' },
+  data: {
+    booking: null, venue: null, statusText: '', when: '', canCancel: false, canCheckIn: false, canEnd: false,
+    canChange: false, editing: false, running: false, times: [], form: null, startIndex: 0, endIndex: 0,
+    error: '', done: '',
+  },
   methods: {
     onLoad(query) {
       this.id = Number(query.id)
@@ -20,18 +33,96 @@ Component({
       try {
         const b = await api.get(`/api/v1/bookings/${this.id}`)
         const venue = this.data.venue || (await api.get(`/api/v1/venues/${b.venue_id}`))
-        this.setData({
-          booking: b,
-          venue,
-          statusText: format.STATUS[b.status],
-          when: `${format.day(b.date)} ${b.start}–${b.end}`,
-          canCancel: b.status === 'pending' || b.status === 'confirmed',
-          canCheckIn: b.status === 'confirmed',
-          canEnd: b.status === 'checked_in',
-          error: '',
-        })
+        this.setData(Object.assign({ venue, error: '' }, this.shown(b)))
       } catch (err) {
         this.setData({ error: errors.sentence(err) })
+      }
+    },
+    // What the page shows of a booking, and which buttons.
+    shown(b) {
+      const before = Date.now() < Date.parse(b.starts_at)
+      return {
+        booking: b,
+        statusText: format.STATUS[b.status],
+        when: `${format.day(b.date)} ${b.start}–${b.end}`,
+        canCancel: b.status === 'pending' || b.status === 'confirmed',
+        canCheckIn: b.status === 'confirmed',
+        canEnd: b.status === 'checked_in',
+        canChange: ((b.status === 'pending' || b.status === 'confirmed') && before) || b.status === 'checked_in',
+        editing: false,
+      }
+    },
+    // The change form: the hall's slots from four hours before to four hours after, the
+    // meeting's own values filled in; while it runs, only the end.
+    startChange() {
+      const b = this.data.booking
+      const step = this.data.venue.slot_minutes
+      const from = Math.max(0, minutes(b.start) - 240)
+      const to = Math.min(24 * 60, (b.end === '24:00' ? 24 * 60 : minutes(b.end)) + 240)
+      const times = []
+      for (let m = from - (from % step); m <= to; m += step) times.push(hhmm(m))
+      this.key = drafts.newKey()
+      this.setData({
+        editing: true,
+        running: b.status === 'checked_in',
+        times,
+        form: { start: b.start, end: b.end, attendees: String(b.attendees), purpose: b.purpose },
+        startIndex: Math.max(0, times.indexOf(b.start)),
+        endIndex: Math.max(0, times.indexOf(b.end)),
+        error: '',
+        done: '',
+      })
+    },
+    stopChange() {
+      this.setData({ editing: false })
+    },
+    pickStart(e) {
+      const i = Number(e.detail.value)
+      this.setData({ startIndex: i, 'form.start': this.data.times[i] })
+    },
+    pickEnd(e) {
+      const i = Number(e.detail.value)
+      this.setData({ endIndex: i, 'form.end': this.data.times[i] })
+    },
+    inputAttendees(e) {
+      this.setData({ 'form.attendees': e.detail.value })
+    },
+    inputPurpose(e) {
+      this.setData({ 'form.purpose': e.detail.value })
+    },
+    // Only what changed is sent; after the deadline the server names the penalty and we ask.
+    async saveChange(acceptPenalty) {
+      const b = this.data.booking
+      const f = this.data.form
+      const body = {}
+      if (f.start !== b.start) body.start = f.start
+      if (f.end !== b.end) body.end = f.end
+      if (Number(f.attendees) !== b.attendees) body.attendees = Number(f.attendees)
+      if (f.purpose !== b.purpose) body.purpose = f.purpose
+      if (Object.keys(body).length === 0) {
+        this.setData({ editing: false })
+        return null
+      }
+      if (acceptPenalty === true) body.accept_penalty = true
+      try {
+        const changed = await api.patch(`/api/v1/bookings/${this.id}`, body, { 'Idempotency-Key': this.key })
+        this.setData(Object.assign(this.shown(changed), {
+          done: changed.status === 'pending' ? '已修改，新的用途要等管理员确认。' : '已修改。',
+        }))
+        return changed
+      } catch (err) {
+        this.key = drafts.newKey() // refused: the next attempt is a new request
+        if (err.code === 'too_late_to_cancel' && acceptPenalty !== true) {
+          const ask = await wxp.call('showModal', {
+            title: '修改预约',
+            content: LATE_SHRINK(err.details.penalty),
+            confirmText: '确定修改',
+            cancelText: '不改了',
+          })
+          return ask.confirm ? this.saveChange(true) : null
+        }
+        this.setData({ error: errors.sentence(err) })
+        return null
       }
     },
     // After the hall's deadline a cancellation is late (the server decides; we warn first).
@@ -54,7 +145,7 @@ Component({
     async sendCancel(acceptPenalty) {
       try {
         const b = await api.post(`/api/v1/bookings/${this.id}/cancel`, { accept_penalty: acceptPenalty })
-        this.setData({ booking: b, statusText: format.STATUS[b.status], canCancel: false, canCheckIn: false, done: '已取消' })
+        this.setData(Object.assign(this.shown(b), { done: '已取消' }))
         return b
       } catch (err) {
         if (err.code === 'too_late_to_cancel' && !acceptPenalty) {
@@ -76,13 +167,7 @@ Component({
       if (!ask.confirm) return null
       try {
         const b = await api.post(`/api/v1/bookings/${this.id}/end`, {})
-        this.setData({
-          booking: b,
-          statusText: format.STATUS[b.status],
-          when: `${format.day(b.date)} ${b.start}–${b.end}`,
-          canEnd: false,
-          done: `已结束。${b.end} 以后的时间别人可以预约了。`,
-        })
+        this.setData(Object.assign(this.shown(b), { done: `已结束。${b.end} 以后的时间别人可以预约了。` }))
         return b
       } catch (err) {
         this.setData({ error: errors.sentence(err) })

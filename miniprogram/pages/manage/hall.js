@@ -1,9 +1,9 @@
 // One hall for its manager: times it is closed (add one, listing the bookings it would cancel
 // first; remove one), its check-in code and the printable mini-program code to put at the door.
 const api = require('../../utils/api')
+const closing = require('../../utils/closing')
 const errors = require('../../utils/errors')
 const format = require('../../utils/format')
-const wxp = require('../../utils/wxp')
 
 function closureText(c) {
   return `${c.from.replace('T', ' ')} 到 ${c.to.replace('T', ' ')}：${c.reason}`
@@ -57,33 +57,18 @@ Component({
         this.setData({ error: '请写上停用的原因，受影响的预约人会看到。' })
         return null
       }
-      return this.sendClosure(false)
+      return this.sendClosure()
     },
-    async sendClosure(cancelConflicting) {
+    async sendClosure() {
       const d = this.data
-      const body = {
-        from: `${d.fromDate}T${d.fromTime}`,
-        to: `${d.toDate}T${d.toTime}`,
-        reason: d.reason.trim(),
-        cancel_conflicting: cancelConflicting,
-      }
+      const body = { from: `${d.fromDate}T${d.fromTime}`, to: `${d.toDate}T${d.toTime}`, reason: d.reason.trim() }
       try {
-        const made = await api.post(`/api/v1/venues/${d.id}/closures`, body)
-        const n = made.cancelled_booking_ids.length
-        this.setData({ done: n ? `已停用，取消了 ${n} 条预约，预约人会收到通知。` : '已停用。', reason: '', error: '' })
+        const made = await closing.close(`/api/v1/venues/${d.id}/closures`, body)
+        if (!made) return null
+        this.setData({ done: closing.doneText(made, '已停用'), reason: '', error: '' })
         await this.load()
         return made
       } catch (err) {
-        if (err.code === 'conflicts_with_bookings') {
-          const n = (err.details.booking_ids || []).length
-          const ask = await wxp.call('showModal', {
-            title: '这段时间已有预约',
-            content: `停用会取消 ${n} 条预约，并通知预约人。确定停用吗？`,
-            confirmText: '停用并通知',
-            cancelText: '先不停用',
-          })
-          return ask.confirm ? this.sendClosure(true) : null
-        }
         this.setData({ error: errors.sentence(err) })
         return null
       }

@@ -15,7 +15,7 @@ function waitingText(summary) {
 }
 
 Component({
-  data: { requests: [], halls: [], reasons: {}, waiting: '', error: '', done: '', loaded: false },
+  data: { requests: [], halls: [], reasons: {}, waiting: '', admin: false, error: '', done: '', loaded: false },
   methods: {
     onLoad() {
       return this.load()
@@ -38,10 +38,14 @@ Component({
           halls = halls.concat(page.items.map((v) => ({ id: v.id, name: v.name })))
         }
         const summary = await api.get('/api/v1/manage/summary')
-        this.setData({ requests, halls, waiting: waitingText(summary), loaded: true, error: '' })
+        const admin = me.role === 'street_admin' || me.role === 'district_admin'
+        this.setData({ requests, halls, waiting: waitingText(summary), admin, loaded: true, error: '' })
       } catch (err) {
         this.setData({ error: errors.sentence(err) })
       }
+    },
+    openClosures() {
+      wx.navigateTo({ url: '/pages/manage/closures' })
     },
     inputReason(e) {
       this.setData({ [`reasons.${e.currentTarget.dataset.id}`]: e.detail.value })

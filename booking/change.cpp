@@ -1,0 +1,159 @@
+#include "booking/change.hpp"
+
+#include <algorithm>
+
+#include "booking/penalties.hpp"
+
+namespace sh::booking {
+
+Span changed_span(const Booking& b, const BookingChange& c) {
+    auto start = to_local(b.start), end = to_local(b.end);
+    int end_minute = end.date == start.date ? end.minute : 24 * 60;  // ends at midnight
+    return {c.start.value_or(start.minute), c.end.value_or(end_minute)};
+}
+
+int late_shrink_weight(const PenaltyRules& rules, int minutes_before, int minutes_given_back) {
+    if (minutes_before <= 0 || minutes_given_back <= 0) return 0;
+    return (rules.late_cancel_milli * minutes_given_back + minutes_before - 1) / minutes_before;
+}
+
+namespace {
+
+std::vector<TimePoint> minus(const std::vector<TimePoint>& a, const std::vector<TimePoint>& b) {
+    std::vector<TimePoint> out;
+    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+}
+
+AppError state_error(const Booking& b) {
+    return make_error(Errc::invalid_state,
+                      "This booking is " + std::string(status_name(b.status)) + ".");
+}
+
+// What a running meeting's added time must meet: the hall's rules on [was.end, to.end) as a
+// booking of it would, its duration counted with the time already booked.
+std::optional<AppError> check_extension(Venue v, const BookingRequest& added, int minutes_before,
+                                        TimePoint now, const std::vector<ClosureSpan>& closures) {
+    v.rules.min_minutes = 0;
+    v.rules.max_minutes -= minutes_before;
+    if (v.rules.max_minutes < added.end - added.start) {
+        return make_error(Errc::bad_duration,
+                          "Book at most " + std::to_string(v.rules.max_minutes + minutes_before) +
+                              " minutes.",
+                          {{"max_minutes", v.rules.max_minutes + minutes_before}});
+    }
+    return check_request(v, added, now, closures);
+}
+
+// The member's quotas with the booking counted at its new time instead of its old.
+std::optional<AppError> check_quotas_without(BookingStore& s, const Booking& b, Date day,
+                                             const Span& to, const Quotas& quotas, TimePoint now) {
+    auto members = s.lock_members({b.user_id}, usage_since(day, now));
+    auto member = members.find(b.user_id);
+    if (member == members.end()) return make_error(Errc::unauthorized);
+    if (auto e = check_ban(member->second.banned_until, now)) return e;
+    auto& spans = member->second.bookings;
+    auto self = std::find_if(spans.begin(), spans.end(), [&](const BookedSpan& x) {
+        return x.start == b.start && x.end == b.end;
+    });
+    if (self != spans.end()) spans.erase(self);
+    return check_quotas(quotas, usage_of(spans, day, now), to.end - to.start);
+}
+
+}  // namespace
+
+Result<ChangeOutcome> change_booking(BookingStore& s, const Principal& me, BookingId id,
+                                     const BookingChange& c, const ChangeTerms& terms,
+                                     TimePoint now, const std::optional<IdempotencyKey>& key,
+                                     const AnswerView* view) {
+    auto b = s.find_booking(id, /*for_update=*/true);
+    if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
+    if (b->user_id != me.user_id)
+        return make_error(Errc::forbidden, "Only the booking's member changes it.");
+    // Under the booking's lock: a retry of the same key waits for the first and replays it.
+    if (key) {
+        auto done = s.find_keys({{me.user_id, key->key}}, now - idempotency_key_life);
+        if (!done.empty() && done.front().request_hash != key->request_hash)
+            return make_error(Errc::idempotency_mismatch);
+        if (!done.empty()) return ChangeOutcome{*b, *b, done.front().body, true, 0};
+    }
+    const bool running = b->status == BookingStatus::checked_in;
+    if (b->status != BookingStatus::pending && b->status != BookingStatus::confirmed && !running)
+        return state_error(*b);
+
+    const Date day = to_local(b->start).date;
+    const Span was = changed_span(*b, {}), to = changed_span(*b, c);
+    const bool moves = to.start != was.start || to.end != was.end;
+    if (running && (to.start != was.start || to.end < was.end))
+        return make_error(Errc::invalid_state,
+                          "A running meeting can only end later; end it to give time back.");
+    if (!running && moves && now >= b->start)
+        return make_error(Errc::invalid_state, "The booking has begun.");
+
+    BookingRequest req{b->venue_id,        day, to.start, to.end, c.purpose.value_or(b->purpose),
+                       c.attendees.value_or(b->attendees), b->org};
+    const TimePoint new_start = to_timepoint(day, to.start), new_end = to_timepoint(day, to.end);
+    auto venues = s.share_venues({b->venue_id}, std::min(new_start, b->start),
+                                 std::max(new_end, b->end));
+    auto venue = venues.find(b->venue_id);
+    if (venue == venues.end()) return make_error(Errc::not_found, "No such hall.");
+    const Venue& hall = venue->second.venue;
+    const auto& closures = venue->second.closures;
+
+    // The rules: on the whole new time before the start, on the added time while it runs, on
+    // the fields alone when the time stays.
+    const int minutes_before = was.end - was.start;
+    if (running && to.end > was.end) {
+        BookingRequest added = req;
+        added.start = was.end;
+        if (auto e = check_extension(hall, added, minutes_before, now, closures)) return *e;
+    } else if (moves) {
+        if (auto e = check_request(hall, req, now, closures)) return *e;
+    } else if (auto e = check_fields(hall, req)) {
+        return *e;
+    }
+
+    auto old_quanta = quanta_of(*b), new_quanta = quanta_of(day, to.start, to.end);
+    auto added = minus(new_quanta, old_quanta), given_back = minus(old_quanta, new_quanta);
+    if (!added.empty()) {
+        if (auto e = check_quotas_without(s, *b, day, to, terms.quotas, now)) return *e;
+        if (hall.rules.requires_approval && b->status != BookingStatus::pending)
+            return make_error(Errc::change_needs_approval);
+    }
+    int weight = 0;
+    if (!given_back.empty()) {
+        auto deadline = b->start - std::chrono::minutes(hall.rules.cancel_deadline_minutes);
+        if (now > deadline) {
+            weight = late_shrink_weight(terms.penalties, minutes_before,
+                                        static_cast<int>(given_back.size()) * quantum_minutes);
+            if (weight > 0 && !c.accept_penalty)
+                return make_error(Errc::too_late_to_cancel,
+                                  "Giving time back now counts as part of a violation.",
+                                  {{"deadline", to_iso(deadline)}, {"penalty", weight / 1000.0}});
+        }
+    }
+
+    // The writes: the new quarters first (the guard refuses one owned by another booking, and
+    // the caller's transaction is rolled back), then the old ones given back, then the booking.
+    if (!added.empty() && !s.take_quanta(b->venue_id, id, added))
+        return make_error(Errc::slot_taken);
+    if (!given_back.empty()) s.release_quanta_outside(id, new_start, new_end);
+    ChangeOutcome out{*b, *b, {}, false, 0};
+    auto& now_b = out.booking;
+    now_b.start = new_start;
+    now_b.end = new_end;
+    now_b.purpose = req.purpose;
+    now_b.attendees = req.attendees;
+    if (c.needs_review && b->status == BookingStatus::confirmed)
+        now_b.status = BookingStatus::pending;  // a person looks at the new purpose first
+    s.update_terms(now_b);
+    if (weight > 0) {
+        record_violation(s, terms.penalties, now_b, ViolationKind::late_shrink, now, weight);
+        out.violation_milli = weight;
+    }
+    if (view) out.body = (*view)(now_b);
+    if (key) s.store_keys({KeyRecord{me.user_id, key->key, key->request_hash, 200, out.body}}, now);
+    return out;
+}
+
+}  // namespace sh::booking
