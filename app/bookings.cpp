@@ -215,9 +215,9 @@ awaitable<Result<Booking>> BookingService::end(const Principal& me, booking::Boo
     co_return std::move(r.value().booking);
 }
 
-awaitable<Result<Answer>> BookingService::modify(const Principal& me, booking::BookingId id,
-                                                 booking::BookingChange change,
-                                                 const std::optional<booking::IdempotencyKey>& idem) {
+awaitable<Result<Answer>> BookingService::modify(
+    const Principal& me, booking::BookingId id, booking::BookingChange change,
+    const std::optional<booking::IdempotencyKey>& idem) {
     auto now = clock_.now();
     // 1. The quarters the change would add, from the booking as it is now (the transaction
     //    decides on it again under its lock); claimed in Redis like a booking's.

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "app/ports.hpp"
-#include "booking/closures.hpp"
 #include "booking/clock.hpp"
+#include "booking/closures.hpp"
 
 namespace sh::app {
 

@@ -37,10 +37,10 @@ std::optional<AppError> check_extension(Venue v, const BookingRequest& added, in
     v.rules.min_minutes = 0;
     v.rules.max_minutes -= minutes_before;
     if (v.rules.max_minutes < added.end - added.start) {
-        return make_error(Errc::bad_duration,
-                          "Book at most " + std::to_string(v.rules.max_minutes + minutes_before) +
-                              " minutes.",
-                          {{"max_minutes", v.rules.max_minutes + minutes_before}});
+        return make_error(
+            Errc::bad_duration,
+            "Book at most " + std::to_string(v.rules.max_minutes + minutes_before) + " minutes.",
+            {{"max_minutes", v.rules.max_minutes + minutes_before}});
     }
     return check_request(v, added, now, closures);
 }
@@ -90,11 +90,16 @@ Result<ChangeOutcome> change_booking(BookingStore& s, const Principal& me, Booki
     if (!running && moves && now >= b->start)
         return make_error(Errc::invalid_state, "The booking has begun.");
 
-    BookingRequest req{b->venue_id,        day, to.start, to.end, c.purpose.value_or(b->purpose),
-                       c.attendees.value_or(b->attendees), b->org};
+    BookingRequest req{b->venue_id,
+                       day,
+                       to.start,
+                       to.end,
+                       c.purpose.value_or(b->purpose),
+                       c.attendees.value_or(b->attendees),
+                       b->org};
     const TimePoint new_start = to_timepoint(day, to.start), new_end = to_timepoint(day, to.end);
-    auto venues = s.share_venues({b->venue_id}, std::min(new_start, b->start),
-                                 std::max(new_end, b->end));
+    auto venues =
+        s.share_venues({b->venue_id}, std::min(new_start, b->start), std::max(new_end, b->end));
     auto venue = venues.find(b->venue_id);
     if (venue == venues.end()) return make_error(Errc::not_found, "No such hall.");
     const Venue& hall = venue->second.venue;

@@ -26,11 +26,11 @@ struct ChangeTerms {
 };
 
 struct ChangeOutcome {
-    Booking booking;            // as it is now
-    Booking was;                // as it was: its quanta outside `booking`'s were given back
-    std::string body;           // the 200 body, stored with the Idempotency-Key
-    bool replay = false;        // the key was completed already: `body` is its stored answer
-    int violation_milli = 0;    // the weight a late shrink counted (0: none)
+    Booking booking;          // as it is now
+    Booking was;              // as it was: its quanta outside `booking`'s were given back
+    std::string body;         // the 200 body, stored with the Idempotency-Key
+    bool replay = false;      // the key was completed already: `body` is its stored answer
+    int violation_milli = 0;  // the weight a late shrink counted (0: none)
 };
 
 // The times asked for: [start, end) on the booking's day, minutes.

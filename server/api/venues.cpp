@@ -112,14 +112,13 @@ http::Handler close_scope(Services& svc) {
         auto cr = parse_closure(body);
         std::optional<booking::StreetId> street;
         if (auto named = nullable_id(body, "street_id"); named && *named) street = **named;
-        co_return render(co_await svc.venues.close_scope(me, street, cr), 201,
-                         [](const booking::ScopeClosures& o) {
-                             json closures = json::array();
-                             for (const auto& c : o.closures)
-                                 closures.push_back(booking::closure_json(c));
-                             return json{{"closures", closures},
-                                         {"cancelled_booking_ids", o.cancelled}};
-                         });
+        co_return render(
+            co_await svc.venues.close_scope(me, street, cr), 201,
+            [](const booking::ScopeClosures& o) {
+                json closures = json::array();
+                for (const auto& c : o.closures) closures.push_back(booking::closure_json(c));
+                return json{{"closures", closures}, {"cancelled_booking_ids", o.cancelled}};
+            });
     };
 }
 

@@ -305,7 +305,8 @@ bool MysqlBookingStore::take_quanta(VenueId venue, BookingId id,
     if (quanta.empty()) return true;
     // As insert_bookings writes them: IGNORE, ascending, and the count written says whether the
     // primary key refused any (the caller then rolls the whole change back).
-    std::string rows = "INSERT IGNORE INTO booking_quanta (venue_id, slot_start, booking_id) VALUES ";
+    std::string rows =
+        "INSERT IGNORE INTO booking_quanta (venue_id, slot_start, booking_id) VALUES ";
     auto sorted = quanta;
     std::sort(sorted.begin(), sorted.end());
     for (std::size_t i = 0; i < sorted.size(); ++i)

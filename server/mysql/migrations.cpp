@@ -488,7 +488,8 @@ const std::vector<Migration>& migrations() {
          {
              "ALTER TABLE violations MODIFY kind ENUM('no_show','late_cancel','late_shrink') NOT "
              "NULL, ADD COLUMN IF NOT EXISTS seq INT NOT NULL DEFAULT 0",
-             "ALTER TABLE violations DROP KEY IF EXISTS uq_violation_booking, ADD UNIQUE KEY IF NOT "
+             "ALTER TABLE violations DROP KEY IF EXISTS uq_violation_booking, ADD UNIQUE KEY IF "
+             "NOT "
              "EXISTS uq_violation_booking_seq (booking_id, kind, seq)",
          }},
     };

@@ -1027,8 +1027,8 @@ TEST_CASE(
     s.set_clock(booking::to_timepoint(day, 6 * 60));
     auto [alice, alice_id] = s.login("changer");
     auto [bob, bob_id] = s.login("neighbour");
-    auto made = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day, 540, 600),
-                       alice);
+    auto made =
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day, 540, 600), alice);
     REQUIRE(made.status == 201);
     const auto id = std::to_string(made.body["id"].get<std::uint64_t>());
     const auto path = "/api/v1/bookings/" + id;
@@ -1128,7 +1128,8 @@ int most_winners_of_changes(Stack& s, std::uint16_t second, int rounds) {
         auto made = s.call(s.port(), "POST", "/api/v1/bookings",
                            booking_body(venue, tomorrow(), start, start + 60), owner);
         REQUIRE(made.status == 201);
-        const auto path = "/api/v1/bookings/" + std::to_string(made.body["id"].get<std::uint64_t>());
+        const auto path =
+            "/api/v1/bookings/" + std::to_string(made.body["id"].get<std::uint64_t>());
         auto body = booking_body(venue, tomorrow(), start + 60, start + 120);
         auto rs = burst(32, [&](int i) {
             if (i == 0) return s.call(second, "PATCH", path, times_body(start, start + 120), owner);
@@ -1136,7 +1137,8 @@ int most_winners_of_changes(Stack& s, std::uint16_t second, int rounds) {
                           users[static_cast<std::size_t>(i - 1)]);
         });
         most = std::max(most, winners(rs) + (rs[0].status == 200 ? 1 : 0));
-        for (std::size_t i = 1; i < rs.size(); ++i) CHECK((rs[i].status == 201 || rs[i].status == 409));
+        for (std::size_t i = 1; i < rs.size(); ++i)
+            CHECK((rs[i].status == 201 || rs[i].status == 409));
         CHECK((rs[0].status == 200 || rs[0].status == 409));
     }
     return most;

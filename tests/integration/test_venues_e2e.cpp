@@ -473,11 +473,12 @@ namespace {
 // and its quanta.
 void booked(Stack& s, std::uint64_t id, std::uint64_t venue, std::uint64_t user,
             const std::string& day, int start, int end) {
-    s.sql("INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, "
-          "attendees) VALUES (" +
-          std::to_string(id) + ", " + std::to_string(venue) + ", " + std::to_string(user) + ", '" +
-          day + " " + booking::format_hhmm(start) + ":00', '" + day + " " +
-          booking::format_hhmm(end) + ":00', 'confirmed', '组织生活会', 10)");
+    s.sql(
+        "INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, purpose, "
+        "attendees) VALUES (" +
+        std::to_string(id) + ", " + std::to_string(venue) + ", " + std::to_string(user) + ", '" +
+        day + " " + booking::format_hhmm(start) + ":00', '" + day + " " +
+        booking::format_hhmm(end) + ":00', 'confirmed', '组织生活会', 10)");
     for (int m = start; m < end; m += 15)
         s.sql("INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES (" +
               std::to_string(venue) + ", '" + day + " " + booking::format_hhmm(m) + ":00', " +
@@ -506,7 +507,9 @@ TEST_CASE(
     booked(s, 601, h1, uid, day, 10 * 60, 10 * 60 + 30);
     booked(s, 602, h3, uid, day, 10 * 60, 10 * 60 + 30);
 
-    json body = {{"street_id", 1}, {"from", day + "T00:00"}, {"to", next + "T00:00"},
+    json body = {{"street_id", 1},
+                 {"from", day + "T00:00"},
+                 {"to", next + "T00:00"},
                  {"reason", "国庆假期"}};
     // Only the street's admins and the district's: a manager of one building, a member, and an
     // admin naming another street are refused.

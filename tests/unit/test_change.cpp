@@ -45,8 +45,7 @@ struct Desk {
         REQUIRE(r.ok());
         return r.value().booking.id;
     }
-    Result<ChangeOutcome> change(const Principal& who, BookingId id, BookingChange c,
-                                 TimePoint now,
+    Result<ChangeOutcome> change(const Principal& who, BookingId id, BookingChange c, TimePoint now,
                                  const std::optional<IdempotencyKey>& key = std::nullopt) {
         return change_booking(store, who, id, c, terms, now, key, &view);
     }
@@ -103,8 +102,9 @@ TEST_CASE("only the owner changes a booking; others learn nothing of it") {
     CHECK(d.code(d.change(manager, id, times(9 * 60, 11 * 60), d.at(7 * 60))) == "forbidden");
 }
 
-TEST_CASE("a shrink after the cancellation deadline counts a late cancellation in proportion, "
-          "each time, and only when accepted") {
+TEST_CASE(
+    "a shrink after the cancellation deadline counts a late cancellation in proportion, "
+    "each time, and only when accepted") {
     Desk d;
     auto id = d.booked(d.alice, 9 * 60, 11 * 60);  // 2 h; the deadline is 07:00
     // Before the deadline: free.
@@ -166,8 +166,9 @@ TEST_CASE("a booking that has begun without check-in keeps its time") {
           "invalid_state");
 }
 
-TEST_CASE("in a hall that needs approval a confirmed booking gets no more time; a request may "
-          "change freely") {
+TEST_CASE(
+    "in a hall that needs approval a confirmed booking gets no more time; a request may "
+    "change freely") {
     Desk d;
     d.state.venues[1].rules.requires_approval = true;
     auto request = d.booked(d.alice, 9 * 60, 10 * 60);
@@ -180,8 +181,9 @@ TEST_CASE("in a hall that needs approval a confirmed booking gets no more time; 
     CHECK(d.change(d.alice, request, times(9 * 60, 10 * 60 + 30), d.at(6 * 60)).ok());
 }
 
-TEST_CASE("more time counts against the quotas without the booking's old time; less always "
-          "goes") {
+TEST_CASE(
+    "more time counts against the quotas without the booking's old time; less always "
+    "goes") {
     Desk d;
     d.terms.quotas.max_minutes_per_week = 150;
     auto id = d.booked(d.alice, 9 * 60, 10 * 60);
@@ -193,8 +195,9 @@ TEST_CASE("more time counts against the quotas without the booking's old time; l
     CHECK(d.change(d.alice, id, times(9 * 60, 10 * 60), d.at(6 * 60)).ok());
 }
 
-TEST_CASE("attendees within the hall's capacity; a purpose WeChat is unsure of waits for a "
-          "person") {
+TEST_CASE(
+    "attendees within the hall's capacity; a purpose WeChat is unsure of waits for a "
+    "person") {
     Desk d;
     auto id = d.booked(d.alice, 9 * 60, 10 * 60);
     BookingChange more;
@@ -211,8 +214,9 @@ TEST_CASE("attendees within the hall's capacity; a purpose WeChat is unsure of w
     CHECK(d.state.bookings[id].status == BookingStatus::pending);
 }
 
-TEST_CASE("a change repeated with its key answers what the first answered; another body is "
-          "refused") {
+TEST_CASE(
+    "a change repeated with its key answers what the first answered; another body is "
+    "refused") {
     Desk d;
     auto id = d.booked(d.alice, 9 * 60, 10 * 60);
     IdempotencyKey key{"chg-1", "hash-a"};
