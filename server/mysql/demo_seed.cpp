@@ -218,9 +218,12 @@ namespace {
 
 // Rows go in by the thousand: one multi-row INSERT per batch (numbers and fixed words only,
 // escaped by construction).
+// Rows written 1,000 at a time. Rows that refer to another batch's (a scan to its booking) name
+// it as `parent`: it is written first, so no row ever meets a foreign key to a row not yet there.
 class BatchInsert {
   public:
-    BatchInsert(Conn& c, std::string head) : c_(c), head_(std::move(head)) {}
+    BatchInsert(Conn& c, std::string head, BatchInsert* parent = nullptr)
+        : c_(c), head_(std::move(head)), parent_(parent) {}
     ~BatchInsert() { flush(); }
     void add(const std::string& row) {
         values_ += (values_.empty() ? "" : ",") + row;
@@ -228,6 +231,7 @@ class BatchInsert {
     }
     void flush() {
         if (n_ == 0) return;
+        if (parent_) parent_->flush();
         c_.execute(head_ + values_);
         values_.clear();
         n_ = 0;
@@ -236,6 +240,7 @@ class BatchInsert {
   private:
     Conn& c_;
     std::string head_, values_;
+    BatchInsert* parent_;
     int n_ = 0;
 };
 
@@ -328,10 +333,21 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
     BatchInsert bookings(c,
                          "INSERT INTO bookings (id, venue_id, user_id, starts_at, ends_at, status, "
                          "purpose, attendees, org, checked_in_at, branch_id, unit_id) VALUES ");
-    BatchInsert scans(c, "INSERT IGNORE INTO attendance (booking_id, user_id, scanned_at) VALUES ");
+    BatchInsert scans(c, "INSERT IGNORE INTO attendance (booking_id, user_id, scanned_at) VALUES ",
+                      &bookings);
     BatchInsert violations(c,
                            "INSERT IGNORE INTO violations (user_id, booking_id, kind, "
-                           "weight_milli, created_at) VALUES ");
+                           "weight_milli, created_at) VALUES ",
+                           &bookings);
+    // As the server writes them: a completed booking owns its quarters; its member was told of a
+    // rejection, an expiry or a no-show (long since sent and read).
+    BatchInsert quanta(c, "INSERT INTO booking_quanta (venue_id, slot_start, booking_id) VALUES ",
+                       &bookings);
+    BatchInsert told(c,
+                     "INSERT IGNORE INTO notices (user_id, kind, subject_kind, subject_id, "
+                     "dedup_key, note, status, next_attempt_at, created_at, sent_at, read_at) "
+                     "VALUES ",
+                     &bookings);
     int written = 0;
     for (int attempt = 0; written < n && attempt < n * 8; ++attempt) {
         int day_offset = pick(1, 365);
@@ -371,11 +387,27 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
                      sql_text(status) + ", " + sql_text(purposes[rng() % 6]) + ", " +
                      std::to_string(pick(5, std::max(6, capacity))) + ", '', " + checked_in + ", " +
                      member.branch + ", " + member.unit + ")");
-        if (status == "completed")
-            for (int k = 0, people = pick(1, 8); k < people; ++k)
+        if (status == "completed") {
+            // The member checked in with the hall's code (the first scan), then others came.
+            scans.add("(" + id + ", " + std::to_string(user) + ", " + checked_in + ")");
+            for (int k = 0, people = pick(0, 7); k < people; ++k)
                 scans.add("(" + id + ", " + std::to_string(users[rng() % users.size()].id) + ", " +
                           sql_text(to_sql_datetime(starts_at + std::chrono::minutes(pick(0, 30)))) +
                           ")");
+            for (int m = start; m < end; m += booking::quantum_minutes)
+                quanta.add("(" + std::to_string(venue) + ", " +
+                           sql_text(to_sql_datetime(booking::to_timepoint(day, m))) + ", " + id +
+                           ")");
+        }
+        if (status == "no_show" || status == "rejected" || status == "expired") {
+            auto at = status == "rejected"  ? starts_at - std::chrono::hours(20)
+                      : status == "no_show" ? starts_at + std::chrono::minutes(16)
+                                            : starts_at;
+            auto when = sql_text(to_sql_datetime(at));
+            told.add("(" + std::to_string(user) + ", " + sql_text(status) + ", 'booking', " + id +
+                     ", " + sql_text(status + ":booking:" + id) + ", '', 'sent', " + when + ", " +
+                     when + ", " + when + ", " + when + ")");
+        }
         if (status == "no_show" || (status == "cancelled" && rng() % 3 == 0))
             violations.add("(" + std::to_string(user) + ", " + id + ", " +
                            sql_text(status == "no_show" ? "no_show" : "late_cancel") + ", " +
@@ -386,6 +418,8 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
     bookings.flush();  // before the rows that refer to them
     scans.flush();
     violations.flush();
+    quanta.flush();
+    told.flush();
     // Who was there, counted on each booking as a scan would have.
     auto& present = c.prepare(
         "UPDATE bookings b SET present = (SELECT COUNT(*) FROM attendance a WHERE a.booking_id = "
