@@ -164,29 +164,78 @@ async function loadPending() {
   });
 }
 
+// The booking table, a page of 50 at a time (the server's page), filtered by state and hall.
+const bookingsPage = { page: 1, size: 50 };
 async function loadBookings() {
   const status = $('status-filter').value;
-  const list = await api(`/manage/bookings?${status ? 'status=' + status + '&' : ''}from=${$('from').value}&to=${$('to').value}`);
-  const name = (id) => halls.find((h) => h.id === id)?.name || id;
+  const hall = $('hall-filter').value;
+  const query = [status && `status=${status}`, hall && `venue_id=${hall}`, period(), `page=${bookingsPage.page}`].filter(Boolean).join('&');
+  const list = await api(`/manage/bookings?${query}`);
+  const name = (id) => halls.find((h) => h.id === id)?.name || `场地 ${id}`;
   fill('bookings', list.items, (tr, b) => {
     cell(tr, b.id); cell(tr, name(b.venue_id)); cell(tr, b.date); cell(tr, `${b.start}–${b.end}`);
     cell(tr, statusNames[b.status] || b.status); cell(tr, b.purpose); cell(tr, b.present ?? '');
   });
+  $('bookings-page').textContent = `第 ${bookingsPage.page} 页`;
+  $('bookings-prev').disabled = bookingsPage.page === 1;
+  $('bookings-next').disabled = list.items.length < bookingsPage.size;
+}
+
+function firstPage() {
+  bookingsPage.page = 1;
+  return loadBookings();
+}
+
+// Every hall in the caller's scope, every page of the search (so that none shows as a number).
+async function allHalls(query) {
+  const out = [];
+  for (let page = 1; ; page++) {
+    const got = await api(`/venues?${query}${query ? '&' : ''}page=${page}`);
+    out.push(...got.items);
+    if (!got.items.length || out.length >= got.total) return out;
+  }
+}
+
+function options(select, first, list) {
+  select.replaceChildren(...first, ...list.map((h) => Object.assign(document.createElement('option'), { value: h.id, textContent: h.name })));
 }
 
 async function loadHalls() {
   const all = [];
   if (me.role === 'manager') {
-    for (const b of me.building_ids) all.push(...(await api(`/venues?building_id=${b}`)).items);
+    for (const b of me.building_ids) all.push(...(await allHalls(`building_id=${b}`)));
   } else if (me.role === 'street_admin') {
-    all.push(...(await api(`/venues?street_id=${me.street_id}`)).items);
+    all.push(...(await allHalls(`street_id=${me.street_id}`)));
   } else {
-    all.push(...(await api('/venues')).items);
+    all.push(...(await allHalls('')));
   }
   halls = all;
-  const select = $('closure-hall');
-  select.replaceChildren(...halls.map((h) => Object.assign(document.createElement('option'), { value: h.id, textContent: h.name })));
+  options($('closure-hall'), [], halls);
+  options($('hall-filter'), [Object.assign(document.createElement('option'), { value: '', textContent: '全部场地' })], halls);
+  // Admins close every hall of their street, or of the district, in one step.
+  $('closure-scope').querySelector('[value=street]').hidden = me.role !== 'street_admin' && me.role !== 'district_admin';
+  $('closure-scope').querySelector('[value=district]').hidden = me.role !== 'district_admin';
   await loadClosures();
+}
+
+// A closure of the chosen hall, or of every hall of the street or the district (POST /closures).
+async function submitClosure() {
+  const scope = $('closure-scope').value;
+  const body = { from: $('closure-from').value, to: $('closure-to').value, reason: $('closure-reason').value, cancel_conflicting: $('closure-cancel').checked };
+  if (scope === 'street') body.street_id = me.street_id;
+  const path = scope === 'hall' ? `/venues/${$('closure-hall').value}/closures` : '/closures';
+  try {
+    const made = await api(path, { method: 'POST', body: JSON.stringify(body) });
+    const halls = made.closures ? made.closures.length : 1;
+    const cancelled = made.cancelled_booking_ids.length;
+    $('closure-message').textContent = `已关闭 ${halls} 个场地${cancelled ? `，取消了 ${cancelled} 条预约并已通知预约人` : ''}。`;
+    await Promise.all([loadClosures(), firstPage()]);
+  } catch (err) {
+    const inTheWay = err.body?.error?.details?.booking_ids;
+    $('closure-message').textContent = inTheWay
+      ? `这段时间有 ${inTheWay.length} 条预约。勾选“取消这段时间里的预约并通知预约人”后再提交。`
+      : err.message;
+  }
 }
 
 async function loadClosures() {
@@ -198,6 +247,7 @@ async function loadClosures() {
 }
 
 async function refresh() {
+  bookingsPage.page = 1;
   await Promise.all([loadStats(), loadSharing(), loadReview(), loadPending(), loadBookings()]);
 }
 
@@ -238,21 +288,13 @@ async function signIn() {
 
 async function start() {
   $('period').onsubmit = (e) => { e.preventDefault(); refresh(); };
-  $('status-filter').onchange = () => loadBookings();
+  $('status-filter').onchange = firstPage;
+  $('hall-filter').onchange = firstPage;
+  $('bookings-prev').onclick = () => { bookingsPage.page = Math.max(1, bookingsPage.page - 1); return loadBookings(); };
+  $('bookings-next').onclick = () => { bookingsPage.page += 1; return loadBookings(); };
   $('closure-hall').onchange = () => loadClosures();
-  $('closure-form').onsubmit = async (e) => {
-    e.preventDefault();
-    try {
-      await api(`/venues/${$('closure-hall').value}/closures`, {
-        method: 'POST',
-        body: JSON.stringify({ from: $('closure-from').value, to: $('closure-to').value, reason: $('closure-reason').value }),
-      });
-      $('closure-message').textContent = '已关闭。';
-      await loadClosures();
-    } catch (err) {
-      $('closure-message').textContent = err.message;
-    }
-  };
+  $('closure-scope').onchange = () => { $('closure-hall').hidden = $('closure-scope').value !== 'hall'; };
+  $('closure-form').onsubmit = (e) => { e.preventDefault(); return submitClosure(); };
   $('logout').onclick = async () => { await api('/auth/logout', { method: 'POST' }); location.reload(); };
   try {
     await showApp(await api('/me'));

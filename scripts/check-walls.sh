@@ -51,6 +51,12 @@ mapfile -t hits < <(src booking app common config server wechat | grep -v '^serv
     xargs -r grep -lE '(\{ *"(GET|SET|DEL|INCR|INCRBY|EXPIRE|PEXPIRE|ZADD|ZREM|EVAL|EVALSHA|PING)"|redis\.call|redisCommand|redis::Script|\.eval\()')
 cross "Redis commands only under server/redis/" "${hits[@]}"
 
+# End-to-end stacks: each takes ports base, base+1, base+2 of its own; two tests sharing a base
+# meet each other's servers when ctest runs them side by side (a flake, not a failure).
+mapfile -t hits < <(git ls-files -- tests | grep -E '\.cpp$' | xargs -r grep -Pzoh 'own\(\),\s*\K[0-9]{5}' |
+    tr '\0' '\n' | sort | uniq -d)
+cross "each end-to-end stack's port is its own (a base used twice)" "${hits[@]}"
+
 if [ "$fail" -ne 0 ]; then
     echo "walls: FAILED"
     exit 1

@@ -1,10 +1,11 @@
 // Drives the console in Debian's headless chromium (playwright-core): signs in through the fake
 // flow (the test confirms the nonce as the phone would), waits for every chart, approves the
-// first pending request, and keeps screenshots. Exits non-zero on any failure or page error.
-//   node console/test/drive.mjs <port> <phone token of a manager> <screenshot dir>
+// first pending request, pages through the booking table and filters it by one hall, and keeps
+// screenshots. Exits non-zero on any failure or page error.
+//   node console/test/drive.mjs <port> <phone token of a manager> <screenshot dir> <a hall's name>
 import { chromium } from 'playwright-core';
 
-const [port, phoneToken, outDir] = process.argv.slice(2);
+const [port, phoneToken, outDir, hallName] = process.argv.slice(2);
 const base = `http://127.0.0.1:${port}`;
 const browser = await chromium.launch({
   executablePath: process.env.SH_CHROMIUM || '/usr/bin/chromium',
@@ -51,11 +52,27 @@ try {
   await page.waitForSelector(`#pending tr[data-id="${id}"]`, { state: 'detached', timeout: 10000 });
   await page.screenshot({ path: `${outDir}/console-3-approved.png`, fullPage: true });
 
+  // Every hall by its name (those past the search's first page too); the table a page at a time.
+  const hallCells = await page.locator('#bookings tbody td:nth-child(2)').allTextContents();
+  const unnamed = hallCells.filter((t) => /^(场地 )?\d+$/.test(t.trim())).length;
+  const page1 = hallCells.length;
+  await page.click('#bookings-next');
+  await page.waitForSelector('#bookings-page:has-text("第 2 页")', { timeout: 10000 });
+  const page2 = await page.locator('#bookings tbody tr').count();
+  // One hall's bookings: the filter goes back to the first page.
+  await page.selectOption('#hall-filter', { label: hallName });
+  await page.waitForSelector('#bookings-page:has-text("第 1 页")', { timeout: 10000 });
+  const oneHall = await page.locator('#bookings tbody td:nth-child(2)').allTextContents();
+  await page.screenshot({ path: `${outDir}/console-4-one-hall.png`, fullPage: true });
+
   // The session is the console's own: a cookie scripts cannot read, never sent cross-site.
   const session = (await page.context().cookies()).find((c) => c.name === 'sh_session');
   if (!session || !session.httpOnly || session.sameSite !== 'Strict') throw new Error('the session cookie is not HttpOnly and Strict');
   if (errors.length) throw new Error(errors.join('\n'));
-  console.log(JSON.stringify({ approved: Number(id), own_requests: own, badge, oldest }));
+  console.log(JSON.stringify({
+    approved: Number(id), own_requests: own, badge, oldest,
+    unnamed_halls: unnamed, page1_rows: page1, page2_rows: page2, one_hall: [...new Set(oneHall)], one_hall_rows: oneHall.length,
+  }));
 } catch (e) {
   console.error(e.stack || String(e));
   if (errors.length) console.error(errors.join('\n'));

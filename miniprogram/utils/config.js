@@ -25,6 +25,7 @@ const TEMPLATES = {
   result: 'tmpl-booking-result', // approved, rejected
   reminder: 'tmpl-booking-reminder', // before the start
   cancelled: 'tmpl-booking-cancelled', // cancelled by a closure, expired
+  request: 'tmpl-booking-request', // to approvers, to the street
 }
 
 module.exports = { apiBase, TEMPLATES }

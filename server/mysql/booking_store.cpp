@@ -327,17 +327,21 @@ void MysqlBookingStore::release_quanta_outside(BookingId id, TimePoint start, Ti
 
 void MysqlBookingStore::update_terms(const Booking& b) {
     auto& q = c_.prepare(
+        // A request again (a purpose a person must look at): told, and escalated, afresh. The
+        // assignments run left to right, so `status` in the IFs is still the old one.
         "UPDATE bookings SET approvers_told_at = IF(? = 'pending' AND status <> 'pending', NULL, "
-        "approvers_told_at), starts_at = ?, ends_at = ?, purpose = ?, attendees = ?, status = ? "
+        "approvers_told_at), escalated_at = IF(? = 'pending' AND status <> 'pending', NULL, "
+        "escalated_at), starts_at = ?, ends_at = ?, purpose = ?, attendees = ?, status = ? "
         "WHERE id = ?");
     const std::string status(status_name(b.status));
     q.setString(1, status);
-    q.setString(2, to_sql_datetime(b.start));
-    q.setString(3, to_sql_datetime(b.end));
-    q.setString(4, b.purpose);
-    q.setInt(5, b.attendees);
-    q.setString(6, status);
-    q.setUInt64(7, b.id);
+    q.setString(2, status);
+    q.setString(3, to_sql_datetime(b.start));
+    q.setString(4, to_sql_datetime(b.end));
+    q.setString(5, b.purpose);
+    q.setInt(6, b.attendees);
+    q.setString(7, status);
+    q.setUInt64(8, b.id);
     q.executeUpdate();
 }
 

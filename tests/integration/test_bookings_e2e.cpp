@@ -1087,6 +1087,17 @@ TEST_CASE(
                       id) == "late_shrink 250");
     CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day, 630, 660), bob)
               .status == 201);
+
+    // A new purpose goes through WeChat's content check: refused, or left for a person to look
+    // at (pending again, its approvers to be told afresh).
+    auto risky = s.call(s.port(), "PATCH", path, json{{"purpose", "赌博"}}, alice);
+    CHECK(error_code(risky) == "content_rejected");
+    CHECK(s.call(s.port(), "GET", path, nullptr, alice).body["purpose"] == "组织生活会");
+    s.sql("UPDATE bookings SET approvers_told_at = NOW() WHERE id = " + id);
+    auto unsure = s.call(s.port(), "PATCH", path, json{{"purpose", "REVIEW 学习会"}}, alice);
+    REQUIRE(unsure.status == 200);
+    CHECK(unsure.body["status"] == "pending");
+    CHECK(s.sql_value("SELECT approvers_told_at IS NULL FROM bookings WHERE id = " + id) == "1");
     check_invariants(s.mysql(), {});
 }
 
@@ -1151,7 +1162,7 @@ TEST_CASE(
     "gets it, no quarter owned twice") {
     auto cfg = open_config();
     cfg["redis"] = {{"port", 1}};  // no claims: MySQL's key alone decides
-    Stack s(own(), 18900, cfg);
+    Stack s(own(), 18920, cfg);
     auto second = s.start_server();
     SUBCASE("with MySQL's key") {
         CHECK(most_winners_of_changes(s, second, 3) == 1);

@@ -161,7 +161,7 @@ TEST_CASE(
 
 TEST_CASE(
     "the console in headless chromium: signs in through the fake flow, draws every chart, approves "
-    "a request") {
+    "a request, names every hall, pages the booking table and filters it by hall") {
     if (!std::filesystem::exists(std::string(SH_SOURCE_DIR) +
                                  "/console/node_modules/playwright-core") ||
         !std::filesystem::exists("/usr/bin/chromium")) {
@@ -182,10 +182,25 @@ TEST_CASE(
                       test::booking_body(1, test::tomorrow(), 11 * 60, 12 * 60), phone);
     REQUIRE(own.status == 201);
     REQUIRE(own.body["status"] == "pending");
+    // 25 more halls in the building (two pages of the hall search), and 60 bookings of theirs
+    // (two pages of the booking table), three of them in the last hall.
+    for (std::uint64_t h = 2; h <= 26; ++h) test::make_hall(s, h);
+    s.sql("UPDATE venues SET name = CONCAT('活动室', id) WHERE id BETWEEN 2 AND 25");
+    s.sql("UPDATE venues SET name = '二十六号厅' WHERE id = 26");
+    const auto day = booking::format_date(booking::add_days(test::tomorrow(), 1));
+    for (int i = 0; i < 60; ++i) {
+        const int hall = i < 3 ? 26 : 2 + i % 24;
+        const auto at = booking::format_hhmm(i < 3 ? 12 * 60 + i * 60 : 6 * 60 + (i / 24) * 60);
+        s.sql(
+            "INSERT INTO bookings (venue_id, user_id, starts_at, ends_at, status, purpose, "
+            "attendees) VALUES (" +
+            std::to_string(hall) + ", " + std::to_string(member_id) + ", '" + day + " " + at +
+            ":00', '" + day + " " + at + ":00' + INTERVAL 30 MINUTE, 'confirmed', '支部学习', 8)");
+    }
     std::string out;
     int rc = test::run_command(
         {"/usr/bin/env", "node", std::string(SH_SOURCE_DIR) + "/console/test/drive.mjs",
-         std::to_string(s.port()), phone, SH_TEST_RUN_DIR},
+         std::to_string(s.port()), phone, SH_TEST_RUN_DIR, "二十六号厅"},
         {}, out);
     CAPTURE(out);
     REQUIRE(rc == 0);
@@ -201,7 +216,11 @@ TEST_CASE(
                  "/api/v1/bookings/" + std::to_string(b.body["id"].get<std::uint64_t>()), nullptr,
                  member)
               .body["status"] == "confirmed");
-    for (const char* shot :
-         {"console-1-login.png", "console-2-dashboard.png", "console-3-approved.png"})
+    // Every hall by name; 62 bookings as 50 and 12; the last hall's three alone.
+    CHECK(out.find("\"unnamed_halls\":0,") != std::string::npos);
+    CHECK(out.find("\"page1_rows\":50,\"page2_rows\":12,") != std::string::npos);
+    CHECK(out.find("\"one_hall\":[\"二十六号厅\"],\"one_hall_rows\":3") != std::string::npos);
+    for (const char* shot : {"console-1-login.png", "console-2-dashboard.png",
+                             "console-3-approved.png", "console-4-one-hall.png"})
         CHECK(std::filesystem::file_size(std::string(SH_TEST_RUN_DIR) + "/" + shot) > 1000);
 }

@@ -54,6 +54,24 @@ test('a manager approves a request and rejects another with a reason; the member
   expect(text(messages, '.notice .hint')).toBe('说明：当天下午有区里的会议')
 })
 
+test('a manager who allowed it on a tap is told of a new request by a WeChat message, one consent each', async () => {
+  const day = stack.tomorrow(8)
+  stack.grantRole('guanli10', 'manager', '--building-ids', '1')
+  const manager = await stack.memberPhone('guanli10')
+  const inbox = await open(manager, 'pages/manage/index')
+  await tap(inbox, '.subscribe')
+  expect(text(inbox, '.subscribed')).toBe('好的，有新的申请时会用微信提醒您，还可以提醒 1 次。')
+  const token = await stack.login('guanli10')
+  const before = await stack.call('GET', '/api/v1/me/subscriptions', undefined, token)
+  expect(before.body.banked['tmpl-booking-request']).toBe(1)
+
+  await request(await stack.memberPhone('zhaolei'), day, '15:00')
+  await stack.runJob('tell_approvers')
+  await stack.runJob('deliver_notices')
+  const after = await stack.call('GET', '/api/v1/me/subscriptions', undefined, token)
+  expect(after.body.banked['tmpl-booking-request']).toBe(0) // spent on the message sent
+})
+
 test("a closure over a booking lists it first, then cancels it and tells its member; the hall's code prints", async () => {
   const day = stack.tomorrow(6)
   stack.grantRole('guanli8', 'manager', '--building-ids', '1')

@@ -18,7 +18,7 @@ Component({
     error: '',
     done: '',
   },
-  methods: {
+  methods: Object.assign({}, closing.formMethods, {
     async onLoad() {
       const today = format.dateOf(Date.now())
       this.setData({ fromDate: today, toDate: today })
@@ -30,29 +30,14 @@ Component({
         this.setData({ error: errors.sentence(err) })
       }
     },
-    pick(e) {
-      this.setData({ [e.currentTarget.dataset.field]: e.detail.value })
+    closurePath() {
+      return '/api/v1/closures'
     },
-    inputReason(e) {
-      this.setData({ reason: e.detail.value })
+    scope() {
+      return this.data.streetId ? { street_id: this.data.streetId } : {}
     },
-    async close() {
-      const d = this.data
-      if (!d.reason.trim()) {
-        this.setData({ error: '请写上停用的原因，受影响的预约人会看到。' })
-        return null
-      }
-      const body = { from: `${d.fromDate}T${d.fromTime}`, to: `${d.toDate}T${d.toTime}`, reason: d.reason.trim() }
-      if (d.streetId) body.street_id = d.streetId
-      try {
-        const made = await closing.close('/api/v1/closures', body)
-        if (!made) return null
-        this.setData({ done: closing.doneText(made, `已停用 ${made.closures.length} 个场地`), reason: '', error: '' })
-        return made
-      } catch (err) {
-        this.setData({ error: errors.sentence(err) })
-        return null
-      }
+    closed(made) {
+      this.setData({ done: closing.doneText(made, `已停用 ${made.closures.length} 个场地`), reason: '', error: '' })
     },
-  },
+  }),
 })

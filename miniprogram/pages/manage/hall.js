@@ -24,7 +24,7 @@ Component({
     error: '',
     done: '',
   },
-  methods: {
+  methods: Object.assign({}, closing.formMethods, {
     onLoad(query) {
       const today = format.dateOf(Date.now())
       this.setData({ id: Number(query.id), fromDate: today, toDate: today })
@@ -45,33 +45,15 @@ Component({
         this.setData({ error: errors.sentence(err) })
       }
     },
-    pick(e) {
-      this.setData({ [e.currentTarget.dataset.field]: e.detail.value })
+    closurePath() {
+      return `/api/v1/venues/${this.data.id}/closures`
     },
-    inputReason(e) {
-      this.setData({ reason: e.detail.value })
+    scope() {
+      return {}
     },
-    async close() {
-      const d = this.data
-      if (!d.reason.trim()) {
-        this.setData({ error: '请写上停用的原因，受影响的预约人会看到。' })
-        return null
-      }
-      return this.sendClosure()
-    },
-    async sendClosure() {
-      const d = this.data
-      const body = { from: `${d.fromDate}T${d.fromTime}`, to: `${d.toDate}T${d.toTime}`, reason: d.reason.trim() }
-      try {
-        const made = await closing.close(`/api/v1/venues/${d.id}/closures`, body)
-        if (!made) return null
-        this.setData({ done: closing.doneText(made, '已停用'), reason: '', error: '' })
-        await this.load()
-        return made
-      } catch (err) {
-        this.setData({ error: errors.sentence(err) })
-        return null
-      }
+    async closed(made) {
+      this.setData({ done: closing.doneText(made, '已停用'), reason: '', error: '' })
+      await this.load()
     },
     async reopen(e) {
       try {
@@ -93,5 +75,5 @@ Component({
     edit() {
       wx.navigateTo({ url: `/pages/manage/venue?id=${this.data.id}` })
     },
-  },
+  }),
 })

@@ -1,8 +1,11 @@
 // 场地管理: the requests waiting for this manager's decision (approve, or reject with a reason
-// the member reads) with how long the oldest has waited, and the halls this manager looks after.
+// the member reads) with how long the oldest has waited, a tap to be told of new ones by WeChat,
+// and the halls this manager looks after.
 const api = require('../../utils/api')
+const config = require('../../utils/config')
 const errors = require('../../utils/errors')
 const format = require('../../utils/format')
+const subscribe = require('../../utils/subscribe')
 const venues = require('../../utils/venues')
 
 // "最早的申请已等 3 小时，其中 1 条一天内就要开始。" from GET /manage/summary; '' when none waits.
@@ -15,7 +18,7 @@ function waitingText(summary) {
 }
 
 Component({
-  data: { requests: [], halls: [], reasons: {}, waiting: '', admin: false, error: '', done: '', loaded: false },
+  data: { requests: [], halls: [], reasons: {}, waiting: '', admin: false, subscribed: '', error: '', done: '', loaded: false },
   methods: {
     onLoad() {
       return this.load()
@@ -42,6 +45,17 @@ Component({
         this.setData({ requests, halls, waiting: waitingText(summary), admin, loaded: true, error: '' })
       } catch (err) {
         this.setData({ error: errors.sentence(err) })
+      }
+    },
+    // Asked only on this tap (WeChat's rule): a WeChat message when a request waits for them.
+    async subscribe() {
+      const none = '没有开启微信提醒，新的申请会在“消息”里告诉您。'
+      try {
+        const banked = await subscribe.ask([config.TEMPLATES.request])
+        const n = banked ? banked[config.TEMPLATES.request] || 0 : 0
+        this.setData({ subscribed: n ? `好的，有新的申请时会用微信提醒您，还可以提醒 ${n} 次。` : none })
+      } catch (err) {
+        this.setData({ subscribed: err.errMsg ? none : errors.sentence(err) })
       }
     },
     openClosures() {
