@@ -85,6 +85,27 @@ unsigned int bind_padded(sql::PreparedStatement& q, unsigned int first, const Id
     return first;
 }
 
+using Quantum = std::tuple<VenueId, TimePoint, BookingId>;
+
+// Writes quanta in one statement, in ascending (hall, start) order, so that two transactions meet
+// their rows in the same order. The primary key is the guard: IGNORE turns a quantum owned by
+// another booking into a row not written (instead of failing the statement), and the count
+// returned tells whether any was refused. Every value is a number or a time this code formatted,
+// never client input, so the text is built here (one statement text whatever the number of rows,
+// outside the statement cache).
+std::size_t insert_quanta(Conn& c, std::vector<Quantum> quanta) {
+    std::sort(quanta.begin(), quanta.end());
+    std::string rows =
+        "INSERT IGNORE INTO booking_quanta (venue_id, slot_start, booking_id) VALUES ";
+    for (std::size_t i = 0; i < quanta.size(); ++i) {
+        const auto& [venue, t, id] = quanta[i];
+        rows += (i ? ", (" : "(") + std::to_string(venue) + ", '" + to_sql_datetime(t) + "', " +
+                std::to_string(id) + ")";
+    }
+    std::unique_ptr<sql::Statement> st(c.raw().createStatement());
+    return static_cast<std::size_t>(st->executeUpdate(rows));
+}
+
 }  // namespace
 
 std::map<UserId, MemberState> MysqlBookingStore::lock_members(const std::vector<UserId>& ids,
@@ -207,30 +228,17 @@ std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Book
     if (ids.size() != bookings.size())
         throw std::runtime_error("INSERT ... RETURNING gave fewer ids than rows");
 
-    // Their quanta, one statement in ascending (hall, start) order, so that two transactions meet
-    // their rows in the same order. The primary key is the guard: IGNORE turns a quantum owned by
-    // another booking into a row not written (instead of failing every booking of the batch), and
-    // the count of rows written tells whether any was refused. Every value is a number or a time
-    // this code formatted, never client input, so the text is built here (one statement text
-    // whatever the number of rows, outside the statement cache).
-    std::vector<std::tuple<VenueId, TimePoint, BookingId>> quanta;
+    // Their quanta, one statement (insert_quanta): a booking that lost any quantum to another is
+    // found by the count written.
+    std::vector<Quantum> quanta;
     std::vector<std::size_t> wanted;  // each booking's number of quanta
     for (std::size_t i = 0; i < bookings.size(); ++i) {
         auto own = quanta_of(bookings[i]);
         wanted.push_back(own.size());
         for (auto t : own) quanta.emplace_back(bookings[i].venue_id, t, ids[i]);
     }
-    std::sort(quanta.begin(), quanta.end());
-    std::string rows =
-        "INSERT IGNORE INTO booking_quanta (venue_id, slot_start, booking_id) VALUES ";
-    for (std::size_t i = 0; i < quanta.size(); ++i) {
-        const auto& [venue, t, id] = quanta[i];
-        rows += (i ? ", (" : "(") + std::to_string(venue) + ", '" + to_sql_datetime(t) + "', " +
-                std::to_string(id) + ")";
-    }
-    std::unique_ptr<sql::Statement> st(c_.raw().createStatement());
-    auto written = static_cast<std::size_t>(st->executeUpdate(rows));
-    if (written == quanta.size()) return ids;
+    const auto all = quanta.size();
+    if (insert_quanta(c_, std::move(quanta)) == all) return ids;
 
     // Some quantum was owned already: the bookings that did not get all theirs are taken out
     // again (with the quanta they did get), in this same transaction.
@@ -303,17 +311,10 @@ void MysqlBookingStore::release_quanta(BookingId id) {
 bool MysqlBookingStore::take_quanta(VenueId venue, BookingId id,
                                     const std::vector<TimePoint>& quanta) {
     if (quanta.empty()) return true;
-    // As insert_bookings writes them: IGNORE, ascending, and the count written says whether the
-    // primary key refused any (the caller then rolls the whole change back).
-    std::string rows =
-        "INSERT IGNORE INTO booking_quanta (venue_id, slot_start, booking_id) VALUES ";
-    auto sorted = quanta;
-    std::sort(sorted.begin(), sorted.end());
-    for (std::size_t i = 0; i < sorted.size(); ++i)
-        rows += (i ? ", (" : "(") + std::to_string(venue) + ", '" + to_sql_datetime(sorted[i]) +
-                "', " + std::to_string(id) + ")";
-    std::unique_ptr<sql::Statement> st(c_.raw().createStatement());
-    return static_cast<std::size_t>(st->executeUpdate(rows)) == sorted.size();
+    // A short count: the primary key refused one (the caller rolls the whole change back).
+    std::vector<Quantum> rows;
+    for (auto t : quanta) rows.emplace_back(venue, t, id);
+    return insert_quanta(c_, std::move(rows)) == quanta.size();
 }
 
 void MysqlBookingStore::release_quanta_outside(BookingId id, TimePoint start, TimePoint end) {
