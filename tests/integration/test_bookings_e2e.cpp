@@ -222,10 +222,10 @@ TEST_CASE("quotas hold under concurrent requests from one user") {
     Stack s(own(), 18650, cfg);
     auto venue = make_hall(s, 1);
     auto [token, id] = s.login("greedy");
-    auto day = tomorrow();
+    auto day = tomorrow();  // from 01:00: still ahead when the tests' clock passed midnight
     auto rs = burst(10, [&](int i) {
         return s.call(s.port(), "POST", "/api/v1/bookings",
-                      booking_body(venue, day, i * 60, i * 60 + 30), token);
+                      booking_body(venue, day, (i + 1) * 60, (i + 1) * 60 + 30), token);
     });
     CHECK(winners(rs) == 2);
     for (const auto& r : rs)

@@ -10,9 +10,12 @@
 
 namespace sh::test {
 
-// Tomorrow on the clock the servers start with (SH_TEST_CLOCK_START or the real time).
+// Tomorrow on the clock the servers start with (SH_TEST_CLOCK_START or the real time), read once
+// per test process: a test that crosses midnight (the 23:59:30 tier) keeps meaning the same day
+// between its booking and its check-in, instead of jumping a day in the middle of a step.
 inline booking::Date tomorrow() {
-    return booking::add_days(booking::to_local(now()).date, 1);
+    static const booking::Date day = booking::add_days(booking::to_local(now()).date, 1);
+    return day;
 }
 
 // A hall of `building` open all day every day: 15-minute slots, bookable 15 to 60 minutes, 14
