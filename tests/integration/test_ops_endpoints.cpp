@@ -43,7 +43,8 @@ nlohmann::json readyz(int* status = nullptr) {
 TEST_CASE("readyz follows MariaDB and Redis through outages; healthz and metrics answer") {
     test::TempDatabase db(own().mysql());
     std::string log = std::string(SH_TEST_RUN_DIR) + "/ops-it-server.log";
-    test::Process server({SH_BINARY, "serve"}, server_env(db.config(), own().redis()), log);
+    test::Process server({test::server_binary(), "serve"}, server_env(db.config(), own().redis()),
+                         log);
     REQUIRE(test::eventually([] { return test::can_connect(http_port); }, 10000));
 
     auto health = test::request(http_port, "GET", "/healthz");

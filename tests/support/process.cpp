@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -81,6 +82,11 @@ std::string Process::log() const {
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+std::string server_binary() {
+    const char* chosen = std::getenv("SH_SERVER_BINARY");
+    return chosen && *chosen ? chosen : SH_BINARY;
 }
 
 int run_command(const std::vector<std::string>& argv, const std::vector<std::string>& env,

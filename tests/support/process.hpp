@@ -26,6 +26,10 @@ class Process {
     std::string log_path_;
 };
 
+// The server program the tests start: $SH_SERVER_BINARY when set (the ASan tier runs these
+// test programs against its sanitised server), else the one built beside them.
+std::string server_binary();
+
 // Runs a command to completion; returns its exit status; output into `out`.
 int run_command(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                 std::string& out);

@@ -51,8 +51,8 @@ Stack::Stack(OwnServices& services, std::uint16_t base_port, json extra)
       extra_(std::move(extra)) {
     std::string cfg = write_config(fake_port_);
     fake_ = std::make_unique<Process>(
-        std::vector<std::string>{SH_BINARY, "fake-wechat", "--port", std::to_string(fake_port_),
-                                 "--config", cfg},
+        std::vector<std::string>{server_binary(), "fake-wechat", "--port",
+                                 std::to_string(fake_port_), "--config", cfg},
         std::vector<std::string>{},
         std::string(SH_TEST_RUN_DIR) + "/fake-" + std::to_string(fake_port_) + ".log");
     if (!eventually([&] { return can_connect(fake_port_); }, 10000))
@@ -102,7 +102,8 @@ std::uint16_t Stack::start_server(const json& extra) {
     auto port = static_cast<std::uint16_t>(base_port_ + 1 + started_++);
     std::string cfg = write_config(port, extra);
     servers_.push_back(std::make_unique<Process>(
-        std::vector<std::string>{SH_BINARY, "serve", "--config", cfg}, std::vector<std::string>{},
+        std::vector<std::string>{server_binary(), "serve", "--config", cfg},
+        std::vector<std::string>{},
         std::string(SH_TEST_RUN_DIR) + "/server-" + std::to_string(port) + ".log"));
     if (!eventually([&] { return can_connect(port); }, 10000))
         throw std::runtime_error("sharedhall did not start on " + std::to_string(port) + ":\n" +
@@ -216,7 +217,7 @@ json Stack::fake_stats() {
 
 int Stack::command(const std::vector<std::string>& args, std::string* out) {
     std::string printed;
-    std::vector<std::string> argv = {SH_BINARY};
+    std::vector<std::string> argv = {server_binary()};
     argv.insert(argv.end(), args.begin(), args.end());
     argv.push_back("--config");
     argv.push_back(command_config());
