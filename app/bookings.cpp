@@ -311,6 +311,40 @@ awaitable<Result<booking::WaiveOutcome>> BookingService::waive(const Principal& 
     co_return r;
 }
 
+awaitable<Result<booking::ViolationRecord>> BookingService::appeal(const Principal& me,
+                                                                   std::uint64_t violation_id,
+                                                                   std::string reason) {
+    auto now = clock_.now();
+    Result<booking::ViolationRecord> r = make_error(Errc::internal);
+    co_await db_.transact([&](BookingStore& s) {
+        r = booking::appeal_violation(s, me, violation_id, reason, now);
+        return r.ok();
+    });
+    co_return r;
+}
+
+awaitable<Result<booking::AppealDecision>> BookingService::decide_appeal(const Principal& me,
+                                                                         std::uint64_t violation_id,
+                                                                         bool waive,
+                                                                         std::string note) {
+    auto now = clock_.now();
+    Result<booking::AppealDecision> r = make_error(Errc::internal);
+    co_await db_.transact([&](BookingStore& s) {
+        r = booking::decide_appeal(s, settings_.penalties, me, violation_id, waive, note, now);
+        return r.ok();
+    });
+    co_return r;
+}
+
+awaitable<Result<std::vector<booking::AppealView>>> BookingService::appeals(const Principal& me,
+                                                                            bool waiting_only) {
+    auto scope = booking::appeals_scope(me);
+    if (!scope) co_return scope.error();
+    std::vector<booking::AppealView> out;
+    co_await db_.read([&](BookingStore& s) { out = s.appeals(scope.value(), waiting_only, 200); });
+    co_return out;
+}
+
 awaitable<Verdict> BookingService::judge(const Principal& me, const std::string& text) {
     const auto now = clock_.now();
     if (auto known = verdicts_.find(text, now)) co_return *known;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/ports.hpp"
+#include "booking/appeals.hpp"
 #include "booking/attendance.hpp"
 #include "booking/book.hpp"
 #include "booking/change.hpp"
@@ -97,6 +98,16 @@ class BookingService {
     // An admin waives a member's violation; a ban it no longer justifies is lifted.
     awaitable<Result<booking::WaiveOutcome>> waive(const booking::Principal& me,
                                                    std::uint64_t violation_id);
+    // A member appeals their violation within 7 days; an admin over its street decides
+    // (booking/appeals.hpp). The admins' list: those waiting first, at most 200.
+    awaitable<Result<booking::ViolationRecord>> appeal(const booking::Principal& me,
+                                                       std::uint64_t violation_id,
+                                                       std::string reason);
+    awaitable<Result<booking::AppealDecision>> decide_appeal(const booking::Principal& me,
+                                                             std::uint64_t violation_id, bool waive,
+                                                             std::string note);
+    awaitable<Result<std::vector<booking::AppealView>>> appeals(const booking::Principal& me,
+                                                                bool waiting_only);
 
     // Holds: the slot part of a booking request (venue, date, start, end).
     awaitable<Result<HoldAnswer>> hold(const booking::Principal& me,

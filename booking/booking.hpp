@@ -68,6 +68,27 @@ struct ViolationRecord {
     StreetId street_id = 0;
     int weight_milli = 0;
     bool waived = false;
+    TimePoint at;           // when it was recorded (the appeal's 7 days count from it)
+    bool appealed = false;  // its member appealed it ...
+    bool decided = false;   // ... and an admin decided the appeal
+};
+
+// An appeal as the admins who decide it see it (GET /appeals): the violation, its booking, the
+// member's name (not their phone) and reason; the decision once made.
+struct AppealView {
+    std::uint64_t violation_id = 0;
+    BookingId booking_id = 0;
+    std::string kind;  // no_show | late_cancel | late_shrink
+    int weight_milli = 0;
+    TimePoint violation_at;
+    std::string venue_name;
+    TimePoint starts_at, ends_at;
+    UserId user_id = 0;
+    std::string member_name;
+    std::string reason;
+    TimePoint appealed_at;
+    std::string outcome;  // "" while it waits, waived | kept
+    std::string note;     // the admin's word on the decision
 };
 
 // Violations and bans (penalties.hpp). Weights are in thousandths of a violation.

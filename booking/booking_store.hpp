@@ -109,6 +109,15 @@ class PenaltyRecords {
     virtual void set_ban(UserId user, std::optional<TimePoint> until) = 0;
     virtual std::optional<ViolationRecord> find_violation(std::uint64_t id) = 0;
     virtual void waive_violation(std::uint64_t id, UserId by, TimePoint at) = 0;
+    // The member's appeal: false when it was appealed already.
+    virtual bool appeal_violation(std::uint64_t id, const std::string& reason, TimePoint at) = 0;
+    // An admin's decision: false when the appeal was decided already (another admin first).
+    virtual bool decide_appeal(std::uint64_t id, UserId by, bool waived, const std::string& note,
+                               TimePoint at) = 0;
+    // Appeals of violations at halls in `scope` (its street or the district), those waiting
+    // first and the oldest of them first; `waiting_only` leaves out the decided.
+    virtual std::vector<AppealView> appeals(const BookingQuery& scope, bool waiting_only,
+                                            int limit) = 0;
 };
 
 class NoticeRecords {

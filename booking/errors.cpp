@@ -35,6 +35,8 @@ Named named(Errc e) {
         case Errc::over_capacity: return {"over_capacity", "More attendees than the hall holds."};
         case Errc::quota_exceeded: return {"quota_exceeded", "You have reached a booking limit."};
         case Errc::banned: return {"banned", "You may not book until the ban ends."};
+        case Errc::too_late_to_appeal:
+            return {"too_late_to_appeal", "A violation is appealed within 7 days."};
         case Errc::too_late_to_cancel:
             return {"too_late_to_cancel", "It is too late to cancel; ask the hall's manager."};
         case Errc::change_needs_approval:

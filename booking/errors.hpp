@@ -36,6 +36,7 @@ enum class Errc {
     quota_exceeded,         // 403 details.limit
     banned,                 // 403 details.until
     too_late_to_cancel,     // 422
+    too_late_to_appeal,     // 422 details.until: the appeal's 7 days are over
     invalid_state,          // 409 the booking is not in a state that allows this
     change_needs_approval,  // 409 more time for a confirmed booking in a hall that needs approval
     wrong_venue,            // 422 the scanned code is another hall's

@@ -51,6 +51,9 @@ struct ViolationView {
     int weight_milli = 0;
     TimePoint at;
     bool waived = false;
+    std::string appeal;         // "" none, pending, waived or kept
+    std::string appeal_note;    // the admin's word on the decision
+    std::string appeal_reason;  // the member's own words (their copy of their data)
 };
 
 enum class MembershipState { pending, confirmed, refused };

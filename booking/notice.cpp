@@ -15,7 +15,10 @@ constexpr NameTable notice_kinds{
     std::pair{NoticeKind::no_show, std::string_view("no_show")},
     std::pair{NoticeKind::banned, std::string_view("banned")},
     std::pair{NoticeKind::request_waiting, std::string_view("request_waiting")},
-    std::pair{NoticeKind::request_overdue, std::string_view("request_overdue")}};
+    std::pair{NoticeKind::request_overdue, std::string_view("request_overdue")},
+    std::pair{NoticeKind::appeal_filed, std::string_view("appeal_filed")},
+    std::pair{NoticeKind::appeal_waived, std::string_view("appeal_waived")},
+    std::pair{NoticeKind::appeal_kept, std::string_view("appeal_kept")}};
 constexpr NameTable subject_kinds{std::pair{SubjectKind::booking, std::string_view("booking")},
                                   std::pair{SubjectKind::member, std::string_view("member")}};
 }  // namespace

@@ -21,7 +21,10 @@ enum class NoticeKind {
     no_show,
     banned,
     request_waiting,  // to a request's approvers: someone waits for their decision
-    request_overdue   // to the street's admins: a request waited long, or its start is near
+    request_overdue,  // to the street's admins: a request waited long, or its start is near
+    appeal_filed,     // to the street's admins: a member appealed a violation
+    appeal_waived,    // to the member: their appeal was upheld, the violation waived
+    appeal_kept       // to the member: the violation stays (note: the admin's reason)
 };
 std::string_view notice_name(NoticeKind k);
 std::optional<NoticeKind> parse_notice(std::string_view s);

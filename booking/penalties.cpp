@@ -31,6 +31,16 @@ std::optional<TimePoint> record_violation(BookingStore& s, const PenaltyRules& r
     return until;
 }
 
+bool waive_checked(BookingStore& s, const PenaltyRules& rules, const ViolationRecord& v, UserId by,
+                   TimePoint now) {
+    auto ban = locked_ban(s, v.user_id, now);
+    s.waive_violation(v.id, by, now);
+    int left = s.violation_weight(v.user_id, now - std::chrono::hours(24) * rules.window_days);
+    if (!ban || *ban <= now || ban_still_due(rules, left)) return false;
+    s.set_ban(v.user_id, std::nullopt);
+    return true;
+}
+
 bool ban_still_due(const PenaltyRules& rules, int weight_milli_in_window) {
     return weight_milli_in_window >= rules.threshold_milli;
 }
@@ -48,15 +58,8 @@ Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules,
         return make_error(Errc::self_approval,
                           "Your own violation is waived by another administrator.");
     if (v->waived) return make_error(Errc::invalid_state, "This violation is waived already.");
-    auto ban = locked_ban(s, v->user_id, now);
-    s.waive_violation(id, me.user_id, now);
-    WaiveOutcome out{*v, false};
+    WaiveOutcome out{*v, waive_checked(s, rules, *v, me.user_id, now)};
     out.violation.waived = true;
-    int left = s.violation_weight(v->user_id, now - std::chrono::hours(24) * rules.window_days);
-    if (ban && *ban > now && !ban_still_due(rules, left)) {
-        s.set_ban(v->user_id, std::nullopt);
-        out.ban_lifted = true;
-    }
     s.audit({me.user_id,
              "waive_violation",
              "violation",

@@ -28,4 +28,9 @@ struct WaiveOutcome {
 Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules,
                                      const Principal& me, std::uint64_t id, TimePoint now);
 
+// Waives `v` for admin `by` and lifts a ban the rest no longer justifies; true when it did.
+// Callers have checked who may (waive_violation, decide_appeal).
+bool waive_checked(BookingStore& s, const PenaltyRules& rules, const ViolationRecord& v, UserId by,
+                   TimePoint now);
+
 }  // namespace sh::booking

@@ -122,6 +122,8 @@ BookingFigures& BookingFigures::operator+=(const BookingFigures& o) {
     cancelled_late += o.cancelled_late;
     pending += o.pending;
     rejected += o.rejected;
+    appeals += o.appeals;
+    appeals_waived += o.appeals_waived;
     return *this;
 }
 

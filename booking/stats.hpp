@@ -65,6 +65,7 @@ struct BookingFigures {
     long long cancelled_early = 0,
               cancelled_late = 0;  // late: after the deadline (a late-cancel violation)
     long long pending = 0, rejected = 0;
+    long long appeals = 0, appeals_waived = 0;  // of these bookings' violations
 };
 
 // A hall as its opening is computed: rules, where it belongs, and closures in the period.

@@ -75,6 +75,9 @@ http::Handler end_booking(Services& svc);
 http::Handler change_booking(Services& svc);
 http::Handler scan_in(Services& svc);
 http::Handler waive_violation(Services& svc);
+http::Handler appeal_violation(Services& svc);
+http::Handler decide_appeal(Services& svc);
+http::Handler list_appeals(Services& svc);
 http::Handler add_subscriptions(Services& svc);
 http::Handler list_subscriptions(Services& svc);
 

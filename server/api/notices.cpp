@@ -28,6 +28,9 @@ const char* title_of(booking::NoticeKind k) {
         case K::banned: return "违约次数过多，暂停预约";
         case K::request_waiting: return "有预约申请等您审批";
         case K::request_overdue: return "有预约申请等待已久，还没人审批";
+        case K::appeal_filed: return "有违约申诉等您处理";
+        case K::appeal_waived: return "申诉通过，违约记录已免除";
+        case K::appeal_kept: return "申诉未通过，违约记录保留";
     }
     return "通知";
 }

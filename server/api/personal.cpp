@@ -70,7 +70,10 @@ json copy_view(const app::MemberCopy& c, const booking::Principal& me) {
                                      {"kind", v.kind},
                                      {"weight", v.weight_milli / 1000.0},
                                      {"at", booking::to_iso(v.at)},
-                                     {"waived", v.waived}});
+                                     {"waived", v.waived},
+                                     {"appeal", v.appeal.empty() ? json(nullptr) : json(v.appeal)},
+                                     {"appeal_reason", v.appeal_reason},
+                                     {"appeal_note", v.appeal_note}});
     for (const auto& n : c.notices) out["notices"].push_back(notice_json(n));
     for (const auto& a : r.audit)
         out["audit"].push_back({{"action", a.action},

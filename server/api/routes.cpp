@@ -68,6 +68,9 @@ http::Router make_router(Services& svc) {
         {M::post, "/api/v1/bookings/{id}/end", end_booking(svc)},
         {M::post, "/api/v1/checkins", scan_in(svc)},
         {M::post, "/api/v1/violations/{id}/waive", waive_violation(svc)},
+        {M::post, "/api/v1/violations/{id}/appeal", appeal_violation(svc)},
+        {M::post, "/api/v1/violations/{id}/appeal/decision", decide_appeal(svc)},
+        {M::get, "/api/v1/appeals", list_appeals(svc)},
         {M::post, "/api/v1/me/subscriptions", add_subscriptions(svc)},
         {M::get, "/api/v1/me/subscriptions", list_subscriptions(svc)},
         // personal information: the guide, consents, the member's own copy

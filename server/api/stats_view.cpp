@@ -40,7 +40,9 @@ nlohmann::json usage_items_json(const std::vector<UsageRow>& rows) {
                             {"cancelled_before_deadline", f.cancelled_early},
                             {"cancelled_after_deadline", f.cancelled_late},
                             {"pending", f.pending},
-                            {"rejected", f.rejected}};
+                            {"rejected", f.rejected},
+                            {"appeals", f.appeals},
+                            {"appeals_waived", f.appeals_waived}};
         j["open_hours"] = r.open_minutes
                               ? nlohmann::json(static_cast<double>(*r.open_minutes) / 60.0)
                               : nlohmann::json(nullptr);
@@ -77,7 +79,8 @@ std::string csv_line(const std::vector<std::string>& cells) {
 std::string usage_csv(const std::vector<UsageRow>& rows) {
     std::string out = utf8_bom;
     out += csv_line({"分组", "名称", "预约数", "场次", "人次", "预约时长(小时)", "开放时长(小时)",
-                     "利用率", "签到率", "爽约", "截止前取消", "截止后取消", "待审批", "已拒绝"});
+                     "利用率", "签到率", "爽约", "截止前取消", "截止后取消", "待审批", "已拒绝",
+                     "申诉", "申诉后免除"});
     for (const auto& r : rows) {
         const auto& f = r.f;
         out +=
@@ -88,7 +91,8 @@ std::string usage_csv(const std::vector<UsageRow>& rows) {
                       r.utilisation ? fixed(*r.utilisation, 4) : "",
                       r.checkin_rate ? fixed(*r.checkin_rate, 4) : "", std::to_string(f.no_shows),
                       std::to_string(f.cancelled_early), std::to_string(f.cancelled_late),
-                      std::to_string(f.pending), std::to_string(f.rejected)});
+                      std::to_string(f.pending), std::to_string(f.rejected),
+                      std::to_string(f.appeals), std::to_string(f.appeals_waived)});
     }
     return out;
 }

@@ -1,5 +1,6 @@
 #include "server/api/user_view.hpp"
 
+#include "booking/appeals.hpp"
 #include "booking/calendar.hpp"
 
 namespace sh::api {
@@ -30,7 +31,11 @@ json user_view(const booking::User& u, const booking::Principal& viewer) {
                               {"kind", v.kind},
                               {"weight", v.weight_milli / 1000.0},
                               {"at", booking::to_iso(v.at)},
-                              {"waived", v.waived}});
+                              {"waived", v.waived},
+                              {"appeal", v.appeal.empty() ? json(nullptr) : json(v.appeal)},
+                              {"appeal_note", v.appeal_note},
+                              {"appeal_until", booking::to_iso(v.at + std::chrono::hours(24) *
+                                                                          booking::appeal_days)}});
     j["violations"] = violations;
     return j;
 }

@@ -93,6 +93,12 @@ class MysqlBookingStore final : public booking::BookingStore {
     void set_ban(booking::UserId user, std::optional<booking::TimePoint> until) override;
     std::optional<booking::ViolationRecord> find_violation(std::uint64_t id) override;
     void waive_violation(std::uint64_t id, booking::UserId by, booking::TimePoint at) override;
+    bool appeal_violation(std::uint64_t id, const std::string& reason,
+                          booking::TimePoint at) override;
+    bool decide_appeal(std::uint64_t id, booking::UserId by, bool waived, const std::string& note,
+                       booking::TimePoint at) override;
+    std::vector<booking::AppealView> appeals(const booking::BookingQuery& scope, bool waiting_only,
+                                             int limit) override;
 
   private:
     // UPDATE bookings SET <column> = `at` for one booking (`column`: one of this file's time

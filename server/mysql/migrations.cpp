@@ -492,6 +492,17 @@ const std::vector<Migration>& migrations() {
              "NOT "
              "EXISTS uq_violation_booking_seq (booking_id, kind, seq)",
          }},
+        {22,
+         "a member appeals a violation with a reason; an admin waives or keeps it, with a note",
+         {
+             "ALTER TABLE violations ADD COLUMN IF NOT EXISTS appeal_reason VARCHAR(200) NULL, "
+             "ADD COLUMN IF NOT EXISTS appealed_at DATETIME NULL, "
+             "ADD COLUMN IF NOT EXISTS appeal_outcome ENUM('waived','kept') NULL, "
+             "ADD COLUMN IF NOT EXISTS appeal_note VARCHAR(200) NULL, "
+             "ADD COLUMN IF NOT EXISTS appeal_decided_at DATETIME NULL, "
+             "ADD COLUMN IF NOT EXISTS appeal_decided_by BIGINT UNSIGNED NULL, "
+             "ADD KEY IF NOT EXISTS ix_violations_appealed (appealed_at)",
+         }},
     };
     return all;
 }

@@ -72,11 +72,16 @@ std::vector<BookingCell> MysqlStatsStore::cells(const Period& p, const StatsScop
         "SUM(bk.status = 'no_show'), "
         "SUM(bk.status = 'cancelled' AND NOT " +
         late + "), SUM(bk.status = 'cancelled' AND " + late +
-        "), SUM(bk.status = 'pending'), SUM(bk.status = 'rejected') "
+        "), SUM(bk.status = 'pending'), SUM(bk.status = 'rejected'), "
+        "COALESCE(SUM(ap.appeals), 0), COALESCE(SUM(ap.waived), 0) "
         "FROM bookings bk JOIN venues v ON v.id = bk.venue_id "
         "JOIN buildings b ON b.id = v.building_id " +
         join +
         "LEFT JOIN violations x ON x.booking_id = bk.id AND x.kind = 'late_cancel' "
+        // Appeals are few: their bookings' counts, read by the appeals' index.
+        "LEFT JOIN (SELECT booking_id, COUNT(*) AS appeals, SUM(appeal_outcome = 'waived') AS "
+        "waived FROM violations WHERE appealed_at IS NOT NULL GROUP BY booking_id) ap ON "
+        "ap.booking_id = bk.id "
         "WHERE bk.starts_at >= ? AND bk.starts_at < ?" +
         where + " GROUP BY 1, 2, 3, 4, 5, 6, 7");
     q.setString(1, period_start(p));
@@ -105,6 +110,8 @@ std::vector<BookingCell> MysqlStatsStore::cells(const Period& p, const StatsScop
         f.cancelled_late = rs->getInt64(14);
         f.pending = rs->getInt64(15);
         f.rejected = rs->getInt64(16);
+        f.appeals = rs->getInt64(17);
+        f.appeals_waived = rs->getInt64(18);
         out.push_back(std::move(c));
     }
     return out;

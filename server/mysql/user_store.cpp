@@ -102,7 +102,9 @@ std::optional<User> MysqlUserStore::find_user(UserId id) {
 
 std::vector<ViolationView> read_violations(Conn& c, UserId id, int limit) {
     auto& v = c.prepare(
-        "SELECT id, booking_id, kind, weight_milli, created_at, waived_at IS NOT NULL "
+        "SELECT id, booking_id, kind, weight_milli, created_at, waived_at IS NOT NULL, "
+        "CASE WHEN appealed_at IS NULL THEN '' ELSE COALESCE(appeal_outcome, 'pending') END, "
+        "COALESCE(appeal_note, ''), COALESCE(appeal_reason, '') "
         "FROM violations WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?");
     v.setUInt64(1, id);
     v.setInt(2, limit > 0 ? limit : std::numeric_limits<int>::max());
@@ -110,7 +112,8 @@ std::vector<ViolationView> read_violations(Conn& c, UserId id, int limit) {
     std::vector<ViolationView> out;
     while (vrs->next())
         out.push_back(ViolationView{vrs->getUInt64(1), vrs->getUInt64(2), vrs->getString(3),
-                                    vrs->getInt(4), read_time(*vrs, 5), vrs->getBoolean(6)});
+                                    vrs->getInt(4), read_time(*vrs, 5), vrs->getBoolean(6),
+                                    vrs->getString(7), vrs->getString(8), vrs->getString(9)});
     return out;
 }
 

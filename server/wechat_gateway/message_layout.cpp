@@ -21,6 +21,9 @@ std::string_view phrase_of(NoticeKind k) {
         case NoticeKind::banned: return "暂停预约";
         case NoticeKind::request_waiting:
         case NoticeKind::request_overdue: return "待审批";
+        case NoticeKind::appeal_filed: return "待处理申诉";
+        case NoticeKind::appeal_waived: return "申诉通过";
+        case NoticeKind::appeal_kept: return "申诉未通过";
     }
     return "";
 }
@@ -37,6 +40,9 @@ std::string default_note(NoticeKind k) {
         case NoticeKind::banned: return "违约过多，暂停预约";
         case NoticeKind::request_waiting: return "有预约申请等您审批";
         case NoticeKind::request_overdue: return "预约申请等待已久，请督促审批";
+        case NoticeKind::appeal_filed: return "有成员对违约记录提出申诉";
+        case NoticeKind::appeal_waived: return "违约记录已免除";
+        case NoticeKind::appeal_kept: return "违约记录保留";
     }
     return "";
 }

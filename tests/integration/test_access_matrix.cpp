@@ -575,6 +575,47 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
           {D, 200},
           {BANNED, 404},
           {NOBODY, 401}}},
+        {"POST /violations/{id}/appeal (a violation of A's)",
+         [](World& x, Who who) {
+             return x.call(who, "POST", "/api/v1/violations/" + x.violation() + "/appeal",
+                           json{{"reason", "当天生病"}});
+         },
+         {{A, 201},
+          {B, 404},
+          {X, 404},
+          {Y, 404},
+          {S1, 404},
+          {S2, 404},
+          {D, 404},
+          {BANNED, 404},
+          {NOBODY, 401}}},
+        {"POST /violations/{id}/appeal/decision (an appeal of A's)",
+         [](World& x, Who who) {
+             const auto path = "/api/v1/violations/" + x.violation() + "/appeal";
+             REQUIRE(x.call(A, "POST", path, json{{"reason", "当天生病"}}).status == 201);
+             return x.call(who, "POST", path + "/decision", json{{"waive", true}});
+         },
+         {{A, 403},
+          {B, 404},
+          {X, 403},
+          {Y, 404},
+          {S1, 200},
+          {S2, 404},
+          {D, 200},
+          {BANNED, 404},
+          {NOBODY, 401}},
+         {{A, "forbidden"}, {X, "forbidden"}}},
+        {"GET /appeals (an admin's street or district)",
+         [](World& x, Who who) { return x.call(who, "GET", "/api/v1/appeals"); },
+         {{A, 403},
+          {B, 403},
+          {X, 403},
+          {Y, 403},
+          {S1, 200},
+          {S2, 200},
+          {D, 200},
+          {BANNED, 403},
+          {NOBODY, 401}}},
         {"GET /auth/web-login/{nonce}/context (which browser asked)",
          [](World& x, Who who) {
              auto started = x.call(NOBODY, "POST", "/api/v1/auth/web-login");

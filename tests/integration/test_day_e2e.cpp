@@ -10,6 +10,7 @@
 
 #include "booking/calendar.hpp"
 #include "tests/support/halls.hpp"
+#include "tests/support/invariants.hpp"
 #include "tests/support/stack.hpp"
 
 using namespace sh;
@@ -435,4 +436,147 @@ TEST_CASE(
     REQUIRE(checks.size() >= 3);
     CHECK(checks[0]["openid"] == "openid-content");
     CHECK(checks[0]["scene"] == 2);
+}
+
+namespace {
+
+// The kinds of the notices in a member's list, newest first.
+std::vector<std::string> notice_kinds(Stack& s, const std::string& token) {
+    std::vector<std::string> out;
+    auto list = s.call(s.port(), "GET", "/api/v1/me/notices", nullptr, token).body;
+    for (const auto& n : list["items"]) out.push_back(n["kind"].get<std::string>());
+    return out;
+}
+
+// A no-show of `member` on day `d` at `start` (the release job run 16 minutes in): its
+// violation's id.
+std::string no_show(Stack& s, const std::string& member, booking::Date d, int start) {
+    s.set_clock(at(booking::add_days(d, -1), 12 * 60));
+    auto b =
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, start, start + 60), member);
+    REQUIRE(b.status == 201);
+    s.freeze_clock(at(d, start + 16));  // the violation's second is known: its 7 days are exact
+    run_jobs(s, {"release_no_shows"});
+    auto id = b.body["id"].get<std::uint64_t>();
+    return s.sql_value("SELECT id FROM violations WHERE booking_id = " + std::to_string(id));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a member appeals a no-show within 7 days: the street's admin sees it with the reason, waives "
+    "it or keeps it with a word, and the member is told; others cannot appeal or decide; after 7 "
+    "days it is too late; the statistics count the appeals") {
+    Stack s(own(), 19070, day_config());
+    make_hall(s);
+    auto d = tomorrow();
+    auto [member, member_id] = s.login("appealer");
+    auto [other, other_id] = s.login("bystander");
+    auto [admin, admin_id] = s.login("appealadmin");
+    REQUIRE(s.grant_role("openid-appealadmin", "street_admin", "--street-id 1") == 0);
+    auto [far_admin, far_id] = s.login("faradmin");
+    REQUIRE(s.grant_role("openid-faradmin", "street_admin", "--street-id 2") == 0);
+    auto [mgr, mgr_id] = s.login("appealmgr");
+    REQUIRE(s.grant_role("openid-appealmgr", "manager", "--building-ids 1") == 0);
+
+    const auto first = no_show(s, member, d, 9 * 60);
+    const auto appeal = "/api/v1/violations/" + first + "/appeal";
+    auto me = s.call(s.port(), "GET", "/api/v1/me", nullptr, member).body;
+    REQUIRE(me["violations"].size() == 1);
+    CHECK(me["violations"][0]["appeal"].is_null());
+    CHECK(me["violations"][0]["appeal_until"] ==
+          booking::to_iso(booking::to_timepoint(d, 9 * 60 + 16) + std::chrono::hours(24 * 7)));
+
+    // Only its member appeals, with a reason, once.
+    CHECK(s.call(s.port(), "POST", appeal, json{{"reason", "我替他申诉"}}, other).status == 404);
+    CHECK(error_code(s.call(s.port(), "POST", appeal, json{{"reason", "  "}}, member)) ==
+          "validation");
+    auto filed =
+        s.call(s.port(), "POST", appeal, json{{"reason", "家人突发急病，来不及取消"}}, member);
+    REQUIRE(filed.status == 201);
+    CHECK(filed.body["appeal"] == "pending");
+    CHECK(error_code(s.call(s.port(), "POST", appeal, json{{"reason", "再说一次"}}, member)) ==
+          "invalid_state");
+    CHECK(notice_kinds(s, admin) == std::vector<std::string>{"appeal_filed"});
+
+    // The street's admin sees it, with the member's name and reason (never a phone); the other
+    // street's admin does not; managers and members are not shown the list.
+    auto list = s.call(s.port(), "GET", "/api/v1/appeals", nullptr, admin);
+    REQUIRE(list.status == 200);
+    REQUIRE(list.body["items"].size() == 1);
+    const auto& item = list.body["items"][0];
+    CHECK(item["reason"] == "家人突发急病，来不及取消");
+    CHECK(item["status"] == "pending");
+    CHECK(item["member"]["id"] == member_id);
+    CHECK(item["booking"]["start"] == "09:00");
+    CHECK(item.dump().find("phone") == std::string::npos);
+    CHECK(s.call(s.port(), "GET", "/api/v1/appeals", nullptr, far_admin).body["items"].empty());
+    CHECK(s.call(s.port(), "GET", "/api/v1/appeals", nullptr, mgr).status == 403);
+    CHECK(s.call(s.port(), "GET", "/api/v1/appeals", nullptr, member).status == 403);
+    CHECK(error_code(s.call(s.port(), "GET", "/api/v1/appeals?status=old", nullptr, admin)) ==
+          "validation");
+
+    // Deciding: the manager sees it but does not decide; the other street cannot see it; keeping
+    // needs a word to the member; the admin waives it.
+    const auto decision = appeal + "/decision";
+    CHECK(s.call(s.port(), "POST", decision, json{{"waive", true}}, mgr).status == 403);
+    CHECK(s.call(s.port(), "POST", decision, json{{"waive", true}}, far_admin).status == 404);
+    CHECK(error_code(s.call(s.port(), "POST", decision, json{{"waive", false}}, admin)) ==
+          "validation");
+    CHECK(error_code(s.call(s.port(), "POST", decision, json::object(), admin)) == "validation");
+    auto waived = s.call(s.port(), "POST", decision, json{{"waive", true}}, admin);
+    REQUIRE(waived.status == 200);
+    CHECK(waived.body["appeal"] == "waived");
+    CHECK(waived.body["waived"] == true);
+    CHECK(error_code(s.call(s.port(), "POST", decision, json{{"waive", true}}, admin)) ==
+          "invalid_state");
+    me = s.call(s.port(), "GET", "/api/v1/me", nullptr, member).body;
+    CHECK(me["violations"][0]["waived"] == true);
+    CHECK(me["violations"][0]["appeal"] == "waived");
+    CHECK(notice_kinds(s, member).front() == "appeal_waived");
+    CHECK(s.call(s.port(), "GET", "/api/v1/appeals", nullptr, admin).body["items"].empty());
+    CHECK(s.call(s.port(), "GET", "/api/v1/appeals?status=all", nullptr, admin)
+              .body["items"][0]["status"] == "waived");
+
+    // A second no-show, appealed and kept: the member reads why.
+    const auto second = no_show(s, member, booking::add_days(d, 1), 9 * 60);
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/violations/" + second + "/appeal",
+                   json{{"reason", "忘记了"}}, member)
+                .status == 201);
+    auto kept = s.call(s.port(), "POST", "/api/v1/violations/" + second + "/appeal/decision",
+                       json{{"waive", false}, {"note", "未说明原因，违约保留"}}, admin);
+    REQUIRE(kept.status == 200);
+    CHECK(kept.body["waived"] == false);
+    me = s.call(s.port(), "GET", "/api/v1/me", nullptr, member).body;
+    CHECK(me["violations"][0]["appeal"] == "kept");
+    CHECK(me["violations"][0]["appeal_note"] == "未说明原因，违约保留");
+    CHECK(me["violations"][0]["waived"] == false);
+    auto notices = s.call(s.port(), "GET", "/api/v1/me/notices", nullptr, member).body;
+    CHECK(notices["items"][0]["kind"] == "appeal_kept");
+    CHECK(notices["items"][0]["note"] == "未说明原因，违约保留");
+
+    // A third, appealed 8 days later: too late, and the answer says until when.
+    const auto third = no_show(s, member, booking::add_days(d, 2), 9 * 60);
+    s.set_clock(at(booking::add_days(d, 10), 12 * 60));
+    member = s.login("appealer:again").first;  // the sessions of 10 days ago have expired
+    admin = s.login("appealadmin:again").first;
+    auto late = s.call(s.port(), "POST", "/api/v1/violations/" + third + "/appeal",
+                       json{{"reason", "当时生病"}}, member);
+    CHECK(late.status == 422);
+    CHECK(error_code(late) == "too_late_to_appeal");
+    CHECK(late.body["error"]["details"]["until"].is_string());
+
+    // Audited, and counted by the statistics of the bookings' days.
+    CHECK(s.sql_value("SELECT COUNT(*) FROM audit_log WHERE action IN ('appeal_violation', "
+                      "'decide_appeal')") == "4");
+    auto stats = s.call(s.port(), "GET",
+                        "/api/v1/stats/usage?group_by=street&from=" + booking::format_date(d) +
+                            "&to=" + booking::format_date(booking::add_days(d, 2)),
+                        nullptr, admin);
+    REQUIRE(stats.status == 200);
+    REQUIRE(stats.body["items"].size() == 1);
+    CHECK(stats.body["items"][0]["no_shows"] == 3);
+    CHECK(stats.body["items"][0]["appeals"] == 2);
+    CHECK(stats.body["items"][0]["appeals_waived"] == 1);
+    test::check_invariants(s.mysql(), {});
 }

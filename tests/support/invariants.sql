@@ -37,4 +37,9 @@ SELECT
       OR (b.escalated_at IS NOT NULL
           AND EXISTS (SELECT 1 FROM users u JOIN buildings bd ON bd.street_id = u.street_id JOIN venues v ON v.building_id = bd.id
                       WHERE v.id = b.venue_id AND u.role = 'street_admin' AND u.id <> b.user_id)
-          AND NOT EXISTS (SELECT 1 FROM notices o WHERE o.kind = 'request_overdue' AND o.subject_kind = 'booking' AND o.subject_id = b.id))) AS lost_notices;
+          AND NOT EXISTS (SELECT 1 FROM notices o WHERE o.kind = 'request_overdue' AND o.subject_kind = 'booking' AND o.subject_id = b.id)))
+  + (SELECT COUNT(*) FROM violations x
+     WHERE x.appeal_decided_at IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM notices o WHERE o.user_id = x.user_id
+                       AND o.kind = CONCAT('appeal_', x.appeal_outcome)
+                       AND o.dedup_key = CONCAT('appeal_', x.appeal_outcome, ':violation:', x.id))) AS lost_notices;

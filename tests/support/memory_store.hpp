@@ -58,6 +58,9 @@ struct MemoryState {
         int weight;
         booking::TimePoint at;
         bool waived = false;
+        std::optional<std::string> appeal;  // the reason, once appealed
+        std::optional<bool> appeal_waived;  // the decision, once made
+        std::string appeal_note;
     };
     std::vector<Violation> violations;
 };
@@ -282,12 +285,39 @@ class MemoryBookingStore final : public booking::BookingStore {
         if (id == 0 || id > s_.violations.size()) return std::nullopt;
         const auto& v = s_.violations[id - 1];
         auto b = find_booking(v.booking, false);
-        return booking::ViolationRecord{
-            id,       v.user,  v.booking, b ? b->building_id : 0, b ? b->street_id : 0,
-            v.weight, v.waived};
+        booking::ViolationRecord r;
+        r.id = id;
+        r.user_id = v.user;
+        r.booking_id = v.booking;
+        r.building_id = b ? b->building_id : 0;
+        r.street_id = b ? b->street_id : 0;
+        r.weight_milli = v.weight;
+        r.waived = v.waived;
+        r.at = v.at;
+        r.appealed = v.appeal.has_value();
+        r.decided = v.appeal_waived.has_value();
+        return r;
     }
     void waive_violation(std::uint64_t id, booking::UserId, booking::TimePoint) override {
         s_.violations[id - 1].waived = true;
+    }
+    bool appeal_violation(std::uint64_t id, const std::string& reason,
+                          booking::TimePoint) override {
+        auto& v = s_.violations[id - 1];
+        if (v.appeal || v.waived) return false;
+        v.appeal = reason;
+        return true;
+    }
+    bool decide_appeal(std::uint64_t id, booking::UserId, bool waived, const std::string& note,
+                       booking::TimePoint) override {
+        auto& v = s_.violations[id - 1];
+        if (!v.appeal || v.appeal_waived || v.waived) return false;
+        v.appeal_waived = waived;
+        v.appeal_note = note;
+        return true;
+    }
+    std::vector<booking::AppealView> appeals(const booking::BookingQuery&, bool, int) override {
+        return {};  // the list is read by the MySQL store (the end-to-end tests)
     }
 
   private:

@@ -4,6 +4,7 @@
 // what the notices say.
 #include <doctest/doctest.h>
 
+#include "booking/appeals.hpp"
 #include "booking/attendance.hpp"
 #include "booking/calendar.hpp"
 #include "tests/support/memory_store.hpp"
@@ -321,4 +322,97 @@ TEST_CASE("only a checked-in meeting ends early") {
     auto r = end_early(d.store, d.alice, id, d.at(monday, 9 * 60 + 5));
     REQUIRE_FALSE(r.ok());
     CHECK(d.code_of(r.error()) == "invalid_state");
+}
+
+TEST_CASE(
+    "its member appeals a violation once, with a reason, until 7 days after it to the second; the "
+    "street's admins are told; others cannot appeal it") {
+    Day d;
+    d.state.principals[5] = d.street_admin;
+    d.state.principals[6] = d.other_street_admin;
+    auto venue = d.state.venues[1].rules;
+    for (int day : {0, 1}) {
+        auto id = d.book_at(d.alice, add_days(monday, day));
+        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), venue,
+                                d.at(add_days(monday, day), 9 * 60 + 16)));
+    }
+    // Violation 1 was recorded at Monday 09:16:00: its last second to appeal is 7 days on.
+    auto last = d.at(add_days(monday, 7), 9 * 60 + 15, 59);
+    CHECK(d.code_of(appeal_violation(d.store, d.bob, 1, "不公平", last).error()) == "not_found");
+    CHECK(d.code_of(appeal_violation(d.store, d.alice, 1, "", last).error()) == "validation");
+    CHECK(d.code_of(appeal_violation(d.store, d.alice, 1, std::string(201, 'x'), last).error()) ==
+          "validation");
+    auto late = appeal_violation(d.store, d.alice, 1, "生病了", last + 1s);
+    REQUIRE_FALSE(late.ok());
+    CHECK(d.code_of(late.error()) == "too_late_to_appeal");
+    CHECK(late.error().details["until"] == "2030-06-10T09:16:00+08:00");
+    REQUIRE(appeal_violation(d.store, d.alice, 1, "生病了", last).ok());
+    CHECK(d.code_of(appeal_violation(d.store, d.alice, 1, "生病了", last).error()) ==
+          "invalid_state");
+    // Only the hall's street's admin is told; the audit has the appeal.
+    REQUIRE(d.notices(NoticeKind::appeal_filed) == 1);
+    CHECK(d.state.outbox.back().user_id == 5);
+    CHECK(d.state.outbox.back().key == "appeal_filed:violation:1");
+    CHECK(d.state.audit.back() == "appeal_violation");
+    // A waived violation is not appealed.
+    REQUIRE(waive_violation(d.store, d.rules, d.street_admin, 2, last).ok());
+    CHECK(d.code_of(appeal_violation(d.store, d.alice, 2, "生病了", last).error()) ==
+          "invalid_state");
+}
+
+TEST_CASE(
+    "an admin over the hall's street decides an appeal: waived lifts the ban it caused, kept "
+    "needs a word to the member; the member is told either way; managers, members and other "
+    "streets cannot decide, nor an admin their own") {
+    Day d;
+    d.state.principals[5] = d.street_admin;
+    auto venue = d.state.venues[1].rules;
+    for (int day : {0, 1, 2}) {
+        auto id = d.book_at(d.alice, add_days(monday, day));
+        REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(id, true), venue,
+                                d.at(add_days(monday, day), 9 * 60 + 16)));
+    }
+    REQUIRE(d.state.users[1].has_value());  // banned by the third
+    auto now = d.at(add_days(monday, 3), 12 * 60);
+    // Nothing is waiting before the member appeals.
+    CHECK(d.code_of(decide_appeal(d.store, d.rules, d.street_admin, 3, true, "", now).error()) ==
+          "invalid_state");
+    REQUIRE(appeal_violation(d.store, d.alice, 3, "当天在医院", now).ok());
+    REQUIRE(appeal_violation(d.store, d.alice, 2, "记错了时间", now).ok());
+    CHECK(d.code_of(decide_appeal(d.store, d.rules, d.manager, 3, true, "", now).error()) ==
+          "forbidden");
+    CHECK(d.code_of(decide_appeal(d.store, d.rules, d.alice, 3, true, "", now).error()) ==
+          "forbidden");
+    CHECK(d.code_of(decide_appeal(d.store, d.rules, d.bob, 3, true, "", now).error()) ==
+          "not_found");
+    CHECK(d.code_of(
+              decide_appeal(d.store, d.rules, d.other_street_admin, 3, true, "", now).error()) ==
+          "not_found");
+    CHECK(d.code_of(decide_appeal(d.store, d.rules, d.street_admin, 3, false, "", now).error()) ==
+          "validation");
+    auto waived = decide_appeal(d.store, d.rules, d.street_admin, 3, true, "", now);
+    REQUIRE(waived.ok());
+    CHECK(waived.value().ban_lifted);
+    CHECK_FALSE(d.state.users[1].has_value());
+    CHECK(d.state.violations[2].waived);
+    CHECK(d.notices(NoticeKind::appeal_waived) == 1);
+    CHECK(d.code_of(decide_appeal(d.store, d.rules, d.street_admin, 3, true, "", now).error()) ==
+          "invalid_state");
+    auto kept = decide_appeal(d.store, d.rules, d.street_admin, 2, false, "请提前取消", now);
+    REQUIRE(kept.ok());
+    CHECK_FALSE(kept.value().violation.waived);
+    CHECK_FALSE(d.state.violations[1].waived);
+    CHECK(d.state.outbox.back().kind == NoticeKind::appeal_kept);
+    CHECK(d.state.outbox.back().note == "请提前取消");
+    CHECK(d.state.outbox.back().user_id == 1);
+    CHECK(d.state.audit.back() == "decide_appeal");
+
+    // An admin's own appeal goes to another admin.
+    auto own = d.book_at(d.street_admin, add_days(monday, 4));
+    REQUIRE(release_no_show(d.store, d.rules, *d.store.find_booking(own, true), venue,
+                            d.at(add_days(monday, 4), 9 * 60 + 16)));
+    auto later = d.at(add_days(monday, 4), 12 * 60);
+    REQUIRE(appeal_violation(d.store, d.street_admin, 4, "会议临时改期", later).ok());
+    CHECK(d.code_of(decide_appeal(d.store, d.rules, d.street_admin, 4, true, "", later).error()) ==
+          "self_approval");
 }

@@ -90,7 +90,7 @@ TEST_CASE("CSV text: quoted when it holds commas, quotes or line breaks; never a
     auto csv = usage_csv({});
     CHECK(csv == std::string("\xEF\xBB\xBF") +
                      "分组,名称,预约数,场次,人次,预约时长(小时),开放时长(小时),利用率,签到率,爽约,"
-                     "截止前取消,截止后取消,待审批,已拒绝\r\n");
+                     "截止前取消,截止后取消,待审批,已拒绝,申诉,申诉后免除\r\n");
 }
 
 TEST_CASE("a booking and the open time of its hour fall in the same group, in every grouping") {

@@ -61,6 +61,9 @@ Component({
     openClosures() {
       wx.navigateTo({ url: '/pages/manage/closures' })
     },
+    openAppeals() {
+      wx.navigateTo({ url: '/pages/manage/appeals' })
+    },
     inputReason(e) {
       this.setData({ [`reasons.${e.currentTarget.dataset.id}`]: e.detail.value })
     },

@@ -1,9 +1,19 @@
 // 我的: the member's name, branch (asked to join, and how that stands), phone number, and any
-// violations and ban with their dates. Managers and admins find their own work here too.
+// violations and ban with their dates; a violation thought unfair is appealed here within 7 days
+// (the street's admin decides; the answer comes as a message). Managers and admins find their
+// own work here too.
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const wxp = require('../../utils/wxp')
 const format = require('../../utils/format')
+
+// How a violation stands after an appeal, in the member's words.
+function appealText(v) {
+  if (v.appeal === 'pending') return '（已申诉，等待街道处理）'
+  if (v.appeal === 'waived') return '（申诉通过，已免除）'
+  if (v.appeal === 'kept') return `（申诉未通过：${v.appeal_note}）`
+  return v.waived ? '（已免除）' : ''
+}
 
 Component({
   data: {
@@ -15,6 +25,8 @@ Component({
     query: '',
     branches: [],
     violations: [],
+    appealing: 0, // the violation whose appeal is being written
+    reason: '',
     bannedText: '',
     manages: false,
     error: '',
@@ -43,7 +55,9 @@ Component({
         branchText: user.branch ? format.BRANCH_STATE[user.branch.state] : '',
         violations: user.violations.map((v) => ({
           id: v.id,
-          text: `${format.moment(v.at)} ${format.VIOLATION[v.kind]}${v.waived ? '（已免除）' : ''}`,
+          text: `${format.moment(v.at)} ${format.VIOLATION[v.kind]}${appealText(v)}`,
+          canAppeal: !v.waived && !v.appeal && Date.now() < Date.parse(v.appeal_until),
+          until: format.moment(v.appeal_until),
         })),
         bannedText: user.banned_until ? `预约已暂停到 ${format.moment(user.banned_until)}，之后可以再预约。` : '',
         manages: user.role !== 'member',
@@ -108,6 +122,30 @@ Component({
       try {
         this.show(api.remember(await api.del('/api/v1/me/phone')), this.data.branchName)
         this.setData({ saved: '手机号已删除' })
+      } catch (err) {
+        this.setData({ error: errors.sentence(err) })
+      }
+    },
+    startAppeal(e) {
+      this.setData({ appealing: Number(e.currentTarget.dataset.id), reason: '', saved: '', error: '' })
+    },
+    inputAppeal(e) {
+      this.setData({ reason: e.detail.value })
+    },
+    cancelAppeal() {
+      this.setData({ appealing: 0, reason: '' })
+    },
+    async sendAppeal() {
+      const reason = this.data.reason.trim()
+      if (!reason) {
+        this.setData({ error: '请写明申诉的理由。' })
+        return
+      }
+      try {
+        await api.post(`/api/v1/violations/${this.data.appealing}/appeal`, { reason })
+        this.setData({ appealing: 0, reason: '' })
+        await this.load()
+        this.setData({ saved: '申诉已提交，街道管理员处理后会通知您。' })
       } catch (err) {
         this.setData({ error: errors.sentence(err) })
       }

@@ -1,0 +1,111 @@
+#include "booking/appeals.hpp"
+
+#include "booking/calendar.hpp"
+#include "booking/penalties.hpp"
+
+namespace sh::booking {
+
+namespace {
+
+bool is_admin(const Principal& p) {
+    return p.role == Role::street_admin || p.role == Role::district_admin;
+}
+
+// The notice of an appeal: about the violation's booking (its hall and time are what the message
+// shows), keyed by the violation (a booking may carry more than one).
+Notice appeal_notice(UserId to, NoticeKind kind, const ViolationRecord& v, std::string note) {
+    return Notice{to,
+                  kind,
+                  SubjectKind::booking,
+                  v.booking_id,
+                  std::move(note),
+                  std::string(notice_name(kind)) + ":violation:" + std::to_string(v.id)};
+}
+
+// A member's reason or an admin's note: at most 200 characters, and when required not blank.
+std::optional<AppError> check_words(const std::string& text, const char* field, bool required) {
+    if (required && text.find_first_not_of(" \t\r\n") == std::string::npos)
+        return make_error(Errc::validation, std::string(field) + ": is required",
+                          {{"field", field}});
+    auto e = check_reason(text, reason_max_chars, false);
+    if (!e) return e;
+    e->message.replace(0, std::string("reason").size(), field);
+    e->details["field"] = field;
+    return e;
+}
+
+}  // namespace
+
+Result<ViolationRecord> appeal_violation(BookingStore& s, const Principal& me, std::uint64_t id,
+                                         const std::string& reason, TimePoint now) {
+    auto v = s.find_violation(id);
+    if (!v || v->user_id != me.user_id) return make_error(Errc::not_found, "No such violation.");
+    if (auto e = check_words(reason, "reason", true)) return *e;
+    if (v->waived) return make_error(Errc::invalid_state, "This violation is waived already.");
+    if (v->appealed) return make_error(Errc::invalid_state, "This violation is appealed already.");
+    const auto until = v->at + std::chrono::hours(24) * appeal_days;
+    if (now >= until) return make_error(Errc::too_late_to_appeal, {}, {{"until", to_iso(until)}});
+    if (!s.appeal_violation(id, reason, now))
+        return make_error(Errc::invalid_state, "This violation is appealed already.");
+    v->appealed = true;
+    auto admins = s.street_admins(v->street_id);
+    if (admins.empty()) admins = s.district_admins();
+    for (auto admin : admins)
+        if (admin != me.user_id)
+            s.notify(appeal_notice(admin, NoticeKind::appeal_filed, *v, ""), now);
+    s.audit({me.user_id,
+             "appeal_violation",
+             "violation",
+             id,
+             {{"appealed", false}},
+             {{"appealed", true}, {"reason", reason}}});
+    return *v;
+}
+
+Result<AppealDecision> decide_appeal(BookingStore& s, const PenaltyRules& rules,
+                                     const Principal& me, std::uint64_t id, bool waive,
+                                     const std::string& note, TimePoint now) {
+    auto v = s.find_violation(id);
+    if (!v || (v->user_id != me.user_id && !can_manage_building(me, v->building_id, v->street_id)))
+        return make_error(Errc::not_found, "No such violation.");
+    if (!is_admin(me) || !can_manage_building(me, v->building_id, v->street_id))
+        return make_error(Errc::forbidden, "Only administrators decide appeals.");
+    if (v->user_id == me.user_id)
+        return make_error(Errc::self_approval,
+                          "Your own appeal is decided by another administrator.");
+    if (auto e = check_words(note, "note", !waive)) return *e;
+    if (!v->appealed || v->decided || v->waived)
+        return make_error(Errc::invalid_state, "No appeal of this violation is waiting.");
+    // The decision's row update is the guard: of two admins deciding at once, one writes it.
+    if (!s.decide_appeal(id, me.user_id, waive, note, now))
+        return make_error(Errc::invalid_state, "No appeal of this violation is waiting.");
+    AppealDecision out{*v, waive, false};
+    out.violation.decided = true;
+    if (waive) {
+        out.ban_lifted = waive_checked(s, rules, *v, me.user_id, now);
+        out.violation.waived = true;
+    }
+    s.notify(appeal_notice(v->user_id, waive ? NoticeKind::appeal_waived : NoticeKind::appeal_kept,
+                           *v, note),
+             now);
+    s.audit(
+        {me.user_id,
+         "decide_appeal",
+         "violation",
+         id,
+         {{"appeal", "pending"}},
+         {{"appeal", waive ? "waived" : "kept"}, {"note", note}, {"ban_lifted", out.ban_lifted}}});
+    return out;
+}
+
+Result<BookingQuery> appeals_scope(const Principal& me) {
+    BookingQuery q;
+    if (me.role == Role::district_admin) return q;
+    if (me.role == Role::street_admin && me.street_id) {
+        q.street_id = me.street_id;
+        return q;
+    }
+    return make_error(Errc::forbidden, "Only administrators decide appeals.");
+}
+
+}  // namespace sh::booking
