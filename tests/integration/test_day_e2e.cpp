@@ -580,3 +580,39 @@ TEST_CASE(
     CHECK(stats.body["items"][0]["appeals_waived"] == 1);
     test::check_invariants(s.mysql(), {});
 }
+
+TEST_CASE(
+    "two admins decide one appeal at the same moment, one to waive and one to keep: one decision "
+    "stands, the other is refused, and the member is told once") {
+    Stack s(own(), 19080, day_config());
+    make_hall(s);
+    auto [first_admin, first_id] = s.login("raceadmin1");
+    auto [second_admin, second_id] = s.login("raceadmin2");
+    REQUIRE(s.grant_role("openid-raceadmin1", "street_admin", "--street-id 1") == 0);
+    REQUIRE(s.grant_role("openid-raceadmin2", "street_admin", "--street-id 1") == 0);
+    for (int round = 0; round < 4; ++round) {
+        auto [member, member_id] = s.login("racer" + std::to_string(round));
+        const auto id = no_show(s, member, booking::add_days(tomorrow(), round), 9 * 60);
+        const auto path = "/api/v1/violations/" + id + "/appeal";
+        REQUIRE(s.call(s.port(), "POST", path, json{{"reason", "当天在住院"}}, member).status ==
+                201);
+        auto rs = test::burst(2, [&](int i) {
+            return s.call(
+                s.port(), "POST", path + "/decision",
+                i == 0 ? json{{"waive", true}} : json{{"waive", false}, {"note", "没有证明材料"}},
+                i == 0 ? first_admin : second_admin);
+        });
+        const int won = (rs[0].status == 200) + (rs[1].status == 200);
+        CHECK(won == 1);
+        const auto& loser = rs[0].status == 200 ? rs[1] : rs[0];
+        CHECK(error_code(loser) == "invalid_state");
+        const bool waived = rs[0].status == 200;
+        CHECK(s.sql_value("SELECT CONCAT(appeal_outcome, ' ', waived_at IS NOT NULL) FROM "
+                          "violations WHERE id = " +
+                          id) == (waived ? "waived 1" : "kept 0"));
+        CHECK(s.sql_value(
+                  "SELECT COUNT(*) FROM notices WHERE dedup_key LIKE 'appeal\\_%:violation:" + id +
+                  "' AND kind <> 'appeal_filed'") == "1");
+    }
+    test::check_invariants(s.mysql(), {});
+}
