@@ -9,8 +9,9 @@
 #   SH_TEST_CLOCK_START=23:59:30 scripts/test.sh   # the servers' clock at that Shanghai time
 #   SH_TEST_CLUSTER=0 scripts/test.sh              # without the cluster tier
 #   SH_TEST_SANITIZERS=0 / SH_TEST_FUZZ=0           # without the ASan+UBSan tiers / the fuzzing
-# The end-to-end tier then runs twice more with the servers' clock just before and just after
-# midnight in Shanghai (a day rolling over mid-test), unless SH_TEST_MIDNIGHT=0.
+# The end-to-end tier then runs twice more with the servers' clock just after and (its run against
+# the sanitised server) just before midnight in Shanghai (a day rolling over mid-test), unless
+# SH_TEST_MIDNIGHT=0.
 #   scripts/test.sh --full     # the long forms, by hand (about 1.5 h on 2 cores): the chaos tests
 #                              # ten times as long, 10 minutes per fuzz target, the concurrency tests
 #                              # under ThreadSanitizer (build-tsan), then the 10-minute soak
@@ -67,11 +68,15 @@ if [ -n "$(ls -A "$ANSWERS")" ]; then
     node "$ROOT/tools/contract/check-answers.mjs" "$ROOT/docs/openapi.yaml" "$ANSWERS"
 fi
 
-# Tests pass at any hour: the end-to-end tier again across Shanghai's midnight.
+# Tests pass at any hour: the end-to-end tier again across Shanghai's midnight, just after it
+# here and, under the sanitizers below, starting just before it (or both here without them).
+SANITIZED_MIDNIGHT=""
 if [ "${SH_TEST_LABELS:-}" = "" ] && [ -z "${SH_TEST_CLOCK_START:-}" ] && [ "${SH_TEST_MIDNIGHT:-1}" != "0" ]; then
-    for start in 23:59:30 00:00:30; do
+    starts=(23:59:30 00:00:30)
+    if [ "${SH_TEST_SANITIZERS:-1}" != "0" ]; then SANITIZED_MIDNIGHT=23:59:30; starts=(00:00:30); fi
+    for start in "${starts[@]}"; do
         echo "== end-to-end tests with the servers' clock starting at $start Asia/Shanghai"
-        SH_TEST_CLOCK_START="$start" ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900 -L integration
+        SH_TEST_CLOCK_START="$start" ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900 -L e2e
     done
 fi
 
@@ -99,7 +104,11 @@ if [ "${SH_TEST_LABELS:-}" = "" ] && [ "${SH_TEST_SANITIZERS:-1}" != "0" ]; then
         UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
     SH_BINARY="$ASAN_DIR/server/sharedhall" \
         ctest --test-dir "$ASAN_DIR" --output-on-failure -j "$JOBS" --timeout 900 -L "unit|component|integration" -LE e2e
+    if [ -n "$SANITIZED_MIDNIGHT" ]; then
+        echo "== end-to-end tests against the sanitised server, its clock starting at $SANITIZED_MIDNIGHT Asia/Shanghai"
+    fi
     SH_BINARY="$ASAN_DIR/server/sharedhall" SH_SERVER_BINARY="$ASAN_DIR/server/sharedhall" \
+    SH_TEST_CLOCK_START="${SANITIZED_MIDNIGHT:-${SH_TEST_CLOCK_START:-}}" \
         ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900 -L e2e
     unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
     if grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$ASAN_DIR/Testing/Temporary/LastTest.log" \
