@@ -1,15 +1,12 @@
 #include "booking/appeals.hpp"
 
 #include "booking/calendar.hpp"
+#include "booking/decisions.hpp"
 #include "booking/penalties.hpp"
 
 namespace sh::booking {
 
 namespace {
-
-bool is_admin(const Principal& p) {
-    return p.role == Role::street_admin || p.role == Role::district_admin;
-}
 
 // The notice of an appeal: about the violation's booking (its hall and time are what the message
 // shows), keyed by the violation (a booking may carry more than one).
@@ -43,14 +40,12 @@ Result<ViolationRecord> appeal_violation(BookingStore& s, const Principal& me, s
     if (auto e = check_words(reason, "reason", true)) return *e;
     if (v->waived) return make_error(Errc::invalid_state, "This violation is waived already.");
     if (v->appealed) return make_error(Errc::invalid_state, "This violation is appealed already.");
-    const auto until = v->at + std::chrono::hours(24) * appeal_days;
+    const auto until = appeal_deadline(v->at);
     if (now >= until) return make_error(Errc::too_late_to_appeal, {}, {{"until", to_iso(until)}});
     if (!s.appeal_violation(id, reason, now))
         return make_error(Errc::invalid_state, "This violation is appealed already.");
     v->appealed = true;
-    auto admins = s.street_admins(v->street_id);
-    if (admins.empty()) admins = s.district_admins();
-    for (auto admin : admins)
+    for (auto admin : admins_over(s, v->street_id))
         if (admin != me.user_id)
             s.notify(appeal_notice(admin, NoticeKind::appeal_filed, *v, ""), now);
     s.audit({me.user_id,
@@ -65,28 +60,24 @@ Result<ViolationRecord> appeal_violation(BookingStore& s, const Principal& me, s
 Result<AppealDecision> decide_appeal(BookingStore& s, const PenaltyRules& rules,
                                      const Principal& me, std::uint64_t id, bool waive,
                                      const std::string& note, TimePoint now) {
-    auto v = s.find_violation(id);
-    if (!v || (v->user_id != me.user_id && !can_manage_building(me, v->building_id, v->street_id)))
-        return make_error(Errc::not_found, "No such violation.");
-    if (!is_admin(me) || !can_manage_building(me, v->building_id, v->street_id))
-        return make_error(Errc::forbidden, "Only administrators decide appeals.");
-    if (v->user_id == me.user_id)
-        return make_error(Errc::self_approval,
-                          "Your own appeal is decided by another administrator.");
+    auto found = violation_for_admin(s, me, id, "Only administrators decide appeals.",
+                                     "Your own appeal is decided by another administrator.");
+    if (!found) return found.error();
+    const auto& v = found.value();
     if (auto e = check_words(note, "note", !waive)) return *e;
-    if (!v->appealed || v->decided || v->waived)
+    if (!v.appealed || v.decided || v.waived)
         return make_error(Errc::invalid_state, "No appeal of this violation is waiting.");
     // The decision's row update is the guard: of two admins deciding at once, one writes it.
     if (!s.decide_appeal(id, me.user_id, waive, note, now))
         return make_error(Errc::invalid_state, "No appeal of this violation is waiting.");
-    AppealDecision out{*v, waive, false};
+    AppealDecision out{v, waive, false};
     out.violation.decided = true;
     if (waive) {
-        out.ban_lifted = waive_checked(s, rules, *v, me.user_id, now);
+        out.ban_lifted = waive_checked(s, rules, v, me.user_id, now);
         out.violation.waived = true;
     }
-    s.notify(appeal_notice(v->user_id, waive ? NoticeKind::appeal_waived : NoticeKind::appeal_kept,
-                           *v, note),
+    s.notify(appeal_notice(v.user_id, waive ? NoticeKind::appeal_waived : NoticeKind::appeal_kept,
+                           v, note),
              now);
     s.audit(
         {me.user_id,

@@ -9,6 +9,10 @@
 namespace sh::booking {
 
 constexpr int appeal_days = 7;
+// The last instant a violation recorded at `at` may be appealed (exclusive).
+inline TimePoint appeal_deadline(TimePoint at) {
+    return at + std::chrono::hours(24) * appeal_days;
+}
 
 // Its member appeals (the reason is required, at most 200 characters); the street's admins, else
 // the district's, are told. not_found for anyone else; invalid_state when waived or appealed

@@ -75,10 +75,14 @@ std::vector<UserId> approvers_of(ApprovalRecords& s, const Booking& b) {
     std::vector<UserId> out;
     for (auto id : s.managers_of(b.building_id))
         if (id != b.user_id) out.push_back(id);
-    if (out.empty()) out = s.street_admins(b.street_id);
-    if (out.empty()) out = s.district_admins();
+    if (out.empty()) out = admins_over(s, b.street_id);
     std::erase(out, b.user_id);
     return out;
+}
+
+std::vector<UserId> admins_over(ApprovalRecords& s, StreetId street) {
+    auto out = s.street_admins(street);
+    return out.empty() ? s.district_admins() : out;
 }
 
 bool tell_approvers(BookingStore& s, const Booking& b, TimePoint now) {
@@ -91,9 +95,7 @@ bool tell_approvers(BookingStore& s, const Booking& b, TimePoint now) {
 
 bool tell_overdue(BookingStore& s, const Booking& b, TimePoint now) {
     if (b.status != BookingStatus::pending) return false;
-    auto admins = s.street_admins(b.street_id);
-    if (admins.empty()) admins = s.district_admins();
-    for (auto admin : admins)
+    for (auto admin : admins_over(s, b.street_id))
         if (admin != b.user_id)
             s.notify(Notice::about_booking(admin, NoticeKind::request_overdue, b.id), now);
     s.set_escalated(b.id, now);

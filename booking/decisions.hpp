@@ -28,6 +28,8 @@ Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id,
 // (two runs at once) the same notice (the caller holds the booking's lock; false when it is no
 // longer pending).
 std::vector<UserId> approvers_of(ApprovalRecords& s, const Booking& b);
+// The admins of a street, else (none there) the district's: who is told when a street must act.
+std::vector<UserId> admins_over(ApprovalRecords& s, StreetId street);
 bool tell_approvers(BookingStore& s, const Booking& b, TimePoint now);
 // A request still pending a day after its approvers were told or a day before its start: the
 // street's admins (else the district's) get a request_overdue notice, once. Nothing is decided for

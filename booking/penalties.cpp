@@ -45,20 +45,26 @@ bool ban_still_due(const PenaltyRules& rules, int weight_milli_in_window) {
     return weight_milli_in_window >= rules.threshold_milli;
 }
 
-Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules,
-                                     const Principal& me, std::uint64_t id, TimePoint now) {
-    // Its member and the hall's managers and admins see a violation; only those admins waive it.
+Result<ViolationRecord> violation_for_admin(BookingStore& s, const Principal& me, std::uint64_t id,
+                                            const std::string& not_admin, const std::string& own) {
     auto v = s.find_violation(id);
     if (!v || (v->user_id != me.user_id && !can_manage_building(me, v->building_id, v->street_id)))
         return make_error(Errc::not_found, "No such violation.");
     if ((me.role != Role::street_admin && me.role != Role::district_admin) ||
         !can_manage_building(me, v->building_id, v->street_id))
-        return make_error(Errc::forbidden, "Only administrators waive violations.");
-    if (v->user_id == me.user_id)
-        return make_error(Errc::self_approval,
-                          "Your own violation is waived by another administrator.");
-    if (v->waived) return make_error(Errc::invalid_state, "This violation is waived already.");
-    WaiveOutcome out{*v, waive_checked(s, rules, *v, me.user_id, now)};
+        return make_error(Errc::forbidden, not_admin);
+    if (v->user_id == me.user_id) return make_error(Errc::self_approval, own);
+    return *v;
+}
+
+Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules,
+                                     const Principal& me, std::uint64_t id, TimePoint now) {
+    auto found = violation_for_admin(s, me, id, "Only administrators waive violations.",
+                                     "Your own violation is waived by another administrator.");
+    if (!found) return found.error();
+    const auto& v = found.value();
+    if (v.waived) return make_error(Errc::invalid_state, "This violation is waived already.");
+    WaiveOutcome out{v, waive_checked(s, rules, v, me.user_id, now)};
     out.violation.waived = true;
     s.audit({me.user_id,
              "waive_violation",

@@ -28,6 +28,13 @@ struct WaiveOutcome {
 Result<WaiveOutcome> waive_violation(BookingStore& s, const PenaltyRules& rules,
                                      const Principal& me, std::uint64_t id, TimePoint now);
 
+// The violation `id` for an admin over the street of its hall (or the district) to act on: its
+// member and the hall's managers and admins see it; not_found for anyone else, forbidden (with
+// `not_admin`) for those who see it but are not such an admin, self_approval (with `own`) for an
+// admin's own. Shared by the waiver and the appeal's decision.
+Result<ViolationRecord> violation_for_admin(BookingStore& s, const Principal& me, std::uint64_t id,
+                                            const std::string& not_admin, const std::string& own);
+
 // Waives `v` for admin `by` and lifts a ban the rest no longer justifies; true when it did.
 // Callers have checked who may (waive_violation, decide_appeal).
 bool waive_checked(BookingStore& s, const PenaltyRules& rules, const ViolationRecord& v, UserId by,

@@ -34,8 +34,7 @@ json user_view(const booking::User& u, const booking::Principal& viewer) {
                               {"waived", v.waived},
                               {"appeal", v.appeal.empty() ? json(nullptr) : json(v.appeal)},
                               {"appeal_note", v.appeal_note},
-                              {"appeal_until", booking::to_iso(v.at + std::chrono::hours(24) *
-                                                                          booking::appeal_days)}});
+                              {"appeal_until", booking::to_iso(booking::appeal_deadline(v.at))}});
     j["violations"] = violations;
     return j;
 }
