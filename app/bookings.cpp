@@ -345,6 +345,40 @@ awaitable<Result<std::vector<booking::AppealView>>> BookingService::appeals(cons
     co_return out;
 }
 
+namespace {
+// A co-organiser invitation's code: 24 hex characters (96 bits), as a role invitation's.
+constexpr std::size_t coorganiser_code_bytes = 12;
+}  // namespace
+
+awaitable<Result<CoorganiserInvitation>> BookingService::invite_coorganisers(
+    const Principal& me, booking::BookingId id) {
+    auto code = random_hex(coorganiser_code_bytes);
+    auto now = clock_.now();
+    auto r = co_await transact_result<Booking>(db_, [&](BookingStore& s) {
+        return booking::invite_coorganisers(s, me, id, sha256_hex(code), now);
+    });
+    if (!r) co_return r.error();
+    co_return CoorganiserInvitation{std::move(r.value()), std::move(code)};
+}
+
+awaitable<Result<Booking>> BookingService::join_as_coorganiser(const Principal& me,
+                                                               const std::string& code) {
+    if (code.size() != 2 * coorganiser_code_bytes || !is_lower_hex(code))
+        co_return make_error(Errc::not_found, "No such invitation.");
+    auto now = clock_.now();
+    co_return co_await transact_result<Booking>(db_, [&](BookingStore& s) {
+        return booking::join_as_coorganiser(s, me, sha256_hex(code), now);
+    });
+}
+
+awaitable<Result<Booking>> BookingService::remove_coorganiser(const Principal& me,
+                                                              booking::BookingId id,
+                                                              booking::UserId member) {
+    co_return co_await transact_result<Booking>(db_, [&](BookingStore& s) {
+        return booking::remove_coorganiser(s, me, id, member);
+    });
+}
+
 awaitable<Verdict> BookingService::judge(const Principal& me, const std::string& text) {
     const auto now = clock_.now();
     if (auto known = verdicts_.find(text, now)) co_return *known;
@@ -404,7 +438,7 @@ awaitable<Result<BookingService::Released>> BookingService::release_all(const Pr
     q.from = now;
     q.page_size = 100;
     for (q.page = 1; q.page <= booking::max_page; ++q.page) {
-        auto page = co_await list_mine(me, q);  // ordered by start: cancelling keeps the order
+        auto page = co_await list_mine(me, q);  // their own, by start: cancelling keeps the order
         for (const auto& b : page) {
             if (b.status != booking::BookingStatus::pending &&
                 b.status != booking::BookingStatus::confirmed)

@@ -15,6 +15,7 @@
 #include "booking/book.hpp"
 #include "booking/change.hpp"
 #include "booking/clock.hpp"
+#include "booking/coorganisers.hpp"
 #include "booking/decisions.hpp"
 #include "common/bounded_cache.hpp"
 
@@ -44,6 +45,12 @@ struct Answer {
     std::string body;
 };
 
+// The owner's invitation to co-organise: the code (shared once by WeChat; only its hash is kept).
+struct CoorganiserInvitation {
+    booking::Booking booking;
+    std::string code;
+};
+
 struct HoldAnswer {
     Hold hold;
     bool existing = false;  // the user already held this range: the same hold again
@@ -66,6 +73,7 @@ class BookingService {
                                      const std::optional<booking::IdempotencyKey>& idem,
                                      const std::optional<std::string>& hold_id);
     awaitable<Result<booking::Booking>> get(const booking::Principal& me, booking::BookingId id);
+    // The caller's bookings (and, with q.with_coorganised, those they co-organise).
     awaitable<std::vector<booking::Booking>> list_mine(const booking::Principal& me,
                                                        booking::BookingQuery q);
     awaitable<Result<std::vector<booking::Booking>>> list_managed(const booking::Principal& me,
@@ -108,6 +116,16 @@ class BookingService {
                                                              std::string note);
     awaitable<Result<std::vector<booking::AppealView>>> appeals(const booking::Principal& me,
                                                                 bool waiting_only);
+
+    // Co-organisers (booking/coorganisers.hpp): the owner's invitation (a new one replaces the
+    // last), a member joining with its code, the owner removing one or one leaving.
+    awaitable<Result<CoorganiserInvitation>> invite_coorganisers(const booking::Principal& me,
+                                                                 booking::BookingId id);
+    awaitable<Result<booking::Booking>> join_as_coorganiser(const booking::Principal& me,
+                                                            const std::string& code);
+    awaitable<Result<booking::Booking>> remove_coorganiser(const booking::Principal& me,
+                                                           booking::BookingId id,
+                                                           booking::UserId member);
 
     // Holds: the slot part of a booking request (venue, date, start, end).
     awaitable<Result<HoldAnswer>> hold(const booking::Principal& me,

@@ -19,25 +19,13 @@ Notice appeal_notice(UserId to, NoticeKind kind, const ViolationRecord& v, std::
                   std::string(notice_name(kind)) + ":violation:" + std::to_string(v.id)};
 }
 
-// A member's reason or an admin's note: at most 200 characters, and when required not blank.
-std::optional<AppError> check_words(const std::string& text, const char* field, bool required) {
-    if (required && text.find_first_not_of(" \t\r\n") == std::string::npos)
-        return make_error(Errc::validation, std::string(field) + ": is required",
-                          {{"field", field}});
-    auto e = check_reason(text, reason_max_chars, false);
-    if (!e) return e;
-    e->message.replace(0, std::string("reason").size(), field);
-    e->details["field"] = field;
-    return e;
-}
-
 }  // namespace
 
 Result<ViolationRecord> appeal_violation(BookingStore& s, const Principal& me, std::uint64_t id,
                                          const std::string& reason, TimePoint now) {
     auto v = s.find_violation(id);
     if (!v || v->user_id != me.user_id) return make_error(Errc::not_found, "No such violation.");
-    if (auto e = check_words(reason, "reason", true)) return *e;
+    if (auto e = check_reason(reason, reason_max_chars, true)) return *e;
     if (v->waived) return make_error(Errc::invalid_state, "This violation is waived already.");
     if (v->appealed) return make_error(Errc::invalid_state, "This violation is appealed already.");
     const auto until = appeal_deadline(v->at);
@@ -64,7 +52,7 @@ Result<AppealDecision> decide_appeal(BookingStore& s, const PenaltyRules& rules,
                                      "Your own appeal is decided by another administrator.");
     if (!found) return found.error();
     const auto& v = found.value();
-    if (auto e = check_words(note, "note", !waive)) return *e;
+    if (auto e = check_reason(note, reason_max_chars, !waive, "note")) return *e;
     if (!v.appealed || v.decided || v.waived)
         return make_error(Errc::invalid_state, "No appeal of this violation is waiting.");
     // The decision's row update is the guard: of two admins deciding at once, one writes it.

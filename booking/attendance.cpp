@@ -13,9 +13,10 @@ Result<Booking> check_in(BookingStore& s, const Principal& me, BookingId id,
                          const std::string& code, TimePoint now) {
     auto b = s.find_booking(id, /*for_update=*/true);
     if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
-    // The hall's managers see the booking, but only its member was there to scan the code.
-    if (b->user_id != me.user_id)
-        return make_error(Errc::forbidden, "Only the booking's member checks in.");
+    // The hall's managers see the booking, but only its member or a co-organiser was there to
+    // scan the code.
+    if (!organises(me, *b))
+        return make_error(Errc::forbidden, "Only the booking's member or co-organisers check in.");
     if (b->status == BookingStatus::checked_in) return *b;
     auto venue = s.find_venue(b->venue_id, Lock::none);
     if (!venue || venue->checkin_code.empty() || code != venue->checkin_code)
@@ -107,6 +108,8 @@ bool remind(BookingStore& s, const Booking& b, TimePoint now) {
     if (b.status != BookingStatus::confirmed || now >= b.start) return false;
     s.set_reminded(b.id, now);
     s.notify(Notice::about_booking(b.user_id, NoticeKind::reminder, b.id, ""), now);
+    for (const auto& c : b.coorganisers)  // either of them may be the one who checks it in
+        s.notify(Notice::about_booking(c.id, NoticeKind::reminder, b.id, ""), now);
     return true;
 }
 

@@ -15,9 +15,10 @@ struct CheckinWindow {
 };
 CheckinWindow checkin_window(const VenueRules& rules, TimePoint start);
 
-// The owner, with the code scanned in the hall, inside the window: checked_in, and counted
-// present. not_found (not the owner's), wrong_venue, checkin_window_closed (details: the
-// window), invalid_state. Checking in again answers the same booking.
+// The owner or a co-organiser, with the code scanned in the hall, inside the window: checked_in,
+// and counted present. not_found (cannot see it), forbidden (the hall's managers), wrong_venue,
+// checkin_window_closed (details: the window), invalid_state. Checking in again answers the
+// same booking.
 Result<Booking> check_in(BookingStore& s, const Principal& me, BookingId id,
                          const std::string& code, TimePoint now);
 
@@ -49,7 +50,8 @@ bool release_no_show(BookingStore& s, const PenaltyRules& rules, const Booking& 
 bool complete(BookingStore& s, const Booking& b, TimePoint now);
 // pending, started without a decision: expired; its quanta are freed.
 bool expire(BookingStore& s, const Booking& b, TimePoint now);
-// confirmed, starting within the reminder lead: the reminder goes out once.
+// confirmed, starting within the reminder lead: the reminder goes out once, to the owner and the
+// co-organisers.
 bool remind(BookingStore& s, const Booking& b, TimePoint now);
 
 }  // namespace sh::booking

@@ -1,5 +1,7 @@
 #include "booking/booking.hpp"
 
+#include <algorithm>
+
 #include "common/names.hpp"
 #include "common/utf8.hpp"
 
@@ -46,6 +48,11 @@ json audit_record(const Booking& b) {
               {"ends_at", to_iso(b.end)},
               {"status", status_name(b.status)}};
     if (!b.cancel_reason.empty()) j["reason"] = b.cancel_reason;
+    if (!b.coorganisers.empty()) {
+        auto ids = json::array();  // ids only: an audit snapshot keeps no one else's name
+        for (const auto& c : b.coorganisers) ids.push_back(c.id);
+        j["coorganisers"] = ids;
+    }
     return j;
 }
 
@@ -70,19 +77,29 @@ std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q) {
     return make_error(Errc::forbidden, "Only managers and admins list the bookings of halls.");
 }
 
-bool can_view_booking(const Principal& p, const Booking& b) {
-    return b.user_id == p.user_id || can_manage_building(p, b.building_id, b.street_id);
+bool is_coorganiser(const Principal& p, const Booking& b) {
+    return std::any_of(b.coorganisers.begin(), b.coorganisers.end(),
+                       [&](const Coorganiser& c) { return c.id == p.user_id; });
 }
 
-std::optional<AppError> check_reason(const std::string& reason, int max_chars, bool required) {
+bool organises(const Principal& p, const Booking& b) {
+    return b.user_id == p.user_id || is_coorganiser(p, b);
+}
+
+bool can_view_booking(const Principal& p, const Booking& b) {
+    return organises(p, b) || can_manage_building(p, b.building_id, b.street_id);
+}
+
+std::optional<AppError> check_reason(const std::string& reason, int max_chars, bool required,
+                                     const char* field) {
+    const std::string f(field);
     auto n = utf8::length(reason);
-    if (!n) return make_error(Errc::validation, "reason: not valid UTF-8", {{"field", "reason"}});
-    if (required && *n == 0)
-        return make_error(Errc::validation, "reason: is required", {{"field", "reason"}});
+    if (!n) return make_error(Errc::validation, f + ": not valid UTF-8", {{"field", f}});
+    if (required && reason.find_first_not_of(" \t\r\n") == std::string::npos)
+        return make_error(Errc::validation, f + ": is required", {{"field", f}});
     if (*n > static_cast<std::size_t>(max_chars))
-        return make_error(Errc::validation,
-                          "reason: at most " + std::to_string(max_chars) + " characters",
-                          {{"field", "reason"}, {"max_chars", max_chars}});
+        return make_error(Errc::validation, f + ": at most " + std::to_string(max_chars) + " characters",
+                          {{"field", f}, {"max_chars", max_chars}});
     return std::nullopt;
 }
 

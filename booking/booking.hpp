@@ -30,6 +30,14 @@ std::optional<BookingStatus> parse_status(std::string_view s);
 // pending, confirmed, checked_in and completed own their quanta.
 bool owns_quanta(BookingStatus s);
 
+// A member the owner named to share a booking: they see it and may check it in (an owner stuck in
+// traffic does not cost the branch a no-show). At most max_coorganisers per booking.
+struct Coorganiser {
+    UserId id = 0;
+    std::string name;
+};
+constexpr int max_coorganisers = 2;
+
 struct Booking {
     BookingId id = 0;
     VenueId venue_id = 0;
@@ -47,6 +55,7 @@ struct Booking {
     std::string cancel_reason;
     std::optional<TimePoint> checked_in_at;
     int present = 0;  // people who scanned the hall's code during it (人次)
+    std::vector<Coorganiser> coorganisers;  // in the order they joined
 };
 
 // What an audit entry keeps of a booking (the audit's record; clients' views are server/api's).
@@ -100,12 +109,16 @@ struct PenaltyRules {
     int late_cancel_milli = 500;  // a cancellation after the deadline counts half
 };
 
-// Who may see a booking: its owner and whoever manages the hall's building.
+// Who may see a booking: its owner, its co-organisers and whoever manages the hall's building.
 bool can_view_booking(const Principal& p, const Booking& b);
+bool is_coorganiser(const Principal& p, const Booking& b);
+// The owner or a co-organiser: who may check it in.
+bool organises(const Principal& p, const Booking& b);
 
 // A listing of bookings: filters, scope and one page.
 struct BookingQuery {
-    std::optional<UserId> user_id;                  // a user's own bookings
+    std::optional<UserId> user_id;                  // a user's own bookings ...
+    bool with_coorganised = false;                  // ... and those they co-organise
     std::optional<StreetId> street_id;              // scope of a street admin
     std::optional<std::set<BuildingId>> buildings;  // scope of a manager
     std::optional<BuildingId> building_id;
@@ -130,8 +143,9 @@ struct PendingByHall {
 // Narrows a managers' listing to the caller's scope; members may not list (forbidden).
 std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q);
 
-// A reason (cancel, reject, closure): at most `max_chars` characters of valid UTF-8, required or
-// not.
-std::optional<AppError> check_reason(const std::string& reason, int max_chars, bool required);
+// A reason (cancel, reject, closure, appeal) in the body's `field`: at most `max_chars` characters
+// of valid UTF-8; when required, not blank.
+std::optional<AppError> check_reason(const std::string& reason, int max_chars, bool required,
+                                     const char* field = "reason");
 
 }  // namespace sh::booking

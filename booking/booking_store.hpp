@@ -144,8 +144,21 @@ class ApprovalRecords {
                                                        TimePoint soon) = 0;
 };
 
+// Co-organisers: the owner's invitation (only its code's hash is kept, one per booking: a new one
+// replaces it) and the members who took it.
+class CoorganiserRecords {
+  public:
+    virtual ~CoorganiserRecords() = default;
+    virtual void set_coorganiser_code(BookingId id, const std::string& code_hash) = 0;
+    virtual std::optional<BookingId> booking_by_coorganiser_code(const std::string& code_hash) = 0;
+    // False when the member co-organises it already.
+    virtual bool add_coorganiser(BookingId id, UserId user, TimePoint at) = 0;
+    virtual bool remove_coorganiser(BookingId id, UserId user) = 0;
+};
+
 class BookingStore : public BookingRecords,
                      public AttendanceRecords,
+                     public CoorganiserRecords,
                      public PenaltyRecords,
                      public NoticeRecords,
                      public ApprovalRecords,

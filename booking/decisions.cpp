@@ -13,6 +13,8 @@ Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id,
         return make_error(Errc::invalid_state,
                           "This booking is " + std::string(status_name(b->status)) + ".");
     bool late = false;
+    if (b->user_id != me.user_id && !can_manage_building(me, b->building_id, b->street_id))
+        return make_error(Errc::forbidden, "A co-organiser does not cancel the booking.");
     if (b->user_id != me.user_id) {
         if (reason.empty())
             return make_error(Errc::validation, "reason: a manager's cancellation needs a reason",

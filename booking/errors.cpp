@@ -45,6 +45,8 @@ Named named(Errc e) {
                     "possible; book the extra time separately."};
         case Errc::invalid_state:
             return {"invalid_state", "The booking cannot change this way now."};
+        case Errc::coorganisers_full:
+            return {"coorganisers_full", "This booking has its co-organisers already."};
         case Errc::wrong_venue: return {"wrong_venue", "This code belongs to another hall."};
         case Errc::checkin_window_closed:
             return {"checkin_window_closed",

@@ -18,7 +18,8 @@ constexpr NameTable notice_kinds{
     std::pair{NoticeKind::request_overdue, std::string_view("request_overdue")},
     std::pair{NoticeKind::appeal_filed, std::string_view("appeal_filed")},
     std::pair{NoticeKind::appeal_waived, std::string_view("appeal_waived")},
-    std::pair{NoticeKind::appeal_kept, std::string_view("appeal_kept")}};
+    std::pair{NoticeKind::appeal_kept, std::string_view("appeal_kept")},
+    std::pair{NoticeKind::coorganiser_joined, std::string_view("coorganiser_joined")}};
 constexpr NameTable subject_kinds{std::pair{SubjectKind::booking, std::string_view("booking")},
                                   std::pair{SubjectKind::member, std::string_view("member")}};
 }  // namespace

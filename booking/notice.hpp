@@ -24,7 +24,8 @@ enum class NoticeKind {
     request_overdue,  // to the street's admins: a request waited long, or its start is near
     appeal_filed,     // to the street's admins: a member appealed a violation
     appeal_waived,    // to the member: their appeal was upheld, the violation waived
-    appeal_kept       // to the member: the violation stays (note: the admin's reason)
+    appeal_kept,      // to the member: the violation stays (note: the admin's reason)
+    coorganiser_joined  // to a booking's owner: a member took their invitation (note: the name)
 };
 std::string_view notice_name(NoticeKind k);
 std::optional<NoticeKind> parse_notice(std::string_view s);

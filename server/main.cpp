@@ -253,7 +253,7 @@ app::NoticeSettings notice_settings(const config::NotificationConfig& n) {
         {K::no_show, n.template_violation},       {K::banned, n.template_violation},
         {K::request_waiting, n.template_request}, {K::request_overdue, n.template_request},
         {K::appeal_filed, n.template_request},    {K::appeal_waived, n.template_violation},
-        {K::appeal_kept, n.template_violation}};
+        {K::appeal_kept, n.template_violation},   {K::coorganiser_joined, n.template_result}};
     s.page = n.page;
     s.max_attempts = n.max_attempts;
     s.first_retry = std::chrono::seconds(n.first_retry_s);

@@ -25,6 +25,9 @@ json booking_view(const booking::Booking& b) {
     if (b.checked_in_at) j["checked_in_at"] = to_iso(*b.checked_in_at);
     if (b.status == BookingStatus::checked_in || b.status == BookingStatus::completed)
         j["present"] = b.present;
+    auto coorganisers = json::array();  // seen by whoever sees the booking: names, never phones
+    for (const auto& c : b.coorganisers) coorganisers.push_back({{"id", c.id}, {"name", c.name}});
+    j["coorganisers"] = coorganisers;
     return j;
 }
 

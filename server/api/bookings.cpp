@@ -75,7 +75,7 @@ http::Handler get_booking(Services& svc) {
         auto me = co_await svc.auth.authenticate(req);
         const auto id = path_id(p["id"]);
         auto r = co_await svc.bookings.get(me, id);
-        if (r && r.value().user_id != me.user_id)  // someone else's: a manager's or an admin's
+        if (r && !booking::organises(me, r.value()))  // someone else's: a manager's or an admin's
             co_await svc.trace.saw(me, "read_booking", "booking", id);
         co_return render(r);
     };
@@ -84,8 +84,9 @@ http::Handler get_booking(Services& svc) {
 http::Handler my_bookings(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        co_return Response::json(
-            200, list_json(co_await svc.bookings.list_mine(me, booking_filters(req))));
+        auto q = booking_filters(req);
+        q.with_coorganised = true;  // the ones they co-organise are theirs to check in
+        co_return Response::json(200, list_json(co_await svc.bookings.list_mine(me, q)));
     };
 }
 
@@ -162,6 +163,36 @@ http::Handler end_booking(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);  // gives time back: collects nothing
         co_return render(co_await svc.bookings.end(me, path_id(p["id"])));
+    };
+}
+
+http::Handler invite_coorganisers(Services& svc) {
+    return [&svc](Request& req, const Params& p) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        auto r = co_await svc.bookings.invite_coorganisers(me, path_id(p["id"]));
+        if (!r) co_return Response::error(r.error());
+        const auto& b = r.value().booking;
+        co_return Response::json(201, json{{"code", r.value().code},
+                                           {"booking_id", b.id},
+                                           {"expires_at", booking::to_iso(b.end)},
+                                           {"seats_left", booking::max_coorganisers -
+                                                              static_cast<int>(b.coorganisers.size())}});
+    };
+}
+
+http::Handler join_as_coorganiser(Services& svc) {
+    return [&svc](Request& req, const Params&) -> awaitable<Response> {
+        auto me = co_await svc.auth.consenting(req);  // the owner will see the member's name
+        auto code = required_string(object_body(req), "code");
+        co_return render(co_await svc.bookings.join_as_coorganiser(me, code));
+    };
+}
+
+http::Handler remove_coorganiser(Services& svc) {
+    return [&svc](Request& req, const Params& p) -> awaitable<Response> {
+        auto me = co_await svc.auth.authenticate(req);
+        co_return render(co_await svc.bookings.remove_coorganiser(me, path_id(p["id"]),
+                                                                  path_id(p["user_id"])));
     };
 }
 

@@ -31,6 +31,7 @@ const char* title_of(booking::NoticeKind k) {
         case K::appeal_filed: return "有违约申诉等您处理";
         case K::appeal_waived: return "申诉通过，违约记录已免除";
         case K::appeal_kept: return "申诉未通过，违约记录保留";
+        case K::coorganiser_joined: return "有人成为您预约的协办人";
     }
     return "通知";
 }

@@ -43,6 +43,7 @@ constexpr Row table[] = {
     {"too_late_to_cancel", 422, "已过取消时间，如需取消请联系场地管理员。"},
     {"too_late_to_appeal", 422, "违约记录满7天后不能再申诉。"},
     {"invalid_state", 409, "这条预约现在不能这样改动，请刷新后查看。"},
+    {"coorganisers_full", 409, "这条预约已经有两位协办人了，请预约人先移除一位。"},
     {"change_needs_approval", 409, "这个场地需要审批，已确认的预约暂时不能加长，请另约一段时间。"},
     {"wrong_venue", 422, "这是另一个场地的签到码，请扫本场地的码。"},
     {"checkin_window_closed", 422, "现在不在签到时间内，请在开始前后签到。"},

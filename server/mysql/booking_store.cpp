@@ -30,7 +30,10 @@ const char* const booking_columns =
     "bk.starts_at, bk.ends_at, "
     "bk.status, bk.purpose, bk.attendees, bk.org, COALESCE(bk.cancel_reason, ''), "
     "bk.checked_in_at, "
-    "bk.present "
+    "bk.present, "
+    "(SELECT JSON_ARRAYAGG(JSON_OBJECT('id', c.user_id, 'name', u.name) ORDER BY c.added_at, "
+    "c.seat) FROM booking_coorganisers c JOIN users u ON u.id = c.user_id WHERE c.booking_id = "
+    "bk.id) "
     "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = "
     "v.building_id ";
 
@@ -50,6 +53,13 @@ Booking read_booking(sql::ResultSet& rs) {
     b.cancel_reason = rs.getString(12);
     if (!rs.isNull(13)) b.checked_in_at = read_time(rs, 13);
     b.present = rs.getInt(14);
+    if (!rs.isNull(15)) {
+        auto list = nlohmann::json::parse(std::string(rs.getString(15)), nullptr, false);
+        if (list.is_array())
+            for (const auto& c : list)
+                b.coorganisers.push_back(
+                    {c.value("id", UserId{0}), c.value("name", std::string())});
+    }
     return b;
 }
 
@@ -424,7 +434,14 @@ std::vector<Booking> MysqlBookingStore::list(const BookingQuery& f) {
         where += " AND " + clause;
         params.push_back(value);
     };
-    if (f.user_id) add("bk.user_id = ?", std::to_string(*f.user_id));
+    if (f.user_id && f.with_coorganised) {
+        add("(bk.user_id = ? OR bk.id IN (SELECT booking_id FROM booking_coorganisers WHERE "
+            "user_id = ?))",
+            std::to_string(*f.user_id));
+        params.push_back(std::to_string(*f.user_id));
+    } else if (f.user_id) {
+        add("bk.user_id = ?", std::to_string(*f.user_id));
+    }
     if (f.street_id) add("b.street_id = ?", std::to_string(*f.street_id));
     if (f.buildings) {
         if (f.buildings->empty()) return {};

@@ -503,6 +503,25 @@ const std::vector<Migration>& migrations() {
              "ADD COLUMN IF NOT EXISTS appeal_decided_by BIGINT UNSIGNED NULL, "
              "ADD KEY IF NOT EXISTS ix_violations_appealed (appealed_at)",
          }},
+        {23,
+         "co-organisers of a booking: two seats, the key (booking, seat) is the guard against a "
+         "third; the owner's invitation kept as its code's hash",
+         {
+             R"(CREATE TABLE IF NOT EXISTS booking_coorganisers (
+                  booking_id BIGINT UNSIGNED NOT NULL,
+                  seat TINYINT UNSIGNED NOT NULL,
+                  user_id BIGINT UNSIGNED NOT NULL,
+                  added_at DATETIME NOT NULL,
+                  PRIMARY KEY (booking_id, seat),
+                  UNIQUE KEY uq_coorganisers_member (booking_id, user_id),
+                  KEY ix_coorganisers_user (user_id, booking_id),
+                  CONSTRAINT ck_coorganisers_seat CHECK (seat BETWEEN 1 AND 2),
+                  CONSTRAINT fk_coorganisers_booking FOREIGN KEY (booking_id) REFERENCES bookings (id),
+                  CONSTRAINT fk_coorganisers_user FOREIGN KEY (user_id) REFERENCES users (id)
+                ) ENGINE=InnoDB)",
+             "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS coorganiser_code CHAR(64) NULL, "
+             "ADD UNIQUE KEY IF NOT EXISTS uq_bookings_coorganiser_code (coorganiser_code)",
+         }},
     };
     return all;
 }

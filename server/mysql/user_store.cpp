@@ -176,6 +176,8 @@ void MysqlUserStore::erase_person(UserId id, TimePoint now) {
     run("DELETE FROM idempotency_keys WHERE user_id = ?");
     run("DELETE FROM subscriptions WHERE user_id = ?");
     run("DELETE FROM web_logins WHERE user_id = ?");
+    run("DELETE FROM booking_coorganisers WHERE user_id = ?");
+    run("UPDATE bookings SET coorganiser_code = NULL WHERE user_id = ?");
 }
 
 void MysqlUserStore::keep_ban(const std::string& openid_hash, TimePoint until) {

@@ -24,6 +24,7 @@ std::string_view phrase_of(NoticeKind k) {
         case NoticeKind::appeal_filed: return "待处理申诉";
         case NoticeKind::appeal_waived: return "申诉通过";
         case NoticeKind::appeal_kept: return "申诉未通过";
+        case NoticeKind::coorganiser_joined: return "协办人加入";
     }
     return "";
 }
@@ -43,6 +44,7 @@ std::string default_note(NoticeKind k) {
         case NoticeKind::appeal_filed: return "有成员对违约记录提出申诉";
         case NoticeKind::appeal_waived: return "违约记录已免除";
         case NoticeKind::appeal_kept: return "违约记录保留";
+        case NoticeKind::coorganiser_joined: return "有协办人加入您的预约";
     }
     return "";
 }

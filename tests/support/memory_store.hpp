@@ -63,6 +63,8 @@ struct MemoryState {
         std::string appeal_note;
     };
     std::vector<Violation> violations;
+    std::map<booking::BookingId, std::string> coorganiser_codes;
+    std::map<booking::BookingId, std::vector<booking::UserId>> coorganisers;  // in seat order
 };
 
 class MemoryBookingStore final : public booking::BookingStore {
@@ -138,6 +140,8 @@ class MemoryBookingStore final : public booking::BookingStore {
         b.present = 0;
         for (const auto& p : s_.presence)
             if (p.first == id) ++b.present;
+        b.coorganisers.clear();
+        for (auto u : s_.coorganisers[id]) b.coorganisers.push_back({u, "成员" + std::to_string(u)});
         return b;
     }
     void set_status(booking::BookingId id, booking::BookingStatus st, const std::string& reason,
@@ -187,7 +191,9 @@ class MemoryBookingStore final : public booking::BookingStore {
         std::vector<booking::Booking> out;
         for (const auto& [id, b] : s_.bookings) {
             auto full = *find_booking(id, false);
-            if (q.user_id && b.user_id != *q.user_id) continue;
+            if (q.user_id && b.user_id != *q.user_id &&
+                !(q.with_coorganised && booking::is_coorganiser({*q.user_id}, full)))
+                continue;
             if (q.street_id && full.street_id != *q.street_id) continue;
             if (q.buildings && !q.buildings->count(full.building_id)) continue;
             if (q.status && b.status != *q.status) continue;
@@ -231,6 +237,27 @@ class MemoryBookingStore final : public booking::BookingStore {
     void set_reminded(booking::BookingId, booking::TimePoint) override {}
     void set_end(booking::BookingId id, booking::TimePoint end) override {
         s_.bookings[id].end = end;
+    }
+    void set_coorganiser_code(booking::BookingId id, const std::string& code_hash) override {
+        s_.coorganiser_codes[id] = code_hash;
+    }
+    std::optional<booking::BookingId> booking_by_coorganiser_code(
+        const std::string& code_hash) override {
+        for (const auto& [id, code] : s_.coorganiser_codes)
+            if (code == code_hash) return id;
+        return std::nullopt;
+    }
+    bool add_coorganiser(booking::BookingId id, booking::UserId user,
+                         booking::TimePoint) override {
+        auto& seats = s_.coorganisers[id];
+        if (static_cast<int>(seats.size()) >= booking::max_coorganisers ||
+            std::find(seats.begin(), seats.end(), user) != seats.end())
+            return false;
+        seats.push_back(user);
+        return true;
+    }
+    bool remove_coorganiser(booking::BookingId id, booking::UserId user) override {
+        return std::erase(s_.coorganisers[id], user) == 1;
     }
     // Approvers: from the principals with a role.
     std::vector<booking::UserId> managers_of(booking::BuildingId building) override {
