@@ -374,9 +374,8 @@ awaitable<Result<Booking>> BookingService::join_as_coorganiser(const Principal& 
 awaitable<Result<Booking>> BookingService::remove_coorganiser(const Principal& me,
                                                               booking::BookingId id,
                                                               booking::UserId member) {
-    co_return co_await transact_result<Booking>(db_, [&](BookingStore& s) {
-        return booking::remove_coorganiser(s, me, id, member);
-    });
+    co_return co_await transact_result<Booking>(
+        db_, [&](BookingStore& s) { return booking::remove_coorganiser(s, me, id, member); });
 }
 
 awaitable<Verdict> BookingService::judge(const Principal& me, const std::string& text) {

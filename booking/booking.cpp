@@ -98,7 +98,8 @@ std::optional<AppError> check_reason(const std::string& reason, int max_chars, b
     if (required && reason.find_first_not_of(" \t\r\n") == std::string::npos)
         return make_error(Errc::validation, f + ": is required", {{"field", f}});
     if (*n > static_cast<std::size_t>(max_chars))
-        return make_error(Errc::validation, f + ": at most " + std::to_string(max_chars) + " characters",
+        return make_error(Errc::validation,
+                          f + ": at most " + std::to_string(max_chars) + " characters",
                           {{"field", f}, {"max_chars", max_chars}});
     return std::nullopt;
 }

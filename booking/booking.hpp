@@ -54,7 +54,7 @@ struct Booking {
     std::optional<UnitId> unit_id;
     std::string cancel_reason;
     std::optional<TimePoint> checked_in_at;
-    int present = 0;  // people who scanned the hall's code during it (人次)
+    int present = 0;                        // people who scanned the hall's code during it (人次)
     std::vector<Coorganiser> coorganisers;  // in the order they joined
 };
 

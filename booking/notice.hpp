@@ -20,11 +20,11 @@ enum class NoticeKind {
     reminder,
     no_show,
     banned,
-    request_waiting,  // to a request's approvers: someone waits for their decision
-    request_overdue,  // to the street's admins: a request waited long, or its start is near
-    appeal_filed,     // to the street's admins: a member appealed a violation
-    appeal_waived,    // to the member: their appeal was upheld, the violation waived
-    appeal_kept,      // to the member: the violation stays (note: the admin's reason)
+    request_waiting,    // to a request's approvers: someone waits for their decision
+    request_overdue,    // to the street's admins: a request waited long, or its start is near
+    appeal_filed,       // to the street's admins: a member appealed a violation
+    appeal_waived,      // to the member: their appeal was upheld, the violation waived
+    appeal_kept,        // to the member: the violation stays (note: the admin's reason)
     coorganiser_joined  // to a booking's owner: a member took their invitation (note: the name)
 };
 std::string_view notice_name(NoticeKind k);

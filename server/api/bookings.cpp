@@ -172,11 +172,12 @@ http::Handler invite_coorganisers(Services& svc) {
         auto r = co_await svc.bookings.invite_coorganisers(me, path_id(p["id"]));
         if (!r) co_return Response::error(r.error());
         const auto& b = r.value().booking;
-        co_return Response::json(201, json{{"code", r.value().code},
-                                           {"booking_id", b.id},
-                                           {"expires_at", booking::to_iso(b.end)},
-                                           {"seats_left", booking::max_coorganisers -
-                                                              static_cast<int>(b.coorganisers.size())}});
+        co_return Response::json(
+            201, json{{"code", r.value().code},
+                      {"booking_id", b.id},
+                      {"expires_at", booking::to_iso(b.end)},
+                      {"seats_left",
+                       booking::max_coorganisers - static_cast<int>(b.coorganisers.size())}});
     };
 }
 
@@ -191,8 +192,8 @@ http::Handler join_as_coorganiser(Services& svc) {
 http::Handler remove_coorganiser(Services& svc) {
     return [&svc](Request& req, const Params& p) -> awaitable<Response> {
         auto me = co_await svc.auth.authenticate(req);
-        co_return render(co_await svc.bookings.remove_coorganiser(me, path_id(p["id"]),
-                                                                  path_id(p["user_id"])));
+        co_return render(
+            co_await svc.bookings.remove_coorganiser(me, path_id(p["id"]), path_id(p["user_id"])));
     };
 }
 

@@ -97,7 +97,14 @@ struct World {
                         booking_body(1, booking_day, minute, minute + 15), tokens[owner]);
         minute += 15;
         REQUIRE(r.status == 201);
-        return std::to_string(r.body["id"].get<std::uint64_t>());
+        last_booking = std::to_string(r.body["id"].get<std::uint64_t>());
+        return last_booking;
+    }
+    // The code of A's invitation to co-organise a new booking of theirs (last_booking).
+    std::string coorganiser_code() {
+        auto r = call(A, "POST", "/api/v1/bookings/" + booking() + "/coorganisers/invitation");
+        REQUIRE(r.status == 201);
+        return r.body["code"];
     }
     // A new member who asked to join branch 1: their id.
     std::string joiner() {
@@ -169,6 +176,7 @@ struct World {
     std::map<Who, std::string> tokens;
     std::map<Who, std::uint64_t> ids;
     std::uint64_t a_id = 0, b_id = 0;
+    std::string last_booking;
     booking::Date day = booking::add_days(test::tomorrow(), 1);
     booking::Date booking_day = day;  // then tomorrow + 4 when `day` is full
     int minute = 0;                   // 96 quarters in a day: one booking each
@@ -850,6 +858,51 @@ TEST_CASE("the access matrix: every object endpoint, every kind of caller") {
         {"GET /me/export",
          [](World& x, Who who) { return x.call(who, "GET", "/api/v1/me/export"); },
          {{B, 200}, {NOBODY, 401}}},
+        {"POST /bookings/{id}/coorganisers/invitation (A's booking)",
+         [](World& x, Who who) {
+             return x.call(who, "POST", "/api/v1/bookings/" + x.booking() + "/coorganisers/invitation");
+         },
+         {{A, 201},
+          {B, 404},
+          {X, 403},
+          {Y, 404},
+          {S1, 403},
+          {S2, 404},
+          {D, 403},
+          {BANNED, 404},
+          {NOBODY, 401}}},
+        {"POST /coorganisers/join (A's invitation: anyone signed in but A)",
+         [](World& x, Who who) { return x.call(who, "POST", "/api/v1/coorganisers/join",
+                                               json{{"code", x.coorganiser_code()}}); },
+         {{A, 409},
+          {B, 200},
+          {X, 200},
+          {Y, 200},
+          {S1, 200},
+          {S2, 200},
+          {D, 200},
+          {BANNED, 200},
+          {NOBODY, 401}},
+         {{A, "invalid_state"}}},
+        {"DELETE /bookings/{id}/coorganisers/{B} (B co-organises A's booking)",
+         [](World& x, Who who) {
+             auto code = x.coorganiser_code();
+             REQUIRE(x.call(B, "POST", "/api/v1/coorganisers/join", json{{"code", code}}).status ==
+                     200);
+             return x.call(who, "DELETE",
+                           "/api/v1/bookings/" + x.last_booking + "/coorganisers/" +
+                               std::to_string(x.b_id));
+         },
+         {{A, 200},
+          {B, 200},
+          {X, 403},
+          {Y, 404},
+          {S1, 403},
+          {S2, 404},
+          {D, 403},
+          {BANNED, 404},
+          {SEC, 404},
+          {NOBODY, 401}}},
         // Last: it moves the servers' clock to tomorrow morning.
         {"POST /bookings/{id}/checkin (its window open)",
          [](World& x, Who who) {

@@ -616,3 +616,137 @@ TEST_CASE(
     }
     test::check_invariants(s.mysql(), {});
 }
+
+TEST_CASE(
+    "an owner stuck in traffic: the co-organiser they invited checks the meeting in, so there is "
+    "no no-show; two co-organisers at most; only the owner cancels, invites or removes") {
+    Stack s(own(), 19090, day_config());
+    make_hall(s);
+    auto [owner, owner_id] = s.login("organiser");
+    auto [first, first_id] = s.login("deputy1");
+    auto [second, second_id] = s.login("deputy2");
+    auto [third, third_id] = s.login("deputy3");
+    auto [stranger, stranger_id] = s.login("passerby");
+    auto [mgr, mgr_id] = s.login("coorgmgr");
+    REQUIRE(s.grant_role("openid-coorgmgr", "manager", "--building-ids 1") == 0);
+    REQUIRE(s.call(s.port(), "PATCH", "/api/v1/me", json{{"name", "李卫东"}}, first).status == 200);
+    const auto d = booking::add_days(tomorrow(), 1);
+    s.set_clock(at(booking::add_days(d, -1), 12 * 60));
+    auto b = s.call(s.port(), "POST", "/api/v1/bookings", booking_body(d, 9 * 60, 10 * 60), owner);
+    REQUIRE(b.status == 201);
+    CHECK(b.body["coorganisers"] == json::array());
+    const auto id = std::to_string(b.body["id"].get<std::uint64_t>());
+    const auto invite = "/api/v1/bookings/" + id + "/coorganisers/invitation";
+
+    // The owner's invitation: a code to share, good until the meeting ends.
+    CHECK(s.call(s.port(), "POST", invite, nullptr, stranger).status == 404);
+    auto inv = s.call(s.port(), "POST", invite, nullptr, owner);
+    REQUIRE(inv.status == 201);
+    const std::string code = inv.body["code"];
+    CHECK(code.size() == 24);
+    CHECK(inv.body["expires_at"] == b.body["ends_at"]);
+    CHECK(inv.body["seats_left"] == 2);
+    const auto join = [&](const std::string& token, const std::string& c) {
+        return s.call(s.port(), "POST", "/api/v1/coorganisers/join", json{{"code", c}}, token);
+    };
+    CHECK(join(first, "0123456789abcdef01234567").status == 404);
+    CHECK(join(first, "不是邀请码").status == 404);
+    auto joined = join(first, code);
+    REQUIRE(joined.status == 200);
+    CHECK(joined.body["coorganisers"] == json::array({{{"id", first_id}, {"name", "李卫东"}}}));
+    CHECK(joined.raw.find("phone") == std::string::npos);
+    REQUIRE(join(second, code).status == 200);
+    auto full = join(third, code);
+    CHECK(full.status == 409);
+    CHECK(error_code(full) == "coorganisers_full");
+    CHECK(error_code(join(owner, code)) == "invalid_state");
+    // The owner is told who joined, once each (opening the invitation again tells nobody).
+    REQUIRE(join(first, code).status == 200);
+    CHECK(notice_kinds(s, owner) ==
+          std::vector<std::string>{"coorganiser_joined", "coorganiser_joined"});
+
+    // The co-organisers find it among their bookings and see it; they do not own it.
+    auto mine = s.call(s.port(), "GET", "/api/v1/me/bookings", nullptr, first).body["items"];
+    REQUIRE(mine.size() == 1);
+    CHECK(mine[0]["user_id"] == owner_id);
+    CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, second).status == 200);
+    CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, third).status == 404);
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(), first)
+              .status == 403);
+    CHECK(
+        s.call(s.port(), "PATCH", "/api/v1/bookings/" + id, json{{"attendees", 5}}, first).status ==
+        403);
+    CHECK(s.call(s.port(), "POST", invite, nullptr, first).status == 403);
+    CHECK(s.call(s.port(), "DELETE",
+                 "/api/v1/bookings/" + id + "/coorganisers/" + std::to_string(second_id), nullptr,
+                 first)
+              .status == 403);
+
+    // The owner takes the second off; the third takes the seat.
+    auto removed = s.call(s.port(), "DELETE",
+                          "/api/v1/bookings/" + id + "/coorganisers/" + std::to_string(second_id),
+                          nullptr, owner);
+    REQUIRE(removed.status == 200);
+    CHECK(removed.body["coorganisers"].size() == 1);
+    CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, second).status == 404);
+    REQUIRE(join(third, code).status == 200);
+
+    // The morning: both are reminded; the owner is stuck in traffic, the first checks in.
+    s.set_clock(at(d, 8 * 60));
+    run_jobs(s, {"send_reminders"});
+    CHECK(has(notice_kinds(s, first), "reminder"));
+    CHECK(has(notice_kinds(s, third), "reminder"));
+    auto venue_code =
+        s.call(s.port(), "GET", "/api/v1/venues/1/checkin-code", nullptr, mgr).body["venue_code"];
+    s.set_clock(at(d, 9 * 60 + 5));
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/checkin",
+                 json{{"venue_code", venue_code}}, mgr)
+              .status == 403);
+    auto in = s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/checkin",
+                     json{{"venue_code", venue_code}}, first);
+    REQUIRE(in.status == 200);
+    CHECK(in.body["status"] == "checked_in");
+    s.set_clock(at(d, 9 * 60 + 20));
+    run_jobs(s, {"release_no_shows"});
+    CHECK(s.sql_value("SELECT status FROM bookings WHERE id = " + id) == "checked_in");
+    CHECK(s.sql_value("SELECT COUNT(*) FROM violations WHERE booking_id = " + id) == "0");
+    CHECK(s.sql_value("SELECT GROUP_CONCAT(action ORDER BY id) FROM audit_log WHERE object_id = " +
+                      id + " AND action IN ('join_booking', 'remove_coorganiser')") ==
+          "join_booking,join_booking,remove_coorganiser,join_booking");
+    test::check_invariants(s.mysql(), {});
+}
+
+TEST_CASE(
+    "five members take one invitation at the same moment on two servers: two seats, two "
+    "co-organisers, the other three told it is full") {
+    Stack s(own(), 18930, day_config());
+    s.start_server(day_config());
+    make_hall(s);
+    auto [owner, owner_id] = s.login("seatowner");
+    std::vector<std::string> members;
+    for (int i = 0; i < 5; ++i) members.push_back(s.login("seeker" + std::to_string(i)).first);
+    const auto d = booking::add_days(tomorrow(), 2);
+    s.set_clock(at(booking::add_days(d, -1), 12 * 60));
+    for (int round = 0; round < 4; ++round) {
+        auto b = s.call(s.port(), "POST", "/api/v1/bookings",
+                        booking_body(d, 8 * 60 + round * 60, 9 * 60 + round * 60), owner);
+        REQUIRE(b.status == 201);
+        const auto id = std::to_string(b.body["id"].get<std::uint64_t>());
+        auto inv = s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/coorganisers/invitation",
+                          nullptr, owner);
+        REQUIRE(inv.status == 201);
+        const std::string code = inv.body["code"];
+        auto rs = test::burst(5, [&](int i) {
+            return s.call(s.port(i % 2), "POST", "/api/v1/coorganisers/join", json{{"code", code}},
+                          members[i]);
+        });
+        auto st = test::statuses(rs);
+        CHECK(st[200] == 2);
+        CHECK(st[409] == 3);
+        for (const auto& r : rs)
+            if (r.status == 409) CHECK(error_code(r) == "coorganisers_full");
+        CHECK(s.sql_value("SELECT COUNT(*) FROM booking_coorganisers WHERE booking_id = " + id) ==
+              "2");
+    }
+    test::check_invariants(s.mysql(), {});
+}

@@ -8,7 +8,8 @@
 --                   no-show, cancelled by someone else or by a closure, approved) without the
 --                   notice written in the change's transaction; a request whose approvers
 --                   were told (or, later, its street) without a notice to one of them that
---                   exists.
+--                   exists; a decided appeal its member was not told of; a co-organiser whose
+--                   joining the owner was not told of (while the owner's account lives).
 -- Read by tests/support/invariants.hpp and scripts/lib/invariants.sh (the benchmarks, the soak).
 SELECT
   (SELECT COUNT(*) FROM (
@@ -42,4 +43,8 @@ SELECT
      WHERE x.appeal_decided_at IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM notices o WHERE o.user_id = x.user_id
                        AND o.kind = CONCAT('appeal_', x.appeal_outcome)
-                       AND o.dedup_key = CONCAT('appeal_', x.appeal_outcome, ':violation:', x.id))) AS lost_notices;
+                       AND o.dedup_key = CONCAT('appeal_', x.appeal_outcome, ':violation:', x.id)))
+  + (SELECT COUNT(*) FROM booking_coorganisers c JOIN bookings b ON b.id = c.booking_id
+     JOIN users u ON u.id = b.user_id AND u.closed_at IS NULL
+     WHERE NOT EXISTS (SELECT 1 FROM notices o WHERE o.user_id = b.user_id
+                       AND o.dedup_key = CONCAT('coorganiser_joined:booking:', c.booking_id, ':', c.user_id))) AS lost_notices;

@@ -141,7 +141,8 @@ class MemoryBookingStore final : public booking::BookingStore {
         for (const auto& p : s_.presence)
             if (p.first == id) ++b.present;
         b.coorganisers.clear();
-        for (auto u : s_.coorganisers[id]) b.coorganisers.push_back({u, "成员" + std::to_string(u)});
+        for (auto u : s_.coorganisers[id])
+            b.coorganisers.push_back({u, "成员" + std::to_string(u)});
         return b;
     }
     void set_status(booking::BookingId id, booking::BookingStatus st, const std::string& reason,
@@ -247,8 +248,7 @@ class MemoryBookingStore final : public booking::BookingStore {
             if (code == code_hash) return id;
         return std::nullopt;
     }
-    bool add_coorganiser(booking::BookingId id, booking::UserId user,
-                         booking::TimePoint) override {
+    bool add_coorganiser(booking::BookingId id, booking::UserId user, booking::TimePoint) override {
         auto& seats = s_.coorganisers[id];
         if (static_cast<int>(seats.size()) >= booking::max_coorganisers ||
             std::find(seats.begin(), seats.end(), user) != seats.end())

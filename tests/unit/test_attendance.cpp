@@ -1,12 +1,14 @@
 // The rest of a booking's day, as pure rules over the in-memory store with a clock the test
 // sets: check-in window edges to the second, hall codes, scans counted once, no-shows releasing
-// exactly the unused time, violations in a rolling window, late-cancel fractions, waivers, and
-// what the notices say.
+// exactly the unused time, violations in a rolling window, late-cancel fractions, waivers,
+// appeals, co-organisers, and what the notices say.
 #include <doctest/doctest.h>
 
 #include "booking/appeals.hpp"
 #include "booking/attendance.hpp"
 #include "booking/calendar.hpp"
+#include "booking/coorganisers.hpp"
+#include "booking/decisions.hpp"
 #include "tests/support/memory_store.hpp"
 
 using namespace sh::booking;
@@ -415,4 +417,107 @@ TEST_CASE(
     REQUIRE(appeal_violation(d.store, d.street_admin, 4, "会议临时改期", later).ok());
     CHECK(d.code_of(decide_appeal(d.store, d.rules, d.street_admin, 4, true, "", later).error()) ==
           "self_approval");
+}
+
+TEST_CASE(
+    "a member who takes the owner's invitation co-organises: sees it, checks it in, is "
+    "reminded; the owner is told once who joined") {
+    Day d;
+    auto id = d.book_at(d.alice, monday);
+    REQUIRE(invite_coorganisers(d.store, d.alice, id, "code-1", d.now).ok());
+    CHECK_FALSE(can_view_booking(d.bob, *d.store.find_booking(id, false)));
+    auto joined = join_as_coorganiser(d.store, d.bob, "code-1", d.now);
+    REQUIRE(joined.ok());
+    REQUIRE(joined.value().coorganisers.size() == 1);
+    CHECK(joined.value().coorganisers[0].id == d.bob.user_id);
+    CHECK(can_view_booking(d.bob, joined.value()));
+    REQUIRE(d.notices(NoticeKind::coorganiser_joined) == 1);
+    CHECK(d.state.outbox.back().user_id == d.alice.user_id);
+    CHECK(d.state.outbox.back().note == "成员2");  // the owner learns who
+    // Opening the invitation again: the same booking, no second notice.
+    CHECK(join_as_coorganiser(d.store, d.bob, "code-1", d.now).ok());
+    CHECK(d.notices(NoticeKind::coorganiser_joined) == 1);
+    CHECK(d.state.audit.back() == "join_booking");
+
+    // The owner is stuck in traffic: the co-organiser checks in with the hall's code.
+    REQUIRE(remind(d.store, *d.store.find_booking(id, false), d.at(monday, 8 * 60)));
+    int reminded_bob = 0;
+    for (const auto& n : d.state.outbox)
+        reminded_bob += n.kind == NoticeKind::reminder && n.user_id == d.bob.user_id;
+    CHECK(reminded_bob == 1);
+    auto in = check_in(d.store, d.bob, id, "hall1code", d.at(monday, 9 * 60 + 5));
+    REQUIRE(in.ok());
+    CHECK(in.value().status == BookingStatus::checked_in);
+    CHECK(in.value().present == 1);
+    // No no-show: the branch met.
+    CHECK_FALSE(release_no_show(d.store, d.rules, *d.store.find_booking(id, false),
+                                d.state.venues[1].rules, d.at(monday, 9 * 60 + 16)));
+}
+
+TEST_CASE(
+    "two co-organisers at most; a co-organiser neither invites, cancels, changes nor ends "
+    "the booking; the hall's manager does not check it in") {
+    Day d;
+    auto id = d.book_at(d.alice, monday);
+    REQUIRE(invite_coorganisers(d.store, d.alice, id, "code-1", d.now).ok());
+    REQUIRE(join_as_coorganiser(d.store, d.bob, "code-1", d.now).ok());
+    REQUIRE(join_as_coorganiser(d.store, d.carol, "code-1", d.now).ok());
+    auto third = join_as_coorganiser(d.store, Principal{4}, "code-1", d.now);
+    REQUIRE_FALSE(third.ok());
+    CHECK(d.code_of(third.error()) == "coorganisers_full");
+    CHECK(third.error().details["max"] == 2);
+    auto own = join_as_coorganiser(d.store, d.alice, "code-1", d.now);
+    REQUIRE_FALSE(own.ok());
+    CHECK(d.code_of(own.error()) == "invalid_state");
+    CHECK(d.code_of(join_as_coorganiser(d.store, d.bob, "no-such", d.now).error()) == "not_found");
+
+    CHECK(d.code_of(invite_coorganisers(d.store, d.bob, id, "code-2", d.now).error()) ==
+          "forbidden");
+    CancelTerms terms{true, d.rules};
+    auto cancelled = cancel(d.store, d.bob, id, "不去了", d.now, terms);
+    REQUIRE_FALSE(cancelled.ok());
+    CHECK(d.code_of(cancelled.error()) == "forbidden");
+    CHECK(d.store.find_booking(id, false)->status == BookingStatus::confirmed);
+    CHECK(d.code_of(check_in(d.store, d.manager, id, "hall1code", d.at(monday, 9 * 60)).error()) ==
+          "forbidden");
+    REQUIRE(check_in(d.store, d.carol, id, "hall1code", d.at(monday, 9 * 60)).ok());
+    CHECK(d.code_of(end_early(d.store, d.bob, id, d.at(monday, 9 * 60 + 30)).error()) ==
+          "forbidden");
+    // A stranger with a booking id sees nothing.
+    CHECK(
+        d.code_of(check_in(d.store, Principal{4}, id, "hall1code", d.at(monday, 9 * 60)).error()) ==
+        "not_found");
+}
+
+TEST_CASE(
+    "the owner removes a co-organiser, who then no longer sees the booking; one may leave; "
+    "a new invitation replaces the old; none once the booking is over") {
+    Day d;
+    auto id = d.book_at(d.alice, monday);
+    REQUIRE(invite_coorganisers(d.store, d.alice, id, "code-1", d.now).ok());
+    REQUIRE(join_as_coorganiser(d.store, d.bob, "code-1", d.now).ok());
+    REQUIRE(join_as_coorganiser(d.store, d.carol, "code-1", d.now).ok());
+    CHECK(d.code_of(remove_coorganiser(d.store, d.carol, id, d.bob.user_id).error()) ==
+          "forbidden");
+    CHECK(d.code_of(remove_coorganiser(d.store, d.manager, id, d.bob.user_id).error()) ==
+          "forbidden");
+    auto removed = remove_coorganiser(d.store, d.alice, id, d.bob.user_id);
+    REQUIRE(removed.ok());
+    CHECK(removed.value().coorganisers.size() == 1);
+    CHECK(d.code_of(check_in(d.store, d.bob, id, "hall1code", d.at(monday, 9 * 60)).error()) ==
+          "not_found");
+    CHECK(d.code_of(remove_coorganiser(d.store, d.alice, id, d.bob.user_id).error()) ==
+          "not_found");
+    REQUIRE(remove_coorganiser(d.store, d.carol, id, d.carol.user_id).ok());  // leaves
+    CHECK(d.store.find_booking(id, false)->coorganisers.empty());
+
+    REQUIRE(invite_coorganisers(d.store, d.alice, id, "code-2", d.now).ok());
+    CHECK(d.code_of(join_as_coorganiser(d.store, d.bob, "code-1", d.now).error()) == "not_found");
+    REQUIRE(join_as_coorganiser(d.store, d.bob, "code-2", d.now).ok());
+    // Over: the hour has passed (or it was cancelled): nobody joins, no invitation is made.
+    auto after = d.at(monday, 10 * 60);
+    CHECK(d.code_of(join_as_coorganiser(d.store, d.carol, "code-2", after).error()) ==
+          "invalid_state");
+    CHECK(d.code_of(invite_coorganisers(d.store, d.alice, id, "code-3", after).error()) ==
+          "invalid_state");
 }
