@@ -112,4 +112,6 @@ module.exports = {
   image,
   signIn,
   remember,
+  // Who signed in on this phone (null before the first sign-in).
+  user: () => wx.getStorageSync(USER) || null,
 }

@@ -1,7 +1,9 @@
 // One booking: where, when, its state, who came. Cancel, with the warning the hall's deadline
 // implies (after it, cancelling counts as a late cancellation); check in; end a meeting early so
 // that others can use the rest of the time; change its time, attendees or purpose instead of
-// cancelling (while it runs, only a later end); add to the calendar.
+// cancelling (while it runs, only a later end); add to the calendar; ask up to two members to
+// co-organise it (they may check it in: the branch still meets when its organiser is held up),
+// shared as a WeChat card. A co-organiser sees it, checks it in, or leaves.
 // Opened from the list, from a notice, and from a WeChat message (the server's page).
 const api = require('../../utils/api')
 const drafts = require('../../utils/drafts')
@@ -16,13 +18,15 @@ const LATE_SHRINK = (penalty) =>
 const minutes = (hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))
 const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
 
+const LIVE = ['pending', 'confirmed', 'checked_in']
+
 const LATE_WARNING = '离开始已经很近了，现在取消会记一次“临近开始才取消”，记满会暂停预约。确定要取消吗？'
 
 Component({
   data: {
     booking: null, venue: null, statusText: '', when: '', canCancel: false, canCheckIn: false, canEnd: false,
     canChange: false, editing: false, running: false, times: [], form: null, startIndex: 0, endIndex: 0,
-    error: '', done: '',
+    error: '', done: '', mine: false, amCoorganiser: false, canInvite: false, inviteCode: '', coorganiserNames: '',
   },
   methods: {
     onLoad(query) {
@@ -39,17 +43,78 @@ Component({
       }
     },
     // What the page shows of a booking, and which buttons.
+    // Only its member changes, cancels, ends it or asks others to co-organise; a co-organiser
+    // checks it in too.
     shown(b) {
       const before = Date.now() < Date.parse(b.starts_at)
+      const me = (api.user() || {}).id
+      const mine = b.user_id === me
+      const live = LIVE.indexOf(b.status) >= 0 && Date.now() < Date.parse(b.ends_at)
       return {
         booking: b,
         statusText: format.STATUS[b.status],
         when: `${format.day(b.date)} ${b.start}–${b.end}`,
-        canCancel: b.status === 'pending' || b.status === 'confirmed',
+        mine,
+        amCoorganiser: !mine && b.coorganisers.some((c) => c.id === me),
+        coorganiserNames: b.coorganisers.map((c) => c.name || '（未填姓名）').join('、'),
+        canInvite: mine && live && b.coorganisers.length < 2,
+        canCancel: mine && (b.status === 'pending' || b.status === 'confirmed'),
         canCheckIn: b.status === 'confirmed',
-        canEnd: b.status === 'checked_in',
-        canChange: ((b.status === 'pending' || b.status === 'confirmed') && before) || b.status === 'checked_in',
+        canEnd: mine && b.status === 'checked_in',
+        canChange: mine && (((b.status === 'pending' || b.status === 'confirmed') && before) || b.status === 'checked_in'),
         editing: false,
+      }
+    },
+    // The invitation: a code the server keeps only as a hash, sent as a WeChat card.
+    async invite() {
+      try {
+        const r = await api.post(`/api/v1/bookings/${this.id}/coorganisers/invitation`, {})
+        this.setData({ inviteCode: r.code, error: '', done: '请点“发给协办人”，在微信里选要请的人。最多请两位。' })
+        return r
+      } catch (err) {
+        this.setData({ error: errors.sentence(err) })
+        return null
+      }
+    },
+    onShareAppMessage() {
+      return {
+        title: `请您协办：${this.data.venue.name} ${this.data.when}`,
+        path: `/pages/coorganise/index?code=${this.data.inviteCode}`,
+      }
+    },
+    async remove(e) {
+      const c = this.data.booking.coorganisers.find((x) => x.id === Number(e.currentTarget.dataset.id))
+      const ask = await wxp.call('showModal', {
+        title: '不再请他协办',
+        content: `确定不再请${c.name || '这位成员'}协办吗？他将看不到这条预约，也不能替您签到。`,
+        confirmText: '确定',
+        cancelText: '再想想',
+      })
+      if (!ask.confirm) return null
+      try {
+        const b = await api.del(`/api/v1/bookings/${this.id}/coorganisers/${c.id}`)
+        this.setData(Object.assign(this.shown(b), { done: '已不再请他协办。' }))
+        return b
+      } catch (err) {
+        this.setData({ error: errors.sentence(err) })
+        return null
+      }
+    },
+    async leave() {
+      const ask = await wxp.call('showModal', {
+        title: '不再做协办人',
+        content: '确定不再做这场活动的协办人吗？之后您看不到这条预约，也不能替预约人签到。',
+        confirmText: '确定',
+        cancelText: '再想想',
+      })
+      if (!ask.confirm) return null
+      try {
+        await api.del(`/api/v1/bookings/${this.id}/coorganisers/${(api.user() || {}).id}`)
+        this.setData({ booking: null, done: '您已不再是这场活动的协办人。' })
+        return true
+      } catch (err) {
+        this.setData({ error: errors.sentence(err) })
+        return null
       }
     },
     // The change form: the hall's slots from four hours before to four hours after, the

@@ -1,4 +1,5 @@
-// 我的预约: what is still to come (waiting for approval, booked, checked in) and what is over.
+// 我的预约: what is still to come (waiting for approval, booked, checked in) and what is over;
+// the bookings the member co-organises are among them, marked.
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const format = require('../../utils/format')
@@ -20,12 +21,14 @@ Component({
         const from = format.addDays(format.dateOf(Date.now()), -90)
         const list = await api.get(`/api/v1/me/bookings?from=${from}`)
         const names = await venues.names(list.items.map((b) => b.venue_id))
+        const me = (api.user() || {}).id
         const rows = list.items.map((b) => ({
           id: b.id,
           hall: names[b.venue_id],
           when: `${format.day(b.date)} ${b.start}–${b.end}`,
           status: b.status,
           statusText: format.STATUS[b.status],
+          coorganised: b.user_id !== me, // someone else's, which this member co-organises
           at: b.starts_at,
         }))
         const upcoming = rows.filter((r) => LIVE.indexOf(r.status) >= 0).sort((x, y) => (x.at < y.at ? -1 : 1))
