@@ -28,16 +28,23 @@ awaitable<std::optional<app::PersonalRecords>> PersonalStore::records_of(booking
         Rs urs(u.executeQuery());
         if (urs->next() && !urs->isNull(1)) r.unionid = urs->getString(1);
 
-        auto& b = c.prepare(std::string(booking_columns) +
-                            "WHERE bk.user_id = ? ORDER BY bk.starts_at, bk.id");
+        // Their own bookings and those they co-organise (GET /me/bookings lists both).
+        const char* theirs =
+            "(bk.user_id = ? OR bk.id IN (SELECT booking_id FROM booking_coorganisers WHERE "
+            "user_id = ?))";
+        auto& b = c.prepare(std::string(booking_columns) + "WHERE " + theirs +
+                            " ORDER BY bk.starts_at, bk.id");
         b.setUInt64(1, user);
+        b.setUInt64(2, user);
         Rs brs(b.executeQuery());
         while (brs->next()) r.bookings.push_back(read_booking(*brs));
 
         auto& n = c.prepare(
-            "SELECT DISTINCT v.id, v.name FROM venues v JOIN bookings bk ON bk.venue_id = v.id "
-            "WHERE bk.user_id = ?");
+            std::string("SELECT DISTINCT v.id, v.name FROM venues v JOIN bookings bk ON "
+                        "bk.venue_id = v.id WHERE ") +
+            theirs);
         n.setUInt64(1, user);
+        n.setUInt64(2, user);
         Rs nrs(n.executeQuery());
         while (nrs->next()) r.venue_names[nrs->getUInt64(1)] = nrs->getString(2);
 

@@ -669,6 +669,9 @@ TEST_CASE(
     auto mine = s.call(s.port(), "GET", "/api/v1/me/bookings", nullptr, first).body["items"];
     REQUIRE(mine.size() == 1);
     CHECK(mine[0]["user_id"] == owner_id);
+    auto copy = s.call(s.port(), "GET", "/api/v1/me/export", nullptr, first).body;  // their data
+    REQUIRE(copy["bookings"].size() == 1);
+    CHECK(copy["bookings"][0]["booking"]["id"] == b.body["id"]);
     CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, second).status == 200);
     CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, third).status == 404);
     CHECK(s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/cancel", json::object(), first)
