@@ -39,10 +39,10 @@ awaitable<std::optional<app::PersonalRecords>> PersonalStore::records_of(booking
         Rs brs(b.executeQuery());
         while (brs->next()) r.bookings.push_back(read_booking(*brs));
 
-        auto& n = c.prepare(
-            std::string("SELECT DISTINCT v.id, v.name FROM venues v JOIN bookings bk ON "
-                        "bk.venue_id = v.id WHERE ") +
-            theirs);
+        auto& n =
+            c.prepare(std::string("SELECT DISTINCT v.id, v.name FROM venues v JOIN bookings bk ON "
+                                  "bk.venue_id = v.id WHERE ") +
+                      theirs);
         n.setUInt64(1, user);
         n.setUInt64(2, user);
         Rs nrs(n.executeQuery());
