@@ -1,5 +1,6 @@
 #include "app/availability.hpp"
 
+#include "booking/booking_rules.hpp"
 #include "booking/calendar.hpp"
 
 namespace sh::app {
@@ -12,6 +13,7 @@ CachedDay build_day(const booking::Venue& v, booking::Date date,
                     const std::vector<booking::ClosureSpan>& closures,
                     const std::set<int>& booked) {
     return CachedDay{v.rules.slot_minutes, v.rules.horizon_days, v.rules.release_minute,
+                     v.rules.min_notice_minutes,
                      booking::base_slots(v.rules, date, closures, booked)};
 }
 
@@ -49,7 +51,9 @@ awaitable<Result<Day>> AvailabilityService::day(booking::VenueId venue, booking:
     if (auto closed = booking::check_day_open(opening_of(*day), date, now)) co_return *closed;
 
     Day out{day->slot_minutes, std::move(day->slots), cached};
-    booking::overlay(out.slots, date, now, entry ? entry->held : std::set<int>{});
+    // A slot within the hall's notice cannot be booked any more: past, as one that has begun.
+    const auto too_soon = now + std::chrono::minutes(day->min_notice_minutes);
+    booking::overlay(out.slots, date, too_soon, entry ? entry->held : std::set<int>{});
     co_return out;
 }
 
@@ -73,6 +77,7 @@ awaitable<Result<SearchPage>> AvailabilityService::search(const Search& s) {
     out.page = s.page;
     const int first = (s.page - 1) * out.page_size;
     for (auto& v : venues) {
+        if (s.caller && booking::check_open_to(v, *s.caller)) continue;
         SearchHit hit{std::move(v), std::nullopt};
         if (s.date) {
             // A day not open for booking has nothing free to offer.
@@ -80,7 +85,8 @@ awaitable<Result<SearchPage>> AvailabilityService::search(const Search& s) {
             auto slots =
                 booking::base_slots(hit.venue.rules, *s.date, occupied.closures[hit.venue.id],
                                     occupied.booked[hit.venue.id]);
-            booking::overlay(slots, *s.date, now, {});
+            booking::overlay(slots, *s.date,
+                             now + std::chrono::minutes(hit.venue.rules.min_notice_minutes), {});
             int free = 0;
             for (const auto& slot : slots)
                 if (slot.state == booking::SlotState::free && slot.start >= s.from &&

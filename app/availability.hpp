@@ -28,6 +28,8 @@ struct Search {
     std::optional<booking::Date> date;  // with a date: only halls with a free slot in [from, to)
     int from = 0, to = 1440;
     int page = 1;
+    std::optional<booking::Principal>
+        caller;  // only the halls open to them (booking::check_open_to)
 };
 struct SearchHit {
     booking::Venue venue;

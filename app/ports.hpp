@@ -361,6 +361,7 @@ class VenueChanges {
 struct CachedDay {
     int slot_minutes = 0;
     int horizon_days = 0, release_minute = 0;  // when the day opens (booking::check_day_open)
+    int min_notice_minutes = 0;                // slots starting sooner are shown as past
     std::vector<booking::DaySlot> slots;
 };
 struct DayCacheEntry {

@@ -14,9 +14,14 @@ std::optional<AppError> refuse(const BookCall& c, const std::map<UserId, MemberS
     if (auto e = check_ban(member->second.banned_until, c.now)) return e;
     auto venue = venues.find(c.req.venue_id);
     if (venue == venues.end()) return make_error(Errc::not_found, "No such hall.");
-    if (auto e = check_request(venue->second.venue, c.req, c.now, venue->second.closures)) return e;
-    return check_quotas(quotas, usage_of(member->second.bookings, c.req.date, c.now),
-                        c.req.end - c.req.start);
+    const auto& hall = venue->second.venue;
+    if (auto e = check_open_to(hall, c.me)) return e;
+    if (auto e = check_request(hall, c.req, c.now, venue->second.closures)) return e;
+    if (auto e = check_notice(hall.rules, c.req, c.now)) return e;
+    if (auto e = check_quotas(quotas, usage_of(member->second.bookings, c.req.date, c.now),
+                              c.req.end - c.req.start))
+        return e;
+    return check_hall_quota(hall, member->second.bookings, c.now);
 }
 
 }  // namespace
@@ -143,7 +148,7 @@ Accepted decide_in_order(const std::vector<BookCall>& calls, BatchReads& r, cons
         }
         for (auto q : quanta) taken.insert({c.req.venue_id, q});
         auto b = booking_of(c, r.venues.at(c.req.venue_id).venue);
-        r.members[c.me.user_id].bookings.push_back({b.start, b.end, b.status});
+        r.members[c.me.user_id].bookings.push_back({b.start, b.end, b.status, b.venue_id});
         if (c.key) keyed[{c.me.user_id, c.key->key}] = i;
         a.bookings.push_back(std::move(b));
         a.call.push_back(i);

@@ -93,6 +93,47 @@ std::vector<Date> days_opening(const VenueRules& rules, TimePoint from, TimePoin
     return out;
 }
 
+std::optional<AppError> check_open_to(const Venue& v, const Principal& me) {
+    const auto& r = v.rules;
+    if (r.open_to == OpenTo::district || can_manage_building(me, v.building_id, v.street_id))
+        return std::nullopt;
+    const bool in = me.branch_confirmed &&
+                    (r.open_to == OpenTo::street
+                         ? me.branch_street_id == v.street_id
+                         : me.unit_id && std::binary_search(r.open_units.begin(),
+                                                            r.open_units.end(), *me.unit_id));
+    if (in) return std::nullopt;
+    return make_error(Errc::not_open_to_you,
+                      r.open_to == OpenTo::street
+                          ? "This hall is open to the members of its street's branches."
+                          : "This hall is open to the members of named units.",
+                      {{"open_to", open_to_name(r.open_to)}});
+}
+
+std::optional<AppError> check_notice(const VenueRules& rules, const BookingRequest& r,
+                                     TimePoint now) {
+    const auto earliest = now + std::chrono::minutes(rules.min_notice_minutes);
+    if (rules.min_notice_minutes == 0 || to_timepoint(r.date, r.start) >= earliest)
+        return std::nullopt;
+    return make_error(
+        Errc::notice_too_short,
+        "Book this hall at least " + std::to_string(rules.min_notice_minutes) + " minutes ahead.",
+        {{"earliest", to_iso(earliest)}, {"minutes", rules.min_notice_minutes}});
+}
+
+std::optional<AppError> check_hall_quota(const Venue& v, const std::vector<BookedSpan>& bookings,
+                                         TimePoint now) {
+    const int max = v.rules.max_active_here;
+    if (max == 0) return std::nullopt;
+    const auto here = std::count_if(bookings.begin(), bookings.end(), [&](const BookedSpan& b) {
+        return b.venue_id == v.id && b.end > now;
+    });
+    if (here < max) return std::nullopt;
+    return make_error(Errc::quota_exceeded,
+                      "You have " + std::to_string(here) + " bookings to come at this hall.",
+                      {{"limit", "active_here"}, {"max", max}});
+}
+
 std::optional<AppError> check_quotas(const Quotas& q, const Usage& u, int minutes) {
     if (u.active >= q.max_active)
         return make_error(Errc::quota_exceeded,

@@ -51,6 +51,7 @@ std::optional<AppError> check_quotas(const Quotas& q, const Usage& u, int minute
 struct BookedSpan {
     TimePoint start, end;
     BookingStatus status = BookingStatus::confirmed;
+    VenueId venue_id = 0;
 };
 struct MemberState {
     std::optional<TimePoint> banned_until;
@@ -61,6 +62,15 @@ Usage usage_of(const std::vector<BookedSpan>& bookings, Date day, TimePoint now)
 // The earliest start usage_of needs for a request on `day` at `now` (its week's Monday, or a
 // day before now for the bookings not yet ended, whichever is earlier).
 TimePoint usage_since(Date day, TimePoint now);
+// The hall's own rules for a member: who may book it (not_open_to_you, details.open_to), how far
+// ahead (notice_too_short, details.earliest) and how many of their bookings to come it takes
+// (quota_exceeded, details.limit "active_here"). The hall's managers and the admins over it meet
+// only the notice. `bookings` are the member's (as lock_members reads them).
+std::optional<AppError> check_open_to(const Venue& v, const Principal& me);
+std::optional<AppError> check_notice(const VenueRules& rules, const BookingRequest& r,
+                                     TimePoint now);
+std::optional<AppError> check_hall_quota(const Venue& v, const std::vector<BookedSpan>& bookings,
+                                         TimePoint now);
 // A ban in force refuses a booking or a hold (banned, details.until).
 std::optional<AppError> check_ban(const std::optional<TimePoint>& ban, TimePoint now);
 

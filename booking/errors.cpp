@@ -35,6 +35,10 @@ Named named(Errc e) {
         case Errc::over_capacity: return {"over_capacity", "More attendees than the hall holds."};
         case Errc::quota_exceeded: return {"quota_exceeded", "You have reached a booking limit."};
         case Errc::banned: return {"banned", "You may not book until the ban ends."};
+        case Errc::not_open_to_you:
+            return {"not_open_to_you", "This hall is open to other members than you."};
+        case Errc::notice_too_short:
+            return {"notice_too_short", "This hall is booked further ahead."};
         case Errc::too_late_to_appeal:
             return {"too_late_to_appeal", "A violation is appealed within 7 days."};
         case Errc::too_late_to_cancel:

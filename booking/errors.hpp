@@ -35,6 +35,8 @@ enum class Errc {
     over_capacity,          // 422 booking rules
     quota_exceeded,         // 403 details.limit
     banned,                 // 403 details.until
+    not_open_to_you,        // 403 the hall is open to its street or named units (details.open_to)
+    notice_too_short,       // 422 the hall is booked this long ahead (details.earliest)
     too_late_to_cancel,     // 422
     too_late_to_appeal,     // 422 details.until: the appeal's 7 days are over
     invalid_state,          // 409 the booking is not in a state that allows this

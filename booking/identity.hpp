@@ -38,6 +38,7 @@ struct Principal {
     std::optional<BranchId> branch_id;
     std::optional<UnitId> unit_id;
     bool branch_confirmed = false;
+    std::optional<StreetId> branch_street_id;  // the street of that branch
     // The privacy guide's version the member agreed to (0: none, or withdrawn):
     // booking/consent.hpp.
     int policy_version = 0;

@@ -3,9 +3,24 @@
 
 #include <algorithm>
 
+#include "common/names.hpp"
+
 namespace sh::booking {
 
 using nlohmann::json;
+
+namespace {
+constexpr NameTable open_to_names{std::pair{OpenTo::district, std::string_view("district")},
+                                  std::pair{OpenTo::street, std::string_view("street")},
+                                  std::pair{OpenTo::units, std::string_view("units")}};
+}  // namespace
+
+std::string_view open_to_name(OpenTo o) {
+    return open_to_names.name(o);
+}
+std::optional<OpenTo> parse_open_to(std::string_view s) {
+    return open_to_names.parse(s);
+}
 
 const std::vector<std::string>& known_facilities() {
     static const std::vector<std::string> all = {
@@ -59,6 +74,13 @@ std::optional<AppError> validate_venue(const Venue& v) {
         return invalid_field("checkin_before_minutes", "must be between 0 and 120");
     if (r.checkin_after_minutes < 0 || r.checkin_after_minutes > 120)
         return invalid_field("checkin_after_minutes", "must be between 0 and 120");
+    if (r.min_notice_minutes < 0 || r.min_notice_minutes > 14 * 1440)
+        return invalid_field("min_notice_minutes", "must be between 0 and 20160");
+    if (r.max_active_here < 0 || r.max_active_here > 100)
+        return invalid_field("max_active_here", "must be between 0 (no limit) and 100");
+    if (r.open_to == OpenTo::units && r.open_units.empty())
+        return invalid_field("open_units", "name at least one unit when the hall is open to units");
+    if (r.open_units.size() > 50) return invalid_field("open_units", "at most 50 units");
 
     auto hours = r.weekly_hours;
     std::sort(hours.begin(), hours.end());
@@ -118,7 +140,11 @@ json venue_json(const Venue& v) {
             {"cancel_deadline_minutes", r.cancel_deadline_minutes},
             {"checkin_before_minutes", r.checkin_before_minutes},
             {"checkin_after_minutes", r.checkin_after_minutes},
-            {"weekly_hours", hours_json(r.weekly_hours)}};
+            {"weekly_hours", hours_json(r.weekly_hours)},
+            {"min_notice_minutes", r.min_notice_minutes},
+            {"max_active_here", r.max_active_here},
+            {"open_to", open_to_name(r.open_to)},
+            {"open_units", r.open_to == OpenTo::units ? r.open_units : std::vector<UnitId>{}}};
 }
 
 std::optional<AppError> apply_venue_json(const json& j, Venue& v) {
@@ -167,7 +193,11 @@ std::optional<AppError> apply_venue_json(const json& j, Venue& v) {
                                                          "cancel_deadline_minutes",
                                                          "checkin_before_minutes",
                                                          "checkin_after_minutes",
-                                                         "weekly_hours"};
+                                                         "weekly_hours",
+                                                         "min_notice_minutes",
+                                                         "max_active_here",
+                                                         "open_to",
+                                                         "open_units"};
         if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
             return invalid_field(key, "unknown field");
     }
@@ -180,8 +210,29 @@ std::optional<AppError> apply_venue_json(const json& j, Venue& v) {
           integer("min_minutes", r.min_minutes), integer("max_minutes", r.max_minutes),
           integer("cancel_deadline_minutes", r.cancel_deadline_minutes),
           integer("checkin_before_minutes", r.checkin_before_minutes),
-          integer("checkin_after_minutes", r.checkin_after_minutes)})
+          integer("checkin_after_minutes", r.checkin_after_minutes),
+          integer("min_notice_minutes", r.min_notice_minutes),
+          integer("max_active_here", r.max_active_here)})
         if (e) return e;
+    if (j.contains("open_to")) {
+        auto o = j["open_to"].is_string() ? parse_open_to(j["open_to"].get<std::string>())
+                                          : std::nullopt;
+        if (!o) return invalid_field("open_to", "must be district, street or units");
+        r.open_to = *o;
+    }
+    if (j.contains("open_units")) {
+        const auto& u = j["open_units"];
+        if (!u.is_array()) return invalid_field("open_units", "must be an array of unit ids");
+        std::vector<UnitId> ids;
+        for (const auto& x : u) {
+            if (!x.is_number_integer() || x.get<long long>() <= 0)
+                return invalid_field("open_units", "must be an array of unit ids");
+            ids.push_back(x.get<UnitId>());
+        }
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        r.open_units = std::move(ids);
+    }
     if (j.contains("requires_approval")) {
         if (!j["requires_approval"].is_boolean())
             return invalid_field("requires_approval", "must be true or false");

@@ -2,6 +2,7 @@
 // Halls (venues) and the rules they are booked by. Pure.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,13 @@ struct HoursRange {
     auto operator<=>(const HoursRange&) const = default;
 };
 
+// Who may book a hall: anyone in the district, the members of branches in the hall's street, or
+// the members of named units (confirmed in their branch). The hall's managers and the admins over
+// it always may.
+enum class OpenTo { district, street, units };
+std::string_view open_to_name(OpenTo o);
+std::optional<OpenTo> parse_open_to(std::string_view s);
+
 struct VenueRules {
     bool requires_approval = false;
     int slot_minutes = 60;        // a multiple of 15
@@ -38,6 +46,10 @@ struct VenueRules {
     int checkin_before_minutes = 15;    // check-in window around the start
     int checkin_after_minutes = 15;
     std::vector<HoursRange> weekly_hours;
+    int min_notice_minutes = 0;  // a booking starts at least this long after it is made
+    int max_active_here = 0;     // a member's bookings to come here (0: the district's quotas only)
+    OpenTo open_to = OpenTo::district;
+    std::vector<UnitId> open_units;  // with OpenTo::units
 };
 
 struct Venue {

@@ -182,8 +182,9 @@ http::Handler get_availability(Services& svc) {
 
 http::Handler search_venues(Services& svc) {
     return [&svc](Request& req, const Params&) -> awaitable<Response> {
-        co_await svc.auth.authenticate(req);
+        auto me = co_await svc.auth.authenticate(req);
         auto s = parse_search(req);
+        s.caller = std::move(me);
         auto page = co_await svc.availability.search(s);
         co_return render(page, 200, [](const app::SearchPage& p) {
             json items = json::array();

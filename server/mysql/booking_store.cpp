@@ -128,13 +128,13 @@ std::map<UserId, MemberState> MysqlBookingStore::lock_members(const std::vector<
     // serialises on these locks, so the counts made from them are exact. (The bookings' rows are
     // locked too: they are the members' own, which only their cancellations and the day's jobs
     // touch, and those wait for this short transaction.)
-    auto& q = c_.prepare(
-        std::string(
-            "SELECT u.id, u.banned_until, "
-            "b.starts_at, b.ends_at, "
-            "b.status FROM users u LEFT JOIN bookings b ON b.user_id = u.id AND b.starts_at >= ? "
-            "AND b.status IN ") +
-        owning + " WHERE u.id IN (" + marks(ids.size()) + ") ORDER BY u.id FOR UPDATE");
+    auto& q =
+        c_.prepare(std::string("SELECT u.id, u.banned_until, "
+                               "b.starts_at, b.ends_at, "
+                               "b.status, b.venue_id FROM users u LEFT JOIN bookings b ON "
+                               "b.user_id = u.id AND b.starts_at >= ? "
+                               "AND b.status IN ") +
+                   owning + " WHERE u.id IN (" + marks(ids.size()) + ") ORDER BY u.id FOR UPDATE");
     q.setString(1, to_sql_datetime(since));
     bind_padded(q, 2, ids);
     Rs rs(q.executeQuery());
@@ -144,7 +144,8 @@ std::map<UserId, MemberState> MysqlBookingStore::lock_members(const std::vector<
         if (!rs->isNull(3))
             m.bookings.push_back(BookedSpan{
                 read_time(*rs, 3), read_time(*rs, 4),
-                parse_status(std::string(rs->getString(5))).value_or(BookingStatus::cancelled)});
+                parse_status(std::string(rs->getString(5))).value_or(BookingStatus::cancelled),
+                rs->getUInt64(6)});
     }
     return out;
 }

@@ -522,6 +522,15 @@ const std::vector<Migration>& migrations() {
              "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS coorganiser_code CHAR(64) NULL, "
              "ADD UNIQUE KEY IF NOT EXISTS uq_bookings_coorganiser_code (coorganiser_code)",
          }},
+        {24,
+         "a hall's own rules: how far ahead it is booked, how many bookings to come a member may "
+         "hold there, and who may book it (the district, its street, or named units)",
+         {
+             "ALTER TABLE venues ADD COLUMN IF NOT EXISTS min_notice_minutes INT NOT NULL DEFAULT "
+             "0, ADD COLUMN IF NOT EXISTS max_active_here INT NOT NULL DEFAULT 0, "
+             "ADD COLUMN IF NOT EXISTS open_to ENUM('district','street','units') NOT NULL DEFAULT "
+             "'district', ADD COLUMN IF NOT EXISTS open_units VARCHAR(1000) NOT NULL DEFAULT ''",
+         }},
     };
     return all;
 }

@@ -42,7 +42,8 @@ std::optional<UserId> MysqlUserStore::find_by_openid(const std::string& openid) 
 std::optional<Principal> MysqlUserStore::load_principal(UserId id) {
     auto& q = c_.prepare(
         "SELECT role, street_id, openid, branch_id, unit_id, branch_state, "
-        "EXISTS (SELECT 1 FROM branch_admins a WHERE a.user_id = users.id), policy_version "
+        "EXISTS (SELECT 1 FROM branch_admins a WHERE a.user_id = users.id), policy_version, "
+        "(SELECT street_id FROM branches b WHERE b.id = users.branch_id) "
         "FROM users WHERE id = ?");
     q.setUInt64(1, id);
     Rs rs(q.executeQuery());
@@ -60,6 +61,7 @@ std::optional<Principal> MysqlUserStore::load_principal(UserId id) {
         p.branch_id = rs->getUInt64(4);
         p.unit_id = rs->getUInt64(5);
         p.branch_confirmed = state == MembershipState::confirmed;
+        if (!rs->isNull(9)) p.branch_street_id = rs->getUInt64(9);
     }
     bool secretary = rs->getBoolean(7);
     if (!rs->isNull(8)) p.policy_version = rs->getInt(8);

@@ -86,6 +86,12 @@ void bind_venue(sql::PreparedStatement& q, const Venue& v) {
     q.setInt(12, r.cancel_deadline_minutes);
     q.setInt(13, r.checkin_before_minutes);
     q.setInt(14, r.checkin_after_minutes);
+    q.setInt(15, r.min_notice_minutes);
+    q.setInt(16, r.max_active_here);
+    q.setString(17, std::string(open_to_name(r.open_to)));
+    std::string units;
+    for (auto u : r.open_units) units += (units.empty() ? "" : ",") + std::to_string(u);
+    q.setString(18, units);
 }
 }  // namespace
 
@@ -94,10 +100,11 @@ VenueId MysqlVenueStore::insert_venue(const Venue& v) {
         "INSERT INTO venues (name, capacity, description, photos, floor, requires_approval, "
         "slot_minutes, "
         "horizon_days, release_minute, min_minutes, max_minutes, cancel_deadline_minutes, "
-        "checkin_before_minutes, checkin_after_minutes, building_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "checkin_before_minutes, checkin_after_minutes, min_notice_minutes, max_active_here, "
+        "open_to, open_units, building_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     bind_venue(q, v);
-    q.setUInt64(15, v.building_id);
+    q.setUInt64(19, v.building_id);
     q.executeUpdate();
     Venue stored = v;
     stored.id = c_.last_insert_id();
@@ -111,10 +118,11 @@ void MysqlVenueStore::update_venue(const Venue& v) {
         "requires_approval = ?, slot_minutes = ?, horizon_days = ?, release_minute = ?, "
         "min_minutes = ?, "
         "max_minutes = ?, cancel_deadline_minutes = ?, checkin_before_minutes = ?, "
-        "checkin_after_minutes = ? "
+        "checkin_after_minutes = ?, min_notice_minutes = ?, max_active_here = ?, open_to = ?, "
+        "open_units = ? "
         "WHERE id = ?");
     bind_venue(q, v);
-    q.setUInt64(15, v.id);
+    q.setUInt64(19, v.id);
     q.executeUpdate();
     write_children(v);
 }
@@ -153,7 +161,8 @@ std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql,
         "v.requires_approval, v.slot_minutes, v.horizon_days, v.release_minute, v.min_minutes, "
         "v.max_minutes, "
         "v.cancel_deadline_minutes, v.checkin_before_minutes, v.checkin_after_minutes, "
-        "COALESCE(v.checkin_code, '') "
+        "COALESCE(v.checkin_code, ''), v.min_notice_minutes, v.max_active_here, v.open_to, "
+        "v.open_units "
         "FROM venues v JOIN buildings b ON b.id = v.building_id " +
         where_sql;
     auto& q = c_.prepare(sql);
@@ -186,6 +195,16 @@ std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql,
         r.checkin_before_minutes = rs->getInt(16);
         r.checkin_after_minutes = rs->getInt(17);
         v.checkin_code = rs->getString(18);
+        r.min_notice_minutes = rs->getInt(19);
+        r.max_active_here = rs->getInt(20);
+        r.open_to = parse_open_to(std::string(rs->getString(21))).value_or(OpenTo::district);
+        const std::string units = rs->getString(22);
+        for (std::size_t at = 0; at < units.size();) {
+            auto comma = units.find(',', at);
+            if (comma == std::string::npos) comma = units.size();
+            r.open_units.push_back(std::stoull(units.substr(at, comma - at)));
+            at = comma + 1;
+        }
         index[v.id] = out.size();
         out.push_back(std::move(v));
     }

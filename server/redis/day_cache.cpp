@@ -46,11 +46,12 @@ bool next_int(std::string_view& rest, int& out) {
     return true;
 }
 
-// "slot_minutes|horizon_days|release_minute|slots" after "VERSION|".
+// "slot_minutes|horizon_days|release_minute|min_notice_minutes|slots" after "VERSION|" (an
+// entry of the older form without the notice fails here: a miss).
 std::optional<app::CachedDay> decode(std::string_view rest) {
     app::CachedDay d;
     if (!next_int(rest, d.slot_minutes) || !next_int(rest, d.horizon_days) ||
-        !next_int(rest, d.release_minute))
+        !next_int(rest, d.release_minute) || !next_int(rest, d.min_notice_minutes))
         return std::nullopt;
     auto slots = booking::decode_slots(rest);
     if (!slots) return std::nullopt;
@@ -101,7 +102,8 @@ awaitable<void> DayCache::store(booking::VenueId venue, booking::Date d, const s
     std::vector<std::string> args = {
         version,
         std::to_string(day.slot_minutes) + "|" + std::to_string(day.horizon_days) + "|" +
-            std::to_string(day.release_minute) + "|" + booking::encode_slots(day.slots),
+            std::to_string(day.release_minute) + "|" + std::to_string(day.min_notice_minutes) +
+            "|" + booking::encode_slots(day.slots),
         std::to_string(ttl_ms)};
     try {
         co_await fast_.eval(store_day, keys, args);

@@ -81,7 +81,7 @@ class MemoryBookingStore final : public booking::BookingStore {
             m.banned_until = it->second;
             for (const auto& [bid, b] : s_.bookings)
                 if (b.user_id == id && booking::owns_quanta(b.status) && b.start >= since)
-                    m.bookings.push_back({b.start, b.end, b.status});
+                    m.bookings.push_back({b.start, b.end, b.status, b.venue_id});
         }
         return out;
     }

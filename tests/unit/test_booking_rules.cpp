@@ -403,3 +403,102 @@ TEST_CASE("managers list only their scope; members may not list") {
     CHECK_FALSE(restrict_to_scope(d.street_admin, s));
     CHECK(*s.street_id == 100);
 }
+
+TEST_CASE("a hall's notice: a booking starts at least that long after it is made, to the minute") {
+    District d;
+    d.state.venues[1].rules.min_notice_minutes = 24 * 60;  // the day before
+    // Now is Monday 10:00: Tuesday 10:00 is exactly a day ahead, 09:00 is not.
+    auto soon = d.book_as(d.alice, d.request(add_days(monday, 1), 9 * 60, 10 * 60));
+    REQUIRE_FALSE(soon.ok());
+    CHECK(code_of(soon.error().code) == "notice_too_short");
+    CHECK(soon.error().details["earliest"] == "2030-06-04T10:00:00+08:00");
+    CHECK(d.error_of(d.alice, d.request(add_days(monday, 1), 10 * 60, 11 * 60)) == "");
+    // The hall's manager meets the notice too: it is the hall's, not a member's limit.
+    CHECK(d.error_of(d.manager, d.request(add_days(monday, 1), 8 * 60, 9 * 60)) ==
+          "notice_too_short");
+    // A hold is refused as the booking would be.
+    CHECK(code_of(check_hold(d.store, d.bob, d.request(add_days(monday, 1), 9 * 60, 10 * 60),
+                             d.quotas, d.now)
+                      ->code) == "notice_too_short");
+}
+
+TEST_CASE("a hall's own quota counts a member's bookings to come there, beside the district's") {
+    District d;
+    d.state.venues[1].rules.max_active_here = 2;
+    Venue other = sh::test::open_hall(20, 60, 5);
+    other.id = 2;
+    d.state.venues[2] = other;
+    auto day = add_days(monday, 1);
+    REQUIRE(d.book_as(d.alice, d.request(day, 9 * 60, 10 * 60)).ok());
+    REQUIRE(d.book_as(d.alice, d.request(add_days(day, 1), 9 * 60, 10 * 60)).ok());
+    auto third = d.book_as(d.alice, d.request(add_days(day, 2), 9 * 60, 10 * 60));
+    REQUIRE_FALSE(third.ok());
+    CHECK(code_of(third.error().code) == "quota_exceeded");
+    CHECK(third.error().details["limit"] == "active_here");
+    CHECK(third.error().details["max"] == 2);
+    // Another hall and another member are not counted.
+    auto elsewhere = d.request(add_days(day, 2), 9 * 60, 10 * 60);
+    elsewhere.venue_id = 2;
+    CHECK(d.error_of(d.alice, elsewhere) == "");
+    CHECK(d.error_of(d.bob, d.request(add_days(day, 2), 9 * 60, 10 * 60)) == "");
+    // Once one has ended (the clock past it), it no longer counts.
+    d.now = to_timepoint(day, 10 * 60);
+    CHECK(d.error_of(d.alice, d.request(add_days(day, 3), 9 * 60, 10 * 60)) == "");
+}
+
+TEST_CASE(
+    "a hall open to its street or to named units: confirmed members of those, its managers "
+    "and admins over it; everyone else is told it is not open to them") {
+    District d;
+    auto& rules = d.state.venues[1].rules;
+    auto req = d.request(add_days(monday, 1), 9 * 60, 10 * 60);
+    Principal in_street{1, Role::member, {}, {}};
+    in_street.branch_id = 7;
+    in_street.unit_id = 70;
+    in_street.branch_street_id = 100;  // the hall's street
+    in_street.branch_confirmed = true;
+    Principal unconfirmed = in_street;
+    unconfirmed.user_id = 2;
+    unconfirmed.branch_confirmed = false;
+    Principal elsewhere = in_street;
+    elsewhere.branch_street_id = 200;
+
+    rules.open_to = OpenTo::street;
+    CHECK_FALSE(check_open_to(d.state.venues[1], in_street));
+    auto refused = check_open_to(d.state.venues[1], unconfirmed);
+    REQUIRE(refused);
+    CHECK(code_of(refused->code) == "not_open_to_you");
+    CHECK(refused->details["open_to"] == "street");
+    CHECK(check_open_to(d.state.venues[1], elsewhere));
+    CHECK_FALSE(check_open_to(d.state.venues[1], d.manager));       // the hall's building
+    CHECK(check_open_to(d.state.venues[1], d.other_manager));       // another building's
+    CHECK_FALSE(check_open_to(d.state.venues[1], d.street_admin));  // the hall's street
+    CHECK(d.error_of(unconfirmed, req) == "not_open_to_you");
+    CHECK(d.error_of(in_street, req) == "");
+
+    rules.open_to = OpenTo::units;
+    rules.open_units = {60, 80};
+    CHECK(check_open_to(d.state.venues[1], in_street));  // unit 70 is not named
+    rules.open_units = {60, 70};
+    CHECK_FALSE(check_open_to(d.state.venues[1], elsewhere));  // named, whatever its street
+}
+
+TEST_CASE("a hall's rules are checked when it is saved") {
+    Venue v = sh::test::open_hall(20, 60, 5);
+    v.name = "会议室";
+    v.rules.open_to = OpenTo::units;
+    auto none = validate_venue(v);
+    REQUIRE(none);
+    CHECK(none->details["field"] == "open_units");
+    CHECK(apply_venue_json({{"open_to", "everyone"}}, v)->details["field"] == "open_to");
+    CHECK(apply_venue_json({{"open_units", {3, 0}}}, v)->details["field"] == "open_units");
+    REQUIRE_FALSE(apply_venue_json(
+        {{"open_to", "units"}, {"open_units", {5, 3, 5}}, {"min_notice_minutes", 60}}, v));
+    CHECK(v.rules.open_units == std::vector<UnitId>{3, 5});
+    CHECK_FALSE(validate_venue(v));
+    v.rules.min_notice_minutes = -1;
+    CHECK(validate_venue(v)->details["field"] == "min_notice_minutes");
+    auto j = venue_json(v);
+    CHECK(j["open_to"] == "units");
+    CHECK(j["open_units"] == nlohmann::json::array({3, 5}));
+}
