@@ -17,6 +17,13 @@ CachedDay build_day(const booking::Venue& v, booking::Date date,
                      booking::base_slots(v.rules, date, closures, booked)};
 }
 
+// The instant up to which a slot's start is past for booking::overlay: one that has begun, or
+// (a hall's notice) one starting before now + notice — check_notice's edge exactly.
+TimePoint too_soon(TimePoint now, int notice_minutes) {
+    if (notice_minutes == 0) return now;
+    return now + std::chrono::minutes(notice_minutes) - TimePoint::duration(1);
+}
+
 booking::VenueRules opening_of(const CachedDay& d) {
     booking::VenueRules r;
     r.horizon_days = d.horizon_days;
@@ -51,9 +58,8 @@ awaitable<Result<Day>> AvailabilityService::day(booking::VenueId venue, booking:
     if (auto closed = booking::check_day_open(opening_of(*day), date, now)) co_return *closed;
 
     Day out{day->slot_minutes, std::move(day->slots), cached};
-    // A slot within the hall's notice cannot be booked any more: past, as one that has begun.
-    const auto too_soon = now + std::chrono::minutes(day->min_notice_minutes);
-    booking::overlay(out.slots, date, too_soon, entry ? entry->held : std::set<int>{});
+    booking::overlay(out.slots, date, too_soon(now, day->min_notice_minutes),
+                     entry ? entry->held : std::set<int>{});
     co_return out;
 }
 
@@ -85,8 +91,7 @@ awaitable<Result<SearchPage>> AvailabilityService::search(const Search& s) {
             auto slots =
                 booking::base_slots(hit.venue.rules, *s.date, occupied.closures[hit.venue.id],
                                     occupied.booked[hit.venue.id]);
-            booking::overlay(slots, *s.date,
-                             now + std::chrono::minutes(hit.venue.rules.min_notice_minutes), {});
+            booking::overlay(slots, *s.date, too_soon(now, hit.venue.rules.min_notice_minutes), {});
             int free = 0;
             for (const auto& slot : slots)
                 if (slot.state == booking::SlotState::free && slot.start >= s.from &&

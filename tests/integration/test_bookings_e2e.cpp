@@ -1175,3 +1175,98 @@ TEST_CASE(
         CHECK(most_winners_of_changes(s, second, 2) > 1);
     }
 }
+
+TEST_CASE(
+    "a hall's own rules over HTTP: its manager sets them; a member outside its units is refused "
+    "and does not find it; a member of a named unit books only so far ahead and so many times") {
+    auto cfg = open_config();
+    cfg["auth"] = {{"cache_ttl_s", 0}};  // memberships are set in SQL below
+    Stack s(own(), 19110, cfg);
+    auto venue = make_hall(s, 1);
+    s.sql("INSERT INTO units (id, street_id, name, kind) VALUES (1, 1, '新城集团', 'enterprise')");
+    s.sql("INSERT INTO branches (id, street_id, name) VALUES (1, 1, '新城集团党支部')");
+    s.sql("INSERT INTO branch_units VALUES (1, 1)");
+    auto [mgr, mgr_id] = s.login("rulesmgr");
+    REQUIRE(s.grant_role("openid-rulesmgr", "manager", "--building-ids 1") == 0);
+    auto [inside, inside_id] = s.login("unitmember");
+    auto [outside, outside_id] = s.login("othermember");
+    s.sql("UPDATE users SET branch_id = 1, unit_id = 1, branch_state = 'confirmed' WHERE id = " +
+          std::to_string(inside_id));
+
+    const json rules = {{"min_notice_minutes", 24 * 60},
+                        {"max_active_here", 1},
+                        {"open_to", "units"},
+                        {"open_units", {1}}};
+    CHECK(s.call(s.port(), "PATCH", "/api/v1/venues/1", rules, inside).status == 403);
+    auto set = s.call(s.port(), "PATCH", "/api/v1/venues/1", rules, mgr);
+    REQUIRE(set.status == 200);
+    CHECK(set.body["open_to"] == "units");
+    CHECK(set.body["open_units"] == json::array({1}));
+    CHECK(set.body["min_notice_minutes"] == 1440);
+    auto bad = s.call(s.port(), "PATCH", "/api/v1/venues/1",
+                      json{{"open_to", "units"}, {"open_units", json::array()}}, mgr);
+    CHECK(bad.status == 422);
+    CHECK(bad.body["error"]["details"]["field"] == "open_units");
+
+    // The servers' clock at 10:00 the day before: 09:00 tomorrow is within the day's notice.
+    const auto day = booking::add_days(tomorrow(), 1);
+    s.freeze_clock(booking::to_timepoint(booking::add_days(day, -1), 10 * 60));
+    auto refused = s.call(s.port(), "POST", "/api/v1/bookings",
+                          booking_body(venue, day, 11 * 60, 12 * 60), outside);
+    CHECK(refused.status == 403);
+    CHECK(error_code(refused) == "not_open_to_you");
+    CHECK(refused.body["error"]["message_zh"].get<std::string>().find("指定单位") !=
+          std::string::npos);
+    const auto search = "/api/v1/venues?date=" + booking::format_date(day);
+    CHECK(s.call(s.port(), "GET", search, nullptr, outside).body["total"] == 0);
+    CHECK(s.call(s.port(), "GET", search, nullptr, inside).body["total"] == 1);
+
+    auto soon = s.call(s.port(), "POST", "/api/v1/bookings",
+                       booking_body(venue, day, 9 * 60, 10 * 60), inside);
+    CHECK(soon.status == 422);
+    CHECK(error_code(soon) == "notice_too_short");
+    CHECK(soon.body["error"]["details"]["earliest"] ==
+          booking::to_iso(booking::to_timepoint(day, 10 * 60)));
+    auto slots =
+        s.call(s.port(), "GET", "/api/v1/venues/1/availability?date=" + booking::format_date(day),
+               nullptr, inside)
+            .body["slots"];
+    std::map<std::string, std::string> state;
+    for (const auto& sl : slots) state[sl["start"].get<std::string>()] = sl["state"];
+    CHECK(state["09:00"] == "past");  // within the notice: not bookable any more
+    CHECK(state["10:00"] == "free");
+
+    REQUIRE(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day, 10 * 60, 11 * 60),
+                   inside)
+                .status == 201);
+    auto second = s.call(s.port(), "POST", "/api/v1/bookings",
+                         booking_body(venue, day, 14 * 60, 15 * 60), inside);
+    CHECK(second.status == 403);
+    CHECK(second.body["error"]["details"]["limit"] == "active_here");
+    // The hall's manager books it whatever its units (the notice still applies).
+    CHECK(s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day, 16 * 60, 17 * 60),
+                 mgr)
+              .status == 201);
+    check_invariants(s.mysql(), {});
+}
+
+TEST_CASE("a hall's own quota holds under concurrent requests from one member on two servers") {
+    Stack s(own(), 19120, open_config());
+    s.start_server(open_config());
+    auto venue = make_hall(s, 1, ", max_active_here", ", 2");
+    auto [token, id] = s.login("hallgreedy");
+    const auto day = booking::add_days(tomorrow(), 2);
+    auto rs = burst(10, [&](int i) {
+        return s.call(s.port(i % 2), "POST", "/api/v1/bookings",
+                      booking_body(venue, day, (i + 8) * 60, (i + 8) * 60 + 30), token);
+    });
+    CHECK(winners(rs) == 2);
+    for (const auto& r : rs)
+        if (r.status != 201) {
+            CHECK(r.status == 403);
+            CHECK(r.body["error"]["details"]["limit"] == "active_here");
+        }
+    CHECK(s.sql_value("SELECT COUNT(*) FROM bookings WHERE user_id = " + std::to_string(id)) ==
+          "2");
+    check_invariants(s.mysql(), rs);
+}
