@@ -22,8 +22,8 @@ async function invitation(owner, bookingId) {
 
 test('the owner sends a co-organiser card; the co-organiser accepts, finds the meeting and checks it in for the owner', async () => {
   const day = stack.tomorrow(9)
-  stack.grantRole('guanli9', 'manager', '--building-ids', '1')
-  const manager = await stack.memberPhone('guanli9')
+  stack.grantRole('guanli19', 'manager', '--building-ids', '1')
+  const manager = await stack.memberPhone('guanli19')
   const hall = await open(manager, 'pages/manage/hall', { id: '4' })
   const code = text(hall, '.code')
   expect(code).not.toBe('')

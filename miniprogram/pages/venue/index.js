@@ -6,12 +6,25 @@ const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const format = require('../../utils/format')
 
+// The hall's own rules in a sentence ('' when it has none): who may book it, how far ahead, how
+// many bookings to come one member may hold in it.
+function rulesOf(v) {
+  const parts = []
+  if (v.open_to === 'street') parts.push('只对本街道党员开放')
+  if (v.open_to === 'units') parts.push('只对指定单位的党员开放')
+  const n = v.min_notice_minutes
+  if (n > 0) parts.push(n % 1440 === 0 ? `要提前${n / 1440}天预约` : `要提前${Math.ceil(n / 60)}小时预约`)
+  if (v.max_active_here > 0) parts.push(`每人最多同时约${v.max_active_here}场`)
+  return parts.join('，')
+}
+
 Component({
   data: {
     id: 0,
     date: '',
     dateText: '',
     venue: null,
+    rules: '',
     slots: [],
     first: -1,
     last: -1,
@@ -25,7 +38,10 @@ Component({
     },
     async load() {
       try {
-        if (!this.data.venue) this.setData({ venue: await api.get(`/api/v1/venues/${this.data.id}`) })
+        if (!this.data.venue) {
+          const venue = await api.get(`/api/v1/venues/${this.data.id}`)
+          this.setData({ venue, rules: rulesOf(venue) })
+        }
         await this.readGrid()
       } catch (err) {
         this.setData({ error: errors.sentence(err) })
