@@ -279,7 +279,7 @@ awaitable<Result<Answer>> BookingService::modify(
     if (!r) co_return r.error();
     auto& done = r.value();
     if (!done.replay) {
-        auto before = booking::quanta_of(done.was), after = booking::quanta_of(done.booking);
+        auto before = booking::held_quanta(done.was), after = booking::held_quanta(done.booking);
         std::vector<TimePoint> given_back;
         std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
                             std::back_inserter(given_back));
@@ -390,7 +390,7 @@ awaitable<Verdict> BookingService::judge(const Principal& me, const std::string&
 // After a change that freed a booking's quanta: the availability cache and the Redis claims.
 awaitable<void> BookingService::freed(const Booking& b) {
     co_await changes_.changed(b.venue_id);
-    co_await claims_.clear(b.venue_id, booking::quanta_of(b));
+    co_await claims_.clear(b.venue_id, booking::held_quanta(b));
 }
 
 awaitable<Result<HoldAnswer>> BookingService::hold(const Principal& me,

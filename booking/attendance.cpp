@@ -70,8 +70,8 @@ Result<EndedEarly> end_early(BookingStore& s, const Principal& me, BookingId id,
     EndedEarly out{*b, b->end};
     if (end < b->end) {  // else within its last slot: nothing to give back
         s.set_end(id, end);
-        s.release_quanta_from(id, end);
         out.booking.end = end;
+        s.release_quanta_from(id, held_end(out.booking));  // the buffer stays after the new end
     }
     s.set_status(id, BookingStatus::completed, "", 0);
     out.booking.status = BookingStatus::completed;

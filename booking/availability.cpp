@@ -1,5 +1,6 @@
 #include "booking/availability.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "common/names.hpp"
@@ -35,7 +36,9 @@ std::vector<DaySlot> base_slots(const VenueRules& rules, Date d,
                 if (c.from < to && from < c.to)
                     slot.state = SlotState::closed;  // any overlap closes it
             if (slot.state == SlotState::free) {
-                for (int q = start; q < end; q += quantum_minutes)
+                // Its own buffer after it must be free too (not past midnight).
+                const int held = std::min(end + rules.buffer_minutes, 1440);
+                for (int q = start; q < held; q += quantum_minutes)
                     if (booked.count(q)) slot.state = SlotState::booked;
             }
             out.push_back(slot);

@@ -32,7 +32,14 @@ std::optional<AppError> check_hold(BookingStore& s, const Principal& me, const B
     TimePoint start = to_timepoint(req.date, req.start), end = to_timepoint(req.date, req.end);
     auto venues = s.share_venues({req.venue_id}, start, end);
     if (auto e = refuse(BookCall{me, req, std::nullopt, now}, members, venues, quotas)) return e;
-    if (s.any_quanta_between(req.venue_id, start, end)) return make_error(Errc::slot_taken);
+    // The hold keeps the time and the hall's buffer after it.
+    Booking wanted;
+    wanted.start = start;
+    wanted.end = end;
+    if (auto v = venues.find(req.venue_id); v != venues.end())
+        wanted.buffer_minutes = v->second.venue.rules.buffer_minutes;
+    if (s.any_quanta_between(req.venue_id, start, held_end(wanted)))
+        return make_error(Errc::slot_taken);
     return std::nullopt;
 }
 
@@ -106,6 +113,7 @@ Booking booking_of(const BookCall& c, const Venue& venue) {
     b.org = c.req.org;
     b.branch_id = c.me.branch_id;
     b.unit_id = c.me.unit_id;
+    b.buffer_minutes = venue.rules.buffer_minutes;
     return b;
 }
 
@@ -139,7 +147,8 @@ Accepted decide_in_order(const std::vector<BookCall>& calls, BatchReads& r, cons
             out[i] = *e;
             continue;
         }
-        auto quanta = quanta_of(c.req.date, c.req.start, c.req.end);
+        auto b = booking_of(c, r.venues.at(c.req.venue_id).venue);
+        auto quanta = held_quanta(b);
         if (std::any_of(quanta.begin(), quanta.end(), [&](TimePoint q) {
                 return taken.count({c.req.venue_id, q}) > 0;
             })) {
@@ -147,7 +156,6 @@ Accepted decide_in_order(const std::vector<BookCall>& calls, BatchReads& r, cons
             continue;
         }
         for (auto q : quanta) taken.insert({c.req.venue_id, q});
-        auto b = booking_of(c, r.venues.at(c.req.venue_id).venue);
         r.members[c.me.user_id].bookings.push_back({b.start, b.end, b.status, b.venue_id});
         if (c.key) keyed[{c.me.user_id, c.key->key}] = i;
         a.bookings.push_back(std::move(b));

@@ -67,6 +67,17 @@ std::vector<TimePoint> quanta_of(const Booking& b) {
     return quanta_of(start.date, start.minute, end.date == start.date ? end.minute : 1440);
 }
 
+TimePoint held_end(const Booking& b) {
+    const auto midnight = to_timepoint(to_local(b.start).date, 1440);
+    return std::max(b.end, std::min(b.end + std::chrono::minutes(b.buffer_minutes), midnight));
+}
+
+std::vector<TimePoint> held_quanta(const Booking& b) {
+    Booking held = b;
+    held.end = held_end(b);
+    return quanta_of(held);
+}
+
 std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q) {
     switch (p.role) {
         case Role::district_admin: return std::nullopt;

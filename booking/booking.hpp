@@ -56,12 +56,18 @@ struct Booking {
     std::optional<TimePoint> checked_in_at;
     int present = 0;                        // people who scanned the hall's code during it (人次)
     std::vector<Coorganiser> coorganisers;  // in the order they joined
+    int buffer_minutes = 0;  // kept free after it (the hall's buffer when it was booked)
 };
 
 // What an audit entry keeps of a booking (the audit's record; clients' views are server/api's).
 nlohmann::json audit_record(const Booking& b);
-// The 15-minute quanta a booking owns while it owns any (from its start to its end).
+// The 15-minute quanta of a booking's meeting (from its start to its end).
 std::vector<TimePoint> quanta_of(const Booking& b);
+// The end of the time a booking holds: its end and its buffer after, not past its day's midnight.
+TimePoint held_end(const Booking& b);
+// The quanta a booking owns while it owns any: its meeting's and its buffer's, [start, held_end).
+// The buffer's are the guard that keeps them free: the next booking starts after them.
+std::vector<TimePoint> held_quanta(const Booking& b);
 // The 15-minute quanta [start, end) covers.
 std::vector<TimePoint> quanta_of(Date d, int start, int end);
 

@@ -140,9 +140,15 @@ Result<ChangeOutcome> change_booking(BookingStore& s, const Principal& me, Booki
 
     // The writes: the new quarters first (the guard refuses one owned by another booking, and
     // the caller's transaction is rolled back), then the old ones given back, then the booking.
-    if (!added.empty() && !s.take_quanta(b->venue_id, id, added))
-        return make_error(Errc::slot_taken);
-    if (!given_back.empty()) s.release_quanta_outside(id, new_start, new_end);
+    // The quanta held move with the meeting's (its buffer after it).
+    Booking moved = *b;
+    moved.start = new_start;
+    moved.end = new_end;
+    const auto held_before = held_quanta(*b), held_after = held_quanta(moved);
+    const auto take = minus(held_after, held_before);
+    if (!take.empty() && !s.take_quanta(b->venue_id, id, take)) return make_error(Errc::slot_taken);
+    if (!minus(held_before, held_after).empty())
+        s.release_quanta_outside(id, new_start, held_end(moved));
     ChangeOutcome out{*b, *b, {}, false, 0};
     auto& now_b = out.booking;
     now_b.start = new_start;

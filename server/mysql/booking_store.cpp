@@ -30,7 +30,7 @@ const char* const booking_columns =
     "bk.starts_at, bk.ends_at, "
     "bk.status, bk.purpose, bk.attendees, bk.org, COALESCE(bk.cancel_reason, ''), "
     "bk.checked_in_at, "
-    "bk.present, "
+    "bk.present, bk.buffer_minutes, "
     "(SELECT JSON_ARRAYAGG(JSON_OBJECT('id', c.user_id, 'name', u.name) ORDER BY c.added_at, "
     "c.seat) FROM booking_coorganisers c JOIN users u ON u.id = c.user_id WHERE c.booking_id = "
     "bk.id) "
@@ -53,8 +53,9 @@ Booking read_booking(sql::ResultSet& rs) {
     b.cancel_reason = rs.getString(12);
     if (!rs.isNull(13)) b.checked_in_at = read_time(rs, 13);
     b.present = rs.getInt(14);
-    if (!rs.isNull(15)) {
-        auto list = nlohmann::json::parse(std::string(rs.getString(15)), nullptr, false);
+    b.buffer_minutes = rs.getInt(15);
+    if (!rs.isNull(16)) {
+        auto list = nlohmann::json::parse(std::string(rs.getString(16)), nullptr, false);
         if (list.is_array())
             for (const auto& c : list)
                 b.coorganisers.push_back(
@@ -212,9 +213,9 @@ std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Book
     // AUTO_INCREMENT values, which Galera's interleaved mode does not give).
     std::string sql =
         "INSERT INTO bookings (venue_id, user_id, starts_at, ends_at, status, purpose, attendees, "
-        "org, branch_id, unit_id) VALUES ";
+        "org, branch_id, unit_id, buffer_minutes) VALUES ";
     for (std::size_t i = 0; i < bookings.size(); ++i)
-        sql += i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        sql += i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     auto& q = c_.prepare(sql + " RETURNING id");
     unsigned int p = 1;
     for (const auto& b : bookings) {
@@ -231,6 +232,7 @@ std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Book
                 q.setUInt64(p++, *id);
             else
                 q.setNull(p++, sql::DataType::BIGINT);
+        q.setInt(p++, b.buffer_minutes);
     }
     {
         Rs rs(q.executeQuery());
@@ -244,7 +246,7 @@ std::vector<BookingId> MysqlBookingStore::insert_bookings(const std::vector<Book
     std::vector<Quantum> quanta;
     std::vector<std::size_t> wanted;  // each booking's number of quanta
     for (std::size_t i = 0; i < bookings.size(); ++i) {
-        auto own = quanta_of(bookings[i]);
+        auto own = held_quanta(bookings[i]);
         wanted.push_back(own.size());
         for (auto t : own) quanta.emplace_back(bookings[i].venue_id, t, ids[i]);
     }

@@ -531,6 +531,13 @@ const std::vector<Migration>& migrations() {
              "ADD COLUMN IF NOT EXISTS open_to ENUM('district','street','units') NOT NULL DEFAULT "
              "'district', ADD COLUMN IF NOT EXISTS open_units VARCHAR(1000) NOT NULL DEFAULT ''",
          }},
+        {25,
+         "a hall's buffer after each booking (setting up, cleaning), kept by the booking as its "
+         "quanta: the booking's own copy, so that a change of the hall's rule leaves it whole",
+         {
+             "ALTER TABLE venues ADD COLUMN IF NOT EXISTS buffer_minutes INT NOT NULL DEFAULT 0",
+             "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS buffer_minutes INT NOT NULL DEFAULT 0",
+         }},
     };
     return all;
 }

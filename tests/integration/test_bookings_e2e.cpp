@@ -1270,3 +1270,72 @@ TEST_CASE("a hall's own quota holds under concurrent requests from one member on
           "2");
     check_invariants(s.mysql(), rs);
 }
+
+TEST_CASE(
+    "a hall's half-hour buffer after each booking: the grid shows it, the next booking starts "
+    "after it, a shorter meeting moves it, and the invariants count its quanta") {
+    Stack s(own(), 19130, open_config());
+    auto venue = make_hall(s, 1, ", buffer_minutes", ", 30");
+    auto [a, a_id] = s.login("bufa");
+    auto [b, b_id] = s.login("bufb");
+    const auto day = booking::add_days(tomorrow(), 3);
+    auto first =
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day, 9 * 60, 10 * 60), a);
+    REQUIRE(first.status == 201);
+    const auto id = std::to_string(first.body["id"].get<std::uint64_t>());
+    auto grid = [&] {
+        std::map<std::string, std::string> state;
+        auto answer = s.call(s.port(), "GET",
+                             "/api/v1/venues/1/availability?date=" + booking::format_date(day),
+                             nullptr, b);  // kept: the loop reads into its body
+        for (const auto& sl : answer.body["slots"])
+            state[sl["start"].get<std::string>()] = sl["state"];
+        return state;
+    };
+    auto g = grid();
+    CHECK(g["08:15"] == "free");
+    CHECK(g["08:30"] == "booked");  // its own buffer would reach 09:00
+    CHECK(g["10:15"] == "booked");  // the buffer
+    CHECK(g["10:30"] == "free");
+    auto in_buffer = s.call(s.port(), "POST", "/api/v1/bookings",
+                            booking_body(venue, day, 10 * 60, 10 * 60 + 30), b);
+    CHECK(in_buffer.status == 409);
+    CHECK(error_code(in_buffer) == "slot_taken");
+    REQUIRE(
+        s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day, 11 * 60, 12 * 60), b)
+            .status == 201);
+    CHECK(s.sql_value("SELECT COUNT(*) FROM booking_quanta WHERE booking_id = " + id) == "6");
+
+    // Half an hour less: the buffer follows the new end; 10:00 is free again.
+    auto shorter = s.call(s.port(), "PATCH", "/api/v1/bookings/" + id, json{{"end", "09:30"}}, a);
+    REQUIRE(shorter.status == 200);
+    CHECK(s.sql_value("SELECT CONCAT(MIN(slot_start), ' ', COUNT(*)) FROM booking_quanta WHERE "
+                      "booking_id = " +
+                      id) == booking::format_date(day) + " 09:00:00 4");
+    CHECK(grid()["10:00"] == "free");
+    check_invariants(s.mysql(), {});
+}
+
+TEST_CASE(
+    "two members book back to back at one moment on two servers in a hall with a buffer: "
+    "the buffer's quanta let only one of them in") {
+    Stack s(own(), 19140, open_config());
+    s.start_server(open_config());
+    auto venue = make_hall(s, 1, ", buffer_minutes", ", 30");
+    auto [a, a_id] = s.login("racea");
+    auto [b, b_id] = s.login("raceb");
+    const auto day = booking::add_days(tomorrow(), 4);
+    std::vector<ApiResult> all;
+    for (int round = 0; round < 4; ++round) {
+        const int t = (8 + 2 * round) * 60;
+        auto rs = burst(2, [&](int i) {
+            return s.call(s.port(i), "POST", "/api/v1/bookings",
+                          booking_body(venue, day, t + 60 * i, t + 60 * (i + 1)), i == 0 ? a : b);
+        });
+        CHECK(winners(rs) == 1);
+        for (const auto& r : rs)
+            if (r.status != 201) CHECK(error_code(r) == "slot_taken");
+        all.insert(all.end(), rs.begin(), rs.end());
+    }
+    check_invariants(s.mysql(), all);
+}

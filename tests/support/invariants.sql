@@ -1,7 +1,8 @@
 -- What MySQL must hold after any load, crash or failover: one row, four counts, all 0.
 --   overlapping     owning bookings of a hall that overlap an earlier one (the running maximum
 --                   of the earlier ends: exact, and O(n log n) on a soak's half a million rows);
---   missing_quanta  owning bookings that do not own exactly their 15-minute quanta;
+--   missing_quanta  owning bookings that do not own exactly their 15-minute quanta (the
+--                   meeting's and its buffer's after it, up to its day's midnight);
 --   stray_quanta    quanta owned by a booking that no longer owns time (a no-show keeps those
 --                   before its release, the time already passed);
 --   lost_notices    bookings whose change the member must be told of (rejected, expired, a
@@ -18,9 +19,9 @@ SELECT
      FROM bookings WHERE status IN ('pending','confirmed','checked_in','completed')) o
    WHERE o.earlier_end > o.starts_at) AS overlapping,
   (SELECT COUNT(*) FROM bookings b WHERE b.status IN ('pending','confirmed','checked_in','completed')
-     AND TIMESTAMPDIFF(MINUTE, b.starts_at, b.ends_at) / 15 <>
-         (SELECT COUNT(*) FROM booking_quanta q WHERE q.booking_id = b.id AND q.venue_id = b.venue_id
-            AND q.slot_start >= b.starts_at AND q.slot_start < b.ends_at)) AS missing_quanta,
+     AND TIMESTAMPDIFF(MINUTE, b.starts_at, LEAST(b.ends_at + INTERVAL b.buffer_minutes MINUTE,
+                                                  GREATEST(b.ends_at, DATE(b.starts_at) + INTERVAL 1 DAY))) / 15 <>
+         (SELECT COUNT(*) FROM booking_quanta q WHERE q.booking_id = b.id AND q.venue_id = b.venue_id)) AS missing_quanta,
   (SELECT COUNT(*) FROM booking_quanta q JOIN bookings b ON b.id = q.booking_id JOIN venues v ON v.id = b.venue_id
    WHERE b.status NOT IN ('pending','confirmed','checked_in','completed')
      AND NOT (b.status = 'no_show' AND q.slot_start < b.starts_at + INTERVAL v.checkin_after_minutes MINUTE)) AS stray_quanta,

@@ -115,7 +115,7 @@ class MemoryBookingStore final : public booking::BookingStore {
         const std::vector<booking::Booking>& bs) override {
         std::vector<booking::BookingId> ids;
         for (const auto& b : bs) {
-            auto q = booking::quanta_of(b);
+            auto q = booking::held_quanta(b);
             bool free = std::none_of(q.begin(), q.end(), [&](auto t) {
                 return s_.quanta.count({b.venue_id, t});
             });

@@ -521,3 +521,17 @@ TEST_CASE(
     CHECK(d.code_of(invite_coorganisers(d.store, d.alice, id, "code-3", after).error()) ==
           "invalid_state");
 }
+
+TEST_CASE("a meeting ended early keeps the hall's buffer after its new end; the rest is free") {
+    Day d;
+    d.state.venues[1].rules.buffer_minutes = 30;
+    auto id = d.book_at(d.alice, monday);  // 09:00-10:00, held to 10:30
+    REQUIRE(check_in(d.store, d.alice, id, "hall1code", d.at(monday, 9 * 60)).ok());
+    auto ended = end_early(d.store, d.alice, id, d.at(monday, 9 * 60 + 20));
+    REQUIRE(ended.ok());
+    CHECK(ended.value().booking.end == d.at(monday, 9 * 60 + 30));
+    std::set<int> owned;
+    for (const auto& [k, b] : d.state.quanta)
+        if (b == id) owned.insert(to_local(k.second).minute);
+    CHECK(owned == std::set<int>{9 * 60, 9 * 60 + 15, 9 * 60 + 30, 9 * 60 + 45});  // to 10:00
+}

@@ -502,3 +502,42 @@ TEST_CASE("a hall's rules are checked when it is saved") {
     CHECK(j["open_to"] == "units");
     CHECK(j["open_units"] == nlohmann::json::array({3, 5}));
 }
+
+TEST_CASE(
+    "a hall's buffer keeps the half hour after a booking free: the next starts after it, one "
+    "whose own buffer would reach the next is refused, and the day's grid shows both") {
+    District d;
+    d.state.venues[1].rules.buffer_minutes = 30;
+    auto day = add_days(monday, 1);
+    auto first = d.book_as(d.alice, d.request(day, 9 * 60, 10 * 60));
+    REQUIRE(first.ok());
+    const auto id = first.value().booking.id;
+    int owned = 0;
+    for (const auto& [k, b] : d.state.quanta) owned += b == id;
+    CHECK(owned == 6);  // 09:00-10:00 and its buffer to 10:30
+    CHECK(d.error_of(d.bob, d.request(day, 10 * 60, 11 * 60)) == "slot_taken");
+    CHECK(d.error_of(d.bob, d.request(day, 8 * 60, 9 * 60)) == "slot_taken");  // its buffer
+    CHECK(d.error_of(d.bob, d.request(day, 11 * 60, 12 * 60)) == "");
+    // A hold keeps its buffer too.
+    CHECK(code_of(check_hold(d.store, d.bob, d.request(day, 12 * 60, 13 * 60), d.quotas, d.now)
+                      ->code) == "slot_taken");
+
+    std::set<int> booked;
+    for (const auto& [k, b] : d.state.quanta) booked.insert(to_local(k.second).minute);
+    auto slots = base_slots(d.state.venues[1].rules, day, {}, booked);
+    std::map<int, SlotState> at;
+    for (const auto& s : slots) at[s.start] = s.state;
+    CHECK(at[8 * 60] == SlotState::booked);  // its buffer would reach 09:00
+    CHECK(at[9 * 60] == SlotState::booked);
+    CHECK(at[10 * 60] == SlotState::booked);  // within 10:00-10:30
+    CHECK(at[11 * 60] == SlotState::booked);  // booked by bob, with 12:00-12:30 after it
+    CHECK(at[12 * 60] == SlotState::booked);  // its own buffer is free, but 12:00-12:30 is not
+    CHECK(at[13 * 60] == SlotState::free);
+    CHECK(held_end(first.value().booking) == to_timepoint(day, 10 * 60 + 30));
+    // A booking at the day's end keeps no buffer past midnight.
+    Booking late;
+    late.start = to_timepoint(day, 23 * 60);
+    late.end = to_timepoint(day, 24 * 60);
+    late.buffer_minutes = 30;
+    CHECK(held_end(late) == late.end);
+}
