@@ -1,6 +1,7 @@
 // Publish a new hall or edit one: its building, name, seats, floor, what it has, whether
 // requests need approval, its daily opening hours (the same every day here; the console
-// sets different hours per weekday), and its own rules: how far ahead it is booked, how many
+// sets different hours per weekday), and its own rules: time kept free after each booking for
+// setting up and cleaning, how far ahead it is booked, how many
 // bookings to come one member may hold in it, and who may book it (everyone in the district, the
 // street's party members, or those of chosen units of the street).
 const api = require('../../utils/api')
@@ -14,6 +15,12 @@ const NOTICES = [
   { minutes: 1440, name: '提前1天' },
   { minutes: 2880, name: '提前2天' },
   { minutes: 4320, name: '提前3天' },
+]
+const BUFFERS = [
+  { minutes: 0, name: '不留' },
+  { minutes: 15, name: '15分钟' },
+  { minutes: 30, name: '30分钟' },
+  { minutes: 60, name: '1小时' },
 ]
 const QUOTAS = [
   { max: 0, name: '不限（按全区规定）' },
@@ -43,6 +50,8 @@ Component({
     facilities: FACILITIES.map((key) => ({ key, name: format.FACILITY[key], on: false })),
     open: '08:00',
     close: '21:00',
+    buffers: BUFFERS,
+    bufferIndex: 0,
     notices: NOTICES,
     noticeIndex: 0,
     quotas: QUOTAS,
@@ -77,6 +86,7 @@ Component({
           facilities: this.data.facilities.map((f) => Object.assign({}, f, { on: v.facilities.indexOf(f.key) >= 0 })),
           open: first ? first.open : this.data.open,
           close: first ? first.close : this.data.close,
+          bufferIndex: indexOf(BUFFERS, 'minutes', v.buffer_minutes),
           noticeIndex: indexOf(NOTICES, 'minutes', v.min_notice_minutes),
           quotaIndex: indexOf(QUOTAS, 'max', v.max_active_here),
           openToIndex: indexOf(OPEN_TO, 'key', v.open_to),
@@ -93,6 +103,9 @@ Component({
       if (!b) return
       const list = await api.get(`/api/v1/units?street_id=${b.street}`)
       this.setData({ units: list.items.map((u) => ({ id: u.id, name: u.name, on: chosen.indexOf(u.id) >= 0 })) })
+    },
+    pickBuffer(e) {
+      this.setData({ bufferIndex: Number(e.detail.value) })
     },
     pickNotice(e) {
       this.setData({ noticeIndex: Number(e.detail.value) })
@@ -136,6 +149,7 @@ Component({
         requires_approval: d.approval,
         facilities: d.facilities.filter((f) => f.on).map((f) => f.key),
         weekly_hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: d.open, close: d.close })),
+        buffer_minutes: BUFFERS[d.bufferIndex].minutes,
         min_notice_minutes: NOTICES[d.noticeIndex].minutes,
         max_active_here: QUOTAS[d.quotaIndex].max,
         open_to: OPEN_TO[d.openToIndex].key,

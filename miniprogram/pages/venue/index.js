@@ -7,7 +7,7 @@ const errors = require('../../utils/errors')
 const format = require('../../utils/format')
 
 // The hall's own rules in a sentence ('' when it has none): who may book it, how far ahead, how
-// many bookings to come one member may hold in it.
+// many bookings to come one member may hold in it, the time kept free after each booking.
 function rulesOf(v) {
   const parts = []
   if (v.open_to === 'street') parts.push('只对本街道党员开放')
@@ -15,6 +15,7 @@ function rulesOf(v) {
   const n = v.min_notice_minutes
   if (n > 0) parts.push(n % 1440 === 0 ? `要提前${n / 1440}天预约` : `要提前${Math.ceil(n / 60)}小时预约`)
   if (v.max_active_here > 0) parts.push(`每人最多同时约${v.max_active_here}场`)
+  if (v.buffer_minutes > 0) parts.push(`每场之后留${v.buffer_minutes}分钟整理`)
   return parts.join('，')
 }
 
