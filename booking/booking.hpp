@@ -57,6 +57,7 @@ struct Booking {
     int present = 0;                        // people who scanned the hall's code during it (人次)
     std::vector<Coorganiser> coorganisers;  // in the order they joined
     int buffer_minutes = 0;  // kept free after it (the hall's buffer when it was booked)
+    std::optional<TimePoint> created_at;  // as stored (absent on a booking not yet read back)
 };
 
 // What an audit entry keeps of a booking (the audit's record; clients' views are server/api's).

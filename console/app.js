@@ -1,5 +1,6 @@
 // 共享空厅 · 管理台: signs in by scanning a code, then draws the street office's statistics and
-// lets managers decide requests and close halls. Talks only to this server's /api/v1.
+// lets managers decide requests (with how long each has waited) and close halls, and admins
+// decide appeals of violations. Talks only to this server's /api/v1.
 'use strict';
 
 const statusNames = {
@@ -126,12 +127,16 @@ async function loadReview() {
   fill('review', list.items, (tr, r) => { cell(tr, r.org); cell(tr, reasons[r.reason] || r.reason); cell(tr, r.users); cell(tr, r.bookings); });
 }
 
+// How long since an instant, in words: under an hour, hours, or days past two.
+function waited(iso) {
+  const hours = Math.floor((Date.now() - Date.parse(iso)) / 3600000);
+  return hours < 1 ? '不到 1 小时' : hours < 48 ? `${hours} 小时` : `${Math.floor(hours / 24)} 天`;
+}
+
 // How long the oldest request has waited, and how many start within a day (GET /manage/summary).
 function waitingText(s) {
-  const hours = Math.floor((Date.now() - Date.parse(s.oldest_at)) / 3600000);
-  const waited = hours < 1 ? '不到 1 小时' : hours < 48 ? `${hours} 小时` : `${Math.floor(hours / 24)} 天`;
   const soon = s.starting_within_24h ? `，其中 ${s.starting_within_24h} 条一天内就要开始` : '';
-  return `最早的申请已等${waited}${soon}。`;
+  return `最早的申请已等${waited(s.oldest_at)}${soon}。`;
 }
 
 async function loadPending() {
@@ -144,6 +149,7 @@ async function loadPending() {
   fill('pending', list.items, (tr, b) => {
     tr.dataset.id = b.id;
     cell(tr, b.id); cell(tr, b.date); cell(tr, `${b.start}–${b.end}`); cell(tr, b.purpose); cell(tr, b.attendees);
+    cell(tr, b.created_at ? waited(b.created_at) : '').className = 'waited';
     const td = cell(tr, '');
     if (me && b.user_id === me.id) {
       // Nobody decides on their own request: another manager or an administrator above the hall does.
@@ -161,6 +167,38 @@ async function loadPending() {
       await refresh();
     };
     td.append(reason, ok, no);
+  });
+}
+
+// Appeals of violations waiting for the street (admins only: GET /appeals). Waive, or keep with a
+// word the member reads.
+const violationNames = { no_show: '预约后未签到', late_cancel: '临近开始才取消', late_shrink: '临近开始才缩短时间' };
+async function loadAppeals() {
+  const admin = me.role === 'street_admin' || me.role === 'district_admin';
+  $('appeals-section').hidden = !admin;
+  if (!admin) return;
+  const list = await api('/appeals');
+  $('appeals-badge').hidden = list.items.length === 0;
+  $('appeals-badge').textContent = String(list.items.length);
+  $('appeals-empty').hidden = list.items.length > 0;
+  fill('appeals', list.items, (tr, a) => {
+    tr.dataset.id = a.violation_id;
+    cell(tr, a.member.name || `成员 ${a.member.id}`);
+    cell(tr, a.booking.venue_name);
+    cell(tr, `${a.booking.date} ${a.booking.start}–${a.booking.end}`);
+    cell(tr, `${violationNames[a.kind] || a.kind}，记 ${a.weight} 次`);
+    cell(tr, a.reason).className = 'reason';
+    const td = cell(tr, '');
+    const note = Object.assign(document.createElement('input'), { placeholder: '维持的理由（申诉人会看到）', maxLength: 200 });
+    const waive = Object.assign(document.createElement('button'), { textContent: '免除', className: 'waive' });
+    const keep = Object.assign(document.createElement('button'), { textContent: '维持', className: 'keep' });
+    const decide = async (body) => {
+      await api(`/violations/${a.violation_id}/appeal/decision`, { method: 'POST', body: JSON.stringify(body) });
+      await loadAppeals();
+    };
+    waive.onclick = () => decide({ waive: true });
+    keep.onclick = () => (note.value.trim() ? decide({ waive: false, note: note.value.trim() }) : note.focus());
+    td.append(note, waive, keep);
   });
 }
 
@@ -248,7 +286,7 @@ async function loadClosures() {
 
 async function refresh() {
   bookingsPage.page = 1;
-  await Promise.all([loadStats(), loadSharing(), loadReview(), loadPending(), loadBookings()]);
+  await Promise.all([loadStats(), loadSharing(), loadReview(), loadPending(), loadAppeals(), loadBookings()]);
 }
 
 async function showApp(user) {

@@ -23,6 +23,7 @@ json booking_view(const booking::Booking& b) {
               {"org", b.org}};
     if (!b.cancel_reason.empty()) j["reason"] = b.cancel_reason;
     if (b.checked_in_at) j["checked_in_at"] = to_iso(*b.checked_in_at);
+    if (b.created_at) j["created_at"] = to_iso(*b.created_at);
     if (b.status == BookingStatus::checked_in || b.status == BookingStatus::completed)
         j["present"] = b.present;
     auto coorganisers = json::array();  // seen by whoever sees the booking: names, never phones

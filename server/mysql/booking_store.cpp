@@ -30,7 +30,7 @@ const char* const booking_columns =
     "bk.starts_at, bk.ends_at, "
     "bk.status, bk.purpose, bk.attendees, bk.org, COALESCE(bk.cancel_reason, ''), "
     "bk.checked_in_at, "
-    "bk.present, bk.buffer_minutes, "
+    "bk.present, bk.buffer_minutes, bk.created_at, "
     "(SELECT JSON_ARRAYAGG(JSON_OBJECT('id', c.user_id, 'name', u.name) ORDER BY c.added_at, "
     "c.seat) FROM booking_coorganisers c JOIN users u ON u.id = c.user_id WHERE c.booking_id = "
     "bk.id) "
@@ -54,8 +54,9 @@ Booking read_booking(sql::ResultSet& rs) {
     if (!rs.isNull(13)) b.checked_in_at = read_time(rs, 13);
     b.present = rs.getInt(14);
     b.buffer_minutes = rs.getInt(15);
-    if (!rs.isNull(16)) {
-        auto list = nlohmann::json::parse(std::string(rs.getString(16)), nullptr, false);
+    if (!rs.isNull(16)) b.created_at = read_time(rs, 16);
+    if (!rs.isNull(17)) {
+        auto list = nlohmann::json::parse(std::string(rs.getString(17)), nullptr, false);
         if (list.is_array())
             for (const auto& c : list)
                 b.coorganisers.push_back(

@@ -161,7 +161,8 @@ TEST_CASE(
 
 TEST_CASE(
     "the console in headless chromium: signs in through the fake flow, draws every chart, approves "
-    "a request, names every hall, pages the booking table and filters it by hall") {
+    "a request showing how long each waited, names every hall, pages the booking table and filters "
+    "it by hall; the street's admin waives an appeal there") {
     if (!std::filesystem::exists(std::string(SH_SOURCE_DIR) +
                                  "/console/node_modules/playwright-core") ||
         !std::filesystem::exists("/usr/bin/chromium")) {
@@ -197,10 +198,28 @@ TEST_CASE(
             std::to_string(hall) + ", " + std::to_string(member_id) + ", '" + day + " " + at +
             ":00', '" + day + " " + at + ":00' + INTERVAL 30 MINUTE, 'confirmed', '支部学习', 8)");
     }
+    // Two no-shows of the member's, appealed: the street's admin decides them in the console.
+    auto [admin, admin_id] = s.login("browseradmin");
+    REQUIRE(s.grant_role("openid-browseradmin", "street_admin", "--street-id 1") == 0);
+    std::vector<std::string> violations;
+    for (const char* reason : {"那天突发高烧", "路上堵车，到时已过签到时间"}) {
+        const auto booking = s.sql_value(
+            "SELECT MIN(id) FROM bookings WHERE venue_id BETWEEN 2 AND 25 "
+            "AND id NOT IN (SELECT booking_id FROM violations)");
+        s.sql(
+            "INSERT INTO violations (user_id, booking_id, kind, weight_milli, created_at) VALUES "
+            "(" +
+            std::to_string(member_id) + ", " + booking + ", 'no_show', 1000, NOW())");
+        violations.push_back(
+            s.sql_value("SELECT id FROM violations WHERE booking_id = " + booking));
+        REQUIRE(s.call(s.port(), "POST", "/api/v1/violations/" + violations.back() + "/appeal",
+                       json{{"reason", reason}}, member)
+                    .status == 201);
+    }
     std::string out;
     int rc = test::run_command(
         {"/usr/bin/env", "node", std::string(SH_SOURCE_DIR) + "/console/test/drive.mjs",
-         std::to_string(s.port()), phone, SH_TEST_RUN_DIR, "二十六号厅"},
+         std::to_string(s.port()), phone, SH_TEST_RUN_DIR, "二十六号厅", admin},
         {}, out);
     CAPTURE(out);
     REQUIRE(rc == 0);
@@ -212,6 +231,15 @@ TEST_CASE(
     CHECK(out.find("\"badge\":\"2\"") != std::string::npos);
     CHECK(out.find("\"oldest\":\"最早的申请已等不到 1 小时，其中 2 条一天内就要开始。\"") !=
           std::string::npos);
+    CHECK(out.find("\"waits\":[\"不到 1 小时\",\"不到 1 小时\"],\"appeals_for_manager\":false") !=
+          std::string::npos);
+    // The admin reads both appeals with why, keeping needs a word, the first (oldest) is waived.
+    CHECK(out.find("\"appeal_reasons\":[\"那天突发高烧\",\"路上堵车，到时已过签到时间\"],"
+                   "\"appeals_badge\":\"2\",\"kept_without_word\":1,\"waived\":" +
+                   violations[0] + "}") != std::string::npos);
+    CHECK(s.sql_value("SELECT CONCAT(appeal_outcome, ' ', waived_at IS NOT NULL) FROM violations "
+                      "WHERE id = " +
+                      violations[0]) == "waived 1");
     CHECK(s.call(s.port(), "GET",
                  "/api/v1/bookings/" + std::to_string(b.body["id"].get<std::uint64_t>()), nullptr,
                  member)
@@ -220,7 +248,8 @@ TEST_CASE(
     CHECK(out.find("\"unnamed_halls\":0,") != std::string::npos);
     CHECK(out.find("\"page1_rows\":50,\"page2_rows\":12,") != std::string::npos);
     CHECK(out.find("\"one_hall\":[\"二十六号厅\"],\"one_hall_rows\":3") != std::string::npos);
-    for (const char* shot : {"console-1-login.png", "console-2-dashboard.png",
-                             "console-3-approved.png", "console-4-one-hall.png"})
+    for (const char* shot :
+         {"console-1-login.png", "console-2-dashboard.png", "console-3-approved.png",
+          "console-4-one-hall.png", "console-5-appeals.png"})
         CHECK(std::filesystem::file_size(std::string(SH_TEST_RUN_DIR) + "/" + shot) > 1000);
 }
