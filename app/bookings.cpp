@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <iterator>
 
 #include "booking/calendar.hpp"
 #include "common/hex.hpp"
@@ -232,9 +231,7 @@ awaitable<Result<Answer>> BookingService::modify(
         span.date = day;
         span.start = to.start;
         span.end = to.end;
-        auto wanted = quanta_if_aligned(span), had = booking::quanta_of(*seen);
-        std::set_difference(wanted.begin(), wanted.end(), had.begin(), had.end(),
-                            std::back_inserter(added));
+        added = booking::minus(quanta_if_aligned(span), booking::quanta_of(*seen));
     }
     const std::string token = idem ? "k:" + sha256_hex(std::to_string(me.user_id) + ":" + idem->key)
                                    : "r:" + random_hex(12);
@@ -279,10 +276,8 @@ awaitable<Result<Answer>> BookingService::modify(
     if (!r) co_return r.error();
     auto& done = r.value();
     if (!done.replay) {
-        auto before = booking::held_quanta(done.was), after = booking::held_quanta(done.booking);
-        std::vector<TimePoint> given_back;
-        std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
-                            std::back_inserter(given_back));
+        auto given_back =
+            booking::minus(booking::held_quanta(done.was), booking::held_quanta(done.booking));
         co_await changes_.changed(done.booking.venue_id);
         if (!given_back.empty()) co_await claims_.clear(done.booking.venue_id, given_back);
     }

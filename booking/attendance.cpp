@@ -21,9 +21,7 @@ Result<Booking> check_in(BookingStore& s, const Principal& me, BookingId id,
     auto venue = s.find_venue(b->venue_id, Lock::none);
     if (!venue || venue->checkin_code.empty() || code != venue->checkin_code)
         return make_error(Errc::wrong_venue, "This code belongs to another hall.");
-    if (b->status != BookingStatus::confirmed)
-        return make_error(Errc::invalid_state,
-                          "This booking is " + std::string(status_name(b->status)) + ".");
+    if (b->status != BookingStatus::confirmed) return state_error(*b);
     auto w = checkin_window(venue->rules, b->start);
     if (now < w.opens || now > w.closes)
         return make_error(Errc::checkin_window_closed,
@@ -57,9 +55,7 @@ Result<EndedEarly> end_early(BookingStore& s, const Principal& me, BookingId id,
     if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
     if (b->user_id != me.user_id)
         return make_error(Errc::forbidden, "Only the booking's member ends it.");
-    if (b->status != BookingStatus::checked_in)
-        return make_error(Errc::invalid_state,
-                          "This booking is " + std::string(status_name(b->status)) + ".");
+    if (b->status != BookingStatus::checked_in) return state_error(*b);
     auto venue = s.find_venue(b->venue_id, Lock::none);
     const auto slot = std::chrono::minutes(venue ? venue->rules.slot_minutes : 15);
     auto local = to_local(now);

@@ -88,6 +88,11 @@ std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q) {
     return make_error(Errc::forbidden, "Only managers and admins list the bookings of halls.");
 }
 
+AppError state_error(const Booking& b) {
+    return make_error(Errc::invalid_state,
+                      "This booking is " + std::string(status_name(b.status)) + ".");
+}
+
 bool is_coorganiser(const Principal& p, const Booking& b) {
     return std::any_of(b.coorganisers.begin(), b.coorganisers.end(),
                        [&](const Coorganiser& c) { return c.id == p.user_id; });

@@ -150,6 +150,9 @@ struct PendingByHall {
 // Narrows a managers' listing to the caller's scope; members may not list (forbidden).
 std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q);
 
+// invalid_state naming the booking's state: "This booking is cancelled."
+AppError state_error(const Booking& b);
+
 // A reason (cancel, reject, closure, appeal) in the body's `field`: at most `max_chars` characters
 // of valid UTF-8; when required, not blank.
 std::optional<AppError> check_reason(const std::string& reason, int max_chars, bool required,

@@ -6,6 +6,12 @@
 
 namespace sh::booking {
 
+std::vector<TimePoint> minus(const std::vector<TimePoint>& a, const std::vector<TimePoint>& b) {
+    std::vector<TimePoint> out;
+    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+}
+
 Span changed_span(const Booking& b, const BookingChange& c) {
     auto start = to_local(b.start), end = to_local(b.end);
     int end_minute = end.date == start.date ? end.minute : 24 * 60;  // ends at midnight
@@ -18,17 +24,6 @@ int late_shrink_weight(const PenaltyRules& rules, int minutes_before, int minute
 }
 
 namespace {
-
-std::vector<TimePoint> minus(const std::vector<TimePoint>& a, const std::vector<TimePoint>& b) {
-    std::vector<TimePoint> out;
-    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-    return out;
-}
-
-AppError state_error(const Booking& b) {
-    return make_error(Errc::invalid_state,
-                      "This booking is " + std::string(status_name(b.status)) + ".");
-}
 
 // What a running meeting's added time must meet: the hall's rules on [was.end, to.end) as a
 // booking of it would, its duration counted with the time already booked.

@@ -39,6 +39,8 @@ struct Span {
 };
 // The new span for a change of `b`: absent times stay.
 Span changed_span(const Booking& b, const BookingChange& c);
+// The quanta of `a` not in `b` (both in order): what a change adds, or gives back.
+std::vector<TimePoint> minus(const std::vector<TimePoint>& a, const std::vector<TimePoint>& b);
 
 // The weight a shrink after the deadline counts: the late cancellation's, in proportion to the
 // minutes given back of the booking's minutes (rounded up to a thousandth; 0 gives nothing back).

@@ -7,10 +7,8 @@ namespace sh::booking {
 std::optional<AppError> check_open_to_coorganisers(const Booking& b, TimePoint now) {
     const bool live = b.status == BookingStatus::pending || b.status == BookingStatus::confirmed ||
                       b.status == BookingStatus::checked_in;
-    if (!live || now >= b.end)
-        return make_error(
-            Errc::invalid_state,
-            "This booking is " + std::string(status_name(b.status)) + (live ? ", and over." : "."));
+    if (!live) return state_error(b);
+    if (now >= b.end) return make_error(Errc::invalid_state, "This booking is over.");
     return std::nullopt;
 }
 

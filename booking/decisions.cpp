@@ -9,9 +9,7 @@ Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id,
     auto b = s.find_booking(id, /*for_update=*/true);
     if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
     if (auto e = check_reason(reason, reason_max_chars, false)) return *e;
-    if (!owns_quanta(b->status) || b->status == BookingStatus::completed)
-        return make_error(Errc::invalid_state,
-                          "This booking is " + std::string(status_name(b->status)) + ".");
+    if (!owns_quanta(b->status) || b->status == BookingStatus::completed) return state_error(*b);
     bool late = false;
     if (b->user_id != me.user_id && !can_manage_building(me, b->building_id, b->street_id))
         return make_error(Errc::forbidden, "A co-organiser does not cancel the booking.");

@@ -1,6 +1,7 @@
 #include "server/mysql/demo_seed.hpp"
 
 #include "booking/calendar.hpp"
+#include "booking/notice.hpp"
 #include "server/mysql/sql_time.hpp"
 
 #include <random>
@@ -404,9 +405,11 @@ int seed_history(Conn& c, int n, booking::Date today, unsigned seed) {
                       : status == "no_show" ? starts_at + std::chrono::minutes(16)
                                             : starts_at;
             auto when = sql_text(to_sql_datetime(at));
+            auto notice = booking::Notice::about_booking(user, *booking::parse_notice(status),
+                                                         next_id - 1);  // the key the server writes
             told.add("(" + std::to_string(user) + ", " + sql_text(status) + ", 'booking', " + id +
-                     ", " + sql_text(status + ":booking:" + id) + ", '', 'sent', " + when + ", " +
-                     when + ", " + when + ", " + when + ")");
+                     ", " + sql_text(notice.key) + ", '', 'sent', " + when + ", " + when + ", " +
+                     when + ", " + when + ")");
         }
         if (status == "no_show" || (status == "cancelled" && rng() % 3 == 0))
             violations.add("(" + std::to_string(user) + ", " + id + ", " +

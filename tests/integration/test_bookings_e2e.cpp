@@ -938,17 +938,7 @@ TEST_CASE(
     check_invariants(s.mysql(), rs);
 }
 
-namespace {
-
-// The kinds of the notices in a member's list, newest first.
-std::vector<std::string> notice_kinds(Stack& s, const std::string& token) {
-    std::vector<std::string> out;
-    auto list = s.call(s.port(), "GET", "/api/v1/me/notices", nullptr, token);
-    for (const auto& n : list.body["items"]) out.push_back(n["kind"]);
-    return out;
-}
-
-}  // namespace
+using test::notice_kinds;
 
 TEST_CASE(
     "a request is told to the hall's managers (not to a manager who made it) and shows in their "

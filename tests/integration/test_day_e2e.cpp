@@ -440,13 +440,7 @@ TEST_CASE(
 
 namespace {
 
-// The kinds of the notices in a member's list, newest first.
-std::vector<std::string> notice_kinds(Stack& s, const std::string& token) {
-    std::vector<std::string> out;
-    auto list = s.call(s.port(), "GET", "/api/v1/me/notices", nullptr, token).body;
-    for (const auto& n : list["items"]) out.push_back(n["kind"].get<std::string>());
-    return out;
-}
+using test::notice_kinds;
 
 // A no-show of `member` on day `d` at `start` (the release job run 16 minutes in): its
 // violation's id.

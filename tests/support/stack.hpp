@@ -128,4 +128,12 @@ class Stack {
     std::mutex mu_;
 };
 
+// The kinds of the notices in a member's list (GET /me/notices on server 0), newest first.
+inline std::vector<std::string> notice_kinds(Stack& s, const std::string& token) {
+    std::vector<std::string> out;
+    auto list = s.call(s.port(), "GET", "/api/v1/me/notices", nullptr, token);
+    for (const auto& n : list.body["items"]) out.push_back(n["kind"].get<std::string>());
+    return out;
+}
+
 }  // namespace sh::test
