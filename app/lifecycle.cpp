@@ -72,7 +72,7 @@ awaitable<long long> Lifecycle::tell_approvers(TimePoint now) {
 
 awaitable<long long> Lifecycle::escalate_requests(TimePoint now) {
     co_return co_await sweep(
-        Due::overdue_request, now - settings_.escalate_after, now + settings_.escalate_before,
+        Due::overdue_request, now, now + settings_.escalate_before,
         [&](booking::BookingStore& s, const booking::Booking& b) {
             return booking::tell_overdue(s, b, now);
         },

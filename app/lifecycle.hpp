@@ -16,10 +16,10 @@ namespace sh::app {
 struct LifecycleSettings {
     booking::PenaltyRules penalties;
     std::chrono::minutes remind_before{60};
-    // A request nobody decided goes to the street this long after its approvers were told (on
-    // the service's clock, within a job interval of its making), or this long before its start,
-    // whichever comes first.
-    std::chrono::hours escalate_after{24}, escalate_before{24};
+    // A request nobody decided goes to the street its hall's escalate_after_hours after its
+    // approvers were told (on the service's clock, within a job interval of its making), or this
+    // long before its start, whichever comes first.
+    std::chrono::hours escalate_before{24};
     int batch = 200;
 };
 

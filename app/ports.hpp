@@ -415,8 +415,8 @@ enum class Due {
     attended_ended,     // checked in, its end passed
     reminder,           // confirmed, not reminded, starting in (now, until]
     untold_request,     // pending, not started, its approvers not yet told
-    overdue_request,    // pending, the street not told, approvers told by `now` or starting by
-                        // `until`
+    overdue_request,    // pending, the street not told, approvers told by `now` less its hall's
+                        // escalate_after_hours, or starting by `until`
 };
 // Bookings in MySQL that a transition may be due for, oldest first.
 class DueBookings {

@@ -109,6 +109,10 @@ Result<ChangeOutcome> change_booking(BookingStore& s, const Principal& me, Booki
         if (auto e = check_extension(hall, added, minutes_before, now, closures)) return *e;
     } else if (moves) {
         if (auto e = check_request(hall, req, now, closures)) return *e;
+        // A new start meets the hall's notice as a new booking would (a later end alone does not:
+        // the hall was prepared for the meeting already).
+        if (to.start != was.start)
+            if (auto e = check_notice(hall.rules, req, now)) return *e;
     } else if (auto e = check_fields(hall, req)) {
         return *e;
     }

@@ -74,6 +74,8 @@ std::optional<AppError> validate_venue(const Venue& v) {
         return invalid_field("checkin_before_minutes", "must be between 0 and 120");
     if (r.checkin_after_minutes < 0 || r.checkin_after_minutes > 120)
         return invalid_field("checkin_after_minutes", "must be between 0 and 120");
+    if (r.escalate_after_hours < 1 || r.escalate_after_hours > 168)
+        return invalid_field("escalate_after_hours", "must be between 1 and 168");
     if (r.buffer_minutes < 0 || r.buffer_minutes > 240 || r.buffer_minutes % quantum_minutes != 0)
         return invalid_field("buffer_minutes", "must be a multiple of 15 between 0 and 240");
     if (r.min_notice_minutes < 0 || r.min_notice_minutes > 14 * 1440)
@@ -144,6 +146,7 @@ json venue_json(const Venue& v) {
             {"checkin_after_minutes", r.checkin_after_minutes},
             {"weekly_hours", hours_json(r.weekly_hours)},
             {"buffer_minutes", r.buffer_minutes},
+            {"escalate_after_hours", r.escalate_after_hours},
             {"min_notice_minutes", r.min_notice_minutes},
             {"max_active_here", r.max_active_here},
             {"open_to", open_to_name(r.open_to)},
@@ -198,6 +201,7 @@ std::optional<AppError> apply_venue_json(const json& j, Venue& v) {
                                                          "checkin_after_minutes",
                                                          "weekly_hours",
                                                          "buffer_minutes",
+                                                         "escalate_after_hours",
                                                          "min_notice_minutes",
                                                          "max_active_here",
                                                          "open_to",
@@ -216,6 +220,7 @@ std::optional<AppError> apply_venue_json(const json& j, Venue& v) {
           integer("checkin_before_minutes", r.checkin_before_minutes),
           integer("checkin_after_minutes", r.checkin_after_minutes),
           integer("buffer_minutes", r.buffer_minutes),
+          integer("escalate_after_hours", r.escalate_after_hours),
           integer("min_notice_minutes", r.min_notice_minutes),
           integer("max_active_here", r.max_active_here)})
         if (e) return e;

@@ -47,8 +47,9 @@ struct VenueRules {
     int checkin_after_minutes = 15;
     std::vector<HoursRange> weekly_hours;
     int buffer_minutes = 0;  // kept free after each booking (setting up, cleaning): 0-240, by 15
-    int min_notice_minutes = 0;  // a booking starts at least this long after it is made
-    int max_active_here = 0;     // a member's bookings to come here (0: the district's quotas only)
+    int escalate_after_hours = 24;  // a request undecided this long is told to the street's admins
+    int min_notice_minutes = 0;     // a booking starts at least this long after it is made
+    int max_active_here = 0;  // a member's bookings to come here (0: the district's quotas only)
     OpenTo open_to = OpenTo::district;
     std::vector<UnitId> open_units;  // with OpenTo::units
 };

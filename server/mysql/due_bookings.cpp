@@ -33,10 +33,11 @@ const char* pick_sql(app::Due what) {
         case app::Due::untold_request:
             return "SELECT bk.id FROM bookings bk WHERE bk.status = 'pending' AND "
                    "bk.approvers_told_at IS NULL AND bk.starts_at > ? ORDER BY bk.id LIMIT ?";
-        case app::Due::overdue_request:
-            return "SELECT bk.id FROM bookings bk WHERE bk.status = 'pending' AND "
-                   "bk.escalated_at IS NULL AND (bk.approvers_told_at <= ? OR bk.starts_at <= ?) "
-                   "ORDER BY bk.id LIMIT ?";
+        case app::Due::overdue_request:  // after the hall's own time, or near its start
+            return "SELECT bk.id FROM bookings bk JOIN venues v ON v.id = bk.venue_id WHERE "
+                   "bk.status = 'pending' AND bk.escalated_at IS NULL AND "
+                   "(bk.approvers_told_at <= ? - INTERVAL v.escalate_after_hours HOUR OR "
+                   "bk.starts_at <= ?) ORDER BY bk.id LIMIT ?";
     }
     return "";
 }

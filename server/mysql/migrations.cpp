@@ -538,6 +538,12 @@ const std::vector<Migration>& migrations() {
              "ALTER TABLE venues ADD COLUMN IF NOT EXISTS buffer_minutes INT NOT NULL DEFAULT 0",
              "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS buffer_minutes INT NOT NULL DEFAULT 0",
          }},
+        {26,
+         "a hall's own time before a request nobody decided is told to the street's admins",
+         {
+             "ALTER TABLE venues ADD COLUMN IF NOT EXISTS escalate_after_hours INT NOT NULL "
+             "DEFAULT 24",
+         }},
     };
     return all;
 }

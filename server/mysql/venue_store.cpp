@@ -93,6 +93,7 @@ void bind_venue(sql::PreparedStatement& q, const Venue& v) {
     for (auto u : r.open_units) units += (units.empty() ? "" : ",") + std::to_string(u);
     q.setString(18, units);
     q.setInt(19, r.buffer_minutes);
+    q.setInt(20, r.escalate_after_hours);
 }
 }  // namespace
 
@@ -102,10 +103,10 @@ VenueId MysqlVenueStore::insert_venue(const Venue& v) {
         "slot_minutes, "
         "horizon_days, release_minute, min_minutes, max_minutes, cancel_deadline_minutes, "
         "checkin_before_minutes, checkin_after_minutes, min_notice_minutes, max_active_here, "
-        "open_to, open_units, buffer_minutes, building_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "open_to, open_units, buffer_minutes, escalate_after_hours, building_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     bind_venue(q, v);
-    q.setUInt64(20, v.building_id);
+    q.setUInt64(21, v.building_id);
     q.executeUpdate();
     Venue stored = v;
     stored.id = c_.last_insert_id();
@@ -120,10 +121,10 @@ void MysqlVenueStore::update_venue(const Venue& v) {
         "min_minutes = ?, "
         "max_minutes = ?, cancel_deadline_minutes = ?, checkin_before_minutes = ?, "
         "checkin_after_minutes = ?, min_notice_minutes = ?, max_active_here = ?, open_to = ?, "
-        "open_units = ?, buffer_minutes = ? "
+        "open_units = ?, buffer_minutes = ?, escalate_after_hours = ? "
         "WHERE id = ?");
     bind_venue(q, v);
-    q.setUInt64(20, v.id);
+    q.setUInt64(21, v.id);
     q.executeUpdate();
     write_children(v);
 }
@@ -163,7 +164,7 @@ std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql,
         "v.max_minutes, "
         "v.cancel_deadline_minutes, v.checkin_before_minutes, v.checkin_after_minutes, "
         "COALESCE(v.checkin_code, ''), v.min_notice_minutes, v.max_active_here, v.open_to, "
-        "v.open_units, v.buffer_minutes "
+        "v.open_units, v.buffer_minutes, v.escalate_after_hours "
         "FROM venues v JOIN buildings b ON b.id = v.building_id " +
         where_sql;
     auto& q = c_.prepare(sql);
@@ -200,6 +201,7 @@ std::vector<Venue> MysqlVenueStore::load(const std::string& where_sql,
         r.max_active_here = rs->getInt(20);
         r.open_to = parse_open_to(std::string(rs->getString(21))).value_or(OpenTo::district);
         r.buffer_minutes = rs->getInt(23);
+        r.escalate_after_hours = rs->getInt(24);
         const std::string units = rs->getString(22);
         for (std::size_t at = 0; at < units.size();) {
             auto comma = units.find(',', at);

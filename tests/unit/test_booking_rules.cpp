@@ -541,3 +541,16 @@ TEST_CASE(
     late.buffer_minutes = 30;
     CHECK(held_end(late) == late.end);
 }
+
+TEST_CASE("a hall's own time before the street is told is between an hour and a week") {
+    Venue v = sh::test::open_hall(20, 60, 5);
+    v.name = "会议室";
+    CHECK(v.rules.escalate_after_hours == 24);
+    REQUIRE_FALSE(apply_venue_json({{"escalate_after_hours", 2}}, v));
+    CHECK_FALSE(validate_venue(v));
+    CHECK(venue_json(v)["escalate_after_hours"] == 2);
+    v.rules.escalate_after_hours = 0;
+    CHECK(validate_venue(v)->details["field"] == "escalate_after_hours");
+    v.rules.escalate_after_hours = 169;
+    CHECK(validate_venue(v)->details["field"] == "escalate_after_hours");
+}

@@ -229,3 +229,25 @@ TEST_CASE(
     CHECK(d.code(d.change(d.alice, id, times(11 * 60, 12 * 60), d.at(6 * 60 + 2),
                           IdempotencyKey{"chg-1", "hash-b"})) == "idempotency_mismatch");
 }
+
+TEST_CASE(
+    "a change keeps a hall's rules: a new start meets its notice, and the buffer moves with "
+    "the end") {
+    Desk d;
+    auto& rules = d.state.venues[1].rules;
+    rules.min_notice_minutes = 120;
+    rules.buffer_minutes = 30;
+    auto id = d.booked(d.alice, 9 * 60, 10 * 60);
+    CHECK(d.owns(id, 9 * 60, 10 * 60 + 30));  // with its buffer
+    // At 07:00 an 08:30 start is within two hours: refused, the booking as it was; 09:15 is not.
+    auto early = d.change(d.alice, id, times(8 * 60 + 30, 10 * 60), d.at(7 * 60));
+    CHECK(d.code(early) == "notice_too_short");
+    CHECK(d.owns(id, 9 * 60, 10 * 60 + 30));
+    REQUIRE(d.change(d.alice, id, times(9 * 60 + 15, 10 * 60 + 30), d.at(7 * 60)).ok());
+    CHECK(d.owns(id, 9 * 60 + 15, 11 * 60));
+    CHECK_FALSE(d.owns(id, 9 * 60, 9 * 60 + 15));
+    CHECK(d.state.quanta.size() == 7);
+    // A later end alone is not a new start: no notice asked, even within it.
+    REQUIRE(d.change(d.alice, id, times(9 * 60 + 15, 10 * 60 + 45), d.at(8 * 60)).ok());
+    CHECK(d.owns(id, 9 * 60 + 15, 11 * 60 + 15));
+}
