@@ -15,6 +15,10 @@ test("a manager opens a hall to the street's members only, a day ahead, one book
   await fire(form, '.pick-notice', 'change', { value: '2' })
   await fire(form, '.pick-quota', 'change', { value: '1' })
   await fire(form, '.pick-buffer', 'change', { value: '2' })
+  expect(text(form, '.escalation')).toBe('') // only for a hall whose requests need approval
+  await fire(form, '.approval', 'change', { value: true })
+  expect(text(form, '.escalation')).toBe('1天')
+  await fire(form, '.pick-escalation', 'change', { value: '0' })
   await fire(form, '.pick-open-to', 'change', { value: '2' }) // chosen units, but none chosen
   await tap(form, '.save')
   expect(text(form, '.error')).toBe('请至少选一个可以预约的单位。')
@@ -24,7 +28,7 @@ test("a manager opens a hall to the street's members only, a day ahead, one book
   const id = form.instance.data.id
 
   const again = await open(manager, 'pages/manage/venue', { id: String(id) })
-  expect([text(again, '.notice'), text(again, '.quota'), text(again, '.open-to'), text(again, '.buffer')]).toEqual(['提前1天', '1个', '本街道党员', '30分钟'])
+  expect([text(again, '.notice'), text(again, '.quota'), text(again, '.open-to'), text(again, '.buffer'), text(again, '.escalation')]).toEqual(['提前1天', '1个', '本街道党员', '30分钟', '2小时'])
 
   const outsider = await stack.memberPhone('waijie') // in no branch of the street
   const hall = await open(outsider, 'pages/venue/index', { id: String(id), date: stack.tomorrow(11) })

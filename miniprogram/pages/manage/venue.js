@@ -1,7 +1,8 @@
 // Publish a new hall or edit one: its building, name, seats, floor, what it has, whether
 // requests need approval, its daily opening hours (the same every day here; the console
-// sets different hours per weekday), and its own rules: time kept free after each booking for
-// setting up and cleaning, how far ahead it is booked, how many
+// sets different hours per weekday), and its own rules: how long a request may wait before the
+// street's admins are told, time kept free after each booking for setting up and cleaning, how
+// far ahead it is booked, how many
 // bookings to come one member may hold in it, and who may book it (everyone in the district, the
 // street's party members, or those of chosen units of the street).
 const api = require('../../utils/api')
@@ -21,6 +22,12 @@ const BUFFERS = [
   { minutes: 15, name: '15分钟' },
   { minutes: 30, name: '30分钟' },
   { minutes: 60, name: '1小时' },
+]
+const ESCALATIONS = [
+  { hours: 2, name: '2小时' },
+  { hours: 12, name: '半天' },
+  { hours: 24, name: '1天' },
+  { hours: 48, name: '2天' },
 ]
 const QUOTAS = [
   { max: 0, name: '不限（按全区规定）' },
@@ -52,6 +59,8 @@ Component({
     close: '21:00',
     buffers: BUFFERS,
     bufferIndex: 0,
+    escalations: ESCALATIONS,
+    escalationIndex: 2, // a day, the district's default
     notices: NOTICES,
     noticeIndex: 0,
     quotas: QUOTAS,
@@ -87,6 +96,7 @@ Component({
           open: first ? first.open : this.data.open,
           close: first ? first.close : this.data.close,
           bufferIndex: indexOf(BUFFERS, 'minutes', v.buffer_minutes),
+          escalationIndex: Math.max(0, ESCALATIONS.findIndex((x) => x.hours === v.escalate_after_hours)),
           noticeIndex: indexOf(NOTICES, 'minutes', v.min_notice_minutes),
           quotaIndex: indexOf(QUOTAS, 'max', v.max_active_here),
           openToIndex: indexOf(OPEN_TO, 'key', v.open_to),
@@ -103,6 +113,9 @@ Component({
       if (!b) return
       const list = await api.get(`/api/v1/units?street_id=${b.street}`)
       this.setData({ units: list.items.map((u) => ({ id: u.id, name: u.name, on: chosen.indexOf(u.id) >= 0 })) })
+    },
+    pickEscalation(e) {
+      this.setData({ escalationIndex: Number(e.detail.value) })
     },
     pickBuffer(e) {
       this.setData({ bufferIndex: Number(e.detail.value) })
@@ -150,6 +163,7 @@ Component({
         facilities: d.facilities.filter((f) => f.on).map((f) => f.key),
         weekly_hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: d.open, close: d.close })),
         buffer_minutes: BUFFERS[d.bufferIndex].minutes,
+        escalate_after_hours: ESCALATIONS[d.escalationIndex].hours,
         min_notice_minutes: NOTICES[d.noticeIndex].minutes,
         max_active_here: QUOTAS[d.quotaIndex].max,
         open_to: OPEN_TO[d.openToIndex].key,
