@@ -62,9 +62,16 @@ std::vector<TimePoint> quanta_of(Date d, int start, int end) {
     return out;
 }
 
-std::vector<TimePoint> quanta_of(const Booking& b) {
-    auto start = to_local(b.start), end = to_local(b.end);
+namespace {
+// The quanta of [start, end) within start's day (an end on the next day is its midnight).
+std::vector<TimePoint> quanta_between(TimePoint from, TimePoint to) {
+    auto start = to_local(from), end = to_local(to);
     return quanta_of(start.date, start.minute, end.date == start.date ? end.minute : 1440);
+}
+}  // namespace
+
+std::vector<TimePoint> quanta_of(const Booking& b) {
+    return quanta_between(b.start, b.end);
 }
 
 TimePoint held_end(const Booking& b) {
@@ -73,9 +80,7 @@ TimePoint held_end(const Booking& b) {
 }
 
 std::vector<TimePoint> held_quanta(const Booking& b) {
-    Booking held = b;
-    held.end = held_end(b);
-    return quanta_of(held);
+    return quanta_between(b.start, held_end(b));  // no copy of the booking: the write path's
 }
 
 std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q) {
