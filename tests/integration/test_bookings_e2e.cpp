@@ -940,6 +940,21 @@ TEST_CASE(
 
 using test::notice_kinds;
 
+namespace {
+
+// Hall 1's slots on `day` as `token` sees them: start -> state.
+std::map<std::string, std::string> slot_states(Stack& s, const std::string& token,
+                                               booking::Date day) {
+    auto answer =
+        s.call(s.port(), "GET", "/api/v1/venues/1/availability?date=" + booking::format_date(day),
+               nullptr, token);  // kept: the loop reads into its body
+    std::map<std::string, std::string> state;
+    for (const auto& sl : answer.body["slots"]) state[sl["start"].get<std::string>()] = sl["state"];
+    return state;
+}
+
+}  // namespace
+
 TEST_CASE(
     "a request is told to the hall's managers (not to a manager who made it) and shows in their "
     "summary; still undecided after the hall's own time, to the street's admins; nothing is "
@@ -1222,12 +1237,7 @@ TEST_CASE(
     CHECK(error_code(soon) == "notice_too_short");
     CHECK(soon.body["error"]["details"]["earliest"] ==
           booking::to_iso(booking::to_timepoint(day, 10 * 60)));
-    auto slots =
-        s.call(s.port(), "GET", "/api/v1/venues/1/availability?date=" + booking::format_date(day),
-               nullptr, inside)
-            .body["slots"];
-    std::map<std::string, std::string> state;
-    for (const auto& sl : slots) state[sl["start"].get<std::string>()] = sl["state"];
+    auto state = slot_states(s, inside, day);
     CHECK(state["09:00"] == "past");  // within the notice: not bookable any more
     CHECK(state["10:00"] == "free");
 
@@ -1278,16 +1288,7 @@ TEST_CASE(
         s.call(s.port(), "POST", "/api/v1/bookings", booking_body(venue, day, 9 * 60, 10 * 60), a);
     REQUIRE(first.status == 201);
     const auto id = std::to_string(first.body["id"].get<std::uint64_t>());
-    auto grid = [&] {
-        std::map<std::string, std::string> state;
-        auto answer = s.call(s.port(), "GET",
-                             "/api/v1/venues/1/availability?date=" + booking::format_date(day),
-                             nullptr, b);  // kept: the loop reads into its body
-        for (const auto& sl : answer.body["slots"])
-            state[sl["start"].get<std::string>()] = sl["state"];
-        return state;
-    };
-    auto g = grid();
+    auto g = slot_states(s, b, day);
     CHECK(g["08:15"] == "free");
     CHECK(g["08:30"] == "booked");  // its own buffer would reach 09:00
     CHECK(g["10:15"] == "booked");  // the buffer
@@ -1307,7 +1308,7 @@ TEST_CASE(
     CHECK(s.sql_value("SELECT CONCAT(MIN(slot_start), ' ', COUNT(*)) FROM booking_quanta WHERE "
                       "booking_id = " +
                       id) == booking::format_date(day) + " 09:00:00 4");
-    CHECK(grid()["10:00"] == "free");
+    CHECK(slot_states(s, b, day)["10:00"] == "free");
     check_invariants(s.mysql(), {});
 }
 
