@@ -160,13 +160,26 @@ awaitable<Result<std::vector<booking::PendingByHall>>> BookingService::summary(
 }
 
 awaitable<Result<Booking>> BookingService::change(
-    std::function<Result<Booking>(BookingStore&)> use_case) {
+    booking::BookingId id, std::function<Result<Booking>(BookingStore&)> use_case) {
     Result<Booking> r = make_error(Errc::internal);
+    std::vector<TimePoint> given_back;
     co_await db_.transact([&](BookingStore& s) {
+        // The booking as it was, under the lock the use case takes too: what it held and no
+        // longer holds is free again (all of it, or an extension's time that was refused).
+        auto before = s.find_booking(id, /*for_update=*/true);
         r = use_case(s);
+        given_back.clear();
+        if (r.ok() && before)
+            given_back =
+                booking::owns_quanta(r.value().status)
+                    ? booking::minus(booking::held_quanta(*before), booking::held_quanta(r.value()))
+                    : booking::held_quanta(*before);
         return r.ok();
     });
-    if (r.ok() && !booking::owns_quanta(r.value().status)) co_await freed(r.value());
+    if (!given_back.empty()) {
+        co_await changes_.changed(r.value().venue_id);
+        co_await claims_.clear(r.value().venue_id, given_back);
+    }
     co_return r;
 }
 
@@ -175,43 +188,36 @@ awaitable<Result<Booking>> BookingService::cancel(const Principal& me, booking::
     auto now = clock_.now();
     booking::CancelTerms terms{accept_penalty, settings_.penalties};
     co_return co_await change(
-        [&](BookingStore& s) { return booking::cancel(s, me, id, reason, now, terms); });
+        id, [&](BookingStore& s) { return booking::cancel(s, me, id, reason, now, terms); });
 }
 
 awaitable<Result<Booking>> BookingService::approve(const Principal& me, booking::BookingId id) {
     auto now = clock_.now();
-    co_return co_await change([&](BookingStore& s) { return booking::approve(s, me, id, now); });
+    co_return co_await change(id,
+                              [&](BookingStore& s) { return booking::approve(s, me, id, now); });
 }
 
 awaitable<Result<Booking>> BookingService::reject(const Principal& me, booking::BookingId id,
                                                   const std::string& reason) {
     auto now = clock_.now();
     co_return co_await change(
-        [&](BookingStore& s) { return booking::reject(s, me, id, reason, now); });
+        id, [&](BookingStore& s) { return booking::reject(s, me, id, reason, now); });
 }
 
 awaitable<Result<Booking>> BookingService::check_in(const Principal& me, booking::BookingId id,
                                                     const std::string& code) {
     auto now = clock_.now();
     co_return co_await change(
-        [&](BookingStore& s) { return booking::check_in(s, me, id, code, now); });
+        id, [&](BookingStore& s) { return booking::check_in(s, me, id, code, now); });
 }
 
 awaitable<Result<Booking>> BookingService::end(const Principal& me, booking::BookingId id) {
     auto now = clock_.now();
-    Result<booking::EndedEarly> r = make_error(Errc::internal);
-    co_await db_.transact([&](BookingStore& s) {
-        r = booking::end_early(s, me, id, now);
-        return r.ok();
+    co_return co_await change(id, [&](BookingStore& s) -> Result<Booking> {
+        auto r = booking::end_early(s, me, id, now);
+        if (!r) return r.error();
+        return std::move(r.value().booking);
     });
-    if (!r) co_return r.error();
-    auto given_back = r.value().booking;
-    if (given_back.end < r.value().was_end) {
-        given_back.start = given_back.end;
-        given_back.end = r.value().was_end;
-        co_await freed(given_back);
-    }
-    co_return std::move(r.value().booking);
 }
 
 awaitable<Result<Answer>> BookingService::modify(
@@ -380,12 +386,6 @@ awaitable<Verdict> BookingService::judge(const Principal& me, const std::string&
     // A verdict on a text does not change: kept until the cache is full.
     if (v == Verdict::pass || v == Verdict::risky) verdicts_.put(text, v, TimePoint::max(), now);
     co_return v;
-}
-
-// After a change that freed a booking's quanta: the availability cache and the Redis claims.
-awaitable<void> BookingService::freed(const Booking& b) {
-    co_await changes_.changed(b.venue_id);
-    co_await claims_.clear(b.venue_id, booking::held_quanta(b));
 }
 
 awaitable<Result<HoldAnswer>> BookingService::hold(const Principal& me,

@@ -145,9 +145,10 @@ class BookingService {
     awaitable<Result<std::optional<Answer>>> replay(booking::UserId user,
                                                     const booking::IdempotencyKey& idem,
                                                     TimePoint now);
+    // A person's decision on booking `id` in one transaction; the time it gave back is freed.
     awaitable<Result<booking::Booking>> change(
+        booking::BookingId id,
         std::function<Result<booking::Booking>(booking::BookingStore&)> use_case);
-    awaitable<void> freed(const booking::Booking& b);
     // The content check's verdict on a purpose; pass and risky are remembered (the same text
     // gets the same answer), so common purposes cost no WeChat call.
     awaitable<Verdict> judge(const booking::Principal& me, const std::string& text);

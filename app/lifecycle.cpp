@@ -34,12 +34,18 @@ awaitable<long long> Lifecycle::sweep(Due what, TimePoint now, TimePoint until,
 }
 
 awaitable<long long> Lifecycle::expire_requests(TimePoint now) {
-    co_return co_await sweep(
+    auto requests = co_await sweep(
         Due::undecided_started, now, now,
         [&](booking::BookingStore& s, const booking::Booking& b) {
             return booking::expire(s, b, now);
         },
         true);
+    co_return requests + co_await sweep(
+                             Due::undecided_extension, now, now,
+                             [&](booking::BookingStore& s, const booking::Booking& b) {
+                                 return booking::expire_extension(s, b, now);
+                             },
+                             true);
 }
 
 awaitable<long long> Lifecycle::release_no_shows(TimePoint now) {

@@ -29,7 +29,8 @@ class Lifecycle {
         : db_(db), due_(due), changes_(changes), settings_(std::move(settings)) {}
 
     // Each returns how many bookings (rows) it changed.
-    // Pending requests nobody decided before their start expire; their quanta are freed.
+    // Pending requests nobody decided before their start expire; their quanta are freed. So are an
+    // extension's added quanta once its extra time begins undecided.
     awaitable<long long> expire_requests(TimePoint now);
     // Confirmed bookings not checked in by the end of their window become no-shows (the rest of
     // their time given back, a violation recorded).

@@ -410,13 +410,16 @@ class JobLedger {
 
 // The transitions time drives, as the lifecycle's use cases pick them.
 enum class Due {
-    undecided_started,  // pending, its start passed
-    unattended,         // confirmed, not checked in by the end of its hall's check-in window
-    attended_ended,     // checked in, its end passed
-    reminder,           // confirmed, not reminded, starting in (now, until]
-    untold_request,     // pending, not started, its approvers not yet told
-    overdue_request,    // pending, the street not told, approvers told by `now` less its hall's
-                        // escalate_after_hours, or starting by `until`
+    undecided_started,    // pending, its start passed
+    unattended,           // confirmed, not checked in by the end of its hall's check-in window
+    attended_ended,       // checked in, its end passed
+    reminder,             // confirmed, not reminded, starting in (now, until]
+    untold_request,       // pending, not started, its approvers not yet told (or an extension
+                          // waiting, its extra time not begun)
+    overdue_request,      // pending (or an extension waiting), the street not told, approvers
+                          // told by `now` less its hall's escalate_after_hours, or starting (the
+                          // extra time beginning) by `until`
+    undecided_extension,  // an extension waiting, its extra time begun
 };
 // Bookings in MySQL that a transition may be due for, oldest first.
 class DueBookings {

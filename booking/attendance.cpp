@@ -63,11 +63,14 @@ Result<EndedEarly> end_early(BookingStore& s, const Principal& me, BookingId id,
     TimePoint end = to_timepoint(local.date, (local.minute + slot_min - 1) / slot_min * slot_min);
     if (end < now) end += slot;  // within the minute after a boundary
     end = std::max(end, b->start + slot);
-    EndedEarly out{*b, b->end};
-    if (end < b->end) {  // else within its last slot: nothing to give back
-        s.set_end(id, end);
-        out.booking.end = end;
-        s.release_quanta_from(id, held_end(out.booking));  // the buffer stays after the new end
+    // Within its last slot nothing of its own time is given back; an extension still waiting is
+    // withdrawn either way.
+    EndedEarly out{*b, b->extension ? std::max(b->end, b->extension->end) : b->end};
+    out.booking.extension.reset();
+    if (end < b->end) out.booking.end = end;
+    if (out.booking.end < b->end || b->extension) {
+        s.update_terms(out.booking);
+        s.release_quanta_outside(id, b->start, held_end(out.booking));  // the buffer stays
     }
     s.set_status(id, BookingStatus::completed, "", 0);
     out.booking.status = BookingStatus::completed;
@@ -97,6 +100,19 @@ bool expire(BookingStore& s, const Booking& b, TimePoint now) {
     s.set_status(b.id, BookingStatus::expired, "", 0);
     s.release_quanta(b.id);
     s.notify(Notice::about_booking(b.user_id, NoticeKind::expired, b.id, ""), now);
+    return true;
+}
+
+bool expire_extension(BookingStore& s, const Booking& b, TimePoint now) {
+    if (!b.extension || !owns_quanta(b.status) || now < extension_begins(b)) return false;
+    Booking kept = b;
+    kept.extension.reset();
+    s.update_terms(kept);
+    s.release_quanta_outside(b.id, kept.start, held_end(kept));
+    s.audit({0, "expire_extension", "booking", b.id, audit_record(b), audit_record(kept)});
+    s.notify(Notice::about_extension(b.user_id, NoticeKind::extension_expired, b.id,
+                                     b.extension->asked_at),
+             now);
     return true;
 }
 

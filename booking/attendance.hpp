@@ -36,7 +36,7 @@ Result<Presence> scan(BookingStore& s, const Principal& me, const std::string& c
 // as it is). not_found (not visible), forbidden (not the owner), invalid_state (not checked in).
 struct EndedEarly {
     Booking booking;    // completed, with its new end
-    TimePoint was_end;  // its end before: [booking.end, was_end) was given back
+    TimePoint was_end;  // its end (its extension's) before: [booking.end, was_end) was given back
 };
 Result<EndedEarly> end_early(BookingStore& s, const Principal& me, BookingId id, TimePoint now);
 
@@ -50,6 +50,9 @@ bool release_no_show(BookingStore& s, const PenaltyRules& rules, const Booking& 
 bool complete(BookingStore& s, const Booking& b, TimePoint now);
 // pending, started without a decision: expired; its quanta are freed.
 bool expire(BookingStore& s, const Booking& b, TimePoint now);
+// An extension undecided when its extra time begins: given back (the booking keeps its time),
+// audited as the service's own, its member told.
+bool expire_extension(BookingStore& s, const Booking& b, TimePoint now);
 // confirmed, starting within the reminder lead: the reminder goes out once, to the owner and the
 // co-organisers.
 bool remind(BookingStore& s, const Booking& b, TimePoint now);

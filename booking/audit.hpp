@@ -12,7 +12,7 @@
 namespace sh::booking {
 
 struct AuditEntry {
-    UserId actor = 0;         // 0: the operator at the console
+    UserId actor = 0;         // 0: the operator at the console, or the service's timed work
     std::string action;       // "approve_booking", "set_role", "add_closure", ...
     std::string object_type;  // "booking", "user", "venue", "building", "violation"
     std::uint64_t object_id = 0;

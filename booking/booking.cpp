@@ -48,6 +48,9 @@ json audit_record(const Booking& b) {
               {"ends_at", to_iso(b.end)},
               {"status", status_name(b.status)}};
     if (!b.cancel_reason.empty()) j["reason"] = b.cancel_reason;
+    if (b.extension)
+        j["extension"] = {{"starts_at", to_iso(b.extension->start)},
+                          {"ends_at", to_iso(b.extension->end)}};
     if (!b.coorganisers.empty()) {
         auto ids = json::array();  // ids only: an audit snapshot keeps no one else's name
         for (const auto& c : b.coorganisers) ids.push_back(c.id);
@@ -74,13 +77,20 @@ std::vector<TimePoint> quanta_of(const Booking& b) {
     return quanta_between(b.start, b.end);
 }
 
+TimePoint extension_begins(const Booking& b) {
+    return b.extension && b.extension->start < b.start ? b.extension->start : b.end;
+}
+
 TimePoint held_end(const Booking& b) {
+    const auto end = b.extension ? std::max(b.end, b.extension->end) : b.end;
     const auto midnight = to_timepoint(to_local(b.start).date, 1440);
-    return std::max(b.end, std::min(b.end + std::chrono::minutes(b.buffer_minutes), midnight));
+    return std::max(end, std::min(end + std::chrono::minutes(b.buffer_minutes), midnight));
 }
 
 std::vector<TimePoint> held_quanta(const Booking& b) {
-    return quanta_between(b.start, held_end(b));  // no copy of the booking: the write path's
+    // No copy of the booking: the write path's.
+    return quanta_between(b.extension ? std::min(b.start, b.extension->start) : b.start,
+                          held_end(b));
 }
 
 std::optional<AppError> restrict_to_scope(const Principal& p, BookingQuery& q) {

@@ -38,6 +38,15 @@ struct Coorganiser {
 };
 constexpr int max_coorganisers = 2;
 
+// More time asked for a confirmed booking in a hall that needs approval: [start, end) contains the
+// booking's time. Its added quanta are the booking's at once (the key keeps them for it) while
+// the booking keeps its confirmed time; approval merges it, rejection gives the added time back,
+// and so does its extra time beginning with nobody having decided.
+struct Extension {
+    TimePoint start, end;
+    TimePoint asked_at;
+};
+
 struct Booking {
     BookingId id = 0;
     VenueId venue_id = 0;
@@ -58,16 +67,23 @@ struct Booking {
     std::vector<Coorganiser> coorganisers;  // in the order they joined
     int buffer_minutes = 0;  // kept free after it (the hall's buffer when it was booked)
     std::optional<TimePoint> created_at;  // as stored (absent on a booking not yet read back)
+    std::optional<Extension> extension;   // waiting for the hall's approvers
 };
+
+// When an extension's extra time begins: its start when earlier than the booking's, else the
+// booking's end. Undecided by then, it is given back.
+TimePoint extension_begins(const Booking& b);
 
 // What an audit entry keeps of a booking (the audit's record; clients' views are server/api's).
 nlohmann::json audit_record(const Booking& b);
 // The 15-minute quanta of a booking's meeting (from its start to its end).
 std::vector<TimePoint> quanta_of(const Booking& b);
-// The end of the time a booking holds: its end and its buffer after, not past its day's midnight.
+// The end of the time a booking holds: its end (its extension's, while one waits) and its buffer
+// after, not past its day's midnight.
 TimePoint held_end(const Booking& b);
-// The quanta a booking owns while it owns any: its meeting's and its buffer's, [start, held_end).
-// The buffer's are the guard that keeps them free: the next booking starts after them.
+// The quanta a booking owns while it owns any: its meeting's, its waiting extension's and its
+// buffer's, [start, held_end). The buffer's are the guard that keeps them free: the next booking
+// starts after them.
 std::vector<TimePoint> held_quanta(const Booking& b);
 // The 15-minute quanta [start, end) covers.
 std::vector<TimePoint> quanta_of(Date d, int start, int end);
@@ -131,6 +147,7 @@ struct BookingQuery {
     std::optional<BuildingId> building_id;
     std::optional<VenueId> venue_id;
     std::optional<BookingStatus> status;
+    bool awaiting = false;  // what waits for a decision: pending requests, and extensions asked
     std::optional<TimePoint> from, to;  // starts_at within
     int page = 1, page_size = 50;
 };

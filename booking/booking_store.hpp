@@ -64,8 +64,9 @@ class BookingRecords {
     // new [start, end) given back.
     virtual bool take_quanta(VenueId venue, BookingId id, const std::vector<TimePoint>& quanta) = 0;
     virtual void release_quanta_outside(BookingId id, TimePoint start, TimePoint end) = 0;
-    // Writes a changed booking's start, end, purpose, attendees and status; a booking that becomes
-    // pending again waits for its approvers to be told again.
+    // Writes a changed booking's start, end, purpose, attendees, status and waiting extension; a
+    // booking that becomes pending again, or asks a new extension, waits for its approvers to be
+    // told again. A booking that stops owning time (set_status) loses its extension.
     virtual void update_terms(const Booking& b) = 0;
 
     // Idempotency keys, scoped to the user: the completed keys among these, younger than `since`
@@ -92,8 +93,6 @@ class AttendanceRecords {
     // Deletes the booking's quanta that start at or after `from`.
     virtual void release_quanta_from(BookingId id, TimePoint from) = 0;
     virtual void set_reminded(BookingId id, TimePoint at) = 0;
-    // The booking ends at `end` now (ended early).
-    virtual void set_end(BookingId id, TimePoint end) = 0;
 };
 
 // Violations and bans.

@@ -119,10 +119,14 @@ Result<ChangeOutcome> change_booking(BookingStore& s, const Principal& me, Booki
 
     auto old_quanta = quanta_of(*b), new_quanta = quanta_of(day, to.start, to.end);
     auto added = minus(new_quanta, old_quanta), given_back = minus(old_quanta, new_quanta);
+    // In a hall that needs approval, more time for a confirmed booking is asked for: the booking
+    // keeps its time, the added time is held for it until the approvers decide. A move (time
+    // added and time given back) is a new request, not an extension.
+    const bool asks = !added.empty() && hall.rules.requires_approval &&
+                      b->status != BookingStatus::pending && !c.needs_review;
     if (!added.empty()) {
         if (auto e = check_quotas_without(s, *b, day, to, terms.quotas, now)) return *e;
-        if (hall.rules.requires_approval && b->status != BookingStatus::pending)
-            return make_error(Errc::change_needs_approval);
+        if (asks && !given_back.empty()) return make_error(Errc::change_needs_approval);
     }
     int weight = 0;
     if (!given_back.empty()) {
@@ -139,24 +143,36 @@ Result<ChangeOutcome> change_booking(BookingStore& s, const Principal& me, Booki
 
     // The writes: the new quarters first (the guard refuses one owned by another booking, and
     // the caller's transaction is rolled back), then the old ones given back, then the booking.
-    // The quanta held move with the meeting's (its buffer after it).
-    Booking moved = *b;
-    moved.start = new_start;
-    moved.end = new_end;
-    const auto held_before = held_quanta(*b), held_after = held_quanta(moved);
+    // The quanta held move with the meeting's (its buffer after it). A new time replaces an
+    // extension still waiting; a change of the other fields alone leaves it waiting.
+    ChangeOutcome out{*b, *b, {}, false, 0};
+    auto& now_b = out.booking;
+    if (asks) {
+        now_b.extension = Extension{new_start, new_end, now};
+    } else {
+        if (c.start || c.end) now_b.extension.reset();
+        now_b.start = new_start;
+        now_b.end = new_end;
+    }
+    now_b.purpose = req.purpose;
+    now_b.attendees = req.attendees;
+    if (c.needs_review && b->status == BookingStatus::confirmed) {
+        now_b.status = BookingStatus::pending;  // a person looks at the new purpose first ...
+        if (now_b.extension) {                  // ... and decides on the whole time at once
+            now_b.start = now_b.extension->start;
+            now_b.end = now_b.extension->end;
+            now_b.extension.reset();
+        }
+    }
+    const auto held_before = held_quanta(*b), held_after = held_quanta(now_b);
     const auto take = minus(held_after, held_before);
     if (!take.empty() && !s.take_quanta(b->venue_id, id, take)) return make_error(Errc::slot_taken);
     if (!minus(held_before, held_after).empty())
-        s.release_quanta_outside(id, new_start, held_end(moved));
-    ChangeOutcome out{*b, *b, {}, false, 0};
-    auto& now_b = out.booking;
-    now_b.start = new_start;
-    now_b.end = new_end;
-    now_b.purpose = req.purpose;
-    now_b.attendees = req.attendees;
-    if (c.needs_review && b->status == BookingStatus::confirmed)
-        now_b.status = BookingStatus::pending;  // a person looks at the new purpose first
+        s.release_quanta_outside(id, held_after.front(), held_end(now_b));
     s.update_terms(now_b);
+    if (asks)
+        s.audit(
+            {me.user_id, "ask_extension", "booking", id, audit_record(*b), audit_record(now_b)});
     if (weight > 0) {
         record_violation(s, terms.penalties, now_b, ViolationKind::late_shrink, now, weight);
         out.violation_milli = weight;

@@ -51,10 +51,13 @@ int late_shrink_weight(const PenaltyRules& rules, int minutes_before, int minute
 // confirmed or checked in; a started booking that is not checked in; a running one that asks
 // for more than a later end), the hall's rules on the new time (as a new booking would meet
 // them, the running one's added time only), the quotas (only when time is added), a hall that
-// needs approval and a confirmed booking that asks for more time (change_needs_approval), a late
-// shrink not accepted (too_late_to_cancel, details.penalty), slot_taken. A purpose that needs a
-// person's look leaves the booking pending (its approvers are told again). A completed key
-// answers its stored answer; the same key with another body, idempotency_mismatch.
+// needs approval and a confirmed booking moved to a time partly new (change_needs_approval), a
+// late shrink not accepted (too_late_to_cancel, details.penalty), slot_taken. In a hall that
+// needs approval more time for a confirmed (or running) booking is an extension: the booking
+// keeps its time, the added time is held for it, its approvers are told (decisions.hpp); a new
+// time replaces an extension still waiting. A purpose that needs a person's look leaves the
+// booking pending (its approvers are told again, and decide the whole time asked). A completed
+// key answers its stored answer; the same key with another body, idempotency_mismatch.
 Result<ChangeOutcome> change_booking(BookingStore& s, const Principal& me, BookingId id,
                                      const BookingChange& c, const ChangeTerms& terms,
                                      TimePoint now, const std::optional<IdempotencyKey>& key,

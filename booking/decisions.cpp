@@ -46,12 +46,42 @@ Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id,
 }
 
 namespace {
+
+// The hall's approvers decide an extension of a confirmed (or running) booking: approval makes the
+// asked time the booking's (its quanta are the booking's already), rejection gives the added time
+// back. Before the extra time begins only.
+Result<Booking> decide_extension(BookingStore& s, const Principal& me, Booking b, bool approve_it,
+                                 const std::string& reason, TimePoint now) {
+    if (now >= extension_begins(b))
+        return make_error(Errc::invalid_state, "The time asked for has begun undecided.");
+    if (auto e = check_reason(reason, reason_max_chars, !approve_it)) return *e;
+    auto before = audit_record(b);
+    const Extension asked = *b.extension;
+    b.extension.reset();
+    if (approve_it) {
+        b.start = asked.start;
+        b.end = asked.end;
+    }
+    s.update_terms(b);
+    if (!approve_it) s.release_quanta_outside(b.id, b.start, held_end(b));
+    s.audit({me.user_id, approve_it ? "approve_extension" : "reject_extension", "booking", b.id,
+             before, audit_record(b)});
+    s.notify(
+        Notice::about_extension(
+            b.user_id, approve_it ? NoticeKind::extension_approved : NoticeKind::extension_rejected,
+            b.id, asked.asked_at, reason),
+        now);
+    return b;
+}
+
 Result<Booking> decide(BookingStore& s, const Principal& me, BookingId id, bool approve_it,
                        const std::string& reason, TimePoint now) {
     auto b = s.find_booking(id, /*for_update=*/true);
     if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
     auto booker = s.load_principal(b->user_id).value_or(Principal{b->user_id});
     if (auto e = authorize_decision(me, booker, b->building_id, b->street_id)) return *e;
+    if (b->extension && b->status != BookingStatus::pending)
+        return decide_extension(s, me, *b, approve_it, reason, now);
     if (b->status != BookingStatus::pending)
         return make_error(Errc::invalid_state, "Only pending bookings can be decided.");
     if (auto e = check_reason(reason, reason_max_chars, !approve_it)) return *e;
@@ -85,19 +115,33 @@ std::vector<UserId> admins_over(ApprovalRecords& s, StreetId street) {
     return out.empty() ? s.district_admins() : out;
 }
 
+namespace {
+// What waits for a decision: a pending request, or an extension of a booking that lives.
+bool awaits_decision(const Booking& b) {
+    return b.status == BookingStatus::pending ||
+           (b.extension &&
+            (b.status == BookingStatus::confirmed || b.status == BookingStatus::checked_in));
+}
+// The notice of a request, or of the extension waiting (each extension is told afresh).
+Notice about_request(UserId to, NoticeKind kind, const Booking& b) {
+    return b.status == BookingStatus::pending
+               ? Notice::about_booking(to, kind, b.id)
+               : Notice::about_extension(to, kind, b.id, b.extension->asked_at);
+}
+}  // namespace
+
 bool tell_approvers(BookingStore& s, const Booking& b, TimePoint now) {
-    if (b.status != BookingStatus::pending) return false;
+    if (!awaits_decision(b)) return false;
     for (auto approver : approvers_of(s, b))
-        s.notify(Notice::about_booking(approver, NoticeKind::request_waiting, b.id), now);
+        s.notify(about_request(approver, NoticeKind::request_waiting, b), now);
     s.set_approvers_told(b.id, now);
     return true;
 }
 
 bool tell_overdue(BookingStore& s, const Booking& b, TimePoint now) {
-    if (b.status != BookingStatus::pending) return false;
+    if (!awaits_decision(b)) return false;
     for (auto admin : admins_over(s, b.street_id))
-        if (admin != b.user_id)
-            s.notify(Notice::about_booking(admin, NoticeKind::request_overdue, b.id), now);
+        if (admin != b.user_id) s.notify(about_request(admin, NoticeKind::request_overdue, b), now);
     s.set_escalated(b.id, now);
     return true;
 }

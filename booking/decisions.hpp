@@ -18,6 +18,10 @@ struct CancelTerms {
 };
 Result<Booking> cancel(BookingStore& s, const Principal& me, BookingId id,
                        const std::string& reason, TimePoint now, const CancelTerms& terms = {});
+// A pending request: confirmed, or rejected (its time given back). A confirmed or running booking
+// with an extension waiting: approval makes the time asked the booking's, rejection gives the
+// added time back and the booking keeps its own (before the extra time begins; after, it has
+// expired: invalid_state). Either way the member is told, the reason with a rejection.
 Result<Booking> approve(BookingStore& s, const Principal& me, BookingId id, TimePoint now);
 Result<Booking> reject(BookingStore& s, const Principal& me, BookingId id,
                        const std::string& reason, TimePoint now);

@@ -45,8 +45,8 @@ Named named(Errc e) {
             return {"too_late_to_cancel", "It is too late to cancel; ask the hall's manager."};
         case Errc::change_needs_approval:
             return {"change_needs_approval",
-                    "This hall needs approval: more time for a confirmed booking is not yet "
-                    "possible; book the extra time separately."};
+                    "This hall needs approval: a confirmed booking may ask for more time, but a "
+                    "move to another time is a new request."};
         case Errc::invalid_state:
             return {"invalid_state", "The booking cannot change this way now."};
         case Errc::coorganisers_full:

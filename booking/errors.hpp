@@ -40,7 +40,7 @@ enum class Errc {
     too_late_to_cancel,     // 422
     too_late_to_appeal,     // 422 details.until: the appeal's 7 days are over
     invalid_state,          // 409 the booking is not in a state that allows this
-    change_needs_approval,  // 409 more time for a confirmed booking in a hall that needs approval
+    change_needs_approval,  // 409 a confirmed booking moved (not extended) where approval is needed
     coorganisers_full,      // 409 the booking has its two co-organisers (details.max)
     wrong_venue,            // 422 the scanned code is another hall's
     checkin_window_closed,  // 422 details.opens_at / closes_at

@@ -19,7 +19,10 @@ constexpr NameTable notice_kinds{
     std::pair{NoticeKind::appeal_filed, std::string_view("appeal_filed")},
     std::pair{NoticeKind::appeal_waived, std::string_view("appeal_waived")},
     std::pair{NoticeKind::appeal_kept, std::string_view("appeal_kept")},
-    std::pair{NoticeKind::coorganiser_joined, std::string_view("coorganiser_joined")}};
+    std::pair{NoticeKind::coorganiser_joined, std::string_view("coorganiser_joined")},
+    std::pair{NoticeKind::extension_approved, std::string_view("extension_approved")},
+    std::pair{NoticeKind::extension_rejected, std::string_view("extension_rejected")},
+    std::pair{NoticeKind::extension_expired, std::string_view("extension_expired")}};
 constexpr NameTable subject_kinds{std::pair{SubjectKind::booking, std::string_view("booking")},
                                   std::pair{SubjectKind::member, std::string_view("member")}};
 }  // namespace
@@ -44,6 +47,16 @@ Notice Notice::about_booking(UserId user, NoticeKind kind, BookingId id, std::st
                   id,
                   std::move(note),
                   std::string(notice_name(kind)) + ":booking:" + std::to_string(id)};
+}
+
+Notice Notice::about_extension(UserId user, NoticeKind kind, BookingId id, TimePoint asked_at,
+                               std::string note) {
+    auto n = about_booking(user, kind, id, std::move(note));
+    n.key +=
+        ":extension:" +
+        std::to_string(
+            std::chrono::duration_cast<std::chrono::seconds>(asked_at.time_since_epoch()).count());
+    return n;
 }
 
 }  // namespace sh::booking

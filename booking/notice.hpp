@@ -20,12 +20,15 @@ enum class NoticeKind {
     reminder,
     no_show,
     banned,
-    request_waiting,    // to a request's approvers: someone waits for their decision
-    request_overdue,    // to the street's admins: a request waited long, or its start is near
-    appeal_filed,       // to the street's admins: a member appealed a violation
-    appeal_waived,      // to the member: their appeal was upheld, the violation waived
-    appeal_kept,        // to the member: the violation stays (note: the admin's reason)
-    coorganiser_joined  // to a booking's owner: a member took their invitation (note: the name)
+    request_waiting,     // to a request's approvers: someone waits for their decision
+    request_overdue,     // to the street's admins: a request waited long, or its start is near
+    appeal_filed,        // to the street's admins: a member appealed a violation
+    appeal_waived,       // to the member: their appeal was upheld, the violation waived
+    appeal_kept,         // to the member: the violation stays (note: the admin's reason)
+    coorganiser_joined,  // to a booking's owner: a member took their invitation (note: the name)
+    extension_approved,  // to the owner: the more time they asked for is theirs
+    extension_rejected,  // ... was refused (note: the reason); the booking keeps its time
+    extension_expired    // ... was not decided before it began; the booking keeps its time
 };
 std::string_view notice_name(NoticeKind k);
 std::optional<NoticeKind> parse_notice(std::string_view s);
@@ -46,6 +49,10 @@ struct Notice {
 
     // The notice of something that happens once to a booking: keyed "<kind>:booking:<id>".
     static Notice about_booking(UserId user, NoticeKind kind, BookingId id, std::string note = {});
+    // Of an extension of a booking (a booking may ask more than one over its life): keyed
+    // "<kind>:booking:<id>:extension:<when it was asked, seconds>".
+    static Notice about_extension(UserId user, NoticeKind kind, BookingId id, TimePoint asked_at,
+                                  std::string note = {});
 };
 
 }  // namespace sh::booking

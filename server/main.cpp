@@ -247,13 +247,15 @@ app::NoticeSettings notice_settings(const config::NotificationConfig& n) {
     using K = booking::NoticeKind;
     app::NoticeSettings s;
     s.templates = {
-        {K::approved, n.template_result},         {K::rejected, n.template_result},
-        {K::cancelled, n.template_cancelled},     {K::closure_cancelled, n.template_cancelled},
-        {K::expired, n.template_cancelled},       {K::reminder, n.template_reminder},
-        {K::no_show, n.template_violation},       {K::banned, n.template_violation},
-        {K::request_waiting, n.template_request}, {K::request_overdue, n.template_request},
-        {K::appeal_filed, n.template_request},    {K::appeal_waived, n.template_violation},
-        {K::appeal_kept, n.template_violation},   {K::coorganiser_joined, n.template_result}};
+        {K::approved, n.template_result},           {K::rejected, n.template_result},
+        {K::cancelled, n.template_cancelled},       {K::closure_cancelled, n.template_cancelled},
+        {K::expired, n.template_cancelled},         {K::reminder, n.template_reminder},
+        {K::no_show, n.template_violation},         {K::banned, n.template_violation},
+        {K::request_waiting, n.template_request},   {K::request_overdue, n.template_request},
+        {K::appeal_filed, n.template_request},      {K::appeal_waived, n.template_violation},
+        {K::appeal_kept, n.template_violation},     {K::coorganiser_joined, n.template_result},
+        {K::extension_approved, n.template_result}, {K::extension_rejected, n.template_result},
+        {K::extension_expired, n.template_result}};
     s.page = n.page;
     s.max_attempts = n.max_attempts;
     s.first_retry = std::chrono::seconds(n.first_retry_s);

@@ -52,6 +52,10 @@ booking::BookingQuery booking_filters(const Request& req) {
         q.status = booking::parse_status(*s);
         if (!q.status) throw field_error("status", "unknown status");
     }
+    if (auto a = req.query_param("awaiting"); a && !a->empty()) {
+        if (*a != "true" && *a != "false") throw field_error("awaiting", "must be true or false");
+        q.awaiting = *a == "true";
+    }
     if (auto f = req.query_param("from")) q.from = booking::to_timepoint(query_date(*f, "from"), 0);
     if (auto t = req.query_param("to"))
         q.to = booking::to_timepoint(booking::add_days(query_date(*t, "to"), 1), 0);

@@ -24,6 +24,14 @@ json booking_view(const booking::Booking& b) {
     if (!b.cancel_reason.empty()) j["reason"] = b.cancel_reason;
     if (b.checked_in_at) j["checked_in_at"] = to_iso(*b.checked_in_at);
     if (b.created_at) j["created_at"] = to_iso(*b.created_at);
+    if (b.extension) {  // more time asked for, waiting for the hall's approvers
+        auto from = to_local(b.extension->start), to = to_local(b.extension->end);
+        j["extension"] = {{"start", format_hhmm(from.minute)},
+                          {"end", format_hhmm(to.date == from.date ? to.minute : 1440)},
+                          {"starts_at", to_iso(b.extension->start)},
+                          {"ends_at", to_iso(b.extension->end)},
+                          {"asked_at", to_iso(b.extension->asked_at)}};
+    }
     if (b.status == BookingStatus::checked_in || b.status == BookingStatus::completed)
         j["present"] = b.present;
     auto coorganisers = json::array();  // seen by whoever sees the booking: names, never phones

@@ -32,6 +32,9 @@ const char* title_of(booking::NoticeKind k) {
         case K::appeal_waived: return "申诉通过，违约记录已免除";
         case K::appeal_kept: return "申诉未通过，违约记录保留";
         case K::coorganiser_joined: return "有人成为您预约的协办人";
+        case K::extension_approved: return "加长申请已通过";
+        case K::extension_rejected: return "加长申请未通过，预约时间不变";
+        case K::extension_expired: return "加长申请无人审批，预约时间不变";
     }
     return "通知";
 }

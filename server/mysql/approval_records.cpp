@@ -52,21 +52,26 @@ void MysqlBookingStore::set_escalated(BookingId id, TimePoint at) {
 
 std::vector<PendingByHall> MysqlBookingStore::pending_by_hall(const BookingQuery& scope,
                                                               TimePoint now, TimePoint soon) {
+    // A pending request waits from its making until its start; an extension from its asking until
+    // its extra time begins.
     std::string sql =
-        "SELECT bk.venue_id, v.name, COUNT(*), MIN(bk.created_at), SUM(bk.starts_at <= ?) "
+        "SELECT bk.venue_id, v.name, COUNT(*), MIN(IF(bk.status = 'pending', bk.created_at, "
+        "bk.ext_asked_at)), SUM(IF(bk.status = 'pending', bk.starts_at, bk.ext_begins_at) <= ?) "
         "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings bd ON bd.id = "
-        "v.building_id WHERE bk.status = 'pending' AND bk.starts_at > ?";
+        "v.building_id WHERE ((bk.status = 'pending' AND bk.starts_at > ?) OR (bk.status IN "
+        "('confirmed','checked_in') AND bk.ext_begins_at > ?))";
     if (scope.street_id) sql += " AND bd.street_id = ?";
     if (scope.buildings) {
         sql += " AND bd.id IN (0";
         for (auto b : *scope.buildings) sql += "," + std::to_string(b);
         sql += ")";
     }
-    sql += " GROUP BY bk.venue_id, v.name ORDER BY MIN(bk.created_at), bk.venue_id";
+    sql += " GROUP BY bk.venue_id, v.name ORDER BY 4, bk.venue_id";
     auto& q = c_.prepare(sql);
     q.setString(1, to_sql_datetime(soon));
     q.setString(2, to_sql_datetime(now));
-    if (scope.street_id) q.setUInt64(3, *scope.street_id);
+    q.setString(3, to_sql_datetime(now));
+    if (scope.street_id) q.setUInt64(4, *scope.street_id);
     std::unique_ptr<sql::ResultSet> rs(q.executeQuery());
     std::vector<PendingByHall> out;
     while (rs->next())

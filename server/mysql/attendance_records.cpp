@@ -76,8 +76,4 @@ void MysqlBookingStore::set_reminded(BookingId id, TimePoint at) {
     set_time("reminded_at", id, at);
 }
 
-void MysqlBookingStore::set_end(BookingId id, TimePoint end) {
-    set_time("ends_at", id, end);
-}
-
 }  // namespace sh::mysql

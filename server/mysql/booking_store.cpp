@@ -33,7 +33,8 @@ const char* const booking_columns =
     "bk.present, bk.buffer_minutes, bk.created_at, "
     "(SELECT JSON_ARRAYAGG(JSON_OBJECT('id', c.user_id, 'name', u.name) ORDER BY c.added_at, "
     "c.seat) FROM booking_coorganisers c JOIN users u ON u.id = c.user_id WHERE c.booking_id = "
-    "bk.id) "
+    "bk.id), "
+    "bk.ext_starts_at, bk.ext_ends_at, bk.ext_asked_at "
     "FROM bookings bk JOIN venues v ON v.id = bk.venue_id JOIN buildings b ON b.id = "
     "v.building_id ";
 
@@ -62,6 +63,8 @@ Booking read_booking(sql::ResultSet& rs) {
                 b.coorganisers.push_back(
                     {c.value("id", UserId{0}), c.value("name", std::string())});
     }
+    if (!rs.isNull(18))
+        b.extension = Extension{read_time(rs, 18), read_time(rs, 19), read_time(rs, 20)};
     return b;
 }
 
@@ -300,8 +303,13 @@ std::optional<Booking> MysqlBookingStore::find_booking(BookingId id, bool for_up
 
 void MysqlBookingStore::set_status(BookingId id, BookingStatus s, const std::string& reason,
                                    UserId by) {
-    auto& q = c_.prepare(
-        "UPDATE bookings SET status = ?, cancel_reason = ?, cancelled_by = ? WHERE id = ?");
+    // A booking that no longer owns time has no extension waiting (its quanta went with it). The
+    // assignments run left to right: `status` in the IFs is the new one.
+    auto& q = c_.prepare(std::string("UPDATE bookings SET status = ?, cancel_reason = ?, "
+                                     "cancelled_by = ?, ext_starts_at = IF(status IN ") +
+                         owning + ", ext_starts_at, NULL), ext_ends_at = IF(status IN " + owning +
+                         ", ext_ends_at, NULL), ext_asked_at = IF(status IN " + owning +
+                         ", ext_asked_at, NULL) WHERE id = ?");
     q.setString(1, std::string(status_name(s)));
     if (reason.empty())
         q.setNull(2, sql::DataType::VARCHAR);
@@ -342,21 +350,34 @@ void MysqlBookingStore::release_quanta_outside(BookingId id, TimePoint start, Ti
 
 void MysqlBookingStore::update_terms(const Booking& b) {
     auto& q = c_.prepare(
-        // A request again (a purpose a person must look at): told, and escalated, afresh. The
-        // assignments run left to right, so `status` in the IFs is still the old one.
-        "UPDATE bookings SET approvers_told_at = IF(? = 'pending' AND status <> 'pending', NULL, "
-        "approvers_told_at), escalated_at = IF(? = 'pending' AND status <> 'pending', NULL, "
-        "escalated_at), starts_at = ?, ends_at = ?, purpose = ?, attendees = ?, status = ? "
-        "WHERE id = ?");
+        // A request again (a purpose a person must look at), or a new extension: told, and
+        // escalated, afresh. The assignments run left to right, so `status` and `ext_asked_at` in
+        // the IFs are still the old ones.
+        "UPDATE bookings SET approvers_told_at = IF((? = 'pending' AND status <> 'pending') OR "
+        "(? IS NOT NULL AND NOT (ext_asked_at <=> ?)), NULL, approvers_told_at), "
+        "escalated_at = IF(approvers_told_at IS NULL, NULL, escalated_at), "
+        "starts_at = ?, ends_at = ?, purpose = ?, attendees = ?, status = ?, "
+        "ext_starts_at = ?, ext_ends_at = ?, ext_asked_at = ? WHERE id = ?");
     const std::string status(status_name(b.status));
+    auto set_time_or_null = [&](unsigned i, std::optional<TimePoint> t) {
+        if (t)
+            q.setString(i, to_sql_datetime(*t));
+        else
+            q.setNull(i, sql::DataType::VARCHAR);
+    };
+    const auto& ext = b.extension;
     q.setString(1, status);
-    q.setString(2, status);
-    q.setString(3, to_sql_datetime(b.start));
-    q.setString(4, to_sql_datetime(b.end));
-    q.setString(5, b.purpose);
-    q.setInt(6, b.attendees);
-    q.setString(7, status);
-    q.setUInt64(8, b.id);
+    set_time_or_null(2, ext ? std::optional(ext->asked_at) : std::nullopt);
+    set_time_or_null(3, ext ? std::optional(ext->asked_at) : std::nullopt);
+    q.setString(4, to_sql_datetime(b.start));
+    q.setString(5, to_sql_datetime(b.end));
+    q.setString(6, b.purpose);
+    q.setInt(7, b.attendees);
+    q.setString(8, status);
+    set_time_or_null(9, ext ? std::optional(ext->start) : std::nullopt);
+    set_time_or_null(10, ext ? std::optional(ext->end) : std::nullopt);
+    set_time_or_null(11, ext ? std::optional(ext->asked_at) : std::nullopt);
+    q.setUInt64(12, b.id);
     q.executeUpdate();
 }
 
@@ -454,6 +475,10 @@ std::vector<Booking> MysqlBookingStore::list(const BookingQuery& f) {
     if (f.building_id) add("v.building_id = ?", std::to_string(*f.building_id));
     if (f.venue_id) add("bk.venue_id = ?", std::to_string(*f.venue_id));
     if (f.status) add("bk.status = ?", std::string(status_name(*f.status)));
+    if (f.awaiting)
+        where +=
+            " AND (bk.status = 'pending' OR (bk.ext_asked_at IS NOT NULL AND bk.status IN "
+            "('confirmed','checked_in')))";
     if (f.from) add("bk.starts_at >= ?", to_sql_datetime(*f.from));
     if (f.to) add("bk.starts_at < ?", to_sql_datetime(*f.to));
     where += " ORDER BY bk.starts_at, bk.id LIMIT ? OFFSET ?";  // bound: one text for every page

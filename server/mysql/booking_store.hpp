@@ -74,7 +74,6 @@ class MysqlBookingStore final : public booking::BookingStore {
     bool add_presence(booking::BookingId id, booking::UserId user, booking::TimePoint at) override;
     void release_quanta_from(booking::BookingId id, booking::TimePoint from) override;
     void set_reminded(booking::BookingId id, booking::TimePoint at) override;
-    void set_end(booking::BookingId id, booking::TimePoint end) override;
 
     void set_coorganiser_code(booking::BookingId id, const std::string& code_hash) override;
     std::optional<booking::BookingId> booking_by_coorganiser_code(

@@ -544,6 +544,21 @@ const std::vector<Migration>& migrations() {
              "ALTER TABLE venues ADD COLUMN IF NOT EXISTS escalate_after_hours INT NOT NULL "
              "DEFAULT 24",
          }},
+        {27,
+         "an extension asked for a confirmed booking in a hall that needs approval: the time asked "
+         "(containing the booking's; its quanta are the booking's meanwhile), when it was asked, "
+         "and when its extra time begins (the expiry job's index)",
+         {
+             "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS ext_starts_at DATETIME NULL, "
+             "ADD COLUMN IF NOT EXISTS ext_ends_at DATETIME NULL, "
+             "ADD COLUMN IF NOT EXISTS ext_asked_at DATETIME NULL, "
+             "ADD COLUMN IF NOT EXISTS ext_begins_at DATETIME AS (IF(ext_starts_at < starts_at, "
+             "ext_starts_at, IF(ext_starts_at IS NULL, NULL, ends_at))) STORED, "
+             "ADD KEY IF NOT EXISTS ix_bookings_extension (ext_begins_at)",
+             "ALTER TABLE bookings ADD CONSTRAINT IF NOT EXISTS ck_bookings_extension CHECK "
+             "(ext_starts_at IS NULL OR (ext_starts_at <= starts_at AND ext_ends_at >= ends_at "
+             "AND ext_asked_at IS NOT NULL))",
+         }},
     };
     return all;
 }

@@ -25,6 +25,9 @@ std::string_view phrase_of(NoticeKind k) {
         case NoticeKind::appeal_waived: return "申诉通过";
         case NoticeKind::appeal_kept: return "申诉未通过";
         case NoticeKind::coorganiser_joined: return "协办人加入";
+        case NoticeKind::extension_approved: return "加长已通过";
+        case NoticeKind::extension_rejected: return "加长未通过";
+        case NoticeKind::extension_expired: return "加长已过期";
     }
     return "";
 }
@@ -45,6 +48,9 @@ std::string default_note(NoticeKind k) {
         case NoticeKind::appeal_waived: return "违约记录已免除";
         case NoticeKind::appeal_kept: return "违约记录保留";
         case NoticeKind::coorganiser_joined: return "有协办人加入您的预约";
+        case NoticeKind::extension_approved: return "加长的时间已归您使用";
+        case NoticeKind::extension_rejected: return "加长未通过，原时间不变";
+        case NoticeKind::extension_expired: return "加长无人审批，原时间不变";
     }
     return "";
 }

@@ -149,6 +149,7 @@ class MemoryBookingStore final : public booking::BookingStore {
                     booking::UserId) override {
         s_.bookings[id].status = st;
         s_.bookings[id].cancel_reason = reason;
+        if (!booking::owns_quanta(st)) s_.bookings[id].extension.reset();
     }
     void release_quanta(booking::BookingId id) override {
         std::erase_if(s_.quanta, [id](const auto& q) { return q.second == id; });
@@ -172,6 +173,7 @@ class MemoryBookingStore final : public booking::BookingStore {
         mine.purpose = b.purpose;
         mine.attendees = b.attendees;
         mine.status = b.status;
+        mine.extension = b.extension;
     }
     std::vector<booking::KeyRecord> find_keys(
         const std::vector<std::pair<booking::UserId, std::string>>& keys,
@@ -198,6 +200,9 @@ class MemoryBookingStore final : public booking::BookingStore {
             if (q.street_id && full.street_id != *q.street_id) continue;
             if (q.buildings && !q.buildings->count(full.building_id)) continue;
             if (q.status && b.status != *q.status) continue;
+            if (q.awaiting && b.status != booking::BookingStatus::pending &&
+                !(b.extension && booking::owns_quanta(b.status)))
+                continue;
             out.push_back(full);
         }
         return out;
@@ -236,9 +241,6 @@ class MemoryBookingStore final : public booking::BookingStore {
                       [&](const auto& q) { return q.second == id && q.first.second >= from; });
     }
     void set_reminded(booking::BookingId, booking::TimePoint) override {}
-    void set_end(booking::BookingId id, booking::TimePoint end) override {
-        s_.bookings[id].end = end;
-    }
     void set_coorganiser_code(booking::BookingId id, const std::string& code_hash) override {
         s_.coorganiser_codes[id] = code_hash;
     }

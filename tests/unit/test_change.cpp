@@ -1,12 +1,14 @@
 // Changing a booking instead of cancelling it, as pure rules over the in-memory store: the new
 // time taken and the old given back, someone else's time refused, a late shrink counted in
-// proportion (and more than once), a running meeting only ending later, a hall that needs
-// approval, the quotas, the capacity, a purpose WeChat is unsure of, and the Idempotency-Key.
+// proportion (and more than once), a running meeting only ending later, an extension in a hall
+// that needs approval (asked, held, approved, refused, expired, withdrawn), the quotas, the
+// capacity, a purpose WeChat is unsure of, and the Idempotency-Key.
 #include <doctest/doctest.h>
 
 #include "booking/attendance.hpp"
 #include "booking/calendar.hpp"
 #include "booking/change.hpp"
+#include "booking/decisions.hpp"
 #include "tests/support/memory_store.hpp"
 
 using namespace sh::booking;
@@ -167,18 +169,139 @@ TEST_CASE("a booking that has begun without check-in keeps its time") {
 }
 
 TEST_CASE(
-    "in a hall that needs approval a confirmed booking gets no more time; a request may "
-    "change freely") {
+    "in a hall that needs approval more time for a confirmed booking waits for its approvers: "
+    "the booking keeps its time, the time asked is held for it; a request changes freely") {
     Desk d;
     d.state.venues[1].rules.requires_approval = true;
-    auto request = d.booked(d.alice, 9 * 60, 10 * 60);
-    REQUIRE(d.state.bookings[request].status == BookingStatus::pending);
-    REQUIRE(d.change(d.alice, request, times(9 * 60, 11 * 60), d.at(6 * 60)).ok());
-    CHECK(d.state.bookings[request].status == BookingStatus::pending);
-    d.state.bookings[request].status = BookingStatus::confirmed;  // approved
-    CHECK(d.code(d.change(d.alice, request, times(9 * 60, 11 * 60 + 15), d.at(6 * 60))) ==
+    auto id = d.booked(d.alice, 9 * 60, 10 * 60);
+    REQUIRE(d.state.bookings[id].status == BookingStatus::pending);
+    REQUIRE(d.change(d.alice, id, times(9 * 60, 11 * 60), d.at(6 * 60)).ok());
+    CHECK(d.state.bookings[id].status == BookingStatus::pending);
+    CHECK_FALSE(d.state.bookings[id].extension);             // a request is decided as a whole
+    d.state.bookings[id].status = BookingStatus::confirmed;  // approved
+
+    auto asked = d.change(d.alice, id, times(9 * 60, 11 * 60 + 15), d.at(6 * 60));
+    REQUIRE(asked.ok());
+    const auto& b = d.state.bookings[id];
+    CHECK(b.status == BookingStatus::confirmed);
+    CHECK(b.end == d.at(11 * 60));  // the confirmed time stays
+    REQUIRE(b.extension);
+    CHECK(b.extension->end == d.at(11 * 60 + 15));
+    CHECK(b.extension->asked_at == d.at(6 * 60));
+    CHECK(d.owns(id, 11 * 60, 11 * 60 + 15));  // held for it: nobody else books it meanwhile
+    CHECK(book(d.store, d.bob, BookingRequest{1, monday, 11 * 60, 12 * 60, "学习", 5, ""},
+               d.terms.quotas, d.at(6 * 60), std::nullopt)
+              .error()
+              .code == Errc::slot_taken);
+    CHECK(d.state.audit.back() == "ask_extension");
+
+    // A move is a new request, not an extension.
+    CHECK(d.code(d.change(d.alice, id, times(10 * 60, 12 * 60), d.at(6 * 60))) ==
           "change_needs_approval");
-    CHECK(d.change(d.alice, request, times(9 * 60, 10 * 60 + 30), d.at(6 * 60)).ok());
+    // A second extension replaces the first; a new number of attendees leaves it waiting.
+    REQUIRE(d.change(d.alice, id, times(8 * 60 + 30, 11 * 60), d.at(6 * 60 + 1)).ok());
+    CHECK(d.state.bookings[id].extension->start == d.at(8 * 60 + 30));
+    CHECK(d.owns(id, 8 * 60 + 30, 11 * 60));
+    CHECK(d.state.quanta.count({1, d.at(11 * 60)}) == 0);  // the first one's time given back
+    BookingChange fewer;
+    fewer.attendees = 8;
+    REQUIRE(d.change(d.alice, id, fewer, d.at(6 * 60 + 2)).ok());
+    CHECK(d.state.bookings[id].extension);
+    // Less time applies at once and withdraws the extension.
+    REQUIRE(d.change(d.alice, id, times(9 * 60, 10 * 60 + 30), d.at(6 * 60 + 3)).ok());
+    CHECK_FALSE(d.state.bookings[id].extension);
+    CHECK(d.state.bookings[id].end == d.at(10 * 60 + 30));
+    CHECK(d.owns(id, 9 * 60, 10 * 60 + 30));
+    CHECK(d.state.quanta.count({1, d.at(8 * 60 + 30)}) == 0);
+    CHECK(d.state.quanta.count({1, d.at(10 * 60 + 30)}) == 0);
+}
+
+TEST_CASE(
+    "the hall's approver merges an extension or refuses it with a reason, before its extra time "
+    "begins; the member is told either way") {
+    Desk d;
+    d.state.venues[1].rules.requires_approval = true;
+    Principal carol{3, Role::manager, {}, {10}};
+    d.state.users[3] = std::nullopt;
+    d.state.principals[3] = carol;
+    auto longer = d.booked(d.alice, 9 * 60, 10 * 60);
+    auto shorter = d.booked(d.alice, 14 * 60, 15 * 60);
+    d.state.bookings[longer].status = d.state.bookings[shorter].status = BookingStatus::confirmed;
+    REQUIRE(d.change(d.alice, longer, times(9 * 60, 11 * 60), d.at(6 * 60)).ok());
+    REQUIRE(d.change(d.alice, shorter, times(13 * 60, 15 * 60), d.at(6 * 60)).ok());
+
+    // Its approvers are told, by a notice of its own (the request was told once already).
+    REQUIRE(tell_approvers(d.store, *d.store.find_booking(longer, false), d.at(6 * 60)));
+    REQUIRE(d.state.outbox.size() == 1);
+    CHECK(d.state.outbox[0].kind == NoticeKind::request_waiting);
+    CHECK(d.state.outbox[0].user_id == 3);
+    CHECK(d.state.outbox[0].key.find(":extension:") != std::string::npos);
+
+    CHECK(approve(d.store, d.bob, longer, d.at(7 * 60)).error().code == Errc::not_found);
+    CHECK(reject(d.store, carol, shorter, "", d.at(7 * 60)).error().code == Errc::validation);
+    auto merged = approve(d.store, carol, longer, d.at(7 * 60));
+    REQUIRE(merged.ok());
+    CHECK(merged.value().end == d.at(11 * 60));
+    CHECK_FALSE(d.state.bookings[longer].extension);
+    CHECK(d.state.bookings[longer].end == d.at(11 * 60));
+    CHECK(d.owns(longer, 9 * 60, 11 * 60));
+    CHECK(approve(d.store, carol, longer, d.at(7 * 60)).error().code == Errc::invalid_state);
+
+    auto refused = reject(d.store, carol, shorter, "那时要打扫", d.at(7 * 60));
+    REQUIRE(refused.ok());
+    CHECK(refused.value().status == BookingStatus::confirmed);
+    CHECK(d.state.bookings[shorter].start == d.at(14 * 60));
+    CHECK_FALSE(d.state.bookings[shorter].extension);
+    CHECK(d.owns(shorter, 14 * 60, 15 * 60));
+    CHECK(d.state.quanta.count({1, d.at(13 * 60)}) == 0);  // free for others again
+    CHECK(d.state.outbox[1].kind == NoticeKind::extension_approved);
+    CHECK(d.state.outbox[2].kind == NoticeKind::extension_rejected);
+    CHECK(d.state.outbox[2].note == "那时要打扫");
+    CHECK(d.state.audit.back() == "reject_extension");
+}
+
+TEST_CASE(
+    "an extension nobody decided is given back when its extra time begins, and cannot be "
+    "approved after; the booking keeps its own time") {
+    Desk d;
+    d.state.venues[1].rules.requires_approval = true;
+    Principal carol{3, Role::manager, {}, {10}};
+    auto id = d.booked(d.alice, 9 * 60, 10 * 60);
+    d.state.bookings[id].status = BookingStatus::confirmed;
+    REQUIRE(d.change(d.alice, id, times(9 * 60, 11 * 60), d.at(6 * 60)).ok());
+    auto b = *d.store.find_booking(id, false);
+    CHECK(extension_begins(b) == d.at(10 * 60));
+    CHECK_FALSE(expire_extension(d.store, b, d.at(10 * 60 - 1)));
+    CHECK(approve(d.store, carol, id, d.at(10 * 60)).error().code == Errc::invalid_state);
+    REQUIRE(expire_extension(d.store, b, d.at(10 * 60)));
+    CHECK_FALSE(d.state.bookings[id].extension);
+    CHECK(d.owns(id, 9 * 60, 10 * 60));
+    CHECK(d.state.quanta.count({1, d.at(10 * 60)}) == 0);
+    REQUIRE(d.state.outbox.size() == 1);
+    CHECK(d.state.outbox[0].kind == NoticeKind::extension_expired);
+    CHECK(d.state.audit.back() == "expire_extension");
+    CHECK_FALSE(expire_extension(d.store, *d.store.find_booking(id, false), d.at(10 * 60)));
+}
+
+TEST_CASE(
+    "a running meeting in a hall that needs approval asks for a later end; ending it early "
+    "withdraws the extension and gives its time back") {
+    Desk d;
+    d.state.venues[1].rules.requires_approval = true;
+    auto id = d.booked(d.alice, 9 * 60, 10 * 60);
+    d.state.bookings[id].status = BookingStatus::confirmed;
+    REQUIRE(check_in(d.store, d.alice, id, "hall1code", d.at(9 * 60)).ok());
+    REQUIRE(d.change(d.alice, id, times(9 * 60, 10 * 60 + 30), d.at(9 * 60 + 20)).ok());
+    CHECK(d.state.bookings[id].status == BookingStatus::checked_in);
+    CHECK(d.owns(id, 9 * 60, 10 * 60 + 30));
+    auto ended = end_early(d.store, d.alice, id, d.at(9 * 60 + 40));
+    REQUIRE(ended.ok());
+    CHECK(ended.value().booking.end == d.at(9 * 60 + 45));
+    CHECK(ended.value().was_end == d.at(10 * 60 + 30));
+    CHECK_FALSE(d.state.bookings[id].extension);
+    CHECK(d.owns(id, 9 * 60, 9 * 60 + 45));
+    CHECK(d.state.quanta.count({1, d.at(9 * 60 + 45)}) == 0);
+    CHECK(d.state.quanta.count({1, d.at(10 * 60 + 15)}) == 0);
 }
 
 TEST_CASE(
