@@ -545,9 +545,8 @@ const std::vector<Migration>& migrations() {
              "DEFAULT 24",
          }},
         {27,
-         "an extension asked for a confirmed booking in a hall that needs approval: the time asked "
-         "(containing the booking's; its quanta are the booking's meanwhile), when it was asked, "
-         "and when its extra time begins (the expiry job's index)",
+         "a confirmed booking's extension waiting for approval: its time, when asked, when it "
+         "begins",
          {
              "ALTER TABLE bookings ADD COLUMN IF NOT EXISTS ext_starts_at DATETIME NULL, "
              "ADD COLUMN IF NOT EXISTS ext_ends_at DATETIME NULL, "
