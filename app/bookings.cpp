@@ -237,7 +237,8 @@ awaitable<Result<Answer>> BookingService::modify(
         span.date = day;
         span.start = to.start;
         span.end = to.end;
-        added = booking::minus(quanta_if_aligned(span), booking::quanta_of(*seen));
+        // Not what the booking holds already (its buffer, an extension it asked for).
+        added = booking::minus(quanta_if_aligned(span), booking::held_quanta(*seen));
     }
     const std::string token = idem ? "k:" + sha256_hex(std::to_string(me.user_id) + ":" + idem->key)
                                    : "r:" + random_hex(12);
