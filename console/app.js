@@ -144,12 +144,15 @@ async function loadPending() {
   $('pending-badge').hidden = $('pending-oldest').hidden = summary.pending === 0;
   $('pending-badge').textContent = String(summary.pending);
   $('pending-oldest').textContent = summary.pending ? waitingText(summary) : '';
-  const list = await api('/manage/bookings?status=pending');
+  // New requests, and confirmed bookings asking for more time (their time asked shown beside).
+  const list = await api('/manage/bookings?awaiting=true');
   $('pending-empty').hidden = list.items.length > 0;
   fill('pending', list.items, (tr, b) => {
     tr.dataset.id = b.id;
-    cell(tr, b.id); cell(tr, b.date); cell(tr, `${b.start}–${b.end}`); cell(tr, b.purpose); cell(tr, b.attendees);
-    cell(tr, b.created_at ? waited(b.created_at) : '').className = 'waited';
+    const asked = b.extension ? `（申请加长为 ${b.extension.start}–${b.extension.end}）` : '';
+    cell(tr, b.id); cell(tr, b.date); cell(tr, `${b.start}–${b.end}${asked}`); cell(tr, b.purpose); cell(tr, b.attendees);
+    const since = b.extension ? b.extension.asked_at : b.created_at;
+    cell(tr, since ? waited(since) : '').className = 'waited';
     const td = cell(tr, '');
     if (me && b.user_id === me.id) {
       // Nobody decides on their own request: another manager or an administrator above the hall does.

@@ -1,6 +1,6 @@
 // A hall's manager on the phone: requests approved and rejected (the member's pages show it),
 // a closure over a booking (listed first, then cancelled and told), the printable code, a new
-// hall published.
+// hall published, more time asked for a confirmed booking (held, listed, approved, told).
 const { open, tap, tapSlot, type, fire, text, texts } = require('./support/pages')
 const { follow } = require('./support/follow')
 const stack = require('./support/stack')
@@ -166,4 +166,42 @@ test("a street's admin closes every hall of the street for a holiday in one step
   stack.grantRole('guanli9', 'manager', '--building-ids', '1')
   const manager = await stack.memberPhone('guanli9')
   expect(text(await open(manager, 'pages/manage/index'), '.close-all')).toBe('')
+})
+
+test('a member asks for more time on a confirmed booking in a hall that needs approval: the time is kept for it, the manager sees what is asked and approves, the member is told', async () => {
+  const day = stack.tomorrow(12)
+  stack.grantRole('guanli12', 'manager', '--building-ids', '1')
+  const made = await stack.book('jiachang', 7, day, '09:00', '09:30', '支部学习', 8)
+  const managerToken = await stack.login('guanli12')
+  const approved = await stack.call('POST', `/api/v1/bookings/${made.id}/approve`, {}, managerToken)
+  expect(approved.status).toBe(200)
+
+  const member = await stack.memberPhone('jiachang')
+  const detail = await open(member, 'pages/booking/detail', { id: String(made.id) })
+  await tap(detail, '.change')
+  await fire(detail, '.pick-end', 'change', { value: String(detail.instance.data.times.indexOf('10:00')) })
+  await tap(detail, '.save')
+  expect(text(detail, '.error')).toBe('')
+  expect(text(detail, '.done')).toBe('已申请加长，管理员同意后生效。加长的时间先为您留着。')
+  expect(text(detail, '.when')).toMatch(/09:00–09:30$/)
+  expect(text(detail, '.status')).toBe('已预约')
+  expect(text(detail, '.extension')).toBe('已申请改为 09:00–10:00，等待管理员同意；同意前仍按原来的时间。')
+  // Nobody else can take the half hour asked meanwhile.
+  const other = await stack.login('pangbian')
+  const taken = await stack.call('POST', '/api/v1/bookings',
+    { venue_id: 7, date: day, start: '09:30', end: '10:00', purpose: '支部会', attendees: 5 }, other)
+  expect(taken.body.error.code).toBe('slot_taken')
+
+  const manager = await stack.memberPhone('guanli12')
+  const inbox = await open(manager, 'pages/manage/index')
+  expect(texts(inbox, '.request .extension')).toEqual(['已约好的预约申请加长，改为 09:00–10:00'])
+  const index = inbox.instance.data.requests.findIndex((r) => r.id === made.id)
+  await tap(inbox, '.approve', index)
+  expect(text(inbox, '.done')).toBe('已通过，申请人会收到通知。')
+
+  const after = await open(member, 'pages/booking/detail', { id: String(made.id) })
+  expect(text(after, '.when')).toMatch(/09:00–10:00$/)
+  expect(texts(after, '.extension')).toEqual([])
+  const messages = await open(member, 'pages/notices/index')
+  expect(texts(messages, '.notice-title')).toContain('●加长申请已通过')
 })

@@ -54,6 +54,10 @@ Component({
         booking: b,
         statusText: format.STATUS[b.status],
         when: `${format.day(b.date)} ${b.start}–${b.end}`,
+        // More time asked in a hall that needs approval: the booking's own time holds meanwhile.
+        extensionText: b.extension
+          ? `已申请改为 ${b.extension.start}–${b.extension.end}，等待管理员同意；同意前仍按原来的时间。`
+          : '',
         mine,
         amCoorganiser: !mine && b.coorganisers.some((c) => c.id === me),
         coorganiserNames: b.coorganisers.map((c) => c.name || '（未填姓名）').join('、'),
@@ -172,7 +176,11 @@ Component({
       try {
         const changed = await api.patch(`/api/v1/bookings/${this.id}`, body, { 'Idempotency-Key': this.key })
         this.setData(Object.assign(this.shown(changed), {
-          done: changed.status === 'pending' ? '已修改，新的用途要等管理员确认。' : '已修改。',
+          done: changed.status === 'pending'
+            ? '已修改，新的用途要等管理员确认。'
+            : changed.extension && (body.start || body.end)
+              ? '已申请加长，管理员同意后生效。加长的时间先为您留着。'
+              : '已修改。',
         }))
         return changed
       } catch (err) {

@@ -1,5 +1,5 @@
-// 场地管理: the requests waiting for this manager's decision (approve, or reject with a reason
-// the member reads) with how long the oldest has waited, a tap to be told of new ones by WeChat,
+// 场地管理: the requests waiting for this manager's decision, new bookings and more time asked for
+// confirmed ones (approve, or reject with a reason the member reads) with how long the oldest has waited, a tap to be told of new ones by WeChat,
 // and the halls this manager looks after.
 const api = require('../../utils/api')
 const config = require('../../utils/config')
@@ -26,13 +26,15 @@ Component({
     async load() {
       try {
         const me = api.remember(await api.get('/api/v1/me'))
-        const pending = await api.get('/api/v1/manage/bookings?status=pending')
+        const pending = await api.get('/api/v1/manage/bookings?awaiting=true')
         const names = await venues.names(pending.items.map((b) => b.venue_id))
         const requests = pending.items.map((b) => ({
           id: b.id,
           hall: names[b.venue_id],
           when: `${format.day(b.date)} ${b.start}–${b.end}`,
           what: `${b.purpose}，${b.attendees}人`,
+          // A confirmed booking asking for more time: what it has, and what it asks.
+          extension: b.extension ? `已约好的预约申请加长，改为 ${b.extension.start}–${b.extension.end}` : '',
           org: b.org,
         }))
         let halls = []
