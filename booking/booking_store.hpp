@@ -143,15 +143,26 @@ class ApprovalRecords {
                                                        TimePoint soon) = 0;
 };
 
-// Co-organisers: the owner's invitation (only its code's hash is kept, one per booking: a new one
-// replaces it) and the members who took it.
+// An invitation's code: the booking it is for, and whether a member took it already (each code
+// seats one co-organiser).
+struct CoorganiserCode {
+    BookingId booking = 0;
+    bool taken = false;
+};
+
+// Co-organisers: the owner's invitation (only its code's hash is kept, one open per booking: a new
+// one replaces it) and the members who took one each.
 class CoorganiserRecords {
   public:
     virtual ~CoorganiserRecords() = default;
+    // The booking's open invitation; an empty hash closes it.
     virtual void set_coorganiser_code(BookingId id, const std::string& code_hash) = 0;
-    virtual std::optional<BookingId> booking_by_coorganiser_code(const std::string& code_hash) = 0;
-    // False when the member co-organises it already.
-    virtual bool add_coorganiser(BookingId id, UserId user, TimePoint at) = 0;
+    virtual std::optional<CoorganiserCode> booking_by_coorganiser_code(
+        const std::string& code_hash) = 0;
+    // Seats the member with the code they took. False when they co-organise it already, both
+    // seats are taken, or the code seated someone already (its key: one member per code).
+    virtual bool add_coorganiser(BookingId id, UserId user, TimePoint at,
+                                 const std::string& code_hash) = 0;
     virtual bool remove_coorganiser(BookingId id, UserId user) = 0;
 };
 

@@ -25,23 +25,31 @@ Result<Booking> invite_coorganisers(BookingStore& s, const Principal& me, Bookin
 
 Result<Booking> join_as_coorganiser(BookingStore& s, const Principal& me,
                                     const std::string& code_hash, TimePoint now) {
-    auto id = s.booking_by_coorganiser_code(code_hash);
-    // The booking's row lock serialises those joining at once: the count below is exact.
-    auto b = id ? s.find_booking(*id, /*for_update=*/true) : std::nullopt;
+    auto code = s.booking_by_coorganiser_code(code_hash);
+    // The booking's row lock serialises those joining at once; the code is read again under it
+    // (each statement reads what was committed), so the checks below see the one before.
+    auto b = code ? s.find_booking(code->booking, /*for_update=*/true) : std::nullopt;
     if (!b) return make_error(Errc::not_found, "No such invitation.");
     if (is_coorganiser(me, *b)) return *b;
+    code = s.booking_by_coorganiser_code(code_hash);
+    if (!code) return make_error(Errc::not_found, "No such invitation.");  // replaced meanwhile
+    auto used = [] { return make_error(Errc::invitation_used); };
+    if (code->taken) return used();
     if (auto e = check_open_to_coorganisers(*b, now)) return *e;
     if (b->user_id == me.user_id)
         return make_error(Errc::invalid_state, "This is your own booking.");
     auto full = [] { return make_error(Errc::coorganisers_full, {}, {{"max", max_coorganisers}}); };
     if (static_cast<int>(b->coorganisers.size()) >= max_coorganisers) return full();
     auto before = audit_record(*b);
-    const bool seated = s.add_coorganiser(b->id, me.user_id, now);  // the seats' key decides
+    // The keys decide: a free seat, and a code that seated nobody yet.
+    const bool seated = s.add_coorganiser(b->id, me.user_id, now, code_hash);
     auto after = s.find_booking(b->id, /*for_update=*/false).value_or(*b);
     if (!seated) {
         if (is_coorganiser(me, after)) return after;  // the same member, twice at once
-        return full();
+        auto again = s.booking_by_coorganiser_code(code_hash);
+        return again && again->taken ? used() : full();
     }
+    s.set_coorganiser_code(b->id, "");  // one invitation, one co-organiser
     s.audit({me.user_id, "join_booking", "booking", b->id, before, audit_record(after)});
     const auto& joined = after.coorganisers;
     auto it = std::find_if(joined.begin(), joined.end(),

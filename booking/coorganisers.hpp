@@ -1,9 +1,10 @@
 #pragma once
 // Co-organisers: the owner of a booking names up to two members who see it and may check it in
 // (the branch still meets when its organiser is stuck in traffic). The owner makes an invitation
-// (a code shared by WeChat; only its hash is kept, a new one replaces it); a member who opens it
-// joins; the owner removes a co-organiser, or one leaves. Changing, cancelling and ending the
-// booking stay its owner's. Each step is audited; the owner is told who joined.
+// (a code shared by WeChat; only its hash is kept, a new one replaces it); the first member who
+// opens it joins, and it is closed; the owner removes a co-organiser, or one leaves. Changing,
+// cancelling and ending the booking stay its owner's. Each step is audited; the owner is told who
+// joined.
 #include <string>
 
 #include "booking/booking_store.hpp"
@@ -19,9 +20,10 @@ std::optional<AppError> check_open_to_coorganisers(const Booking& b, TimePoint n
 Result<Booking> invite_coorganisers(BookingStore& s, const Principal& me, BookingId id,
                                     const std::string& code_hash, TimePoint now);
 
-// A member takes the invitation with this code's hash: not_found (no such invitation),
-// invalid_state (the booking is over, or it is the member's own), coorganisers_full. Taking it
-// again answers the same booking.
+// A member takes the invitation with this code's hash; each invitation seats one member (a card
+// forwarded on after it was taken lets nobody else in). not_found (no such invitation, or one
+// replaced by a newer), invitation_used (taken by another member), invalid_state (the booking is
+// over, or it is the member's own), coorganisers_full. Taking it again answers the same booking.
 Result<Booking> join_as_coorganiser(BookingStore& s, const Principal& me,
                                     const std::string& code_hash, TimePoint now);
 

@@ -76,10 +76,10 @@ class MysqlBookingStore final : public booking::BookingStore {
     void set_reminded(booking::BookingId id, booking::TimePoint at) override;
 
     void set_coorganiser_code(booking::BookingId id, const std::string& code_hash) override;
-    std::optional<booking::BookingId> booking_by_coorganiser_code(
+    std::optional<booking::CoorganiserCode> booking_by_coorganiser_code(
         const std::string& code_hash) override;
-    bool add_coorganiser(booking::BookingId id, booking::UserId user,
-                         booking::TimePoint at) override;
+    bool add_coorganiser(booking::BookingId id, booking::UserId user, booking::TimePoint at,
+                         const std::string& code_hash) override;
     bool remove_coorganiser(booking::BookingId id, booking::UserId user) override;
 
     // booking::ApprovalRecords (approval_records.cpp)

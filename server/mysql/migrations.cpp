@@ -558,6 +558,12 @@ const std::vector<Migration>& migrations() {
              "(ext_starts_at IS NULL OR (ext_starts_at <= starts_at AND ext_ends_at >= ends_at "
              "AND ext_asked_at IS NOT NULL))",
          }},
+        {28,
+         "an invitation to co-organise seats one member: the seat keeps its code's hash, unique",
+         {
+             "ALTER TABLE booking_coorganisers ADD COLUMN IF NOT EXISTS code_hash CHAR(64) NULL, "
+             "ADD UNIQUE KEY IF NOT EXISTS uq_coorganisers_code (code_hash)",
+         }},
     };
     return all;
 }

@@ -649,11 +649,17 @@ TEST_CASE(
     REQUIRE(joined.status == 200);
     CHECK(joined.body["coorganisers"] == json::array({{{"id", first_id}, {"name", "李卫东"}}}));
     CHECK(joined.raw.find("phone") == std::string::npos);
-    REQUIRE(join(second, code).status == 200);
-    auto full = join(third, code);
+    // One invitation seats one member: the card passed on finds it taken; the owner asks again.
+    CHECK(error_code(join(second, code)) == "invitation_used");
+    auto again = s.call(s.port(), "POST", invite, nullptr, owner);
+    REQUIRE(again.status == 201);
+    CHECK(again.body["seats_left"] == 1);
+    REQUIRE(join(second, again.body["code"]).status == 200);
+    const std::string last = s.call(s.port(), "POST", invite, nullptr, owner).body["code"];
+    auto full = join(third, last);
     CHECK(full.status == 409);
     CHECK(error_code(full) == "coorganisers_full");
-    CHECK(error_code(join(owner, code)) == "invalid_state");
+    CHECK(error_code(join(owner, last)) == "invalid_state");
     // The owner is told who joined, once each (opening the invitation again tells nobody).
     REQUIRE(join(first, code).status == 200);
     CHECK(notice_kinds(s, owner) ==
@@ -686,7 +692,7 @@ TEST_CASE(
     REQUIRE(removed.status == 200);
     CHECK(removed.body["coorganisers"].size() == 1);
     CHECK(s.call(s.port(), "GET", "/api/v1/bookings/" + id, nullptr, second).status == 404);
-    REQUIRE(join(third, code).status == 200);
+    REQUIRE(join(third, last).status == 200);
 
     // The morning: both are reminded; the owner is stuck in traffic, the first checks in.
     s.set_clock(at(d, 8 * 60));
@@ -714,8 +720,8 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "five members take one invitation at the same moment on two servers: two seats, two "
-    "co-organisers, the other three told it is full") {
+    "members take invitations at the same moment on two servers: one member per invitation, the "
+    "others told it was taken; two seats, then everyone told it is full") {
     Stack s(own(), 18930, day_config());
     s.start_server(day_config());
     make_hall(s);
@@ -729,19 +735,29 @@ TEST_CASE(
                         booking_body(d, 8 * 60 + round * 60, 9 * 60 + round * 60), owner);
         REQUIRE(b.status == 201);
         const auto id = std::to_string(b.body["id"].get<std::uint64_t>());
-        auto inv = s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/coorganisers/invitation",
-                          nullptr, owner);
-        REQUIRE(inv.status == 201);
-        const std::string code = inv.body["code"];
-        auto rs = test::burst(5, [&](int i) {
-            return s.call(s.port(i % 2), "POST", "/api/v1/coorganisers/join", json{{"code", code}},
-                          members[i]);
-        });
-        auto st = test::statuses(rs);
-        CHECK(st[200] == 2);
-        CHECK(st[409] == 3);
-        for (const auto& r : rs)
-            if (r.status == 409) CHECK(error_code(r) == "coorganisers_full");
+        // Three invitations, one after another, each taken by everyone not yet seated at once.
+        std::vector<std::string> waiting = members;
+        for (const char* expected : {"invitation_used", "invitation_used", "coorganisers_full"}) {
+            auto inv =
+                s.call(s.port(), "POST", "/api/v1/bookings/" + id + "/coorganisers/invitation",
+                       nullptr, owner);
+            REQUIRE(inv.status == 201);
+            const std::string code = inv.body["code"];
+            auto rs = test::burst(static_cast<int>(waiting.size()), [&](int i) {
+                return s.call(s.port(i % 2), "POST", "/api/v1/coorganisers/join",
+                              json{{"code", code}}, waiting[static_cast<std::size_t>(i)]);
+            });
+            auto st = test::statuses(rs);
+            const bool seats_left = std::string(expected) != "coorganisers_full";
+            CHECK(st[200] == (seats_left ? 1 : 0));
+            CHECK(st[409] == static_cast<int>(waiting.size()) - (seats_left ? 1 : 0));
+            std::vector<std::string> still;
+            for (std::size_t i = 0; i < rs.size(); ++i) {
+                if (rs[i].status == 409) CHECK(error_code(rs[i]) == expected);
+                if (rs[i].status != 200) still.push_back(waiting[i]);
+            }
+            waiting = still;
+        }
         CHECK(s.sql_value("SELECT COUNT(*) FROM booking_coorganisers WHERE booking_id = " + id) ==
               "2");
     }

@@ -1,6 +1,7 @@
 // Co-organisers: the owner asks a member to co-organise by a WeChat card; the co-organiser finds
 // the meeting among their bookings and checks it in when the owner is held up; the owner stops
-// asking one, another leaves, and a third finds both seats taken.
+// asking one, another leaves; a card passed on after it was taken lets nobody in, and a third
+// finds both seats taken.
 const { open, tap, text, texts } = require('./support/pages')
 const stack = require('./support/stack')
 
@@ -34,7 +35,7 @@ test('the owner sends a co-organiser card; the co-organiser accepts, finds the m
   const detail = await open(owner, 'pages/booking/detail', { id: String(made.id) })
   expect(text(detail, '.share')).toBe('')
   await tap(detail, '.invite')
-  expect(text(detail, '.done')).toBe('请点“发给协办人”，在微信里选要请的人。最多请两位。')
+  expect(text(detail, '.done')).toBe('请点“发给协办人”，在微信里选要请的人。一张邀请只请一位，最多请两位。')
   expect(text(detail, '.share')).toBe('发给协办人')
   const card = detail.instance.onShareAppMessage({ from: 'button' })
   expect(card.title).toMatch(/^请您协办：.+ \d{1,2}月\d{1,2}日.* 15:00–16:00$/)
@@ -71,18 +72,23 @@ test('the owner sends a co-organiser card; the co-organiser accepts, finds the m
   expect(text(after, '.status')).toBe('已签到')
 })
 
-test('two seats: a third is told they are taken; the owner stops asking one, the other leaves by themself', async () => {
+test('one card, one co-organiser, two seats: a card passed on is refused, a third is told the seats are taken; the owner stops asking one, the other leaves by themself', async () => {
   const day = stack.tomorrow(10)
   const made = await stack.book('zuzhi2', 4, day, '10:00', '11:00', '支部学习', 8)
-  const code = await invitation('zuzhi2', made.id)
   await named('xiezhu2', '赵一')
   await named('xiezhu3', '钱二')
+  const cards = []
   for (const who of ['xiezhu2', 'xiezhu3']) {
+    const code = await invitation('zuzhi2', made.id)
+    cards.push(code)
     const r = await stack.call('POST', '/api/v1/coorganisers/join', { code }, await stack.login(who))
     expect(r.status).toBe(200)
   }
   const third = await stack.memberPhone('xiezhu4')
-  const late = await open(third, 'pages/coorganise/index', { code })
+  const passedOn = await open(third, 'pages/coorganise/index', { code: cards[0] })
+  await tap(passedOn, '.accept')
+  expect(text(passedOn, '.error')).toBe('这个邀请码已经有人用过了，请向邀请人要一个新的。')
+  const late = await open(third, 'pages/coorganise/index', { code: await invitation('zuzhi2', made.id) })
   await tap(late, '.accept')
   expect(text(late, '.error')).toBe('这条预约已经有两位协办人了，请预约人先移除一位。')
 

@@ -186,6 +186,8 @@ test('a member asks for more time on a confirmed booking in a hall that needs ap
   expect(text(detail, '.when')).toMatch(/09:00–09:30$/)
   expect(text(detail, '.status')).toBe('已预约')
   expect(text(detail, '.extension')).toBe('已申请改为 09:00–10:00，等待管理员同意；同意前仍按原来的时间。')
+  const mine = await open(member, 'pages/bookings/index')
+  expect(texts(mine, '.booking .asking')).toEqual(['已申请改为 09:00–10:00，等待管理员同意'])
   // Nobody else can take the half hour asked meanwhile.
   const other = await stack.login('pangbian')
   const taken = await stack.call('POST', '/api/v1/bookings',

@@ -63,7 +63,8 @@ struct MemoryState {
         std::string appeal_note;
     };
     std::vector<Violation> violations;
-    std::map<booking::BookingId, std::string> coorganiser_codes;
+    std::map<booking::BookingId, std::string> coorganiser_codes;  // the open invitations
+    std::map<std::string, booking::BookingId> taken_codes;        // each seated one member
     std::map<booking::BookingId, std::vector<booking::UserId>> coorganisers;  // in seat order
 };
 
@@ -242,20 +243,28 @@ class MemoryBookingStore final : public booking::BookingStore {
     }
     void set_reminded(booking::BookingId, booking::TimePoint) override {}
     void set_coorganiser_code(booking::BookingId id, const std::string& code_hash) override {
-        s_.coorganiser_codes[id] = code_hash;
+        if (code_hash.empty())
+            s_.coorganiser_codes.erase(id);
+        else
+            s_.coorganiser_codes[id] = code_hash;
     }
-    std::optional<booking::BookingId> booking_by_coorganiser_code(
+    std::optional<booking::CoorganiserCode> booking_by_coorganiser_code(
         const std::string& code_hash) override {
         for (const auto& [id, code] : s_.coorganiser_codes)
-            if (code == code_hash) return id;
+            if (code == code_hash) return booking::CoorganiserCode{id, false};
+        if (auto used = s_.taken_codes.find(code_hash); used != s_.taken_codes.end())
+            return booking::CoorganiserCode{used->second, true};
         return std::nullopt;
     }
-    bool add_coorganiser(booking::BookingId id, booking::UserId user, booking::TimePoint) override {
+    bool add_coorganiser(booking::BookingId id, booking::UserId user, booking::TimePoint,
+                         const std::string& code_hash) override {
         auto& seats = s_.coorganisers[id];
         if (static_cast<int>(seats.size()) >= booking::max_coorganisers ||
-            std::find(seats.begin(), seats.end(), user) != seats.end())
+            std::find(seats.begin(), seats.end(), user) != seats.end() ||
+            s_.taken_codes.count(code_hash))
             return false;
         seats.push_back(user);
+        s_.taken_codes[code_hash] = id;
         return true;
     }
     bool remove_coorganiser(booking::BookingId id, booking::UserId user) override {

@@ -455,23 +455,29 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "two co-organisers at most; a co-organiser neither invites, cancels, changes nor ends "
-    "the booking; the hall's manager does not check it in") {
+    "two co-organisers at most, one per invitation (a card passed on after it was taken lets "
+    "nobody in); a co-organiser neither invites, cancels, changes nor ends the booking; the "
+    "hall's manager does not check it in") {
     Day d;
     auto id = d.book_at(d.alice, monday);
     REQUIRE(invite_coorganisers(d.store, d.alice, id, "code-1", d.now).ok());
     REQUIRE(join_as_coorganiser(d.store, d.bob, "code-1", d.now).ok());
-    REQUIRE(join_as_coorganiser(d.store, d.carol, "code-1", d.now).ok());
-    auto third = join_as_coorganiser(d.store, Principal{4}, "code-1", d.now);
+    CHECK(d.code_of(join_as_coorganiser(d.store, d.carol, "code-1", d.now).error()) ==
+          "invitation_used");
+    CHECK(join_as_coorganiser(d.store, d.bob, "code-1", d.now).ok());  // its taker, again
+    REQUIRE(invite_coorganisers(d.store, d.alice, id, "code-2", d.now).ok());
+    REQUIRE(join_as_coorganiser(d.store, d.carol, "code-2", d.now).ok());
+    REQUIRE(invite_coorganisers(d.store, d.alice, id, "code-3", d.now).ok());
+    auto third = join_as_coorganiser(d.store, Principal{4}, "code-3", d.now);
     REQUIRE_FALSE(third.ok());
     CHECK(d.code_of(third.error()) == "coorganisers_full");
     CHECK(third.error().details["max"] == 2);
-    auto own = join_as_coorganiser(d.store, d.alice, "code-1", d.now);
+    auto own = join_as_coorganiser(d.store, d.alice, "code-3", d.now);
     REQUIRE_FALSE(own.ok());
     CHECK(d.code_of(own.error()) == "invalid_state");
     CHECK(d.code_of(join_as_coorganiser(d.store, d.bob, "no-such", d.now).error()) == "not_found");
 
-    CHECK(d.code_of(invite_coorganisers(d.store, d.bob, id, "code-2", d.now).error()) ==
+    CHECK(d.code_of(invite_coorganisers(d.store, d.bob, id, "code-4", d.now).error()) ==
           "forbidden");
     CancelTerms terms{true, d.rules};
     auto cancelled = cancel(d.store, d.bob, id, "不去了", d.now, terms);
@@ -496,7 +502,8 @@ TEST_CASE(
     auto id = d.book_at(d.alice, monday);
     REQUIRE(invite_coorganisers(d.store, d.alice, id, "code-1", d.now).ok());
     REQUIRE(join_as_coorganiser(d.store, d.bob, "code-1", d.now).ok());
-    REQUIRE(join_as_coorganiser(d.store, d.carol, "code-1", d.now).ok());
+    REQUIRE(invite_coorganisers(d.store, d.alice, id, "code-1b", d.now).ok());
+    REQUIRE(join_as_coorganiser(d.store, d.carol, "code-1b", d.now).ok());
     CHECK(d.code_of(remove_coorganiser(d.store, d.carol, id, d.bob.user_id).error()) ==
           "forbidden");
     CHECK(d.code_of(remove_coorganiser(d.store, d.manager, id, d.bob.user_id).error()) ==
@@ -512,13 +519,18 @@ TEST_CASE(
     CHECK(d.store.find_booking(id, false)->coorganisers.empty());
 
     REQUIRE(invite_coorganisers(d.store, d.alice, id, "code-2", d.now).ok());
-    CHECK(d.code_of(join_as_coorganiser(d.store, d.bob, "code-1", d.now).error()) == "not_found");
-    REQUIRE(join_as_coorganiser(d.store, d.bob, "code-2", d.now).ok());
+    REQUIRE(invite_coorganisers(d.store, d.alice, id, "code-3", d.now).ok());  // replaces code-2
+    CHECK(d.code_of(join_as_coorganiser(d.store, d.bob, "code-2", d.now).error()) == "not_found");
+    // Removed, the taker of the first does not come back with it.
+    CHECK(d.code_of(join_as_coorganiser(d.store, d.bob, "code-1", d.now).error()) ==
+          "invitation_used");
+    REQUIRE(join_as_coorganiser(d.store, d.bob, "code-3", d.now).ok());
     // Over: the hour has passed (or it was cancelled): nobody joins, no invitation is made.
+    REQUIRE(invite_coorganisers(d.store, d.alice, id, "code-4", d.now).ok());
     auto after = d.at(monday, 10 * 60);
-    CHECK(d.code_of(join_as_coorganiser(d.store, d.carol, "code-2", after).error()) ==
+    CHECK(d.code_of(join_as_coorganiser(d.store, d.carol, "code-4", after).error()) ==
           "invalid_state");
-    CHECK(d.code_of(invite_coorganisers(d.store, d.alice, id, "code-3", after).error()) ==
+    CHECK(d.code_of(invite_coorganisers(d.store, d.alice, id, "code-5", after).error()) ==
           "invalid_state");
 }
 

@@ -73,18 +73,21 @@ Component({
     async invite() {
       try {
         const r = await api.post(`/api/v1/bookings/${this.id}/coorganisers/invitation`, {})
-        this.setData({ inviteCode: r.code, error: '', done: '请点“发给协办人”，在微信里选要请的人。最多请两位。' })
+        this.setData({ inviteCode: r.code, error: '', done: '请点“发给协办人”，在微信里选要请的人。一张邀请只请一位，最多请两位。' })
         return r
       } catch (err) {
         this.setData({ error: errors.sentence(err) })
         return null
       }
     },
+    // One card per invitation: it seats one member, so the next person needs a new one.
     onShareAppMessage() {
-      return {
+      const card = {
         title: `请您协办：${this.data.venue.name} ${this.data.when}`,
         path: `/pages/coorganise/index?code=${this.data.inviteCode}`,
       }
+      this.setData({ inviteCode: '' })
+      return card
     },
     async remove(e) {
       const c = this.data.booking.coorganisers.find((x) => x.id === Number(e.currentTarget.dataset.id))

@@ -1,5 +1,5 @@
 // 我的预约: what is still to come (waiting for approval, booked, checked in) and what is over;
-// the bookings the member co-organises are among them, marked.
+// the bookings the member co-organises are among them, marked, and so is more time asked for.
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const format = require('../../utils/format')
@@ -29,6 +29,7 @@ Component({
           status: b.status,
           statusText: format.STATUS[b.status],
           coorganised: b.user_id !== me, // someone else's, which this member co-organises
+          asking: b.extension ? `已申请改为 ${b.extension.start}–${b.extension.end}，等待管理员同意` : '',
           at: b.starts_at,
         }))
         const upcoming = rows.filter((r) => LIVE.indexOf(r.status) >= 0).sort((x, y) => (x.at < y.at ? -1 : 1))
