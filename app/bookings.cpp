@@ -213,11 +213,8 @@ awaitable<Result<Booking>> BookingService::check_in(const Principal& me, booking
 
 awaitable<Result<Booking>> BookingService::end(const Principal& me, booking::BookingId id) {
     auto now = clock_.now();
-    co_return co_await change(id, [&](BookingStore& s) -> Result<Booking> {
-        auto r = booking::end_early(s, me, id, now);
-        if (!r) return r.error();
-        return std::move(r.value().booking);
-    });
+    co_return co_await change(id,
+                              [&](BookingStore& s) { return booking::end_early(s, me, id, now); });
 }
 
 awaitable<Result<Answer>> BookingService::modify(

@@ -50,7 +50,7 @@ Result<Presence> scan(BookingStore& s, const Principal& me, const std::string& c
     return p;
 }
 
-Result<EndedEarly> end_early(BookingStore& s, const Principal& me, BookingId id, TimePoint now) {
+Result<Booking> end_early(BookingStore& s, const Principal& me, BookingId id, TimePoint now) {
     auto b = s.find_booking(id, /*for_update=*/true);
     if (!b || !can_view_booking(me, *b)) return make_error(Errc::not_found, "No such booking.");
     if (b->user_id != me.user_id)
@@ -65,15 +65,15 @@ Result<EndedEarly> end_early(BookingStore& s, const Principal& me, BookingId id,
     end = std::max(end, b->start + slot);
     // Within its last slot nothing of its own time is given back; an extension still waiting is
     // withdrawn either way.
-    EndedEarly out{*b, b->extension ? std::max(b->end, b->extension->end) : b->end};
-    out.booking.extension.reset();
-    if (end < b->end) out.booking.end = end;
-    if (out.booking.end < b->end || b->extension) {
-        s.update_terms(out.booking);
-        s.release_quanta_outside(id, b->start, held_end(out.booking));  // the buffer stays
+    Booking out = *b;
+    out.extension.reset();
+    if (end < b->end) out.end = end;
+    if (out.end < b->end || b->extension) {
+        s.update_terms(out);
+        s.release_quanta_outside(id, b->start, held_end(out));  // the buffer stays
     }
     s.set_status(id, BookingStatus::completed, "", 0);
-    out.booking.status = BookingStatus::completed;
+    out.status = BookingStatus::completed;
     return out;
 }
 

@@ -34,11 +34,8 @@ Result<Presence> scan(BookingStore& s, const Principal& me, const std::string& c
 // boundary at or after `now` (at least one slot after its start), the time from there is given
 // back for others to book, and it is completed, with no penalty (within its last slot: completed
 // as it is). not_found (not visible), forbidden (not the owner), invalid_state (not checked in).
-struct EndedEarly {
-    Booking booking;    // completed, with its new end
-    TimePoint was_end;  // its end (its extension's) before: [booking.end, was_end) was given back
-};
-Result<EndedEarly> end_early(BookingStore& s, const Principal& me, BookingId id, TimePoint now);
+// An extension still waiting is withdrawn. The answer: the booking, completed with its new end.
+Result<Booking> end_early(BookingStore& s, const Principal& me, BookingId id, TimePoint now);
 
 // Time-driven transitions of one booking, each a no-op unless the booking is in the state it
 // leaves (the caller holds the booking's row lock).

@@ -285,9 +285,8 @@ TEST_CASE("a meeting ended early ends at the hall's next slot boundary and gives
     // 09:20:30 -> 09:30: the quarters from 09:30 are free, the two before stay the meeting's.
     auto ended = end_early(d.store, d.alice, id, d.at(monday, 9 * 60 + 20, 30));
     REQUIRE(ended.ok());
-    CHECK(ended.value().booking.end == d.at(monday, 9 * 60 + 30));
-    CHECK(ended.value().was_end == d.at(monday, 10 * 60));
-    CHECK(ended.value().booking.status == BookingStatus::completed);
+    CHECK(ended.value().end == d.at(monday, 9 * 60 + 30));
+    CHECK(ended.value().status == BookingStatus::completed);
     CHECK(d.state.quanta.size() == 2);
     CHECK(d.state.violations.empty());
     auto again = end_early(d.store, d.alice, id, d.at(monday, 9 * 60 + 21));
@@ -313,7 +312,7 @@ TEST_CASE("ending early on a boundary, a second past it, before the start, and i
         REQUIRE(check_in(d.store, d.alice, id, "hall1code", d.at(monday, 8 * 60 + 50)).ok());
         auto ended = end_early(d.store, d.alice, id, d.at(monday, c.minute, c.second));
         REQUIRE(ended.ok());
-        CHECK(ended.value().booking.end == d.at(monday, c.end));
+        CHECK(ended.value().end == d.at(monday, c.end));
         CHECK(d.state.quanta.size() == static_cast<std::size_t>((c.end - 9 * 60) / 15));
     }
 }
@@ -541,7 +540,7 @@ TEST_CASE("a meeting ended early keeps the hall's buffer after its new end; the 
     REQUIRE(check_in(d.store, d.alice, id, "hall1code", d.at(monday, 9 * 60)).ok());
     auto ended = end_early(d.store, d.alice, id, d.at(monday, 9 * 60 + 20));
     REQUIRE(ended.ok());
-    CHECK(ended.value().booking.end == d.at(monday, 9 * 60 + 30));
+    CHECK(ended.value().end == d.at(monday, 9 * 60 + 30));
     std::set<int> owned;
     for (const auto& [k, b] : d.state.quanta)
         if (b == id) owned.insert(to_local(k.second).minute);
