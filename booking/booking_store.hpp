@@ -38,8 +38,9 @@ class BookingRecords {
     virtual ~BookingRecords() = default;
     // Locks the users' rows (FOR UPDATE, in ascending id order, so that two transactions locking
     // several never deadlock on them), then reads each one's ban and the bookings that own quanta
-    // and start at or after `since`. Every booking of a user serialises on this lock, so the
-    // counts are exact. Unknown users are absent from the answer.
+    // and start at or after `since` (a booking with an extension waiting spans the time asked).
+    // Every booking of a user serialises on this lock, so the counts are exact. Unknown users are
+    // absent from the answer.
     virtual std::map<UserId, MemberState> lock_members(const std::vector<UserId>& ids,
                                                        TimePoint since) = 0;
     // Takes the halls' rows shared (a closure or a rules change takes them exclusively, so neither

@@ -48,8 +48,11 @@ std::optional<AppError> check_quotas_without(BookingStore& s, const Booking& b, 
     if (member == members.end()) return make_error(Errc::unauthorized);
     if (auto e = check_ban(member->second.banned_until, now)) return e;
     auto& spans = member->second.bookings;
+    // The booking's own span as counted: the time asked, while an extension waits.
+    const auto from = b.extension ? b.extension->start : b.start;
+    const auto to_end = b.extension ? b.extension->end : b.end;
     auto self = std::find_if(spans.begin(), spans.end(), [&](const BookedSpan& x) {
-        return x.start == b.start && x.end == b.end;
+        return x.start == from && x.end == to_end;
     });
     if (self != spans.end()) spans.erase(self);
     return check_quotas(quotas, usage_of(spans, day, now), to.end - to.start);

@@ -132,10 +132,12 @@ std::map<UserId, MemberState> MysqlBookingStore::lock_members(const std::vector<
     // from `since` on (ix_bookings_user: user_id, starts_at). Every booking of these users
     // serialises on these locks, so the counts made from them are exact. (The bookings' rows are
     // locked too: they are the members' own, which only their cancellations and the day's jobs
-    // touch, and those wait for this short transaction.)
+    // touch, and those wait for this short transaction.) A booking with an extension waiting
+    // counts the time asked: it is held for it.
     auto& q =
         c_.prepare(std::string("SELECT u.id, u.banned_until, "
-                               "b.starts_at, b.ends_at, "
+                               "COALESCE(b.ext_starts_at, b.starts_at), "
+                               "COALESCE(b.ext_ends_at, b.ends_at), "
                                "b.status, b.venue_id FROM users u LEFT JOIN bookings b ON "
                                "b.user_id = u.id AND b.starts_at >= ? "
                                "AND b.status IN ") +

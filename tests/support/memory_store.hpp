@@ -82,7 +82,9 @@ class MemoryBookingStore final : public booking::BookingStore {
             m.banned_until = it->second;
             for (const auto& [bid, b] : s_.bookings)
                 if (b.user_id == id && booking::owns_quanta(b.status) && b.start >= since)
-                    m.bookings.push_back({b.start, b.end, b.status, b.venue_id});
+                    m.bookings.push_back({b.extension ? b.extension->start : b.start,
+                                          b.extension ? b.extension->end : b.end, b.status,
+                                          b.venue_id});  // the time asked counts while it waits
         }
         return out;
     }

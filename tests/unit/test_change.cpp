@@ -304,6 +304,27 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "the time an extension asks for counts against the member's quotas while it waits: it is "
+    "held for them") {
+    Desk d;
+    d.state.venues[1].rules.requires_approval = true;
+    d.terms.quotas.max_minutes_per_week = 150;
+    auto id = d.booked(d.alice, 9 * 60, 10 * 60);
+    d.state.bookings[id].status = BookingStatus::confirmed;
+    REQUIRE(d.change(d.alice, id, times(9 * 60, 11 * 60), d.at(6 * 60)).ok());  // 120 asked
+    // Asked again: counted once, without the time asked before (135 of 150).
+    REQUIRE(d.change(d.alice, id, times(9 * 60, 11 * 60 + 15), d.at(6 * 60 + 1)).ok());
+    auto more =
+        book(d.store, d.alice, BookingRequest{1, monday, 14 * 60, 14 * 60 + 30, "学习", 5, ""},
+             d.terms.quotas, d.at(6 * 60 + 2), std::nullopt);
+    REQUIRE_FALSE(more.ok());
+    CHECK(more.error().code == Errc::quota_exceeded);  // 135 + 30 > 150
+    CHECK(book(d.store, d.alice, BookingRequest{1, monday, 14 * 60, 14 * 60 + 15, "学习", 5, ""},
+               d.terms.quotas, d.at(6 * 60 + 2), std::nullopt)
+              .ok());
+}
+
+TEST_CASE(
     "more time counts against the quotas without the booking's old time; less always "
     "goes") {
     Desk d;
